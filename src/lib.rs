@@ -1,0 +1,16 @@
+//! wasmlift: a WebAssembly engine that compiles modules to native code with Cranelift and
+//! exposes the standard WebAssembly C API (`wasm.h`).
+//!
+//! Layout: `module` decodes and validates binaries, `compiler` turns them into machine code,
+//! `runtime` holds what that code runs against (instances, memories, tables, globals, traps),
+//! and `capi` is the thin C ABI on top.
+//!
+//! Panic policy: a panic inside the library is a bug. Every C entry point is `extern "C"`, so
+//! Rust aborts the process with a message if a panic would cross into C (release builds also use
+//! `panic = "abort"`); no panic ever unwinds into C code.
+
+pub mod capi;
+pub mod compiler;
+pub mod module;
+pub mod runtime;
+pub mod types;

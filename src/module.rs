@@ -1,0 +1,522 @@
+//! The decoded, validated module: everything the compiler and the instantiator need, read once
+//! from the binary with wasmparser.
+
+use crate::types::*;
+use std::ops::Range;
+use wasmparser::{Parser, Payload, Validator, WasmFeatures};
+
+/// One operation of a constant expression (globals, segment offsets, element items).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConstOp {
+    I32Const(i32),
+    I64Const(i64),
+    F32Const(u32),
+    F64Const(u64),
+    V128Const(u128),
+    GlobalGet(u32),
+    RefNull(ValType),
+    RefFunc(u32),
+    I32Add,
+    I32Sub,
+    I32Mul,
+    I64Add,
+    I64Sub,
+    I64Mul,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConstExpr(pub Vec<ConstOp>);
+
+#[derive(Clone, Debug)]
+pub struct Import {
+    pub module: String,
+    pub name: String,
+    pub kind: ImportKind,
+}
+
+/// What an import provides, by index into the module's index spaces.
+#[derive(Clone, Debug)]
+pub enum ImportKind {
+    Func { type_index: u32 },
+    Global(GlobalType),
+    Table(TableType),
+    Memory(MemoryType),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportKind {
+    Func,
+    Global,
+    Table,
+    Memory,
+}
+
+#[derive(Clone, Debug)]
+pub struct Export {
+    pub name: String,
+    pub kind: ExportKind,
+    pub index: u32,
+}
+
+#[derive(Clone, Debug)]
+pub struct Global {
+    pub ty: GlobalType,
+    pub init: ConstExpr,
+}
+
+#[derive(Clone, Debug)]
+pub struct Table {
+    pub ty: TableType,
+    /// `None` means every element starts as a null reference.
+    pub init: Option<ConstExpr>,
+}
+
+#[derive(Clone, Debug)]
+pub enum ElementItems {
+    Funcs(Vec<u32>),
+    Exprs(Vec<ConstExpr>),
+}
+
+#[derive(Clone, Debug)]
+pub enum ElementMode {
+    Passive,
+    Active { table: u32, offset: ConstExpr },
+    Declared,
+}
+
+#[derive(Clone, Debug)]
+pub struct Element {
+    pub ty: ValType,
+    pub mode: ElementMode,
+    pub items: ElementItems,
+}
+
+impl Element {
+    pub fn len(&self) -> usize {
+        match &self.items {
+            ElementItems::Funcs(f) => f.len(),
+            ElementItems::Exprs(e) => e.len(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum DataMode {
+    Passive,
+    Active { memory: u32, offset: ConstExpr },
+}
+
+#[derive(Clone, Debug)]
+pub struct Data {
+    pub mode: DataMode,
+    /// Byte range of the payload inside `ModuleInfo::bytes`.
+    pub range: Range<usize>,
+}
+
+/// A function body: its byte range inside `ModuleInfo::bytes` (locals and operators included).
+#[derive(Clone, Debug)]
+pub struct FunctionBody {
+    pub range: Range<usize>,
+}
+
+/// A decoded and validated module.
+#[derive(Debug)]
+pub struct ModuleInfo {
+    /// The original binary; function bodies and data segments point into it.
+    pub bytes: Vec<u8>,
+    pub types: Vec<FuncType>,
+    pub imports: Vec<Import>,
+    /// Type index of every function, imported ones first.
+    pub functions: Vec<u32>,
+    pub num_imported_funcs: u32,
+    pub tables: Vec<TableType>,
+    pub num_imported_tables: u32,
+    /// Initialisers of the defined tables (index `i` is table `num_imported_tables + i`).
+    pub table_inits: Vec<Option<ConstExpr>>,
+    pub memories: Vec<MemoryType>,
+    pub num_imported_memories: u32,
+    pub globals: Vec<GlobalType>,
+    pub num_imported_globals: u32,
+    /// Initialisers of the defined globals.
+    pub global_inits: Vec<ConstExpr>,
+    pub exports: Vec<Export>,
+    pub start: Option<u32>,
+    pub elements: Vec<Element>,
+    pub data: Vec<Data>,
+    pub bodies: Vec<FunctionBody>,
+    /// Functions that may be referenced by `ref.func` (declared in elements, exports, globals).
+    pub escaping_funcs: Vec<bool>,
+    /// Names from the `name` section, when present (for traces).
+    pub func_names: std::collections::HashMap<u32, String>,
+}
+
+impl ModuleInfo {
+    pub fn num_defined_funcs(&self) -> usize {
+        self.functions.len() - self.num_imported_funcs as usize
+    }
+    pub fn func_type(&self, func_index: u32) -> &FuncType {
+        &self.types[self.functions[func_index as usize] as usize]
+    }
+    pub fn import_extern_type(&self, import: &Import) -> ExternType {
+        match &import.kind {
+            ImportKind::Func { type_index } => ExternType::Func(self.types[*type_index as usize].clone()),
+            ImportKind::Global(g) => ExternType::Global(*g),
+            ImportKind::Table(t) => ExternType::Table(*t),
+            ImportKind::Memory(m) => ExternType::Memory(*m),
+        }
+    }
+    pub fn export_extern_type(&self, export: &Export) -> ExternType {
+        let i = export.index as usize;
+        match export.kind {
+            ExportKind::Func => ExternType::Func(self.func_type(export.index).clone()),
+            ExportKind::Global => ExternType::Global(self.globals[i]),
+            ExportKind::Table => ExternType::Table(self.tables[i]),
+            ExportKind::Memory => ExternType::Memory(self.memories[i]),
+        }
+    }
+}
+
+/// The proposals this engine can compile and run.
+pub fn supported_features() -> WasmFeatures {
+    WasmFeatures::WASM2 | WasmFeatures::EXTENDED_CONST
+}
+
+/// Validates a binary without building anything.
+pub fn validate(bytes: &[u8]) -> Result<(), String> {
+    let mut validator = Validator::new_with_features(supported_features());
+    validator.validate_all(bytes).map(|_| ()).map_err(|e| format_error(&e))
+}
+
+fn format_error(e: &wasmparser::BinaryReaderError) -> String {
+    format!("{} (at offset 0x{:x})", e.message(), e.offset())
+}
+
+fn unsupported(what: &str) -> String {
+    format!("unsupported: {what}")
+}
+
+fn valtype(ty: wasmparser::ValType) -> Result<ValType, String> {
+    ValType::from_wasmparser(ty).ok_or_else(|| unsupported(&format!("value type {ty}")))
+}
+
+fn reftype(ty: wasmparser::RefType) -> Result<ValType, String> {
+    valtype(wasmparser::ValType::Ref(ty))
+}
+
+fn limits(initial: u64, maximum: Option<u64>) -> Limits {
+    Limits { min: initial, max: maximum }
+}
+
+fn table_type(t: &wasmparser::TableType) -> Result<TableType, String> {
+    if t.table64 {
+        return Err(unsupported("64-bit tables"));
+    }
+    Ok(TableType { element: reftype(t.element_type)?, limits: limits(t.initial, t.maximum) })
+}
+
+fn memory_type(m: &wasmparser::MemoryType) -> Result<MemoryType, String> {
+    if m.memory64 {
+        return Err(unsupported("64-bit memories"));
+    }
+    if m.page_size_log2.is_some() {
+        return Err(unsupported("custom page sizes"));
+    }
+    Ok(MemoryType { limits: limits(m.initial, m.maximum), memory64: m.memory64, shared: m.shared })
+}
+
+fn global_type(g: &wasmparser::GlobalType) -> Result<GlobalType, String> {
+    Ok(GlobalType { content: valtype(g.content_type)?, mutable: g.mutable })
+}
+
+pub fn const_expr(expr: &wasmparser::ConstExpr) -> Result<ConstExpr, String> {
+    use wasmparser::Operator as O;
+    let mut ops = Vec::new();
+    let mut reader = expr.get_operators_reader();
+    while !reader.eof() {
+        let op = reader.read().map_err(|e| format_error(&e))?;
+        ops.push(match op {
+            O::I32Const { value } => ConstOp::I32Const(value),
+            O::I64Const { value } => ConstOp::I64Const(value),
+            O::F32Const { value } => ConstOp::F32Const(value.bits()),
+            O::F64Const { value } => ConstOp::F64Const(value.bits()),
+            O::V128Const { value } => ConstOp::V128Const(u128::from_le_bytes(*value.bytes())),
+            O::GlobalGet { global_index } => ConstOp::GlobalGet(global_index),
+            O::RefNull { hty } => ConstOp::RefNull(reftype(wasmparser::RefType::new(true, hty).ok_or("bad ref type")?)?),
+            O::RefFunc { function_index } => ConstOp::RefFunc(function_index),
+            O::I32Add => ConstOp::I32Add,
+            O::I32Sub => ConstOp::I32Sub,
+            O::I32Mul => ConstOp::I32Mul,
+            O::I64Add => ConstOp::I64Add,
+            O::I64Sub => ConstOp::I64Sub,
+            O::I64Mul => ConstOp::I64Mul,
+            O::End => break,
+            other => return Err(unsupported(&format!("constant expression operator {other:?}"))),
+        });
+    }
+    Ok(ConstExpr(ops))
+}
+
+/// Decodes and fully validates a binary.
+pub fn decode(bytes: Vec<u8>) -> Result<ModuleInfo, String> {
+    let mut validator = Validator::new_with_features(supported_features());
+    let mut m = ModuleInfo {
+        bytes: Vec::new(),
+        types: Vec::new(),
+        imports: Vec::new(),
+        functions: Vec::new(),
+        num_imported_funcs: 0,
+        tables: Vec::new(),
+        num_imported_tables: 0,
+        table_inits: Vec::new(),
+        memories: Vec::new(),
+        num_imported_memories: 0,
+        globals: Vec::new(),
+        num_imported_globals: 0,
+        global_inits: Vec::new(),
+        exports: Vec::new(),
+        start: None,
+        elements: Vec::new(),
+        data: Vec::new(),
+        bodies: Vec::new(),
+        escaping_funcs: Vec::new(),
+        func_names: Default::default(),
+    };
+    let base = bytes.as_ptr() as usize;
+    let range_of = |s: &[u8]| {
+        let start = s.as_ptr() as usize - base;
+        start..start + s.len()
+    };
+    let mut ref_funcs: Vec<u32> = Vec::new();
+    let mut pending_bodies = Vec::new();
+    for payload in Parser::new(0).parse_all(&bytes) {
+        let payload = payload.map_err(|e| format_error(&e))?;
+        validator.payload(&payload).map_err(|e| format_error(&e))?;
+        match payload {
+            Payload::TypeSection(reader) => {
+                for group in reader {
+                    let group = group.map_err(|e| format_error(&e))?;
+                    for sub in group.into_types() {
+                        match &sub.composite_type.inner {
+                            wasmparser::CompositeInnerType::Func(f) => {
+                                let params = f.params().iter().map(|t| valtype(*t)).collect::<Result<Vec<_>, _>>()?;
+                                let results = f.results().iter().map(|t| valtype(*t)).collect::<Result<Vec<_>, _>>()?;
+                                m.types.push(FuncType::new(params, results));
+                            }
+                            _ => return Err(unsupported("GC composite types")),
+                        }
+                    }
+                }
+            }
+            Payload::ImportSection(reader) => {
+                for import in reader.into_imports() {
+                    let import = import.map_err(|e| format_error(&e))?;
+                    let kind = match import.ty {
+                        wasmparser::TypeRef::Func(type_index) => {
+                            m.functions.push(type_index);
+                            m.num_imported_funcs += 1;
+                            ImportKind::Func { type_index }
+                        }
+                        wasmparser::TypeRef::Table(t) => {
+                            let t = table_type(&t)?;
+                            m.tables.push(t);
+                            m.num_imported_tables += 1;
+                            ImportKind::Table(t)
+                        }
+                        wasmparser::TypeRef::Memory(mt) => {
+                            let mt = memory_type(&mt)?;
+                            m.memories.push(mt);
+                            m.num_imported_memories += 1;
+                            ImportKind::Memory(mt)
+                        }
+                        wasmparser::TypeRef::Global(g) => {
+                            let g = global_type(&g)?;
+                            m.globals.push(g);
+                            m.num_imported_globals += 1;
+                            ImportKind::Global(g)
+                        }
+                        _ => return Err(unsupported("import kind")),
+                    };
+                    m.imports.push(Import { module: import.module.to_string(), name: import.name.to_string(), kind });
+                }
+            }
+            Payload::FunctionSection(reader) => {
+                for f in reader {
+                    m.functions.push(f.map_err(|e| format_error(&e))?);
+                }
+            }
+            Payload::TableSection(reader) => {
+                for t in reader {
+                    let t = t.map_err(|e| format_error(&e))?;
+                    m.tables.push(table_type(&t.ty)?);
+                    m.table_inits.push(match &t.init {
+                        wasmparser::TableInit::RefNull => None,
+                        wasmparser::TableInit::Expr(e) => Some(const_expr(e)?),
+                    });
+                }
+            }
+            Payload::MemorySection(reader) => {
+                for mem in reader {
+                    m.memories.push(memory_type(&mem.map_err(|e| format_error(&e))?)?);
+                }
+            }
+            Payload::GlobalSection(reader) => {
+                for g in reader {
+                    let g = g.map_err(|e| format_error(&e))?;
+                    m.globals.push(global_type(&g.ty)?);
+                    let init = const_expr(&g.init_expr)?;
+                    collect_ref_funcs(&init, &mut ref_funcs);
+                    m.global_inits.push(init);
+                }
+            }
+            Payload::ExportSection(reader) => {
+                for e in reader {
+                    let e = e.map_err(|e| format_error(&e))?;
+                    let kind = match e.kind {
+                        wasmparser::ExternalKind::Func => {
+                            ref_funcs.push(e.index);
+                            ExportKind::Func
+                        }
+                        wasmparser::ExternalKind::Global => ExportKind::Global,
+                        wasmparser::ExternalKind::Table => ExportKind::Table,
+                        wasmparser::ExternalKind::Memory => ExportKind::Memory,
+                        _ => return Err(unsupported("export kind")),
+                    };
+                    m.exports.push(Export { name: e.name.to_string(), kind, index: e.index });
+                }
+            }
+            Payload::StartSection { func, .. } => m.start = Some(func),
+            Payload::ElementSection(reader) => {
+                for e in reader {
+                    let e = e.map_err(|e| format_error(&e))?;
+                    let (ty, items) = match e.items {
+                        wasmparser::ElementItems::Functions(funcs) => {
+                            let funcs = funcs.into_iter().collect::<Result<Vec<u32>, _>>().map_err(|e| format_error(&e))?;
+                            ref_funcs.extend_from_slice(&funcs);
+                            (ValType::FuncRef, ElementItems::Funcs(funcs))
+                        }
+                        wasmparser::ElementItems::Expressions(rt, exprs) => {
+                            let mut out = Vec::new();
+                            for expr in exprs {
+                                let expr = const_expr(&expr.map_err(|e| format_error(&e))?)?;
+                                collect_ref_funcs(&expr, &mut ref_funcs);
+                                out.push(expr);
+                            }
+                            (reftype(rt)?, ElementItems::Exprs(out))
+                        }
+                    };
+                    let mode = match e.kind {
+                        wasmparser::ElementKind::Passive => ElementMode::Passive,
+                        wasmparser::ElementKind::Declared => ElementMode::Declared,
+                        wasmparser::ElementKind::Active { table_index, offset_expr } => ElementMode::Active {
+                            table: table_index.unwrap_or(0),
+                            offset: const_expr(&offset_expr)?,
+                        },
+                    };
+                    m.elements.push(Element { ty, mode, items });
+                }
+            }
+            Payload::DataSection(reader) => {
+                for d in reader {
+                    let d = d.map_err(|e| format_error(&e))?;
+                    let mode = match d.kind {
+                        wasmparser::DataKind::Passive => DataMode::Passive,
+                        wasmparser::DataKind::Active { memory_index, offset_expr } => {
+                            DataMode::Active { memory: memory_index, offset: const_expr(&offset_expr)? }
+                        }
+                    };
+                    m.data.push(Data { mode, range: range_of(d.data) });
+                }
+            }
+            Payload::CodeSectionStart { .. } => {}
+            Payload::CodeSectionEntry(body) => {
+                let to_validate = validator.code_section_entry(&body).map_err(|e| format_error(&e))?;
+                pending_bodies.push(to_validate);
+                let r = body.range();
+                m.bodies.push(FunctionBody { range: r.start as usize..r.end as usize });
+            }
+            Payload::CustomSection(c) => {
+                if let wasmparser::KnownCustom::Name(names) = c.as_known() {
+                    for name in names.into_iter().flatten() {
+                        if let wasmparser::Name::Function(map) = name {
+                            for n in map.into_iter().flatten() {
+                                m.func_names.insert(n.index, n.name.to_string());
+                            }
+                        }
+                    }
+                }
+            }
+            Payload::End(_) => {}
+            _ => {}
+        }
+    }
+    validate_bodies_in_parallel(&bytes, &m.bodies, pending_bodies)?;
+    m.escaping_funcs = vec![false; m.functions.len()];
+    for f in ref_funcs {
+        if let Some(slot) = m.escaping_funcs.get_mut(f as usize) {
+            *slot = true;
+        }
+    }
+    m.bytes = bytes;
+    Ok(m)
+}
+
+fn collect_ref_funcs(expr: &ConstExpr, out: &mut Vec<u32>) {
+    for op in &expr.0 {
+        if let ConstOp::RefFunc(f) = op {
+            out.push(*f);
+        }
+    }
+}
+
+/// Function bodies are independent once the module header is validated, so they are checked on
+/// all cores; the first error in body order is reported, as a serial validator would.
+fn validate_bodies_in_parallel(
+    bytes: &[u8],
+    bodies: &[FunctionBody],
+    pending: Vec<wasmparser::FuncToValidate<wasmparser::ValidatorResources>>,
+) -> Result<(), String> {
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(pending.len().max(1));
+    let jobs: Vec<_> = pending.into_iter().zip(bodies.iter()).enumerate().collect();
+    let total = jobs.len();
+    let queue = std::sync::Mutex::new(jobs.into_iter());
+    let first_error: std::sync::Mutex<Option<(usize, String)>> = std::sync::Mutex::new(None);
+    let validate_one = |index: usize, func: wasmparser::FuncToValidate<_>, body: &FunctionBody, allocs| {
+        let reader = wasmparser::BinaryReader::new(&bytes[body.range.clone()], body.range.start as u64);
+        let fbody = wasmparser::FunctionBody::new(reader);
+        let mut v = func.into_validator(allocs);
+        let r = v.validate(&fbody).map_err(|e| format_error(&e));
+        (r.map_err(|e| (index, e)), v.into_allocations())
+    };
+    if threads <= 1 || total < 16 {
+        let mut allocs = Default::default();
+        for (i, (func, body)) in queue.into_inner().unwrap() {
+            let (r, a) = validate_one(i, func, body, allocs);
+            allocs = a;
+            r.map_err(|(_, e)| e)?;
+        }
+        return Ok(());
+    }
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                let mut allocs = Default::default();
+                loop {
+                    let next = queue.lock().unwrap().next();
+                    let Some((i, (func, body))) = next else { break };
+                    let (r, a) = validate_one(i, func, body, allocs);
+                    allocs = a;
+                    if let Err((i, e)) = r {
+                        let mut slot = first_error.lock().unwrap();
+                        if slot.as_ref().map_or(true, |(j, _)| i < *j) {
+                            *slot = Some((i, e));
+                        }
+                    }
+                }
+            });
+        }
+    });
+    match first_error.into_inner().unwrap() {
+        Some((_, e)) => Err(e),
+        None => Ok(()),
+    }
+}

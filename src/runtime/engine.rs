@@ -1,0 +1,89 @@
+//! The engine: compilation settings, the target ISA, the engine-wide registry of canonical
+//! function type ids, and the cache of host-call trampolines.
+
+use crate::compiler::{self, CompiledCode, Tunables};
+use crate::types::FuncType;
+use cranelift_codegen::isa::TargetIsa;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// Engine configuration (`wasm_config_t`).
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Use explicit bounds checks instead of guard pages for linear memories.
+    pub explicit_bounds_checks: bool,
+    /// Bytes of native stack wasm may use below the outermost host → wasm entry.
+    pub max_wasm_stack: usize,
+    /// Threads used to compile a module; 0 means every available core.
+    pub compile_threads: usize,
+    /// Engine-wide ceiling on the size of any linear memory, in 64 KiB pages.
+    pub max_memory_pages: u64,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config { explicit_bounds_checks: false, max_wasm_stack: 1 << 20, compile_threads: 0, max_memory_pages: 65536 }
+    }
+}
+
+pub struct EngineInner {
+    pub config: Config,
+    pub isa: Arc<dyn TargetIsa>,
+    pub tunables: Tunables,
+    types: Mutex<TypeRegistry>,
+    host_trampolines: Mutex<HashMap<u32, Arc<CompiledCode>>>,
+}
+
+#[derive(Default)]
+struct TypeRegistry {
+    ids: HashMap<FuncType, u32>,
+    types: Vec<FuncType>,
+}
+
+/// A shared handle to an engine; cheap to clone, `Send + Sync`.
+#[derive(Clone)]
+pub struct Engine(pub Arc<EngineInner>);
+
+impl Engine {
+    pub fn new(config: Config) -> Result<Engine, String> {
+        let isa = compiler::build_isa()?;
+        let tunables = Tunables { explicit_bounds_checks: config.explicit_bounds_checks };
+        Ok(Engine(Arc::new(EngineInner {
+            config,
+            isa,
+            tunables,
+            types: Mutex::new(TypeRegistry::default()),
+            host_trampolines: Mutex::new(HashMap::new()),
+        })))
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.0.config
+    }
+
+    /// The canonical id of `ty`: equal types get equal ids across all modules of the engine.
+    pub fn type_id(&self, ty: &FuncType) -> u32 {
+        let mut reg = self.0.types.lock().unwrap();
+        if let Some(id) = reg.ids.get(ty) {
+            return *id;
+        }
+        let id = reg.types.len() as u32;
+        reg.types.push(ty.clone());
+        reg.ids.insert(ty.clone(), id);
+        id
+    }
+
+    pub fn type_of_id(&self, id: u32) -> Option<FuncType> {
+        self.0.types.lock().unwrap().types.get(id as usize).cloned()
+    }
+
+    /// The wasm → host trampoline for functions of type `ty` (compiled once per type).
+    pub fn host_trampoline(&self, ty: &FuncType, type_id: u32, host_call: usize) -> Result<Arc<CompiledCode>, String> {
+        if let Some(t) = self.0.host_trampolines.lock().unwrap().get(&type_id) {
+            return Ok(t.clone());
+        }
+        let code = Arc::new(compiler::compile_host_trampoline(&*self.0.isa, ty, host_call)?);
+        let mut cache = self.0.host_trampolines.lock().unwrap();
+        Ok(cache.entry(type_id).or_insert(code).clone())
+    }
+}

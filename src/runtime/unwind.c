@@ -1,0 +1,23 @@
+// Trap unwinding: setjmp/longjmp must be used from C to be well defined, so the runtime enters
+// compiled code through this helper and the signal handler leaves it through the matching jump.
+#include <setjmp.h>
+#include <stdint.h>
+
+typedef void (*wasmlift_entry_fn)(void *a, void *b, void *c);
+
+// Calls `fn(a, b, c)`. Stores the jump buffer's address in `*jmp_slot` first so that a trap can
+// come back here; returns 1 when `fn` returned normally, 0 when a trap jumped back.
+int wasmlift_catch_traps(void **jmp_slot, wasmlift_entry_fn fn, void *a, void *b, void *c) {
+  jmp_buf buf;
+  if (_setjmp(buf) != 0) {
+    return 0;
+  }
+  *jmp_slot = &buf;
+  fn(a, b, c);
+  return 1;
+}
+
+// Jumps back to the `wasmlift_catch_traps` that stored `jmp`. Does not return.
+void wasmlift_unwind(void *jmp) {
+  _longjmp(*(jmp_buf *)jmp, 1);
+}

@@ -1,0 +1,298 @@
+//! The memory layout shared by compiled code and the runtime: the per-instance `VMContext`,
+//! function references, memory/table/global definitions and the builtin-function table.
+//!
+//! Compiled code reads these structures at fixed offsets, so every `#[repr(C)]` type here and
+//! every offset computed by `VMOffsets` is part of the compiler/runtime contract.
+//!
+//! Calling convention of every compiled wasm function (and of every host trampoline):
+//! `CallConv::Tail`, signature `(vmctx: i64, params...) -> (results...)`, v128 as `i8x16`,
+//! funcref/externref as `i64` pointers (0 is null).
+//!
+//! Entry trampolines (host → wasm, one per function type of a module): `CallConv::SystemV`
+//! (the host's C convention), signature `(callee_vmctx: i64, callee_code: i64, values: i64)`;
+//! `values` points at an array of `VMVal` (16 bytes each) holding the arguments, and receives
+//! the results (from index 0) after the call.
+
+use std::mem::{offset_of, size_of};
+
+/// Magic in the first word of an instance `VMContext`.
+pub const VMCTX_MAGIC: u32 = 0x5741_534d; // "WASM"
+/// Magic in the first word of a host function's context.
+pub const HOST_CTX_MAGIC: u32 = 0x484f_5354; // "HOST"
+
+/// One value slot as it crosses the host boundary (args/results arrays, globals): 16 bytes,
+/// little-endian, i32/f32 in the low 4 bytes, i64/f64/references in the low 8 bytes.
+#[repr(C, align(16))]
+#[derive(Clone, Copy, Default, Debug, PartialEq)]
+pub struct VMVal(pub [u8; 16]);
+
+impl VMVal {
+    pub fn from_u128(v: u128) -> VMVal {
+        VMVal(v.to_le_bytes())
+    }
+    pub fn from_u64(v: u64) -> VMVal {
+        VMVal::from_u128(v as u128)
+    }
+    pub fn from_u32(v: u32) -> VMVal {
+        VMVal::from_u128(v as u128)
+    }
+    pub fn u128(&self) -> u128 {
+        u128::from_le_bytes(self.0)
+    }
+    pub fn u64(&self) -> u64 {
+        self.u128() as u64
+    }
+    pub fn u32(&self) -> u32 {
+        self.u128() as u32
+    }
+    pub fn ptr<T>(&self) -> *mut T {
+        self.u64() as usize as *mut T
+    }
+}
+
+/// A function reference: what `ref.func`, table elements (funcref tables hold `*const VMFuncRef`)
+/// and imported-function calls go through.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct VMFuncRef {
+    /// Entry point with the wasm calling convention.
+    pub code: *const u8,
+    /// First argument to pass: the owning instance's `VMContext`, or a host function's context.
+    pub vmctx: *mut u8,
+    /// Engine-wide canonical id of the function type (compared by `call_indirect`).
+    pub type_id: u32,
+}
+
+pub const FUNCREF_CODE: i32 = offset_of!(VMFuncRef, code) as i32;
+pub const FUNCREF_VMCTX: i32 = offset_of!(VMFuncRef, vmctx) as i32;
+pub const FUNCREF_TYPE_ID: i32 = offset_of!(VMFuncRef, type_id) as i32;
+pub const FUNCREF_SIZE: u32 = size_of::<VMFuncRef>() as u32;
+
+/// A linear memory as compiled code sees it. `base` never moves for the memory's lifetime.
+#[repr(C)]
+#[derive(Debug)]
+pub struct VMMemory {
+    pub base: *mut u8,
+    /// Current size in bytes.
+    pub length: u64,
+}
+
+pub const MEMORY_BASE: i32 = offset_of!(VMMemory, base) as i32;
+pub const MEMORY_LENGTH: i32 = offset_of!(VMMemory, length) as i32;
+
+/// A table as compiled code sees it: `length` pointer-sized elements at `base` (may move on grow).
+/// Elements are `*const VMFuncRef` for funcref tables and `*const ExternRef object` for
+/// externref tables; 0 is null.
+#[repr(C)]
+#[derive(Debug)]
+pub struct VMTable {
+    pub base: *mut usize,
+    /// Current number of elements.
+    pub length: u64,
+}
+
+pub const TABLE_BASE: i32 = offset_of!(VMTable, base) as i32;
+pub const TABLE_LENGTH: i32 = offset_of!(VMTable, length) as i32;
+
+/// Per-store limits read by function prologues.
+#[repr(C)]
+#[derive(Debug, Default)]
+pub struct VMLimits {
+    /// Lowest stack address wasm code may use; prologues trap with STACK_OVERFLOW below it.
+    pub stack_limit: usize,
+}
+
+pub const LIMITS_STACK_LIMIT: i32 = offset_of!(VMLimits, stack_limit) as i32;
+
+/// Fixed header of every instance `VMContext`; per-module arrays follow (see `VMOffsets`).
+#[repr(C)]
+pub struct VMContextHeader {
+    pub magic: u32,
+    pub _pad: u32,
+    /// Back pointer to the runtime's instance (`*const runtime::instance::InstanceInner`).
+    pub instance: *const u8,
+    pub limits: *const VMLimits,
+    pub builtins: *const Builtins,
+    /// Engine-wide type id of every type index of the module.
+    pub type_ids: *const u32,
+}
+
+pub const VMCTX_MAGIC_OFFSET: i32 = offset_of!(VMContextHeader, magic) as i32;
+pub const VMCTX_INSTANCE: i32 = offset_of!(VMContextHeader, instance) as i32;
+pub const VMCTX_LIMITS: i32 = offset_of!(VMContextHeader, limits) as i32;
+pub const VMCTX_BUILTINS: i32 = offset_of!(VMContextHeader, builtins) as i32;
+pub const VMCTX_TYPE_IDS: i32 = offset_of!(VMContextHeader, type_ids) as i32;
+
+/// Runtime functions compiled code calls for operations too large to inline.
+/// All use the host C convention (`CallConv::SystemV` on x86-64 Linux). The first parameter is
+/// always the caller's vmctx. Index and length operands are u32 (i32 in IR). Functions that can
+/// fail return an i32 that is nonzero on failure; compiled code then traps with the code named
+/// in the comment.
+#[repr(C)]
+pub struct Builtins {
+    /// (vmctx, memory, delta_pages: i32) -> i32 old size in pages, or -1.
+    pub memory_grow: unsafe extern "C" fn(*mut u8, u32, u32) -> u32,
+    /// (vmctx, memory, dst, value, len) -> i32; fails with HEAP_OUT_OF_BOUNDS.
+    pub memory_fill: unsafe extern "C" fn(*mut u8, u32, u32, u32, u32) -> u32,
+    /// (vmctx, dst_memory, src_memory, dst, src, len) -> i32; fails with HEAP_OUT_OF_BOUNDS.
+    pub memory_copy: unsafe extern "C" fn(*mut u8, u32, u32, u32, u32, u32) -> u32,
+    /// (vmctx, memory, data_index, dst, src, len) -> i32; fails with HEAP_OUT_OF_BOUNDS.
+    pub memory_init: unsafe extern "C" fn(*mut u8, u32, u32, u32, u32, u32) -> u32,
+    /// (vmctx, data_index)
+    pub data_drop: unsafe extern "C" fn(*mut u8, u32),
+    /// (vmctx, table, delta, init: i64 element) -> i32 old size, or -1.
+    pub table_grow: unsafe extern "C" fn(*mut u8, u32, u32, usize) -> u32,
+    /// (vmctx, table, dst, value: i64 element, len) -> i32; fails with TABLE_OUT_OF_BOUNDS.
+    pub table_fill: unsafe extern "C" fn(*mut u8, u32, u32, usize, u32) -> u32,
+    /// (vmctx, dst_table, src_table, dst, src, len) -> i32; fails with TABLE_OUT_OF_BOUNDS.
+    pub table_copy: unsafe extern "C" fn(*mut u8, u32, u32, u32, u32, u32) -> u32,
+    /// (vmctx, table, elem_index, dst, src, len) -> i32; fails with TABLE_OUT_OF_BOUNDS.
+    pub table_init: unsafe extern "C" fn(*mut u8, u32, u32, u32, u32, u32) -> u32,
+    /// (vmctx, elem_index)
+    pub elem_drop: unsafe extern "C" fn(*mut u8, u32),
+}
+
+macro_rules! builtin_offsets {
+    ($($name:ident => $field:ident,)*) => {
+        $(pub const $name: i32 = offset_of!(Builtins, $field) as i32;)*
+    };
+}
+builtin_offsets! {
+    BUILTIN_MEMORY_GROW => memory_grow,
+    BUILTIN_MEMORY_FILL => memory_fill,
+    BUILTIN_MEMORY_COPY => memory_copy,
+    BUILTIN_MEMORY_INIT => memory_init,
+    BUILTIN_DATA_DROP => data_drop,
+    BUILTIN_TABLE_GROW => table_grow,
+    BUILTIN_TABLE_FILL => table_fill,
+    BUILTIN_TABLE_COPY => table_copy,
+    BUILTIN_TABLE_INIT => table_init,
+    BUILTIN_ELEM_DROP => elem_drop,
+}
+
+/// Offsets of the per-module parts of a `VMContext`, all relative to the vmctx pointer:
+///
+/// ```text
+/// header                      VMContextHeader
+/// memories[num_memories]      *mut VMMemory   (imported ones point into the exporter)
+/// tables[num_tables]          *mut VMTable
+/// globals[num_globals]        *mut VMVal      (imported ones point into the exporter)
+/// funcrefs[num_funcs]         VMFuncRef       (imports copied from the provided function)
+/// defined_memories[..]        VMMemory        (storage for memories this module defines)
+/// defined_tables[..]          VMTable
+/// defined_globals[..]         VMVal           (16-byte aligned)
+/// ```
+#[derive(Clone, Debug)]
+pub struct VMOffsets {
+    pub num_memories: u32,
+    pub num_tables: u32,
+    pub num_globals: u32,
+    pub num_funcs: u32,
+    pub num_defined_memories: u32,
+    pub num_defined_tables: u32,
+    pub num_defined_globals: u32,
+    pub memories: u32,
+    pub tables: u32,
+    pub globals: u32,
+    pub funcrefs: u32,
+    pub defined_memories: u32,
+    pub defined_tables: u32,
+    pub defined_globals: u32,
+    pub size: u32,
+}
+
+impl VMOffsets {
+    pub fn new(m: &crate::module::ModuleInfo) -> VMOffsets {
+        let num_memories = m.memories.len() as u32;
+        let num_tables = m.tables.len() as u32;
+        let num_globals = m.globals.len() as u32;
+        let num_funcs = m.functions.len() as u32;
+        let num_defined_memories = num_memories - m.num_imported_memories;
+        let num_defined_tables = num_tables - m.num_imported_tables;
+        let num_defined_globals = num_globals - m.num_imported_globals;
+        let memories = size_of::<VMContextHeader>() as u32;
+        let tables = memories + 8 * num_memories;
+        let globals = tables + 8 * num_tables;
+        let funcrefs = globals + 8 * num_globals;
+        let defined_memories = funcrefs + FUNCREF_SIZE * num_funcs;
+        let defined_tables = defined_memories + size_of::<VMMemory>() as u32 * num_defined_memories;
+        let defined_globals = (defined_tables + size_of::<VMTable>() as u32 * num_defined_tables + 15) & !15;
+        let size = defined_globals + 16 * num_defined_globals;
+        VMOffsets {
+            num_memories,
+            num_tables,
+            num_globals,
+            num_funcs,
+            num_defined_memories,
+            num_defined_tables,
+            num_defined_globals,
+            memories,
+            tables,
+            globals,
+            funcrefs,
+            defined_memories,
+            defined_tables,
+            defined_globals,
+            size,
+        }
+    }
+    /// Offset of the `*mut VMMemory` of memory `index`.
+    pub fn memory_ptr(&self, index: u32) -> i32 {
+        (self.memories + 8 * index) as i32
+    }
+    pub fn table_ptr(&self, index: u32) -> i32 {
+        (self.tables + 8 * index) as i32
+    }
+    pub fn global_ptr(&self, index: u32) -> i32 {
+        (self.globals + 8 * index) as i32
+    }
+    pub fn funcref(&self, func_index: u32) -> i32 {
+        (self.funcrefs + FUNCREF_SIZE * func_index) as i32
+    }
+    pub fn defined_memory(&self, defined_index: u32) -> i32 {
+        (self.defined_memories + size_of::<VMMemory>() as u32 * defined_index) as i32
+    }
+    pub fn defined_table(&self, defined_index: u32) -> i32 {
+        (self.defined_tables + size_of::<VMTable>() as u32 * defined_index) as i32
+    }
+    pub fn defined_global(&self, defined_index: u32) -> i32 {
+        (self.defined_globals + 16 * defined_index) as i32
+    }
+}
+
+/// Why compiled code stopped; the runtime maps each to the spec's message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TrapKind {
+    Unreachable,
+    MemoryOutOfBounds,
+    TableOutOfBounds,
+    UndefinedElement,
+    UninitializedElement,
+    IndirectCallTypeMismatch,
+    NullReference,
+    IntegerDivisionByZero,
+    IntegerOverflow,
+    BadConversionToInteger,
+    StackOverflow,
+    HostTrap,
+}
+
+/// Trap codes compiled code uses (Cranelift user trap codes), beyond Cranelift's built-in
+/// HEAP_OUT_OF_BOUNDS, INTEGER_OVERFLOW, INTEGER_DIVISION_BY_ZERO, BAD_CONVERSION_TO_INTEGER
+/// and STACK_OVERFLOW.
+pub mod trap_codes {
+    pub const UNREACHABLE: u8 = 1;
+    /// `table.get/set/…` index out of bounds: "out of bounds table access".
+    pub const TABLE_OUT_OF_BOUNDS: u8 = 2;
+    /// `call_indirect` index out of bounds: "undefined element".
+    pub const UNDEFINED_ELEMENT: u8 = 3;
+    /// `call_indirect` on a null entry: "uninitialized element".
+    pub const UNINITIALIZED_ELEMENT: u8 = 4;
+    /// `call_indirect` signature mismatch: "indirect call type mismatch".
+    pub const INDIRECT_CALL_TYPE_MISMATCH: u8 = 5;
+    /// `call_ref`/`return_call_ref` on null: "null function reference".
+    pub const NULL_REFERENCE: u8 = 6;
+    /// A host function returned a trap (raised by a host trampoline; the trap object is pending
+    /// in thread-local state).
+    pub const HOST_TRAP: u8 = 7;
+}
