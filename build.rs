@@ -11,6 +11,12 @@ fn main() {
     println!("cargo:rerun-if-changed=src/runtime/unwind.c");
     println!("cargo:rerun-if-env-changed=WASMLIFT_SKIP_HEADERS");
 
+    // The shared library's SONAME: the major ABI version, so that downstream binaries link
+    // against `libwasmlift.so.0` (CMake installs the versioned file plus symlinks).
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libwasmlift.so.0");
+    }
+
     let crate_dir = std::env::var("CARGO_MANIFEST_DIR").unwrap();
     let root = Path::new(&crate_dir);
 
@@ -46,6 +52,7 @@ fn main() {
     config.includes = vec!["wasm.h".to_string()];
     config.sys_includes = vec!["stddef.h".into(), "stdint.h".into(), "stdbool.h".into()];
     config.no_includes = true;
+    config.export.item_types.push(cbindgen::ItemType::Constants);
     config.after_includes = None;
     config.trailer = None;
     let ext_h = cbindgen::Builder::new()

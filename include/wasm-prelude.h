@@ -56,3 +56,10 @@ static const size_t MEMORY_PAGE_SIZE = 0x10000;
 
 struct wasm_ref_t;
 struct wasm_instance_t;
+
+// The four specific extern types are distinct incomplete types in C (in Rust they are
+// wrappers of wasm_externtype_t, so cbindgen is told not to emit them).
+typedef struct wasm_functype_t wasm_functype_t;
+typedef struct wasm_globaltype_t wasm_globaltype_t;
+typedef struct wasm_tabletype_t wasm_tabletype_t;
+typedef struct wasm_memorytype_t wasm_memorytype_t;

@@ -146,3 +146,6 @@ static inline void* wasm_val_ptr(const wasm_val_t* val) {
 #endif
 
 #endif  // WASM_H_CONVENIENCE
+
+// As in the standard header, the ownership marker is not left defined for includers.
+#undef own

@@ -1,1 +1,82 @@
-//! engine (placeholder)
+//! `wasm_config_t` and `wasm_engine_t`: engine configuration and the engine itself, thin
+//! owners of the runtime's `Config` and `Engine`. wasmlift's configuration setters live in
+//! `extensions.rs` (`wasmlift_config_*`).
+#![allow(non_camel_case_types)]
+
+use crate::runtime::engine::{Config, Engine};
+use std::ptr;
+
+/// Engine settings, consumed by `wasm_engine_new_with_config`.
+pub struct wasm_config_t {
+    pub(crate) config: Config,
+}
+
+/// A compilation engine; stores created from it keep it alive internally.
+pub struct wasm_engine_t {
+    pub(crate) engine: Engine,
+}
+
+#[no_mangle]
+pub extern "C" fn wasm_config_new() -> *mut wasm_config_t {
+    Box::into_raw(Box::new(wasm_config_t { config: Config::default() }))
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_config_delete(config: *mut wasm_config_t) {
+    if !config.is_null() {
+        drop(Box::from_raw(config));
+    }
+}
+
+fn engine_from(config: Config) -> *mut wasm_engine_t {
+    match Engine::new(config) {
+        Ok(engine) => Box::into_raw(Box::new(wasm_engine_t { engine })),
+        Err(_) => ptr::null_mut(),
+    }
+}
+
+/// An engine with the default configuration; NULL if the host is unsupported.
+#[no_mangle]
+pub extern "C" fn wasm_engine_new() -> *mut wasm_engine_t {
+    engine_from(Config::default())
+}
+
+/// Takes ownership of `config` (which may be NULL for the defaults).
+#[no_mangle]
+pub unsafe extern "C" fn wasm_engine_new_with_config(config: *mut wasm_config_t) -> *mut wasm_engine_t {
+    if config.is_null() {
+        return engine_from(Config::default());
+    }
+    let config = Box::from_raw(config);
+    engine_from(config.config)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_engine_delete(engine: *mut wasm_engine_t) {
+    if !engine.is_null() {
+        drop(Box::from_raw(engine));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_takes_config_settings() {
+        unsafe {
+            let c = wasm_config_new();
+            (*c).config.max_wasm_stack = 12345;
+            let e = wasm_engine_new_with_config(c);
+            assert!(!e.is_null());
+            assert_eq!((*e).engine.config().max_wasm_stack, 12345);
+            wasm_engine_delete(e);
+            let e = wasm_engine_new();
+            assert!(!e.is_null());
+            wasm_engine_delete(e);
+            wasm_engine_delete(ptr::null_mut());
+            wasm_config_delete(ptr::null_mut());
+            wasm_config_delete(wasm_config_new());
+        }
+    }
+}

@@ -1,5 +1,38 @@
-//! Type objects of wasm.h (placeholder until the type system lands).
+//! Type objects of wasm.h: value, function, global, table, memory, extern, import and export
+//! types, plus `wasm_limits_t`. Each object keeps both the C-facing representation (so accessors
+//! can hand out pointers into it) and a cached copy of the engine's own type for the runtime.
 #![allow(non_camel_case_types)]
-use crate::capi::vec::BoxedElem;
-macro_rules! placeholder { ($($t:ident),*) => { $( #[derive(Clone)] pub struct $t { _p: () } impl BoxedElem for $t {} )* } }
-placeholder!(wasm_valtype_t, wasm_functype_t, wasm_globaltype_t, wasm_tabletype_t, wasm_memorytype_t, wasm_externtype_t, wasm_importtype_t, wasm_exporttype_t);
+
+mod exporttype;
+mod externtype;
+mod functype;
+mod globaltype;
+mod importtype;
+mod limits;
+mod memorytype;
+mod tabletype;
+mod valtype;
+
+pub use exporttype::*;
+pub use externtype::*;
+pub use functype::*;
+pub use globaltype::*;
+pub use importtype::*;
+pub use limits::*;
+pub use memorytype::*;
+pub use tabletype::*;
+pub use valtype::*;
+
+/// Moves the contents of a caller-owned vector out (the standard's `own wasm_xxx_vec_t*`
+/// parameters), leaving an empty vector behind so a double free is impossible.
+///
+/// # Safety
+/// `v` must be null or point at a valid vector whose buffer this library allocated.
+pub(crate) unsafe fn take_vec<V: crate::capi::vec::CVec>(v: *mut V) -> V {
+    if v.is_null() {
+        return V::empty();
+    }
+    let (size, data) = (*v).parts();
+    v.write(V::empty());
+    V::from_parts(size, data)
+}

@@ -1,0 +1,224 @@
+//! `wasm_externtype_t`: the common object behind function, global, table and memory types.
+//! The four specific type objects are `#[repr(C)]` wrappers around it, so the standard's
+//! `*_as_externtype` / `externtype_as_*` conversions are pointer casts (checked by kind).
+#![allow(non_camel_case_types)]
+
+use super::functype::{wasm_functype_t, FuncTypeData};
+use super::globaltype::{wasm_globaltype_t, GlobalTypeData};
+use super::memorytype::{wasm_memorytype_t, MemoryTypeData};
+use super::tabletype::{wasm_tabletype_t, TableTypeData};
+use super::valtype::*;
+use crate::capi::vec::BoxedElem;
+use crate::types::ExternType;
+use std::ptr;
+
+/// What an extern type describes, with the C-facing representation of each.
+#[derive(Clone)]
+pub enum ExternTypeData {
+    Func(FuncTypeData),
+    Global(GlobalTypeData),
+    Table(TableTypeData),
+    Memory(MemoryTypeData),
+}
+
+/// An extern type object.
+#[derive(Clone)]
+pub struct wasm_externtype_t {
+    pub(crate) which: ExternTypeData,
+}
+
+impl BoxedElem for wasm_externtype_t {}
+
+impl wasm_externtype_t {
+    pub(crate) fn from_data(which: ExternTypeData) -> wasm_externtype_t {
+        wasm_externtype_t { which }
+    }
+
+    pub fn from_core(ty: &ExternType) -> Box<wasm_externtype_t> {
+        Box::new(Self::from_data(match ty {
+            ExternType::Func(f) => ExternTypeData::Func(FuncTypeData::from_core(f)),
+            ExternType::Global(g) => ExternTypeData::Global(GlobalTypeData::from_core(g)),
+            ExternType::Table(t) => ExternTypeData::Table(TableTypeData::from_core(t)),
+            ExternType::Memory(m) => ExternTypeData::Memory(MemoryTypeData::from_core(m)),
+        }))
+    }
+
+    pub fn to_core(&self) -> ExternType {
+        match &self.which {
+            ExternTypeData::Func(f) => ExternType::Func(f.core().clone()),
+            ExternTypeData::Global(g) => ExternType::Global(*g.core()),
+            ExternTypeData::Table(t) => ExternType::Table(*t.core()),
+            ExternTypeData::Memory(m) => ExternType::Memory(*m.core()),
+        }
+    }
+
+    pub fn kind(&self) -> wasm_externkind_t {
+        match &self.which {
+            ExternTypeData::Func(_) => WASM_EXTERN_FUNC,
+            ExternTypeData::Global(_) => WASM_EXTERN_GLOBAL,
+            ExternTypeData::Table(_) => WASM_EXTERN_TABLE,
+            ExternTypeData::Memory(_) => WASM_EXTERN_MEMORY,
+        }
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_externtype_delete(t: *mut wasm_externtype_t) {
+    if !t.is_null() {
+        drop(Box::from_raw(t));
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_externtype_copy(t: *const wasm_externtype_t) -> *mut wasm_externtype_t {
+    match t.as_ref() {
+        Some(t) => Box::into_raw(Box::new(t.clone())),
+        None => ptr::null_mut(),
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_externtype_kind(t: *const wasm_externtype_t) -> wasm_externkind_t {
+    match t.as_ref() {
+        Some(t) => t.kind(),
+        None => 0,
+    }
+}
+
+// Specific → extern: the wrapper's only field is the extern type, so the addresses are equal.
+
+#[no_mangle]
+pub extern "C" fn wasm_functype_as_externtype(t: *mut wasm_functype_t) -> *mut wasm_externtype_t {
+    t.cast()
+}
+
+#[no_mangle]
+pub extern "C" fn wasm_globaltype_as_externtype(t: *mut wasm_globaltype_t) -> *mut wasm_externtype_t {
+    t.cast()
+}
+
+#[no_mangle]
+pub extern "C" fn wasm_tabletype_as_externtype(t: *mut wasm_tabletype_t) -> *mut wasm_externtype_t {
+    t.cast()
+}
+
+#[no_mangle]
+pub extern "C" fn wasm_memorytype_as_externtype(t: *mut wasm_memorytype_t) -> *mut wasm_externtype_t {
+    t.cast()
+}
+
+#[no_mangle]
+pub extern "C" fn wasm_functype_as_externtype_const(t: *const wasm_functype_t) -> *const wasm_externtype_t {
+    t.cast()
+}
+
+#[no_mangle]
+pub extern "C" fn wasm_globaltype_as_externtype_const(t: *const wasm_globaltype_t) -> *const wasm_externtype_t {
+    t.cast()
+}
+
+#[no_mangle]
+pub extern "C" fn wasm_tabletype_as_externtype_const(t: *const wasm_tabletype_t) -> *const wasm_externtype_t {
+    t.cast()
+}
+
+#[no_mangle]
+pub extern "C" fn wasm_memorytype_as_externtype_const(t: *const wasm_memorytype_t) -> *const wasm_externtype_t {
+    t.cast()
+}
+
+// Extern → specific: the same cast back, or NULL when the kind differs.
+
+unsafe fn cast_if<T>(t: *const wasm_externtype_t, kind: wasm_externkind_t) -> *const T {
+    match t.as_ref() {
+        Some(e) if e.kind() == kind => t.cast(),
+        _ => ptr::null(),
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_externtype_as_functype(t: *mut wasm_externtype_t) -> *mut wasm_functype_t {
+    cast_if::<wasm_functype_t>(t, WASM_EXTERN_FUNC).cast_mut()
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_externtype_as_globaltype(t: *mut wasm_externtype_t) -> *mut wasm_globaltype_t {
+    cast_if::<wasm_globaltype_t>(t, WASM_EXTERN_GLOBAL).cast_mut()
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_externtype_as_tabletype(t: *mut wasm_externtype_t) -> *mut wasm_tabletype_t {
+    cast_if::<wasm_tabletype_t>(t, WASM_EXTERN_TABLE).cast_mut()
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_externtype_as_memorytype(t: *mut wasm_externtype_t) -> *mut wasm_memorytype_t {
+    cast_if::<wasm_memorytype_t>(t, WASM_EXTERN_MEMORY).cast_mut()
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_externtype_as_functype_const(t: *const wasm_externtype_t) -> *const wasm_functype_t {
+    cast_if(t, WASM_EXTERN_FUNC)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_externtype_as_globaltype_const(
+    t: *const wasm_externtype_t,
+) -> *const wasm_globaltype_t {
+    cast_if(t, WASM_EXTERN_GLOBAL)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_externtype_as_tabletype_const(t: *const wasm_externtype_t) -> *const wasm_tabletype_t {
+    cast_if(t, WASM_EXTERN_TABLE)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_externtype_as_memorytype_const(
+    t: *const wasm_externtype_t,
+) -> *const wasm_memorytype_t {
+    cast_if(t, WASM_EXTERN_MEMORY)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capi::types::*;
+    use crate::types::*;
+
+    #[test]
+    fn casts_are_address_preserving_and_kind_checked() {
+        unsafe {
+            let g = wasm_globaltype_new(wasm_valtype_new(WASM_F32), WASM_CONST);
+            let e = wasm_globaltype_as_externtype(g);
+            assert_eq!(e as usize, g as usize);
+            assert_eq!(wasm_externtype_kind(e), WASM_EXTERN_GLOBAL);
+            assert_eq!(wasm_externtype_as_globaltype(e), g);
+            assert!(wasm_externtype_as_functype(e).is_null());
+            assert!(wasm_externtype_as_tabletype_const(e).is_null());
+            assert!(wasm_externtype_as_memorytype(e).is_null());
+            assert!(wasm_externtype_as_functype(ptr::null_mut()).is_null());
+            // A copy made through the generic type is still a valid global type.
+            let c = wasm_externtype_copy(e);
+            assert_eq!(wasm_globaltype_mutability(wasm_externtype_as_globaltype_const(c)), WASM_CONST);
+            // Deleting through the generic type frees the specific object.
+            wasm_externtype_delete(c);
+            wasm_globaltype_delete(g);
+        }
+    }
+
+    #[test]
+    fn core_round_trip() {
+        let types = [
+            ExternType::Func(FuncType::new(vec![ValType::I32], vec![])),
+            ExternType::Global(GlobalType { content: ValType::ExternRef, mutable: true }),
+            ExternType::Table(TableType { element: ValType::FuncRef, limits: Limits { min: 0, max: Some(10) } }),
+            ExternType::Memory(MemoryType { limits: Limits { min: 1, max: None }, memory64: false, shared: false }),
+        ];
+        for (i, ty) in types.iter().enumerate() {
+            let e = wasm_externtype_t::from_core(ty);
+            assert_eq!(e.kind() as usize, i);
+            assert_eq!(&e.to_core(), ty);
+        }
+    }
+}

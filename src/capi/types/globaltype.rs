@@ -1,0 +1,129 @@
+//! `wasm_globaltype_t`: a global type object (content value type and mutability), an extern
+//! type of kind global with a cached engine `GlobalType`.
+#![allow(non_camel_case_types)]
+
+use super::externtype::{wasm_externtype_t, ExternTypeData};
+use super::valtype::{wasm_mutability_t, wasm_valtype_t, WASM_CONST, WASM_VAR};
+use crate::capi::vec::BoxedElem;
+use crate::types::GlobalType;
+use std::ptr;
+
+/// The global-type payload of an extern type.
+#[derive(Clone)]
+pub struct GlobalTypeData {
+    content: wasm_valtype_t,
+    core: GlobalType,
+}
+
+impl GlobalTypeData {
+    pub(crate) fn from_core(core: &GlobalType) -> GlobalTypeData {
+        GlobalTypeData { content: wasm_valtype_t::new(core.content), core: *core }
+    }
+
+    pub(crate) fn core(&self) -> &GlobalType {
+        &self.core
+    }
+}
+
+/// A global type object: an extern type whose payload is always `ExternTypeData::Global`.
+#[repr(C)]
+#[derive(Clone)]
+pub struct wasm_globaltype_t {
+    pub(crate) ext: wasm_externtype_t,
+}
+
+impl BoxedElem for wasm_globaltype_t {}
+
+impl wasm_globaltype_t {
+    pub fn from_core(ty: &GlobalType) -> Box<wasm_globaltype_t> {
+        Box::new(wasm_globaltype_t {
+            ext: wasm_externtype_t::from_data(ExternTypeData::Global(GlobalTypeData::from_core(ty))),
+        })
+    }
+
+    pub fn to_core(&self) -> GlobalType {
+        *self.core()
+    }
+
+    pub fn core(&self) -> &GlobalType {
+        &self.data().core
+    }
+
+    fn data(&self) -> &GlobalTypeData {
+        match &self.ext.which {
+            ExternTypeData::Global(g) => g,
+            _ => unreachable!("wasm_globaltype_t always holds a global type"),
+        }
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_globaltype_new(
+    content: *mut wasm_valtype_t,
+    mutability: wasm_mutability_t,
+) -> *mut wasm_globaltype_t {
+    if content.is_null() {
+        return ptr::null_mut();
+    }
+    let content = Box::from_raw(content);
+    let mutable = match mutability {
+        WASM_CONST => false,
+        WASM_VAR => true,
+        _ => return ptr::null_mut(),
+    };
+    Box::into_raw(wasm_globaltype_t::from_core(&GlobalType { content: content.ty(), mutable }))
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_globaltype_delete(t: *mut wasm_globaltype_t) {
+    if !t.is_null() {
+        drop(Box::from_raw(t));
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_globaltype_copy(t: *const wasm_globaltype_t) -> *mut wasm_globaltype_t {
+    match t.as_ref() {
+        Some(t) => Box::into_raw(Box::new(t.clone())),
+        None => ptr::null_mut(),
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_globaltype_content(t: *const wasm_globaltype_t) -> *const wasm_valtype_t {
+    match t.as_ref() {
+        Some(t) => &t.data().content,
+        None => ptr::null(),
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_globaltype_mutability(t: *const wasm_globaltype_t) -> wasm_mutability_t {
+    match t.as_ref() {
+        Some(t) if t.core().mutable => WASM_VAR,
+        _ => WASM_CONST,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capi::types::valtype::*;
+    use crate::types::ValType;
+
+    #[test]
+    fn new_and_accessors() {
+        unsafe {
+            let g = wasm_globaltype_new(wasm_valtype_new(WASM_I64), WASM_VAR);
+            assert_eq!(wasm_valtype_kind(wasm_globaltype_content(g)), WASM_I64);
+            assert_eq!(wasm_globaltype_mutability(g), WASM_VAR);
+            assert_eq!((*g).to_core(), GlobalType { content: ValType::I64, mutable: true });
+            let c = wasm_globaltype_copy(g);
+            wasm_globaltype_delete(g);
+            assert_eq!(wasm_globaltype_mutability(c), WASM_VAR);
+            wasm_globaltype_delete(c);
+            assert!(wasm_globaltype_new(wasm_valtype_new(WASM_I32), 7).is_null());
+            assert!(wasm_globaltype_new(ptr::null_mut(), WASM_CONST).is_null());
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! `wasm_tabletype_t`: a table type object (element reference type and limits), an extern type
+//! of kind table with a cached engine `TableType`.
+#![allow(non_camel_case_types)]
+
+use super::externtype::{wasm_externtype_t, ExternTypeData};
+use super::limits::wasm_limits_t;
+use super::valtype::wasm_valtype_t;
+use crate::capi::vec::BoxedElem;
+use crate::types::TableType;
+use std::ptr;
+
+/// The table-type payload of an extern type.
+#[derive(Clone)]
+pub struct TableTypeData {
+    element: wasm_valtype_t,
+    limits: wasm_limits_t,
+    core: TableType,
+}
+
+impl TableTypeData {
+    pub(crate) fn from_core(core: &TableType) -> TableTypeData {
+        TableTypeData {
+            element: wasm_valtype_t::new(core.element),
+            limits: wasm_limits_t::from_core(&core.limits),
+            core: *core,
+        }
+    }
+
+    pub(crate) fn core(&self) -> &TableType {
+        &self.core
+    }
+}
+
+/// A table type object: an extern type whose payload is always `ExternTypeData::Table`.
+#[repr(C)]
+#[derive(Clone)]
+pub struct wasm_tabletype_t {
+    pub(crate) ext: wasm_externtype_t,
+}
+
+impl BoxedElem for wasm_tabletype_t {}
+
+impl wasm_tabletype_t {
+    pub fn from_core(ty: &TableType) -> Box<wasm_tabletype_t> {
+        Box::new(wasm_tabletype_t {
+            ext: wasm_externtype_t::from_data(ExternTypeData::Table(TableTypeData::from_core(ty))),
+        })
+    }
+
+    pub fn to_core(&self) -> TableType {
+        *self.core()
+    }
+
+    pub fn core(&self) -> &TableType {
+        &self.data().core
+    }
+
+    fn data(&self) -> &TableTypeData {
+        match &self.ext.which {
+            ExternTypeData::Table(t) => t,
+            _ => unreachable!("wasm_tabletype_t always holds a table type"),
+        }
+    }
+}
+
+/// Takes ownership of `element`; NULL if an argument is null or the element is not a
+/// reference type (tables hold references only).
+#[no_mangle]
+pub unsafe extern "C" fn wasm_tabletype_new(
+    element: *mut wasm_valtype_t,
+    limits: *const wasm_limits_t,
+) -> *mut wasm_tabletype_t {
+    if element.is_null() {
+        return ptr::null_mut();
+    }
+    let element = Box::from_raw(element);
+    let Some(limits) = limits.as_ref() else { return ptr::null_mut() };
+    if !element.ty().is_ref() {
+        return ptr::null_mut();
+    }
+    Box::into_raw(wasm_tabletype_t::from_core(&TableType { element: element.ty(), limits: limits.to_core() }))
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_tabletype_delete(t: *mut wasm_tabletype_t) {
+    if !t.is_null() {
+        drop(Box::from_raw(t));
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_tabletype_copy(t: *const wasm_tabletype_t) -> *mut wasm_tabletype_t {
+    match t.as_ref() {
+        Some(t) => Box::into_raw(Box::new(t.clone())),
+        None => ptr::null_mut(),
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_tabletype_element(t: *const wasm_tabletype_t) -> *const wasm_valtype_t {
+    match t.as_ref() {
+        Some(t) => &t.data().element,
+        None => ptr::null(),
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_tabletype_limits(t: *const wasm_tabletype_t) -> *const wasm_limits_t {
+    match t.as_ref() {
+        Some(t) => &t.data().limits,
+        None => ptr::null(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capi::types::valtype::*;
+    use crate::types::{Limits, ValType};
+
+    #[test]
+    fn new_and_accessors() {
+        unsafe {
+            let limits = wasm_limits_t { min: 3, max: 0xffff_ffff };
+            let t = wasm_tabletype_new(wasm_valtype_new(WASM_FUNCREF), &limits);
+            assert_eq!(wasm_valtype_kind(wasm_tabletype_element(t)), WASM_FUNCREF);
+            assert_eq!(*wasm_tabletype_limits(t), limits);
+            assert_eq!((*t).to_core(), TableType { element: ValType::FuncRef, limits: Limits { min: 3, max: None } });
+            wasm_tabletype_delete(t);
+            assert!(wasm_tabletype_new(wasm_valtype_new(WASM_I32), &limits).is_null());
+            assert!(wasm_tabletype_new(wasm_valtype_new(WASM_EXTERNREF), ptr::null()).is_null());
+        }
+    }
+}

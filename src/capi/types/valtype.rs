@@ -1,0 +1,148 @@
+//! `wasm_valtype_t`: a value type object, and the `wasm_valkind_t` codes (standard kinds plus
+//! wasmlift's `WASMLIFT_V128` = 4 for SIMD values, which the standard does not cover).
+#![allow(non_camel_case_types)]
+
+use crate::capi::vec::BoxedElem;
+use crate::types::ValType;
+
+/// `uint8_t` in C; declared by hand in `include/wasm-prelude.h`.
+pub type wasm_valkind_t = u8;
+/// `uint8_t` in C; declared by hand in `include/wasm-prelude.h`.
+pub type wasm_mutability_t = u8;
+/// `uint8_t` in C; declared by hand in `include/wasm-prelude.h`.
+pub type wasm_externkind_t = u8;
+
+// Rust copies of the prelude's enumerators (not exported by cbindgen: constants are excluded).
+pub const WASM_I32: wasm_valkind_t = 0;
+pub const WASM_I64: wasm_valkind_t = 1;
+pub const WASM_F32: wasm_valkind_t = 2;
+pub const WASM_F64: wasm_valkind_t = 3;
+/// wasmlift extension (see `WASMLIFT_V128` in wasmlift.h).
+pub const WASM_V128: wasm_valkind_t = 4;
+pub const WASM_EXTERNREF: wasm_valkind_t = 128;
+pub const WASM_FUNCREF: wasm_valkind_t = 129;
+
+pub const WASM_CONST: wasm_mutability_t = 0;
+pub const WASM_VAR: wasm_mutability_t = 1;
+
+pub const WASM_EXTERN_FUNC: wasm_externkind_t = 0;
+pub const WASM_EXTERN_GLOBAL: wasm_externkind_t = 1;
+pub const WASM_EXTERN_TABLE: wasm_externkind_t = 2;
+pub const WASM_EXTERN_MEMORY: wasm_externkind_t = 3;
+
+/// The C code of an engine value type.
+pub fn valkind_of(ty: ValType) -> wasm_valkind_t {
+    match ty {
+        ValType::I32 => WASM_I32,
+        ValType::I64 => WASM_I64,
+        ValType::F32 => WASM_F32,
+        ValType::F64 => WASM_F64,
+        ValType::V128 => WASM_V128,
+        ValType::ExternRef => WASM_EXTERNREF,
+        ValType::FuncRef => WASM_FUNCREF,
+    }
+}
+
+/// The engine value type of a C code; `None` for codes that name no type.
+pub fn valtype_of_kind(kind: wasm_valkind_t) -> Option<ValType> {
+    Some(match kind {
+        WASM_I32 => ValType::I32,
+        WASM_I64 => ValType::I64,
+        WASM_F32 => ValType::F32,
+        WASM_F64 => ValType::F64,
+        WASM_V128 => ValType::V128,
+        WASM_EXTERNREF => ValType::ExternRef,
+        WASM_FUNCREF => ValType::FuncRef,
+        _ => return None,
+    })
+}
+
+/// A value type object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct wasm_valtype_t {
+    ty: ValType,
+}
+
+impl BoxedElem for wasm_valtype_t {}
+
+impl wasm_valtype_t {
+    pub fn new(ty: ValType) -> wasm_valtype_t {
+        wasm_valtype_t { ty }
+    }
+
+    /// A heap object owned by the caller, as `own wasm_valtype_t*` results are.
+    pub fn into_raw(self) -> *mut wasm_valtype_t {
+        Box::into_raw(Box::new(self))
+    }
+
+    pub fn ty(&self) -> ValType {
+        self.ty
+    }
+
+    pub fn kind(&self) -> wasm_valkind_t {
+        valkind_of(self.ty)
+    }
+}
+
+#[no_mangle]
+pub extern "C" fn wasm_valtype_new(kind: wasm_valkind_t) -> *mut wasm_valtype_t {
+    match valtype_of_kind(kind) {
+        Some(ty) => wasm_valtype_t::new(ty).into_raw(),
+        None => std::ptr::null_mut(),
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_valtype_delete(t: *mut wasm_valtype_t) {
+    if !t.is_null() {
+        drop(Box::from_raw(t));
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_valtype_copy(t: *const wasm_valtype_t) -> *mut wasm_valtype_t {
+    match t.as_ref() {
+        Some(t) => t.into_raw(),
+        None => std::ptr::null_mut(),
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_valtype_kind(t: *const wasm_valtype_t) -> wasm_valkind_t {
+    match t.as_ref() {
+        Some(t) => t.kind(),
+        None => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_round_trip() {
+        for ty in [ValType::I32, ValType::I64, ValType::F32, ValType::F64, ValType::V128, ValType::FuncRef, ValType::ExternRef] {
+            assert_eq!(valtype_of_kind(valkind_of(ty)), Some(ty));
+        }
+        assert_eq!(valkind_of(ValType::FuncRef), 129);
+        assert_eq!(valkind_of(ValType::ExternRef), 128);
+        assert_eq!(valtype_of_kind(5), None);
+        assert_eq!(valtype_of_kind(130), None);
+    }
+
+    #[test]
+    fn new_copy_delete() {
+        unsafe {
+            assert!(wasm_valtype_new(200).is_null());
+            let t = wasm_valtype_new(WASM_F64);
+            assert_eq!(wasm_valtype_kind(t), WASM_F64);
+            let c = wasm_valtype_copy(t);
+            assert_ne!(c, t);
+            assert_eq!((*c).ty(), ValType::F64);
+            wasm_valtype_delete(t);
+            wasm_valtype_delete(c);
+            wasm_valtype_delete(std::ptr::null_mut());
+            assert!(wasm_valtype_copy(std::ptr::null()).is_null());
+        }
+    }
+}
