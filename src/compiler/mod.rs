@@ -3,13 +3,31 @@
 //!
 //! INTERFACE CONTRACT (used by src/runtime): see src/runtime/vmctx.rs for the vmctx layout,
 //! calling conventions, builtins and trap codes.
+//!
+//! Code layout of a module: defined functions in function-index order, then the entry
+//! trampolines in type-index order, each aligned to the ISA's preferred function alignment.
+//! All relocations (direct calls between defined functions, libcalls) are resolved before the
+//! code is published, so the runtime never has to patch anything.
+
+mod link;
+mod simd;
+mod translate;
+mod trampolines;
+
+#[cfg(test)]
+mod tests;
 
 use crate::module::ModuleInfo;
 use crate::runtime::code_memory::CodeMemory;
-use crate::runtime::vmctx::TrapKind;
+use crate::runtime::vmctx::{trap_codes, TrapKind};
 use crate::types::FuncType;
+use cranelift_codegen::ir::{self, TrapCode};
 use cranelift_codegen::isa::TargetIsa;
-use std::sync::Arc;
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_codegen::Context;
+use cranelift_frontend::FunctionBuilderContext;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// Code-generation choices fixed per engine.
 #[derive(Clone, Debug)]
@@ -51,18 +69,202 @@ pub struct CompiledCode {
 /// Builds the host's Cranelift ISA with the settings the engine relies on (opt_level=speed,
 /// frame pointers preserved, native CPU features, verifier in debug builds).
 pub fn build_isa() -> Result<Arc<dyn TargetIsa>, String> {
-    todo_compiler()
+    let mut flags = settings::builder();
+    let set = |flags: &mut settings::Builder, name: &str, value: &str| {
+        flags.set(name, value).map_err(|e| format!("cranelift setting {name}={value}: {e}"))
+    };
+    set(&mut flags, "opt_level", "speed")?;
+    // Trap handling and backtraces walk frame pointers instead of unwind tables.
+    set(&mut flags, "preserve_frame_pointers", "true")?;
+    set(&mut flags, "enable_verifier", if cfg!(debug_assertions) { "true" } else { "false" })?;
+    // Stack overflow is caught by the per-function stack-limit check, not by probes.
+    set(&mut flags, "enable_probestack", "false")?;
+    // Wasm functions may return more values than there are return registers.
+    set(&mut flags, "enable_multi_ret_implicit_sret", "true")?;
+    set(&mut flags, "is_pic", "false")?;
+    set(&mut flags, "unwind_info", "false")?;
+    // The engine's own bounds checks are the contract; Cranelift's heap/table Spectre
+    // settings only affect wasmtime's translator and are irrelevant here.
+    let isa_builder = cranelift_native::builder().map_err(|e| format!("unsupported host: {e}"))?;
+    let isa = isa_builder
+        .finish(settings::Flags::new(flags))
+        .map_err(|e| format!("cannot build the Cranelift ISA: {e}"))?;
+    Ok(isa)
+}
+
+/// The output of compiling one function (or trampoline), before layout.
+pub(crate) struct FuncOutput {
+    pub code: Vec<u8>,
+    pub traps: Vec<TrapSite>,
+    pub address_map: Vec<(u32, u32)>,
+    pub relocs: Vec<link::Reloc>,
+}
+
+/// What one compilation job produces.
+enum Job {
+    Function(u32),
+    EntryTrampoline(u32),
 }
 
 /// Compiles every defined function of `module` and one entry trampoline per type, using up to
 /// `threads` threads (0 = all cores). The result does not depend on the thread count.
 pub fn compile_module(
-    _isa: &dyn TargetIsa,
-    _module: &ModuleInfo,
-    _tunables: &Tunables,
-    _threads: usize,
+    isa: &dyn TargetIsa,
+    module: &ModuleInfo,
+    tunables: &Tunables,
+    threads: usize,
 ) -> Result<CompiledCode, String> {
-    todo_compiler()
+    let env = translate::ModuleEnv::new(isa, module, tunables);
+    let num_defined = module.num_defined_funcs();
+    let num_types = module.types.len();
+
+    // Big functions first, so that one large function compiled last does not leave the other
+    // threads idle; the output order is fixed by index regardless.
+    let mut jobs: Vec<(usize, Job)> = (0..num_defined)
+        .map(|i| (module.bodies[i].range.len(), Job::Function(i as u32)))
+        .chain((0..num_types).map(|t| (0, Job::EntryTrampoline(t as u32))))
+        .collect();
+    jobs.sort_by(|a, b| b.0.cmp(&a.0));
+    let total = jobs.len();
+
+    let threads = if threads == 0 {
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    } else {
+        threads
+    };
+    let threads = threads.min(total).max(1);
+
+    let mut func_out: Vec<Option<FuncOutput>> = (0..num_defined).map(|_| None).collect();
+    let mut tramp_out: Vec<Option<FuncOutput>> = (0..num_types).map(|_| None).collect();
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<(usize, Result<FuncOutput, String>)>> = Mutex::new(Vec::with_capacity(total));
+
+    let work = || {
+        let mut ctx = Context::new();
+        let mut fctx = FunctionBuilderContext::new();
+        loop {
+            let j = next.fetch_add(1, Ordering::Relaxed);
+            if j >= total {
+                break;
+            }
+            let r = match &jobs[j].1 {
+                Job::Function(i) => compile_function(&env, *i, &mut ctx, &mut fctx),
+                Job::EntryTrampoline(t) => {
+                    trampolines::entry_trampoline(isa, &module.types[*t as usize], &mut ctx, &mut fctx)
+                }
+            };
+            let failed = r.is_err();
+            results.lock().unwrap().push((j, r));
+            if failed {
+                // Stop handing out work; the error is reported below.
+                next.store(total, Ordering::Relaxed);
+            }
+        }
+    };
+    if threads <= 1 {
+        work();
+    } else {
+        std::thread::scope(|s| {
+            for _ in 1..threads {
+                s.spawn(&work);
+            }
+            work();
+        });
+    }
+
+    // Report the error of the lowest-indexed failing function, like a serial compiler would.
+    let mut errors: Vec<(usize, String)> = Vec::new();
+    for (j, r) in results.into_inner().unwrap() {
+        match (r, &jobs[j].1) {
+            (Ok(out), Job::Function(i)) => func_out[*i as usize] = Some(out),
+            (Ok(out), Job::EntryTrampoline(t)) => tramp_out[*t as usize] = Some(out),
+            (Err(e), Job::Function(i)) => errors.push((*i as usize, e)),
+            (Err(e), Job::EntryTrampoline(t)) => errors.push((num_defined + *t as usize, e)),
+        }
+    }
+    if let Some((_, e)) = errors.into_iter().min_by_key(|(i, _)| *i) {
+        return Err(e);
+    }
+
+    let funcs: Vec<FuncOutput> = func_out.into_iter().map(|o| o.expect("every function compiled")).collect();
+    let tramps: Vec<FuncOutput> = tramp_out.into_iter().map(|o| o.expect("every trampoline compiled")).collect();
+    let align = isa.function_alignment().preferred.max(16);
+    let (code, functions, tramp_offsets) = link::link(funcs, tramps, module.num_imported_funcs, align)?;
+    Ok(CompiledCode { code: Arc::new(code), functions, entry_trampolines: tramp_offsets })
+}
+
+fn compile_function(
+    env: &translate::ModuleEnv,
+    defined_index: u32,
+    ctx: &mut Context,
+    fctx: &mut FunctionBuilderContext,
+) -> Result<FuncOutput, String> {
+    let func_index = env.module.num_imported_funcs + defined_index;
+    ctx.clear();
+    translate::translate_function(env, func_index, &mut ctx.func, fctx).map_err(|e| {
+        format!("{} (in function {})", e, func_display_name(env.module, func_index))
+    })?;
+    finish_compile(env.isa, ctx).map_err(|e| format!("{} (in function {})", e, func_display_name(env.module, func_index)))
+}
+
+fn func_display_name(module: &ModuleInfo, func_index: u32) -> String {
+    match module.func_names.get(&func_index) {
+        Some(name) => format!("{func_index} \"{name}\""),
+        None => func_index.to_string(),
+    }
+}
+
+/// Runs Cranelift on `ctx.func` and extracts what layout and the runtime need.
+pub(crate) fn finish_compile(isa: &dyn TargetIsa, ctx: &mut Context) -> Result<FuncOutput, String> {
+    let mut ctrl = Default::default();
+    if let Err(e) = ctx.compile(isa, &mut ctrl) {
+        let func = e.func.display().to_string();
+        return Err(format!("code generation failed: {:?}\n{}", e.inner, func));
+    }
+    let compiled = ctx.compiled_code().expect("just compiled");
+    let buffer = &compiled.buffer;
+    let code = buffer.data().to_vec();
+    let mut traps: Vec<TrapSite> = buffer
+        .traps()
+        .iter()
+        .map(|t| TrapSite { offset: t.offset, kind: trap_kind(t.code) })
+        .collect();
+    traps.sort_by_key(|t| t.offset);
+    let mut address_map: Vec<(u32, u32)> = Vec::new();
+    for loc in buffer.get_srclocs_sorted() {
+        if loc.loc.is_default() || loc.start == loc.end {
+            continue;
+        }
+        if address_map.last().map(|&(_, w)| w) == Some(loc.loc.bits()) {
+            continue;
+        }
+        address_map.push((loc.start, loc.loc.bits()));
+    }
+    let relocs = link::collect_relocs(buffer.relocs(), &ctx.func)?;
+    Ok(FuncOutput { code, traps, address_map, relocs })
+}
+
+/// Maps a Cranelift trap code back to the engine's trap kind.
+pub(crate) fn trap_kind(code: TrapCode) -> TrapKind {
+    match code {
+        TrapCode::STACK_OVERFLOW => TrapKind::StackOverflow,
+        TrapCode::HEAP_OUT_OF_BOUNDS => TrapKind::MemoryOutOfBounds,
+        TrapCode::INTEGER_OVERFLOW => TrapKind::IntegerOverflow,
+        TrapCode::INTEGER_DIVISION_BY_ZERO => TrapKind::IntegerDivisionByZero,
+        TrapCode::BAD_CONVERSION_TO_INTEGER => TrapKind::BadConversionToInteger,
+        c => match c.as_raw().get() {
+            trap_codes::UNREACHABLE => TrapKind::Unreachable,
+            trap_codes::TABLE_OUT_OF_BOUNDS => TrapKind::TableOutOfBounds,
+            trap_codes::UNDEFINED_ELEMENT => TrapKind::UndefinedElement,
+            trap_codes::UNINITIALIZED_ELEMENT => TrapKind::UninitializedElement,
+            trap_codes::INDIRECT_CALL_TYPE_MISMATCH => TrapKind::IndirectCallTypeMismatch,
+            trap_codes::NULL_REFERENCE => TrapKind::NullReference,
+            trap_codes::HOST_TRAP => TrapKind::HostTrap,
+            // Only the codes above are ever emitted; an unknown one is a compiler bug, and
+            // reporting it as `unreachable` is the least surprising fallback.
+            _ => TrapKind::Unreachable,
+        },
+    }
 }
 
 /// Compiles the wasm → host trampoline for functions of type `ty`: a function with the wasm
@@ -70,14 +272,24 @@ pub fn compile_module(
 /// `VMVal` array on its stack, calls `host_call(host_ctx, values) -> u32` (C convention; the
 /// address is given), traps with `trap_codes::HOST_TRAP` when it returns nonzero, and otherwise
 /// returns the results read back from the array. `functions[0]` describes it.
-pub fn compile_host_trampoline(
-    _isa: &dyn TargetIsa,
-    _ty: &FuncType,
-    _host_call: usize,
-) -> Result<CompiledCode, String> {
-    todo_compiler()
+pub fn compile_host_trampoline(isa: &dyn TargetIsa, ty: &FuncType, host_call: usize) -> Result<CompiledCode, String> {
+    let mut ctx = Context::new();
+    let mut fctx = FunctionBuilderContext::new();
+    let out = trampolines::host_trampoline(isa, ty, host_call, &mut ctx, &mut fctx)?;
+    let align = isa.function_alignment().preferred.max(16);
+    let (code, functions, _) = link::link(vec![out], Vec::new(), 0, align)?;
+    Ok(CompiledCode { code: Arc::new(code), functions, entry_trampolines: Vec::new() })
 }
 
-fn todo_compiler<T>() -> Result<T, String> {
-    Err("compiler not built yet".to_string())
+/// The Cranelift signature of a wasm function of type `ty` (the engine-wide convention).
+pub(crate) fn wasm_signature(ty: &FuncType) -> ir::Signature {
+    let mut sig = ir::Signature::new(cranelift_codegen::isa::CallConv::Tail);
+    sig.params.push(ir::AbiParam::special(ir::types::I64, ir::ArgumentPurpose::VMContext));
+    for p in ty.params.iter() {
+        sig.params.push(ir::AbiParam::new(translate::ir_type(*p)));
+    }
+    for r in ty.results.iter() {
+        sig.returns.push(ir::AbiParam::new(translate::ir_type(*r)));
+    }
+    sig
 }

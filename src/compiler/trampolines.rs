@@ -1,0 +1,99 @@
+//! The two boundary trampolines: host → wasm (entry, one per function type of a module) and
+//! wasm → host (one per host function type, cached by the engine).
+
+use super::{finish_compile, translate::ir_type, wasm_signature, FuncOutput};
+use crate::runtime::vmctx::trap_codes;
+use crate::types::FuncType;
+use cranelift_codegen::ir::{
+    self, types::I32, types::I64, AbiParam, InstBuilder, MemFlagsData, StackSlotData, StackSlotKind, TrapCode,
+    UserFuncName,
+};
+use cranelift_codegen::isa::TargetIsa;
+use cranelift_codegen::Context;
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+
+/// Size of one `VMVal` slot.
+const SLOT: i32 = 16;
+
+/// `extern "C" fn(callee_vmctx, callee_code, values: *mut VMVal)`: loads the arguments from
+/// `values`, calls the wasm function and stores its results back from slot 0.
+pub(crate) fn entry_trampoline(
+    isa: &dyn TargetIsa,
+    ty: &FuncType,
+    ctx: &mut Context,
+    fctx: &mut FunctionBuilderContext,
+) -> Result<FuncOutput, String> {
+    ctx.clear();
+    let mut sig = ir::Signature::new(isa.default_call_conv());
+    sig.params.extend([AbiParam::new(I64), AbiParam::new(I64), AbiParam::new(I64)]);
+    ctx.func = ir::Function::with_name_signature(UserFuncName::default(), sig);
+    {
+        let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
+        let block = b.create_block();
+        b.append_block_params_for_function_params(block);
+        b.switch_to_block(block);
+        b.seal_block(block);
+        let (callee_vmctx, code, values) = {
+            let p = b.block_params(block);
+            (p[0], p[1], p[2])
+        };
+        // The array is the runtime's, valid and 16-byte aligned (`VMVal` is `align(16)`).
+        let flags = MemFlagsData::trusted();
+        let mut args = Vec::with_capacity(ty.params.len() + 1);
+        args.push(callee_vmctx);
+        for (i, p) in ty.params.iter().enumerate() {
+            args.push(b.ins().load(ir_type(*p), flags, values, i as i32 * SLOT));
+        }
+        let sigref = b.import_signature(wasm_signature(ty));
+        let call = b.ins().call_indirect(sigref, code, &args);
+        let results = b.inst_results(call).to_vec();
+        for (i, r) in results.into_iter().enumerate() {
+            b.ins().store(flags, r, values, i as i32 * SLOT);
+        }
+        b.ins().return_(&[]);
+        b.finalize(isa.frontend_config());
+    }
+    finish_compile(isa, ctx)
+}
+
+/// Wasm-convention function `(host_ctx, params...) -> results` that calls
+/// `host_call(host_ctx, values) -> u32` with the values spilled to its stack.
+pub(crate) fn host_trampoline(
+    isa: &dyn TargetIsa,
+    ty: &FuncType,
+    host_call: usize,
+    ctx: &mut Context,
+    fctx: &mut FunctionBuilderContext,
+) -> Result<FuncOutput, String> {
+    ctx.clear();
+    ctx.func = ir::Function::with_name_signature(UserFuncName::default(), wasm_signature(ty));
+    {
+        let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
+        let block = b.create_block();
+        b.append_block_params_for_function_params(block);
+        b.switch_to_block(block);
+        b.seal_block(block);
+        let params = b.block_params(block).to_vec();
+        let host_ctx = params[0];
+        let slots = ty.params.len().max(ty.results.len()).max(1) as u32;
+        let slot = b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, slots * SLOT as u32, 4));
+        let values = b.ins().stack_addr(I64, slot, 0);
+        let flags = MemFlagsData::trusted();
+        for (i, v) in params[1..].iter().enumerate() {
+            b.ins().store(flags, *v, values, i as i32 * SLOT);
+        }
+        let mut hsig = ir::Signature::new(isa.default_call_conv());
+        hsig.params.extend([AbiParam::new(I64), AbiParam::new(I64)]);
+        hsig.returns.push(AbiParam::new(I32));
+        let hsig = b.import_signature(hsig);
+        let callee = b.ins().iconst(I64, host_call as i64);
+        let call = b.ins().call_indirect(hsig, callee, &[host_ctx, values]);
+        let rc = b.inst_results(call)[0];
+        b.ins().trapnz(rc, TrapCode::unwrap_user(trap_codes::HOST_TRAP));
+        let results: Vec<_> =
+            ty.results.iter().enumerate().map(|(i, r)| b.ins().load(ir_type(*r), flags, values, i as i32 * SLOT)).collect();
+        b.ins().return_(&results);
+        b.finalize(isa.frontend_config());
+    }
+    finish_compile(isa, ctx)
+}

@@ -1,0 +1,1097 @@
+//! Translation of one WebAssembly function body to Cranelift IR: the operand stack, structured
+//! control flow, locals, globals, memories, tables and calls. SIMD operators live in `simd.rs`.
+
+use super::link::FUNC_NAMESPACE;
+use super::{wasm_signature, Tunables};
+use crate::module::ModuleInfo;
+use crate::runtime::vmctx::{self, trap_codes, VMOffsets};
+use crate::types::{FuncType, ValType};
+use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
+use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
+use cranelift_codegen::ir::types::*;
+use cranelift_codegen::ir::{
+    self, AbiParam, Block, BlockArg, Endianness, ExtFuncData, ExternalName, InstBuilder, MemFlagsData, SigRef,
+    SourceLoc, TrapCode, Type, UserExternalName, UserFuncName, Value,
+};
+use cranelift_codegen::isa::TargetIsa;
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
+use std::collections::HashMap;
+use wasmparser::{BlockType, MemArg, MemArgTarget, Operator};
+
+/// Everything about the module that translating a function needs; shared by all threads.
+pub(crate) struct ModuleEnv<'a> {
+    pub isa: &'a dyn TargetIsa,
+    pub module: &'a ModuleInfo,
+    pub offsets: VMOffsets,
+    pub tunables: &'a Tunables,
+}
+
+impl<'a> ModuleEnv<'a> {
+    pub fn new(isa: &'a dyn TargetIsa, module: &'a ModuleInfo, tunables: &'a Tunables) -> ModuleEnv<'a> {
+        ModuleEnv { isa, module, offsets: VMOffsets::new(module), tunables }
+    }
+}
+
+/// The Cranelift type a wasm value has in registers and at ABI boundaries.
+pub(crate) fn ir_type(ty: ValType) -> Type {
+    match ty {
+        ValType::I32 => I32,
+        ValType::I64 => I64,
+        ValType::F32 => F32,
+        ValType::F64 => F64,
+        ValType::V128 => I8X16,
+        ValType::FuncRef | ValType::ExternRef => I64,
+    }
+}
+
+pub(crate) fn user_trap(code: u8) -> TrapCode {
+    TrapCode::unwrap_user(code)
+}
+
+/// Loads from the vmctx or runtime structures that never change while code runs.
+pub(crate) fn readonly() -> MemFlagsData {
+    MemFlagsData::trusted().with_readonly().with_can_move()
+}
+
+/// Loads/stores of runtime structures that may change (lengths, table elements).
+pub(crate) fn trusted() -> MemFlagsData {
+    MemFlagsData::trusted()
+}
+
+/// Linear-memory accesses: any fault is an out-of-bounds access.
+pub(crate) fn heap_flags() -> MemFlagsData {
+    MemFlagsData::new().with_endianness(Endianness::Little).with_trap_code(Some(TrapCode::HEAP_OUT_OF_BOUNDS))
+}
+
+/// Flags for bitcasts between vector types of different lane counts.
+pub(crate) fn lane_cast() -> MemFlagsData {
+    MemFlagsData::new().with_endianness(Endianness::Little)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FrameKind {
+    Block,
+    Loop { header: Block },
+    If { else_block: Block, else_seen: bool },
+}
+
+struct Frame {
+    kind: FrameKind,
+    num_params: usize,
+    num_results: usize,
+    /// Operand-stack height below the frame's parameters.
+    height: usize,
+    /// Continuation after `end`; its parameters are the frame's results.
+    next: Block,
+    /// Whether any branch (or fallthrough) reaches `next`.
+    next_used: bool,
+    /// The parameters the `else` arm starts with (only for `if`).
+    else_params: Vec<Value>,
+}
+
+/// Builtin functions with their parameter types after the vmctx and whether they return an i32.
+#[derive(Clone, Copy)]
+pub(crate) struct Builtin {
+    offset: i32,
+    params: &'static [Type],
+    returns: bool,
+}
+
+const MEMORY_GROW: Builtin = Builtin { offset: vmctx::BUILTIN_MEMORY_GROW, params: &[I32, I32], returns: true };
+const MEMORY_FILL: Builtin = Builtin { offset: vmctx::BUILTIN_MEMORY_FILL, params: &[I32, I32, I32, I32], returns: true };
+const MEMORY_COPY: Builtin =
+    Builtin { offset: vmctx::BUILTIN_MEMORY_COPY, params: &[I32, I32, I32, I32, I32], returns: true };
+const MEMORY_INIT: Builtin =
+    Builtin { offset: vmctx::BUILTIN_MEMORY_INIT, params: &[I32, I32, I32, I32, I32], returns: true };
+const DATA_DROP: Builtin = Builtin { offset: vmctx::BUILTIN_DATA_DROP, params: &[I32], returns: false };
+const TABLE_GROW: Builtin = Builtin { offset: vmctx::BUILTIN_TABLE_GROW, params: &[I32, I32, I64], returns: true };
+const TABLE_FILL: Builtin = Builtin { offset: vmctx::BUILTIN_TABLE_FILL, params: &[I32, I32, I64, I32], returns: true };
+const TABLE_COPY: Builtin =
+    Builtin { offset: vmctx::BUILTIN_TABLE_COPY, params: &[I32, I32, I32, I32, I32], returns: true };
+const TABLE_INIT: Builtin =
+    Builtin { offset: vmctx::BUILTIN_TABLE_INIT, params: &[I32, I32, I32, I32, I32], returns: true };
+const ELEM_DROP: Builtin = Builtin { offset: vmctx::BUILTIN_ELEM_DROP, params: &[I32], returns: false };
+
+pub(crate) struct FuncTranslator<'e, 'f> {
+    pub env: &'e ModuleEnv<'e>,
+    pub b: FunctionBuilder<'f>,
+    pub vmctx: Value,
+    locals: Vec<Variable>,
+    pub stack: Vec<Value>,
+    frames: Vec<Frame>,
+    /// False after an unconditional transfer of control until the enclosing `end`/`else`.
+    reachable: bool,
+    /// Depth of blocks opened while unreachable (skipped entirely).
+    unreachable_depth: u32,
+    sigs: HashMap<u32, SigRef>,
+    funcs: HashMap<u32, ir::FuncRef>,
+    builtin_sigs: HashMap<i32, SigRef>,
+}
+
+/// Translates defined function `func_index` into `func` (which must be clear).
+pub(crate) fn translate_function(
+    env: &ModuleEnv,
+    func_index: u32,
+    func: &mut ir::Function,
+    fctx: &mut FunctionBuilderContext,
+) -> Result<(), String> {
+    let module = env.module;
+    let ty = module.func_type(func_index);
+    *func = ir::Function::with_name_signature(UserFuncName::user(FUNC_NAMESPACE, func_index), wasm_signature(ty));
+
+    // Prologue stack check: the limit is read through vmctx → VMLimits on every entry.
+    let vmctx_gv = func.create_global_value(ir::GlobalValueData::VMContext);
+    let gv_flags = func.dfg.mem_flags.insert(MemFlagsData::trusted().with_readonly()).map_err(|_| "memflags")?;
+    let limits = func.create_global_value(ir::GlobalValueData::Load {
+        base: vmctx_gv,
+        offset: vmctx::VMCTX_LIMITS.into(),
+        global_type: I64,
+        flags: gv_flags,
+    });
+    let limit = func.create_global_value(ir::GlobalValueData::Load {
+        base: limits,
+        offset: vmctx::LIMITS_STACK_LIMIT.into(),
+        global_type: I64,
+        flags: gv_flags,
+    });
+    func.stack_limit = Some(limit);
+
+    let defined = (func_index - module.num_imported_funcs) as usize;
+    let range = module.bodies[defined].range.clone();
+    let reader = wasmparser::BinaryReader::new(&module.bytes[range.clone()], range.start as u64);
+    let body = wasmparser::FunctionBody::new(reader);
+
+    let mut b = FunctionBuilder::new(func, fctx);
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    b.seal_block(entry);
+    let params = b.block_params(entry).to_vec();
+    let vmctx = params[0];
+
+    let mut locals = Vec::new();
+    for (i, p) in ty.params.iter().enumerate() {
+        let var = b.declare_var(ir_type(*p));
+        b.def_var(var, params[i + 1]);
+        locals.push(var);
+    }
+    let mut locals_reader = body.get_locals_reader().map_err(|e| e.to_string())?;
+    for _ in 0..locals_reader.get_count() {
+        let (count, wty) = locals_reader.read().map_err(|e| e.to_string())?;
+        let vt = ValType::from_wasmparser(wty).ok_or_else(|| format!("unsupported local type {wty}"))?;
+        if count == 0 {
+            continue;
+        }
+        let zero = zero_value(&mut b, vt);
+        for _ in 0..count {
+            let var = b.declare_var(ir_type(vt));
+            b.def_var(var, zero);
+            locals.push(var);
+        }
+    }
+
+    let exit = b.create_block();
+    for r in ty.results.iter() {
+        b.append_block_param(exit, ir_type(*r));
+    }
+
+    let mut t = FuncTranslator {
+        env,
+        b,
+        vmctx,
+        locals,
+        stack: Vec::new(),
+        frames: vec![Frame {
+            kind: FrameKind::Block,
+            num_params: 0,
+            num_results: ty.results.len(),
+            height: 0,
+            next: exit,
+            next_used: false,
+            else_params: Vec::new(),
+        }],
+        reachable: true,
+        unreachable_depth: 0,
+        sigs: HashMap::new(),
+        funcs: HashMap::new(),
+        builtin_sigs: HashMap::new(),
+    };
+
+    let mut ops = body.get_operators_reader().map_err(|e| e.to_string())?;
+    while !ops.eof() {
+        let (op, offset) = ops.read_with_offset().map_err(|e| e.to_string())?;
+        t.b.set_srcloc(SourceLoc::new(offset as u32));
+        t.operator(op)?;
+    }
+    if !t.frames.is_empty() {
+        return Err("function body ended with open blocks".to_string());
+    }
+    t.b.finalize(env.isa.frontend_config());
+    Ok(())
+}
+
+fn zero_value(b: &mut FunctionBuilder, vt: ValType) -> Value {
+    match vt {
+        ValType::I32 => b.ins().iconst(I32, 0),
+        ValType::I64 | ValType::FuncRef | ValType::ExternRef => b.ins().iconst(I64, 0),
+        ValType::F32 => b.ins().f32const(Ieee32::with_bits(0)),
+        ValType::F64 => b.ins().f64const(Ieee64::with_bits(0)),
+        ValType::V128 => {
+            let c = b.func.dfg.constants.insert(vec![0u8; 16].into());
+            b.ins().vconst(I8X16, c)
+        }
+    }
+}
+
+fn block_args(vals: &[Value]) -> Vec<BlockArg> {
+    vals.iter().map(|v| BlockArg::Value(*v)).collect()
+}
+
+macro_rules! binop {
+    ($s:ident, $op:ident) => {{
+        let (a, b) = $s.pop2();
+        let v = $s.b.ins().$op(a, b);
+        $s.push(v);
+    }};
+}
+macro_rules! unop {
+    ($s:ident, $op:ident) => {{
+        let a = $s.pop();
+        let v = $s.b.ins().$op(a);
+        $s.push(v);
+    }};
+}
+macro_rules! convert {
+    ($s:ident, $op:ident, $ty:expr) => {{
+        let a = $s.pop();
+        let v = $s.b.ins().$op($ty, a);
+        $s.push(v);
+    }};
+}
+macro_rules! icmp {
+    ($s:ident, $cc:expr) => {{
+        let (a, b) = $s.pop2();
+        let c = $s.b.ins().icmp($cc, a, b);
+        let v = $s.b.ins().uextend(I32, c);
+        $s.push(v);
+    }};
+}
+macro_rules! fcmp {
+    ($s:ident, $cc:expr) => {{
+        let (a, b) = $s.pop2();
+        let c = $s.b.ins().fcmp($cc, a, b);
+        let v = $s.b.ins().uextend(I32, c);
+        $s.push(v);
+    }};
+}
+
+impl<'e, 'f> FuncTranslator<'e, 'f> {
+    // ---------------------------------------------------------------- operand stack
+
+    pub fn push(&mut self, v: Value) {
+        self.stack.push(v);
+    }
+
+    pub fn pop(&mut self) -> Value {
+        self.stack.pop().expect("operand stack underflow (validated module)")
+    }
+
+    pub fn pop2(&mut self) -> (Value, Value) {
+        let b = self.pop();
+        let a = self.pop();
+        (a, b)
+    }
+
+    pub fn pop3(&mut self) -> (Value, Value, Value) {
+        let c = self.pop();
+        let b = self.pop();
+        let a = self.pop();
+        (a, b, c)
+    }
+
+    /// Pops `n` values, canonicalised for crossing a block/call boundary.
+    fn popn_canon(&mut self, n: usize) -> Vec<Value> {
+        let at = self.stack.len() - n;
+        let vals: Vec<Value> = self.stack.split_off(at);
+        vals.into_iter().map(|v| self.canon(v)).collect()
+    }
+
+    /// Canonicalises the top `n` stack values in place and returns them.
+    fn peekn_canon(&mut self, n: usize) -> Vec<Value> {
+        let at = self.stack.len() - n;
+        for i in at..self.stack.len() {
+            self.stack[i] = self.canon(self.stack[i]);
+        }
+        self.stack[at..].to_vec()
+    }
+
+    pub fn ty(&self, v: Value) -> Type {
+        self.b.func.dfg.value_type(v)
+    }
+
+    /// v128 values travel as `i8x16` across blocks, calls, locals and globals; inside a block
+    /// they keep whatever lane type the last operation produced.
+    pub fn canon(&mut self, v: Value) -> Value {
+        let ty = self.ty(v);
+        if ty.is_vector() && ty != I8X16 {
+            self.b.ins().bitcast(I8X16, lane_cast(), v)
+        } else {
+            v
+        }
+    }
+
+    pub fn iconst32(&mut self, v: i32) -> Value {
+        self.b.ins().iconst(I32, v as u32 as i64)
+    }
+
+    // ---------------------------------------------------------------- vmctx access
+
+    fn load_vmctx_ptr(&mut self, offset: i32) -> Value {
+        self.b.ins().load(I64, readonly(), self.vmctx, offset)
+    }
+
+    fn memory_index(memarg: &MemArg) -> Result<u32, String> {
+        match memarg.target {
+            MemArgTarget::Memory(m) => Ok(m),
+            MemArgTarget::Array(_) => Err("unsupported: GC array memory access".to_string()),
+        }
+    }
+
+    /// The `*mut VMMemory` of memory `mem` (fixed for the instance's lifetime).
+    fn memory_def(&mut self, mem: u32) -> Value {
+        let off = self.env.offsets.memory_ptr(mem);
+        self.load_vmctx_ptr(off)
+    }
+
+    fn memory_base(&mut self, mem: u32) -> Value {
+        let def = self.memory_def(mem);
+        // `base` never moves for the memory's lifetime.
+        self.b.ins().load(I64, readonly(), def, vmctx::MEMORY_BASE)
+    }
+
+    fn memory_length(&mut self, mem: u32) -> Value {
+        let def = self.memory_def(mem);
+        self.b.ins().load(I64, trusted(), def, vmctx::MEMORY_LENGTH)
+    }
+
+    /// Computes the native address of an access of `size` bytes at the i32 `index`, bounds
+    /// checking it if the engine asks for explicit checks. Returns (address, immediate offset).
+    pub fn heap_addr(&mut self, memarg: &MemArg, index: Value, size: u32) -> Result<(Value, i32), String> {
+        let mem = Self::memory_index(memarg)?;
+        let offset = memarg.offset;
+        let base = self.memory_base(mem);
+        let index = self.b.ins().uextend(I64, index);
+        if self.env.tunables.explicit_bounds_checks {
+            // index + offset + size < 2^34: no overflow in 64 bits.
+            let len = self.memory_length(mem);
+            let end = self.b.ins().iadd_imm_u(index, (offset + size as u64) as i64);
+            let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
+            self.b.ins().trapnz(oob, TrapCode::HEAP_OUT_OF_BOUNDS);
+        }
+        let addr = self.b.ins().iadd(base, index);
+        if offset <= i32::MAX as u64 {
+            Ok((addr, offset as i32))
+        } else {
+            Ok((self.b.ins().iadd_imm_u(addr, offset as i64), 0))
+        }
+    }
+
+    /// Pops the address operand and loads `ty` with the given load opcode helper.
+    fn load_op(&mut self, memarg: &MemArg, size: u32, f: impl FnOnce(&mut Self, Value, i32) -> Value) -> Result<(), String> {
+        let index = self.pop();
+        let (addr, off) = self.heap_addr(memarg, index, size)?;
+        let v = f(self, addr, off);
+        self.push(v);
+        Ok(())
+    }
+
+    fn store_op(&mut self, memarg: &MemArg, size: u32, f: impl FnOnce(&mut Self, Value, Value, i32)) -> Result<(), String> {
+        let value = self.pop();
+        let index = self.pop();
+        let (addr, off) = self.heap_addr(memarg, index, size)?;
+        f(self, value, addr, off);
+        Ok(())
+    }
+
+    fn global_addr(&mut self, index: u32) -> Value {
+        let off = self.env.offsets.global_ptr(index);
+        self.load_vmctx_ptr(off)
+    }
+
+    fn table_def(&mut self, table: u32) -> Value {
+        let off = self.env.offsets.table_ptr(table);
+        self.load_vmctx_ptr(off)
+    }
+
+    /// Address of element `index` of `table` after checking it against the current length.
+    fn table_elem_addr(&mut self, table: u32, index: Value, code: TrapCode) -> Value {
+        let def = self.table_def(table);
+        let len = self.b.ins().load(I64, trusted(), def, vmctx::TABLE_LENGTH);
+        let index = self.b.ins().uextend(I64, index);
+        let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, index, len);
+        self.b.ins().trapnz(oob, code);
+        let base = self.b.ins().load(I64, trusted(), def, vmctx::TABLE_BASE);
+        let scaled = self.b.ins().ishl_imm_u(index, 3);
+        self.b.ins().iadd(base, scaled)
+    }
+
+    fn call_builtin(&mut self, builtin: Builtin, args: &[Value]) -> Option<Value> {
+        let sig = match self.builtin_sigs.get(&builtin.offset) {
+            Some(s) => *s,
+            None => {
+                let mut sig = ir::Signature::new(self.env.isa.default_call_conv());
+                sig.params.push(AbiParam::new(I64));
+                for p in builtin.params {
+                    sig.params.push(AbiParam::new(*p));
+                }
+                if builtin.returns {
+                    sig.returns.push(AbiParam::new(I32));
+                }
+                let s = self.b.import_signature(sig);
+                self.builtin_sigs.insert(builtin.offset, s);
+                s
+            }
+        };
+        let table = self.load_vmctx_ptr(vmctx::VMCTX_BUILTINS);
+        let f = self.b.ins().load(I64, readonly(), table, builtin.offset);
+        let mut all = Vec::with_capacity(args.len() + 1);
+        all.push(self.vmctx);
+        all.extend_from_slice(args);
+        let call = self.b.ins().call_indirect(sig, f, &all);
+        self.b.inst_results(call).first().copied()
+    }
+
+    /// Calls a builtin that returns nonzero on failure and traps with `code` then.
+    fn call_builtin_checked(&mut self, builtin: Builtin, args: &[Value], code: TrapCode) {
+        let rc = self.call_builtin(builtin, args).expect("checked builtins return a status");
+        self.b.ins().trapnz(rc, code);
+    }
+
+    fn sig_for_type(&mut self, type_index: u32) -> SigRef {
+        if let Some(s) = self.sigs.get(&type_index) {
+            return *s;
+        }
+        let sig = wasm_signature(&self.env.module.types[type_index as usize]);
+        let s = self.b.import_signature(sig);
+        self.sigs.insert(type_index, s);
+        s
+    }
+
+    fn func_ref(&mut self, func_index: u32) -> ir::FuncRef {
+        if let Some(f) = self.funcs.get(&func_index) {
+            return *f;
+        }
+        let type_index = self.env.module.functions[func_index as usize];
+        let signature = self.sig_for_type(type_index);
+        let name = self.b.func.declare_imported_user_function(UserExternalName::new(FUNC_NAMESPACE, func_index));
+        let f = self.b.import_function(ExtFuncData {
+            name: ExternalName::user(name),
+            signature,
+            colocated: true,
+            patchable: false,
+        });
+        self.funcs.insert(func_index, f);
+        f
+    }
+
+    // ---------------------------------------------------------------- control flow
+
+    fn block_type(&self, bt: BlockType) -> Result<(Vec<ValType>, Vec<ValType>), String> {
+        Ok(match bt {
+            BlockType::Empty => (Vec::new(), Vec::new()),
+            BlockType::Type(t) => {
+                (Vec::new(), vec![ValType::from_wasmparser(t).ok_or_else(|| format!("unsupported block type {t}"))?])
+            }
+            BlockType::FuncType(i) => {
+                let ft: &FuncType = &self.env.module.types[i as usize];
+                (ft.params.to_vec(), ft.results.to_vec())
+            }
+        })
+    }
+
+    fn block_with_params(&mut self, tys: &[ValType]) -> Block {
+        let block = self.b.create_block();
+        for t in tys {
+            self.b.append_block_param(block, ir_type(*t));
+        }
+        block
+    }
+
+    /// The block a branch to relative depth `depth` jumps to, and how many values it carries.
+    fn branch_target(&mut self, depth: u32) -> (Block, usize) {
+        let i = self.frames.len() - 1 - depth as usize;
+        let frame = &mut self.frames[i];
+        match frame.kind {
+            FrameKind::Loop { header } => (header, frame.num_params),
+            _ => {
+                frame.next_used = true;
+                (frame.next, frame.num_results)
+            }
+        }
+    }
+
+    fn jump(&mut self, block: Block, args: &[Value]) {
+        let args = block_args(args);
+        self.b.ins().jump(block, &args);
+    }
+
+    /// Control operators are handled even in unreachable code (to track nesting).
+    fn control(&mut self, op: &Operator) -> Result<bool, String> {
+        match *op {
+            Operator::Block { blockty } => {
+                if !self.reachable {
+                    self.unreachable_depth += 1;
+                    return Ok(true);
+                }
+                let (params, results) = self.block_type(blockty)?;
+                let next = self.block_with_params(&results);
+                self.frames.push(Frame {
+                    kind: FrameKind::Block,
+                    num_params: params.len(),
+                    num_results: results.len(),
+                    height: self.stack.len() - params.len(),
+                    next,
+                    next_used: false,
+                    else_params: Vec::new(),
+                });
+            }
+            Operator::Loop { blockty } => {
+                if !self.reachable {
+                    self.unreachable_depth += 1;
+                    return Ok(true);
+                }
+                let (params, results) = self.block_type(blockty)?;
+                let header = self.block_with_params(&params);
+                let next = self.block_with_params(&results);
+                let args = self.popn_canon(params.len());
+                self.jump(header, &args);
+                self.b.switch_to_block(header);
+                let height = self.stack.len();
+                let hp = self.b.block_params(header).to_vec();
+                self.stack.extend(hp);
+                self.frames.push(Frame {
+                    kind: FrameKind::Loop { header },
+                    num_params: params.len(),
+                    num_results: results.len(),
+                    height,
+                    next,
+                    next_used: false,
+                    else_params: Vec::new(),
+                });
+            }
+            Operator::If { blockty } => {
+                if !self.reachable {
+                    self.unreachable_depth += 1;
+                    return Ok(true);
+                }
+                let (params, results) = self.block_type(blockty)?;
+                let cond = self.pop();
+                // Canonicalised before the branch so that both arms see the same values.
+                let else_params = self.peekn_canon(params.len());
+                let then_block = self.b.create_block();
+                let else_block = self.b.create_block();
+                let next = self.block_with_params(&results);
+                self.b.ins().brif(cond, then_block, &[], else_block, &[]);
+                self.b.seal_block(then_block);
+                self.b.seal_block(else_block);
+                self.b.switch_to_block(then_block);
+                self.frames.push(Frame {
+                    kind: FrameKind::If { else_block, else_seen: false },
+                    num_params: params.len(),
+                    num_results: results.len(),
+                    height: self.stack.len() - params.len(),
+                    next,
+                    next_used: false,
+                    else_params,
+                });
+            }
+            Operator::Else => {
+                if self.unreachable_depth > 0 {
+                    return Ok(true);
+                }
+                let frame = self.frames.last().unwrap();
+                let (next, n, height) = (frame.next, frame.num_results, frame.height);
+                let FrameKind::If { else_block, .. } = frame.kind else {
+                    return Err("else outside if".to_string());
+                };
+                if self.reachable {
+                    let args = self.popn_canon(n);
+                    self.jump(next, &args);
+                    self.frames.last_mut().unwrap().next_used = true;
+                }
+                self.stack.truncate(height);
+                let frame = self.frames.last_mut().unwrap();
+                frame.kind = FrameKind::If { else_block, else_seen: true };
+                let params = frame.else_params.clone();
+                self.stack.extend(params);
+                self.b.switch_to_block(else_block);
+                self.reachable = true;
+            }
+            Operator::End => {
+                if self.unreachable_depth > 0 {
+                    self.unreachable_depth -= 1;
+                    return Ok(true);
+                }
+                let mut frame = self.frames.pop().unwrap();
+                if self.reachable {
+                    let args = self.popn_canon(frame.num_results);
+                    self.jump(frame.next, &args);
+                    frame.next_used = true;
+                }
+                match frame.kind {
+                    FrameKind::If { else_block, else_seen: false } => {
+                        // No `else`: the false arm passes the parameters straight through.
+                        self.b.switch_to_block(else_block);
+                        let args = frame.else_params.clone();
+                        self.jump(frame.next, &args);
+                        frame.next_used = true;
+                    }
+                    FrameKind::Loop { header } => self.b.seal_block(header),
+                    _ => {}
+                }
+                self.stack.truncate(frame.height);
+                if frame.next_used {
+                    self.b.switch_to_block(frame.next);
+                    self.b.seal_block(frame.next);
+                    let params = self.b.block_params(frame.next).to_vec();
+                    if self.frames.is_empty() {
+                        self.b.ins().return_(&params);
+                        self.reachable = false;
+                    } else {
+                        self.stack.extend(params);
+                        self.reachable = true;
+                    }
+                } else {
+                    self.reachable = false;
+                }
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    // ---------------------------------------------------------------- operators
+
+    fn operator(&mut self, op: Operator) -> Result<(), String> {
+        if self.control(&op)? || !self.reachable {
+            return Ok(());
+        }
+        match op {
+            Operator::Unreachable => {
+                self.b.ins().trap(user_trap(trap_codes::UNREACHABLE));
+                self.reachable = false;
+            }
+            Operator::Nop => {}
+            Operator::Br { relative_depth } => {
+                let (block, n) = self.branch_target(relative_depth);
+                let args = self.popn_canon(n);
+                self.jump(block, &args);
+                self.reachable = false;
+            }
+            Operator::BrIf { relative_depth } => {
+                let cond = self.pop();
+                let (block, n) = self.branch_target(relative_depth);
+                let args = block_args(&self.peekn_canon(n));
+                let cont = self.b.create_block();
+                self.b.ins().brif(cond, block, &args, cont, &[]);
+                self.b.seal_block(cont);
+                self.b.switch_to_block(cont);
+            }
+            Operator::BrTable { targets } => {
+                let index = self.pop();
+                let default = targets.default();
+                let depths: Vec<u32> = targets.targets().collect::<Result<_, _>>().map_err(|e| e.to_string())?;
+                let (_, n) = self.branch_target(default);
+                let args = self.popn_canon(n);
+                let mut calls = Vec::with_capacity(depths.len());
+                let mut edge_blocks: HashMap<u32, Block> = HashMap::new();
+                let mut edges: Vec<(Block, Block)> = Vec::new();
+                let mut target_of = |t: &mut Self, depth: u32| -> ir::BlockCall {
+                    let (block, _) = t.branch_target(depth);
+                    let dest = if n == 0 {
+                        block
+                    } else {
+                        // Jump-table entries carry no arguments: route through an edge block.
+                        *edge_blocks.entry(depth).or_insert_with(|| {
+                            let e = t.b.create_block();
+                            edges.push((e, block));
+                            e
+                        })
+                    };
+                    t.b.func.dfg.block_call(dest, &[])
+                };
+                for d in &depths {
+                    let c = target_of(self, *d);
+                    calls.push(c);
+                }
+                let def = target_of(self, default);
+                let jt = self.b.create_jump_table(ir::JumpTableData::new(def, &calls));
+                self.b.ins().br_table(index, jt);
+                for (e, block) in edges {
+                    self.b.seal_block(e);
+                    self.b.switch_to_block(e);
+                    self.jump(block, &args);
+                }
+                self.reachable = false;
+            }
+            Operator::Return => {
+                let n = self.frames[0].num_results;
+                let vals = self.popn_canon(n);
+                self.b.ins().return_(&vals);
+                self.reachable = false;
+            }
+            Operator::Call { function_index } => self.call(function_index)?,
+            Operator::CallIndirect { type_index, table_index } => self.call_indirect(type_index, table_index)?,
+            Operator::Drop => {
+                self.pop();
+            }
+            Operator::Select | Operator::TypedSelect { .. } => {
+                let cond = self.pop();
+                let (mut a, mut b) = self.pop2();
+                if self.ty(a) != self.ty(b) {
+                    a = self.canon(a);
+                    b = self.canon(b);
+                }
+                let v = self.b.ins().select(cond, a, b);
+                self.push(v);
+            }
+            Operator::LocalGet { local_index } => {
+                let v = self.b.use_var(self.locals[local_index as usize]);
+                self.push(v);
+            }
+            Operator::LocalSet { local_index } => {
+                let v = self.pop();
+                let v = self.canon(v);
+                self.b.def_var(self.locals[local_index as usize], v);
+            }
+            Operator::LocalTee { local_index } => {
+                let v = self.pop();
+                let v = self.canon(v);
+                self.b.def_var(self.locals[local_index as usize], v);
+                self.push(v);
+            }
+            Operator::GlobalGet { global_index } => {
+                let gt = self.env.module.globals[global_index as usize];
+                let addr = self.global_addr(global_index);
+                let flags = if gt.mutable { trusted() } else { readonly() };
+                let v = self.b.ins().load(ir_type(gt.content), flags, addr, 0);
+                self.push(v);
+            }
+            Operator::GlobalSet { global_index } => {
+                let v = self.pop();
+                let v = self.canon(v);
+                let addr = self.global_addr(global_index);
+                self.b.ins().store(trusted(), v, addr, 0);
+            }
+
+            // ------------------------------------------------------------ memory
+            Operator::I32Load { memarg } => self.load_op(&memarg, 4, |t, a, o| t.b.ins().load(I32, heap_flags(), a, o))?,
+            Operator::I64Load { memarg } => self.load_op(&memarg, 8, |t, a, o| t.b.ins().load(I64, heap_flags(), a, o))?,
+            Operator::F32Load { memarg } => self.load_op(&memarg, 4, |t, a, o| t.b.ins().load(F32, heap_flags(), a, o))?,
+            Operator::F64Load { memarg } => self.load_op(&memarg, 8, |t, a, o| t.b.ins().load(F64, heap_flags(), a, o))?,
+            Operator::I32Load8S { memarg } => self.load_op(&memarg, 1, |t, a, o| t.b.ins().sload8(I32, heap_flags(), a, o))?,
+            Operator::I32Load8U { memarg } => self.load_op(&memarg, 1, |t, a, o| t.b.ins().uload8(I32, heap_flags(), a, o))?,
+            Operator::I32Load16S { memarg } => {
+                self.load_op(&memarg, 2, |t, a, o| t.b.ins().sload16(I32, heap_flags(), a, o))?
+            }
+            Operator::I32Load16U { memarg } => {
+                self.load_op(&memarg, 2, |t, a, o| t.b.ins().uload16(I32, heap_flags(), a, o))?
+            }
+            Operator::I64Load8S { memarg } => self.load_op(&memarg, 1, |t, a, o| t.b.ins().sload8(I64, heap_flags(), a, o))?,
+            Operator::I64Load8U { memarg } => self.load_op(&memarg, 1, |t, a, o| t.b.ins().uload8(I64, heap_flags(), a, o))?,
+            Operator::I64Load16S { memarg } => {
+                self.load_op(&memarg, 2, |t, a, o| t.b.ins().sload16(I64, heap_flags(), a, o))?
+            }
+            Operator::I64Load16U { memarg } => {
+                self.load_op(&memarg, 2, |t, a, o| t.b.ins().uload16(I64, heap_flags(), a, o))?
+            }
+            Operator::I64Load32S { memarg } => self.load_op(&memarg, 4, |t, a, o| t.b.ins().sload32(heap_flags(), a, o))?,
+            Operator::I64Load32U { memarg } => self.load_op(&memarg, 4, |t, a, o| t.b.ins().uload32(heap_flags(), a, o))?,
+            Operator::I32Store { memarg } | Operator::F32Store { memarg } => self.store_op(&memarg, 4, |t, v, a, o| {
+                t.b.ins().store(heap_flags(), v, a, o);
+            })?,
+            Operator::I64Store { memarg } | Operator::F64Store { memarg } => self.store_op(&memarg, 8, |t, v, a, o| {
+                t.b.ins().store(heap_flags(), v, a, o);
+            })?,
+            Operator::I32Store8 { memarg } | Operator::I64Store8 { memarg } => self.store_op(&memarg, 1, |t, v, a, o| {
+                t.b.ins().istore8(heap_flags(), v, a, o);
+            })?,
+            Operator::I32Store16 { memarg } | Operator::I64Store16 { memarg } => {
+                self.store_op(&memarg, 2, |t, v, a, o| {
+                    t.b.ins().istore16(heap_flags(), v, a, o);
+                })?
+            }
+            Operator::I64Store32 { memarg } => self.store_op(&memarg, 4, |t, v, a, o| {
+                t.b.ins().istore32(heap_flags(), v, a, o);
+            })?,
+            Operator::MemorySize { mem } => {
+                let len = self.memory_length(mem);
+                let pages = self.b.ins().ushr_imm_u(len, 16);
+                let v = self.b.ins().ireduce(I32, pages);
+                self.push(v);
+            }
+            Operator::MemoryGrow { mem } => {
+                let delta = self.pop();
+                let m = self.iconst32(mem as i32);
+                let v = self.call_builtin(MEMORY_GROW, &[m, delta]).unwrap();
+                self.push(v);
+            }
+            Operator::MemoryFill { mem } => {
+                let (dst, val, len) = self.pop3();
+                let m = self.iconst32(mem as i32);
+                self.call_builtin_checked(MEMORY_FILL, &[m, dst, val, len], TrapCode::HEAP_OUT_OF_BOUNDS);
+            }
+            Operator::MemoryCopy { dst_mem, src_mem } => {
+                let (dst, src, len) = self.pop3();
+                let dm = self.iconst32(dst_mem as i32);
+                let sm = self.iconst32(src_mem as i32);
+                self.call_builtin_checked(MEMORY_COPY, &[dm, sm, dst, src, len], TrapCode::HEAP_OUT_OF_BOUNDS);
+            }
+            Operator::MemoryInit { data_index, mem } => {
+                let (dst, src, len) = self.pop3();
+                let m = self.iconst32(mem as i32);
+                let d = self.iconst32(data_index as i32);
+                self.call_builtin_checked(MEMORY_INIT, &[m, d, dst, src, len], TrapCode::HEAP_OUT_OF_BOUNDS);
+            }
+            Operator::DataDrop { data_index } => {
+                let d = self.iconst32(data_index as i32);
+                self.call_builtin(DATA_DROP, &[d]);
+            }
+
+            // ------------------------------------------------------------ tables & references
+            Operator::TableGet { table } => {
+                let index = self.pop();
+                let addr = self.table_elem_addr(table, index, user_trap(trap_codes::TABLE_OUT_OF_BOUNDS));
+                let v = self.b.ins().load(I64, trusted(), addr, 0);
+                self.push(v);
+            }
+            Operator::TableSet { table } => {
+                let (index, value) = self.pop2();
+                let addr = self.table_elem_addr(table, index, user_trap(trap_codes::TABLE_OUT_OF_BOUNDS));
+                self.b.ins().store(trusted(), value, addr, 0);
+            }
+            Operator::TableSize { table } => {
+                let def = self.table_def(table);
+                let len = self.b.ins().load(I64, trusted(), def, vmctx::TABLE_LENGTH);
+                let v = self.b.ins().ireduce(I32, len);
+                self.push(v);
+            }
+            Operator::TableGrow { table } => {
+                let (init, delta) = self.pop2();
+                let t = self.iconst32(table as i32);
+                let v = self.call_builtin(TABLE_GROW, &[t, delta, init]).unwrap();
+                self.push(v);
+            }
+            Operator::TableFill { table } => {
+                let (dst, val, len) = self.pop3();
+                let t = self.iconst32(table as i32);
+                self.call_builtin_checked(TABLE_FILL, &[t, dst, val, len], user_trap(trap_codes::TABLE_OUT_OF_BOUNDS));
+            }
+            Operator::TableCopy { dst_table, src_table } => {
+                let (dst, src, len) = self.pop3();
+                let dt = self.iconst32(dst_table as i32);
+                let st = self.iconst32(src_table as i32);
+                self.call_builtin_checked(
+                    TABLE_COPY,
+                    &[dt, st, dst, src, len],
+                    user_trap(trap_codes::TABLE_OUT_OF_BOUNDS),
+                );
+            }
+            Operator::TableInit { elem_index, table } => {
+                let (dst, src, len) = self.pop3();
+                let t = self.iconst32(table as i32);
+                let e = self.iconst32(elem_index as i32);
+                self.call_builtin_checked(TABLE_INIT, &[t, e, dst, src, len], user_trap(trap_codes::TABLE_OUT_OF_BOUNDS));
+            }
+            Operator::ElemDrop { elem_index } => {
+                let e = self.iconst32(elem_index as i32);
+                self.call_builtin(ELEM_DROP, &[e]);
+            }
+            Operator::RefNull { .. } => {
+                let v = self.b.ins().iconst(I64, 0);
+                self.push(v);
+            }
+            Operator::RefIsNull => {
+                let r = self.pop();
+                let c = self.b.ins().icmp_imm_u(IntCC::Equal, r, 0);
+                let v = self.b.ins().uextend(I32, c);
+                self.push(v);
+            }
+            Operator::RefFunc { function_index } => {
+                let off = self.env.offsets.funcref(function_index);
+                let v = self.b.ins().iadd_imm_u(self.vmctx, off as i64);
+                self.push(v);
+            }
+
+            // ------------------------------------------------------------ constants
+            Operator::I32Const { value } => {
+                let v = self.iconst32(value);
+                self.push(v);
+            }
+            Operator::I64Const { value } => {
+                let v = self.b.ins().iconst(I64, value);
+                self.push(v);
+            }
+            Operator::F32Const { value } => {
+                let v = self.b.ins().f32const(Ieee32::with_bits(value.bits()));
+                self.push(v);
+            }
+            Operator::F64Const { value } => {
+                let v = self.b.ins().f64const(Ieee64::with_bits(value.bits()));
+                self.push(v);
+            }
+
+            // ------------------------------------------------------------ integer
+            Operator::I32Eqz | Operator::I64Eqz => {
+                let a = self.pop();
+                let c = self.b.ins().icmp_imm_u(IntCC::Equal, a, 0);
+                let v = self.b.ins().uextend(I32, c);
+                self.push(v);
+            }
+            Operator::I32Eq | Operator::I64Eq => icmp!(self, IntCC::Equal),
+            Operator::I32Ne | Operator::I64Ne => icmp!(self, IntCC::NotEqual),
+            Operator::I32LtS | Operator::I64LtS => icmp!(self, IntCC::SignedLessThan),
+            Operator::I32LtU | Operator::I64LtU => icmp!(self, IntCC::UnsignedLessThan),
+            Operator::I32GtS | Operator::I64GtS => icmp!(self, IntCC::SignedGreaterThan),
+            Operator::I32GtU | Operator::I64GtU => icmp!(self, IntCC::UnsignedGreaterThan),
+            Operator::I32LeS | Operator::I64LeS => icmp!(self, IntCC::SignedLessThanOrEqual),
+            Operator::I32LeU | Operator::I64LeU => icmp!(self, IntCC::UnsignedLessThanOrEqual),
+            Operator::I32GeS | Operator::I64GeS => icmp!(self, IntCC::SignedGreaterThanOrEqual),
+            Operator::I32GeU | Operator::I64GeU => icmp!(self, IntCC::UnsignedGreaterThanOrEqual),
+            Operator::I32Clz | Operator::I64Clz => unop!(self, clz),
+            Operator::I32Ctz | Operator::I64Ctz => unop!(self, ctz),
+            Operator::I32Popcnt | Operator::I64Popcnt => unop!(self, popcnt),
+            Operator::I32Add | Operator::I64Add => binop!(self, iadd),
+            Operator::I32Sub | Operator::I64Sub => binop!(self, isub),
+            Operator::I32Mul | Operator::I64Mul => binop!(self, imul),
+            // Cranelift's division traps exactly as wasm requires: by zero with
+            // INTEGER_DIVISION_BY_ZERO, MIN / -1 with INTEGER_OVERFLOW; srem(MIN, -1) is 0.
+            Operator::I32DivS | Operator::I64DivS => binop!(self, sdiv),
+            Operator::I32DivU | Operator::I64DivU => binop!(self, udiv),
+            Operator::I32RemS | Operator::I64RemS => binop!(self, srem),
+            Operator::I32RemU | Operator::I64RemU => binop!(self, urem),
+            Operator::I32And | Operator::I64And => binop!(self, band),
+            Operator::I32Or | Operator::I64Or => binop!(self, bor),
+            Operator::I32Xor | Operator::I64Xor => binop!(self, bxor),
+            // Scalar shift and rotate amounts are taken modulo the bit width, as in wasm.
+            Operator::I32Shl | Operator::I64Shl => binop!(self, ishl),
+            Operator::I32ShrS | Operator::I64ShrS => binop!(self, sshr),
+            Operator::I32ShrU | Operator::I64ShrU => binop!(self, ushr),
+            Operator::I32Rotl | Operator::I64Rotl => binop!(self, rotl),
+            Operator::I32Rotr | Operator::I64Rotr => binop!(self, rotr),
+            Operator::I32WrapI64 => convert!(self, ireduce, I32),
+            Operator::I64ExtendI32S => convert!(self, sextend, I64),
+            Operator::I64ExtendI32U => convert!(self, uextend, I64),
+            Operator::I32Extend8S => self.sign_extend(I8, I32),
+            Operator::I32Extend16S => self.sign_extend(I16, I32),
+            Operator::I64Extend8S => self.sign_extend(I8, I64),
+            Operator::I64Extend16S => self.sign_extend(I16, I64),
+            Operator::I64Extend32S => self.sign_extend(I32, I64),
+
+            // ------------------------------------------------------------ floating point
+            Operator::F32Eq | Operator::F64Eq => fcmp!(self, FloatCC::Equal),
+            Operator::F32Ne | Operator::F64Ne => fcmp!(self, FloatCC::NotEqual),
+            Operator::F32Lt | Operator::F64Lt => fcmp!(self, FloatCC::LessThan),
+            Operator::F32Gt | Operator::F64Gt => fcmp!(self, FloatCC::GreaterThan),
+            Operator::F32Le | Operator::F64Le => fcmp!(self, FloatCC::LessThanOrEqual),
+            Operator::F32Ge | Operator::F64Ge => fcmp!(self, FloatCC::GreaterThanOrEqual),
+            Operator::F32Abs | Operator::F64Abs => unop!(self, fabs),
+            Operator::F32Neg | Operator::F64Neg => unop!(self, fneg),
+            Operator::F32Ceil | Operator::F64Ceil => unop!(self, ceil),
+            Operator::F32Floor | Operator::F64Floor => unop!(self, floor),
+            Operator::F32Trunc | Operator::F64Trunc => unop!(self, trunc),
+            Operator::F32Nearest | Operator::F64Nearest => unop!(self, nearest),
+            Operator::F32Sqrt | Operator::F64Sqrt => unop!(self, sqrt),
+            Operator::F32Add | Operator::F64Add => binop!(self, fadd),
+            Operator::F32Sub | Operator::F64Sub => binop!(self, fsub),
+            Operator::F32Mul | Operator::F64Mul => binop!(self, fmul),
+            Operator::F32Div | Operator::F64Div => binop!(self, fdiv),
+            // Cranelift's fmin/fmax follow wasm: NaN if either input is NaN, -0 < +0.
+            Operator::F32Min | Operator::F64Min => binop!(self, fmin),
+            Operator::F32Max | Operator::F64Max => binop!(self, fmax),
+            Operator::F32Copysign | Operator::F64Copysign => binop!(self, fcopysign),
+            // Trapping conversions: NaN → BAD_CONVERSION_TO_INTEGER, out of range → INTEGER_OVERFLOW.
+            Operator::I32TruncF32S | Operator::I32TruncF64S => convert!(self, fcvt_to_sint, I32),
+            Operator::I32TruncF32U | Operator::I32TruncF64U => convert!(self, fcvt_to_uint, I32),
+            Operator::I64TruncF32S | Operator::I64TruncF64S => convert!(self, fcvt_to_sint, I64),
+            Operator::I64TruncF32U | Operator::I64TruncF64U => convert!(self, fcvt_to_uint, I64),
+            Operator::I32TruncSatF32S | Operator::I32TruncSatF64S => convert!(self, fcvt_to_sint_sat, I32),
+            Operator::I32TruncSatF32U | Operator::I32TruncSatF64U => convert!(self, fcvt_to_uint_sat, I32),
+            Operator::I64TruncSatF32S | Operator::I64TruncSatF64S => convert!(self, fcvt_to_sint_sat, I64),
+            Operator::I64TruncSatF32U | Operator::I64TruncSatF64U => convert!(self, fcvt_to_uint_sat, I64),
+            Operator::F32ConvertI32S | Operator::F32ConvertI64S => convert!(self, fcvt_from_sint, F32),
+            Operator::F32ConvertI32U | Operator::F32ConvertI64U => convert!(self, fcvt_from_uint, F32),
+            Operator::F64ConvertI32S | Operator::F64ConvertI64S => convert!(self, fcvt_from_sint, F64),
+            Operator::F64ConvertI32U | Operator::F64ConvertI64U => convert!(self, fcvt_from_uint, F64),
+            Operator::F32DemoteF64 => convert!(self, fdemote, F32),
+            Operator::F64PromoteF32 => convert!(self, fpromote, F64),
+            Operator::I32ReinterpretF32 => self.reinterpret(I32),
+            Operator::I64ReinterpretF64 => self.reinterpret(I64),
+            Operator::F32ReinterpretI32 => self.reinterpret(F32),
+            Operator::F64ReinterpretI64 => self.reinterpret(F64),
+
+            op => return self.simd_operator(op),
+        }
+        Ok(())
+    }
+
+    fn sign_extend(&mut self, from: Type, to: Type) {
+        let a = self.pop();
+        let narrow = self.b.ins().ireduce(from, a);
+        let v = self.b.ins().sextend(to, narrow);
+        self.push(v);
+    }
+
+    fn reinterpret(&mut self, to: Type) {
+        let a = self.pop();
+        let v = self.b.ins().bitcast(to, MemFlagsData::new(), a);
+        self.push(v);
+    }
+
+    fn call(&mut self, function_index: u32) -> Result<(), String> {
+        let module = self.env.module;
+        let type_index = module.functions[function_index as usize];
+        let n = module.types[type_index as usize].params.len();
+        let mut args = Vec::with_capacity(n + 1);
+        args.push(self.vmctx);
+        args.extend(self.popn_canon(n));
+        let call = if function_index < module.num_imported_funcs {
+            // Imports go through their VMFuncRef, filled in at instantiation and fixed after.
+            let off = self.env.offsets.funcref(function_index);
+            let code = self.b.ins().load(I64, readonly(), self.vmctx, off + vmctx::FUNCREF_CODE);
+            args[0] = self.b.ins().load(I64, readonly(), self.vmctx, off + vmctx::FUNCREF_VMCTX);
+            let sig = self.sig_for_type(type_index);
+            self.b.ins().call_indirect(sig, code, &args)
+        } else {
+            let f = self.func_ref(function_index);
+            self.b.ins().call(f, &args)
+        };
+        let results = self.b.inst_results(call).to_vec();
+        self.stack.extend(results);
+        Ok(())
+    }
+
+    fn call_indirect(&mut self, type_index: u32, table: u32) -> Result<(), String> {
+        let n = self.env.module.types[type_index as usize].params.len();
+        let index = self.pop();
+        let params = self.popn_canon(n);
+        let slot = self.table_elem_addr(table, index, user_trap(trap_codes::UNDEFINED_ELEMENT));
+        let funcref = self.b.ins().load(I64, trusted(), slot, 0);
+        self.b.ins().trapz(funcref, user_trap(trap_codes::UNINITIALIZED_ELEMENT));
+        let actual = self.b.ins().load(I32, trusted(), funcref, vmctx::FUNCREF_TYPE_ID);
+        let type_ids = self.load_vmctx_ptr(vmctx::VMCTX_TYPE_IDS);
+        let expected = self.b.ins().load(I32, readonly(), type_ids, (type_index * 4) as i32);
+        let mismatch = self.b.ins().icmp(IntCC::NotEqual, actual, expected);
+        self.b.ins().trapnz(mismatch, user_trap(trap_codes::INDIRECT_CALL_TYPE_MISMATCH));
+        let code = self.b.ins().load(I64, trusted(), funcref, vmctx::FUNCREF_CODE);
+        let callee_vmctx = self.b.ins().load(I64, trusted(), funcref, vmctx::FUNCREF_VMCTX);
+        let mut args = Vec::with_capacity(n + 1);
+        args.push(callee_vmctx);
+        args.extend(params);
+        let sig = self.sig_for_type(type_index);
+        let call = self.b.ins().call_indirect(sig, code, &args);
+        let results = self.b.inst_results(call).to_vec();
+        self.stack.extend(results);
+        Ok(())
+    }
+}
