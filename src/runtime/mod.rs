@@ -2,5 +2,17 @@
 //! host functions, calls across the boundary and trap handling.
 
 pub mod code_memory;
+pub mod code_registry;
 pub mod engine;
+pub mod func;
+pub mod global;
+pub mod host_info;
+pub mod instance;
+pub mod memory;
+pub mod module;
+pub mod object;
+pub mod store;
+pub mod table;
+pub mod trap;
+pub mod traps;
 pub mod vmctx;

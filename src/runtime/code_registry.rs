@@ -1,0 +1,128 @@
+//! Process-wide registry of compiled code ranges, read by the signal handler to decide whether
+//! a faulting PC is a wasm trap, and by trap reporting to map PCs to functions and offsets.
+
+use crate::compiler::CompiledCode;
+use crate::runtime::vmctx::TrapKind;
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
+
+/// What a registered range holds.
+struct Entry {
+    end: usize,
+    code: Arc<CompiledCode>,
+    /// True for module code (wasm functions); false for standalone trampolines.
+    is_module: bool,
+    /// For module code: function-body start offsets in the binary, per defined function, and the
+    /// number of imported functions (to turn defined indices into function indices).
+    body_starts: Arc<[u32]>,
+    num_imported_funcs: u32,
+}
+
+static REGISTRY: RwLock<BTreeMap<usize, Entry>> = RwLock::new(BTreeMap::new());
+
+/// Unregisters its range when dropped.
+pub struct Registration {
+    start: usize,
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        REGISTRY.write().unwrap_or_else(|e| e.into_inner()).remove(&self.start);
+    }
+}
+
+pub fn register(code: Arc<CompiledCode>, is_module: bool, body_starts: Arc<[u32]>, num_imported_funcs: u32) -> Registration {
+    let start = code.code.base() as usize;
+    let end = start + code.code.len();
+    REGISTRY
+        .write()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(start, Entry { end, code, is_module, body_starts, num_imported_funcs });
+    Registration { start }
+}
+
+/// Runs `f` on the entry containing `pc`, reading the registry without blocking (a fault must
+/// never wait on a lock): a writer holds it only for a map insert/remove, so a short spin works.
+fn with_entry<R>(pc: usize, f: impl FnOnce(&Entry) -> R) -> Option<R> {
+    for _ in 0..100_000 {
+        match REGISTRY.try_read() {
+            Ok(map) => {
+                let (_, entry) = map.range(..=pc).next_back()?;
+                return if pc < entry.end { Some(f(entry)) } else { None };
+            }
+            Err(std::sync::TryLockError::Poisoned(p)) => {
+                let map = p.into_inner();
+                let (_, entry) = map.range(..=pc).next_back()?;
+                return if pc < entry.end { Some(f(entry)) } else { None };
+            }
+            Err(std::sync::TryLockError::WouldBlock) => std::hint::spin_loop(),
+        }
+    }
+    None
+}
+
+/// Finds the function containing code offset `off`.
+fn function_at(code: &CompiledCode, off: u32) -> Option<usize> {
+    let i = code.functions.partition_point(|f| f.offset <= off);
+    if i == 0 {
+        return None;
+    }
+    let f = &code.functions[i - 1];
+    (off < f.offset + f.len).then_some(i - 1)
+}
+
+/// The trap kind of the trapping instruction at `pc`, if `pc` is a trap site of compiled code.
+pub fn trap_at(pc: usize, _signum: i32) -> Option<TrapKind> {
+    with_entry(pc, |e| {
+        let off = (pc - e.code.code.base() as usize) as u32;
+        let fi = function_at(&e.code, off)?;
+        let f = &e.code.functions[fi];
+        let rel = off - f.offset;
+        let i = f.traps.binary_search_by_key(&rel, |t| t.offset).ok()?;
+        Some(f.traps[i].kind)
+    })
+    .flatten()
+}
+
+/// True when `pc` lies inside a wasm function of a module (not a trampoline).
+pub fn is_wasm_function(pc: usize) -> bool {
+    with_entry(pc, |e| e.is_module && function_at(&e.code, (pc - e.code.code.base() as usize) as u32).is_some())
+        .unwrap_or(false)
+}
+
+/// Where a PC is in wasm terms.
+#[derive(Clone, Copy, Debug)]
+pub struct FrameInfo {
+    pub func_index: u32,
+    /// Offset of the operator in the module binary.
+    pub module_offset: usize,
+    /// Offset of the operator from the start of its function body.
+    pub func_offset: usize,
+    /// Start address of the module's code (identifies the module).
+    pub code_base: usize,
+}
+
+/// Maps the PC of a wasm frame (the trapping instruction, or a return address) to wasm terms.
+pub fn frame_info(pc: usize, is_return_address: bool) -> Option<FrameInfo> {
+    let lookup = if is_return_address { pc - 1 } else { pc };
+    with_entry(lookup, |e| {
+        if !e.is_module {
+            return None;
+        }
+        let base = e.code.code.base() as usize;
+        let off = (lookup - base) as u32;
+        let fi = function_at(&e.code, off)?;
+        let f = &e.code.functions[fi];
+        let rel = off - f.offset;
+        let i = f.address_map.partition_point(|(o, _)| *o <= rel);
+        let body_start = e.body_starts.get(fi).copied().unwrap_or(0) as usize;
+        let module_offset = if i == 0 { body_start } else { f.address_map[i - 1].1 as usize };
+        Some(FrameInfo {
+            func_index: e.num_imported_funcs + fi as u32,
+            module_offset,
+            func_offset: module_offset.saturating_sub(body_start),
+            code_base: base,
+        })
+    })
+    .flatten()
+}

@@ -1,0 +1,188 @@
+//! Functions: wasm functions of an instance and host functions, calls into them from the host,
+//! and the landing point of calls from compiled code into host callbacks.
+
+use super::host_info::HostInfo;
+use super::instance::InstanceInner;
+use super::store::Store;
+use super::trap::{frames_from_pcs, Trap, TrapInner};
+use super::traps::{self, RawTrap};
+use super::vmctx::{TrapKind, VMFuncRef, VMVal, HOST_CTX_MAGIC, VMCTX_MAGIC};
+use crate::compiler::CompiledCode;
+use crate::types::FuncType;
+use std::cell::RefCell;
+use std::sync::Arc;
+
+/// A host callback: reads the arguments from `values[..params]` and writes the results to
+/// `values[..results]` (the slice is long enough for both).
+pub type HostCallback = Box<dyn Fn(&mut [VMVal]) -> Result<(), Trap> + Send + Sync>;
+
+/// A function implemented by the embedder. `#[repr(C)]` because compiled code receives a pointer
+/// to it as its "vmctx": the magic word comes first (see vmctx.rs).
+#[repr(C)]
+pub struct HostFunc {
+    magic: u32,
+    _pad: u32,
+    pub funcref: VMFuncRef,
+    pub ty: FuncType,
+    pub type_id: u32,
+    pub store: Store,
+    callback: HostCallback,
+    _trampoline: Arc<CompiledCode>,
+    pub host_info: HostInfo,
+}
+
+// Store-confined (see store.rs); the callback itself is Send + Sync.
+unsafe impl Send for HostFunc {}
+unsafe impl Sync for HostFunc {}
+
+impl HostFunc {
+    pub fn new(store: &Store, ty: FuncType, callback: HostCallback) -> Result<Arc<HostFunc>, String> {
+        let engine = &store.engine;
+        let type_id = engine.type_id(&ty);
+        let trampoline = engine.host_trampoline(&ty, type_id, host_call as *const () as usize)?;
+        let code = trampoline.code.base() as usize + trampoline.functions[0].offset as usize;
+        let mut f = Arc::new(HostFunc {
+            magic: HOST_CTX_MAGIC,
+            _pad: 0,
+            funcref: VMFuncRef { code: code as *const u8, vmctx: std::ptr::null_mut(), type_id },
+            ty,
+            type_id,
+            store: store.clone(),
+            callback,
+            _trampoline: trampoline,
+            host_info: HostInfo::default(),
+        });
+        let self_ptr = Arc::as_ptr(&f) as *mut u8;
+        Arc::get_mut(&mut f).unwrap().funcref.vmctx = self_ptr;
+        Ok(f)
+    }
+}
+
+thread_local! {
+    /// The trap a host callback returned, waiting for the unwind to reach the entry.
+    static PENDING_HOST_TRAP: RefCell<Option<Trap>> = const { RefCell::new(None) };
+}
+
+/// Called by host trampolines (C convention): runs the callback; nonzero means "trap", with the
+/// trap object left in `PENDING_HOST_TRAP`.
+unsafe extern "C" fn host_call(ctx: *mut u8, values: *mut VMVal) -> u32 {
+    let f = &*(ctx as *const HostFunc);
+    let n = f.ty.params.len().max(f.ty.results.len());
+    let slots = std::slice::from_raw_parts_mut(values, n);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (f.callback)(slots)));
+    let trap = match result {
+        Ok(Ok(())) => return 0,
+        Ok(Err(trap)) => trap,
+        Err(_) => TrapInner::new("host function panicked"),
+    };
+    PENDING_HOST_TRAP.with(|p| *p.borrow_mut() = Some(trap));
+    1
+}
+
+/// A function as the C API sees it. Canonical: a wasm function is always named by the instance
+/// that defines it (never by one that imports it), so equal functions compare equal.
+#[derive(Clone)]
+pub enum Func {
+    Wasm { instance: Arc<InstanceInner>, index: u32 },
+    Host(Arc<HostFunc>),
+}
+
+impl Func {
+    pub fn funcref(&self) -> *const VMFuncRef {
+        match self {
+            Func::Wasm { instance, index } => instance.funcref(*index),
+            Func::Host(h) => &h.funcref,
+        }
+    }
+
+    pub fn ty(&self) -> &FuncType {
+        match self {
+            Func::Wasm { instance, index } => instance.module.info.func_type(*index),
+            Func::Host(h) => &h.ty,
+        }
+    }
+
+    pub fn type_id(&self) -> u32 {
+        unsafe { (*self.funcref()).type_id }
+    }
+
+    pub fn store(&self) -> &Store {
+        match self {
+            Func::Wasm { instance, .. } => &instance.store,
+            Func::Host(h) => &h.store,
+        }
+    }
+
+    pub fn same(&self, other: &Func) -> bool {
+        std::ptr::eq(self.funcref(), other.funcref())
+    }
+
+    /// Keeps the function's owner alive from another object (a table, global or instance).
+    pub fn owner(&self) -> Arc<dyn std::any::Any + Send + Sync> {
+        match self {
+            Func::Wasm { instance, .. } => instance.clone(),
+            Func::Host(h) => h.clone(),
+        }
+    }
+
+    /// The canonical function behind a function reference produced by compiled code or stored
+    /// in a table or global.
+    ///
+    /// # Safety
+    /// `ptr` must be a live `VMFuncRef` (its owner is kept alive by whoever holds the pointer).
+    pub unsafe fn from_funcref(ptr: *const VMFuncRef) -> Option<Func> {
+        if ptr.is_null() {
+            return None;
+        }
+        let fr = &*ptr;
+        let magic = *(fr.vmctx as *const u32);
+        if magic == HOST_CTX_MAGIC {
+            let h = fr.vmctx as *const HostFunc;
+            Arc::increment_strong_count(h);
+            return Some(Func::Host(Arc::from_raw(h)));
+        }
+        debug_assert_eq!(magic, VMCTX_MAGIC);
+        let instance = InstanceInner::from_vmctx(fr.vmctx);
+        let index = instance.module.function_at_code(fr.code as usize)?;
+        Some(Func::Wasm { instance, index })
+    }
+
+    /// Calls the function with arguments in `values[..params]`; results land in
+    /// `values[..results]`. The caller has checked the argument types and sized `values` to
+    /// hold `max(params, results)` slots.
+    pub fn call_raw(&self, values: &mut [VMVal]) -> Result<(), Trap> {
+        match self {
+            Func::Host(h) => (h.callback)(values),
+            Func::Wasm { instance, index } => {
+                let module = &instance.module;
+                let type_index = module.info.functions[*index as usize];
+                let trampoline = module.entry_trampoline(type_index);
+                let fr = instance.funcref(*index);
+                let store = &instance.store;
+                let r = unsafe {
+                    traps::catch_traps(
+                        store.stack_limit_slot(),
+                        store.engine.config().max_wasm_stack,
+                        std::mem::transmute::<usize, unsafe extern "C" fn(*mut u8, *mut u8, *mut u8)>(trampoline),
+                        (*fr).vmctx,
+                        (*fr).code as *mut u8,
+                        values.as_mut_ptr() as *mut u8,
+                    )
+                };
+                r.map_err(|raw| trap_from_raw(raw, Some(instance)))
+            }
+        }
+    }
+}
+
+/// Builds the trap object for a trap caught at an entry.
+pub fn trap_from_raw(raw: RawTrap, instance: Option<&Arc<InstanceInner>>) -> Trap {
+    let frames = frames_from_pcs(&raw, instance);
+    if raw.kind == TrapKind::HostTrap {
+        if let Some(t) = PENDING_HOST_TRAP.with(|p| p.borrow_mut().take()) {
+            t.set_frames_if_unset(frames);
+            return t;
+        }
+    }
+    TrapInner::with_frames(traps::trap_message(raw.kind), frames)
+}

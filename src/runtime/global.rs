@@ -1,0 +1,42 @@
+//! Global variables: one 16-byte `VMVal` slot that every instance importing the global points
+//! at, so writes from any instance or from the host are seen by all.
+
+use super::host_info::HostInfo;
+use super::vmctx::VMVal;
+use crate::types::GlobalType;
+use std::any::Any;
+use std::cell::UnsafeCell;
+use std::sync::{Arc, Mutex};
+
+pub struct GlobalInner {
+    value: UnsafeCell<VMVal>,
+    pub ty: GlobalType,
+    pub keep_alive: Mutex<Vec<Arc<dyn Any + Send + Sync>>>,
+    pub host_info: HostInfo,
+}
+
+// Store-confined like memories (see memory.rs).
+unsafe impl Send for GlobalInner {}
+unsafe impl Sync for GlobalInner {}
+
+impl GlobalInner {
+    pub fn new(ty: GlobalType, value: VMVal) -> GlobalInner {
+        GlobalInner { value: UnsafeCell::new(value), ty, keep_alive: Mutex::new(Vec::new()), host_info: HostInfo::default() }
+    }
+
+    pub fn vm(&self) -> *mut VMVal {
+        self.value.get()
+    }
+
+    pub fn get(&self) -> VMVal {
+        unsafe { *self.value.get() }
+    }
+
+    pub fn set(&self, v: VMVal) {
+        unsafe { *self.value.get() = v }
+    }
+
+    pub fn keep(&self, object: Arc<dyn Any + Send + Sync>) {
+        self.keep_alive.lock().unwrap().push(object);
+    }
+}

@@ -1,0 +1,511 @@
+//! Instances and instantiation, in the order a production engine uses: check imports →
+//! allocate memories, tables and globals → build the vmctx → evaluate initialisers → table
+//! initialisers → element segments → data segments → start function. Also the builtin
+//! functions compiled code calls (memory/table bulk operations and growth).
+
+use super::func::{trap_from_raw, Func};
+use super::global::GlobalInner;
+use super::host_info::HostInfo;
+use super::memory::{MemoryInner, PAGE_SIZE};
+use super::module::Module;
+use super::store::Store;
+use super::table::TableInner;
+use super::trap::{Trap, TrapInner};
+use super::traps;
+use super::vmctx::*;
+use crate::module::{ConstExpr, ConstOp, DataMode, ElementItems, ElementMode, ExportKind, ImportKind};
+use crate::types::{ExternType, ValType};
+use std::any::Any;
+use std::cell::UnsafeCell;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// Something an instance imports or exports.
+#[derive(Clone)]
+pub enum Extern {
+    Func(Func),
+    Global(Arc<GlobalInner>),
+    Table(Arc<TableInner>),
+    Memory(Arc<MemoryInner>),
+}
+
+impl Extern {
+    pub fn ty(&self) -> ExternType {
+        match self {
+            Extern::Func(f) => ExternType::Func(f.ty().clone()),
+            Extern::Global(g) => ExternType::Global(g.ty),
+            Extern::Table(t) => ExternType::Table(t.ty()),
+            Extern::Memory(m) => ExternType::Memory(m.ty()),
+        }
+    }
+}
+
+pub struct InstanceInner {
+    pub module: Module,
+    pub store: Store,
+    vmctx: *mut u8,
+    pub memories: Vec<Arc<MemoryInner>>,
+    pub tables: Vec<Arc<TableInner>>,
+    pub globals: Vec<Arc<GlobalInner>>,
+    pub imported_funcs: Vec<Func>,
+    /// Items of each element segment until dropped (evaluated once at instantiation).
+    elements: UnsafeCell<Vec<Option<Box<[usize]>>>>,
+    dropped_data: UnsafeCell<Vec<bool>>,
+    /// Owners of function references that entered this instance from outside.
+    keep_alive: Mutex<Vec<Arc<dyn Any + Send + Sync>>>,
+    pub host_info: HostInfo,
+    pub func_host_info: Mutex<HashMap<u32, HostInfo>>,
+}
+
+// Store-confined (see store.rs).
+unsafe impl Send for InstanceInner {}
+unsafe impl Sync for InstanceInner {}
+
+impl Drop for InstanceInner {
+    fn drop(&mut self) {
+        unsafe { std::alloc::dealloc(self.vmctx, vmctx_layout(self.module.offsets.size)) }
+    }
+}
+
+fn vmctx_layout(size: u32) -> std::alloc::Layout {
+    std::alloc::Layout::from_size_align(size.max(16) as usize, 16).unwrap()
+}
+
+/// Why instantiation failed.
+pub enum InstantiationError {
+    /// An import is missing or has the wrong type.
+    Link(String),
+    /// Resources could not be allocated.
+    Resource(String),
+    /// A segment was out of bounds or the start function trapped.
+    Trap(Trap),
+}
+
+impl InstantiationError {
+    pub fn message(&self) -> String {
+        match self {
+            InstantiationError::Link(m) | InstantiationError::Resource(m) => m.clone(),
+            InstantiationError::Trap(t) => t.message.clone(),
+        }
+    }
+}
+
+static BUILTINS: Builtins = Builtins {
+    memory_grow: builtin_memory_grow,
+    memory_fill: builtin_memory_fill,
+    memory_copy: builtin_memory_copy,
+    memory_init: builtin_memory_init,
+    data_drop: builtin_data_drop,
+    table_grow: builtin_table_grow,
+    table_fill: builtin_table_fill,
+    table_copy: builtin_table_copy,
+    table_init: builtin_table_init,
+    elem_drop: builtin_elem_drop,
+};
+
+impl InstanceInner {
+    /// # Safety
+    /// `vmctx` must be the vmctx of a live instance.
+    pub unsafe fn from_vmctx(vmctx: *mut u8) -> Arc<InstanceInner> {
+        let p = *(vmctx.add(VMCTX_INSTANCE as usize) as *const *const InstanceInner);
+        Arc::increment_strong_count(p);
+        Arc::from_raw(p)
+    }
+
+    unsafe fn borrow_vmctx<'a>(vmctx: *mut u8) -> &'a InstanceInner {
+        &**(vmctx.add(VMCTX_INSTANCE as usize) as *const *const InstanceInner)
+    }
+
+    pub fn vmctx(&self) -> *mut u8 {
+        self.vmctx
+    }
+
+    pub fn funcref(&self, index: u32) -> *const VMFuncRef {
+        unsafe { self.vmctx.add(self.module.offsets.funcref(index) as usize) as *const VMFuncRef }
+    }
+
+    /// The canonical function for function index `index`.
+    pub fn func(self: &Arc<Self>, index: u32) -> Func {
+        if index < self.module.info.num_imported_funcs {
+            self.imported_funcs[index as usize].clone()
+        } else {
+            Func::Wasm { instance: self.clone(), index }
+        }
+    }
+
+    pub fn export(self: &Arc<Self>, i: usize) -> Option<Extern> {
+        let e = self.module.info.exports.get(i)?;
+        let idx = e.index as usize;
+        Some(match e.kind {
+            ExportKind::Func => Extern::Func(self.func(e.index)),
+            ExportKind::Global => Extern::Global(self.globals[idx].clone()),
+            ExportKind::Table => Extern::Table(self.tables[idx].clone()),
+            ExportKind::Memory => Extern::Memory(self.memories[idx].clone()),
+        })
+    }
+
+    pub fn export_by_name(self: &Arc<Self>, name: &str) -> Option<Extern> {
+        let i = self.module.info.exports.iter().position(|e| e.name == name)?;
+        self.export(i)
+    }
+
+    /// Keeps the owner of a function reference that entered this instance alive.
+    pub fn keep(&self, owner: Arc<dyn Any + Send + Sync>) {
+        let mut list = self.keep_alive.lock().unwrap();
+        if !list.iter().any(|o| std::ptr::eq(Arc::as_ptr(o) as *const u8, Arc::as_ptr(&owner) as *const u8)) {
+            list.push(owner);
+        }
+    }
+
+    fn elements(&self) -> &mut Vec<Option<Box<[usize]>>> {
+        unsafe { &mut *self.elements.get() }
+    }
+
+    fn dropped_data(&self) -> &mut Vec<bool> {
+        unsafe { &mut *self.dropped_data.get() }
+    }
+
+    fn data_bytes(&self, index: u32) -> &[u8] {
+        if self.dropped_data()[index as usize] {
+            return &[];
+        }
+        let d = &self.module.info.data[index as usize];
+        &self.module.info.bytes[d.range.clone()]
+    }
+}
+
+fn describe(ty: &ExternType) -> String {
+    ty.to_string()
+}
+
+/// Checks one provided extern against the import's declared type (the spec's matching rules).
+fn check_import(module: &Module, index: usize, provided: Option<&Extern>) -> Result<(), String> {
+    let import = &module.info.imports[index];
+    let expected = module.info.import_extern_type(import);
+    let name = format!("import {} \"{}\" \"{}\"", index, import.module, import.name);
+    let Some(provided) = provided else {
+        return Err(format!("unknown import: {name} was not provided (expected {})", describe(&expected)));
+    };
+    let got = provided.ty();
+    let ok = match (&import.kind, provided) {
+        (ImportKind::Func { type_index }, Extern::Func(f)) => module.type_ids[*type_index as usize] == f.type_id(),
+        (ImportKind::Global(g), Extern::Global(p)) => *g == p.ty,
+        (ImportKind::Table(t), Extern::Table(p)) => {
+            let pt = p.ty();
+            t.element == pt.element && pt.limits.matches(&t.limits)
+        }
+        (ImportKind::Memory(m), Extern::Memory(p)) => {
+            let pt = p.ty();
+            pt.limits.matches(&m.limits)
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("incompatible import type: {name} expected {}, got {}", describe(&expected), describe(&got)))
+    }
+}
+
+/// Instantiates `module` in `store` with `imports` given in the module's import order.
+pub fn instantiate(store: &Store, module: &Module, imports: &[Option<Extern>]) -> Result<Arc<InstanceInner>, InstantiationError> {
+    let info = &module.info;
+    for i in 0..info.imports.len() {
+        check_import(module, i, imports.get(i).and_then(|e| e.as_ref())).map_err(InstantiationError::Link)?;
+    }
+    let mut memories = Vec::with_capacity(info.memories.len());
+    let mut tables = Vec::with_capacity(info.tables.len());
+    let mut globals = Vec::with_capacity(info.globals.len());
+    let mut imported_funcs = Vec::with_capacity(info.num_imported_funcs as usize);
+    let mut keep_alive: Vec<Arc<dyn Any + Send + Sync>> = Vec::new();
+    for ext in imports.iter().take(info.imports.len()).flatten() {
+        match ext {
+            Extern::Func(f) => {
+                keep_alive.push(f.owner());
+                imported_funcs.push(f.clone());
+            }
+            Extern::Global(g) => globals.push(g.clone()),
+            Extern::Table(t) => tables.push(t.clone()),
+            Extern::Memory(m) => memories.push(m.clone()),
+        }
+    }
+    let config = store.engine.config();
+    for ty in &info.memories[info.num_imported_memories as usize..] {
+        let m = MemoryInner::new(*ty, !config.explicit_bounds_checks, config.max_memory_pages).map_err(InstantiationError::Resource)?;
+        memories.push(Arc::new(m));
+    }
+    for ty in &info.tables[info.num_imported_tables as usize..] {
+        tables.push(Arc::new(TableInner::new(*ty, 0).map_err(InstantiationError::Resource)?));
+    }
+    for g in &info.globals[info.num_imported_globals as usize..] {
+        globals.push(Arc::new(GlobalInner::new(*g, VMVal::default())));
+    }
+
+    let offsets = &module.offsets;
+    let vmctx = unsafe { std::alloc::alloc_zeroed(vmctx_layout(offsets.size)) };
+    if vmctx.is_null() {
+        return Err(InstantiationError::Resource("out of memory allocating an instance".into()));
+    }
+    let instance = Arc::new(InstanceInner {
+        module: module.clone(),
+        store: store.clone(),
+        vmctx,
+        memories,
+        tables,
+        globals,
+        imported_funcs,
+        elements: UnsafeCell::new(Vec::new()),
+        dropped_data: UnsafeCell::new(vec![false; info.data.len()]),
+        keep_alive: Mutex::new(keep_alive),
+        host_info: HostInfo::default(),
+        func_host_info: Mutex::new(HashMap::new()),
+    });
+    unsafe {
+        let header = vmctx as *mut VMContextHeader;
+        (*header).magic = VMCTX_MAGIC;
+        (*header).instance = Arc::as_ptr(&instance) as *const u8;
+        (*header).limits = store.limits();
+        (*header).builtins = &BUILTINS;
+        (*header).type_ids = module.type_ids.as_ptr();
+        for (i, m) in instance.memories.iter().enumerate() {
+            *(vmctx.add(offsets.memory_ptr(i as u32) as usize) as *mut *mut VMMemory) = m.vm();
+        }
+        for (i, t) in instance.tables.iter().enumerate() {
+            *(vmctx.add(offsets.table_ptr(i as u32) as usize) as *mut *mut VMTable) = t.vm();
+        }
+        for (i, g) in instance.globals.iter().enumerate() {
+            *(vmctx.add(offsets.global_ptr(i as u32) as usize) as *mut *mut VMVal) = g.vm();
+        }
+        for (i, f) in instance.imported_funcs.iter().enumerate() {
+            *(instance.funcref(i as u32) as *mut VMFuncRef) = *f.funcref();
+        }
+        for i in info.num_imported_funcs..info.functions.len() as u32 {
+            *(instance.funcref(i) as *mut VMFuncRef) = VMFuncRef {
+                code: module.function_code(i) as *const u8,
+                vmctx,
+                type_id: module.type_ids[info.functions[i as usize] as usize],
+            };
+        }
+    }
+    if module.pins_instances {
+        store.pin(instance.clone());
+    }
+
+    // Globals, in order (an initialiser may read imported and earlier globals).
+    for (i, init) in info.global_inits.iter().enumerate() {
+        let v = eval_const(&instance, init);
+        instance.globals[info.num_imported_globals as usize + i].set(v);
+    }
+    // Table initialisers of defined tables.
+    for (i, init) in info.table_inits.iter().enumerate() {
+        if let Some(init) = init {
+            let v = eval_const(&instance, init).u64() as usize;
+            let t = &instance.tables[info.num_imported_tables as usize + i];
+            t.elements().fill(v);
+        }
+    }
+    // Evaluate every element segment once; active ones are applied and then dropped.
+    let evaluated: Vec<Option<Box<[usize]>>> = info
+        .elements
+        .iter()
+        .map(|e| {
+            let items: Box<[usize]> = match &e.items {
+                ElementItems::Funcs(funcs) => funcs.iter().map(|f| instance.funcref(*f) as usize).collect(),
+                ElementItems::Exprs(exprs) => exprs.iter().map(|x| eval_const(&instance, x).u64() as usize).collect(),
+            };
+            match e.mode {
+                ElementMode::Passive => Some(items),
+                ElementMode::Active { .. } => Some(items),
+                ElementMode::Declared => None,
+            }
+        })
+        .collect();
+    *instance.elements() = evaluated;
+    for (i, e) in info.elements.iter().enumerate() {
+        if let ElementMode::Active { table, offset } = &e.mode {
+            let offset = eval_const(&instance, offset).u32() as u64;
+            let items = instance.elements()[i].take().unwrap_or_default();
+            let t = &instance.tables[*table as usize];
+            let end = offset.checked_add(items.len() as u64);
+            if end.is_none_or(|end| end > t.len() as u64) {
+                return Err(InstantiationError::Trap(TrapInner::new(traps::trap_message(TrapKind::TableOutOfBounds))));
+            }
+            t.elements()[offset as usize..offset as usize + items.len()].copy_from_slice(&items);
+        }
+    }
+    for (i, d) in info.data.iter().enumerate() {
+        if let DataMode::Active { memory, offset } = &d.mode {
+            let offset = eval_const(&instance, offset).u32() as u64;
+            let bytes = &info.bytes[d.range.clone()];
+            let m = &instance.memories[*memory as usize];
+            match m.slice_mut(offset, bytes.len() as u64) {
+                Some(dst) => dst.copy_from_slice(bytes),
+                None => {
+                    return Err(InstantiationError::Trap(TrapInner::new(traps::trap_message(TrapKind::MemoryOutOfBounds))))
+                }
+            }
+            instance.dropped_data()[i] = true;
+        }
+    }
+    if let Some(start) = info.start {
+        let f = instance.func(start);
+        let n = f.ty().params.len().max(f.ty().results.len());
+        let mut values = vec![VMVal::default(); n.max(1)];
+        f.call_raw(&mut values).map_err(InstantiationError::Trap)?;
+    }
+    Ok(instance)
+}
+
+/// Evaluates a constant expression (validated, so the stack discipline holds).
+fn eval_const(instance: &InstanceInner, expr: &ConstExpr) -> VMVal {
+    let mut stack: Vec<VMVal> = Vec::with_capacity(2);
+    for op in &expr.0 {
+        let v = match *op {
+            ConstOp::I32Const(v) => VMVal::from_u32(v as u32),
+            ConstOp::I64Const(v) => VMVal::from_u64(v as u64),
+            ConstOp::F32Const(b) => VMVal::from_u32(b),
+            ConstOp::F64Const(b) => VMVal::from_u64(b),
+            ConstOp::V128Const(b) => VMVal::from_u128(b),
+            ConstOp::GlobalGet(g) => instance.globals[g as usize].get(),
+            ConstOp::RefNull(_) => VMVal::default(),
+            ConstOp::RefFunc(f) => VMVal::from_u64(instance.funcref(f) as u64),
+            ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul => {
+                let b = stack.pop().unwrap().u32();
+                let a = stack.pop().unwrap().u32();
+                VMVal::from_u32(match op {
+                    ConstOp::I32Add => a.wrapping_add(b),
+                    ConstOp::I32Sub => a.wrapping_sub(b),
+                    _ => a.wrapping_mul(b),
+                })
+            }
+            ConstOp::I64Add | ConstOp::I64Sub | ConstOp::I64Mul => {
+                let b = stack.pop().unwrap().u64();
+                let a = stack.pop().unwrap().u64();
+                VMVal::from_u64(match op {
+                    ConstOp::I64Add => a.wrapping_add(b),
+                    ConstOp::I64Sub => a.wrapping_sub(b),
+                    _ => a.wrapping_mul(b),
+                })
+            }
+        };
+        stack.push(v);
+    }
+    stack.pop().unwrap_or_default()
+}
+
+/// Whether values of this type are references (for callers converting values).
+pub fn is_ref(t: ValType) -> bool {
+    t.is_ref()
+}
+
+// ---- Builtins called by compiled code (C convention; see vmctx.rs for the contract). ----
+
+unsafe extern "C" fn builtin_memory_grow(vmctx: *mut u8, memory: u32, delta: u32) -> u32 {
+    let inst = InstanceInner::borrow_vmctx(vmctx);
+    match inst.memories[memory as usize].grow(delta as u64) {
+        Some(old) => old as u32,
+        None => u32::MAX,
+    }
+}
+
+unsafe extern "C" fn builtin_memory_fill(vmctx: *mut u8, memory: u32, dst: u32, value: u32, len: u32) -> u32 {
+    let inst = InstanceInner::borrow_vmctx(vmctx);
+    match inst.memories[memory as usize].slice_mut(dst as u64, len as u64) {
+        Some(s) => {
+            s.fill(value as u8);
+            0
+        }
+        None => 1,
+    }
+}
+
+unsafe extern "C" fn builtin_memory_copy(vmctx: *mut u8, dst_mem: u32, src_mem: u32, dst: u32, src: u32, len: u32) -> u32 {
+    let inst = InstanceInner::borrow_vmctx(vmctx);
+    let d = &inst.memories[dst_mem as usize];
+    let s = &inst.memories[src_mem as usize];
+    let (dst, src, len) = (dst as u64, src as u64, len as u64);
+    if dst + len > d.byte_len() as u64 || src + len > s.byte_len() as u64 {
+        return 1;
+    }
+    std::ptr::copy(s.base().add(src as usize), d.base().add(dst as usize), len as usize);
+    0
+}
+
+unsafe extern "C" fn builtin_memory_init(vmctx: *mut u8, memory: u32, data: u32, dst: u32, src: u32, len: u32) -> u32 {
+    let inst = InstanceInner::borrow_vmctx(vmctx);
+    let bytes = inst.data_bytes(data);
+    let (src, len) = (src as usize, len as usize);
+    if src.checked_add(len).is_none_or(|end| end > bytes.len()) {
+        return 1;
+    }
+    match inst.memories[memory as usize].slice_mut(dst as u64, len as u64) {
+        Some(d) => {
+            d.copy_from_slice(&bytes[src..src + len]);
+            0
+        }
+        None => 1,
+    }
+}
+
+unsafe extern "C" fn builtin_data_drop(vmctx: *mut u8, data: u32) {
+    let inst = InstanceInner::borrow_vmctx(vmctx);
+    inst.dropped_data()[data as usize] = true;
+}
+
+unsafe extern "C" fn builtin_table_grow(vmctx: *mut u8, table: u32, delta: u32, init: usize) -> u32 {
+    let inst = InstanceInner::borrow_vmctx(vmctx);
+    match inst.tables[table as usize].grow(delta as u64, init) {
+        Some(old) => old as u32,
+        None => u32::MAX,
+    }
+}
+
+unsafe extern "C" fn builtin_table_fill(vmctx: *mut u8, table: u32, dst: u32, value: usize, len: u32) -> u32 {
+    let inst = InstanceInner::borrow_vmctx(vmctx);
+    let t = inst.tables[table as usize].elements();
+    let (dst, len) = (dst as usize, len as usize);
+    if dst.checked_add(len).is_none_or(|end| end > t.len()) {
+        return 1;
+    }
+    t[dst..dst + len].fill(value);
+    0
+}
+
+unsafe extern "C" fn builtin_table_copy(vmctx: *mut u8, dst_t: u32, src_t: u32, dst: u32, src: u32, len: u32) -> u32 {
+    let inst = InstanceInner::borrow_vmctx(vmctx);
+    let d = &inst.tables[dst_t as usize];
+    let s = &inst.tables[src_t as usize];
+    let (dst, src, len) = (dst as usize, src as usize, len as usize);
+    if dst + len > d.len() || src + len > s.len() {
+        return 1;
+    }
+    std::ptr::copy(s.elements().as_ptr().add(src), d.elements().as_mut_ptr().add(dst), len);
+    0
+}
+
+unsafe extern "C" fn builtin_table_init(vmctx: *mut u8, table: u32, elem: u32, dst: u32, src: u32, len: u32) -> u32 {
+    let inst = InstanceInner::borrow_vmctx(vmctx);
+    let items: &[usize] = inst.elements()[elem as usize].as_deref().unwrap_or(&[]);
+    let t = inst.tables[table as usize].elements();
+    let (dst, src, len) = (dst as usize, src as usize, len as usize);
+    if src.checked_add(len).is_none_or(|end| end > items.len()) || dst.checked_add(len).is_none_or(|end| end > t.len()) {
+        return 1;
+    }
+    t[dst..dst + len].copy_from_slice(&items[src..src + len]);
+    0
+}
+
+unsafe extern "C" fn builtin_elem_drop(vmctx: *mut u8, elem: u32) {
+    let inst = InstanceInner::borrow_vmctx(vmctx);
+    inst.elements()[elem as usize] = None;
+}
+
+/// Memory size in pages, for the host API.
+pub fn pages(m: &MemoryInner) -> u64 {
+    m.byte_len() as u64 / PAGE_SIZE
+}
+
+/// Converts a trap caught while running the start function.
+pub fn start_trap(raw: traps::RawTrap, instance: &Arc<InstanceInner>) -> Trap {
+    trap_from_raw(raw, Some(instance))
+}

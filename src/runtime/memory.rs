@@ -1,0 +1,142 @@
+//! Linear memories. With guard pages (the default) a 32-bit memory reserves 8 GiB of inaccessible
+//! address space — enough that any u32 index plus any u32 offset plus the access size stays
+//! inside it — and commits pages on growth, so compiled code needs no bounds checks. Otherwise
+//! the reservation covers only the maximum size and compiled code checks every access.
+//! The base address never moves.
+
+use super::host_info::HostInfo;
+use super::vmctx::VMMemory;
+use crate::types::MemoryType;
+use std::cell::UnsafeCell;
+
+pub const PAGE_SIZE: u64 = 65536;
+/// Pages addressable by a 32-bit memory.
+pub const MAX_PAGES_32: u64 = 65536;
+const GUARDED_RESERVATION: u64 = 8 << 30;
+
+pub struct MemoryInner {
+    /// What compiled code reads (through the pointer stored in each vmctx).
+    def: UnsafeCell<VMMemory>,
+    reserved: usize,
+    ty: MemoryType,
+    /// Largest size in pages this memory may grow to (declared maximum ∧ engine limit).
+    max_pages: u64,
+    pub host_info: HostInfo,
+}
+
+// A memory belongs to one store, which one thread uses at a time (see the threading rules in the
+// README); the engine never touches it concurrently.
+unsafe impl Send for MemoryInner {}
+unsafe impl Sync for MemoryInner {}
+
+impl MemoryInner {
+    pub fn new(ty: MemoryType, guard_pages: bool, engine_max_pages: u64) -> Result<MemoryInner, String> {
+        let declared_max = ty.limits.max.unwrap_or(MAX_PAGES_32).min(MAX_PAGES_32);
+        let max_pages = declared_max.min(engine_max_pages);
+        if ty.limits.min > max_pages {
+            return Err(format!(
+                "memory of {} pages exceeds the limit of {} pages",
+                ty.limits.min, max_pages
+            ));
+        }
+        let reserve = if guard_pages {
+            GUARDED_RESERVATION
+        } else {
+            // Explicit bounds checks: reserve the maximum so the base never moves (at least one
+            // page so an empty memory still has a distinct address).
+            (max_pages * PAGE_SIZE).max(region::page::size() as u64)
+        } as usize;
+        let base = unsafe {
+            let p = libc::mmap(
+                std::ptr::null_mut(),
+                reserve,
+                libc::PROT_NONE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+                -1,
+                0,
+            );
+            if p == libc::MAP_FAILED {
+                return Err(format!("failed to reserve {reserve} bytes of address space for a linear memory"));
+            }
+            p as *mut u8
+        };
+        let initial = ty.limits.min * PAGE_SIZE;
+        if initial > 0 && unsafe { libc::mprotect(base as *mut _, initial as usize, libc::PROT_READ | libc::PROT_WRITE) } != 0 {
+            unsafe { libc::munmap(base as *mut _, reserve) };
+            return Err("failed to commit linear memory".to_string());
+        }
+        Ok(MemoryInner {
+            def: UnsafeCell::new(VMMemory { base, length: initial }),
+            reserved: reserve,
+            ty,
+            max_pages,
+            host_info: HostInfo::default(),
+        })
+    }
+
+    pub fn vm(&self) -> *mut VMMemory {
+        self.def.get()
+    }
+
+    pub fn base(&self) -> *mut u8 {
+        unsafe { (*self.def.get()).base }
+    }
+
+    pub fn byte_len(&self) -> usize {
+        unsafe { (*self.def.get()).length as usize }
+    }
+
+    pub fn pages(&self) -> u64 {
+        self.byte_len() as u64 / PAGE_SIZE
+    }
+
+    /// The type with the current size as minimum, as import matching and `wasm_memory_type` use.
+    pub fn ty(&self) -> MemoryType {
+        let mut t = self.ty;
+        t.limits.min = self.pages();
+        t
+    }
+
+    /// Grows by `delta` pages; returns the old size in pages, or `None` when the maximum (or the
+    /// engine's limit) would be exceeded.
+    pub fn grow(&self, delta: u64) -> Option<u64> {
+        let old = self.pages();
+        let new = old.checked_add(delta)?;
+        if new > self.max_pages {
+            return None;
+        }
+        if delta == 0 {
+            return Some(old);
+        }
+        let old_len = self.byte_len();
+        let new_len = (new * PAGE_SIZE) as usize;
+        if new_len > self.reserved {
+            return None;
+        }
+        unsafe {
+            let start = self.base().add(old_len);
+            if libc::mprotect(start as *mut _, new_len - old_len, libc::PROT_READ | libc::PROT_WRITE) != 0 {
+                return None;
+            }
+            (*self.def.get()).length = new_len as u64;
+        }
+        Some(old)
+    }
+
+    /// The bytes `[offset, offset + len)` when they are in bounds.
+    pub fn slice_mut(&self, offset: u64, len: u64) -> Option<&mut [u8]> {
+        let end = offset.checked_add(len)?;
+        if end > self.byte_len() as u64 {
+            return None;
+        }
+        Some(unsafe { std::slice::from_raw_parts_mut(self.base().add(offset as usize), len as usize) })
+    }
+}
+
+impl Drop for MemoryInner {
+    fn drop(&mut self) {
+        unsafe {
+            libc::munmap(self.base() as *mut _, self.reserved);
+        }
+    }
+}

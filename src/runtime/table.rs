@@ -1,0 +1,105 @@
+//! Tables of references. Elements are raw pointers as compiled code uses them: `*const VMFuncRef`
+//! for funcref tables, an externref identity pointer for externref tables, 0 for null. Whatever
+//! an element points at is kept alive by the table's `keep_alive` list or by the store.
+
+use super::host_info::HostInfo;
+use super::vmctx::VMTable;
+use crate::types::TableType;
+use std::any::Any;
+use std::cell::UnsafeCell;
+use std::sync::{Arc, Mutex};
+
+/// Largest table the engine will create or grow to.
+pub const MAX_TABLE_ELEMENTS: u64 = 10_000_000;
+
+pub struct TableInner {
+    def: UnsafeCell<VMTable>,
+    elements: UnsafeCell<Vec<usize>>,
+    ty: TableType,
+    pub keep_alive: Mutex<Vec<Arc<dyn Any + Send + Sync>>>,
+    pub host_info: HostInfo,
+}
+
+// Store-confined like memories (see memory.rs).
+unsafe impl Send for TableInner {}
+unsafe impl Sync for TableInner {}
+
+impl TableInner {
+    pub fn new(ty: TableType, init: usize) -> Result<TableInner, String> {
+        if ty.limits.min > MAX_TABLE_ELEMENTS {
+            return Err(format!("table of {} elements exceeds the limit of {}", ty.limits.min, MAX_TABLE_ELEMENTS));
+        }
+        let mut elements = vec![init; ty.limits.min as usize];
+        let def = VMTable { base: elements.as_mut_ptr(), length: elements.len() as u64 };
+        Ok(TableInner {
+            def: UnsafeCell::new(def),
+            elements: UnsafeCell::new(elements),
+            ty,
+            keep_alive: Mutex::new(Vec::new()),
+            host_info: HostInfo::default(),
+        })
+    }
+
+    pub fn vm(&self) -> *mut VMTable {
+        self.def.get()
+    }
+
+    pub fn element_type(&self) -> crate::types::ValType {
+        self.ty.element
+    }
+
+    pub fn ty(&self) -> TableType {
+        let mut t = self.ty;
+        t.limits.min = self.len() as u64;
+        t
+    }
+
+    pub fn len(&self) -> usize {
+        unsafe { (*self.elements.get()).len() }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn elements(&self) -> &mut [usize] {
+        unsafe { &mut *self.elements.get() }
+    }
+
+    pub fn get(&self, index: u64) -> Option<usize> {
+        self.elements().get(index as usize).copied()
+    }
+
+    pub fn set(&self, index: u64, value: usize) -> bool {
+        match self.elements().get_mut(index as usize) {
+            Some(slot) => {
+                *slot = value;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Grows by `delta` elements set to `init`; returns the old size or `None` past the maximum.
+    pub fn grow(&self, delta: u64, init: usize) -> Option<u64> {
+        let old = self.len() as u64;
+        let new = old.checked_add(delta)?;
+        let max = self.ty.limits.max.unwrap_or(u32::MAX as u64).min(MAX_TABLE_ELEMENTS);
+        if new > max {
+            return None;
+        }
+        unsafe {
+            let v = &mut *self.elements.get();
+            v.resize(new as usize, init);
+            *self.def.get() = VMTable { base: v.as_mut_ptr(), length: v.len() as u64 };
+        }
+        Some(old)
+    }
+
+    pub fn keep(&self, object: Arc<dyn Any + Send + Sync>) {
+        let mut list = self.keep_alive.lock().unwrap();
+        if !list.iter().any(|o| std::ptr::eq(Arc::as_ptr(o) as *const u8, Arc::as_ptr(&object) as *const u8)) {
+            list.push(object);
+        }
+    }
+}

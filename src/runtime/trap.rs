@@ -1,0 +1,60 @@
+//! Trap objects: a message and the wasm frames (innermost first) where the trap happened.
+
+use super::code_registry;
+use super::host_info::HostInfo;
+use super::instance::InstanceInner;
+use super::traps::RawTrap;
+use std::sync::{Arc, OnceLock};
+
+#[derive(Clone)]
+pub struct Frame {
+    pub func_index: u32,
+    pub func_offset: usize,
+    pub module_offset: usize,
+    pub instance: Option<Arc<InstanceInner>>,
+}
+
+pub struct TrapInner {
+    pub message: String,
+    frames: OnceLock<Vec<Frame>>,
+    pub host_info: HostInfo,
+}
+
+pub type Trap = Arc<TrapInner>;
+
+impl TrapInner {
+    pub fn new(message: impl Into<String>) -> Trap {
+        Arc::new(TrapInner { message: message.into(), frames: OnceLock::new(), host_info: HostInfo::default() })
+    }
+
+    pub fn with_frames(message: impl Into<String>, frames: Vec<Frame>) -> Trap {
+        let t = TrapInner::new(message);
+        let _ = t.frames.set(frames);
+        t
+    }
+
+    pub fn frames(&self) -> &[Frame] {
+        self.frames.get().map(|f| &f[..]).unwrap_or(&[])
+    }
+
+    /// Attaches frames to a trap that has none yet (a host trap learns where it was raised).
+    pub fn set_frames_if_unset(&self, frames: Vec<Frame>) {
+        let _ = self.frames.set(frames);
+    }
+}
+
+/// Turns recorded PCs into frames. `instance` is the instance the entry called into; frames in
+/// the same module's code are attributed to it (code is shared between instances, so a PC alone
+/// does not name one).
+pub fn frames_from_pcs(raw: &RawTrap, instance: Option<&Arc<InstanceInner>>) -> Vec<Frame> {
+    let entry_base = instance.map(|i| i.module.code.code.base() as usize);
+    raw.pcs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, pc)| {
+            let info = code_registry::frame_info(*pc, i > 0 || raw.kind == super::vmctx::TrapKind::HostTrap)?;
+            let inst = if Some(info.code_base) == entry_base { instance.cloned() } else { None };
+            Some(Frame { func_index: info.func_index, func_offset: info.func_offset, module_offset: info.module_offset, instance: inst })
+        })
+        .collect()
+}

@@ -1,0 +1,283 @@
+//! Trap handling: process-wide signal handlers that turn faults in compiled code into traps,
+//! the per-thread state of host → wasm entries, and unwinding back to the innermost entry.
+//!
+//! A fault (SIGSEGV/SIGBUS from a guard page, SIGILL from a Cranelift trap instruction, SIGFPE
+//! from a hardware divide) whose PC lies in registered wasm code is recorded in thread-local
+//! state (trap kind, PC and frame-pointer chain, no allocation) and unwound with `longjmp` to the
+//! `wasmlift_catch_traps` of the innermost entry. Any other fault goes to the handler that was
+//! installed before ours. The handler takes no lock that a fault could deadlock on: the code
+//! registry is read with `try_read` and a bounded spin.
+
+use super::code_registry;
+use super::vmctx::TrapKind;
+use std::cell::Cell;
+use std::sync::Once;
+
+extern "C" {
+    fn wasmlift_catch_traps(
+        jmp_slot: *mut *mut u8,
+        f: unsafe extern "C" fn(*mut u8, *mut u8, *mut u8),
+        a: *mut u8,
+        b: *mut u8,
+        c: *mut u8,
+    ) -> i32;
+    fn wasmlift_unwind(jmp: *mut u8) -> !;
+}
+
+/// Most wasm frames recorded for one trap's trace.
+pub const MAX_TRACE: usize = 128;
+
+/// What the handler saw, copied out after the jump back.
+#[derive(Clone, Copy)]
+struct Fault {
+    kind: TrapKind,
+    frame_count: usize,
+}
+
+thread_local! {
+    /// Jump buffer of the innermost active entry (null when no wasm runs on this thread).
+    static JMP_BUF: Cell<*mut u8> = const { Cell::new(std::ptr::null_mut()) };
+    /// Stack address of the innermost entry: frame walks never go above it.
+    static ENTRY_SP: Cell<usize> = const { Cell::new(0) };
+    /// Stack limit computed at the outermost entry of this thread.
+    static STACK_LIMIT: Cell<usize> = const { Cell::new(0) };
+    static FAULT: Cell<Option<Fault>> = const { Cell::new(None) };
+    static TRACE: Cell<[usize; MAX_TRACE]> = const { Cell::new([0; MAX_TRACE]) };
+    static ALT_STACK: AltStack = const { AltStack { ptr: Cell::new(std::ptr::null_mut()), len: Cell::new(0) } };
+}
+
+/// The trap a compiled call ended with: its kind and the PCs of the wasm frames (innermost
+/// first; the first one is the faulting/trapping instruction itself).
+pub struct RawTrap {
+    pub kind: TrapKind,
+    pub pcs: Vec<usize>,
+}
+
+/// Runs `f(a, b, c)` (an entry trampoline) and catches any trap it raises.
+///
+/// `max_stack` bounds the stack used by wasm below the outermost entry of the thread; `limit`
+/// is the store's stack-limit slot read by function prologues.
+///
+/// # Safety
+/// `f` must be compiled code (or a function) that only traps through registered code.
+pub unsafe fn catch_traps(
+    limit: *mut usize,
+    max_stack: usize,
+    f: unsafe extern "C" fn(*mut u8, *mut u8, *mut u8),
+    a: *mut u8,
+    b: *mut u8,
+    c: *mut u8,
+) -> Result<(), RawTrap> {
+    init();
+    let here = &a as *const _ as usize;
+    let prev_jmp = JMP_BUF.with(|j| j.get());
+    let prev_sp = ENTRY_SP.with(|s| s.get());
+    let outermost = prev_jmp.is_null();
+    if outermost {
+        ensure_alt_stack();
+        STACK_LIMIT.with(|l| l.set(here.saturating_sub(max_stack)));
+    }
+    let prev_limit = *limit;
+    *limit = STACK_LIMIT.with(|l| l.get());
+    ENTRY_SP.with(|s| s.set(here));
+    let slot = JMP_BUF.with(|j| j.as_ptr());
+    let ok = wasmlift_catch_traps(slot, f, a, b, c);
+    JMP_BUF.with(|j| j.set(prev_jmp));
+    ENTRY_SP.with(|s| s.set(prev_sp));
+    *limit = prev_limit;
+    if ok != 0 {
+        return Ok(());
+    }
+    let fault = FAULT.with(|f| f.take()).expect("trap without recorded fault");
+    let trace = TRACE.with(|t| t.get());
+    Err(RawTrap { kind: fault.kind, pcs: trace[..fault.frame_count].to_vec() })
+}
+
+/// True while this thread runs wasm (used to refuse re-entrancy where it is not allowed).
+pub fn in_wasm() -> bool {
+    JMP_BUF.with(|j| !j.get().is_null())
+}
+
+struct AltStack {
+    ptr: Cell<*mut u8>,
+    len: Cell<usize>,
+}
+
+impl Drop for AltStack {
+    fn drop(&mut self) {
+        let ptr = self.ptr.get();
+        if !ptr.is_null() {
+            unsafe {
+                let disable = libc::stack_t { ss_sp: std::ptr::null_mut(), ss_flags: libc::SS_DISABLE, ss_size: 0 };
+                libc::sigaltstack(&disable, std::ptr::null_mut());
+                libc::munmap(ptr as *mut _, self.len.get());
+            }
+        }
+    }
+}
+
+/// Gives the thread an alternate signal stack so that a fault on an exhausted stack can still
+/// be handled (kept when the host already installed one).
+fn ensure_alt_stack() {
+    ALT_STACK.with(|alt| unsafe {
+        if !alt.ptr.get().is_null() {
+            return;
+        }
+        let mut old: libc::stack_t = std::mem::zeroed();
+        libc::sigaltstack(std::ptr::null(), &mut old);
+        if old.ss_flags & libc::SS_DISABLE == 0 && old.ss_size >= 64 * 1024 {
+            alt.ptr.set(1 as *mut u8); // the host's stack is in use; mark as done without owning it
+            alt.len.set(0);
+            return;
+        }
+        let len = 64 * 1024 + region::page::size();
+        let ptr = libc::mmap(
+            std::ptr::null_mut(),
+            len,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        );
+        if ptr == libc::MAP_FAILED {
+            return;
+        }
+        // Lowest page is a guard so an overflow of the signal stack faults instead of corrupting.
+        libc::mprotect(ptr, region::page::size(), libc::PROT_NONE);
+        let stack = libc::stack_t {
+            ss_sp: (ptr as *mut u8).add(region::page::size()) as *mut _,
+            ss_flags: 0,
+            ss_size: len - region::page::size(),
+        };
+        libc::sigaltstack(&stack, std::ptr::null_mut());
+        alt.ptr.set(ptr as *mut u8);
+        alt.len.set(len);
+    });
+}
+
+
+static INIT: Once = Once::new();
+static mut PREV_SEGV: std::mem::MaybeUninit<libc::sigaction> = std::mem::MaybeUninit::uninit();
+static mut PREV_BUS: std::mem::MaybeUninit<libc::sigaction> = std::mem::MaybeUninit::uninit();
+static mut PREV_ILL: std::mem::MaybeUninit<libc::sigaction> = std::mem::MaybeUninit::uninit();
+static mut PREV_FPE: std::mem::MaybeUninit<libc::sigaction> = std::mem::MaybeUninit::uninit();
+
+/// Installs the process-wide handlers once.
+pub fn init() {
+    INIT.call_once(|| unsafe {
+        for (sig, prev) in [
+            (libc::SIGSEGV, &raw mut PREV_SEGV),
+            (libc::SIGBUS, &raw mut PREV_BUS),
+            (libc::SIGILL, &raw mut PREV_ILL),
+            (libc::SIGFPE, &raw mut PREV_FPE),
+        ] {
+            let mut action: libc::sigaction = std::mem::zeroed();
+            action.sa_sigaction = handler as *const () as usize;
+            // SA_NODEFER: we leave the handler by longjmp, which must not leave the signal blocked.
+            action.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK | libc::SA_NODEFER;
+            libc::sigemptyset(&mut action.sa_mask);
+            if libc::sigaction(sig, &action, (*prev).as_mut_ptr()) != 0 {
+                panic!("failed to install the wasm trap handler");
+            }
+        }
+    });
+}
+
+fn previous_action(signum: i32) -> *const libc::sigaction {
+    match signum {
+        libc::SIGSEGV => (&raw const PREV_SEGV).cast(),
+        libc::SIGBUS => (&raw const PREV_BUS).cast(),
+        libc::SIGILL => (&raw const PREV_ILL).cast(),
+        _ => (&raw const PREV_FPE).cast(),
+    }
+}
+
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+unsafe fn pc_and_fp(ctx: *mut libc::c_void) -> (usize, usize) {
+    let uc = &*(ctx as *const libc::ucontext_t);
+    (uc.uc_mcontext.gregs[libc::REG_RIP as usize] as usize, uc.uc_mcontext.gregs[libc::REG_RBP as usize] as usize)
+}
+
+#[cfg(all(target_arch = "aarch64", target_os = "linux"))]
+unsafe fn pc_and_fp(ctx: *mut libc::c_void) -> (usize, usize) {
+    let uc = &*(ctx as *const libc::ucontext_t);
+    (uc.uc_mcontext.pc as usize, uc.uc_mcontext.regs[29] as usize)
+}
+
+unsafe extern "C" fn handler(signum: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    let jmp = JMP_BUF.with(|j| j.get());
+    if !jmp.is_null() {
+        let (pc, fp) = pc_and_fp(ctx);
+        if let Some(kind) = code_registry::trap_at(pc, signum) {
+            let mut trace = [0usize; MAX_TRACE];
+            let count = walk_frames(pc, fp, &mut trace);
+            TRACE.with(|t| t.set(trace));
+            FAULT.with(|f| f.set(Some(Fault { kind, frame_count: count })));
+            wasmlift_unwind(jmp);
+        }
+    }
+    forward(signum, info, ctx);
+}
+
+/// Records the wasm frames starting at the trapping `pc`, following saved frame pointers while
+/// return addresses stay in wasm code and frames stay below the entry's stack address.
+unsafe fn walk_frames(pc: usize, mut fp: usize, out: &mut [usize; MAX_TRACE]) -> usize {
+    let top = ENTRY_SP.with(|s| s.get());
+    let mut n = 0;
+    if code_registry::is_wasm_function(pc) {
+        out[0] = pc;
+        n = 1;
+    }
+    while n < MAX_TRACE && fp != 0 && fp % std::mem::align_of::<usize>() == 0 && fp < top {
+        let ret = *((fp + std::mem::size_of::<usize>()) as *const usize);
+        if !code_registry::is_wasm_function(ret.wrapping_sub(1)) {
+            break;
+        }
+        out[n] = ret;
+        n += 1;
+        let next = *(fp as *const usize);
+        if next <= fp {
+            break;
+        }
+        fp = next;
+    }
+    n
+}
+
+/// Passes a fault that is not ours to whatever handled the signal before us.
+unsafe fn forward(signum: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    let prev = &*previous_action(signum);
+    if prev.sa_sigaction == libc::SIG_DFL || prev.sa_sigaction == libc::SIG_IGN {
+        // Restore the default action and return: the faulting instruction runs again and the
+        // process gets the default outcome (core dump), as it would without us.
+        let mut dfl: libc::sigaction = std::mem::zeroed();
+        dfl.sa_sigaction = libc::SIG_DFL;
+        libc::sigaction(signum, &dfl, std::ptr::null_mut());
+        return;
+    }
+    if prev.sa_flags & libc::SA_SIGINFO != 0 {
+        let f: unsafe extern "C" fn(i32, *mut libc::siginfo_t, *mut libc::c_void) = std::mem::transmute(prev.sa_sigaction);
+        f(signum, info, ctx);
+    } else {
+        let f: unsafe extern "C" fn(i32) = std::mem::transmute(prev.sa_sigaction);
+        f(signum);
+    }
+}
+
+/// The spec test suite's wording for each trap.
+pub fn trap_message(kind: TrapKind) -> &'static str {
+    match kind {
+        TrapKind::Unreachable => "unreachable",
+        TrapKind::MemoryOutOfBounds => "out of bounds memory access",
+        TrapKind::TableOutOfBounds => "out of bounds table access",
+        TrapKind::UndefinedElement => "undefined element",
+        TrapKind::UninitializedElement => "uninitialized element",
+        TrapKind::IndirectCallTypeMismatch => "indirect call type mismatch",
+        TrapKind::NullReference => "null function reference",
+        TrapKind::IntegerDivisionByZero => "integer divide by zero",
+        TrapKind::IntegerOverflow => "integer overflow",
+        TrapKind::BadConversionToInteger => "invalid conversion to integer",
+        TrapKind::StackOverflow => "call stack exhausted",
+        TrapKind::HostTrap => "host trap",
+    }
+}
