@@ -63,37 +63,40 @@ static const size_t MEMORY_PAGE_SIZE = 0x10000;
 struct wasm_ref_t;
 struct wasm_instance_t;
 
+// The four specific extern types are distinct incomplete types in C (in Rust they are
+// wrappers of wasm_externtype_t, so cbindgen is told not to emit them).
+typedef struct wasm_functype_t wasm_functype_t;
+typedef struct wasm_globaltype_t wasm_globaltype_t;
+typedef struct wasm_tabletype_t wasm_tabletype_t;
+typedef struct wasm_memorytype_t wasm_memorytype_t;
 
-// Magic in the first word of an instance `VMContext`.
-#define VMCTX_MAGIC 1463898957
 
-// Magic in the first word of a host function's context.
-#define HOST_CTX_MAGIC 1213158228
+// Engine settings, consumed by `wasm_engine_new_with_config`.
+typedef struct wasm_config_t wasm_config_t;
 
-#define UNREACHABLE 1
+// A compilation engine; stores created from it keep it alive internally.
+typedef struct wasm_engine_t wasm_engine_t;
 
-// `table.get/set/…` index out of bounds: "out of bounds table access".
-#define TABLE_OUT_OF_BOUNDS 2
+typedef struct wasm_exporttype_t wasm_exporttype_t;
 
-// `call_indirect` index out of bounds: "undefined element".
-#define UNDEFINED_ELEMENT 3
-
-// `call_indirect` on a null entry: "uninitialized element".
-#define UNINITIALIZED_ELEMENT 4
-
-// `call_indirect` signature mismatch: "indirect call type mismatch".
-#define INDIRECT_CALL_TYPE_MISMATCH 5
-
-// `call_ref`/`return_call_ref` on null: "null function reference".
-#define NULL_REFERENCE 6
-
-// A host function returned a trap (raised by a host trampoline; the trap object is pending
-// in thread-local state).
-#define HOST_TRAP 7
-
-typedef struct wasm_extern_t wasm_extern_t;
+// An extern type object.
+typedef struct wasm_externtype_t wasm_externtype_t;
 
 typedef struct wasm_frame_t wasm_frame_t;
+
+typedef struct wasm_importtype_t wasm_importtype_t;
+
+// A handle to a runtime object. Deleting a handle never deletes the object while other
+// handles (or other objects) still refer to it.
+typedef struct wasm_ref_t wasm_ref_t;
+
+// A module that may be sent to other threads and obtained in their stores.
+typedef struct wasm_shared_module_t wasm_shared_module_t;
+
+typedef struct wasm_store_t wasm_store_t;
+
+// A value type object.
+typedef struct wasm_valtype_t wasm_valtype_t;
 
 typedef struct wasm_byte_vec_t {
   size_t size;
@@ -102,7 +105,7 @@ typedef struct wasm_byte_vec_t {
 
 typedef struct wasm_valtype_vec_t {
   size_t size;
-  wasm_valtype_t **data;
+  struct wasm_valtype_t **data;
 } wasm_valtype_vec_t;
 
 typedef struct wasm_functype_vec_t {
@@ -127,21 +130,30 @@ typedef struct wasm_memorytype_vec_t {
 
 typedef struct wasm_externtype_vec_t {
   size_t size;
-  wasm_externtype_t **data;
+  struct wasm_externtype_t **data;
 } wasm_externtype_vec_t;
 
 typedef struct wasm_importtype_vec_t {
   size_t size;
-  wasm_importtype_t **data;
+  struct wasm_importtype_t **data;
 } wasm_importtype_vec_t;
 
 typedef struct wasm_exporttype_vec_t {
   size_t size;
-  wasm_exporttype_t **data;
+  struct wasm_exporttype_t **data;
 } wasm_exporttype_vec_t;
 
+typedef union wasm_val_union {
+  int32_t i32;
+  int64_t i64;
+  float f32;
+  double f64;
+  struct wasm_ref_t *ref;
+} wasm_val_union;
+
 typedef struct wasm_val_t {
-  uint8_t kind;
+  wasm_valkind_t kind;
+  union wasm_val_union of;
 } wasm_val_t;
 
 typedef struct wasm_val_vec_t {
@@ -154,12 +166,43 @@ typedef struct wasm_frame_vec_t {
   struct wasm_frame_t **data;
 } wasm_frame_vec_t;
 
+typedef struct wasm_ref_t wasm_extern_t;
+
 typedef struct wasm_extern_vec_t {
   size_t size;
-  struct wasm_extern_t **data;
+  wasm_extern_t **data;
 } wasm_extern_vec_t;
 
+typedef struct wasm_byte_vec_t wasm_name_t;
 
+// The standard's limits record: `max == 0xffffffff` means unbounded.
+typedef struct wasm_limits_t {
+  uint32_t min;
+  uint32_t max;
+} wasm_limits_t;
+
+typedef struct wasm_ref_t wasm_module_t;
+
+typedef struct wasm_ref_t wasm_instance_t;
+
+typedef struct wasm_ref_t wasm_trap_t;
+
+typedef struct wasm_ref_t wasm_func_t;
+
+typedef wasm_trap_t *(*wasm_func_callback_t)(const struct wasm_val_vec_t *args, struct wasm_val_vec_t *results);
+
+typedef wasm_trap_t *(*wasm_func_callback_with_env_t)(void *env, const struct wasm_val_vec_t *args, struct wasm_val_vec_t *results);
+
+typedef struct wasm_ref_t wasm_global_t;
+
+typedef struct wasm_ref_t wasm_table_t;
+
+typedef struct wasm_ref_t wasm_memory_t;
+
+typedef struct wasm_ref_t wasm_foreign_t;
+
+// A NUL-terminated message.
+typedef wasm_name_t wasm_message_t;
 
 #ifdef __cplusplus
 extern "C" {
@@ -179,7 +222,7 @@ WASM_API_EXTERN void wasm_valtype_vec_new_empty(struct wasm_valtype_vec_t *out);
 
 WASM_API_EXTERN void wasm_valtype_vec_new_uninitialized(struct wasm_valtype_vec_t *out, size_t size);
 
-WASM_API_EXTERN void wasm_valtype_vec_new(struct wasm_valtype_vec_t *out, size_t size, wasm_valtype_t *const *data);
+WASM_API_EXTERN void wasm_valtype_vec_new(struct wasm_valtype_vec_t *out, size_t size, struct wasm_valtype_t *const *data);
 
 WASM_API_EXTERN void wasm_valtype_vec_copy(struct wasm_valtype_vec_t *out, const struct wasm_valtype_vec_t *src);
 
@@ -229,7 +272,7 @@ WASM_API_EXTERN void wasm_externtype_vec_new_empty(struct wasm_externtype_vec_t 
 
 WASM_API_EXTERN void wasm_externtype_vec_new_uninitialized(struct wasm_externtype_vec_t *out, size_t size);
 
-WASM_API_EXTERN void wasm_externtype_vec_new(struct wasm_externtype_vec_t *out, size_t size, wasm_externtype_t *const *data);
+WASM_API_EXTERN void wasm_externtype_vec_new(struct wasm_externtype_vec_t *out, size_t size, struct wasm_externtype_t *const *data);
 
 WASM_API_EXTERN void wasm_externtype_vec_copy(struct wasm_externtype_vec_t *out, const struct wasm_externtype_vec_t *src);
 
@@ -239,7 +282,7 @@ WASM_API_EXTERN void wasm_importtype_vec_new_empty(struct wasm_importtype_vec_t 
 
 WASM_API_EXTERN void wasm_importtype_vec_new_uninitialized(struct wasm_importtype_vec_t *out, size_t size);
 
-WASM_API_EXTERN void wasm_importtype_vec_new(struct wasm_importtype_vec_t *out, size_t size, wasm_importtype_t *const *data);
+WASM_API_EXTERN void wasm_importtype_vec_new(struct wasm_importtype_vec_t *out, size_t size, struct wasm_importtype_t *const *data);
 
 WASM_API_EXTERN void wasm_importtype_vec_copy(struct wasm_importtype_vec_t *out, const struct wasm_importtype_vec_t *src);
 
@@ -249,7 +292,7 @@ WASM_API_EXTERN void wasm_exporttype_vec_new_empty(struct wasm_exporttype_vec_t 
 
 WASM_API_EXTERN void wasm_exporttype_vec_new_uninitialized(struct wasm_exporttype_vec_t *out, size_t size);
 
-WASM_API_EXTERN void wasm_exporttype_vec_new(struct wasm_exporttype_vec_t *out, size_t size, wasm_exporttype_t *const *data);
+WASM_API_EXTERN void wasm_exporttype_vec_new(struct wasm_exporttype_vec_t *out, size_t size, struct wasm_exporttype_t *const *data);
 
 WASM_API_EXTERN void wasm_exporttype_vec_copy(struct wasm_exporttype_vec_t *out, const struct wasm_exporttype_vec_t *src);
 
@@ -279,11 +322,503 @@ WASM_API_EXTERN void wasm_extern_vec_new_empty(struct wasm_extern_vec_t *out);
 
 WASM_API_EXTERN void wasm_extern_vec_new_uninitialized(struct wasm_extern_vec_t *out, size_t size);
 
-WASM_API_EXTERN void wasm_extern_vec_new(struct wasm_extern_vec_t *out, size_t size, struct wasm_extern_t *const *data);
+WASM_API_EXTERN void wasm_extern_vec_new(struct wasm_extern_vec_t *out, size_t size, wasm_extern_t *const *data);
 
 WASM_API_EXTERN void wasm_extern_vec_copy(struct wasm_extern_vec_t *out, const struct wasm_extern_vec_t *src);
 
 WASM_API_EXTERN void wasm_extern_vec_delete(struct wasm_extern_vec_t *v);
+
+// Takes ownership of the name's contents and of the extern type; NULL (after freeing them)
+// if an argument is null.
+WASM_API_EXTERN struct wasm_exporttype_t *wasm_exporttype_new(wasm_name_t *name, struct wasm_externtype_t *ty);
+
+WASM_API_EXTERN void wasm_exporttype_delete(struct wasm_exporttype_t *t);
+
+WASM_API_EXTERN struct wasm_exporttype_t *wasm_exporttype_copy(const struct wasm_exporttype_t *t);
+
+WASM_API_EXTERN const wasm_name_t *wasm_exporttype_name(const struct wasm_exporttype_t *t);
+
+WASM_API_EXTERN const struct wasm_externtype_t *wasm_exporttype_type(const struct wasm_exporttype_t *t);
+
+WASM_API_EXTERN void wasm_externtype_delete(struct wasm_externtype_t *t);
+
+WASM_API_EXTERN struct wasm_externtype_t *wasm_externtype_copy(const struct wasm_externtype_t *t);
+
+WASM_API_EXTERN wasm_externkind_t wasm_externtype_kind(const struct wasm_externtype_t *t);
+
+WASM_API_EXTERN struct wasm_externtype_t *wasm_functype_as_externtype(wasm_functype_t *t);
+
+WASM_API_EXTERN struct wasm_externtype_t *wasm_globaltype_as_externtype(wasm_globaltype_t *t);
+
+WASM_API_EXTERN struct wasm_externtype_t *wasm_tabletype_as_externtype(wasm_tabletype_t *t);
+
+WASM_API_EXTERN struct wasm_externtype_t *wasm_memorytype_as_externtype(wasm_memorytype_t *t);
+
+WASM_API_EXTERN const struct wasm_externtype_t *wasm_functype_as_externtype_const(const wasm_functype_t *t);
+
+WASM_API_EXTERN const struct wasm_externtype_t *wasm_globaltype_as_externtype_const(const wasm_globaltype_t *t);
+
+WASM_API_EXTERN const struct wasm_externtype_t *wasm_tabletype_as_externtype_const(const wasm_tabletype_t *t);
+
+WASM_API_EXTERN const struct wasm_externtype_t *wasm_memorytype_as_externtype_const(const wasm_memorytype_t *t);
+
+WASM_API_EXTERN wasm_functype_t *wasm_externtype_as_functype(struct wasm_externtype_t *t);
+
+WASM_API_EXTERN wasm_globaltype_t *wasm_externtype_as_globaltype(struct wasm_externtype_t *t);
+
+WASM_API_EXTERN wasm_tabletype_t *wasm_externtype_as_tabletype(struct wasm_externtype_t *t);
+
+WASM_API_EXTERN wasm_memorytype_t *wasm_externtype_as_memorytype(struct wasm_externtype_t *t);
+
+WASM_API_EXTERN const wasm_functype_t *wasm_externtype_as_functype_const(const struct wasm_externtype_t *t);
+
+WASM_API_EXTERN const wasm_globaltype_t *wasm_externtype_as_globaltype_const(const struct wasm_externtype_t *t);
+
+WASM_API_EXTERN const wasm_tabletype_t *wasm_externtype_as_tabletype_const(const struct wasm_externtype_t *t);
+
+WASM_API_EXTERN const wasm_memorytype_t *wasm_externtype_as_memorytype_const(const struct wasm_externtype_t *t);
+
+WASM_API_EXTERN wasm_functype_t *wasm_functype_new(struct wasm_valtype_vec_t *params, struct wasm_valtype_vec_t *results);
+
+WASM_API_EXTERN void wasm_functype_delete(wasm_functype_t *t);
+
+WASM_API_EXTERN wasm_functype_t *wasm_functype_copy(const wasm_functype_t *t);
+
+WASM_API_EXTERN const struct wasm_valtype_vec_t *wasm_functype_params(const wasm_functype_t *t);
+
+WASM_API_EXTERN const struct wasm_valtype_vec_t *wasm_functype_results(const wasm_functype_t *t);
+
+WASM_API_EXTERN wasm_globaltype_t *wasm_globaltype_new(struct wasm_valtype_t *content, wasm_mutability_t mutability);
+
+WASM_API_EXTERN void wasm_globaltype_delete(wasm_globaltype_t *t);
+
+WASM_API_EXTERN wasm_globaltype_t *wasm_globaltype_copy(const wasm_globaltype_t *t);
+
+WASM_API_EXTERN const struct wasm_valtype_t *wasm_globaltype_content(const wasm_globaltype_t *t);
+
+WASM_API_EXTERN wasm_mutability_t wasm_globaltype_mutability(const wasm_globaltype_t *t);
+
+// Takes ownership of both names' contents and of the extern type; NULL (after freeing them)
+// if any argument is null.
+WASM_API_EXTERN struct wasm_importtype_t *wasm_importtype_new(wasm_name_t *module, wasm_name_t *name, struct wasm_externtype_t *ty);
+
+WASM_API_EXTERN void wasm_importtype_delete(struct wasm_importtype_t *t);
+
+WASM_API_EXTERN struct wasm_importtype_t *wasm_importtype_copy(const struct wasm_importtype_t *t);
+
+WASM_API_EXTERN const wasm_name_t *wasm_importtype_module(const struct wasm_importtype_t *t);
+
+WASM_API_EXTERN const wasm_name_t *wasm_importtype_name(const struct wasm_importtype_t *t);
+
+WASM_API_EXTERN const struct wasm_externtype_t *wasm_importtype_type(const struct wasm_importtype_t *t);
+
+// A 32-bit, unshared memory type with the given limits (in pages).
+WASM_API_EXTERN wasm_memorytype_t *wasm_memorytype_new(const struct wasm_limits_t *limits);
+
+WASM_API_EXTERN void wasm_memorytype_delete(wasm_memorytype_t *t);
+
+WASM_API_EXTERN wasm_memorytype_t *wasm_memorytype_copy(const wasm_memorytype_t *t);
+
+WASM_API_EXTERN const struct wasm_limits_t *wasm_memorytype_limits(const wasm_memorytype_t *t);
+
+// Takes ownership of `element`; NULL if an argument is null or the element is not a
+// reference type (tables hold references only).
+WASM_API_EXTERN wasm_tabletype_t *wasm_tabletype_new(struct wasm_valtype_t *element, const struct wasm_limits_t *limits);
+
+WASM_API_EXTERN void wasm_tabletype_delete(wasm_tabletype_t *t);
+
+WASM_API_EXTERN wasm_tabletype_t *wasm_tabletype_copy(const wasm_tabletype_t *t);
+
+WASM_API_EXTERN const struct wasm_valtype_t *wasm_tabletype_element(const wasm_tabletype_t *t);
+
+WASM_API_EXTERN const struct wasm_limits_t *wasm_tabletype_limits(const wasm_tabletype_t *t);
+
+WASM_API_EXTERN struct wasm_valtype_t *wasm_valtype_new(wasm_valkind_t kind);
+
+WASM_API_EXTERN void wasm_valtype_delete(struct wasm_valtype_t *t);
+
+WASM_API_EXTERN struct wasm_valtype_t *wasm_valtype_copy(const struct wasm_valtype_t *t);
+
+WASM_API_EXTERN wasm_valkind_t wasm_valtype_kind(const struct wasm_valtype_t *t);
+
+// Releases the reference a value owns (if any).
+WASM_API_EXTERN void wasm_val_delete(struct wasm_val_t *v);
+
+// Copies a value; a reference is copied into a new handle.
+WASM_API_EXTERN void wasm_val_copy(struct wasm_val_t *out, const struct wasm_val_t *src);
+
+WASM_API_EXTERN struct wasm_config_t *wasm_config_new(void);
+
+WASM_API_EXTERN void wasm_config_delete(struct wasm_config_t *config);
+
+// An engine with the default configuration; NULL if the host is unsupported.
+WASM_API_EXTERN struct wasm_engine_t *wasm_engine_new(void);
+
+// Takes ownership of `config` (which may be NULL for the defaults).
+WASM_API_EXTERN struct wasm_engine_t *wasm_engine_new_with_config(struct wasm_config_t *config);
+
+WASM_API_EXTERN void wasm_engine_delete(struct wasm_engine_t *engine);
+
+WASM_API_EXTERN struct wasm_store_t *wasm_store_new(struct wasm_engine_t *engine);
+
+// Deletes the store. Objects still referenced by handles stay usable; what only the store kept
+// alive (externref values held by wasm, pinned instances) is released now.
+WASM_API_EXTERN void wasm_store_delete(struct wasm_store_t *store);
+
+// Decodes, validates and compiles a module. On failure returns NULL and
+// `wasmlift_error_message()` says why (with the byte offset for malformed or invalid input).
+WASM_API_EXTERN wasm_module_t *wasm_module_new(struct wasm_store_t *store, const struct wasm_byte_vec_t *binary);
+
+// True when the binary is a valid module this engine supports (sets the error message if not).
+WASM_API_EXTERN bool wasm_module_validate(struct wasm_store_t *store, const struct wasm_byte_vec_t *binary);
+
+// The imports, with full types, in declaration order.
+WASM_API_EXTERN void wasm_module_imports(const wasm_module_t *module, struct wasm_importtype_vec_t *out);
+
+// The exports, with full types, in declaration order.
+WASM_API_EXTERN void wasm_module_exports(const wasm_module_t *module, struct wasm_exporttype_vec_t *out);
+
+WASM_API_EXTERN struct wasm_shared_module_t *wasm_module_share(const wasm_module_t *module);
+
+// Gives a store (possibly on another thread) a handle to a shared module; no recompilation.
+WASM_API_EXTERN wasm_module_t *wasm_module_obtain(struct wasm_store_t *store, const struct wasm_shared_module_t *shared);
+
+WASM_API_EXTERN void wasm_shared_module_delete(struct wasm_shared_module_t *shared);
+
+// Serializes the compiled module (machine code and metadata) so that `wasm_module_deserialize`
+// can load it without compiling again.
+WASM_API_EXTERN void wasm_module_serialize(const wasm_module_t *module, struct wasm_byte_vec_t *out);
+
+// Loads a serialized module. Data from another engine version or CPU, or corrupted, truncated
+// or random bytes, give NULL and an error message.
+WASM_API_EXTERN wasm_module_t *wasm_module_deserialize(struct wasm_store_t *store, const struct wasm_byte_vec_t *bytes);
+
+// Instantiates `module` with `imports` in the module's import order. On failure returns NULL
+// and, when `trap` is not NULL, stores a trap saying why (a link error names the import).
+WASM_API_EXTERN wasm_instance_t *wasm_instance_new(struct wasm_store_t *store, const wasm_module_t *module, const struct wasm_extern_vec_t *imports, wasm_trap_t **trap);
+
+// The exports, in the module's export order (each a new handle owned by `out`).
+WASM_API_EXTERN void wasm_instance_exports(const wasm_instance_t *instance, struct wasm_extern_vec_t *out);
+
+WASM_API_EXTERN wasm_func_t *wasm_func_new(struct wasm_store_t *store, const wasm_functype_t *ty, wasm_func_callback_t callback);
+
+// Like `wasm_func_new`, passing `env` to the callback; `finalizer(env)` runs once when the
+// function is gone.
+WASM_API_EXTERN wasm_func_t *wasm_func_new_with_env(struct wasm_store_t *store, const wasm_functype_t *ty, wasm_func_callback_with_env_t callback, void *env, void (*finalizer)(void*));
+
+WASM_API_EXTERN wasm_functype_t *wasm_func_type(const wasm_func_t *f);
+
+WASM_API_EXTERN size_t wasm_func_param_arity(const wasm_func_t *f);
+
+WASM_API_EXTERN size_t wasm_func_result_arity(const wasm_func_t *f);
+
+// Calls the function. Arguments must match the parameter types (count and kinds), otherwise a
+// trap says what is wrong and nothing runs. Results are written to `results`, which must have
+// room for them; if it is too small the function still runs (its own trap wins) and then a
+// trap reports the short vector. Returns NULL on success.
+WASM_API_EXTERN wasm_trap_t *wasm_func_call(const wasm_func_t *f, const struct wasm_val_vec_t *args, struct wasm_val_vec_t *results);
+
+// Creates a global of type `ty` holding `val` (which must have the content type's kind).
+WASM_API_EXTERN wasm_global_t *wasm_global_new(struct wasm_store_t *store, const wasm_globaltype_t *ty, const struct wasm_val_t *val);
+
+WASM_API_EXTERN wasm_globaltype_t *wasm_global_type(const wasm_global_t *g);
+
+// Reads the value; a reference result is a new handle owned by `out`.
+WASM_API_EXTERN void wasm_global_get(const wasm_global_t *g, struct wasm_val_t *out);
+
+// Writes the value. Setting an immutable global, or a value of the wrong kind, changes
+// nothing and records an error message.
+WASM_API_EXTERN void wasm_global_set(wasm_global_t *g, const struct wasm_val_t *val);
+
+// Creates a table of type `ty` with every element set to `init` (NULL for null).
+WASM_API_EXTERN wasm_table_t *wasm_table_new(struct wasm_store_t *store, const wasm_tabletype_t *ty, struct wasm_ref_t *init);
+
+WASM_API_EXTERN wasm_tabletype_t *wasm_table_type(const wasm_table_t *t);
+
+// The element at `index` as a new handle (NULL for null or out of bounds).
+WASM_API_EXTERN struct wasm_ref_t *wasm_table_get(const wasm_table_t *t, uint32_t index);
+
+// Sets the element at `index`; false when out of bounds or of the wrong reference type.
+WASM_API_EXTERN bool wasm_table_set(wasm_table_t *t, uint32_t index, struct wasm_ref_t *r);
+
+WASM_API_EXTERN uint32_t wasm_table_size(const wasm_table_t *t);
+
+// Grows by `delta` elements set to `init`; false (and no change) past the maximum.
+WASM_API_EXTERN bool wasm_table_grow(wasm_table_t *t, uint32_t delta, struct wasm_ref_t *init);
+
+WASM_API_EXTERN wasm_memory_t *wasm_memory_new(struct wasm_store_t *store, const wasm_memorytype_t *ty);
+
+// The type, with the current size as minimum.
+WASM_API_EXTERN wasm_memorytype_t *wasm_memory_type(const wasm_memory_t *m);
+
+WASM_API_EXTERN char *wasm_memory_data(wasm_memory_t *m);
+
+WASM_API_EXTERN size_t wasm_memory_data_size(const wasm_memory_t *m);
+
+WASM_API_EXTERN uint32_t wasm_memory_size(const wasm_memory_t *m);
+
+// Grows by `delta` pages; false (and no change) past the maximum.
+WASM_API_EXTERN bool wasm_memory_grow(wasm_memory_t *m, uint32_t delta);
+
+WASM_API_EXTERN wasm_externkind_t wasm_extern_kind(const wasm_extern_t *e);
+
+WASM_API_EXTERN struct wasm_externtype_t *wasm_extern_type(const wasm_extern_t *e);
+
+WASM_API_EXTERN wasm_extern_t *wasm_func_as_extern(wasm_func_t *f);
+
+WASM_API_EXTERN wasm_extern_t *wasm_global_as_extern(wasm_global_t *g);
+
+WASM_API_EXTERN wasm_extern_t *wasm_table_as_extern(wasm_table_t *t);
+
+WASM_API_EXTERN wasm_extern_t *wasm_memory_as_extern(wasm_memory_t *m);
+
+WASM_API_EXTERN const wasm_extern_t *wasm_func_as_extern_const(const wasm_func_t *f);
+
+WASM_API_EXTERN const wasm_extern_t *wasm_global_as_extern_const(const wasm_global_t *g);
+
+WASM_API_EXTERN const wasm_extern_t *wasm_table_as_extern_const(const wasm_table_t *t);
+
+WASM_API_EXTERN const wasm_extern_t *wasm_memory_as_extern_const(const wasm_memory_t *m);
+
+WASM_API_EXTERN wasm_func_t *wasm_extern_as_func(wasm_extern_t *e);
+
+WASM_API_EXTERN wasm_global_t *wasm_extern_as_global(wasm_extern_t *e);
+
+WASM_API_EXTERN wasm_table_t *wasm_extern_as_table(wasm_extern_t *e);
+
+WASM_API_EXTERN wasm_memory_t *wasm_extern_as_memory(wasm_extern_t *e);
+
+WASM_API_EXTERN const wasm_func_t *wasm_extern_as_func_const(const wasm_extern_t *e);
+
+WASM_API_EXTERN const wasm_global_t *wasm_extern_as_global_const(const wasm_extern_t *e);
+
+WASM_API_EXTERN const wasm_table_t *wasm_extern_as_table_const(const wasm_extern_t *e);
+
+WASM_API_EXTERN const wasm_memory_t *wasm_extern_as_memory_const(const wasm_extern_t *e);
+
+WASM_API_EXTERN void wasm_ref_delete(struct wasm_ref_t *r);
+
+WASM_API_EXTERN struct wasm_ref_t *wasm_ref_copy(const struct wasm_ref_t *r);
+
+WASM_API_EXTERN bool wasm_ref_same(const struct wasm_ref_t *a, const struct wasm_ref_t *b);
+
+WASM_API_EXTERN void *wasm_ref_get_host_info(const struct wasm_ref_t *r);
+
+WASM_API_EXTERN void wasm_ref_set_host_info(struct wasm_ref_t *r, void *info);
+
+WASM_API_EXTERN void wasm_ref_set_host_info_with_finalizer(struct wasm_ref_t *r, void *info, void (*finalizer)(void*));
+
+// A new foreign object: an identity the host can pass through wasm as an externref.
+WASM_API_EXTERN wasm_foreign_t *wasm_foreign_new(struct wasm_store_t *store);
+
+WASM_API_EXTERN void wasm_trap_delete(wasm_trap_t *p);
+
+WASM_API_EXTERN wasm_trap_t *wasm_trap_copy(const wasm_trap_t *p);
+
+WASM_API_EXTERN bool wasm_trap_same(const wasm_trap_t *a, const wasm_trap_t *b);
+
+WASM_API_EXTERN void *wasm_trap_get_host_info(const wasm_trap_t *p);
+
+WASM_API_EXTERN void wasm_trap_set_host_info(wasm_trap_t *p, void *info);
+
+WASM_API_EXTERN void wasm_trap_set_host_info_with_finalizer(wasm_trap_t *p, void *info, void (*finalizer)(void*));
+
+WASM_API_EXTERN struct wasm_ref_t *wasm_trap_as_ref(wasm_trap_t *p);
+
+WASM_API_EXTERN const struct wasm_ref_t *wasm_trap_as_ref_const(const wasm_trap_t *p);
+
+WASM_API_EXTERN wasm_trap_t *wasm_ref_as_trap(struct wasm_ref_t *r);
+
+WASM_API_EXTERN const wasm_trap_t *wasm_ref_as_trap_const(const struct wasm_ref_t *r);
+
+WASM_API_EXTERN void wasm_foreign_delete(wasm_foreign_t *p);
+
+WASM_API_EXTERN wasm_foreign_t *wasm_foreign_copy(const wasm_foreign_t *p);
+
+WASM_API_EXTERN bool wasm_foreign_same(const wasm_foreign_t *a, const wasm_foreign_t *b);
+
+WASM_API_EXTERN void *wasm_foreign_get_host_info(const wasm_foreign_t *p);
+
+WASM_API_EXTERN void wasm_foreign_set_host_info(wasm_foreign_t *p, void *info);
+
+WASM_API_EXTERN void wasm_foreign_set_host_info_with_finalizer(wasm_foreign_t *p, void *info, void (*finalizer)(void*));
+
+WASM_API_EXTERN struct wasm_ref_t *wasm_foreign_as_ref(wasm_foreign_t *p);
+
+WASM_API_EXTERN const struct wasm_ref_t *wasm_foreign_as_ref_const(const wasm_foreign_t *p);
+
+WASM_API_EXTERN wasm_foreign_t *wasm_ref_as_foreign(struct wasm_ref_t *r);
+
+WASM_API_EXTERN const wasm_foreign_t *wasm_ref_as_foreign_const(const struct wasm_ref_t *r);
+
+WASM_API_EXTERN void wasm_module_delete(wasm_module_t *p);
+
+WASM_API_EXTERN wasm_module_t *wasm_module_copy(const wasm_module_t *p);
+
+WASM_API_EXTERN bool wasm_module_same(const wasm_module_t *a, const wasm_module_t *b);
+
+WASM_API_EXTERN void *wasm_module_get_host_info(const wasm_module_t *p);
+
+WASM_API_EXTERN void wasm_module_set_host_info(wasm_module_t *p, void *info);
+
+WASM_API_EXTERN void wasm_module_set_host_info_with_finalizer(wasm_module_t *p, void *info, void (*finalizer)(void*));
+
+WASM_API_EXTERN struct wasm_ref_t *wasm_module_as_ref(wasm_module_t *p);
+
+WASM_API_EXTERN const struct wasm_ref_t *wasm_module_as_ref_const(const wasm_module_t *p);
+
+WASM_API_EXTERN wasm_module_t *wasm_ref_as_module(struct wasm_ref_t *r);
+
+WASM_API_EXTERN const wasm_module_t *wasm_ref_as_module_const(const struct wasm_ref_t *r);
+
+WASM_API_EXTERN void wasm_func_delete(wasm_func_t *p);
+
+WASM_API_EXTERN wasm_func_t *wasm_func_copy(const wasm_func_t *p);
+
+WASM_API_EXTERN bool wasm_func_same(const wasm_func_t *a, const wasm_func_t *b);
+
+WASM_API_EXTERN void *wasm_func_get_host_info(const wasm_func_t *p);
+
+WASM_API_EXTERN void wasm_func_set_host_info(wasm_func_t *p, void *info);
+
+WASM_API_EXTERN void wasm_func_set_host_info_with_finalizer(wasm_func_t *p, void *info, void (*finalizer)(void*));
+
+WASM_API_EXTERN struct wasm_ref_t *wasm_func_as_ref(wasm_func_t *p);
+
+WASM_API_EXTERN const struct wasm_ref_t *wasm_func_as_ref_const(const wasm_func_t *p);
+
+WASM_API_EXTERN wasm_func_t *wasm_ref_as_func(struct wasm_ref_t *r);
+
+WASM_API_EXTERN const wasm_func_t *wasm_ref_as_func_const(const struct wasm_ref_t *r);
+
+WASM_API_EXTERN void wasm_global_delete(wasm_global_t *p);
+
+WASM_API_EXTERN wasm_global_t *wasm_global_copy(const wasm_global_t *p);
+
+WASM_API_EXTERN bool wasm_global_same(const wasm_global_t *a, const wasm_global_t *b);
+
+WASM_API_EXTERN void *wasm_global_get_host_info(const wasm_global_t *p);
+
+WASM_API_EXTERN void wasm_global_set_host_info(wasm_global_t *p, void *info);
+
+WASM_API_EXTERN void wasm_global_set_host_info_with_finalizer(wasm_global_t *p, void *info, void (*finalizer)(void*));
+
+WASM_API_EXTERN struct wasm_ref_t *wasm_global_as_ref(wasm_global_t *p);
+
+WASM_API_EXTERN const struct wasm_ref_t *wasm_global_as_ref_const(const wasm_global_t *p);
+
+WASM_API_EXTERN wasm_global_t *wasm_ref_as_global(struct wasm_ref_t *r);
+
+WASM_API_EXTERN const wasm_global_t *wasm_ref_as_global_const(const struct wasm_ref_t *r);
+
+WASM_API_EXTERN void wasm_table_delete(wasm_table_t *p);
+
+WASM_API_EXTERN wasm_table_t *wasm_table_copy(const wasm_table_t *p);
+
+WASM_API_EXTERN bool wasm_table_same(const wasm_table_t *a, const wasm_table_t *b);
+
+WASM_API_EXTERN void *wasm_table_get_host_info(const wasm_table_t *p);
+
+WASM_API_EXTERN void wasm_table_set_host_info(wasm_table_t *p, void *info);
+
+WASM_API_EXTERN void wasm_table_set_host_info_with_finalizer(wasm_table_t *p, void *info, void (*finalizer)(void*));
+
+WASM_API_EXTERN struct wasm_ref_t *wasm_table_as_ref(wasm_table_t *p);
+
+WASM_API_EXTERN const struct wasm_ref_t *wasm_table_as_ref_const(const wasm_table_t *p);
+
+WASM_API_EXTERN wasm_table_t *wasm_ref_as_table(struct wasm_ref_t *r);
+
+WASM_API_EXTERN const wasm_table_t *wasm_ref_as_table_const(const struct wasm_ref_t *r);
+
+WASM_API_EXTERN void wasm_memory_delete(wasm_memory_t *p);
+
+WASM_API_EXTERN wasm_memory_t *wasm_memory_copy(const wasm_memory_t *p);
+
+WASM_API_EXTERN bool wasm_memory_same(const wasm_memory_t *a, const wasm_memory_t *b);
+
+WASM_API_EXTERN void *wasm_memory_get_host_info(const wasm_memory_t *p);
+
+WASM_API_EXTERN void wasm_memory_set_host_info(wasm_memory_t *p, void *info);
+
+WASM_API_EXTERN void wasm_memory_set_host_info_with_finalizer(wasm_memory_t *p, void *info, void (*finalizer)(void*));
+
+WASM_API_EXTERN struct wasm_ref_t *wasm_memory_as_ref(wasm_memory_t *p);
+
+WASM_API_EXTERN const struct wasm_ref_t *wasm_memory_as_ref_const(const wasm_memory_t *p);
+
+WASM_API_EXTERN wasm_memory_t *wasm_ref_as_memory(struct wasm_ref_t *r);
+
+WASM_API_EXTERN const wasm_memory_t *wasm_ref_as_memory_const(const struct wasm_ref_t *r);
+
+WASM_API_EXTERN void wasm_extern_delete(wasm_extern_t *p);
+
+WASM_API_EXTERN wasm_extern_t *wasm_extern_copy(const wasm_extern_t *p);
+
+WASM_API_EXTERN bool wasm_extern_same(const wasm_extern_t *a, const wasm_extern_t *b);
+
+WASM_API_EXTERN void *wasm_extern_get_host_info(const wasm_extern_t *p);
+
+WASM_API_EXTERN void wasm_extern_set_host_info(wasm_extern_t *p, void *info);
+
+WASM_API_EXTERN void wasm_extern_set_host_info_with_finalizer(wasm_extern_t *p, void *info, void (*finalizer)(void*));
+
+WASM_API_EXTERN struct wasm_ref_t *wasm_extern_as_ref(wasm_extern_t *p);
+
+WASM_API_EXTERN const struct wasm_ref_t *wasm_extern_as_ref_const(const wasm_extern_t *p);
+
+WASM_API_EXTERN wasm_extern_t *wasm_ref_as_extern(struct wasm_ref_t *r);
+
+WASM_API_EXTERN const wasm_extern_t *wasm_ref_as_extern_const(const struct wasm_ref_t *r);
+
+WASM_API_EXTERN void wasm_instance_delete(wasm_instance_t *p);
+
+WASM_API_EXTERN wasm_instance_t *wasm_instance_copy(const wasm_instance_t *p);
+
+WASM_API_EXTERN bool wasm_instance_same(const wasm_instance_t *a, const wasm_instance_t *b);
+
+WASM_API_EXTERN void *wasm_instance_get_host_info(const wasm_instance_t *p);
+
+WASM_API_EXTERN void wasm_instance_set_host_info(wasm_instance_t *p, void *info);
+
+WASM_API_EXTERN void wasm_instance_set_host_info_with_finalizer(wasm_instance_t *p, void *info, void (*finalizer)(void*));
+
+WASM_API_EXTERN struct wasm_ref_t *wasm_instance_as_ref(wasm_instance_t *p);
+
+WASM_API_EXTERN const struct wasm_ref_t *wasm_instance_as_ref_const(const wasm_instance_t *p);
+
+WASM_API_EXTERN wasm_instance_t *wasm_ref_as_instance(struct wasm_ref_t *r);
+
+WASM_API_EXTERN const wasm_instance_t *wasm_ref_as_instance_const(const struct wasm_ref_t *r);
+
+// Creates a trap; the message may or may not include its terminating NUL.
+WASM_API_EXTERN wasm_trap_t *wasm_trap_new(struct wasm_store_t *store, const wasm_message_t *message);
+
+// The message, NUL-terminated (the NUL is counted in `out->size`).
+WASM_API_EXTERN void wasm_trap_message(const wasm_trap_t *trap, wasm_message_t *out);
+
+// The innermost wasm frame, or NULL when the trap has none.
+WASM_API_EXTERN struct wasm_frame_t *wasm_trap_origin(const wasm_trap_t *trap);
+
+// Every wasm frame, innermost first.
+WASM_API_EXTERN void wasm_trap_trace(const wasm_trap_t *trap, struct wasm_frame_vec_t *out);
+
+WASM_API_EXTERN void wasm_frame_delete(struct wasm_frame_t *frame);
+
+WASM_API_EXTERN struct wasm_frame_t *wasm_frame_copy(const struct wasm_frame_t *frame);
+
+// The instance the frame ran in (owned by the frame; NULL when unknown).
+WASM_API_EXTERN wasm_instance_t *wasm_frame_instance(const struct wasm_frame_t *frame);
+
+WASM_API_EXTERN uint32_t wasm_frame_func_index(const struct wasm_frame_t *frame);
+
+WASM_API_EXTERN size_t wasm_frame_func_offset(const struct wasm_frame_t *frame);
+
+WASM_API_EXTERN size_t wasm_frame_module_offset(const struct wasm_frame_t *frame);
+
+extern int32_t wasmlift_catch_traps(uint8_t **jmp_slot, void (*f)(uint8_t*, uint8_t*, uint8_t*), uint8_t *a, uint8_t *b, uint8_t *c);
+
+extern void wasmlift_unwind(uint8_t *jmp);
 
 #ifdef __cplusplus
 }  // extern "C"
@@ -439,3 +974,6 @@ static inline void* wasm_val_ptr(const wasm_val_t* val) {
 #endif
 
 #endif  // WASM_H_CONVENIENCE
+
+// As in the standard header, the ownership marker is not left defined for includers.
+#undef own

@@ -9,4 +9,50 @@
 #include <stdbool.h>
 #include "wasm.h"
 
+// A raw 16-byte value slot for `wasmlift_func_call_v128`: i32/f32 in the low 4 bytes,
+// i64/f64 in the low 8 bytes, v128 in all 16 (little-endian lanes).
+typedef struct wasmlift_v128_slot_t wasmlift_v128_slot_t;
+
+// The `wasm_valkind_t` of 128-bit SIMD values (`v128`), which the standard API has no kind
+// for. `wasm_valtype_new(WASMLIFT_V128)` creates the type; it appears in the function types
+// of modules that use SIMD. `wasm_valkind_is_num` is true for it.
+#define WASMLIFT_V128 4
+
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+// Bytes of native stack that WebAssembly code may use per call from the host; deeper
+// recursion traps with "call stack exhausted". Default 1 MiB.
+WASM_API_EXTERN void wasmlift_config_max_wasm_stack(wasm_config_t *config, size_t size);
+
+// Compile explicit bounds checks into memory accesses instead of relying on guard pages
+// and the signal handler. Default false.
+WASM_API_EXTERN void wasmlift_config_explicit_bounds_checks(wasm_config_t *config, bool enable);
+
+// Threads used to compile one module; 0 (the default) uses every available core.
+WASM_API_EXTERN void wasmlift_config_compile_threads(wasm_config_t *config, size_t threads);
+
+// Engine-wide ceiling on any linear memory's size, in 64 KiB pages (default 65536 = 4 GiB);
+// `memory.grow` past it fails and module instantiation needing more traps.
+WASM_API_EXTERN void wasmlift_config_max_memory_pages(wasm_config_t *config, uint64_t pages);
+
+// The message of the last failure on this thread (e.g. why `wasm_module_new` returned NULL:
+// the validator's message with its byte offset). Empty when nothing failed yet. The pointer
+// stays valid until the next failing call on the same thread.
+WASM_API_EXTERN const char *wasmlift_error_message(void);
+
+// Translates WebAssembly text (`len` bytes at `wat`) to a binary module in `out`. Returns false
+// and sets `wasmlift_error_message()` on a syntax error (`out` is then empty).
+WASM_API_EXTERN bool wasmlift_wat2wasm(const char *wat, size_t len, wasm_byte_vec_t *out);
+
+// Calls a function whose signature uses only numeric and v128 types (which `wasm_val_t` cannot
+// carry). Arguments are read from `slots[0..params]`, results written to `slots[0..results]`;
+// `nslots` must be at least max(params, results). Returns NULL or a trap (owned by the caller).
+WASM_API_EXTERN wasm_trap_t *wasmlift_func_call_v128(const wasm_func_t *func, struct wasmlift_v128_slot_t *slots, size_t nslots);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
+
 #endif  /* WASMLIFT_H */

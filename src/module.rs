@@ -258,6 +258,16 @@ pub fn const_expr(expr: &wasmparser::ConstExpr) -> Result<ConstExpr, String> {
 
 /// Decodes and fully validates a binary.
 pub fn decode(bytes: Vec<u8>) -> Result<ModuleInfo, String> {
+    decode_impl(bytes, true)
+}
+
+/// Decodes a binary this engine validated before (a deserialized module whose checksum matched):
+/// the module structure is validated again, function bodies are not.
+pub fn decode_trusted(bytes: Vec<u8>) -> Result<ModuleInfo, String> {
+    decode_impl(bytes, false)
+}
+
+fn decode_impl(bytes: Vec<u8>, validate_bodies: bool) -> Result<ModuleInfo, String> {
     let mut validator = Validator::new_with_features(supported_features());
     let mut m = ModuleInfo {
         bytes: Vec::new(),
@@ -290,7 +300,9 @@ pub fn decode(bytes: Vec<u8>) -> Result<ModuleInfo, String> {
     let mut pending_bodies = Vec::new();
     for payload in Parser::new(0).parse_all(&bytes) {
         let payload = payload.map_err(|e| format_error(&e))?;
-        validator.payload(&payload).map_err(|e| format_error(&e))?;
+        if let wasmparser::ValidPayload::Func(to_validate, _) = validator.payload(&payload).map_err(|e| format_error(&e))? {
+            pending_bodies.push(to_validate);
+        }
         match payload {
             Payload::TypeSection(reader) => {
                 for group in reader {
@@ -429,8 +441,6 @@ pub fn decode(bytes: Vec<u8>) -> Result<ModuleInfo, String> {
             }
             Payload::CodeSectionStart { .. } => {}
             Payload::CodeSectionEntry(body) => {
-                let to_validate = validator.code_section_entry(&body).map_err(|e| format_error(&e))?;
-                pending_bodies.push(to_validate);
                 let r = body.range();
                 m.bodies.push(FunctionBody { range: r.start as usize..r.end as usize });
             }
@@ -449,7 +459,9 @@ pub fn decode(bytes: Vec<u8>) -> Result<ModuleInfo, String> {
             _ => {}
         }
     }
-    validate_bodies_in_parallel(&bytes, &m.bodies, pending_bodies)?;
+    if validate_bodies {
+        validate_bodies_in_parallel(&bytes, &m.bodies, pending_bodies)?;
+    }
     m.escaping_funcs = vec![false; m.functions.len()];
     for f in ref_funcs {
         if let Some(slot) = m.escaping_funcs.get_mut(f as usize) {

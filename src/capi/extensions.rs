@@ -65,3 +65,93 @@ mod config_tests {
         }
     }
 }
+
+thread_local! {
+    static LAST_ERROR: std::cell::RefCell<std::ffi::CString> = std::cell::RefCell::new(std::ffi::CString::default());
+}
+
+/// Records the message `wasmlift_error_message` returns on this thread.
+pub(crate) fn set_error(message: &str) {
+    let c = std::ffi::CString::new(message.replace('\0', " ")).unwrap_or_default();
+    LAST_ERROR.with(|e| *e.borrow_mut() = c);
+}
+
+/// The message of the last failure on this thread (e.g. why `wasm_module_new` returned NULL:
+/// the validator's message with its byte offset). Empty when nothing failed yet. The pointer
+/// stays valid until the next failing call on the same thread.
+#[no_mangle]
+pub extern "C" fn wasmlift_error_message() -> *const std::os::raw::c_char {
+    LAST_ERROR.with(|e| e.borrow().as_ptr())
+}
+
+/// Translates WebAssembly text (`len` bytes at `wat`) to a binary module in `out`. Returns false
+/// and sets `wasmlift_error_message()` on a syntax error (`out` is then empty).
+#[no_mangle]
+pub unsafe extern "C" fn wasmlift_wat2wasm(wat: *const std::os::raw::c_char, len: usize, out: *mut crate::capi::vec::wasm_byte_vec_t) -> bool {
+    use crate::capi::vec::CVec;
+    if out.is_null() {
+        return false;
+    }
+    out.write(crate::capi::vec::wasm_byte_vec_t::empty());
+    if wat.is_null() {
+        set_error("wasmlift_wat2wasm: text must not be NULL");
+        return false;
+    }
+    let bytes = std::slice::from_raw_parts(wat as *const u8, len);
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        set_error("wasmlift_wat2wasm: text is not UTF-8");
+        return false;
+    };
+    match wat::parse_str(text) {
+        Ok(binary) => {
+            out.write(crate::capi::vec::wasm_byte_vec_t::from_bytes(&binary));
+            true
+        }
+        Err(e) => {
+            set_error(&e.to_string());
+            false
+        }
+    }
+}
+
+/// A raw 16-byte value slot for `wasmlift_func_call_v128`: i32/f32 in the low 4 bytes,
+/// i64/f64 in the low 8 bytes, v128 in all 16 (little-endian lanes).
+#[repr(C, align(16))]
+#[derive(Clone, Copy)]
+pub struct wasmlift_v128_slot_t {
+    pub bytes: [u8; 16],
+}
+
+/// Calls a function whose signature uses only numeric and v128 types (which `wasm_val_t` cannot
+/// carry). Arguments are read from `slots[0..params]`, results written to `slots[0..results]`;
+/// `nslots` must be at least max(params, results). Returns NULL or a trap (owned by the caller).
+#[no_mangle]
+pub unsafe extern "C" fn wasmlift_func_call_v128(
+    func: *const crate::capi::r#ref::wasm_func_t,
+    slots: *mut wasmlift_v128_slot_t,
+    nslots: usize,
+) -> *mut crate::capi::r#ref::wasm_trap_t {
+    use crate::capi::r#ref::wasm_trap_t;
+    use crate::runtime::trap::TrapInner;
+    let Some(f) = func.as_ref() else { return std::ptr::null_mut() };
+    let func = f.func();
+    let ty = func.ty();
+    let need = ty.params.len().max(ty.results.len());
+    if ty.params.iter().chain(ty.results.iter()).any(|t| t.is_ref()) {
+        return wasm_trap_t::new_boxed(TrapInner::new("wasmlift_func_call_v128: reference types are not supported here"), &f.r.store);
+    }
+    if slots.is_null() && need > 0 || nslots < need {
+        return wasm_trap_t::new_boxed(TrapInner::new(format!("wasmlift_func_call_v128: need {need} slots, got {nslots}")), &f.r.store);
+    }
+    let mut buf = vec![crate::runtime::vmctx::VMVal::default(); need.max(1)];
+    for (i, b) in buf.iter_mut().enumerate().take(need) {
+        b.0 = (*slots.add(i)).bytes;
+    }
+    if let Err(t) = crate::capi::func::call_slots(func, &mut buf) {
+        return wasm_trap_t::new_boxed(t, &f.r.store);
+    }
+    for (i, b) in buf.iter().enumerate().take(ty.results.len()) {
+        (*slots.add(i)).bytes = b.0;
+    }
+    std::ptr::null_mut()
+}

@@ -1,1 +1,235 @@
-//! func (placeholder)
+//! `wasm_func_t`: host functions (`wasm_func_new[_with_env]`) and calls (`wasm_func_call`).
+//! Calls with up to `INLINE_SLOTS` values use stack buffers only: no allocation, no locking.
+#![allow(non_camel_case_types)]
+
+use crate::capi::r#ref::{wasm_func_t, wasm_ref_t, wasm_trap_t};
+use crate::capi::store::wasm_store_t;
+use crate::capi::types::wasm_functype_t;
+use crate::capi::val::{from_slot, to_slot, wasm_val_t, wasm_val_union, WASM_I32};
+use crate::capi::vecs::wasm_val_vec_t;
+use crate::runtime::func::{Func, HostCallback, HostFunc};
+use crate::runtime::object::Object;
+use crate::runtime::store::Store;
+use crate::runtime::trap::{Trap, TrapInner};
+use crate::runtime::vmctx::VMVal;
+use crate::types::FuncType;
+use std::ffi::c_void;
+
+pub type wasm_func_callback_t =
+    Option<unsafe extern "C" fn(args: *const wasm_val_vec_t, results: *mut wasm_val_vec_t) -> *mut wasm_trap_t>;
+pub type wasm_func_callback_with_env_t =
+    Option<unsafe extern "C" fn(env: *mut c_void, args: *const wasm_val_vec_t, results: *mut wasm_val_vec_t) -> *mut wasm_trap_t>;
+
+const INLINE_SLOTS: usize = 8;
+
+impl wasm_func_t {
+    pub(crate) fn func(&self) -> &Func {
+        match &self.r.obj {
+            Object::Func(f) => f,
+            _ => unreachable!("a wasm_func_t always holds a function"),
+        }
+    }
+}
+
+/// The env pointer and its finalizer; the finalizer runs once, when the function is gone.
+struct Env {
+    env: *mut c_void,
+    finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
+}
+// The embedder's env is theirs to synchronise; we only hand it back to their callback.
+unsafe impl Send for Env {}
+unsafe impl Sync for Env {}
+impl Drop for Env {
+    fn drop(&mut self) {
+        if let Some(f) = self.finalizer {
+            unsafe { f(self.env) }
+        }
+    }
+}
+
+/// Adapts a C callback to the runtime's slot-based host call: arguments become `wasm_val_t`s
+/// (stack arrays for small signatures), results are checked against the declared types.
+fn host_callback(
+    ty: FuncType,
+    store: Store,
+    call: impl Fn(*const wasm_val_vec_t, *mut wasm_val_vec_t) -> *mut wasm_trap_t + Send + Sync + 'static,
+) -> HostCallback {
+    Box::new(move |slots: &mut [VMVal]| unsafe {
+        let np = ty.params.len();
+        let nr = ty.results.len();
+        let mut arg_buf = [wasm_val_t { kind: WASM_I32, of: wasm_val_union { i64: 0 } }; INLINE_SLOTS];
+        let mut res_buf = arg_buf;
+        let mut arg_heap = Vec::new();
+        let mut res_heap = Vec::new();
+        let args: &mut [wasm_val_t] = if np <= INLINE_SLOTS {
+            &mut arg_buf[..np]
+        } else {
+            arg_heap.resize(np, arg_buf[0]);
+            &mut arg_heap
+        };
+        let results: &mut [wasm_val_t] = if nr <= INLINE_SLOTS {
+            &mut res_buf[..nr]
+        } else {
+            res_heap.resize(nr, res_buf[0]);
+            &mut res_heap
+        };
+        for (i, t) in ty.params.iter().enumerate() {
+            args[i] = from_slot(&slots[i], *t, &store);
+        }
+        for (i, t) in ty.results.iter().enumerate() {
+            results[i] = wasm_val_t { kind: crate::capi::val::kind_of(*t), of: wasm_val_union { i64: 0 } };
+        }
+        let args_vec = wasm_val_vec_t { size: np, data: args.as_mut_ptr() };
+        let mut results_vec = wasm_val_vec_t { size: nr, data: results.as_mut_ptr() };
+        let trap = call(&args_vec, &mut results_vec);
+        for a in args.iter_mut() {
+            crate::capi::val::wasm_val_delete(a);
+        }
+        if !trap.is_null() {
+            let t = Box::from_raw(trap);
+            for r in results.iter_mut() {
+                crate::capi::val::wasm_val_delete(r);
+            }
+            return Err(t.trap().clone());
+        }
+        let mut outcome = Ok(());
+        for (i, t) in ty.results.iter().enumerate() {
+            let mut keep_err = None;
+            match to_slot(&results[i], *t, &store, &mut |_owner| {}) {
+                Ok(v) => slots[i] = v,
+                Err(e) => keep_err = Some(e),
+            }
+            if let (Some(e), Ok(())) = (keep_err, &outcome) {
+                outcome = Err(TrapInner::new(format!("host function returned a bad result {i}: {e}")));
+            }
+            crate::capi::val::wasm_val_delete(&mut results[i]);
+        }
+        outcome
+    })
+}
+
+unsafe fn new_host_func(store: *mut wasm_store_t, ty: *const wasm_functype_t, make: impl FnOnce(FuncType, Store) -> HostCallback) -> *mut wasm_func_t {
+    let (Some(store), Some(ty)) = (store.as_ref(), ty.as_ref()) else { return std::ptr::null_mut() };
+    let core = ty.to_core();
+    let callback = make(core.clone(), store.store.clone());
+    match HostFunc::new(&store.store, core, callback) {
+        Ok(h) => wasm_ref_t::boxed(Object::Func(Func::Host(h)), store.store.clone()) as *mut wasm_func_t,
+        Err(e) => {
+            crate::capi::extensions::set_error(&e);
+            std::ptr::null_mut()
+        }
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_new(store: *mut wasm_store_t, ty: *const wasm_functype_t, callback: wasm_func_callback_t) -> *mut wasm_func_t {
+    let Some(cb) = callback else { return std::ptr::null_mut() };
+    new_host_func(store, ty, |ty, s| host_callback(ty, s, move |a, r| unsafe { cb(a, r) }))
+}
+
+/// Like `wasm_func_new`, passing `env` to the callback; `finalizer(env)` runs once when the
+/// function is gone.
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_new_with_env(
+    store: *mut wasm_store_t,
+    ty: *const wasm_functype_t,
+    callback: wasm_func_callback_with_env_t,
+    env: *mut c_void,
+    finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
+) -> *mut wasm_func_t {
+    let env = Env { env, finalizer };
+    let Some(cb) = callback else { return std::ptr::null_mut() };
+    new_host_func(store, ty, move |ty, s| {
+        host_callback(ty, s, move |a, r| {
+            let env = &env;
+            unsafe { cb(env.env, a, r) }
+        })
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_type(f: *const wasm_func_t) -> *mut wasm_functype_t {
+    match f.as_ref() {
+        Some(f) => Box::into_raw(wasm_functype_t::from_core(f.func().ty())),
+        None => std::ptr::null_mut(),
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_param_arity(f: *const wasm_func_t) -> usize {
+    f.as_ref().map_or(0, |f| f.func().ty().params.len())
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_result_arity(f: *const wasm_func_t) -> usize {
+    f.as_ref().map_or(0, |f| f.func().ty().results.len())
+}
+
+fn trap(store: &Store, message: String) -> *mut wasm_trap_t {
+    wasm_trap_t::new_boxed(TrapInner::new(message), store)
+}
+
+/// Calls the function. Arguments must match the parameter types (count and kinds), otherwise a
+/// trap says what is wrong and nothing runs. Results are written to `results`, which must have
+/// room for them; if it is too small the function still runs (its own trap wins) and then a
+/// trap reports the short vector. Returns NULL on success.
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_call(f: *const wasm_func_t, args: *const wasm_val_vec_t, results: *mut wasm_val_vec_t) -> *mut wasm_trap_t {
+    let Some(f) = f.as_ref() else { return std::ptr::null_mut() };
+    let func = f.func();
+    let store = &f.r.store;
+    let ty = func.ty();
+    let (np, nr) = (ty.params.len(), ty.results.len());
+    let args: &[wasm_val_t] = match args.as_ref() {
+        Some(a) if !a.data.is_null() && a.size > 0 => std::slice::from_raw_parts(a.data, a.size),
+        _ => &[],
+    };
+    if args.len() != np {
+        return trap(store, format!("wasm_func_call: expected {np} arguments, got {}", args.len()));
+    }
+    let n = np.max(nr).max(1);
+    let mut inline = [VMVal::default(); INLINE_SLOTS];
+    let mut heap = Vec::new();
+    let slots: &mut [VMVal] = if n <= INLINE_SLOTS {
+        &mut inline[..n]
+    } else {
+        heap.resize(n, VMVal::default());
+        &mut heap
+    };
+    for (i, (a, t)) in args.iter().zip(ty.params.iter()).enumerate() {
+        let mut keep = |owner| {
+            if let Func::Wasm { instance, .. } = func {
+                instance.keep(owner)
+            }
+        };
+        match to_slot(a, *t, store, &mut keep) {
+            Ok(v) => slots[i] = v,
+            Err(e) => return trap(store, format!("wasm_func_call: argument {i}: {e}")),
+        }
+    }
+    if let Err(t) = func.call_raw(slots) {
+        return wasm_trap_t::new_boxed(t, store);
+    }
+    write_results(store, ty, slots, results)
+}
+
+unsafe fn write_results(store: &Store, ty: &FuncType, slots: &[VMVal], results: *mut wasm_val_vec_t) -> *mut wasm_trap_t {
+    let nr = ty.results.len();
+    if nr == 0 {
+        return std::ptr::null_mut();
+    }
+    let out = match results.as_mut() {
+        Some(r) if r.size >= nr && !r.data.is_null() => std::slice::from_raw_parts_mut(r.data, nr),
+        Some(r) => return trap(store, format!("wasm_func_call: results vector has room for {} values, the function returns {nr}", r.size)),
+        None => return trap(store, format!("wasm_func_call: no results vector for {nr} results")),
+    };
+    for (i, t) in ty.results.iter().enumerate() {
+        out[i] = from_slot(&slots[i], *t, store);
+    }
+    std::ptr::null_mut()
+}
+
+/// Runs a function with raw 16-byte slots (used by extensions that need v128 values).
+pub(crate) fn call_slots(func: &Func, slots: &mut [VMVal]) -> Result<(), Trap> {
+    func.call_raw(slots)
+}

@@ -1,1 +1,84 @@
-//! global (placeholder)
+//! `wasm_global_t`: globals created by the host or exported by instances.
+#![allow(non_camel_case_types)]
+
+use crate::capi::r#ref::{wasm_global_t, wasm_ref_t};
+use crate::capi::store::wasm_store_t;
+use crate::capi::types::wasm_globaltype_t;
+use crate::capi::val::{from_slot, to_slot, wasm_val_t};
+use crate::runtime::global::GlobalInner;
+use crate::runtime::object::Object;
+use std::sync::Arc;
+
+impl wasm_global_t {
+    pub(crate) fn global(&self) -> &Arc<GlobalInner> {
+        match &self.r.obj {
+            Object::Global(g) => g,
+            _ => unreachable!("a wasm_global_t always holds a global"),
+        }
+    }
+}
+
+/// Creates a global of type `ty` holding `val` (which must have the content type's kind).
+#[no_mangle]
+pub unsafe extern "C" fn wasm_global_new(
+    store: *mut wasm_store_t,
+    ty: *const wasm_globaltype_t,
+    val: *const wasm_val_t,
+) -> *mut wasm_global_t {
+    let (Some(store), Some(ty), Some(val)) = (store.as_ref(), ty.as_ref(), val.as_ref()) else {
+        return std::ptr::null_mut();
+    };
+    let ty = ty.to_core();
+    let mut owners = Vec::new();
+    match to_slot(val, ty.content, &store.store, &mut |o| owners.push(o)) {
+        Ok(slot) => {
+            let g = Arc::new(GlobalInner::new(ty, slot));
+            for o in owners {
+                g.keep(o);
+            }
+            wasm_ref_t::boxed(Object::Global(g), store.store.clone()) as *mut wasm_global_t
+        }
+        Err(e) => {
+            crate::capi::extensions::set_error(&format!("wasm_global_new: {e}"));
+            std::ptr::null_mut()
+        }
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_global_type(g: *const wasm_global_t) -> *mut wasm_globaltype_t {
+    match g.as_ref() {
+        Some(g) => Box::into_raw(wasm_globaltype_t::from_core(&g.global().ty)),
+        None => std::ptr::null_mut(),
+    }
+}
+
+/// Reads the value; a reference result is a new handle owned by `out`.
+#[no_mangle]
+pub unsafe extern "C" fn wasm_global_get(g: *const wasm_global_t, out: *mut wasm_val_t) {
+    let (Some(g), false) = (g.as_ref(), out.is_null()) else { return };
+    let global = g.global();
+    out.write(from_slot(&global.get(), global.ty.content, &g.r.store));
+}
+
+/// Writes the value. Setting an immutable global, or a value of the wrong kind, changes
+/// nothing and records an error message.
+#[no_mangle]
+pub unsafe extern "C" fn wasm_global_set(g: *mut wasm_global_t, val: *const wasm_val_t) {
+    let (Some(g), Some(val)) = (g.as_ref(), val.as_ref()) else { return };
+    let global = g.global();
+    if !global.ty.mutable {
+        crate::capi::extensions::set_error("wasm_global_set: the global is immutable");
+        return;
+    }
+    let mut owners = Vec::new();
+    match to_slot(val, global.ty.content, &g.r.store, &mut |o| owners.push(o)) {
+        Ok(slot) => {
+            for o in owners {
+                global.keep(o);
+            }
+            global.set(slot)
+        }
+        Err(e) => crate::capi::extensions::set_error(&format!("wasm_global_set: {e}")),
+    }
+}

@@ -1,1 +1,79 @@
-//! instance (placeholder)
+//! `wasm_instance_t`: instantiation and exports.
+#![allow(non_camel_case_types)]
+
+use crate::capi::extensions::set_error;
+use crate::capi::r#extern::wasm_extern_t;
+use crate::capi::r#ref::{wasm_instance_t, wasm_module_t, wasm_ref_t, wasm_trap_t};
+use crate::capi::store::wasm_store_t;
+use crate::capi::vec::CVec;
+use crate::capi::vecs::wasm_extern_vec_t;
+use crate::runtime::instance::{instantiate, InstanceInner, InstantiationError};
+use crate::runtime::object::Object;
+use crate::runtime::trap::TrapInner;
+use std::sync::Arc;
+
+impl wasm_instance_t {
+    pub(crate) fn instance(&self) -> &Arc<InstanceInner> {
+        match &self.r.obj {
+            Object::Instance(i) => i,
+            _ => unreachable!("a wasm_instance_t always holds an instance"),
+        }
+    }
+}
+
+/// Instantiates `module` with `imports` in the module's import order. On failure returns NULL
+/// and, when `trap` is not NULL, stores a trap saying why (a link error names the import).
+#[no_mangle]
+pub unsafe extern "C" fn wasm_instance_new(
+    store: *mut wasm_store_t,
+    module: *const wasm_module_t,
+    imports: *const wasm_extern_vec_t,
+    trap: *mut *mut wasm_trap_t,
+) -> *mut wasm_instance_t {
+    if !trap.is_null() {
+        *trap = std::ptr::null_mut();
+    }
+    let (Some(store), Some(module)) = (store.as_ref(), module.as_ref()) else {
+        set_error("wasm_instance_new: store and module must not be NULL");
+        return std::ptr::null_mut();
+    };
+    let provided: Vec<_> = match imports.as_ref() {
+        Some(v) => v.as_slice().iter().map(|e| e.as_ref().and_then(|e| e.to_extern())).collect(),
+        None => Vec::new(),
+    };
+    let result = instantiate(&store.store, module.module(), &provided);
+    match result {
+        Ok(instance) => wasm_ref_t::boxed(Object::Instance(instance), store.store.clone()) as *mut wasm_instance_t,
+        Err(e) => {
+            let message = e.message();
+            set_error(&message);
+            if !trap.is_null() {
+                let t = match e {
+                    InstantiationError::Trap(t) => t,
+                    _ => TrapInner::new(message),
+                };
+                *trap = wasm_trap_t::new_boxed(t, &store.store);
+            }
+            std::ptr::null_mut()
+        }
+    }
+}
+
+/// The exports, in the module's export order (each a new handle owned by `out`).
+#[no_mangle]
+pub unsafe extern "C" fn wasm_instance_exports(instance: *const wasm_instance_t, out: *mut wasm_extern_vec_t) {
+    if out.is_null() {
+        return;
+    }
+    let items = match instance.as_ref() {
+        Some(i) => {
+            let inst = i.instance();
+            (0..inst.module.info.exports.len())
+                .filter_map(|k| inst.export(k))
+                .map(|e| wasm_extern_t::boxed(e, &i.r.store))
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    out.write(wasm_extern_vec_t::from_vec(items));
+}

@@ -1,1 +1,61 @@
-//! memory (placeholder)
+//! `wasm_memory_t`: linear memories created by the host or exported by instances.
+#![allow(non_camel_case_types)]
+
+use crate::capi::r#ref::{wasm_memory_t, wasm_ref_t};
+use crate::capi::store::wasm_store_t;
+use crate::capi::types::wasm_memorytype_t;
+use crate::runtime::memory::MemoryInner;
+use crate::runtime::object::Object;
+use std::sync::Arc;
+
+impl wasm_memory_t {
+    pub(crate) fn memory(&self) -> &Arc<MemoryInner> {
+        match &self.r.obj {
+            Object::Memory(m) => m,
+            _ => unreachable!("a wasm_memory_t always holds a memory"),
+        }
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_memory_new(store: *mut wasm_store_t, ty: *const wasm_memorytype_t) -> *mut wasm_memory_t {
+    let (Some(store), Some(ty)) = (store.as_ref(), ty.as_ref()) else { return std::ptr::null_mut() };
+    let config = store.store.engine.config();
+    match MemoryInner::new(ty.to_core(), !config.explicit_bounds_checks, config.max_memory_pages) {
+        Ok(m) => wasm_ref_t::boxed(Object::Memory(Arc::new(m)), store.store.clone()) as *mut wasm_memory_t,
+        Err(e) => {
+            crate::capi::extensions::set_error(&e);
+            std::ptr::null_mut()
+        }
+    }
+}
+
+/// The type, with the current size as minimum.
+#[no_mangle]
+pub unsafe extern "C" fn wasm_memory_type(m: *const wasm_memory_t) -> *mut wasm_memorytype_t {
+    match m.as_ref() {
+        Some(m) => Box::into_raw(wasm_memorytype_t::from_core(&m.memory().ty())),
+        None => std::ptr::null_mut(),
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_memory_data(m: *mut wasm_memory_t) -> *mut std::os::raw::c_char {
+    m.as_ref().map_or(std::ptr::null_mut(), |m| m.memory().base() as *mut _)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_memory_data_size(m: *const wasm_memory_t) -> usize {
+    m.as_ref().map_or(0, |m| m.memory().byte_len())
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_memory_size(m: *const wasm_memory_t) -> u32 {
+    m.as_ref().map_or(0, |m| m.memory().pages() as u32)
+}
+
+/// Grows by `delta` pages; false (and no change) past the maximum.
+#[no_mangle]
+pub unsafe extern "C" fn wasm_memory_grow(m: *mut wasm_memory_t, delta: u32) -> bool {
+    m.as_ref().is_some_and(|m| m.memory().grow(delta as u64).is_some())
+}

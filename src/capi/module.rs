@@ -1,1 +1,159 @@
-//! module (placeholder)
+//! `wasm_module_t`: compile, validate, reflect (imports/exports), share across threads.
+#![allow(non_camel_case_types)]
+
+use crate::capi::extensions::set_error;
+use crate::capi::r#ref::{wasm_module_t, wasm_ref_t};
+use crate::capi::store::wasm_store_t;
+use crate::capi::types::{wasm_exporttype_t, wasm_importtype_t};
+use crate::capi::vec::{wasm_byte_vec_t, CVec};
+use crate::capi::vecs::{wasm_exporttype_vec_t, wasm_importtype_vec_t};
+use crate::runtime::module::{Module, ModuleInner};
+use crate::runtime::object::Object;
+
+impl wasm_module_t {
+    pub(crate) fn module(&self) -> &Module {
+        match &self.r.obj {
+            Object::Module(m) => m,
+            _ => unreachable!("a wasm_module_t always holds a module"),
+        }
+    }
+}
+
+/// A module that may be sent to other threads and obtained in their stores.
+pub struct wasm_shared_module_t {
+    module: Module,
+}
+
+/// Decodes, validates and compiles a module. On failure returns NULL and
+/// `wasmlift_error_message()` says why (with the byte offset for malformed or invalid input).
+#[no_mangle]
+pub unsafe extern "C" fn wasm_module_new(store: *mut wasm_store_t, binary: *const wasm_byte_vec_t) -> *mut wasm_module_t {
+    let (Some(store), Some(binary)) = (store.as_ref(), binary.as_ref()) else {
+        set_error("wasm_module_new: store and binary must not be NULL");
+        return std::ptr::null_mut();
+    };
+    match ModuleInner::new(&store.store.engine, binary.bytes().to_vec()) {
+        Ok(m) => wasm_ref_t::boxed(Object::Module(m), store.store.clone()) as *mut wasm_module_t,
+        Err(e) => {
+            set_error(&e);
+            std::ptr::null_mut()
+        }
+    }
+}
+
+/// True when the binary is a valid module this engine supports (sets the error message if not).
+#[no_mangle]
+pub unsafe extern "C" fn wasm_module_validate(store: *mut wasm_store_t, binary: *const wasm_byte_vec_t) -> bool {
+    let (Some(_), Some(binary)) = (store.as_ref(), binary.as_ref()) else {
+        set_error("wasm_module_validate: store and binary must not be NULL");
+        return false;
+    };
+    match crate::module::validate(binary.bytes()) {
+        Ok(()) => true,
+        Err(e) => {
+            set_error(&e);
+            false
+        }
+    }
+}
+
+/// The imports, with full types, in declaration order.
+#[no_mangle]
+pub unsafe extern "C" fn wasm_module_imports(module: *const wasm_module_t, out: *mut wasm_importtype_vec_t) {
+    if out.is_null() {
+        return;
+    }
+    let items = match module.as_ref() {
+        Some(m) => {
+            let info = &m.module().info;
+            info.imports
+                .iter()
+                .map(|i| Box::into_raw(wasm_importtype_t::from_core(&i.module, &i.name, &info.import_extern_type(i))))
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    out.write(wasm_importtype_vec_t::from_vec(items));
+}
+
+/// The exports, with full types, in declaration order.
+#[no_mangle]
+pub unsafe extern "C" fn wasm_module_exports(module: *const wasm_module_t, out: *mut wasm_exporttype_vec_t) {
+    if out.is_null() {
+        return;
+    }
+    let items = match module.as_ref() {
+        Some(m) => {
+            let info = &m.module().info;
+            info.exports.iter().map(|e| Box::into_raw(wasm_exporttype_t::from_core(&e.name, &info.export_extern_type(e)))).collect()
+        }
+        None => Vec::new(),
+    };
+    out.write(wasm_exporttype_vec_t::from_vec(items));
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_module_share(module: *const wasm_module_t) -> *mut wasm_shared_module_t {
+    match module.as_ref() {
+        Some(m) => Box::into_raw(Box::new(wasm_shared_module_t { module: m.module().clone() })),
+        None => std::ptr::null_mut(),
+    }
+}
+
+/// Gives a store (possibly on another thread) a handle to a shared module; no recompilation.
+#[no_mangle]
+pub unsafe extern "C" fn wasm_module_obtain(store: *mut wasm_store_t, shared: *const wasm_shared_module_t) -> *mut wasm_module_t {
+    match (store.as_ref(), shared.as_ref()) {
+        (Some(s), Some(sh)) => {
+            if !std::sync::Arc::ptr_eq(&s.store.engine.0, &sh.module.engine.0) {
+                set_error("wasm_module_obtain: the module was compiled by another engine");
+                return std::ptr::null_mut();
+            }
+            wasm_ref_t::boxed(Object::Module(sh.module.clone()), s.store.clone()) as *mut wasm_module_t
+        }
+        _ => std::ptr::null_mut(),
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_shared_module_delete(shared: *mut wasm_shared_module_t) {
+    if !shared.is_null() {
+        drop(Box::from_raw(shared));
+    }
+}
+
+/// Serializes the compiled module (machine code and metadata) so that `wasm_module_deserialize`
+/// can load it without compiling again.
+#[no_mangle]
+pub unsafe extern "C" fn wasm_module_serialize(module: *const wasm_module_t, out: *mut wasm_byte_vec_t) {
+    if out.is_null() {
+        return;
+    }
+    match module.as_ref() {
+        Some(m) => match crate::runtime::serialize::serialize(m.module()) {
+            Ok(bytes) => out.write(wasm_byte_vec_t::from_bytes(&bytes)),
+            Err(e) => {
+                set_error(&e);
+                out.write(wasm_byte_vec_t::empty())
+            }
+        },
+        None => out.write(wasm_byte_vec_t::empty()),
+    }
+}
+
+/// Loads a serialized module. Data from another engine version or CPU, or corrupted, truncated
+/// or random bytes, give NULL and an error message.
+#[no_mangle]
+pub unsafe extern "C" fn wasm_module_deserialize(store: *mut wasm_store_t, bytes: *const wasm_byte_vec_t) -> *mut wasm_module_t {
+    let (Some(store), Some(bytes)) = (store.as_ref(), bytes.as_ref()) else {
+        set_error("wasm_module_deserialize: store and bytes must not be NULL");
+        return std::ptr::null_mut();
+    };
+    match crate::runtime::serialize::deserialize(&store.store.engine, bytes.bytes()) {
+        Ok(m) => wasm_ref_t::boxed(Object::Module(m), store.store.clone()) as *mut wasm_module_t,
+        Err(e) => {
+            set_error(&e);
+            std::ptr::null_mut()
+        }
+    }
+}

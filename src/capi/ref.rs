@@ -1,1 +1,612 @@
-//! ref (placeholder)
+//! References (`wasm_ref_t`) and the reference functions every object type shares
+//! (`WASM_DECLARE_REF`): copy, same, host info, and conversions to and from `wasm_ref_t`.
+//! Every object handle is a boxed `wasm_ref_t`; the typed handle structs are transparent
+//! wrappers, so the standard's `as_ref`/`as_extern` conversions are pointer casts.
+#![allow(non_camel_case_types)]
+
+use crate::runtime::host_info::Finalizer;
+use crate::runtime::object::{ForeignInner, Object};
+use crate::runtime::store::Store;
+use std::ffi::c_void;
+use std::sync::Arc;
+
+/// A handle to a runtime object. Deleting a handle never deletes the object while other
+/// handles (or other objects) still refer to it.
+pub struct wasm_ref_t {
+    pub(crate) obj: Object,
+    pub(crate) store: Store,
+}
+
+impl wasm_ref_t {
+    pub(crate) fn boxed(obj: Object, store: Store) -> *mut wasm_ref_t {
+        Box::into_raw(Box::new(wasm_ref_t { obj, store }))
+    }
+}
+
+impl Clone for wasm_ref_t {
+    fn clone(&self) -> Self {
+        wasm_ref_t { obj: self.obj.clone(), store: self.store.clone() }
+    }
+}
+
+unsafe fn copy_handle(r: *const wasm_ref_t) -> *mut wasm_ref_t {
+    match r.as_ref() {
+        Some(r) => Box::into_raw(Box::new(r.clone())),
+        None => std::ptr::null_mut(),
+    }
+}
+
+unsafe fn same_handle(a: *const wasm_ref_t, b: *const wasm_ref_t) -> bool {
+    match (a.as_ref(), b.as_ref()) {
+        (Some(a), Some(b)) => a.obj.same(&b.obj),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+unsafe fn host_info(r: *const wasm_ref_t) -> *mut c_void {
+    r.as_ref().map_or(std::ptr::null_mut(), |r| r.obj.host_info())
+}
+
+unsafe fn set_host_info(r: *mut wasm_ref_t, info: *mut c_void, finalizer: Option<Finalizer>) {
+    if let Some(r) = r.as_ref() {
+        r.obj.set_host_info(info, finalizer)
+    }
+}
+
+unsafe fn delete_handle(r: *mut wasm_ref_t) {
+    if !r.is_null() {
+        drop(Box::from_raw(r));
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_ref_delete(r: *mut wasm_ref_t) {
+    delete_handle(r)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_ref_copy(r: *const wasm_ref_t) -> *mut wasm_ref_t {
+    copy_handle(r)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_ref_same(a: *const wasm_ref_t, b: *const wasm_ref_t) -> bool {
+    same_handle(a, b)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_ref_get_host_info(r: *const wasm_ref_t) -> *mut c_void {
+    host_info(r)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_ref_set_host_info(r: *mut wasm_ref_t, info: *mut c_void) {
+    set_host_info(r, info, None)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_ref_set_host_info_with_finalizer(
+    r: *mut wasm_ref_t,
+    info: *mut c_void,
+    finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
+) {
+    set_host_info(r, info, finalizer)
+}
+
+/// A new foreign object: an identity the host can pass through wasm as an externref.
+#[no_mangle]
+pub unsafe extern "C" fn wasm_foreign_new(store: *mut crate::capi::store::wasm_store_t) -> *mut wasm_foreign_t {
+    match store.as_ref() {
+        Some(s) => wasm_ref_t::boxed(Object::Foreign(Arc::new(ForeignInner::default())), s.store.clone()) as *mut wasm_foreign_t,
+        None => std::ptr::null_mut(),
+    }
+}
+
+#[repr(transparent)]
+#[derive(Clone)]
+pub struct wasm_trap_t {
+    pub(crate) r: wasm_ref_t,
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_trap_delete(p: *mut wasm_trap_t) {
+    delete_handle(p as *mut wasm_ref_t)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_trap_copy(p: *const wasm_trap_t) -> *mut wasm_trap_t {
+    copy_handle(p as *const wasm_ref_t) as *mut wasm_trap_t
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_trap_same(a: *const wasm_trap_t, b: *const wasm_trap_t) -> bool {
+    same_handle(a as *const wasm_ref_t, b as *const wasm_ref_t)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_trap_get_host_info(p: *const wasm_trap_t) -> *mut c_void {
+    host_info(p as *const wasm_ref_t)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_trap_set_host_info(p: *mut wasm_trap_t, info: *mut c_void) {
+    set_host_info(p as *mut wasm_ref_t, info, None)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_trap_set_host_info_with_finalizer(
+    p: *mut wasm_trap_t,
+    info: *mut c_void,
+    finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
+) {
+    set_host_info(p as *mut wasm_ref_t, info, finalizer)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_trap_as_ref(p: *mut wasm_trap_t) -> *mut wasm_ref_t {
+    p as *mut wasm_ref_t
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_trap_as_ref_const(p: *const wasm_trap_t) -> *const wasm_ref_t {
+    p as *const wasm_ref_t
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_ref_as_trap(r: *mut wasm_ref_t) -> *mut wasm_trap_t {
+    match r.as_ref().map(|r| &r.obj) {
+        Some(Object::Trap(_)) => r as *mut wasm_trap_t,
+        _ => std::ptr::null_mut(),
+    }
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_ref_as_trap_const(r: *const wasm_ref_t) -> *const wasm_trap_t {
+    match r.as_ref().map(|r| &r.obj) {
+        Some(Object::Trap(_)) => r as *const wasm_trap_t,
+        _ => std::ptr::null(),
+    }
+}
+
+#[repr(transparent)]
+#[derive(Clone)]
+pub struct wasm_foreign_t {
+    pub(crate) r: wasm_ref_t,
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_foreign_delete(p: *mut wasm_foreign_t) {
+    delete_handle(p as *mut wasm_ref_t)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_foreign_copy(p: *const wasm_foreign_t) -> *mut wasm_foreign_t {
+    copy_handle(p as *const wasm_ref_t) as *mut wasm_foreign_t
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_foreign_same(a: *const wasm_foreign_t, b: *const wasm_foreign_t) -> bool {
+    same_handle(a as *const wasm_ref_t, b as *const wasm_ref_t)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_foreign_get_host_info(p: *const wasm_foreign_t) -> *mut c_void {
+    host_info(p as *const wasm_ref_t)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_foreign_set_host_info(p: *mut wasm_foreign_t, info: *mut c_void) {
+    set_host_info(p as *mut wasm_ref_t, info, None)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_foreign_set_host_info_with_finalizer(
+    p: *mut wasm_foreign_t,
+    info: *mut c_void,
+    finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
+) {
+    set_host_info(p as *mut wasm_ref_t, info, finalizer)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_foreign_as_ref(p: *mut wasm_foreign_t) -> *mut wasm_ref_t {
+    p as *mut wasm_ref_t
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_foreign_as_ref_const(p: *const wasm_foreign_t) -> *const wasm_ref_t {
+    p as *const wasm_ref_t
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_ref_as_foreign(r: *mut wasm_ref_t) -> *mut wasm_foreign_t {
+    match r.as_ref().map(|r| &r.obj) {
+        Some(Object::Foreign(_)) => r as *mut wasm_foreign_t,
+        _ => std::ptr::null_mut(),
+    }
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_ref_as_foreign_const(r: *const wasm_ref_t) -> *const wasm_foreign_t {
+    match r.as_ref().map(|r| &r.obj) {
+        Some(Object::Foreign(_)) => r as *const wasm_foreign_t,
+        _ => std::ptr::null(),
+    }
+}
+
+#[repr(transparent)]
+#[derive(Clone)]
+pub struct wasm_module_t {
+    pub(crate) r: wasm_ref_t,
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_module_delete(p: *mut wasm_module_t) {
+    delete_handle(p as *mut wasm_ref_t)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_module_copy(p: *const wasm_module_t) -> *mut wasm_module_t {
+    copy_handle(p as *const wasm_ref_t) as *mut wasm_module_t
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_module_same(a: *const wasm_module_t, b: *const wasm_module_t) -> bool {
+    same_handle(a as *const wasm_ref_t, b as *const wasm_ref_t)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_module_get_host_info(p: *const wasm_module_t) -> *mut c_void {
+    host_info(p as *const wasm_ref_t)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_module_set_host_info(p: *mut wasm_module_t, info: *mut c_void) {
+    set_host_info(p as *mut wasm_ref_t, info, None)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_module_set_host_info_with_finalizer(
+    p: *mut wasm_module_t,
+    info: *mut c_void,
+    finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
+) {
+    set_host_info(p as *mut wasm_ref_t, info, finalizer)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_module_as_ref(p: *mut wasm_module_t) -> *mut wasm_ref_t {
+    p as *mut wasm_ref_t
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_module_as_ref_const(p: *const wasm_module_t) -> *const wasm_ref_t {
+    p as *const wasm_ref_t
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_ref_as_module(r: *mut wasm_ref_t) -> *mut wasm_module_t {
+    match r.as_ref().map(|r| &r.obj) {
+        Some(Object::Module(_)) => r as *mut wasm_module_t,
+        _ => std::ptr::null_mut(),
+    }
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_ref_as_module_const(r: *const wasm_ref_t) -> *const wasm_module_t {
+    match r.as_ref().map(|r| &r.obj) {
+        Some(Object::Module(_)) => r as *const wasm_module_t,
+        _ => std::ptr::null(),
+    }
+}
+
+#[repr(transparent)]
+#[derive(Clone)]
+pub struct wasm_func_t {
+    pub(crate) r: wasm_ref_t,
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_delete(p: *mut wasm_func_t) {
+    delete_handle(p as *mut wasm_ref_t)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_copy(p: *const wasm_func_t) -> *mut wasm_func_t {
+    copy_handle(p as *const wasm_ref_t) as *mut wasm_func_t
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_same(a: *const wasm_func_t, b: *const wasm_func_t) -> bool {
+    same_handle(a as *const wasm_ref_t, b as *const wasm_ref_t)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_get_host_info(p: *const wasm_func_t) -> *mut c_void {
+    host_info(p as *const wasm_ref_t)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_set_host_info(p: *mut wasm_func_t, info: *mut c_void) {
+    set_host_info(p as *mut wasm_ref_t, info, None)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_set_host_info_with_finalizer(
+    p: *mut wasm_func_t,
+    info: *mut c_void,
+    finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
+) {
+    set_host_info(p as *mut wasm_ref_t, info, finalizer)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_as_ref(p: *mut wasm_func_t) -> *mut wasm_ref_t {
+    p as *mut wasm_ref_t
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_as_ref_const(p: *const wasm_func_t) -> *const wasm_ref_t {
+    p as *const wasm_ref_t
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_ref_as_func(r: *mut wasm_ref_t) -> *mut wasm_func_t {
+    match r.as_ref().map(|r| &r.obj) {
+        Some(Object::Func(_)) => r as *mut wasm_func_t,
+        _ => std::ptr::null_mut(),
+    }
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_ref_as_func_const(r: *const wasm_ref_t) -> *const wasm_func_t {
+    match r.as_ref().map(|r| &r.obj) {
+        Some(Object::Func(_)) => r as *const wasm_func_t,
+        _ => std::ptr::null(),
+    }
+}
+
+#[repr(transparent)]
+#[derive(Clone)]
+pub struct wasm_global_t {
+    pub(crate) r: wasm_ref_t,
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_global_delete(p: *mut wasm_global_t) {
+    delete_handle(p as *mut wasm_ref_t)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_global_copy(p: *const wasm_global_t) -> *mut wasm_global_t {
+    copy_handle(p as *const wasm_ref_t) as *mut wasm_global_t
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_global_same(a: *const wasm_global_t, b: *const wasm_global_t) -> bool {
+    same_handle(a as *const wasm_ref_t, b as *const wasm_ref_t)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_global_get_host_info(p: *const wasm_global_t) -> *mut c_void {
+    host_info(p as *const wasm_ref_t)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_global_set_host_info(p: *mut wasm_global_t, info: *mut c_void) {
+    set_host_info(p as *mut wasm_ref_t, info, None)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_global_set_host_info_with_finalizer(
+    p: *mut wasm_global_t,
+    info: *mut c_void,
+    finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
+) {
+    set_host_info(p as *mut wasm_ref_t, info, finalizer)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_global_as_ref(p: *mut wasm_global_t) -> *mut wasm_ref_t {
+    p as *mut wasm_ref_t
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_global_as_ref_const(p: *const wasm_global_t) -> *const wasm_ref_t {
+    p as *const wasm_ref_t
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_ref_as_global(r: *mut wasm_ref_t) -> *mut wasm_global_t {
+    match r.as_ref().map(|r| &r.obj) {
+        Some(Object::Global(_)) => r as *mut wasm_global_t,
+        _ => std::ptr::null_mut(),
+    }
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_ref_as_global_const(r: *const wasm_ref_t) -> *const wasm_global_t {
+    match r.as_ref().map(|r| &r.obj) {
+        Some(Object::Global(_)) => r as *const wasm_global_t,
+        _ => std::ptr::null(),
+    }
+}
+
+#[repr(transparent)]
+#[derive(Clone)]
+pub struct wasm_table_t {
+    pub(crate) r: wasm_ref_t,
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_table_delete(p: *mut wasm_table_t) {
+    delete_handle(p as *mut wasm_ref_t)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_table_copy(p: *const wasm_table_t) -> *mut wasm_table_t {
+    copy_handle(p as *const wasm_ref_t) as *mut wasm_table_t
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_table_same(a: *const wasm_table_t, b: *const wasm_table_t) -> bool {
+    same_handle(a as *const wasm_ref_t, b as *const wasm_ref_t)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_table_get_host_info(p: *const wasm_table_t) -> *mut c_void {
+    host_info(p as *const wasm_ref_t)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_table_set_host_info(p: *mut wasm_table_t, info: *mut c_void) {
+    set_host_info(p as *mut wasm_ref_t, info, None)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_table_set_host_info_with_finalizer(
+    p: *mut wasm_table_t,
+    info: *mut c_void,
+    finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
+) {
+    set_host_info(p as *mut wasm_ref_t, info, finalizer)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_table_as_ref(p: *mut wasm_table_t) -> *mut wasm_ref_t {
+    p as *mut wasm_ref_t
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_table_as_ref_const(p: *const wasm_table_t) -> *const wasm_ref_t {
+    p as *const wasm_ref_t
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_ref_as_table(r: *mut wasm_ref_t) -> *mut wasm_table_t {
+    match r.as_ref().map(|r| &r.obj) {
+        Some(Object::Table(_)) => r as *mut wasm_table_t,
+        _ => std::ptr::null_mut(),
+    }
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_ref_as_table_const(r: *const wasm_ref_t) -> *const wasm_table_t {
+    match r.as_ref().map(|r| &r.obj) {
+        Some(Object::Table(_)) => r as *const wasm_table_t,
+        _ => std::ptr::null(),
+    }
+}
+
+#[repr(transparent)]
+#[derive(Clone)]
+pub struct wasm_memory_t {
+    pub(crate) r: wasm_ref_t,
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_memory_delete(p: *mut wasm_memory_t) {
+    delete_handle(p as *mut wasm_ref_t)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_memory_copy(p: *const wasm_memory_t) -> *mut wasm_memory_t {
+    copy_handle(p as *const wasm_ref_t) as *mut wasm_memory_t
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_memory_same(a: *const wasm_memory_t, b: *const wasm_memory_t) -> bool {
+    same_handle(a as *const wasm_ref_t, b as *const wasm_ref_t)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_memory_get_host_info(p: *const wasm_memory_t) -> *mut c_void {
+    host_info(p as *const wasm_ref_t)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_memory_set_host_info(p: *mut wasm_memory_t, info: *mut c_void) {
+    set_host_info(p as *mut wasm_ref_t, info, None)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_memory_set_host_info_with_finalizer(
+    p: *mut wasm_memory_t,
+    info: *mut c_void,
+    finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
+) {
+    set_host_info(p as *mut wasm_ref_t, info, finalizer)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_memory_as_ref(p: *mut wasm_memory_t) -> *mut wasm_ref_t {
+    p as *mut wasm_ref_t
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_memory_as_ref_const(p: *const wasm_memory_t) -> *const wasm_ref_t {
+    p as *const wasm_ref_t
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_ref_as_memory(r: *mut wasm_ref_t) -> *mut wasm_memory_t {
+    match r.as_ref().map(|r| &r.obj) {
+        Some(Object::Memory(_)) => r as *mut wasm_memory_t,
+        _ => std::ptr::null_mut(),
+    }
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_ref_as_memory_const(r: *const wasm_ref_t) -> *const wasm_memory_t {
+    match r.as_ref().map(|r| &r.obj) {
+        Some(Object::Memory(_)) => r as *const wasm_memory_t,
+        _ => std::ptr::null(),
+    }
+}
+
+#[repr(transparent)]
+#[derive(Clone)]
+pub struct wasm_extern_t {
+    pub(crate) r: wasm_ref_t,
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_extern_delete(p: *mut wasm_extern_t) {
+    delete_handle(p as *mut wasm_ref_t)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_extern_copy(p: *const wasm_extern_t) -> *mut wasm_extern_t {
+    copy_handle(p as *const wasm_ref_t) as *mut wasm_extern_t
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_extern_same(a: *const wasm_extern_t, b: *const wasm_extern_t) -> bool {
+    same_handle(a as *const wasm_ref_t, b as *const wasm_ref_t)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_extern_get_host_info(p: *const wasm_extern_t) -> *mut c_void {
+    host_info(p as *const wasm_ref_t)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_extern_set_host_info(p: *mut wasm_extern_t, info: *mut c_void) {
+    set_host_info(p as *mut wasm_ref_t, info, None)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_extern_set_host_info_with_finalizer(
+    p: *mut wasm_extern_t,
+    info: *mut c_void,
+    finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
+) {
+    set_host_info(p as *mut wasm_ref_t, info, finalizer)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_extern_as_ref(p: *mut wasm_extern_t) -> *mut wasm_ref_t {
+    p as *mut wasm_ref_t
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_extern_as_ref_const(p: *const wasm_extern_t) -> *const wasm_ref_t {
+    p as *const wasm_ref_t
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_ref_as_extern(r: *mut wasm_ref_t) -> *mut wasm_extern_t {
+    match r.as_ref().map(|r| &r.obj) {
+        Some(Object::Func(_) | Object::Global(_) | Object::Table(_) | Object::Memory(_)) => r as *mut wasm_extern_t,
+        _ => std::ptr::null_mut(),
+    }
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_ref_as_extern_const(r: *const wasm_ref_t) -> *const wasm_extern_t {
+    match r.as_ref().map(|r| &r.obj) {
+        Some(Object::Func(_) | Object::Global(_) | Object::Table(_) | Object::Memory(_)) => r as *const wasm_extern_t,
+        _ => std::ptr::null(),
+    }
+}
+
+#[repr(transparent)]
+#[derive(Clone)]
+pub struct wasm_instance_t {
+    pub(crate) r: wasm_ref_t,
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_instance_delete(p: *mut wasm_instance_t) {
+    delete_handle(p as *mut wasm_ref_t)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_instance_copy(p: *const wasm_instance_t) -> *mut wasm_instance_t {
+    copy_handle(p as *const wasm_ref_t) as *mut wasm_instance_t
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_instance_same(a: *const wasm_instance_t, b: *const wasm_instance_t) -> bool {
+    same_handle(a as *const wasm_ref_t, b as *const wasm_ref_t)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_instance_get_host_info(p: *const wasm_instance_t) -> *mut c_void {
+    host_info(p as *const wasm_ref_t)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_instance_set_host_info(p: *mut wasm_instance_t, info: *mut c_void) {
+    set_host_info(p as *mut wasm_ref_t, info, None)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_instance_set_host_info_with_finalizer(
+    p: *mut wasm_instance_t,
+    info: *mut c_void,
+    finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
+) {
+    set_host_info(p as *mut wasm_ref_t, info, finalizer)
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_instance_as_ref(p: *mut wasm_instance_t) -> *mut wasm_ref_t {
+    p as *mut wasm_ref_t
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_instance_as_ref_const(p: *const wasm_instance_t) -> *const wasm_ref_t {
+    p as *const wasm_ref_t
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_ref_as_instance(r: *mut wasm_ref_t) -> *mut wasm_instance_t {
+    match r.as_ref().map(|r| &r.obj) {
+        Some(Object::Instance(_)) => r as *mut wasm_instance_t,
+        _ => std::ptr::null_mut(),
+    }
+}
+#[no_mangle]
+pub unsafe extern "C" fn wasm_ref_as_instance_const(r: *const wasm_ref_t) -> *const wasm_instance_t {
+    match r.as_ref().map(|r| &r.obj) {
+        Some(Object::Instance(_)) => r as *const wasm_instance_t,
+        _ => std::ptr::null(),
+    }
+}

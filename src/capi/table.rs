@@ -1,1 +1,122 @@
-//! table (placeholder)
+//! `wasm_table_t`: tables created by the host or exported by instances.
+#![allow(non_camel_case_types)]
+
+use crate::capi::r#ref::{wasm_ref_t, wasm_table_t};
+use crate::capi::store::wasm_store_t;
+use crate::capi::types::wasm_tabletype_t;
+use crate::runtime::func::Func;
+use crate::runtime::object::Object;
+use crate::runtime::store::Store;
+use crate::runtime::table::TableInner;
+use crate::types::ValType;
+use std::sync::Arc;
+
+impl wasm_table_t {
+    pub(crate) fn table(&self) -> &Arc<TableInner> {
+        match &self.r.obj {
+            Object::Table(t) => t,
+            _ => unreachable!("a wasm_table_t always holds a table"),
+        }
+    }
+}
+
+/// The element bits for `r` in a table of element type `ty` (keeping its owner alive through
+/// `table`), or None when the reference has the wrong kind.
+unsafe fn element_bits(r: *const wasm_ref_t, ty: ValType, store: &Store, table: Option<&TableInner>) -> Option<usize> {
+    let Some(r) = r.as_ref() else { return Some(0) };
+    match ty {
+        ValType::FuncRef => match &r.obj {
+            Object::Func(f) => {
+                if let Some(t) = table {
+                    t.keep(f.owner());
+                }
+                Some(f.funcref() as usize)
+            }
+            _ => None,
+        },
+        _ => Some(store.externref_bits(&r.obj)),
+    }
+}
+
+unsafe fn element_ref(bits: usize, ty: ValType, store: &Store) -> *mut wasm_ref_t {
+    let obj = match ty {
+        ValType::FuncRef => Func::from_funcref(bits as *const _).map(Object::Func),
+        _ => store.externref_object(bits),
+    };
+    match obj {
+        Some(o) => wasm_ref_t::boxed(o, store.clone()),
+        None => std::ptr::null_mut(),
+    }
+}
+
+/// Creates a table of type `ty` with every element set to `init` (NULL for null).
+#[no_mangle]
+pub unsafe extern "C" fn wasm_table_new(store: *mut wasm_store_t, ty: *const wasm_tabletype_t, init: *mut wasm_ref_t) -> *mut wasm_table_t {
+    let (Some(store), Some(ty)) = (store.as_ref(), ty.as_ref()) else { return std::ptr::null_mut() };
+    let ty = ty.to_core();
+    let Some(bits) = element_bits(init, ty.element, &store.store, None) else {
+        crate::capi::extensions::set_error("wasm_table_new: the initial value has the wrong reference type");
+        return std::ptr::null_mut();
+    };
+    match TableInner::new(ty, bits) {
+        Ok(t) => {
+            if let (ValType::FuncRef, Some(Object::Func(f))) = (ty.element, init.as_ref().map(|r| &r.obj)) {
+                t.keep(f.owner());
+            }
+            wasm_ref_t::boxed(Object::Table(Arc::new(t)), store.store.clone()) as *mut wasm_table_t
+        }
+        Err(e) => {
+            crate::capi::extensions::set_error(&e);
+            std::ptr::null_mut()
+        }
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_table_type(t: *const wasm_table_t) -> *mut wasm_tabletype_t {
+    match t.as_ref() {
+        Some(t) => Box::into_raw(wasm_tabletype_t::from_core(&t.table().ty())),
+        None => std::ptr::null_mut(),
+    }
+}
+
+/// The element at `index` as a new handle (NULL for null or out of bounds).
+#[no_mangle]
+pub unsafe extern "C" fn wasm_table_get(t: *const wasm_table_t, index: u32) -> *mut wasm_ref_t {
+    let Some(t) = t.as_ref() else { return std::ptr::null_mut() };
+    let table = t.table();
+    match table.get(index as u64) {
+        Some(bits) => element_ref(bits, table.element_type(), &t.r.store),
+        None => std::ptr::null_mut(),
+    }
+}
+
+/// Sets the element at `index`; false when out of bounds or of the wrong reference type.
+#[no_mangle]
+pub unsafe extern "C" fn wasm_table_set(t: *mut wasm_table_t, index: u32, r: *mut wasm_ref_t) -> bool {
+    let Some(t) = t.as_ref() else { return false };
+    let table = t.table();
+    if index as usize >= table.len() {
+        return false;
+    }
+    match element_bits(r, table.element_type(), &t.r.store, Some(table)) {
+        Some(bits) => table.set(index as u64, bits),
+        None => false,
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_table_size(t: *const wasm_table_t) -> u32 {
+    t.as_ref().map_or(0, |t| t.table().len() as u32)
+}
+
+/// Grows by `delta` elements set to `init`; false (and no change) past the maximum.
+#[no_mangle]
+pub unsafe extern "C" fn wasm_table_grow(t: *mut wasm_table_t, delta: u32, init: *mut wasm_ref_t) -> bool {
+    let Some(t) = t.as_ref() else { return false };
+    let table = t.table();
+    match element_bits(init, table.element_type(), &t.r.store, Some(table)) {
+        Some(bits) => table.grow(delta as u64, bits).is_some(),
+        None => false,
+    }
+}

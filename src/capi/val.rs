@@ -1,3 +1,149 @@
-//! val (placeholder)
-#[repr(C)] #[derive(Clone, Copy)] pub struct wasm_val_t { pub kind: u8 }
-impl crate::capi::vec::VecElem for wasm_val_t { fn empty() -> Self { wasm_val_t { kind: 0 } } unsafe fn deep_copy(&self) -> Self { *self } unsafe fn release(self) {} }
+//! `wasm_val_t`: values crossing the C boundary, and their conversion to and from the 16-byte
+//! slots compiled code uses. References become new `wasm_ref_t` handles owned by the receiver.
+#![allow(non_camel_case_types)]
+
+use crate::capi::r#ref::wasm_ref_t;
+use crate::capi::types::wasm_valkind_t;
+use crate::capi::vec::VecElem;
+use crate::runtime::func::Func;
+use crate::runtime::object::Object;
+use crate::runtime::store::Store;
+use crate::runtime::vmctx::VMVal;
+use crate::types::ValType;
+use std::any::Any;
+use std::sync::Arc;
+
+pub(crate) const WASM_I32: wasm_valkind_t = 0;
+pub(crate) const WASM_I64: wasm_valkind_t = 1;
+pub(crate) const WASM_F32: wasm_valkind_t = 2;
+pub(crate) const WASM_F64: wasm_valkind_t = 3;
+pub(crate) const WASM_EXTERNREF: wasm_valkind_t = 128;
+pub(crate) const WASM_FUNCREF: wasm_valkind_t = 129;
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub union wasm_val_union {
+    pub i32: i32,
+    pub i64: i64,
+    pub f32: f32,
+    pub f64: f64,
+    pub r#ref: *mut wasm_ref_t,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct wasm_val_t {
+    pub kind: wasm_valkind_t,
+    pub of: wasm_val_union,
+}
+
+impl VecElem for wasm_val_t {
+    fn empty() -> Self {
+        wasm_val_t { kind: WASM_EXTERNREF, of: wasm_val_union { r#ref: std::ptr::null_mut() } }
+    }
+    unsafe fn deep_copy(&self) -> Self {
+        let mut out = wasm_val_t::empty();
+        wasm_val_copy(&mut out, self);
+        out
+    }
+    unsafe fn release(mut self) {
+        wasm_val_delete(&mut self)
+    }
+}
+
+pub fn kind_of(t: ValType) -> wasm_valkind_t {
+    match t {
+        ValType::I32 => WASM_I32,
+        ValType::I64 => WASM_I64,
+        ValType::F32 => WASM_F32,
+        ValType::F64 => WASM_F64,
+        ValType::V128 => 4,
+        ValType::ExternRef => WASM_EXTERNREF,
+        ValType::FuncRef => WASM_FUNCREF,
+    }
+}
+
+/// Releases the reference a value owns (if any).
+#[no_mangle]
+pub unsafe extern "C" fn wasm_val_delete(v: *mut wasm_val_t) {
+    let Some(v) = v.as_mut() else { return };
+    if v.kind >= WASM_EXTERNREF && !v.of.r#ref.is_null() {
+        drop(Box::from_raw(v.of.r#ref));
+        v.of.r#ref = std::ptr::null_mut();
+    }
+}
+
+/// Copies a value; a reference is copied into a new handle.
+#[no_mangle]
+pub unsafe extern "C" fn wasm_val_copy(out: *mut wasm_val_t, src: *const wasm_val_t) {
+    if out.is_null() {
+        return;
+    }
+    let Some(src) = src.as_ref() else {
+        out.write(wasm_val_t::empty());
+        return;
+    };
+    let mut v = *src;
+    if v.kind >= WASM_EXTERNREF {
+        if let Some(r) = v.of.r#ref.as_ref() {
+            v.of.r#ref = Box::into_raw(Box::new(r.clone()));
+        }
+    }
+    out.write(v);
+}
+
+/// Converts a C value of type `ty` into a slot. Function references report their owner through
+/// `keep` so the receiver can keep it alive. Returns an error message on a kind mismatch.
+pub unsafe fn to_slot(
+    v: &wasm_val_t,
+    ty: ValType,
+    store: &Store,
+    keep: &mut dyn FnMut(Arc<dyn Any + Send + Sync>),
+) -> Result<VMVal, String> {
+    if v.kind != kind_of(ty) {
+        return Err(format!("expected a value of type {ty}, got value kind {}", v.kind));
+    }
+    Ok(match ty {
+        ValType::I32 => VMVal::from_u32(v.of.i32 as u32),
+        ValType::I64 => VMVal::from_u64(v.of.i64 as u64),
+        ValType::F32 => VMVal::from_u32(v.of.f32.to_bits()),
+        ValType::F64 => VMVal::from_u64(v.of.f64.to_bits()),
+        ValType::V128 => return Err("v128 values cannot be passed as wasm_val_t; use wasmlift_func_call_v128".into()),
+        ValType::FuncRef => match v.of.r#ref.as_ref() {
+            None => VMVal::default(),
+            Some(r) => match &r.obj {
+                Object::Func(f) => {
+                    keep(f.owner());
+                    VMVal::from_u64(f.funcref() as u64)
+                }
+                _ => return Err("expected a function reference".into()),
+            },
+        },
+        ValType::ExternRef => match v.of.r#ref.as_ref() {
+            None => VMVal::default(),
+            Some(r) => VMVal::from_u64(store.externref_bits(&r.obj) as u64),
+        },
+    })
+}
+
+/// Converts a slot of type `ty` into a C value (references become new owned handles).
+pub unsafe fn from_slot(slot: &VMVal, ty: ValType, store: &Store) -> wasm_val_t {
+    let of = match ty {
+        ValType::I32 | ValType::F32 => wasm_val_union { i32: slot.u32() as i32 },
+        ValType::I64 | ValType::F64 => wasm_val_union { i64: slot.u64() as i64 },
+        ValType::V128 => wasm_val_union { i64: slot.u64() as i64 },
+        ValType::FuncRef => wasm_val_union {
+            r#ref: match Func::from_funcref(slot.ptr()) {
+                Some(f) => wasm_ref_t::boxed(Object::Func(f), store.clone()),
+                None => std::ptr::null_mut(),
+            },
+        },
+        ValType::ExternRef => wasm_val_union {
+            r#ref: match store.externref_object(slot.u64() as usize) {
+                Some(o) => wasm_ref_t::boxed(o, store.clone()),
+                None => std::ptr::null_mut(),
+            },
+        },
+    };
+    wasm_val_t { kind: kind_of(ty), of }
+}

@@ -1,0 +1,212 @@
+//! Serialized modules: the compiled machine code plus what instantiation needs, so loading does
+//! not compile again.
+//!
+//! Layout: magic, format version, engine version, target triple + ISA flags the code was
+//! compiled for, a 64-bit checksum of the payload, then the payload (original binary, code
+//! bytes, per-function metadata, entry trampolines). Anything that does not match this engine
+//! exactly, or fails the checksum, is rejected before any byte is mapped executable.
+
+use super::engine::Engine;
+use super::module::{Module, ModuleInner};
+use crate::compiler::{CompiledCode, CompiledFunction, TrapSite};
+use crate::runtime::code_memory::CodeMemory;
+use crate::runtime::vmctx::TrapKind;
+use std::sync::Arc;
+
+const MAGIC: &[u8; 8] = b"WLIFTMOD";
+const FORMAT_VERSION: u32 = 1;
+
+/// The engine's identity as recorded in a serialized module: version, target and ISA flags.
+fn engine_fingerprint(engine: &Engine) -> String {
+    let isa = &engine.0.isa;
+    format!(
+        "wasmlift {} | {} | {} | {} | bounds={}",
+        env!("CARGO_PKG_VERSION"),
+        isa.triple(),
+        isa.flags(),
+        isa.isa_flags().iter().map(|f| f.to_string()).collect::<Vec<_>>().join(","),
+        engine.0.tunables.explicit_bounds_checks
+    )
+}
+
+/// FNV-1a over 64 bits, folded with the length: detects corruption and truncation.
+fn checksum(data: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in data {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h ^ (data.len() as u64).rotate_left(32)
+}
+
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn u32(&mut self, v: u32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn u64(&mut self, v: u64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn bytes(&mut self, b: &[u8]) {
+        self.u64(b.len() as u64);
+        self.0.extend_from_slice(b);
+    }
+}
+
+struct Reader<'a> {
+    data: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+        let end = self.pos.checked_add(n).filter(|e| *e <= self.data.len()).ok_or("serialized module is truncated")?;
+        let s = &self.data[self.pos..end];
+        self.pos = end;
+        Ok(s)
+    }
+    fn u32(&mut self) -> Result<u32, String> {
+        Ok(u32::from_le_bytes(self.take(4)?.try_into().unwrap()))
+    }
+    fn u64(&mut self) -> Result<u64, String> {
+        Ok(u64::from_le_bytes(self.take(8)?.try_into().unwrap()))
+    }
+    fn bytes(&mut self) -> Result<&'a [u8], String> {
+        let n = self.u64()?;
+        let n = usize::try_from(n).map_err(|_| "serialized module is corrupt")?;
+        self.take(n)
+    }
+    /// A count of items of at least `min_item_size` bytes each, checked against what remains so
+    /// that corrupt input cannot request huge allocations.
+    fn count(&mut self, min_item_size: usize) -> Result<usize, String> {
+        let n = self.u64()? as usize;
+        if n.saturating_mul(min_item_size) > self.data.len() - self.pos {
+            return Err("serialized module is corrupt (bad count)".into());
+        }
+        Ok(n)
+    }
+}
+
+const TRAP_KINDS: [TrapKind; 12] = [
+    TrapKind::Unreachable,
+    TrapKind::MemoryOutOfBounds,
+    TrapKind::TableOutOfBounds,
+    TrapKind::UndefinedElement,
+    TrapKind::UninitializedElement,
+    TrapKind::IndirectCallTypeMismatch,
+    TrapKind::NullReference,
+    TrapKind::IntegerDivisionByZero,
+    TrapKind::IntegerOverflow,
+    TrapKind::BadConversionToInteger,
+    TrapKind::StackOverflow,
+    TrapKind::HostTrap,
+];
+
+pub fn serialize(module: &Module) -> Result<Vec<u8>, String> {
+    let code = &module.code;
+    let mut p = Writer(Vec::new());
+    p.bytes(&module.info.bytes);
+    let text = unsafe { std::slice::from_raw_parts(code.code.base(), code.code.len()) };
+    p.bytes(text);
+    p.u64(code.functions.len() as u64);
+    for f in &code.functions {
+        p.u32(f.offset);
+        p.u32(f.len);
+        p.u64(f.traps.len() as u64);
+        for t in &f.traps {
+            p.u32(t.offset);
+            p.u32(TRAP_KINDS.iter().position(|k| *k == t.kind).unwrap() as u32);
+        }
+        p.u64(f.address_map.len() as u64);
+        for (a, b) in &f.address_map {
+            p.u32(*a);
+            p.u32(*b);
+        }
+    }
+    p.u64(code.entry_trampolines.len() as u64);
+    for t in &code.entry_trampolines {
+        p.u32(*t);
+    }
+    let payload = p.0;
+    let mut out = Writer(Vec::with_capacity(payload.len() + 256));
+    out.0.extend_from_slice(MAGIC);
+    out.u32(FORMAT_VERSION);
+    out.bytes(engine_fingerprint(&module.engine).as_bytes());
+    out.u64(checksum(&payload));
+    out.bytes(&payload);
+    Ok(out.0)
+}
+
+pub fn deserialize(engine: &Engine, data: &[u8]) -> Result<Module, String> {
+    let mut r = Reader { data, pos: 0 };
+    if r.take(8).ok() != Some(&MAGIC[..]) {
+        return Err("not a serialized wasmlift module (bad magic)".into());
+    }
+    let version = r.u32()?;
+    if version != FORMAT_VERSION {
+        return Err(format!("serialized module has format version {version}, this engine reads {FORMAT_VERSION}"));
+    }
+    let fingerprint = r.bytes()?;
+    let expected = engine_fingerprint(engine);
+    if fingerprint != expected.as_bytes() {
+        return Err(format!(
+            "serialized module was compiled for another engine or CPU: `{}`, this engine is `{}`",
+            String::from_utf8_lossy(fingerprint),
+            expected
+        ));
+    }
+    let sum = r.u64()?;
+    let payload = r.bytes()?;
+    if r.pos != data.len() {
+        return Err("serialized module has trailing bytes".into());
+    }
+    if checksum(payload) != sum {
+        return Err("serialized module is corrupt (checksum mismatch)".into());
+    }
+    let mut p = Reader { data: payload, pos: 0 };
+    let wasm = p.bytes()?.to_vec();
+    let text = p.bytes()?;
+    let nfuncs = p.count(16)?;
+    let mut functions = Vec::with_capacity(nfuncs);
+    for _ in 0..nfuncs {
+        let offset = p.u32()?;
+        let len = p.u32()?;
+        let ntraps = p.count(8)?;
+        let mut traps = Vec::with_capacity(ntraps);
+        for _ in 0..ntraps {
+            let offset = p.u32()?;
+            let kind = *TRAP_KINDS.get(p.u32()? as usize).ok_or("serialized module is corrupt (trap kind)")?;
+            traps.push(TrapSite { offset, kind });
+        }
+        let nmap = p.count(8)?;
+        let mut address_map = Vec::with_capacity(nmap);
+        for _ in 0..nmap {
+            address_map.push((p.u32()?, p.u32()?));
+        }
+        if (offset as usize).checked_add(len as usize).is_none_or(|e| e > text.len()) {
+            return Err("serialized module is corrupt (function range)".into());
+        }
+        functions.push(CompiledFunction { offset, len, traps, address_map });
+    }
+    let ntramp = p.count(4)?;
+    let mut entry_trampolines = Vec::with_capacity(ntramp);
+    for _ in 0..ntramp {
+        let t = p.u32()?;
+        if t as usize >= text.len() {
+            return Err("serialized module is corrupt (trampoline offset)".into());
+        }
+        entry_trampolines.push(t);
+    }
+    let info = crate::module::decode_trusted(wasm)?;
+    if functions.len() != info.num_defined_funcs() || entry_trampolines.len() != info.types.len() {
+        return Err("serialized module is corrupt (metadata does not match the module)".into());
+    }
+    let code_memory = CodeMemory::new(text, |_, _| {})?;
+    let code = CompiledCode {
+        code: Arc::new(code_memory),
+        functions,
+        entry_trampolines,
+    };
+    Ok(ModuleInner::from_parts(engine, info, code))
+}
