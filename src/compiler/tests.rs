@@ -1,1 +1,840 @@
-//! Tests
+//! Compiler tests: small WAT modules compiled and run against a hand-built vmctx (no runtime,
+//! no signal handler, so only non-trapping paths are executed; trap sites are checked as data).
+
+use super::*;
+use crate::module::{self, ConstOp, DataMode, ElementItems, ElementMode, ExportKind, ModuleInfo};
+use crate::runtime::vmctx::*;
+use crate::types::ValType;
+use std::sync::OnceLock;
+
+fn isa() -> &'static dyn TargetIsa {
+    static ISA: OnceLock<Arc<dyn TargetIsa>> = OnceLock::new();
+    &**ISA.get_or_init(|| build_isa().expect("host ISA"))
+}
+
+const PAGE: usize = 65536;
+/// Pages mapped per test memory; `memory.grow` succeeds up to this.
+const RESERVED_PAGES: usize = 16;
+
+/// What the test builtins reach through `VMContextHeader::instance`.
+struct TestCtx {
+    offsets: VMOffsets,
+    data: Vec<Vec<u8>>,
+    max_pages: Vec<u64>,
+}
+
+struct Instance {
+    module: ModuleInfo,
+    code: CompiledCode,
+    /// 16-byte aligned vmctx storage; never resized, so the vmctx address is stable.
+    vmctx: Vec<u128>,
+    _ctx: Box<TestCtx>,
+    _limits: Box<VMLimits>,
+    _builtins: Box<Builtins>,
+    _type_ids: Vec<u32>,
+    memories: Vec<*mut u8>,
+    _tables: Vec<Vec<usize>>,
+    _host: Vec<CompiledCode>,
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        for m in &self.memories {
+            unsafe { libc::munmap(*m as *mut _, RESERVED_PAGES * PAGE) };
+        }
+    }
+}
+
+unsafe fn ctx_of<'a>(vmctx: *mut u8) -> &'a TestCtx {
+    &*((*(vmctx as *const VMContextHeader)).instance as *const TestCtx)
+}
+
+unsafe fn memory_of<'a>(vmctx: *mut u8, mem: u32) -> &'a mut VMMemory {
+    let ctx = ctx_of(vmctx);
+    &mut **(vmctx.add(ctx.offsets.memory_ptr(mem) as usize) as *mut *mut VMMemory)
+}
+
+unsafe fn table_of<'a>(vmctx: *mut u8, table: u32) -> &'a mut VMTable {
+    let ctx = ctx_of(vmctx);
+    &mut **(vmctx.add(ctx.offsets.table_ptr(table) as usize) as *mut *mut VMTable)
+}
+
+unsafe extern "C" fn b_memory_grow(vmctx: *mut u8, mem: u32, delta: u32) -> u32 {
+    let max = ctx_of(vmctx).max_pages[mem as usize].min(RESERVED_PAGES as u64);
+    let m = memory_of(vmctx, mem);
+    let old = m.length / PAGE as u64;
+    if old + delta as u64 > max {
+        return u32::MAX;
+    }
+    m.length += delta as u64 * PAGE as u64;
+    old as u32
+}
+unsafe extern "C" fn b_memory_fill(vmctx: *mut u8, mem: u32, dst: u32, val: u32, len: u32) -> u32 {
+    let m = memory_of(vmctx, mem);
+    if dst as u64 + len as u64 > m.length {
+        return 1;
+    }
+    std::ptr::write_bytes(m.base.add(dst as usize), val as u8, len as usize);
+    0
+}
+unsafe extern "C" fn b_memory_copy(vmctx: *mut u8, dm: u32, sm: u32, dst: u32, src: u32, len: u32) -> u32 {
+    let (d, s) = (memory_of(vmctx, dm).base, memory_of(vmctx, sm));
+    if src as u64 + len as u64 > s.length || dst as u64 + len as u64 > memory_of(vmctx, dm).length {
+        return 1;
+    }
+    std::ptr::copy(s.base.add(src as usize), d.add(dst as usize), len as usize);
+    0
+}
+unsafe extern "C" fn b_memory_init(vmctx: *mut u8, mem: u32, data: u32, dst: u32, src: u32, len: u32) -> u32 {
+    let seg = &ctx_of(vmctx).data[data as usize];
+    let m = memory_of(vmctx, mem);
+    if src as u64 + len as u64 > seg.len() as u64 || dst as u64 + len as u64 > m.length {
+        return 1;
+    }
+    std::ptr::copy_nonoverlapping(seg.as_ptr().add(src as usize), m.base.add(dst as usize), len as usize);
+    0
+}
+unsafe extern "C" fn b_data_drop(_vmctx: *mut u8, _data: u32) {}
+unsafe extern "C" fn b_table_grow(_vmctx: *mut u8, _table: u32, _delta: u32, _init: usize) -> u32 {
+    u32::MAX
+}
+unsafe extern "C" fn b_table_fill(vmctx: *mut u8, table: u32, dst: u32, val: usize, len: u32) -> u32 {
+    let t = table_of(vmctx, table);
+    if dst as u64 + len as u64 > t.length {
+        return 1;
+    }
+    for i in 0..len as usize {
+        *t.base.add(dst as usize + i) = val;
+    }
+    0
+}
+unsafe extern "C" fn b_table_copy(vmctx: *mut u8, dt: u32, st: u32, dst: u32, src: u32, len: u32) -> u32 {
+    let (d, s) = (table_of(vmctx, dt), table_of(vmctx, st));
+    if src as u64 + len as u64 > s.length || dst as u64 + len as u64 > d.length {
+        return 1;
+    }
+    std::ptr::copy(s.base.add(src as usize), d.base.add(dst as usize), len as usize);
+    0
+}
+unsafe extern "C" fn b_table_init(_vmctx: *mut u8, _t: u32, _e: u32, _d: u32, _s: u32, _n: u32) -> u32 {
+    1
+}
+unsafe extern "C" fn b_elem_drop(_vmctx: *mut u8, _elem: u32) {}
+
+/// Host import used by the tests: `(i32) -> i32`, returns the argument plus 1000.
+unsafe extern "C" fn host_add_1000(_ctx: *mut u8, values: *mut VMVal) -> u32 {
+    let v = (*values).u32();
+    *values = VMVal::from_u32(v.wrapping_add(1000));
+    0
+}
+
+fn const_value(expr: &module::ConstExpr) -> u128 {
+    match expr.0.as_slice() {
+        [ConstOp::I32Const(v)] => *v as u32 as u128,
+        [ConstOp::I64Const(v)] => *v as u64 as u128,
+        [ConstOp::F32Const(v)] => *v as u128,
+        [ConstOp::F64Const(v)] => *v as u128,
+        [ConstOp::V128Const(v)] => *v,
+        [ConstOp::RefNull(_)] => 0,
+        other => panic!("test harness: unsupported constant {other:?}"),
+    }
+}
+
+impl Instance {
+    fn new(wat: &str) -> Instance {
+        Instance::with(wat, &Tunables { explicit_bounds_checks: false }, 1)
+    }
+
+    fn with(wat: &str, tunables: &Tunables, threads: usize) -> Instance {
+        let bytes = wat::parse_str(wat).expect("valid wat");
+        let module = module::decode(bytes).expect("valid module");
+        let code = compile_module(isa(), &module, tunables, threads).expect("compiles");
+        let offsets = VMOffsets::new(&module);
+        let mut vmctx = vec![0u128; offsets.size as usize / 16 + 1];
+        let v = vmctx.as_mut_ptr() as *mut u8;
+
+        // Equal types get equal ids, as the engine's registry would assign.
+        let type_ids: Vec<u32> = module
+            .types
+            .iter()
+            .map(|t| module.types.iter().position(|u| u == t).unwrap() as u32)
+            .collect();
+        let ctx = Box::new(TestCtx {
+            offsets: offsets.clone(),
+            data: module.data.iter().map(|d| module.bytes[d.range.clone()].to_vec()).collect(),
+            max_pages: module.memories.iter().map(|m| m.limits.max.unwrap_or(65536)).collect(),
+        });
+        let limits = Box::new(VMLimits { stack_limit: 0 });
+        let builtins = Box::new(Builtins {
+            memory_grow: b_memory_grow,
+            memory_fill: b_memory_fill,
+            memory_copy: b_memory_copy,
+            memory_init: b_memory_init,
+            data_drop: b_data_drop,
+            table_grow: b_table_grow,
+            table_fill: b_table_fill,
+            table_copy: b_table_copy,
+            table_init: b_table_init,
+            elem_drop: b_elem_drop,
+        });
+        let mut host = Vec::new();
+        let mut memories = Vec::new();
+        let mut tables: Vec<Vec<usize>> = Vec::new();
+        unsafe {
+            let header = &mut *(v as *mut VMContextHeader);
+            header.magic = VMCTX_MAGIC;
+            header.instance = &*ctx as *const TestCtx as *const u8;
+            header.limits = &*limits;
+            header.builtins = &*builtins;
+            header.type_ids = type_ids.as_ptr();
+            let put = |off: i32, val: usize| *(v.add(off as usize) as *mut usize) = val;
+
+            assert_eq!(module.num_imported_memories, 0, "test harness: no memory imports");
+            for (i, mt) in module.memories.iter().enumerate() {
+                let base = libc::mmap(
+                    std::ptr::null_mut(),
+                    RESERVED_PAGES * PAGE,
+                    libc::PROT_READ | libc::PROT_WRITE,
+                    libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                    -1,
+                    0,
+                ) as *mut u8;
+                assert_ne!(base as *mut libc::c_void, libc::MAP_FAILED);
+                memories.push(base);
+                let def = offsets.defined_memory(i as u32);
+                *(v.add(def as usize) as *mut VMMemory) = VMMemory { base, length: mt.limits.min * PAGE as u64 };
+                put(offsets.memory_ptr(i as u32), v as usize + def as usize);
+            }
+            for d in &module.data {
+                if let DataMode::Active { memory, offset } = &d.mode {
+                    let at = const_value(offset) as usize;
+                    let bytes = &module.bytes[d.range.clone()];
+                    std::ptr::copy_nonoverlapping(bytes.as_ptr(), memories[*memory as usize].add(at), bytes.len());
+                }
+            }
+
+            assert_eq!(module.num_imported_globals, 0, "test harness: no global imports");
+            for (i, init) in module.global_inits.iter().enumerate() {
+                let def = offsets.defined_global(i as u32);
+                *(v.add(def as usize) as *mut u128) = const_value(init);
+                put(offsets.global_ptr(i as u32), v as usize + def as usize);
+            }
+
+            for f in 0..module.functions.len() as u32 {
+                let ty_index = module.functions[f as usize];
+                let fr = if f < module.num_imported_funcs {
+                    let ty = &module.types[ty_index as usize];
+                    let h = compile_host_trampoline(isa(), ty, host_add_1000 as *const () as usize).expect("host trampoline");
+                    let fr = VMFuncRef {
+                        code: h.code.base().add(h.functions[0].offset as usize),
+                        vmctx: std::ptr::null_mut(),
+                        type_id: type_ids[ty_index as usize],
+                    };
+                    host.push(h);
+                    fr
+                } else {
+                    let cf = &code.functions[(f - module.num_imported_funcs) as usize];
+                    VMFuncRef { code: code.code.base().add(cf.offset as usize), vmctx: v, type_id: type_ids[ty_index as usize] }
+                };
+                *(v.add(offsets.funcref(f) as usize) as *mut VMFuncRef) = fr;
+            }
+
+            assert_eq!(module.num_imported_tables, 0, "test harness: no table imports");
+            for tt in module.tables.iter() {
+                tables.push(vec![0usize; tt.limits.min as usize]);
+            }
+            for e in &module.elements {
+                if let ElementMode::Active { table, offset } = &e.mode {
+                    let at = const_value(offset) as usize;
+                    let ElementItems::Funcs(funcs) = &e.items else { panic!("test harness: func elements only") };
+                    for (k, f) in funcs.iter().enumerate() {
+                        tables[*table as usize][at + k] = v as usize + offsets.funcref(*f) as usize;
+                    }
+                }
+            }
+            for (i, t) in tables.iter_mut().enumerate() {
+                let def = offsets.defined_table(i as u32);
+                *(v.add(def as usize) as *mut VMTable) = VMTable { base: t.as_mut_ptr(), length: t.len() as u64 };
+                put(offsets.table_ptr(i as u32), v as usize + def as usize);
+            }
+        }
+        Instance {
+            module,
+            code,
+            vmctx,
+            _ctx: ctx,
+            _limits: limits,
+            _builtins: builtins,
+            _type_ids: type_ids,
+            memories,
+            _tables: tables,
+            _host: host,
+        }
+    }
+
+    fn vmctx_ptr(&self) -> *mut u8 {
+        self.vmctx.as_ptr() as *mut u8
+    }
+
+    /// Calls export `name` through its entry trampoline; arguments and results are raw slots.
+    fn call(&self, name: &str, args: &[u128]) -> Vec<u128> {
+        let export = self
+            .module
+            .exports
+            .iter()
+            .find(|e| e.name == name && e.kind == ExportKind::Func)
+            .unwrap_or_else(|| panic!("no export {name}"));
+        let f = export.index;
+        let type_index = self.module.functions[f as usize];
+        let ty = &self.module.types[type_index as usize];
+        assert_eq!(ty.params.len(), args.len(), "arity of {name}");
+        let mut values: Vec<VMVal> = vec![VMVal::default(); ty.params.len().max(ty.results.len()).max(1)];
+        for (slot, a) in values.iter_mut().zip(args) {
+            *slot = VMVal::from_u128(*a);
+        }
+        let v = self.vmctx_ptr();
+        unsafe {
+            let fr = &*(v.add(VMOffsets::new(&self.module).funcref(f) as usize) as *const VMFuncRef);
+            let tramp = self.code.code.base().add(self.code.entry_trampolines[type_index as usize] as usize);
+            let tramp: unsafe extern "C" fn(*mut u8, *const u8, *mut VMVal) = std::mem::transmute(tramp);
+            tramp(fr.vmctx, fr.code, values.as_mut_ptr());
+        }
+        values.truncate(ty.results.len());
+        values.iter().map(|x| {
+            let _ = ValType::I32;
+            x.u128()
+        }).collect()
+    }
+
+    fn i32(&self, name: &str, args: &[u128]) -> i32 {
+        self.call(name, args)[0] as u32 as i32
+    }
+    fn i64(&self, name: &str, args: &[u128]) -> i64 {
+        self.call(name, args)[0] as u64 as i64
+    }
+    fn f32(&self, name: &str, args: &[u128]) -> f32 {
+        f32::from_bits(self.call(name, args)[0] as u32)
+    }
+    fn f64(&self, name: &str, args: &[u128]) -> f64 {
+        f64::from_bits(self.call(name, args)[0] as u64)
+    }
+    fn memory(&self, i: usize) -> &mut [u8] {
+        unsafe { std::slice::from_raw_parts_mut(self.memories[i], RESERVED_PAGES * PAGE) }
+    }
+}
+
+fn i(v: i32) -> u128 {
+    v as u32 as u128
+}
+fn l(v: i64) -> u128 {
+    v as u64 as u128
+}
+fn f(v: f32) -> u128 {
+    v.to_bits() as u128
+}
+fn d(v: f64) -> u128 {
+    v.to_bits() as u128
+}
+
+#[test]
+fn integer_arithmetic() {
+    let m = Instance::new(
+        r#"(module
+        (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
+        (func (export "sub") (param i32 i32) (result i32) local.get 0 local.get 1 i32.sub)
+        (func (export "mul") (param i32 i32) (result i32) local.get 0 local.get 1 i32.mul)
+        (func (export "div_s") (param i32 i32) (result i32) local.get 0 local.get 1 i32.div_s)
+        (func (export "div_u") (param i32 i32) (result i32) local.get 0 local.get 1 i32.div_u)
+        (func (export "rem_s") (param i32 i32) (result i32) local.get 0 local.get 1 i32.rem_s)
+        (func (export "rem_u") (param i32 i32) (result i32) local.get 0 local.get 1 i32.rem_u)
+        (func (export "shl") (param i32 i32) (result i32) local.get 0 local.get 1 i32.shl)
+        (func (export "shr_s") (param i32 i32) (result i32) local.get 0 local.get 1 i32.shr_s)
+        (func (export "shr_u") (param i32 i32) (result i32) local.get 0 local.get 1 i32.shr_u)
+        (func (export "rotl") (param i32 i32) (result i32) local.get 0 local.get 1 i32.rotl)
+        (func (export "rotr") (param i32 i32) (result i32) local.get 0 local.get 1 i32.rotr)
+        (func (export "clz") (param i32) (result i32) local.get 0 i32.clz)
+        (func (export "ctz") (param i32) (result i32) local.get 0 i32.ctz)
+        (func (export "popcnt") (param i32) (result i32) local.get 0 i32.popcnt)
+        (func (export "eqz") (param i32) (result i32) local.get 0 i32.eqz)
+        (func (export "lt_s") (param i32 i32) (result i32) local.get 0 local.get 1 i32.lt_s)
+        (func (export "lt_u") (param i32 i32) (result i32) local.get 0 local.get 1 i32.lt_u)
+        (func (export "ge_u") (param i32 i32) (result i32) local.get 0 local.get 1 i32.ge_u)
+        (func (export "ext8") (param i32) (result i32) local.get 0 i32.extend8_s)
+        (func (export "ext16") (param i32) (result i32) local.get 0 i32.extend16_s)
+        (func (export "and_or_xor") (param i32 i32) (result i32)
+            local.get 0 local.get 1 i32.and local.get 0 local.get 1 i32.or i32.xor)
+        (func (export "i64_mul") (param i64 i64) (result i64) local.get 0 local.get 1 i64.mul)
+        (func (export "i64_div_s") (param i64 i64) (result i64) local.get 0 local.get 1 i64.div_s)
+        (func (export "i64_rem_s") (param i64 i64) (result i64) local.get 0 local.get 1 i64.rem_s)
+        (func (export "i64_rem_u") (param i64 i64) (result i64) local.get 0 local.get 1 i64.rem_u)
+        (func (export "i64_shr_s") (param i64 i64) (result i64) local.get 0 local.get 1 i64.shr_s)
+        (func (export "i64_rotl") (param i64 i64) (result i64) local.get 0 local.get 1 i64.rotl)
+        (func (export "i64_clz") (param i64) (result i64) local.get 0 i64.clz)
+        (func (export "i64_popcnt") (param i64) (result i64) local.get 0 i64.popcnt)
+        (func (export "i64_eqz") (param i64) (result i32) local.get 0 i64.eqz)
+        (func (export "i64_gt_u") (param i64 i64) (result i32) local.get 0 local.get 1 i64.gt_u)
+        (func (export "i64_ext32") (param i64) (result i64) local.get 0 i64.extend32_s)
+        (func (export "i64_ext8") (param i64) (result i64) local.get 0 i64.extend8_s)
+        (func (export "wrap") (param i64) (result i32) local.get 0 i32.wrap_i64)
+        (func (export "extend_s") (param i32) (result i64) local.get 0 i64.extend_i32_s)
+        (func (export "extend_u") (param i32) (result i64) local.get 0 i64.extend_i32_u)
+    )"#,
+    );
+    assert_eq!(m.i32("add", &[i(i32::MAX), i(1)]), i32::MIN);
+    assert_eq!(m.i32("sub", &[i(3), i(5)]), -2);
+    assert_eq!(m.i32("mul", &[i(0x10000), i(0x10000)]), 0);
+    assert_eq!(m.i32("div_s", &[i(-7), i(2)]), -3);
+    assert_eq!(m.i32("div_u", &[i(-7), i(2)]), 0x7fff_fffc);
+    assert_eq!(m.i32("rem_s", &[i(-7), i(2)]), -1);
+    assert_eq!(m.i32("rem_s", &[i(i32::MIN), i(-1)]), 0);
+    assert_eq!(m.i32("rem_u", &[i(-7), i(2)]), 1);
+    assert_eq!(m.i32("shl", &[i(1), i(33)]), 2);
+    assert_eq!(m.i32("shr_s", &[i(-8), i(1)]), -4);
+    assert_eq!(m.i32("shr_u", &[i(-8), i(33)]), 0x7fff_fffc);
+    assert_eq!(m.i32("rotl", &[i(0x8000_0001u32 as i32), i(1)]), 3);
+    assert_eq!(m.i32("rotr", &[i(3), i(1)]), 0x8000_0001u32 as i32);
+    assert_eq!(m.i32("clz", &[i(0)]), 32);
+    assert_eq!(m.i32("clz", &[i(1)]), 31);
+    assert_eq!(m.i32("ctz", &[i(0x80)]), 7);
+    assert_eq!(m.i32("popcnt", &[i(-1)]), 32);
+    assert_eq!(m.i32("eqz", &[i(0)]), 1);
+    assert_eq!(m.i32("eqz", &[i(5)]), 0);
+    assert_eq!(m.i32("lt_s", &[i(-1), i(0)]), 1);
+    assert_eq!(m.i32("lt_u", &[i(-1), i(0)]), 0);
+    assert_eq!(m.i32("ge_u", &[i(-1), i(0)]), 1);
+    assert_eq!(m.i32("ext8", &[i(0x80)]), -128);
+    assert_eq!(m.i32("ext16", &[i(0x1_7fff)]), 0x7fff);
+    assert_eq!(m.i32("and_or_xor", &[i(0b1100), i(0b1010)]), 0b0110);
+    assert_eq!(m.i64("i64_mul", &[l(1 << 32), l(3)]), 3 << 32);
+    assert_eq!(m.i64("i64_div_s", &[l(i64::MIN), l(2)]), i64::MIN / 2);
+    assert_eq!(m.i64("i64_rem_s", &[l(i64::MIN), l(-1)]), 0);
+    assert_eq!(m.i64("i64_rem_u", &[l(-1), l(10)]), (u64::MAX % 10) as i64);
+    assert_eq!(m.i64("i64_shr_s", &[l(-16), l(66)]), -4);
+    assert_eq!(m.i64("i64_rotl", &[l(i64::MIN), l(1)]), 1);
+    assert_eq!(m.i64("i64_clz", &[l(1)]), 63);
+    assert_eq!(m.i64("i64_popcnt", &[l(-1)]), 64);
+    assert_eq!(m.i32("i64_eqz", &[l(1 << 40)]), 0);
+    assert_eq!(m.i32("i64_gt_u", &[l(-1), l(1)]), 1);
+    assert_eq!(m.i64("i64_ext32", &[l(0x8000_0000)]), -0x8000_0000);
+    assert_eq!(m.i64("i64_ext8", &[l(0xff)]), -1);
+    assert_eq!(m.i32("wrap", &[l(0x1_0000_0005)]), 5);
+    assert_eq!(m.i64("extend_s", &[i(-1)]), -1);
+    assert_eq!(m.i64("extend_u", &[i(-1)]), 0xffff_ffff);
+}
+
+#[test]
+fn floating_point() {
+    let m = Instance::new(
+        r#"(module
+        (func (export "min") (param f32 f32) (result f32) local.get 0 local.get 1 f32.min)
+        (func (export "max") (param f32 f32) (result f32) local.get 0 local.get 1 f32.max)
+        (func (export "dmin") (param f64 f64) (result f64) local.get 0 local.get 1 f64.min)
+        (func (export "dmax") (param f64 f64) (result f64) local.get 0 local.get 1 f64.max)
+        (func (export "nearest") (param f32) (result f32) local.get 0 f32.nearest)
+        (func (export "dnearest") (param f64) (result f64) local.get 0 f64.nearest)
+        (func (export "ceil") (param f64) (result f64) local.get 0 f64.ceil)
+        (func (export "floor") (param f32) (result f32) local.get 0 f32.floor)
+        (func (export "trunc") (param f64) (result f64) local.get 0 f64.trunc)
+        (func (export "sqrt") (param f64) (result f64) local.get 0 f64.sqrt)
+        (func (export "copysign") (param f32 f32) (result f32) local.get 0 local.get 1 f32.copysign)
+        (func (export "dcopysign") (param f64 f64) (result f64) local.get 0 local.get 1 f64.copysign)
+        (func (export "neg") (param f64) (result f64) local.get 0 f64.neg)
+        (func (export "abs") (param f32) (result f32) local.get 0 f32.abs)
+        (func (export "div") (param f64 f64) (result f64) local.get 0 local.get 1 f64.div)
+        (func (export "ne") (param f32 f32) (result i32) local.get 0 local.get 1 f32.ne)
+        (func (export "lt") (param f64 f64) (result i32) local.get 0 local.get 1 f64.lt)
+        (func (export "trunc_s") (param f32) (result i32) local.get 0 i32.trunc_f32_s)
+        (func (export "trunc_u") (param f64) (result i32) local.get 0 i32.trunc_f64_u)
+        (func (export "trunc_u64") (param f64) (result i64) local.get 0 i64.trunc_f64_u)
+        (func (export "sat_s") (param f32) (result i32) local.get 0 i32.trunc_sat_f32_s)
+        (func (export "sat_u") (param f64) (result i32) local.get 0 i32.trunc_sat_f64_u)
+        (func (export "sat_s64") (param f64) (result i64) local.get 0 i64.trunc_sat_f64_s)
+        (func (export "sat_u64") (param f32) (result i64) local.get 0 i64.trunc_sat_f32_u)
+        (func (export "conv_u64") (param i64) (result f64) local.get 0 f64.convert_i64_u)
+        (func (export "conv_u32") (param i32) (result f32) local.get 0 f32.convert_i32_u)
+        (func (export "conv_s32") (param i32) (result f64) local.get 0 f64.convert_i32_s)
+        (func (export "demote") (param f64) (result f32) local.get 0 f32.demote_f64)
+        (func (export "promote") (param f32) (result f64) local.get 0 f64.promote_f32)
+        (func (export "reinterpret") (param f32) (result i32) local.get 0 i32.reinterpret_f32)
+        (func (export "reinterpret64") (param i64) (result f64) local.get 0 f64.reinterpret_i64)
+        (func (export "consts") (result f64) f32.const 1.5 f64.promote_f32 f64.const -2.25 f64.add)
+    )"#,
+    );
+    assert!(m.f32("min", &[f(f32::NAN), f(1.0)]).is_nan());
+    assert!(m.f32("min", &[f(1.0), f(f32::NAN)]).is_nan());
+    assert!(m.f32("max", &[f(f32::NAN), f(1.0)]).is_nan());
+    assert_eq!(m.f32("min", &[f(0.0), f(-0.0)]).to_bits(), (-0.0f32).to_bits());
+    assert_eq!(m.f32("min", &[f(-0.0), f(0.0)]).to_bits(), (-0.0f32).to_bits());
+    assert_eq!(m.f32("max", &[f(-0.0), f(0.0)]).to_bits(), 0.0f32.to_bits());
+    assert_eq!(m.f32("max", &[f(0.0), f(-0.0)]).to_bits(), 0.0f32.to_bits());
+    assert_eq!(m.f32("min", &[f(1.0), f(2.0)]), 1.0);
+    assert_eq!(m.f32("max", &[f(1.0), f(2.0)]), 2.0);
+    assert!(m.f64("dmin", &[d(f64::NAN), d(0.0)]).is_nan());
+    assert!(m.f64("dmax", &[d(0.0), d(f64::NAN)]).is_nan());
+    assert_eq!(m.f64("dmin", &[d(0.0), d(-0.0)]).to_bits(), (-0.0f64).to_bits());
+    assert_eq!(m.f64("dmax", &[d(-0.0), d(0.0)]).to_bits(), 0.0f64.to_bits());
+    assert_eq!(m.f32("nearest", &[f(2.5)]), 2.0);
+    assert_eq!(m.f32("nearest", &[f(3.5)]), 4.0);
+    assert_eq!(m.f32("nearest", &[f(-0.5)]).to_bits(), (-0.0f32).to_bits());
+    assert_eq!(m.f64("dnearest", &[d(-1.5)]), -2.0);
+    assert_eq!(m.f64("dnearest", &[d(4503599627370497.0)]), 4503599627370497.0);
+    assert_eq!(m.f64("ceil", &[d(-0.5)]).to_bits(), (-0.0f64).to_bits());
+    assert_eq!(m.f64("ceil", &[d(1.1)]), 2.0);
+    assert_eq!(m.f32("floor", &[f(-1.1)]), -2.0);
+    assert_eq!(m.f64("trunc", &[d(-1.9)]), -1.0);
+    assert_eq!(m.f64("sqrt", &[d(2.0)]), 2f64.sqrt());
+    assert_eq!(m.f32("copysign", &[f(1.5), f(-0.0)]), -1.5);
+    assert_eq!(m.f32("copysign", &[f(-1.5), f(f32::NAN)]), 1.5);
+    assert_eq!(m.f64("dcopysign", &[d(2.0), d(-3.0)]), -2.0);
+    assert_eq!(m.f64("neg", &[d(0.0)]).to_bits(), (-0.0f64).to_bits());
+    assert_eq!(m.f32("abs", &[f(-3.0)]), 3.0);
+    assert_eq!(m.f64("div", &[d(1.0), d(0.0)]), f64::INFINITY);
+    assert_eq!(m.i32("ne", &[f(f32::NAN), f(f32::NAN)]), 1);
+    assert_eq!(m.i32("lt", &[d(f64::NAN), d(1.0)]), 0);
+    assert_eq!(m.i32("lt", &[d(-1.0), d(1.0)]), 1);
+    assert_eq!(m.i32("trunc_s", &[f(-3.9)]), -3);
+    assert_eq!(m.i32("trunc_u", &[d(4294967295.9)]), -1);
+    assert_eq!(m.i64("trunc_u64", &[d(1e19)]), 10_000_000_000_000_000_000u64 as i64);
+    assert_eq!(m.i32("sat_s", &[f(f32::NAN)]), 0);
+    assert_eq!(m.i32("sat_s", &[f(1e10)]), i32::MAX);
+    assert_eq!(m.i32("sat_s", &[f(-1e10)]), i32::MIN);
+    assert_eq!(m.i32("sat_u", &[d(-5.0)]), 0);
+    assert_eq!(m.i32("sat_u", &[d(1e10)]), -1);
+    assert_eq!(m.i64("sat_s64", &[d(f64::INFINITY)]), i64::MAX);
+    assert_eq!(m.i64("sat_u64", &[f(f32::NAN)]), 0);
+    assert_eq!(m.i64("sat_u64", &[f(3.7)]), 3);
+    assert_eq!(m.f64("conv_u64", &[l(-1)]), 18446744073709551616.0);
+    assert_eq!(m.f32("conv_u32", &[i(-1)]), 4294967296.0);
+    assert_eq!(m.f64("conv_s32", &[i(-7)]), -7.0);
+    assert_eq!(m.f32("demote", &[d(1.0e300)]), f32::INFINITY);
+    assert_eq!(m.f64("promote", &[f(0.1)]), 0.1f32 as f64);
+    assert_eq!(m.i32("reinterpret", &[f(-0.0)]), i32::MIN);
+    assert_eq!(m.f64("reinterpret64", &[l(0x3ff0_0000_0000_0000)]), 1.0);
+    assert_eq!(m.f64("consts", &[]), -0.75);
+}
+
+#[test]
+fn control_flow() {
+    let m = Instance::new(
+        r#"(module
+        (func (export "br_table") (param i32) (result i32)
+            (block $d (block $c (block $b (block $a
+                (br_table $a $b $c $d (local.get 0)))
+                (return (i32.const 10)))
+              (return (i32.const 11)))
+            (return (i32.const 12)))
+          (i32.const 13))
+        (func (export "br_table_value") (param i32) (result i32)
+          (block $out (result i32)
+            (block $x (result i32)
+              (i32.const 100)
+              (local.get 0)
+              (br_table $x $out $x))
+            (i32.const 1) (i32.add)))
+        (func (export "fac") (param i64) (result i64) (local i64)
+          (local.set 1 (i64.const 1))
+          (block $done
+            (loop $top
+              (br_if $done (i64.eqz (local.get 0)))
+              (local.set 1 (i64.mul (local.get 1) (local.get 0)))
+              (local.set 0 (i64.sub (local.get 0) (i64.const 1)))
+              (br $top)))
+          (local.get 1))
+        (func (export "multi") (param i32 i32) (result i32)
+          (local.get 0) (local.get 1)
+          (block (param i32 i32) (result i32 i32 i32)
+            (i32.const 7))
+          (i32.sub) (i32.mul))
+        (func (export "if_params") (param i32) (result i32)
+          (i32.const 10) (i32.const 3)
+          (if (param i32 i32) (result i32) (local.get 0)
+            (then (i32.add))
+            (else (i32.sub))))
+        (func (export "if_no_else") (param i32) (result i32)
+          (i32.const 5)
+          (if (param i32) (result i32) (local.get 0) (then (i32.const 100) (i32.add))))
+        (func (export "loop_params") (param i32) (result i32)
+          ;; sums 1..n with the accumulator and counter as loop parameters
+          (i32.const 0) (local.get 0)
+          (loop $l (param i32 i32) (result i32)
+            (local.set 0)
+            (local.get 0) (i32.add)
+            (local.get 0) (i32.const 1) (i32.sub) (local.tee 0)
+            (local.get 0)
+            (br_if $l)
+            (drop)))
+        (func (export "unreachable_after_br") (param i32) (result i32)
+          (block (result i32)
+            (i32.const 1)
+            (br 0)
+            (i32.add)
+            (unreachable)
+            (block (loop (if (i32.const 0) (then))))
+            (drop)))
+        (func (export "select") (param i32 i64 i64) (result i64)
+          (select (local.get 1) (local.get 2) (local.get 0)))
+        (func (export "select_typed") (param i32 f64 f64) (result f64)
+          (select (result f64) (local.get 1) (local.get 2) (local.get 0)))
+        (func (export "early_return") (param i32) (result i32 i32)
+          (if (local.get 0) (then (return (i32.const 1) (i32.const 2))))
+          (i32.const 3) (i32.const 4))
+        (func (export "nested_br") (param i32) (result i32)
+          (block $outer (result i32)
+            (block $inner
+              (br_if $inner (local.get 0))
+              (br $outer (i32.const 20)))
+            (i32.const 30)))
+    )"#,
+    );
+    for (arg, want) in [(0, 10), (1, 11), (2, 12), (3, 13), (4, 13), (-1, 13)] {
+        assert_eq!(m.i32("br_table", &[i(arg)]), want, "br_table {arg}");
+    }
+    assert_eq!(m.i32("br_table_value", &[i(0)]), 101);
+    assert_eq!(m.i32("br_table_value", &[i(1)]), 100);
+    assert_eq!(m.i32("br_table_value", &[i(2)]), 101);
+    assert_eq!(m.i32("br_table_value", &[i(9)]), 101);
+    assert_eq!(m.i64("fac", &[l(20)]), 2432902008176640000);
+    assert_eq!(m.i32("multi", &[i(3), i(10)]), 3 * (10 - 7));
+    assert_eq!(m.i32("if_params", &[i(1)]), 13);
+    assert_eq!(m.i32("if_params", &[i(0)]), 7);
+    assert_eq!(m.i32("if_no_else", &[i(1)]), 105);
+    assert_eq!(m.i32("if_no_else", &[i(0)]), 5);
+    assert_eq!(m.i32("loop_params", &[i(10)]), 55);
+    assert_eq!(m.i32("unreachable_after_br", &[i(0)]), 1);
+    assert_eq!(m.i64("select", &[i(1), l(5), l(6)]), 5);
+    assert_eq!(m.i64("select", &[i(0), l(5), l(6)]), 6);
+    assert_eq!(m.f64("select_typed", &[i(0), d(5.0), d(6.5)]), 6.5);
+    assert_eq!(m.call("early_return", &[i(1)]), vec![1, 2]);
+    assert_eq!(m.call("early_return", &[i(0)]), vec![3, 4]);
+    assert_eq!(m.i32("nested_br", &[i(0)]), 20);
+    assert_eq!(m.i32("nested_br", &[i(1)]), 30);
+}
+
+const MEMORY_WAT: &str = r#"(module
+    (memory 1 4)
+    (data (i32.const 16) "\01\02\03\04\05\06\07\08\f0\ff\ff\ff\ff\ff\ff\ff")
+    (data $passive "hello")
+    (func (export "load8_s") (param i32) (result i32) (i32.load8_s (local.get 0)))
+    (func (export "load8_u") (param i32) (result i32) (i32.load8_u (local.get 0)))
+    (func (export "load16_s") (param i32) (result i32) (i32.load16_s offset=1 (local.get 0)))
+    (func (export "load16_u") (param i32) (result i32) (i32.load16_u (local.get 0)))
+    (func (export "load32") (param i32) (result i32) (i32.load offset=16 (local.get 0)))
+    (func (export "i64_load8_s") (param i32) (result i64) (i64.load8_s (local.get 0)))
+    (func (export "i64_load16_u") (param i32) (result i64) (i64.load16_u (local.get 0)))
+    (func (export "i64_load32_s") (param i32) (result i64) (i64.load32_s (local.get 0)))
+    (func (export "i64_load32_u") (param i32) (result i64) (i64.load32_u (local.get 0)))
+    (func (export "i64_load") (param i32) (result i64) (i64.load (local.get 0)))
+    (func (export "f32_load") (param i32) (result f32) (f32.load (local.get 0)))
+    (func (export "f64_load") (param i32) (result f64) (f64.load (local.get 0)))
+    (func (export "stores") (param i32)
+      (i32.store8 (local.get 0) (i32.const 0x1ff))
+      (i32.store16 offset=2 (local.get 0) (i32.const 0x12345))
+      (i64.store8 offset=4 (local.get 0) (i64.const 0xab))
+      (i64.store16 offset=6 (local.get 0) (i64.const 0xcdef))
+      (i64.store32 offset=8 (local.get 0) (i64.const 0x1_2233_4455))
+      (i32.store offset=12 (local.get 0) (i32.const -2))
+      (i64.store offset=16 (local.get 0) (i64.const 0x0102030405060708))
+      (f32.store offset=24 (local.get 0) (f32.const 1.5))
+      (f64.store offset=28 (local.get 0) (f64.const -2.5)))
+    (func (export "size") (result i32) (memory.size))
+    (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+    (func (export "fill") (param i32 i32 i32) (memory.fill (local.get 0) (local.get 1) (local.get 2)))
+    (func (export "copy") (param i32 i32 i32) (memory.copy (local.get 0) (local.get 1) (local.get 2)))
+    (func (export "init") (param i32) (memory.init $passive (local.get 0) (i32.const 1) (i32.const 4)) (data.drop $passive))
+    (func (export "high") (result i32)
+      ;; an address above 2 GiB in the index plus a large offset must not be sign-extended
+      (i32.store offset=0x7fff_fff0 (i32.const 0x8000_0020) (i32.const 77))
+      (i32.load offset=0x7fff_fff0 (i32.const 0x8000_0020)))
+)"#;
+
+fn check_memory(m: &Instance, guard_pages: bool) {
+    assert_eq!(m.i32("load8_s", &[i(24)]), -16);
+    assert_eq!(m.i32("load8_u", &[i(24)]), 0xf0);
+    assert_eq!(m.i32("load16_s", &[i(24)]), -1);
+    assert_eq!(m.i32("load16_u", &[i(16)]), 0x0201);
+    assert_eq!(m.i32("load32", &[i(0)]), 0x04030201);
+    assert_eq!(m.i64("i64_load8_s", &[i(25)]), -1);
+    assert_eq!(m.i64("i64_load16_u", &[i(24)]), 0xfff0);
+    assert_eq!(m.i64("i64_load32_s", &[i(24)]), -16);
+    assert_eq!(m.i64("i64_load32_u", &[i(24)]), 0xffff_fff0);
+    assert_eq!(m.i64("i64_load", &[i(16)]), 0x0807060504030201);
+    m.call("stores", &[i(100)]);
+    let mem = m.memory(0);
+    assert_eq!(mem[100], 0xff);
+    assert_eq!(&mem[102..104], &[0x45, 0x23]);
+    assert_eq!(mem[104], 0xab);
+    assert_eq!(&mem[106..108], &[0xef, 0xcd]);
+    assert_eq!(&mem[108..112], &[0x55, 0x44, 0x33, 0x22]);
+    assert_eq!(m.i32("load32", &[i(112 - 16)]), -2);
+    assert_eq!(m.i64("i64_load", &[i(116)]), 0x0102030405060708);
+    assert_eq!(m.f32("f32_load", &[i(124)]), 1.5);
+    assert_eq!(m.f64("f64_load", &[i(128)]), -2.5);
+    assert_eq!(m.i32("size", &[]), 1);
+    assert_eq!(m.i32("grow", &[i(2)]), 1);
+    assert_eq!(m.i32("size", &[]), 3);
+    assert_eq!(m.i32("grow", &[i(2)]), -1);
+    assert_eq!(m.i32("size", &[]), 3);
+    m.call("fill", &[i(200), i(0x5a), i(3)]);
+    assert_eq!(&mem[199..204], &[0, 0x5a, 0x5a, 0x5a, 0]);
+    m.call("copy", &[i(201), i(16), i(4)]);
+    assert_eq!(&mem[200..206], &[0x5a, 1, 2, 3, 4, 0]);
+    m.call("init", &[i(300)]);
+    assert_eq!(&mem[300..304], b"ello");
+    // Far beyond the (test) memory: only meaningful with the 8 GiB reservation of the runtime.
+    let _ = guard_pages;
+}
+
+#[test]
+fn memory_guard_pages() {
+    let m = Instance::new(MEMORY_WAT);
+    check_memory(&m, true);
+}
+
+#[test]
+fn memory_explicit_bounds_checks() {
+    let m = Instance::with(MEMORY_WAT, &Tunables { explicit_bounds_checks: true }, 1);
+    check_memory(&m, false);
+    // Every access is guarded by a check against the length, so trap sites are recorded.
+    assert!(m.code.functions.iter().any(|f| f.traps.iter().any(|t| t.kind == TrapKind::MemoryOutOfBounds)));
+}
+
+#[test]
+fn calls_globals_tables() {
+    let m = Instance::new(
+        r#"(module
+        (import "host" "add1000" (func $host (param i32) (result i32)))
+        (type $ii (func (param i32) (result i32)))
+        (type $v_i (func (result i32)))
+        (table $t 4 funcref)
+        (elem (table $t) (i32.const 0) func $double $triple $fib)
+        (global $g (mut i32) (i32.const 5))
+        (global $h (mut i64) (i64.const -1))
+        (global $k f64 (f64.const 2.5))
+        (func $fib (export "fib") (param i32) (result i32)
+          (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+            (then (local.get 0))
+            (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                           (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+        (func $double (param i32) (result i32) (i32.mul (local.get 0) (i32.const 2)))
+        (func $triple (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3)))
+        (func (export "indirect") (param i32 i32) (result i32)
+          (call_indirect $t (type $ii) (local.get 1) (local.get 0)))
+        (func (export "host") (param i32) (result i32) (call $host (local.get 0)))
+        (func $swap (param i32 i64 f32 f64) (result f64 f32 i64 i32)
+          (local.get 3) (local.get 2) (local.get 1) (local.get 0))
+        (func (export "multi_ret") (result f64) (local f64 f32 i64 i32)
+          (call $swap (i32.const 1) (i64.const 2) (f32.const 3) (f64.const 4))
+          (local.set 3) (local.set 2) (local.set 1) (local.set 0)
+          (f64.add
+            (f64.add (f64.mul (local.get 0) (f64.const 1000)) (f64.mul (f64.promote_f32 (local.get 1)) (f64.const 100)))
+            (f64.add (f64.mul (f64.convert_i64_s (local.get 2)) (f64.const 10)) (f64.convert_i32_s (local.get 3)))))
+        (func $many (result i32 i32 i32 i32 i32 i32 i32 i32)
+          (i32.const 1) (i32.const 2) (i32.const 3) (i32.const 4)
+          (i32.const 5) (i32.const 6) (i32.const 7) (i32.const 8))
+        (func (export "many_ret") (result i32)
+          (call $many) (i32.add) (i32.add) (i32.add) (i32.add) (i32.add) (i32.add) (i32.add))
+        (func (export "globals") (result i32)
+          (global.set $g (i32.add (global.get $g) (i32.const 10)))
+          (global.set $h (i64.add (global.get $h) (i64.const 3)))
+          (i32.add (global.get $g) (i32.wrap_i64 (global.get $h))))
+        (func (export "global_f64") (result f64) (global.get $k))
+        (func (export "table_ops") (result i32)
+          ;; slot 3 := slot 1 (triple), then call through it; also ref.is_null and table.size
+          (table.set $t (i32.const 3) (table.get $t (i32.const 1)))
+          (i32.add
+            (i32.add (call_indirect $t (type $ii) (i32.const 5) (i32.const 3)) (table.size $t))
+            (ref.is_null (table.get $t (i32.const 0)))))
+        (func (export "ref_func") (result i32)
+          (table.set $t (i32.const 3) (ref.func $double))
+          (call_indirect $t (type $ii) (i32.const 21) (i32.const 3)))
+        (func (export "is_null") (result i32) (ref.is_null (ref.null func)))
+        (func (export "table_fill_copy") (result i32)
+          (table.fill $t (i32.const 2) (ref.func $triple) (i32.const 2))
+          (table.copy $t $t (i32.const 0) (i32.const 2) (i32.const 1))
+          (call_indirect $t (type $ii) (i32.const 7) (i32.const 0)))
+    )"#,
+    );
+    assert_eq!(m.i32("fib", &[i(20)]), 6765);
+    assert_eq!(m.i32("indirect", &[i(0), i(21)]), 42);
+    assert_eq!(m.i32("indirect", &[i(1), i(5)]), 15);
+    assert_eq!(m.i32("indirect", &[i(2), i(10)]), 55);
+    assert_eq!(m.i32("host", &[i(5)]), 1005);
+    assert_eq!(m.f64("multi_ret", &[]), 4321.0);
+    assert_eq!(m.i32("many_ret", &[]), 36);
+    assert_eq!(m.i32("globals", &[]), 17);
+    assert_eq!(m.i32("globals", &[]), 30);
+    assert_eq!(m.f64("global_f64", &[]), 2.5);
+    assert_eq!(m.i32("table_ops", &[]), 15 + 4);
+    assert_eq!(m.i32("ref_func", &[]), 42);
+    assert_eq!(m.i32("is_null", &[]), 1);
+    assert_eq!(m.i32("table_fill_copy", &[]), 21);
+}
+
+#[test]
+fn trap_sites_and_address_map() {
+    let m = Instance::new(
+        r#"(module
+        (type $t (func))
+        (table 1 funcref)
+        (memory 1)
+        (func (export "traps") (param i32 i32) (result i32)
+          (call_indirect (type $t) (local.get 0))
+          (if (local.get 1) (then unreachable))
+          (drop (i32.trunc_f32_s (f32.convert_i32_s (local.get 0))))
+          (drop (i32.load (local.get 0)))
+          (i32.div_s (local.get 0) (local.get 1)))
+    )"#,
+    );
+    let f = &m.code.functions[0];
+    let kinds: Vec<TrapKind> = f.traps.iter().map(|t| t.kind).collect();
+    for k in [
+        TrapKind::StackOverflow,
+        TrapKind::UndefinedElement,
+        TrapKind::UninitializedElement,
+        TrapKind::IndirectCallTypeMismatch,
+        TrapKind::Unreachable,
+        TrapKind::BadConversionToInteger,
+        TrapKind::IntegerOverflow,
+        TrapKind::MemoryOutOfBounds,
+        TrapKind::IntegerDivisionByZero,
+    ] {
+        assert!(kinds.contains(&k), "missing trap site {k:?} in {kinds:?}");
+    }
+    assert!(f.traps.windows(2).all(|w| w[0].offset <= w[1].offset));
+    assert!(f.traps.iter().all(|t| t.offset < f.len));
+    // The address map points into the function's body in the module binary.
+    let body = &m.module.bodies[0].range;
+    assert!(f.address_map.len() > 5);
+    assert!(f.address_map.windows(2).all(|w| w[0].0 <= w[1].0));
+    assert!(f.address_map.iter().all(|&(c, w)| c < f.len && body.contains(&(w as usize))));
+}
+
+#[test]
+fn parallel_compilation_is_deterministic() {
+    let mut wat = String::from("(module (memory 1)");
+    for k in 0..24 {
+        wat.push_str(&format!(
+            "(func (export \"f{k}\") (param i32) (result i32) (local i32)
+               (loop $l (local.set 1 (i32.add (local.get 1) (i32.load (local.get 0))))
+                 (br_if $l (i32.gt_u (local.tee 0 (i32.sub (local.get 0) (i32.const {}))) (i32.const 100))))
+               (i32.add (local.get 1) (call {} (local.get 1))))",
+            k + 1,
+            (k + 1) % 24
+        ));
+    }
+    wat.push(')');
+    let bytes = wat::parse_str(&wat).unwrap();
+    let module = module::decode(bytes).unwrap();
+    let tunables = Tunables { explicit_bounds_checks: false };
+    let a = compile_module(isa(), &module, &tunables, 1).unwrap();
+    let b = compile_module(isa(), &module, &tunables, 2).unwrap();
+    assert_eq!(a.entry_trampolines, b.entry_trampolines);
+    assert_eq!(a.functions.len(), 24);
+    for (x, y) in a.functions.iter().zip(&b.functions) {
+        assert_eq!((x.offset, x.len), (y.offset, y.len));
+        let cx = unsafe { std::slice::from_raw_parts(a.code.base().add(x.offset as usize), x.len as usize) };
+        let cy = unsafe { std::slice::from_raw_parts(b.code.base().add(y.offset as usize), y.len as usize) };
+        // Call displacements are relative, so identical layouts give identical bytes.
+        assert_eq!(cx, cy);
+    }
+}
