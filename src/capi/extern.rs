@@ -12,7 +12,7 @@ use crate::capi::types::{wasm_externkind_t, wasm_externtype_t};
 use crate::capi::vec::BoxedElem;
 use crate::runtime::instance::Extern;
 use crate::runtime::object::Object;
-use crate::runtime::store::Store;
+use crate::capi::store::Store;
 
 impl BoxedElem for wasm_extern_t {}
 

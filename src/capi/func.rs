@@ -9,7 +9,8 @@ use crate::capi::val::{from_slot, to_slot, wasm_val_t, wasm_val_union, WASM_I32}
 use crate::capi::vecs::wasm_val_vec_t;
 use crate::runtime::func::{Func, HostCallback, HostFunc};
 use crate::runtime::object::Object;
-use crate::runtime::store::Store;
+use crate::capi::store::{Store, StoreRoot};
+use std::sync::{Arc, Weak};
 use crate::runtime::trap::{Trap, TrapInner};
 use crate::runtime::vmctx::VMVal;
 use crate::types::FuncType;
@@ -51,10 +52,13 @@ impl Drop for Env {
 /// (stack arrays for small signatures), results are checked against the declared types.
 fn host_callback(
     ty: FuncType,
-    store: Store,
+    store: Weak<StoreRoot>,
     call: impl Fn(*const wasm_val_vec_t, *mut wasm_val_vec_t) -> *mut wasm_trap_t + Send + Sync + 'static,
 ) -> HostCallback {
     Box::new(move |slots: &mut [VMVal]| unsafe {
+        let Some(store) = store.upgrade() else {
+            return Err(TrapInner::new("host function called after its store was deleted"));
+        };
         let np = ty.params.len();
         let nr = ty.results.len();
         let mut arg_buf = [wasm_val_t { kind: WASM_I32, of: wasm_val_union { i64: 0 } }; INLINE_SLOTS];
@@ -108,11 +112,13 @@ fn host_callback(
     })
 }
 
-unsafe fn new_host_func(store: *mut wasm_store_t, ty: *const wasm_functype_t, make: impl FnOnce(FuncType, Store) -> HostCallback) -> *mut wasm_func_t {
+unsafe fn new_host_func(store: *mut wasm_store_t, ty: *const wasm_functype_t, make: impl FnOnce(FuncType, Weak<StoreRoot>) -> HostCallback) -> *mut wasm_func_t {
     let (Some(store), Some(ty)) = (store.as_ref(), ty.as_ref()) else { return std::ptr::null_mut() };
     let core = ty.to_core();
-    let callback = make(core.clone(), store.store.clone());
-    match HostFunc::new(&store.store, core, callback) {
+    // The callback holds the store weakly: a host function must not keep its store's root
+    // (and with it everything the store pins) alive.
+    let callback = make(core.clone(), Arc::downgrade(&store.store));
+    match HostFunc::new(&store.store.inner, core, callback) {
         Ok(h) => wasm_ref_t::boxed(Object::Func(Func::Host(h)), store.store.clone()) as *mut wasm_func_t,
         Err(e) => {
             crate::capi::extensions::set_error(&e);

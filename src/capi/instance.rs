@@ -41,7 +41,8 @@ pub unsafe extern "C" fn wasm_instance_new(
         Some(v) => v.as_slice().iter().map(|e| e.as_ref().and_then(|e| e.to_extern())).collect(),
         None => Vec::new(),
     };
-    let result = instantiate(&store.store, module.module(), &provided);
+    let root = &store.store;
+    let result = instantiate(&root.inner, module.module(), &provided, &mut |i| root.pin(i));
     match result {
         Ok(instance) => wasm_ref_t::boxed(Object::Instance(instance), store.store.clone()) as *mut wasm_instance_t,
         Err(e) => {

@@ -32,7 +32,7 @@ pub unsafe extern "C" fn wasm_module_new(store: *mut wasm_store_t, binary: *cons
         set_error("wasm_module_new: store and binary must not be NULL");
         return std::ptr::null_mut();
     };
-    match ModuleInner::new(&store.store.engine, binary.bytes().to_vec()) {
+    match ModuleInner::new(&store.store.inner.engine, binary.bytes().to_vec()) {
         Ok(m) => wasm_ref_t::boxed(Object::Module(m), store.store.clone()) as *mut wasm_module_t,
         Err(e) => {
             set_error(&e);
@@ -105,7 +105,7 @@ pub unsafe extern "C" fn wasm_module_share(module: *const wasm_module_t) -> *mut
 pub unsafe extern "C" fn wasm_module_obtain(store: *mut wasm_store_t, shared: *const wasm_shared_module_t) -> *mut wasm_module_t {
     match (store.as_ref(), shared.as_ref()) {
         (Some(s), Some(sh)) => {
-            if !std::sync::Arc::ptr_eq(&s.store.engine.0, &sh.module.engine.0) {
+            if !std::sync::Arc::ptr_eq(&s.store.inner.engine.0, &sh.module.engine.0) {
                 set_error("wasm_module_obtain: the module was compiled by another engine");
                 return std::ptr::null_mut();
             }
@@ -149,7 +149,7 @@ pub unsafe extern "C" fn wasm_module_deserialize(store: *mut wasm_store_t, bytes
         set_error("wasm_module_deserialize: store and bytes must not be NULL");
         return std::ptr::null_mut();
     };
-    match crate::runtime::serialize::deserialize(&store.store.engine, bytes.bytes()) {
+    match crate::runtime::serialize::deserialize(&store.store.inner.engine, bytes.bytes()) {
         Ok(m) => wasm_ref_t::boxed(Object::Module(m), store.store.clone()) as *mut wasm_module_t,
         Err(e) => {
             set_error(&e);

@@ -6,7 +6,7 @@
 
 use crate::runtime::host_info::Finalizer;
 use crate::runtime::object::{ForeignInner, Object};
-use crate::runtime::store::Store;
+use crate::capi::store::Store;
 use std::ffi::c_void;
 use std::sync::Arc;
 

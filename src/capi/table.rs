@@ -6,7 +6,7 @@ use crate::capi::store::wasm_store_t;
 use crate::capi::types::wasm_tabletype_t;
 use crate::runtime::func::Func;
 use crate::runtime::object::Object;
-use crate::runtime::store::Store;
+use crate::capi::store::Store;
 use crate::runtime::table::TableInner;
 use crate::types::ValType;
 use std::sync::Arc;

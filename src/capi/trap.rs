@@ -6,7 +6,7 @@ use crate::capi::store::wasm_store_t;
 use crate::capi::vec::{wasm_byte_vec_t, wasm_message_t, BoxedElem, CVec};
 use crate::capi::vecs::wasm_frame_vec_t;
 use crate::runtime::object::Object;
-use crate::runtime::store::Store;
+use crate::capi::store::Store;
 use crate::runtime::trap::{Frame, Trap, TrapInner};
 
 #[derive(Clone)]

@@ -7,7 +7,7 @@ use crate::capi::types::wasm_valkind_t;
 use crate::capi::vec::VecElem;
 use crate::runtime::func::Func;
 use crate::runtime::object::Object;
-use crate::runtime::store::Store;
+use crate::capi::store::Store;
 use crate::runtime::vmctx::VMVal;
 use crate::types::ValType;
 use std::any::Any;

@@ -208,7 +208,15 @@ fn check_import(module: &Module, index: usize, provided: Option<&Extern>) -> Res
 }
 
 /// Instantiates `module` in `store` with `imports` given in the module's import order.
-pub fn instantiate(store: &Store, module: &Module, imports: &[Option<Extern>]) -> Result<Arc<InstanceInner>, InstantiationError> {
+/// `pin` receives instances whose function references may outlive them (see `ModuleInner::
+/// pins_instances`), as soon as they exist, so that partial effects of a failed instantiation
+/// stay valid.
+pub fn instantiate(
+    store: &Store,
+    module: &Module,
+    imports: &[Option<Extern>],
+    pin: &mut dyn FnMut(Arc<InstanceInner>),
+) -> Result<Arc<InstanceInner>, InstantiationError> {
     let info = &module.info;
     for i in 0..info.imports.len() {
         check_import(module, i, imports.get(i).and_then(|e| e.as_ref())).map_err(InstantiationError::Link)?;
@@ -288,7 +296,7 @@ pub fn instantiate(store: &Store, module: &Module, imports: &[Option<Extern>]) -
         }
     }
     if module.pins_instances {
-        store.pin(instance.clone());
+        pin(instance.clone());
     }
 
     // Globals, in order (an initialiser may read imported and earlier globals).

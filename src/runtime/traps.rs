@@ -41,6 +41,7 @@ thread_local! {
     static ENTRY_SP: Cell<usize> = const { Cell::new(0) };
     /// Stack limit computed at the outermost entry of this thread.
     static STACK_LIMIT: Cell<usize> = const { Cell::new(0) };
+    static STACK_BOTTOM: Cell<usize> = const { Cell::new(0) };
     static FAULT: Cell<Option<Fault>> = const { Cell::new(None) };
     static TRACE: Cell<[usize; MAX_TRACE]> = const { Cell::new([0; MAX_TRACE]) };
     static ALT_STACK: AltStack = const { AltStack { ptr: Cell::new(std::ptr::null_mut()), len: Cell::new(0) } };
@@ -75,7 +76,10 @@ pub unsafe fn catch_traps(
     let outermost = prev_jmp.is_null();
     if outermost {
         ensure_alt_stack();
-        STACK_LIMIT.with(|l| l.set(here.saturating_sub(max_stack)));
+        // Never let wasm run closer than HOST_STACK_RESERVE to the thread's real stack end, so
+        // host code called from deep wasm recursion still has room.
+        let floor = thread_stack_bottom().saturating_add(HOST_STACK_RESERVE);
+        STACK_LIMIT.with(|l| l.set(here.saturating_sub(max_stack).max(floor)));
     }
     let prev_limit = *limit;
     *limit = STACK_LIMIT.with(|l| l.get());
@@ -91,6 +95,29 @@ pub unsafe fn catch_traps(
     let fault = FAULT.with(|f| f.take()).expect("trap without recorded fault");
     let trace = TRACE.with(|t| t.get());
     Err(RawTrap { kind: fault.kind, pcs: trace[..fault.frame_count].to_vec() })
+}
+
+/// Stack kept free for host code below the lowest wasm frame.
+const HOST_STACK_RESERVE: usize = 256 * 1024;
+
+/// Lowest address of this thread's stack (cached per thread).
+fn thread_stack_bottom() -> usize {
+    STACK_BOTTOM.with(|b| {
+        if b.get() == 0 {
+            unsafe {
+                let mut attr: libc::pthread_attr_t = std::mem::zeroed();
+                if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) == 0 {
+                    let mut addr: *mut libc::c_void = std::ptr::null_mut();
+                    let mut size: libc::size_t = 0;
+                    if libc::pthread_attr_getstack(&attr, &mut addr, &mut size) == 0 {
+                        b.set(addr as usize);
+                    }
+                    libc::pthread_attr_destroy(&mut attr);
+                }
+            }
+        }
+        b.get()
+    })
 }
 
 /// True while this thread runs wasm (used to refuse re-entrancy where it is not allowed).
@@ -223,12 +250,15 @@ unsafe extern "C" fn handler(signum: i32, info: *mut libc::siginfo_t, ctx: *mut 
 /// return addresses stay in wasm code and frames stay below the entry's stack address.
 unsafe fn walk_frames(pc: usize, mut fp: usize, out: &mut [usize; MAX_TRACE]) -> usize {
     let top = ENTRY_SP.with(|s| s.get());
+    // Wasm frames lie between the stack limit (minus the largest frame a prologue admits before
+    // its check) and the entry; anything else is not a frame pointer we can follow.
+    let bottom = STACK_LIMIT.with(|l| l.get()).saturating_sub(HOST_STACK_RESERVE);
     let mut n = 0;
     if code_registry::is_wasm_function(pc) {
         out[0] = pc;
         n = 1;
     }
-    while n < MAX_TRACE && fp != 0 && fp % std::mem::align_of::<usize>() == 0 && fp < top {
+    while n < MAX_TRACE && fp != 0 && fp >= bottom && fp % std::mem::align_of::<usize>() == 0 && fp < top {
         let ret = *((fp + std::mem::size_of::<usize>()) as *const usize);
         if !code_registry::is_wasm_function(ret.wrapping_sub(1)) {
             break;
