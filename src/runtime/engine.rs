@@ -1,6 +1,7 @@
 //! The engine: compilation settings, the target ISA, the engine-wide registry of canonical
 //! function type ids, and the cache of host-call trampolines.
 
+use super::code_registry;
 use crate::compiler::{self, CompiledCode, Tunables};
 use crate::types::FuncType;
 use cranelift_codegen::isa::TargetIsa;
@@ -31,7 +32,7 @@ pub struct EngineInner {
     pub isa: Arc<dyn TargetIsa>,
     pub tunables: Tunables,
     types: Mutex<TypeRegistry>,
-    host_trampolines: Mutex<HashMap<u32, Arc<CompiledCode>>>,
+    host_trampolines: Mutex<HashMap<u32, (Arc<CompiledCode>, code_registry::Registration)>>,
 }
 
 #[derive(Default)]
@@ -79,11 +80,16 @@ impl Engine {
 
     /// The wasm → host trampoline for functions of type `ty` (compiled once per type).
     pub fn host_trampoline(&self, ty: &FuncType, type_id: u32, host_call: usize) -> Result<Arc<CompiledCode>, String> {
-        if let Some(t) = self.0.host_trampolines.lock().unwrap().get(&type_id) {
+        if let Some((t, _)) = self.0.host_trampolines.lock().unwrap().get(&type_id) {
             return Ok(t.clone());
         }
         let code = Arc::new(compiler::compile_host_trampoline(&*self.0.isa, ty, host_call)?);
         let mut cache = self.0.host_trampolines.lock().unwrap();
-        Ok(cache.entry(type_id).or_insert(code).clone())
+        let entry = cache.entry(type_id).or_insert_with(|| {
+            // Registered so the signal handler recognises the trampoline's HOST_TRAP site.
+            let registration = code_registry::register(code.clone(), false, Arc::from(Vec::new()), 0);
+            (code, registration)
+        });
+        Ok(entry.0.clone())
     }
 }
