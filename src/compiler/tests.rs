@@ -1,327 +1,12 @@
 //! Compiler tests: small WAT modules compiled and run against a hand-built vmctx (no runtime,
 //! no signal handler, so only non-trapping paths are executed; trap sites are checked as data).
 
+mod harness;
+mod spec;
+
 use super::*;
-use crate::module::{self, ConstOp, DataMode, ElementItems, ElementMode, ExportKind, ModuleInfo};
-use crate::runtime::vmctx::*;
-use crate::types::ValType;
-use std::sync::OnceLock;
-
-fn isa() -> &'static dyn TargetIsa {
-    static ISA: OnceLock<Arc<dyn TargetIsa>> = OnceLock::new();
-    &**ISA.get_or_init(|| build_isa().expect("host ISA"))
-}
-
-const PAGE: usize = 65536;
-/// Pages mapped per test memory; `memory.grow` succeeds up to this.
-const RESERVED_PAGES: usize = 16;
-
-/// What the test builtins reach through `VMContextHeader::instance`.
-struct TestCtx {
-    offsets: VMOffsets,
-    data: Vec<Vec<u8>>,
-    max_pages: Vec<u64>,
-}
-
-struct Instance {
-    module: ModuleInfo,
-    code: CompiledCode,
-    /// 16-byte aligned vmctx storage; never resized, so the vmctx address is stable.
-    vmctx: Vec<u128>,
-    _ctx: Box<TestCtx>,
-    _limits: Box<VMLimits>,
-    _builtins: Box<Builtins>,
-    _type_ids: Vec<u32>,
-    memories: Vec<*mut u8>,
-    _tables: Vec<Vec<usize>>,
-    _host: Vec<CompiledCode>,
-}
-
-impl Drop for Instance {
-    fn drop(&mut self) {
-        for m in &self.memories {
-            unsafe { libc::munmap(*m as *mut _, RESERVED_PAGES * PAGE) };
-        }
-    }
-}
-
-unsafe fn ctx_of<'a>(vmctx: *mut u8) -> &'a TestCtx {
-    &*((*(vmctx as *const VMContextHeader)).instance as *const TestCtx)
-}
-
-unsafe fn memory_of<'a>(vmctx: *mut u8, mem: u32) -> &'a mut VMMemory {
-    let ctx = ctx_of(vmctx);
-    &mut **(vmctx.add(ctx.offsets.memory_ptr(mem) as usize) as *mut *mut VMMemory)
-}
-
-unsafe fn table_of<'a>(vmctx: *mut u8, table: u32) -> &'a mut VMTable {
-    let ctx = ctx_of(vmctx);
-    &mut **(vmctx.add(ctx.offsets.table_ptr(table) as usize) as *mut *mut VMTable)
-}
-
-unsafe extern "C" fn b_memory_grow(vmctx: *mut u8, mem: u32, delta: u32) -> u32 {
-    let max = ctx_of(vmctx).max_pages[mem as usize].min(RESERVED_PAGES as u64);
-    let m = memory_of(vmctx, mem);
-    let old = m.length / PAGE as u64;
-    if old + delta as u64 > max {
-        return u32::MAX;
-    }
-    m.length += delta as u64 * PAGE as u64;
-    old as u32
-}
-unsafe extern "C" fn b_memory_fill(vmctx: *mut u8, mem: u32, dst: u32, val: u32, len: u32) -> u32 {
-    let m = memory_of(vmctx, mem);
-    if dst as u64 + len as u64 > m.length {
-        return 1;
-    }
-    std::ptr::write_bytes(m.base.add(dst as usize), val as u8, len as usize);
-    0
-}
-unsafe extern "C" fn b_memory_copy(vmctx: *mut u8, dm: u32, sm: u32, dst: u32, src: u32, len: u32) -> u32 {
-    let (d, s) = (memory_of(vmctx, dm).base, memory_of(vmctx, sm));
-    if src as u64 + len as u64 > s.length || dst as u64 + len as u64 > memory_of(vmctx, dm).length {
-        return 1;
-    }
-    std::ptr::copy(s.base.add(src as usize), d.add(dst as usize), len as usize);
-    0
-}
-unsafe extern "C" fn b_memory_init(vmctx: *mut u8, mem: u32, data: u32, dst: u32, src: u32, len: u32) -> u32 {
-    let seg = &ctx_of(vmctx).data[data as usize];
-    let m = memory_of(vmctx, mem);
-    if src as u64 + len as u64 > seg.len() as u64 || dst as u64 + len as u64 > m.length {
-        return 1;
-    }
-    std::ptr::copy_nonoverlapping(seg.as_ptr().add(src as usize), m.base.add(dst as usize), len as usize);
-    0
-}
-unsafe extern "C" fn b_data_drop(_vmctx: *mut u8, _data: u32) {}
-unsafe extern "C" fn b_table_grow(_vmctx: *mut u8, _table: u32, _delta: u32, _init: usize) -> u32 {
-    u32::MAX
-}
-unsafe extern "C" fn b_table_fill(vmctx: *mut u8, table: u32, dst: u32, val: usize, len: u32) -> u32 {
-    let t = table_of(vmctx, table);
-    if dst as u64 + len as u64 > t.length {
-        return 1;
-    }
-    for i in 0..len as usize {
-        *t.base.add(dst as usize + i) = val;
-    }
-    0
-}
-unsafe extern "C" fn b_table_copy(vmctx: *mut u8, dt: u32, st: u32, dst: u32, src: u32, len: u32) -> u32 {
-    let (d, s) = (table_of(vmctx, dt), table_of(vmctx, st));
-    if src as u64 + len as u64 > s.length || dst as u64 + len as u64 > d.length {
-        return 1;
-    }
-    std::ptr::copy(s.base.add(src as usize), d.base.add(dst as usize), len as usize);
-    0
-}
-unsafe extern "C" fn b_table_init(_vmctx: *mut u8, _t: u32, _e: u32, _d: u32, _s: u32, _n: u32) -> u32 {
-    1
-}
-unsafe extern "C" fn b_elem_drop(_vmctx: *mut u8, _elem: u32) {}
-
-/// Host import used by the tests: `(i32) -> i32`, returns the argument plus 1000.
-unsafe extern "C" fn host_add_1000(_ctx: *mut u8, values: *mut VMVal) -> u32 {
-    let v = (*values).u32();
-    *values = VMVal::from_u32(v.wrapping_add(1000));
-    0
-}
-
-fn const_value(expr: &module::ConstExpr) -> u128 {
-    match expr.0.as_slice() {
-        [ConstOp::I32Const(v)] => *v as u32 as u128,
-        [ConstOp::I64Const(v)] => *v as u64 as u128,
-        [ConstOp::F32Const(v)] => *v as u128,
-        [ConstOp::F64Const(v)] => *v as u128,
-        [ConstOp::V128Const(v)] => *v,
-        [ConstOp::RefNull(_)] => 0,
-        other => panic!("test harness: unsupported constant {other:?}"),
-    }
-}
-
-impl Instance {
-    fn new(wat: &str) -> Instance {
-        Instance::with(wat, &Tunables { explicit_bounds_checks: false }, 1)
-    }
-
-    fn with(wat: &str, tunables: &Tunables, threads: usize) -> Instance {
-        let bytes = wat::parse_str(wat).expect("valid wat");
-        let module = module::decode(bytes).expect("valid module");
-        let code = compile_module(isa(), &module, tunables, threads).expect("compiles");
-        let offsets = VMOffsets::new(&module);
-        let mut vmctx = vec![0u128; offsets.size as usize / 16 + 1];
-        let v = vmctx.as_mut_ptr() as *mut u8;
-
-        // Equal types get equal ids, as the engine's registry would assign.
-        let type_ids: Vec<u32> = module
-            .types
-            .iter()
-            .map(|t| module.types.iter().position(|u| u == t).unwrap() as u32)
-            .collect();
-        let ctx = Box::new(TestCtx {
-            offsets: offsets.clone(),
-            data: module.data.iter().map(|d| module.bytes[d.range.clone()].to_vec()).collect(),
-            max_pages: module.memories.iter().map(|m| m.limits.max.unwrap_or(65536)).collect(),
-        });
-        let limits = Box::new(VMLimits { stack_limit: 0 });
-        let builtins = Box::new(Builtins {
-            memory_grow: b_memory_grow,
-            memory_fill: b_memory_fill,
-            memory_copy: b_memory_copy,
-            memory_init: b_memory_init,
-            data_drop: b_data_drop,
-            table_grow: b_table_grow,
-            table_fill: b_table_fill,
-            table_copy: b_table_copy,
-            table_init: b_table_init,
-            elem_drop: b_elem_drop,
-        });
-        let mut host = Vec::new();
-        let mut memories = Vec::new();
-        let mut tables: Vec<Vec<usize>> = Vec::new();
-        unsafe {
-            let header = &mut *(v as *mut VMContextHeader);
-            header.magic = VMCTX_MAGIC;
-            header.instance = &*ctx as *const TestCtx as *const u8;
-            header.limits = &*limits;
-            header.builtins = &*builtins;
-            header.type_ids = type_ids.as_ptr();
-            let put = |off: i32, val: usize| *(v.add(off as usize) as *mut usize) = val;
-
-            assert_eq!(module.num_imported_memories, 0, "test harness: no memory imports");
-            for (i, mt) in module.memories.iter().enumerate() {
-                let base = libc::mmap(
-                    std::ptr::null_mut(),
-                    RESERVED_PAGES * PAGE,
-                    libc::PROT_READ | libc::PROT_WRITE,
-                    libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-                    -1,
-                    0,
-                ) as *mut u8;
-                assert_ne!(base as *mut libc::c_void, libc::MAP_FAILED);
-                memories.push(base);
-                let def = offsets.defined_memory(i as u32);
-                *(v.add(def as usize) as *mut VMMemory) = VMMemory { base, length: mt.limits.min * PAGE as u64 };
-                put(offsets.memory_ptr(i as u32), v as usize + def as usize);
-            }
-            for d in &module.data {
-                if let DataMode::Active { memory, offset } = &d.mode {
-                    let at = const_value(offset) as usize;
-                    let bytes = &module.bytes[d.range.clone()];
-                    std::ptr::copy_nonoverlapping(bytes.as_ptr(), memories[*memory as usize].add(at), bytes.len());
-                }
-            }
-
-            assert_eq!(module.num_imported_globals, 0, "test harness: no global imports");
-            for (i, init) in module.global_inits.iter().enumerate() {
-                let def = offsets.defined_global(i as u32);
-                *(v.add(def as usize) as *mut u128) = const_value(init);
-                put(offsets.global_ptr(i as u32), v as usize + def as usize);
-            }
-
-            for f in 0..module.functions.len() as u32 {
-                let ty_index = module.functions[f as usize];
-                let fr = if f < module.num_imported_funcs {
-                    let ty = &module.types[ty_index as usize];
-                    let h = compile_host_trampoline(isa(), ty, host_add_1000 as *const () as usize).expect("host trampoline");
-                    let fr = VMFuncRef {
-                        code: h.code.base().add(h.functions[0].offset as usize),
-                        vmctx: std::ptr::null_mut(),
-                        type_id: type_ids[ty_index as usize],
-                    };
-                    host.push(h);
-                    fr
-                } else {
-                    let cf = &code.functions[(f - module.num_imported_funcs) as usize];
-                    VMFuncRef { code: code.code.base().add(cf.offset as usize), vmctx: v, type_id: type_ids[ty_index as usize] }
-                };
-                *(v.add(offsets.funcref(f) as usize) as *mut VMFuncRef) = fr;
-            }
-
-            assert_eq!(module.num_imported_tables, 0, "test harness: no table imports");
-            for tt in module.tables.iter() {
-                tables.push(vec![0usize; tt.limits.min as usize]);
-            }
-            for e in &module.elements {
-                if let ElementMode::Active { table, offset } = &e.mode {
-                    let at = const_value(offset) as usize;
-                    let ElementItems::Funcs(funcs) = &e.items else { panic!("test harness: func elements only") };
-                    for (k, f) in funcs.iter().enumerate() {
-                        tables[*table as usize][at + k] = v as usize + offsets.funcref(*f) as usize;
-                    }
-                }
-            }
-            for (i, t) in tables.iter_mut().enumerate() {
-                let def = offsets.defined_table(i as u32);
-                *(v.add(def as usize) as *mut VMTable) = VMTable { base: t.as_mut_ptr(), length: t.len() as u64 };
-                put(offsets.table_ptr(i as u32), v as usize + def as usize);
-            }
-        }
-        Instance {
-            module,
-            code,
-            vmctx,
-            _ctx: ctx,
-            _limits: limits,
-            _builtins: builtins,
-            _type_ids: type_ids,
-            memories,
-            _tables: tables,
-            _host: host,
-        }
-    }
-
-    fn vmctx_ptr(&self) -> *mut u8 {
-        self.vmctx.as_ptr() as *mut u8
-    }
-
-    /// Calls export `name` through its entry trampoline; arguments and results are raw slots.
-    fn call(&self, name: &str, args: &[u128]) -> Vec<u128> {
-        let export = self
-            .module
-            .exports
-            .iter()
-            .find(|e| e.name == name && e.kind == ExportKind::Func)
-            .unwrap_or_else(|| panic!("no export {name}"));
-        let f = export.index;
-        let type_index = self.module.functions[f as usize];
-        let ty = &self.module.types[type_index as usize];
-        assert_eq!(ty.params.len(), args.len(), "arity of {name}");
-        let mut values: Vec<VMVal> = vec![VMVal::default(); ty.params.len().max(ty.results.len()).max(1)];
-        for (slot, a) in values.iter_mut().zip(args) {
-            *slot = VMVal::from_u128(*a);
-        }
-        let v = self.vmctx_ptr();
-        unsafe {
-            let fr = &*(v.add(VMOffsets::new(&self.module).funcref(f) as usize) as *const VMFuncRef);
-            let tramp = self.code.code.base().add(self.code.entry_trampolines[type_index as usize] as usize);
-            let tramp: unsafe extern "C" fn(*mut u8, *const u8, *mut VMVal) = std::mem::transmute(tramp);
-            tramp(fr.vmctx, fr.code, values.as_mut_ptr());
-        }
-        values.truncate(ty.results.len());
-        values.iter().map(|x| {
-            let _ = ValType::I32;
-            x.u128()
-        }).collect()
-    }
-
-    fn i32(&self, name: &str, args: &[u128]) -> i32 {
-        self.call(name, args)[0] as u32 as i32
-    }
-    fn i64(&self, name: &str, args: &[u128]) -> i64 {
-        self.call(name, args)[0] as u64 as i64
-    }
-    fn f32(&self, name: &str, args: &[u128]) -> f32 {
-        f32::from_bits(self.call(name, args)[0] as u32)
-    }
-    fn f64(&self, name: &str, args: &[u128]) -> f64 {
-        f64::from_bits(self.call(name, args)[0] as u64)
-    }
-    fn memory(&self, i: usize) -> &mut [u8] {
-        unsafe { std::slice::from_raw_parts_mut(self.memories[i], RESERVED_PAGES * PAGE) }
-    }
-}
+use crate::module;
+use harness::{isa, Instance};
 
 fn i(v: i32) -> u128 {
     v as u32 as u128
@@ -837,4 +522,65 @@ fn parallel_compilation_is_deterministic() {
         // Call displacements are relative, so identical layouts give identical bytes.
         assert_eq!(cx, cy);
     }
+}
+
+fn v(lanes: [u32; 4]) -> u128 {
+    lanes.iter().enumerate().fold(0u128, |acc, (k, x)| acc | (*x as u128) << (32 * k))
+}
+
+#[test]
+fn simd_boundaries_and_ops() {
+    let m = Instance::new(
+        r#"(module
+        (memory 1)
+        (global $g (mut v128) (v128.const i64x2 0 0))
+        (func $id (param v128) (result v128) (local.get 0))
+        (func (export "mixed") (param v128 v128 i32) (result v128) (local v128)
+          ;; values of different lane shapes meet at select, block results, calls, locals, globals
+          (local.set 3
+            (select (i32x4.add (local.get 0) (local.get 1))
+                    (f32x4.add (local.get 0) (local.get 1))
+                    (local.get 2)))
+          (global.set $g (i16x8.sub (local.get 3) (local.get 0)))
+          (block (result v128)
+            (if (result v128) (local.get 2)
+              (then (call $id (i8x16.abs (global.get $g))))
+              (else (f64x2.neg (global.get $g))))))
+        (func (export "loop") (param v128 i32) (result v128)
+          (local.get 0)
+          (loop $l (param v128) (result v128)
+            (i32x4.mul (i32x4.splat (i32.const 2)))
+            (local.tee 1 (i32.sub (local.get 1) (i32.const 1)))
+            (br_if $l)))
+        (func (export "ops") (param v128 v128) (result i32)
+          (i32.add
+            (i32.add (i8x16.bitmask (i8x16.shuffle 15 14 13 12 11 10 9 8 7 6 5 4 3 2 1 0 (local.get 0) (local.get 1)))
+                     (i32x4.extract_lane 3 (i32x4.dot_i16x8_s (local.get 0) (local.get 1))))
+            (i32.add (v128.any_true (v128.and (local.get 0) (local.get 1)))
+                     (i32x4.all_true (i32x4.ge_u (local.get 0) (local.get 1))))))
+        (func (export "mem") (param i32) (result v128)
+          (v128.store offset=16 (local.get 0) (v128.const i32x4 1 2 3 4))
+          (v128.store8_lane offset=32 0 (local.get 0) (v128.const i8x16 9 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0))
+          (v128.load32_lane offset=32 3
+            (local.get 0)
+            (i32x4.add (v128.load offset=16 (local.get 0)) (v128.load32_splat offset=20 (local.get 0)))))
+        (func (export "convert") (param v128) (result v128)
+          (f32x4.demote_f64x2_zero (f64x2.convert_low_i32x4_u (i32x4.trunc_sat_f32x4_s (local.get 0)))))
+    )"#,
+    );
+    let a = v([1, 2, 3, 4]);
+    let b = v([10, 20, 30, 40]);
+    // cond=1: i32x4.add → g = (a+b)-a = b (as i16 lanes) → abs as i8 lanes = b (all positive)
+    assert_eq!(m.v128("mixed", &[a, b, i(1)]), b);
+    assert_eq!(m.v128("loop", &[a, i(3)]), v([8, 16, 24, 32]));
+    let ones = u128::MAX;
+    let r = m.i32("ops", &[ones, ones]);
+    // bitmask of all-ones = 0xffff, dot(-1,-1) lanes = 2, any_true = 1, all ge_u = 1
+    assert_eq!(r, 0xffff + 2 + 1 + 1);
+    let got = m.v128("mem", &[i(64)]);
+    assert_eq!(got, v([3, 4, 5, 9]));
+    let fl = |x: f32| x.to_bits();
+    let got = m.v128("convert", &[v([fl(1.9), fl(-3.5), fl(7.0), fl(8.0)])]);
+    // trunc_sat → [1, -3, 7, 8]; convert_low_u → [1.0, 4294967293.0]; demote → f32 lanes, zeros
+    assert_eq!(got, v([fl(1.0), fl(4294967293.0), 0, 0]));
 }
