@@ -80,7 +80,12 @@ pub(crate) fn link(
             }
             if !matches!(
                 r.kind,
-                RelocKind::Abs8 | RelocKind::Abs4 | RelocKind::X86PCRel4 | RelocKind::X86CallPCRel4 | RelocKind::X86CallPLTRel4 | RelocKind::Arm64Call
+                RelocKind::Abs8
+                    | RelocKind::Abs4
+                    | RelocKind::X86PCRel4
+                    | RelocKind::X86CallPCRel4
+                    | RelocKind::X86CallPLTRel4
+                    | RelocKind::Arm64Call
             ) {
                 return Err(format!("unsupported relocation kind {:?}", r.kind));
             }

@@ -11,8 +11,8 @@
 
 mod link;
 mod simd;
-mod translate;
 mod trampolines;
+mod translate;
 
 #[cfg(test)]
 mod tests;
@@ -86,9 +86,8 @@ pub fn build_isa() -> Result<Arc<dyn TargetIsa>, String> {
     // The engine's own bounds checks are the contract; Cranelift's heap/table Spectre
     // settings only affect wasmtime's translator and are irrelevant here.
     let isa_builder = cranelift_native::builder().map_err(|e| format!("unsupported host: {e}"))?;
-    let isa = isa_builder
-        .finish(settings::Flags::new(flags))
-        .map_err(|e| format!("cannot build the Cranelift ISA: {e}"))?;
+    let isa =
+        isa_builder.finish(settings::Flags::new(flags)).map_err(|e| format!("cannot build the Cranelift ISA: {e}"))?;
     Ok(isa)
 }
 
@@ -127,11 +126,8 @@ pub fn compile_module(
     jobs.sort_by(|a, b| b.0.cmp(&a.0));
     let total = jobs.len();
 
-    let threads = if threads == 0 {
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
-    } else {
-        threads
-    };
+    let threads =
+        if threads == 0 { std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) } else { threads };
     let threads = threads.min(total).max(1);
 
     let mut func_out: Vec<Option<FuncOutput>> = (0..num_defined).map(|_| None).collect();
@@ -201,10 +197,10 @@ fn compile_function(
 ) -> Result<FuncOutput, String> {
     let func_index = env.module.num_imported_funcs + defined_index;
     ctx.clear();
-    translate::translate_function(env, func_index, &mut ctx.func, fctx).map_err(|e| {
-        format!("{} (in function {})", e, func_display_name(env.module, func_index))
-    })?;
-    finish_compile(env.isa, ctx).map_err(|e| format!("{} (in function {})", e, func_display_name(env.module, func_index)))
+    translate::translate_function(env, func_index, &mut ctx.func, fctx)
+        .map_err(|e| format!("{} (in function {})", e, func_display_name(env.module, func_index)))?;
+    finish_compile(env.isa, ctx)
+        .map_err(|e| format!("{} (in function {})", e, func_display_name(env.module, func_index)))
 }
 
 fn func_display_name(module: &ModuleInfo, func_index: u32) -> String {
@@ -224,11 +220,8 @@ pub(crate) fn finish_compile(isa: &dyn TargetIsa, ctx: &mut Context) -> Result<F
     let compiled = ctx.compiled_code().expect("just compiled");
     let buffer = &compiled.buffer;
     let code = buffer.data().to_vec();
-    let mut traps: Vec<TrapSite> = buffer
-        .traps()
-        .iter()
-        .map(|t| TrapSite { offset: t.offset, kind: trap_kind(t.code) })
-        .collect();
+    let mut traps: Vec<TrapSite> =
+        buffer.traps().iter().map(|t| TrapSite { offset: t.offset, kind: trap_kind(t.code) }).collect();
     traps.sort_by_key(|t| t.offset);
     let mut address_map: Vec<(u32, u32)> = Vec::new();
     for loc in buffer.get_srclocs_sorted() {

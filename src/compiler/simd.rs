@@ -209,11 +209,8 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
     /// Pseudo-minimum/maximum: `pmin(a, b) = b < a ? b : a`, `pmax(a, b) = a < b ? b : a`.
     fn pminmax(&mut self, vty: Type, max: bool) {
         let (a, b) = self.pop2_as(vty);
-        let cmp = if max {
-            self.b.ins().fcmp(FloatCC::LessThan, a, b)
-        } else {
-            self.b.ins().fcmp(FloatCC::LessThan, b, a)
-        };
+        let cmp =
+            if max { self.b.ins().fcmp(FloatCC::LessThan, a, b) } else { self.b.ins().fcmp(FloatCC::LessThan, b, a) };
         let mask = self.as_type(cmp, vty);
         let r = self.b.ins().bitselect(mask, b, a);
         self.push(r);

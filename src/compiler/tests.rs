@@ -584,3 +584,31 @@ fn simd_boundaries_and_ops() {
     // trunc_sat → [1, -3, 7, 8]; convert_low_u → [1.0, 4294967293.0]; demote → f32 lanes, zeros
     assert_eq!(got, v([fl(1.0), fl(4294967293.0), 0, 0]));
 }
+
+/// Developer aid: prints the IR and machine code of the first function of `$WAT` (or of a
+/// sample loop); `EXPLICIT=1` selects explicit bounds checks. Run with `--ignored --nocapture`.
+#[test]
+#[ignore]
+fn print_disasm() {
+    let wat = std::env::var("WAT").unwrap_or_else(|_| {
+        r#"(module (memory 1)
+      (func (export "sum") (param i32 i32) (result i32) (local i32)
+        (loop $l
+          (local.set 2 (i32.add (local.get 2) (i32.load offset=8 (local.get 0))))
+          (local.set 0 (i32.add (local.get 0) (i32.const 4)))
+          (br_if $l (local.tee 1 (i32.sub (local.get 1) (i32.const 1)))))
+        (local.get 2)))"#
+            .to_string()
+    });
+    let module = module::decode(wat::parse_str(&wat).unwrap()).unwrap();
+    let tunables = Tunables { explicit_bounds_checks: std::env::var_os("EXPLICIT").is_some() };
+    let env = translate::ModuleEnv::new(isa(), &module, &tunables);
+    let mut ctx = cranelift_codegen::Context::new();
+    let mut fctx = cranelift_frontend::FunctionBuilderContext::new();
+    translate::translate_function(&env, module.num_imported_funcs, &mut ctx.func, &mut fctx).unwrap();
+    println!("{}", ctx.func.display());
+    ctx.set_disasm(true);
+    let mut ctrl = Default::default();
+    let c = ctx.compile(isa(), &mut ctrl).unwrap();
+    println!("{}", c.vcode.clone().unwrap());
+}

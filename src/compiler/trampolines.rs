@@ -90,8 +90,12 @@ pub(crate) fn host_trampoline(
         let call = b.ins().call_indirect(hsig, callee, &[host_ctx, values]);
         let rc = b.inst_results(call)[0];
         b.ins().trapnz(rc, TrapCode::unwrap_user(trap_codes::HOST_TRAP));
-        let results: Vec<_> =
-            ty.results.iter().enumerate().map(|(i, r)| b.ins().load(ir_type(*r), flags, values, i as i32 * SLOT)).collect();
+        let results: Vec<_> = ty
+            .results
+            .iter()
+            .enumerate()
+            .map(|(i, r)| b.ins().load(ir_type(*r), flags, values, i as i32 * SLOT))
+            .collect();
         b.ins().return_(&results);
         b.finalize(isa.frontend_config());
     }

@@ -98,7 +98,8 @@ pub(crate) struct Builtin {
 }
 
 const MEMORY_GROW: Builtin = Builtin { offset: vmctx::BUILTIN_MEMORY_GROW, params: &[I32, I32], returns: true };
-const MEMORY_FILL: Builtin = Builtin { offset: vmctx::BUILTIN_MEMORY_FILL, params: &[I32, I32, I32, I32], returns: true };
+const MEMORY_FILL: Builtin =
+    Builtin { offset: vmctx::BUILTIN_MEMORY_FILL, params: &[I32, I32, I32, I32], returns: true };
 const MEMORY_COPY: Builtin =
     Builtin { offset: vmctx::BUILTIN_MEMORY_COPY, params: &[I32, I32, I32, I32, I32], returns: true };
 const MEMORY_INIT: Builtin =
@@ -397,7 +398,12 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
     }
 
     /// Pops the address operand and loads `ty` with the given load opcode helper.
-    fn load_op(&mut self, memarg: &MemArg, size: u32, f: impl FnOnce(&mut Self, Value, i32) -> Value) -> Result<(), String> {
+    fn load_op(
+        &mut self,
+        memarg: &MemArg,
+        size: u32,
+        f: impl FnOnce(&mut Self, Value, i32) -> Value,
+    ) -> Result<(), String> {
         let index = self.pop();
         let (addr, off) = self.heap_addr(memarg, index, size)?;
         let v = f(self, addr, off);
@@ -405,7 +411,12 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         Ok(())
     }
 
-    fn store_op(&mut self, memarg: &MemArg, size: u32, f: impl FnOnce(&mut Self, Value, Value, i32)) -> Result<(), String> {
+    fn store_op(
+        &mut self,
+        memarg: &MemArg,
+        size: u32,
+        f: impl FnOnce(&mut Self, Value, Value, i32),
+    ) -> Result<(), String> {
         let value = self.pop();
         let index = self.pop();
         let (addr, off) = self.heap_addr(memarg, index, size)?;
@@ -785,37 +796,63 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
             }
 
             // ------------------------------------------------------------ memory
-            Operator::I32Load { memarg } => self.load_op(&memarg, 4, |t, a, o| t.b.ins().load(I32, heap_flags(), a, o))?,
-            Operator::I64Load { memarg } => self.load_op(&memarg, 8, |t, a, o| t.b.ins().load(I64, heap_flags(), a, o))?,
-            Operator::F32Load { memarg } => self.load_op(&memarg, 4, |t, a, o| t.b.ins().load(F32, heap_flags(), a, o))?,
-            Operator::F64Load { memarg } => self.load_op(&memarg, 8, |t, a, o| t.b.ins().load(F64, heap_flags(), a, o))?,
-            Operator::I32Load8S { memarg } => self.load_op(&memarg, 1, |t, a, o| t.b.ins().sload8(I32, heap_flags(), a, o))?,
-            Operator::I32Load8U { memarg } => self.load_op(&memarg, 1, |t, a, o| t.b.ins().uload8(I32, heap_flags(), a, o))?,
+            Operator::I32Load { memarg } => {
+                self.load_op(&memarg, 4, |t, a, o| t.b.ins().load(I32, heap_flags(), a, o))?
+            }
+            Operator::I64Load { memarg } => {
+                self.load_op(&memarg, 8, |t, a, o| t.b.ins().load(I64, heap_flags(), a, o))?
+            }
+            Operator::F32Load { memarg } => {
+                self.load_op(&memarg, 4, |t, a, o| t.b.ins().load(F32, heap_flags(), a, o))?
+            }
+            Operator::F64Load { memarg } => {
+                self.load_op(&memarg, 8, |t, a, o| t.b.ins().load(F64, heap_flags(), a, o))?
+            }
+            Operator::I32Load8S { memarg } => {
+                self.load_op(&memarg, 1, |t, a, o| t.b.ins().sload8(I32, heap_flags(), a, o))?
+            }
+            Operator::I32Load8U { memarg } => {
+                self.load_op(&memarg, 1, |t, a, o| t.b.ins().uload8(I32, heap_flags(), a, o))?
+            }
             Operator::I32Load16S { memarg } => {
                 self.load_op(&memarg, 2, |t, a, o| t.b.ins().sload16(I32, heap_flags(), a, o))?
             }
             Operator::I32Load16U { memarg } => {
                 self.load_op(&memarg, 2, |t, a, o| t.b.ins().uload16(I32, heap_flags(), a, o))?
             }
-            Operator::I64Load8S { memarg } => self.load_op(&memarg, 1, |t, a, o| t.b.ins().sload8(I64, heap_flags(), a, o))?,
-            Operator::I64Load8U { memarg } => self.load_op(&memarg, 1, |t, a, o| t.b.ins().uload8(I64, heap_flags(), a, o))?,
+            Operator::I64Load8S { memarg } => {
+                self.load_op(&memarg, 1, |t, a, o| t.b.ins().sload8(I64, heap_flags(), a, o))?
+            }
+            Operator::I64Load8U { memarg } => {
+                self.load_op(&memarg, 1, |t, a, o| t.b.ins().uload8(I64, heap_flags(), a, o))?
+            }
             Operator::I64Load16S { memarg } => {
                 self.load_op(&memarg, 2, |t, a, o| t.b.ins().sload16(I64, heap_flags(), a, o))?
             }
             Operator::I64Load16U { memarg } => {
                 self.load_op(&memarg, 2, |t, a, o| t.b.ins().uload16(I64, heap_flags(), a, o))?
             }
-            Operator::I64Load32S { memarg } => self.load_op(&memarg, 4, |t, a, o| t.b.ins().sload32(heap_flags(), a, o))?,
-            Operator::I64Load32U { memarg } => self.load_op(&memarg, 4, |t, a, o| t.b.ins().uload32(heap_flags(), a, o))?,
-            Operator::I32Store { memarg } | Operator::F32Store { memarg } => self.store_op(&memarg, 4, |t, v, a, o| {
-                t.b.ins().store(heap_flags(), v, a, o);
-            })?,
-            Operator::I64Store { memarg } | Operator::F64Store { memarg } => self.store_op(&memarg, 8, |t, v, a, o| {
-                t.b.ins().store(heap_flags(), v, a, o);
-            })?,
-            Operator::I32Store8 { memarg } | Operator::I64Store8 { memarg } => self.store_op(&memarg, 1, |t, v, a, o| {
-                t.b.ins().istore8(heap_flags(), v, a, o);
-            })?,
+            Operator::I64Load32S { memarg } => {
+                self.load_op(&memarg, 4, |t, a, o| t.b.ins().sload32(heap_flags(), a, o))?
+            }
+            Operator::I64Load32U { memarg } => {
+                self.load_op(&memarg, 4, |t, a, o| t.b.ins().uload32(heap_flags(), a, o))?
+            }
+            Operator::I32Store { memarg } | Operator::F32Store { memarg } => {
+                self.store_op(&memarg, 4, |t, v, a, o| {
+                    t.b.ins().store(heap_flags(), v, a, o);
+                })?
+            }
+            Operator::I64Store { memarg } | Operator::F64Store { memarg } => {
+                self.store_op(&memarg, 8, |t, v, a, o| {
+                    t.b.ins().store(heap_flags(), v, a, o);
+                })?
+            }
+            Operator::I32Store8 { memarg } | Operator::I64Store8 { memarg } => {
+                self.store_op(&memarg, 1, |t, v, a, o| {
+                    t.b.ins().istore8(heap_flags(), v, a, o);
+                })?
+            }
             Operator::I32Store16 { memarg } | Operator::I64Store16 { memarg } => {
                 self.store_op(&memarg, 2, |t, v, a, o| {
                     t.b.ins().istore16(heap_flags(), v, a, o);
@@ -901,7 +938,11 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
                 let (dst, src, len) = self.pop3();
                 let t = self.iconst32(table as i32);
                 let e = self.iconst32(elem_index as i32);
-                self.call_builtin_checked(TABLE_INIT, &[t, e, dst, src, len], user_trap(trap_codes::TABLE_OUT_OF_BOUNDS));
+                self.call_builtin_checked(
+                    TABLE_INIT,
+                    &[t, e, dst, src, len],
+                    user_trap(trap_codes::TABLE_OUT_OF_BOUNDS),
+                );
             }
             Operator::ElemDrop { elem_index } => {
                 let e = self.iconst32(elem_index as i32);

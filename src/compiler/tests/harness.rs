@@ -4,7 +4,9 @@
 //! exports through the entry trampolines. No signal handler: trapping code must not be run.
 
 use super::super::*;
-use crate::module::{self, ConstExpr, ConstOp, DataMode, ElementItems, ElementMode, ExportKind, ImportKind, ModuleInfo};
+use crate::module::{
+    self, ConstExpr, ConstOp, DataMode, ElementItems, ElementMode, ExportKind, ImportKind, ModuleInfo,
+};
 use crate::runtime::vmctx::*;
 use std::cell::RefCell;
 use std::sync::OnceLock;
@@ -394,9 +396,10 @@ impl Instance {
     }
     #[allow(clippy::mut_from_ref)]
     pub fn memory(&self, i: usize) -> &mut [u8] {
-        let len = unsafe { (*(self.vmctx_ptr().add(VMOffsets::new(&self.module).defined_memory(i as u32) as usize)
-            as *const VMMemory))
-            .length };
+        let len = unsafe {
+            (*(self.vmctx_ptr().add(VMOffsets::new(&self.module).defined_memory(i as u32) as usize) as *const VMMemory))
+                .length
+        };
         unsafe { std::slice::from_raw_parts_mut(self.memories[i], len as usize) }
     }
 }

