@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Fetches the benchmark's external inputs into a cache outside the repo (default
+# ~/.cache/wasmlift-bench, override with WASMLIFT_BENCH_CACHE) and prints their paths:
+#   fetch.sh wasmtime  -> wasmtime's C library (_libwasmtime.so) from the PyPI wheel
+#   fetch.sh large     -> a multi-MB real-world module from an npm package (compile only)
+# Versions are pinned so results stay comparable between runs.
+set -euo pipefail
+CACHE="${WASMLIFT_BENCH_CACHE:-$HOME/.cache/wasmlift-bench}"
+WASMTIME_VERSION=50.0.1
+# dprint's TypeScript formatter plugin: ~4 MB of Rust-compiled wasm, no imports.
+LARGE_PACKAGE=@dprint/typescript
+LARGE_VERSION=0.96.1
+LARGE_FILE=package/plugin.wasm
+mkdir -p "$CACHE"
+
+fetch_wasmtime() {
+    local dir="$CACHE/wasmtime-$WASMTIME_VERSION"
+    local lib="$dir/wasmtime/linux-x86_64/_libwasmtime.so"
+    if [ ! -f "$lib" ]; then
+        local tmp
+        tmp=$(mktemp -d "$CACHE/tmp.XXXXXX")
+        pip download --quiet --no-deps --only-binary=:all: -d "$tmp" "wasmtime==$WASMTIME_VERSION" >&2
+        rm -rf "$dir.partial" && mkdir -p "$dir.partial"
+        python3 -m zipfile -e "$tmp"/wasmtime-*.whl "$dir.partial"
+        rm -rf "$tmp" "$dir" && mv "$dir.partial" "$dir"
+    fi
+    # The wheel's Python package is also used (by modules/build.sh) for its wat2wasm.
+    ln -sfn "$dir" "$CACHE/wasmtime"
+    echo "$lib"
+}
+
+fetch_large() {
+    local out="$CACHE/large-${LARGE_PACKAGE//[@\/]/_}-$LARGE_VERSION.wasm"
+    if [ ! -f "$out" ]; then
+        local tmp
+        tmp=$(mktemp -d "$CACHE/tmp.XXXXXX")
+        (cd "$tmp" && npm pack --silent "$LARGE_PACKAGE@$LARGE_VERSION" >/dev/null 2>&1)
+        tar -xzf "$tmp"/*.tgz -C "$tmp" "$LARGE_FILE"
+        mv "$tmp/$LARGE_FILE" "$out.partial" && mv "$out.partial" "$out"
+        rm -rf "$tmp"
+    fi
+    echo "$out"
+}
+
+case "${1:-}" in
+    wasmtime) fetch_wasmtime ;;
+    large) fetch_large ;;
+    *) echo "usage: $0 wasmtime|large" >&2; exit 2 ;;
+esac

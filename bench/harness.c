@@ -1,0 +1,505 @@
+// Benchmark harness for any library implementing the standard WebAssembly C API (wasm.h):
+// compile throughput, instantiation, host->wasm and wasm->host call overhead, and the C kernels
+// in bench/kernels. Built once per engine (wasmlift, wasmtime, ...); with --native it instead
+// times the same kernels compiled natively by gcc. Uses nothing beyond standard wasm.h.
+//
+// Output: one line per metric, tab-separated, for bench/report.py to aggregate across rounds:
+//   R <engine> <metric> <unit> <sample>,<sample>,...
+// plus '#' comment lines. Exit status is non-zero if any checksum or result is wrong.
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "wasm.h"
+
+typedef long long i64;
+
+// ---- native kernels (bench/kernels/*.c compiled by gcc) -------------------------------------
+
+#define NATIVE_KERNELS(X) \
+    X(fib) X(matmul) X(quicksort) X(sha256) X(crc32) X(nbody) X(sieve) X(mandelbrot) X(simd)
+#define DECLARE(name) i64 native_##name(int n);
+NATIVE_KERNELS(DECLARE)
+#undef DECLARE
+
+static i64 (*native_kernel(const char *name))(int) {
+#define MATCH(k) if (strcmp(name, #k) == 0) return native_##k;
+    NATIVE_KERNELS(MATCH)
+#undef MATCH
+    return NULL;
+}
+
+// ---- options ---------------------------------------------------------------------------------
+
+static struct {
+    const char *engine;      // name printed in results
+    int native;              // time the native kernels instead of an engine
+    const char *bench_dir;   // bench/ (kernels/ and modules/ below it)
+    const char *large;       // large module for compile throughput, or NULL
+    const char *only;        // comma-separated metric/kernel filter, or NULL for all
+    const char *expected;    // file of "name n checksum" lines; NULL: compute natively
+    int smoke;               // tiny n and counts: a correctness check, not a measurement
+    int kernel_runs;
+    int compile_runs;
+    int instantiate_count;
+    int call_batches;
+    int call_batch;
+    int host_batches;
+    int host_batch;
+} opt = {
+    .engine = "engine",
+    .bench_dir = "bench",
+    .kernel_runs = 5,
+    .compile_runs = 2,
+    .instantiate_count = 2000,
+    .call_batches = 40,
+    .call_batch = 20000,
+    .host_batches = 40,
+    .host_batch = 100000,
+};
+
+static int failures = 0;
+
+static double now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static int selected(const char *what) {
+    if (!opt.only) return 1;
+    size_t len = strlen(what);
+    for (const char *p = opt.only; *p;) {
+        const char *end = strchr(p, ',');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (n == len && strncmp(p, what, n) == 0) return 1;
+        if (!end) break;
+        p = end + 1;
+    }
+    return 0;
+}
+
+static void fail(const char *fmt, const char *a, const char *b) {
+    fprintf(stderr, "harness [%s]: ", opt.engine);
+    fprintf(stderr, fmt, a, b);
+    fputc('\n', stderr);
+    failures++;
+}
+
+// Prints one result line with all samples.
+static void report(const char *metric, const char *unit, const double *samples, int count) {
+    printf("R\t%s\t%s\t%s\t", opt.engine, metric, unit);
+    for (int i = 0; i < count; i++) printf(i ? ",%.6g" : "%.6g", samples[i]);
+    printf("\n");
+    fflush(stdout);
+}
+
+static int read_file(const char *path, wasm_byte_vec_t *out) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    wasm_byte_vec_new_uninitialized(out, (size_t)size);
+    size_t got = fread(out->data, 1, (size_t)size, f);
+    fclose(f);
+    if (got != (size_t)size) {
+        wasm_byte_vec_delete(out);
+        return 0;
+    }
+    return 1;
+}
+
+static int read_bench_file(const char *rel, wasm_byte_vec_t *out) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", opt.bench_dir, rel);
+    if (read_file(path, out)) return 1;
+    fail("cannot read %s%s", path, "");
+    return 0;
+}
+
+// Reports a trap (and consumes it); returns 1 if there was one.
+static int check_trap(wasm_trap_t *trap, const char *what) {
+    if (!trap) return 0;
+    wasm_message_t msg;
+    wasm_trap_message(trap, &msg);
+    char text[512];
+    snprintf(text, sizeof text, "%.*s", (int)(msg.size > 500 ? 500 : msg.size), msg.data);
+    fail("%s trapped: %s", what, text);
+    wasm_byte_vec_delete(&msg);
+    wasm_trap_delete(trap);
+    return 1;
+}
+
+static wasm_module_t *compile(wasm_store_t *store, const char *rel) {
+    wasm_byte_vec_t bytes;
+    if (!read_bench_file(rel, &bytes)) return NULL;
+    wasm_module_t *module = wasm_module_new(store, &bytes);
+    wasm_byte_vec_delete(&bytes);
+    if (!module) fail("wasm_module_new failed for %s%s", rel, "");
+    return module;
+}
+
+// The export called `name` of an instance of `module`, as a function (borrowed from `exports`).
+static wasm_func_t *export_func(const wasm_module_t *module, const wasm_extern_vec_t *exports,
+                                const char *name) {
+    wasm_exporttype_vec_t types;
+    wasm_module_exports(module, &types);
+    wasm_func_t *found = NULL;
+    for (size_t i = 0; i < types.size && i < exports->size; i++) {
+        const wasm_name_t *n = wasm_exporttype_name(types.data[i]);
+        if (n->size == strlen(name) && memcmp(n->data, name, n->size) == 0) {
+            found = wasm_extern_as_func(exports->data[i]);
+            break;
+        }
+    }
+    wasm_exporttype_vec_delete(&types);
+    if (!found) fail("no exported function %s%s", name, "");
+    return found;
+}
+
+// ---- compile throughput ----------------------------------------------------------------------
+
+static void bench_compile(wasm_engine_t *engine) {
+    wasm_byte_vec_t bytes;
+    if (!read_file(opt.large, &bytes)) {
+        fail("cannot read large module %s%s", opt.large, "");
+        return;
+    }
+    wasm_store_t *store = wasm_store_new(engine);
+    if (!wasm_module_validate(store, &bytes)) {
+        fail("large module %s does not validate%s", opt.large, "");
+    } else {
+        double mb = (double)bytes.size / 1e6;
+        double samples[64];
+        int runs = opt.compile_runs > 64 ? 64 : opt.compile_runs;
+        for (int r = 0; r < runs; r++) {
+            double t0 = now_ns();
+            wasm_module_t *module = wasm_module_new(store, &bytes);
+            double t1 = now_ns();
+            if (!module) {
+                fail("wasm_module_new failed for %s%s", opt.large, "");
+                break;
+            }
+            samples[r] = mb / ((t1 - t0) / 1e9);
+            printf("# compile %.2f MB in %.3f s\n", mb, (t1 - t0) / 1e9);
+            wasm_module_delete(module);
+            if (r == runs - 1) report("compile", "MB/s", samples, runs);
+        }
+    }
+    wasm_store_delete(store);
+    wasm_byte_vec_delete(&bytes);
+}
+
+// ---- instantiation ---------------------------------------------------------------------------
+
+static void bench_instantiate(wasm_engine_t *engine) {
+    // Instances live as long as their store in some engines, so a fresh store is used for each
+    // batch; only wasm_instance_new itself is timed, one sample per call.
+    const int per_store = 100;
+    int count = opt.instantiate_count;
+    double *samples = malloc(sizeof(double) * (size_t)count);
+    int done = 0;
+    while (done < count) {
+        wasm_store_t *store = wasm_store_new(engine);
+        wasm_module_t *module = compile(store, "modules/instantiate.wasm");
+        if (!module) {
+            wasm_store_delete(store);
+            break;
+        }
+        wasm_instance_t *instances[100];
+        int batch = count - done < per_store ? count - done : per_store;
+        for (int i = 0; i < batch; i++) {
+            wasm_extern_vec_t imports = WASM_EMPTY_VEC;
+            wasm_trap_t *trap = NULL;
+            double t0 = now_ns();
+            instances[i] = wasm_instance_new(store, module, &imports, &trap);
+            double t1 = now_ns();
+            samples[done + i] = (t1 - t0) / 1e3;
+            if (check_trap(trap, "instantiation") || !instances[i]) {
+                fail("wasm_instance_new failed%s%s", "", "");
+                batch = i;
+                count = done + i;
+                break;
+            }
+        }
+        // Sanity: the data segment is visible through the exported "load".
+        if (batch > 0) {
+            wasm_extern_vec_t exports;
+            wasm_instance_exports(instances[batch - 1], &exports);
+            wasm_func_t *load = export_func(module, &exports, "load");
+            if (load) {
+                wasm_val_t args[1] = {WASM_I32_VAL(1024)};
+                wasm_val_t res[1] = {WASM_INIT_VAL};
+                wasm_val_vec_t av = WASM_ARRAY_VEC(args), rv = WASM_ARRAY_VEC(res);
+                if (!check_trap(wasm_func_call(load, &av, &rv), "load") &&
+                    res[0].of.i32 != 0x04030201)
+                    fail("data segment not initialised%s%s", "", "");
+            }
+            wasm_extern_vec_delete(&exports);
+        }
+        for (int i = 0; i < batch; i++) wasm_instance_delete(instances[i]);
+        wasm_module_delete(module);
+        wasm_store_delete(store);
+        done += batch;
+    }
+    if (done > 0) report("instantiate", "us", samples, done);
+    free(samples);
+}
+
+// ---- call overhead ---------------------------------------------------------------------------
+
+static wasm_trap_t *host_increment(const wasm_val_vec_t *args, wasm_val_vec_t *results) {
+    results->data[0].kind = WASM_I32;
+    results->data[0].of.i32 = args->data[0].of.i32 + 1;
+    return NULL;
+}
+
+static void bench_calls(wasm_engine_t *engine) {
+    wasm_store_t *store = wasm_store_new(engine);
+    wasm_module_t *module = compile(store, "modules/calls.wasm");
+    if (!module) {
+        wasm_store_delete(store);
+        return;
+    }
+    wasm_functype_t *type = wasm_functype_new_1_1(wasm_valtype_new_i32(), wasm_valtype_new_i32());
+    wasm_func_t *host = wasm_func_new(store, type, host_increment);
+    wasm_functype_delete(type);
+    wasm_extern_t *import_list[1] = {wasm_func_as_extern(host)};
+    wasm_extern_vec_t imports = WASM_ARRAY_VEC(import_list);
+    wasm_trap_t *trap = NULL;
+    wasm_instance_t *instance = wasm_instance_new(store, module, &imports, &trap);
+    if (check_trap(trap, "instantiation") || !instance) {
+        fail("cannot instantiate calls.wasm%s%s", "", "");
+    } else {
+        wasm_extern_vec_t exports;
+        wasm_instance_exports(instance, &exports);
+        wasm_func_t *nop = export_func(module, &exports, "nop");
+        wasm_func_t *loop = export_func(module, &exports, "host_loop");
+        int batches = opt.call_batches > 1000 ? 1000 : opt.call_batches;
+        double samples[1000];
+
+        if (nop && selected("call")) {
+            wasm_val_vec_t none = WASM_EMPTY_VEC, none_out = WASM_EMPTY_VEC;
+            wasm_trap_t *t = NULL;
+            for (int b = 0; b < batches && !t; b++) {
+                double t0 = now_ns();
+                for (int i = 0; i < opt.call_batch && !t; i++)
+                    t = wasm_func_call(nop, &none, &none_out);
+                samples[b] = (now_ns() - t0) / opt.call_batch;
+            }
+            if (!check_trap(t, "nop")) report("call", "ns", samples, batches);
+        }
+
+        if (loop && selected("hostcall")) {
+            int batches_h = opt.host_batches > 1000 ? 1000 : opt.host_batches;
+            for (int b = 0; b < batches_h; b++) {
+                wasm_val_t args[1] = {WASM_I32_VAL(opt.host_batch)};
+                wasm_val_t res[1] = {WASM_INIT_VAL};
+                wasm_val_vec_t av = WASM_ARRAY_VEC(args), rv = WASM_ARRAY_VEC(res);
+                double t0 = now_ns();
+                wasm_trap_t *t = wasm_func_call(loop, &av, &rv);
+                samples[b] = (now_ns() - t0) / opt.host_batch;
+                if (check_trap(t, "host_loop")) break;
+                if (res[0].of.i32 != opt.host_batch) {
+                    fail("host_loop returned a wrong count%s%s", "", "");
+                    break;
+                }
+                if (b == batches_h - 1) report("hostcall", "ns", samples, batches_h);
+            }
+        }
+        wasm_extern_vec_delete(&exports);
+        wasm_instance_delete(instance);
+    }
+    wasm_func_delete(host);
+    wasm_module_delete(module);
+    wasm_store_delete(store);
+}
+
+// ---- kernels ---------------------------------------------------------------------------------
+
+// Expected checksum of kernel `name` at size n: from --expected, else computed natively here.
+static int expected_checksum(const char *name, int n, i64 *out) {
+    if (opt.expected) {
+        FILE *f = fopen(opt.expected, "r");
+        if (!f) return 0;
+        char k[64];
+        int kn;
+        long long sum;
+        int found = 0;
+        while (fscanf(f, "%63s %d %lld", k, &kn, &sum) == 3) {
+            if (strcmp(k, name) == 0 && kn == n) {
+                *out = sum;
+                found = 1;
+                break;
+            }
+        }
+        fclose(f);
+        if (found) return 1;
+    }
+    i64 (*fn)(int) = native_kernel(name);
+    if (!fn) return 0;
+    *out = fn(n);
+    return 1;
+}
+
+static void bench_kernel(wasm_engine_t *engine, const char *name, int n) {
+    i64 expected;
+    if (!expected_checksum(name, n, &expected)) {
+        fail("no expected checksum for %s%s", name, "");
+        return;
+    }
+    int runs = opt.kernel_runs > 100 ? 100 : opt.kernel_runs;
+    double samples[100];
+    char metric[96];
+    snprintf(metric, sizeof metric, "kernel:%s", name);
+
+    if (opt.native) {
+        i64 (*fn)(int) = native_kernel(name);
+        for (int r = 0; r < runs; r++) {
+            double t0 = now_ns();
+            i64 sum = fn(n);
+            samples[r] = (now_ns() - t0) / 1e6;
+            if (sum != expected) fail("%s: wrong native checksum%s", name, "");
+        }
+        printf("# checksum %s %d %lld\n", name, n, expected);
+        report(metric, "ms", samples, runs);
+        return;
+    }
+
+    wasm_store_t *store = wasm_store_new(engine);
+    char rel[128];
+    snprintf(rel, sizeof rel, "kernels/%s.wasm", name);
+    wasm_module_t *module = compile(store, rel);
+    if (!module) {
+        wasm_store_delete(store);
+        return;
+    }
+    wasm_extern_vec_t imports = WASM_EMPTY_VEC;
+    wasm_trap_t *trap = NULL;
+    wasm_instance_t *instance = wasm_instance_new(store, module, &imports, &trap);
+    if (check_trap(trap, name) || !instance) {
+        fail("cannot instantiate kernel %s%s", name, "");
+    } else {
+        wasm_extern_vec_t exports;
+        wasm_instance_exports(instance, &exports);
+        wasm_func_t *run = export_func(module, &exports, "run");
+        int ok = run != NULL;
+        for (int r = 0; ok && r < runs; r++) {
+            wasm_val_t args[1] = {WASM_I32_VAL(n)};
+            wasm_val_t res[1] = {WASM_INIT_VAL};
+            wasm_val_vec_t av = WASM_ARRAY_VEC(args), rv = WASM_ARRAY_VEC(res);
+            double t0 = now_ns();
+            wasm_trap_t *t = wasm_func_call(run, &av, &rv);
+            samples[r] = (now_ns() - t0) / 1e6;
+            if (check_trap(t, name)) {
+                ok = 0;
+            } else if (res[0].kind != WASM_I64 || res[0].of.i64 != expected) {
+                char got[64];
+                snprintf(got, sizeof got, "%lld (expected %lld)", (long long)res[0].of.i64,
+                         (long long)expected);
+                fail("%s: wrong checksum %s", name, got);
+                ok = 0;
+            }
+        }
+        if (ok) {
+            printf("# checksum %s %d %lld ok\n", name, n, expected);
+            report(metric, "ms", samples, runs);
+        }
+        wasm_extern_vec_delete(&exports);
+        wasm_instance_delete(instance);
+    }
+    wasm_module_delete(module);
+    wasm_store_delete(store);
+}
+
+static void bench_kernels(wasm_engine_t *engine) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/kernels/kernels.tsv", opt.bench_dir);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fail("cannot read %s%s", path, "");
+        return;
+    }
+    char line[256];
+    while (fgets(line, sizeof line, f)) {
+        char name[64];
+        int n, smoke_n;
+        if (line[0] == '#' || sscanf(line, "%63s %d %d", name, &n, &smoke_n) != 3) continue;
+        char metric[96];
+        snprintf(metric, sizeof metric, "kernel:%s", name);
+        if (!selected("kernels") && !selected(metric) && !selected(name)) continue;
+        bench_kernel(engine, name, opt.smoke ? smoke_n : n);
+    }
+    fclose(f);
+}
+
+// ---- main ------------------------------------------------------------------------------------
+
+static void usage(void) {
+    fprintf(stderr,
+            "usage: harness [--engine NAME] [--native] [--bench-dir DIR] [--large FILE]\n"
+            "               [--only LIST] [--expected FILE] [--smoke] [--kernel-runs N]\n"
+            "               [--compile-runs N] [--instantiate-count N] [--call-batches N]\n"
+            "               [--call-batch N] [--host-batches N] [--host-batch N]\n"
+            "LIST: comma-separated of compile, instantiate, call, hostcall, kernels, <kernel>\n");
+    exit(2);
+}
+
+static int int_arg(const char *s) {
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (*end || v < 1 || v > 100000000) usage();
+    return (int)v;
+}
+
+int main(int argc, char **argv) {
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--native") == 0) { opt.native = 1; continue; }
+        if (strcmp(a, "--smoke") == 0) { opt.smoke = 1; continue; }
+        if (!v) usage();
+        i++;
+        if (strcmp(a, "--engine") == 0) opt.engine = v;
+        else if (strcmp(a, "--bench-dir") == 0) opt.bench_dir = v;
+        else if (strcmp(a, "--large") == 0) opt.large = v;
+        else if (strcmp(a, "--only") == 0) opt.only = v;
+        else if (strcmp(a, "--expected") == 0) opt.expected = v;
+        else if (strcmp(a, "--kernel-runs") == 0) opt.kernel_runs = int_arg(v);
+        else if (strcmp(a, "--compile-runs") == 0) opt.compile_runs = int_arg(v);
+        else if (strcmp(a, "--instantiate-count") == 0) opt.instantiate_count = int_arg(v);
+        else if (strcmp(a, "--call-batches") == 0) opt.call_batches = int_arg(v);
+        else if (strcmp(a, "--call-batch") == 0) opt.call_batch = int_arg(v);
+        else if (strcmp(a, "--host-batches") == 0) opt.host_batches = int_arg(v);
+        else if (strcmp(a, "--host-batch") == 0) opt.host_batch = int_arg(v);
+        else usage();
+    }
+    if (opt.smoke) {
+        opt.kernel_runs = 1;
+        opt.compile_runs = 1;
+        opt.instantiate_count = 20;
+        opt.call_batches = opt.host_batches = 2;
+        opt.call_batch = opt.host_batch = 100;
+    }
+    if (opt.native) opt.engine = "native";
+
+    wasm_engine_t *engine = opt.native ? NULL : wasm_engine_new();
+    if (!opt.native && !engine) {
+        fprintf(stderr, "harness: wasm_engine_new failed\n");
+        return 1;
+    }
+    if (engine) {
+        if (opt.large && selected("compile")) bench_compile(engine);
+        if (selected("instantiate")) bench_instantiate(engine);
+        if (selected("call") || selected("hostcall")) bench_calls(engine);
+    }
+    bench_kernels(engine);
+    if (engine) wasm_engine_delete(engine);
+    if (failures) fprintf(stderr, "harness [%s]: %d failure(s)\n", opt.engine, failures);
+    return failures ? 1 : 0;
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Rebuilds the checked-in kernel modules (bench/kernels/*.wasm) from their C sources with
+# Debian's clang + lld. Only needed after editing a kernel; the benchmark itself uses the
+# committed .wasm files. Usage: bench/kernels/build.sh [kernel...]
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if ! command -v clang >/dev/null || ! command -v wasm-ld >/dev/null; then
+    if [ "$(id -u)" = 0 ]; then
+        apt-get update -qq && apt-get install -y -qq clang lld >/dev/null
+    else
+        echo "build.sh: clang and lld (wasm-ld) are required: apt-get install -y clang lld" >&2
+        exit 1
+    fi
+fi
+
+# WebAssembly 2.0 features every engine under test supports; SIMD only where a kernel asks.
+FLAGS=(--target=wasm32 -O2 -nostdlib -ffreestanding
+       -msign-ext -mnontrapping-fptoint -mbulk-memory -mmutable-globals
+       -Wl,--no-entry -Wl,--strip-all -Wl,-z,stack-size=262144)
+
+kernels=("$@")
+if [ ${#kernels[@]} = 0 ]; then
+    kernels=($(awk '!/^#/ && NF {print $1}' kernels.tsv))
+fi
+for k in "${kernels[@]}"; do
+    extra=()
+    if [ "$k" = simd ]; then extra=(-msimd128); fi
+    clang "${FLAGS[@]}" "${extra[@]}" -o "$k.wasm" "$k.c"
+    echo "built $k.wasm ($(stat -c %s "$k.wasm") bytes)"
+done
