@@ -8,6 +8,18 @@
 //! trampolines in type-index order, each aligned to the ISA's preferred function alignment.
 //! All relocations (direct calls between defined functions, libcalls) are resolved before the
 //! code is published, so the runtime never has to patch anything.
+//!
+//! What the runtime can rely on:
+//! - Module code is position independent (calls between functions and constant-pool accesses
+//!   are PC-relative), so a copy of the blob runs at any address. The one exception is a CPU
+//!   without SSE4.1, where Cranelift turns scalar `ceil`/`floor`/`trunc`/`nearest` into calls
+//!   through absolute addresses of Rust functions (valid only in the compiling process).
+//!   Host trampolines embed the absolute address of `host_call`.
+//! - Trap sites cover every trapping instruction: `ud2` (SIGILL) for explicit checks, faulting
+//!   loads/stores (SIGSEGV/SIGBUS, `MemoryOutOfBounds`), and x86 `div`/`idiv` (SIGFPE: unsigned
+//!   division by zero and signed `MIN / -1` are detected by the instruction itself).
+//! - Every non-leaf function checks the stack limit in its prologue after pushing the frame
+//!   pointer; leaf functions without a frame skip the check, so the limit needs a small slack.
 
 mod link;
 mod simd;
@@ -69,6 +81,10 @@ pub struct CompiledCode {
 /// Builds the host's Cranelift ISA with the settings the engine relies on (opt_level=speed,
 /// frame pointers preserved, native CPU features, verifier in debug builds).
 pub fn build_isa() -> Result<Arc<dyn TargetIsa>, String> {
+    build_isa_with_verifier(cfg!(debug_assertions))
+}
+
+pub(crate) fn build_isa_with_verifier(verifier: bool) -> Result<Arc<dyn TargetIsa>, String> {
     let mut flags = settings::builder();
     let set = |flags: &mut settings::Builder, name: &str, value: &str| {
         flags.set(name, value).map_err(|e| format!("cranelift setting {name}={value}: {e}"))
@@ -76,7 +92,7 @@ pub fn build_isa() -> Result<Arc<dyn TargetIsa>, String> {
     set(&mut flags, "opt_level", "speed")?;
     // Trap handling and backtraces walk frame pointers instead of unwind tables.
     set(&mut flags, "preserve_frame_pointers", "true")?;
-    set(&mut flags, "enable_verifier", if cfg!(debug_assertions) { "true" } else { "false" })?;
+    set(&mut flags, "enable_verifier", if verifier { "true" } else { "false" })?;
     // Stack overflow is caught by the per-function stack-limit check, not by probes.
     set(&mut flags, "enable_probestack", "false")?;
     // Wasm functions may return more values than there are return registers.

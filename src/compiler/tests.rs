@@ -612,3 +612,24 @@ fn print_disasm() {
     let c = ctx.compile(isa(), &mut ctrl).unwrap();
     println!("{}", c.vcode.clone().unwrap());
 }
+
+/// Developer aid: compiles the module at `$WASM` and prints timing (`--ignored --nocapture`).
+#[test]
+#[ignore]
+fn compile_file() {
+    let path = std::env::var("WASM").expect("set WASM=path/to/module.wasm");
+    let bytes = std::fs::read(&path).unwrap();
+    let t = std::time::Instant::now();
+    let module = module::decode(bytes).unwrap();
+    println!("decode+validate: {:?}", t.elapsed());
+    let threads = std::env::var("THREADS").ok().and_then(|t| t.parse().ok()).unwrap_or(0);
+    let t = std::time::Instant::now();
+    let isa = build_isa_with_verifier(std::env::var_os("VERIFY").is_some()).unwrap();
+    let code = compile_module(&*isa, &module, &Tunables { explicit_bounds_checks: false }, threads).unwrap();
+    println!(
+        "compiled {} functions into {} bytes in {:?}",
+        code.functions.len(),
+        code.code.len(),
+        t.elapsed()
+    );
+}
