@@ -1,0 +1,182 @@
+# Conversions between Python values and wasm_val_t, and the externref registry: any Python
+# object passed to wasm as an externref travels as a wasm_foreign_t whose host info is a
+# registry id, so the very same object comes back out (identity preserved). A finalizer on the
+# host info removes the registry entry when the engine frees the foreign object.
+import itertools
+import struct
+import threading
+import weakref
+
+from . import _ffi as ffi
+
+_objects = {}  # host info id -> Python object
+_objects_lock = threading.Lock()
+_ids = itertools.count(1)
+
+
+@ffi.finalizer_t
+def _drop_object(info):
+    with _objects_lock:
+        _objects.pop(info, None)
+
+
+def live_externrefs():
+    """How many Python objects are currently referenced from wasm (for tests and debugging)."""
+    return len(_objects)
+
+
+def new_foreign(store_ptr, obj):
+    """A new owned wasm_foreign_t handle standing for `obj`."""
+    foreign = ffi.wasm_foreign_new(store_ptr)
+    if not foreign:
+        raise MemoryError("wasm_foreign_new failed")
+    key = next(_ids)
+    with _objects_lock:
+        _objects[key] = obj
+    ffi.wasm_foreign_set_host_info_with_finalizer(foreign, key, _drop_object)
+    return foreign
+
+
+class ForeignRef:
+    """An externref that did not come from this Python process (e.g. a host object made by
+    other C code). Holds its own handle."""
+
+    def __init__(self, ptr):
+        self._ptr = ptr
+        weakref.finalize(self, ffi.wasm_ref_delete, ptr)
+
+
+def externref_from_ref(ref_ptr):
+    """The Python object for a borrowed externref handle (None for null)."""
+    if not ref_ptr:
+        return None
+    foreign = ffi.wasm_ref_as_foreign(ref_ptr)
+    if foreign:
+        key = ffi.wasm_foreign_get_host_info(foreign)
+        if key:
+            with _objects_lock:
+                if key in _objects:
+                    return _objects[key]
+    return ForeignRef(ffi.wasm_ref_copy(ref_ptr))
+
+
+def _i32(v):
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise TypeError(f"expected an int for an i32, got {type(v).__name__}")
+    if not -(1 << 31) <= v < (1 << 32):
+        raise OverflowError(f"{v} does not fit in an i32")
+    return v - (1 << 32) if v >= (1 << 31) else v
+
+
+def _i64(v):
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise TypeError(f"expected an int for an i64, got {type(v).__name__}")
+    if not -(1 << 63) <= v < (1 << 64):
+        raise OverflowError(f"{v} does not fit in an i64")
+    return v - (1 << 64) if v >= (1 << 63) else v
+
+
+def _float(v, what):
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise TypeError(f"expected a float for an {what}, got {type(v).__name__}")
+    return float(v)
+
+
+def to_val(store_ptr, kind, value, out):
+    """Fills wasm_val_t `out` with `value` of `kind`. References are new owned handles that
+    the caller must release (see release_val) unless ownership passes to the engine."""
+    out.kind = kind
+    if kind == ffi.WASM_I32:
+        out.of.i32 = _i32(value)
+    elif kind == ffi.WASM_I64:
+        out.of.i64 = _i64(value)
+    elif kind == ffi.WASM_F32:
+        out.of.f32 = _float(value, "f32")
+    elif kind == ffi.WASM_F64:
+        out.of.f64 = _float(value, "f64")
+    elif kind == ffi.WASM_EXTERNREF:
+        out.of.ref = None if value is None else new_foreign(store_ptr, value)
+    elif kind == ffi.WASM_FUNCREF:
+        from ._func import Func
+
+        if value is None:
+            out.of.ref = None
+        elif isinstance(value, Func):
+            out.of.ref = ffi.wasm_func_as_ref(ffi.wasm_func_copy(value._ptr))
+        else:
+            raise TypeError(f"expected a Func or None for a funcref, got {type(value).__name__}")
+    else:
+        raise TypeError(f"values of kind {kind} cannot be passed as wasm_val_t")
+
+
+def release_val(val):
+    if val.kind >= ffi.WASM_EXTERNREF and val.of.ref:
+        ffi.wasm_val_delete(val)
+
+
+def from_val(store, val):
+    """The Python value of a wasm_val_t whose reference (if any) stays owned by the caller."""
+    kind = val.kind
+    if kind == ffi.WASM_I32:
+        return val.of.i32
+    if kind == ffi.WASM_I64:
+        return val.of.i64
+    if kind == ffi.WASM_F32:
+        return val.of.f32
+    if kind == ffi.WASM_F64:
+        return val.of.f64
+    if kind == ffi.WASM_EXTERNREF:
+        return externref_from_ref(val.of.ref)
+    if kind == ffi.WASM_FUNCREF:
+        if not val.of.ref:
+            return None
+        from ._func import Func
+
+        return Func._wrap(store, ffi.wasm_func_copy(ffi.wasm_ref_as_func(val.of.ref)))
+    raise TypeError(f"unsupported value kind {kind}")
+
+
+def v128_to_bytes(value):
+    """A v128 as its 16 little-endian bytes: from an int (0 <= v < 2**128, or negative as
+    two's complement) or 16 bytes."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        b = bytes(value)
+        if len(b) != 16:
+            raise ValueError("a v128 needs exactly 16 bytes")
+        return b
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"expected an int or 16 bytes for a v128, got {type(value).__name__}")
+    if not -(1 << 127) <= value < (1 << 128):
+        raise OverflowError(f"{value} does not fit in a v128")
+    return (value & ((1 << 128) - 1)).to_bytes(16, "little")
+
+
+def bytes_to_v128(b):
+    return int.from_bytes(b, "little")
+
+
+def scalar_to_bytes(kind, value):
+    """A numeric value in the low bytes of a 16-byte slot (wasmlift_func_call_v128)."""
+    if kind == ffi.WASM_I32:
+        return struct.pack("<i", _i32(value)).ljust(16, b"\0")
+    if kind == ffi.WASM_I64:
+        return struct.pack("<q", _i64(value)).ljust(16, b"\0")
+    if kind == ffi.WASM_F32:
+        return struct.pack("<f", _float(value, "f32")).ljust(16, b"\0")
+    if kind == ffi.WASM_F64:
+        return struct.pack("<d", _float(value, "f64")).ljust(16, b"\0")
+    if kind == ffi.WASMLIFT_V128:
+        return v128_to_bytes(value)
+    raise TypeError("only numeric and v128 values can be passed with wasmlift_func_call_v128")
+
+
+def bytes_to_scalar(kind, b):
+    if kind == ffi.WASM_I32:
+        return struct.unpack_from("<i", b)[0]
+    if kind == ffi.WASM_I64:
+        return struct.unpack_from("<q", b)[0]
+    if kind == ffi.WASM_F32:
+        return struct.unpack_from("<f", b)[0]
+    if kind == ffi.WASM_F64:
+        return struct.unpack_from("<d", b)[0]
+    return bytes_to_v128(b[:16])
