@@ -55,11 +55,20 @@ typedef uint32_t wasm_memory_pages_t;
 static const size_t MEMORY_PAGE_SIZE = 0x10000;
 
 struct wasm_ref_t;
-struct wasm_instance_t;
 
-// The four specific extern types are distinct incomplete types in C (in Rust they are
-// wrappers of wasm_externtype_t, so cbindgen is told not to emit them).
+// Distinct incomplete types in C, as in the standard, although Rust represents them through
+// another type (cbindgen.toml keeps cbindgen from emitting them): the specific extern types
+// wrap wasm_externtype_t, and the reference objects are all wasm_ref_t.
 typedef struct wasm_functype_t wasm_functype_t;
 typedef struct wasm_globaltype_t wasm_globaltype_t;
 typedef struct wasm_tabletype_t wasm_tabletype_t;
 typedef struct wasm_memorytype_t wasm_memorytype_t;
+typedef struct wasm_extern_t wasm_extern_t;
+typedef struct wasm_module_t wasm_module_t;
+typedef struct wasm_instance_t wasm_instance_t;
+typedef struct wasm_trap_t wasm_trap_t;
+typedef struct wasm_func_t wasm_func_t;
+typedef struct wasm_global_t wasm_global_t;
+typedef struct wasm_table_t wasm_table_t;
+typedef struct wasm_memory_t wasm_memory_t;
+typedef struct wasm_foreign_t wasm_foreign_t;

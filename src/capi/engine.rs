@@ -1,6 +1,10 @@
 //! `wasm_config_t` and `wasm_engine_t`: engine configuration and the engine itself, thin
 //! owners of the runtime's `Config` and `Engine`. wasmlift's configuration setters live in
 //! `extensions.rs` (`wasmlift_config_*`).
+//!
+//! Environment: `WASMLIFT_EXPLICIT_BOUNDS_CHECKS=1` makes the default configuration use explicit
+//! bounds checks instead of guard pages. Memory checkers such as valgrind report every
+//! deliberate guard-page hit as an invalid access; the C tests set it when run under valgrind.
 #![allow(non_camel_case_types)]
 
 use crate::runtime::engine::{Config, Engine};
@@ -16,9 +20,18 @@ pub struct wasm_engine_t {
     pub(crate) engine: Engine,
 }
 
+/// The configuration `wasm_config_new` and `wasm_engine_new` start from.
+fn default_config() -> Config {
+    let mut config = Config::default();
+    if let Ok(v) = std::env::var("WASMLIFT_EXPLICIT_BOUNDS_CHECKS") {
+        config.explicit_bounds_checks = matches!(v.as_str(), "1" | "true" | "yes" | "on");
+    }
+    config
+}
+
 #[no_mangle]
 pub extern "C" fn wasm_config_new() -> *mut wasm_config_t {
-    Box::into_raw(Box::new(wasm_config_t { config: Config::default() }))
+    Box::into_raw(Box::new(wasm_config_t { config: default_config() }))
 }
 
 #[no_mangle]
@@ -38,14 +51,14 @@ fn engine_from(config: Config) -> *mut wasm_engine_t {
 /// An engine with the default configuration; NULL if the host is unsupported.
 #[no_mangle]
 pub extern "C" fn wasm_engine_new() -> *mut wasm_engine_t {
-    engine_from(Config::default())
+    engine_from(default_config())
 }
 
 /// Takes ownership of `config` (which may be NULL for the defaults).
 #[no_mangle]
 pub unsafe extern "C" fn wasm_engine_new_with_config(config: *mut wasm_config_t) -> *mut wasm_engine_t {
     if config.is_null() {
-        return engine_from(Config::default());
+        return engine_from(default_config());
     }
     let config = Box::from_raw(config);
     engine_from(config.config)

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs every wasmlift test: the Rust tests (cargo test), then the CMake build of the C library,
+# demo and C tests, and ctest (C tests under valgrind, API symbol check, install + downstream
+# build). Usage: ./test.sh   (build directory: build/, or $WASMLIFT_BUILD_DIR)
+set -euo pipefail
+cd "$(dirname "$0")"
+build_dir=${WASMLIFT_BUILD_DIR:-build}
+
+.ci/install-deps
+
+echo "== cargo test"
+cargo test
+
+echo "== CMake build"
+cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DWASMLIFT_VALGRIND=ON
+cmake --build "$build_dir" -j "$(nproc)"
+
+echo "== ctest"
+ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)"
