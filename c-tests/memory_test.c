@@ -96,6 +96,7 @@ static void test_exported_memory(wasm_engine_t* engine, const char* mode) {
   wasm_module_t* module = module_from_wat(store, MEMORY_WAT);
   wasm_instance_t* instance = instantiate(store, module, NULL, 0);
   wasm_memory_t* mem = export_memory(module, instance, "mem");
+  expect_guard_faults(mem);  // out-of-bounds accesses below fault on purpose
   wasm_func_t* size = export_func(module, instance, "size");
   wasm_func_t* grow = export_func(module, instance, "grow");
   wasm_func_t* funcs[NACCESSES];
@@ -261,6 +262,7 @@ static void test_exported_memory(wasm_engine_t* engine, const char* mode) {
   wasm_func_delete(copy);
   wasm_func_delete(size);
   wasm_func_delete(grow);
+  unexpect_guard_faults(mem);
   wasm_memory_delete(mem);
   wasm_instance_delete(instance);
   wasm_module_delete(module);
@@ -276,6 +278,7 @@ static void test_empty_memory(wasm_engine_t* engine) {
       "  (func (export \"grow\") (param i32) (result i32) (memory.grow (local.get 0))))");
   wasm_instance_t* instance = instantiate(store, module, NULL, 0);
   wasm_memory_t* mem = export_memory(module, instance, "mem");
+  expect_guard_faults(mem);
   wasm_func_t* ld = export_func(module, instance, "load");
   wasm_func_t* grow = export_func(module, instance, "grow");
   CHECK_EQ(wasm_memory_size(mem), 0);
@@ -296,6 +299,7 @@ static void test_empty_memory(wasm_engine_t* engine) {
   if (t) wasm_trap_delete(t);
   wasm_func_delete(ld);
   wasm_func_delete(grow);
+  unexpect_guard_faults(mem);
   wasm_memory_delete(mem);
   wasm_instance_delete(instance);
   wasm_module_delete(module);

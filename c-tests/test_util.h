@@ -14,6 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+// Memcheck's client requests, when the headers are installed: guard-page tests tell memcheck
+// which faulting accesses are deliberate.
+#if defined(__has_include)
+#if __has_include(<valgrind/memcheck.h>)
+#include <valgrind/memcheck.h>
+#define TEST_HAVE_VALGRIND_H 1
+#endif
+#endif
+
 // Failed checks so far (updated atomically: some tests check from several threads).
 static int test_failures_ = 0;
 static int test_checks_ = 0;
@@ -74,10 +83,45 @@ static inline int test_report(const char* name) {
   return 0;
 }
 
-// True when running under valgrind (its preload library is in LD_PRELOAD).
+// True when running under valgrind (client request, or its preload library in LD_PRELOAD).
 static inline int test_under_valgrind(void) {
+#ifdef TEST_HAVE_VALGRIND_H
+  if (RUNNING_ON_VALGRIND) return 1;
+#endif
   const char* p = getenv("LD_PRELOAD");
   return p != NULL && (strstr(p, "vgpreload") != NULL || strstr(p, "valgrind") != NULL);
+}
+
+// Deliberate faults: accesses to [start, start + len) are expected to fault (a linear memory's
+// guard region, a PROT_NONE page) and the fault is handled; memcheck must not report them.
+static inline void test_expect_faults_in(const void* start, size_t len) {
+#ifdef TEST_HAVE_VALGRIND_H
+  (void)VALGRIND_DISABLE_ADDR_ERROR_REPORTING_IN_RANGE(start, len);
+#else
+  (void)start;
+  (void)len;
+#endif
+}
+
+// Undoes test_expect_faults_in (before the range is unmapped and possibly reused).
+static inline void test_unexpect_faults_in(const void* start, size_t len) {
+#ifdef TEST_HAVE_VALGRIND_H
+  (void)VALGRIND_ENABLE_ADDR_ERROR_REPORTING_IN_RANGE(start, len);
+#else
+  (void)start;
+  (void)len;
+#endif
+}
+
+// With guard pages (the default) an out-of-bounds wasm access touches the inaccessible
+// reservation that follows a linear memory (8 GiB from its base covers every 32-bit address
+// plus offset) and becomes a trap: expected faults for memcheck. Harmless with explicit checks.
+#define TEST_GUARD_REGION ((size_t)8 << 30)
+static inline void expect_guard_faults(wasm_memory_t* mem) {
+  test_expect_faults_in(wasm_memory_data(mem), TEST_GUARD_REGION);
+}
+static inline void unexpect_guard_faults(wasm_memory_t* mem) {
+  test_unexpect_faults_in(wasm_memory_data(mem), TEST_GUARD_REGION);
 }
 
 // An iteration count: argv[1] when given, otherwise `native` (or `valgrind` under valgrind).

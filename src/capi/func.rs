@@ -99,7 +99,8 @@ fn host_callback(
         let mut outcome = Ok(());
         for (i, t) in ty.results.iter().enumerate() {
             let mut keep_err = None;
-            match to_slot(&results[i], *t, &store, &mut |_owner| {}) {
+            // A returned function reference may be stored by wasm: its owner lives with the store.
+            match to_slot(&results[i], *t, &store, &mut |owner| store.pin(owner)) {
                 Ok(v) => slots[i] = v,
                 Err(e) => keep_err = Some(e),
             }
@@ -203,12 +204,9 @@ pub unsafe extern "C" fn wasm_func_call(f: *const wasm_func_t, args: *const wasm
         &mut heap
     };
     for (i, (a, t)) in args.iter().zip(ty.params.iter()).enumerate() {
-        let mut keep = |owner| {
-            if let Func::Wasm { instance, .. } = func {
-                instance.keep(owner)
-            }
-        };
-        match to_slot(a, *t, store, &mut keep) {
+        // Wasm may store a function reference argument anywhere; pinning its owner in the store
+        // (not in the callee's instance, which may be the owner itself) avoids a cycle.
+        match to_slot(a, *t, store, &mut |owner| store.pin(owner)) {
             Ok(v) => slots[i] = v,
             Err(e) => return trap(store, format!("wasm_func_call: argument {i}: {e}")),
         }

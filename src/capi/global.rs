@@ -34,7 +34,7 @@ pub unsafe extern "C" fn wasm_global_new(
         Ok(slot) => {
             let g = Arc::new(GlobalInner::new(ty, slot));
             for o in owners {
-                g.keep(o);
+                store.store.pin(o);
             }
             wasm_ref_t::boxed(Object::Global(g), store.store.clone()) as *mut wasm_global_t
         }
@@ -75,7 +75,7 @@ pub unsafe extern "C" fn wasm_global_set(g: *mut wasm_global_t, val: *const wasm
     match to_slot(val, global.ty.content, &g.r.store, &mut |o| owners.push(o)) {
         Ok(slot) => {
             for o in owners {
-                global.keep(o);
+                g.r.store.pin(o);
             }
             global.set(slot)
         }

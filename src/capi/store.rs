@@ -18,7 +18,8 @@ pub struct StoreRoot {
     pub(crate) inner: crate::runtime::store::Store,
     /// Objects passed into wasm as externref, by identity pointer (the externref's bits).
     externrefs: Mutex<HashMap<usize, Object>>,
-    pinned: Mutex<Vec<Arc<dyn Any + Send + Sync>>>,
+    /// Owners kept alive for the store's lifetime, by address (each at most once).
+    pinned: Mutex<HashMap<usize, Arc<dyn Any + Send + Sync>>>,
 }
 
 /// What every C handle holds: the store's root.
@@ -37,8 +38,12 @@ impl StoreRoot {
         self.externrefs.lock().unwrap().get(&bits).cloned()
     }
 
+    /// Keeps `object` alive until the store's last handle is gone. Function references that
+    /// enter tables, globals or wasm code pin their owner here rather than in the receiving
+    /// object: a table or global holding its own instance would be a reference cycle.
     pub fn pin(&self, object: Arc<dyn Any + Send + Sync>) {
-        self.pinned.lock().unwrap().push(object);
+        let key = Arc::as_ptr(&object) as *const u8 as usize;
+        self.pinned.lock().unwrap().entry(key).or_insert(object);
     }
 }
 
@@ -53,7 +58,7 @@ pub unsafe extern "C" fn wasm_store_new(engine: *mut wasm_engine_t) -> *mut wasm
             store: Arc::new(StoreRoot {
                 inner: StoreInner::new(e.engine.clone()),
                 externrefs: Mutex::new(HashMap::new()),
-                pinned: Mutex::new(Vec::new()),
+                pinned: Mutex::new(HashMap::new()),
             }),
         })),
         None => std::ptr::null_mut(),

@@ -20,16 +20,15 @@ impl wasm_table_t {
     }
 }
 
-/// The element bits for `r` in a table of element type `ty` (keeping its owner alive through
-/// `table`), or None when the reference has the wrong kind.
-unsafe fn element_bits(r: *const wasm_ref_t, ty: ValType, store: &Store, table: Option<&TableInner>) -> Option<usize> {
+/// The element bits for `r` in a table of element type `ty` (pinning a function's owner in the
+/// store: not in the table, which may belong to that very instance), or None when the reference
+/// has the wrong kind.
+unsafe fn element_bits(r: *const wasm_ref_t, ty: ValType, store: &Store) -> Option<usize> {
     let Some(r) = r.as_ref() else { return Some(0) };
     match ty {
         ValType::FuncRef => match &r.obj {
             Object::Func(f) => {
-                if let Some(t) = table {
-                    t.keep(f.owner());
-                }
+                store.pin(f.owner());
                 Some(f.funcref() as usize)
             }
             _ => None,
@@ -54,15 +53,12 @@ unsafe fn element_ref(bits: usize, ty: ValType, store: &Store) -> *mut wasm_ref_
 pub unsafe extern "C" fn wasm_table_new(store: *mut wasm_store_t, ty: *const wasm_tabletype_t, init: *mut wasm_ref_t) -> *mut wasm_table_t {
     let (Some(store), Some(ty)) = (store.as_ref(), ty.as_ref()) else { return std::ptr::null_mut() };
     let ty = ty.to_core();
-    let Some(bits) = element_bits(init, ty.element, &store.store, None) else {
+    let Some(bits) = element_bits(init, ty.element, &store.store) else {
         crate::capi::extensions::set_error("wasm_table_new: the initial value has the wrong reference type");
         return std::ptr::null_mut();
     };
     match TableInner::new(ty, bits) {
         Ok(t) => {
-            if let (ValType::FuncRef, Some(Object::Func(f))) = (ty.element, init.as_ref().map(|r| &r.obj)) {
-                t.keep(f.owner());
-            }
             wasm_ref_t::boxed(Object::Table(Arc::new(t)), store.store.clone()) as *mut wasm_table_t
         }
         Err(e) => {
@@ -99,7 +95,7 @@ pub unsafe extern "C" fn wasm_table_set(t: *mut wasm_table_t, index: u32, r: *mu
     if index as usize >= table.len() {
         return false;
     }
-    match element_bits(r, table.element_type(), &t.r.store, Some(table)) {
+    match element_bits(r, table.element_type(), &t.r.store) {
         Some(bits) => table.set(index as u64, bits),
         None => false,
     }
@@ -115,7 +111,7 @@ pub unsafe extern "C" fn wasm_table_size(t: *const wasm_table_t) -> u32 {
 pub unsafe extern "C" fn wasm_table_grow(t: *mut wasm_table_t, delta: u32, init: *mut wasm_ref_t) -> bool {
     let Some(t) = t.as_ref() else { return false };
     let table = t.table();
-    match element_bits(init, table.element_type(), &t.r.store, Some(table)) {
+    match element_bits(init, table.element_type(), &t.r.store) {
         Some(bits) => table.grow(delta as u64, bits).is_some(),
         None => false,
     }
