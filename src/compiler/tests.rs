@@ -585,8 +585,8 @@ fn simd_boundaries_and_ops() {
     assert_eq!(got, v([fl(1.0), fl(4294967293.0), 0, 0]));
 }
 
-/// Developer aid: prints the IR and machine code of the first function of `$WAT` (or of a
-/// sample loop); `EXPLICIT=1` selects explicit bounds checks. Run with `--ignored --nocapture`.
+/// Developer aid: prints the IR and machine code of function `$FUNC` (default: the first
+/// defined one) of `$WASM` (a file) or `$WAT` (text), else of a sample loop; `EXPLICIT=1` selects explicit bounds checks. Run with `--ignored --nocapture`.
 #[test]
 #[ignore]
 fn print_disasm() {
@@ -600,12 +600,17 @@ fn print_disasm() {
         (local.get 2)))"#
             .to_string()
     });
-    let module = module::decode(wat::parse_str(&wat).unwrap()).unwrap();
+    let bytes = match std::env::var("WASM") {
+        Ok(path) => std::fs::read(path).unwrap(),
+        Err(_) => wat::parse_str(&wat).unwrap(),
+    };
+    let module = module::decode(bytes).unwrap();
+    let func: u32 = std::env::var("FUNC").ok().and_then(|f| f.parse().ok()).unwrap_or(module.num_imported_funcs);
     let tunables = Tunables { explicit_bounds_checks: std::env::var_os("EXPLICIT").is_some() };
     let env = translate::ModuleEnv::new(isa(), &module, &tunables);
     let mut ctx = cranelift_codegen::Context::new();
     let mut fctx = cranelift_frontend::FunctionBuilderContext::new();
-    translate::translate_function(&env, module.num_imported_funcs, &mut ctx.func, &mut fctx).unwrap();
+    translate::translate_function(&env, func, &mut ctx.func, &mut fctx).unwrap();
     println!("{}", ctx.func.display());
     ctx.set_disasm(true);
     let mut ctrl = Default::default();
@@ -632,4 +637,31 @@ fn compile_file() {
         code.code.len(),
         t.elapsed()
     );
+}
+
+/// Developer aid: runs the benchmark kernels (bench/kernels) on the harness and prints each
+/// checksum and time (`--ignored --nocapture`; `KERNELS=fib,sieve` selects some).
+#[test]
+#[ignore]
+fn run_kernels() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/kernels");
+    let list = std::fs::read_to_string(dir.join("kernels.tsv")).unwrap();
+    let only = std::env::var("KERNELS").ok();
+    for line in list.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        if only.as_ref().is_some_and(|o| !o.split(',').any(|k| k == cols[0])) {
+            continue;
+        }
+        let n: i32 = cols[1].parse().unwrap();
+        let module = module::decode(std::fs::read(dir.join(format!("{}.wasm", cols[0]))).unwrap()).unwrap();
+        let inst = harness::Instance::instantiate(module, &Tunables { explicit_bounds_checks: false }, 0).unwrap();
+        let mut best = f64::MAX;
+        let mut r = 0;
+        for _ in 0..3 {
+            let t = std::time::Instant::now();
+            r = inst.i64("run", &[i(n)]);
+            best = best.min(t.elapsed().as_secs_f64());
+        }
+        println!("{:<12} {:>10.3} ms  checksum {r}", cols[0], best * 1e3);
+    }
 }
