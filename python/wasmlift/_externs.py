@@ -31,7 +31,7 @@ class Global(_Extern):
         if not isinstance(ty, GlobalType):
             raise TypeError(f"expected a GlobalType, got {type(ty).__name__}")
         val = ffi.wasm_val_t()
-        to_val(store._ptr, ty.content.kind, value, val)
+        to_val(store, ty.content.kind, value, val)
         ty_ptr = ty._new_c()
         try:
             ptr = ffi.wasm_global_new(store._ptr, ty_ptr, byref(val))
@@ -70,7 +70,7 @@ class Global(_Extern):
         if not ty.mutable:
             raise WasmError("cannot set an immutable global")
         val = ffi.wasm_val_t()
-        to_val(self.store._ptr, ty.content.kind, value, val)
+        to_val(self.store, ty.content.kind, value, val)
         try:
             ffi.wasm_global_set(self._ptr, byref(val))
         finally:
@@ -88,7 +88,7 @@ class Global(_Extern):
 def _ref_arg(store, kind, value):
     """An owned wasm_ref_t* (or None) for a table element of `kind`."""
     val = ffi.wasm_val_t()
-    to_val(store._ptr, kind, value, val)
+    to_val(store, kind, value, val)
     return val.of.ref
 
 

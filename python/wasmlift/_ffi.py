@@ -240,6 +240,7 @@ FUNCTIONS = {
     "wasm_ref_as_foreign": (P, [P]),
     "wasm_foreign_new": (P, [P]),
     "wasm_foreign_as_ref": (P, [P]),
+    "wasm_foreign_copy": (P, [P]),
     "wasm_foreign_delete": (None, [P]),
     "wasm_foreign_get_host_info": (c_void_p, [P]),
     "wasm_foreign_set_host_info_with_finalizer": (None, [P, c_void_p, finalizer_t]),

@@ -70,7 +70,7 @@ def _trampoline(env, args_ptr, results_ptr):
         results = results_ptr.contents
         for i, (kind, value) in enumerate(zip(kinds, values)):
             # References written here are owned by the engine, which releases them.
-            to_val(store._ptr, kind, value, results.data[i])
+            to_val(store, kind, value, results.data[i])
         return None
     except BaseException as exc:  # noqa: B902 - every exception becomes a trap, re-raised later
         return new_trap_for_exception(store._ptr, exc)
@@ -155,7 +155,7 @@ class Func:
         res_vals = (ffi.wasm_val_t * max(m, 1))()
         try:
             for i, (t, a) in enumerate(zip(params, args)):
-                to_val(store._ptr, t.kind, a, arg_vals[i])
+                to_val(store, t.kind, a, arg_vals[i])
             args_vec = ffi.wasm_val_vec_t(n, arg_vals)
             res_vec = ffi.wasm_val_vec_t(m, res_vals)
             trap = ffi.wasm_func_call(self._ptr, byref(args_vec), byref(res_vec))

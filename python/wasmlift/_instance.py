@@ -16,7 +16,9 @@ _LINK_PREFIXES = ("unknown import", "incompatible import")
 
 class Exports:
     """The exports of an instance: exports["name"], exports[0], exports.name, iteration over
-    names, len(), `in`, and .items()."""
+    names, len(), `in`, .get(), .keys(), .values() and .items(). An export whose name is also a
+    method name (e.g. "get") wins as an attribute; the method stays reachable as
+    Exports.get(exports, ...)."""
 
     def __init__(self, names, values):
         object.__setattr__(self, "_names", list(names))
@@ -31,11 +33,15 @@ class Exports:
         except KeyError:
             raise KeyError(f"no export named {key!r} (exports: {', '.join(self._names) or 'none'})") from None
 
+    def __getattribute__(self, name):
+        if not name.startswith("_"):
+            by_name = object.__getattribute__(self, "_by_name")
+            if name in by_name:
+                return by_name[name]
+        return object.__getattribute__(self, name)
+
     def __getattr__(self, name):
-        try:
-            return self._by_name[name]
-        except KeyError:
-            raise AttributeError(f"no export named {name!r}") from None
+        raise AttributeError(f"no export named {name!r}")
 
     def __setattr__(self, name, value):
         raise AttributeError("exports are read-only")
@@ -54,6 +60,9 @@ class Exports:
 
     def keys(self):
         return list(self._names)
+
+    def values(self):
+        return list(self._values)
 
     def items(self):
         return list(zip(self._names, self._values))

@@ -1,5 +1,5 @@
-# Finds and loads libwasmlift.so: $WASMLIFT_LIB, next to this package, the repository's
-# target/ directory (when running from a checkout), then the system library path.
+# Finds and loads libwasmlift.so: $WASMLIFT_LIB if set, else next to this package, the
+# repository's target/ directory (when running from a checkout), then the system library path.
 import ctypes
 import ctypes.util
 import os
@@ -15,52 +15,61 @@ class LibraryNotFound(OSError):
 
 
 def _candidates():
-    """Yields (description, path-or-name) in the order they are tried."""
-    env = os.environ.get("WASMLIFT_LIB")
-    if env:
-        p = Path(env)
-        if p.is_dir():
-            for n in _NAMES:
-                yield f"$WASMLIFT_LIB directory: {p / n}", str(p / n)
-        else:
-            yield f"$WASMLIFT_LIB: {p}", str(p)
+    """Yields (description, path-or-name) in the order they are tried (without $WASMLIFT_LIB)."""
     for n in _NAMES:
         yield f"next to the package: {_PACKAGE_DIR / n}", str(_PACKAGE_DIR / n)
     # A source checkout: python/wasmlift/ lives two levels below the repository root.
     repo = _PACKAGE_DIR.parent.parent
     if (repo / "Cargo.toml").is_file():
+        target = Path(os.environ.get("CARGO_TARGET_DIR") or repo / "target")
+        if not target.is_absolute():
+            target = repo / target
         for profile in ("release", "debug"):
-            p = repo / "target" / profile / "libwasmlift.so"
+            p = target / profile / "libwasmlift.so"
             yield f"repository build: {p}", str(p)
     for n in _NAMES:
-        yield f"system library path: {n}", n
+        yield f"system library path (dlopen {n})", n
     found = ctypes.util.find_library("wasmlift")
     if found:
         yield f"system library (ldconfig): {found}", found
 
 
+def _open(path):
+    lib = ctypes.CDLL(path)
+    lib._wasmlift_path = path
+    return lib
+
+
 def load():
-    """Loads the library, raising LibraryNotFound that names every place it looked."""
+    """Loads the library, raising LibraryNotFound that names every place it looked.
+
+    $WASMLIFT_LIB (a file, or a directory holding libwasmlift.so), when set, is the only
+    place tried: an explicit choice that does not work is an error, not a reason to pick
+    another library."""
+    env = os.environ.get("WASMLIFT_LIB")
+    if env:
+        p = Path(env)
+        if p.is_dir():
+            p = p / _NAMES[0]
+        if not p.is_file():
+            raise LibraryNotFound(f"could not load libwasmlift.so: $WASMLIFT_LIB={env} but {p} does not exist")
+        try:
+            return _open(str(p))
+        except OSError as e:
+            raise LibraryNotFound(f"could not load libwasmlift.so from $WASMLIFT_LIB={env}: {e}") from None
     tried = []
-    explicit = os.environ.get("WASMLIFT_LIB")
     for desc, path in _candidates():
-        is_name = os.sep not in path
-        if not is_name and not os.path.exists(path):
+        if os.sep in path and not os.path.exists(path):
             tried.append(f"  {desc} (no such file)")
             continue
         try:
-            lib = ctypes.CDLL(path)
+            return _open(path)
         except OSError as e:
             tried.append(f"  {desc} ({e})")
-            if explicit and desc.startswith("$WASMLIFT_LIB") and not is_name and os.path.exists(path):
-                # An explicit library that exists but fails to load is an error in itself.
-                break
-            continue
-        lib._wasmlift_path = path
-        return lib
     raise LibraryNotFound(
         "could not load libwasmlift.so; looked in:\n"
         + "\n".join(tried)
+        + "\n  $WASMLIFT_LIB (not set)"
         + "\nSet WASMLIFT_LIB to the library's path, or reinstall the package "
         "(pip install ./python builds it with cargo)."
     )

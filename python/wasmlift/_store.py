@@ -72,7 +72,16 @@ class Store:
         self._ptr = ffi.wasm_store_new(self.engine._ptr)
         if not self._ptr:
             raise last_error("could not create a store")
-        weakref.finalize(self, ffi.wasm_store_delete, self._ptr)
+        # id(Python object) -> (object, owned wasm_foreign_t*) for externrefs (see _values).
+        self._foreigns = {}
+        weakref.finalize(self, _delete_store, self._ptr, self._foreigns)
+
+
+def _delete_store(ptr, foreigns):
+    for _, foreign in foreigns.values():
+        ffi.wasm_foreign_delete(foreign)
+    foreigns.clear()
+    ffi.wasm_store_delete(ptr)
 
 
 def _byte_vec(data):

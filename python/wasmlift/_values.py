@@ -25,16 +25,24 @@ def live_externrefs():
     return len(_objects)
 
 
-def new_foreign(store_ptr, obj):
-    """A new owned wasm_foreign_t handle standing for `obj`."""
-    foreign = ffi.wasm_foreign_new(store_ptr)
+def new_foreign(store, obj):
+    """A new owned wasm_ref_t handle (a wasm_foreign_t) standing for `obj` in `store`.
+
+    The engine keeps every externref that entered wasm alive until its store is deleted, so
+    each store reuses one foreign object per Python object (Store._foreigns) instead of
+    making a new one, which would accumulate, on every call."""
+    cached = store._foreigns.get(id(obj))
+    if cached is not None and cached[0] is obj:
+        return ffi.wasm_foreign_as_ref(ffi.wasm_foreign_copy(cached[1]))
+    foreign = ffi.wasm_foreign_new(store._ptr)
     if not foreign:
         raise MemoryError("wasm_foreign_new failed")
     key = next(_ids)
     with _objects_lock:
         _objects[key] = obj
     ffi.wasm_foreign_set_host_info_with_finalizer(foreign, key, _drop_object)
-    return foreign
+    store._foreigns[id(obj)] = (obj, foreign)
+    return ffi.wasm_foreign_as_ref(ffi.wasm_foreign_copy(foreign))
 
 
 class ForeignRef:
@@ -82,7 +90,7 @@ def _float(v, what):
     return float(v)
 
 
-def to_val(store_ptr, kind, value, out):
+def to_val(store, kind, value, out):
     """Fills wasm_val_t `out` with `value` of `kind`. References are new owned handles that
     the caller must release (see release_val) unless ownership passes to the engine."""
     out.kind = kind
@@ -95,7 +103,7 @@ def to_val(store_ptr, kind, value, out):
     elif kind == ffi.WASM_F64:
         out.of.f64 = _float(value, "f64")
     elif kind == ffi.WASM_EXTERNREF:
-        out.of.ref = None if value is None else new_foreign(store_ptr, value)
+        out.of.ref = None if value is None else new_foreign(store, value)
     elif kind == ffi.WASM_FUNCREF:
         from ._func import Func
 
