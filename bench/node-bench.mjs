@@ -1,0 +1,207 @@
+// Node (V8) peer of bench/harness.c: the same measurements through the WebAssembly JS API,
+// printing the same "R <engine> <metric> <unit> <samples>" lines for bench/report.py.
+// JS->wasm calls stand in for wasm_func_call and a JS import for the wasm_func_new host function.
+// V8 compiles lazily by default; run.sh measures `compile` with eager optimizing flags
+// (--no-liftoff --no-wasm-lazy-compilation) and reports the default as `compile-lazy`.
+// Usage: node bench/node-bench.mjs [--bench-dir DIR] [--large FILE] [--only LIST]
+//        [--compile-metric NAME] [--expected FILE] [--smoke] [--kernel-runs N] ...
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const opt = {
+    engine: 'node',
+    benchDir: path.dirname(fileURLToPath(import.meta.url)),
+    large: null,
+    compileMetric: 'compile',
+    only: null,
+    expected: null,
+    smoke: false,
+    kernelRuns: 5,
+    compileRuns: 2,
+    instantiateCount: 2000,
+    callBatches: 40,
+    callBatch: 20000,
+    hostBatches: 40,
+    hostBatch: 100000,
+};
+
+const flags = {
+    '--engine': (v) => { opt.engine = v; },
+    '--bench-dir': (v) => { opt.benchDir = v; },
+    '--large': (v) => { opt.large = v; },
+    '--compile-metric': (v) => { opt.compileMetric = v; },
+    '--only': (v) => { opt.only = v.split(','); },
+    '--expected': (v) => { opt.expected = v; },
+    '--kernel-runs': (v) => { opt.kernelRuns = posInt(v); },
+    '--compile-runs': (v) => { opt.compileRuns = posInt(v); },
+    '--instantiate-count': (v) => { opt.instantiateCount = posInt(v); },
+    '--call-batches': (v) => { opt.callBatches = posInt(v); },
+    '--call-batch': (v) => { opt.callBatch = posInt(v); },
+    '--host-batches': (v) => { opt.hostBatches = posInt(v); },
+    '--host-batch': (v) => { opt.hostBatch = posInt(v); },
+};
+
+function posInt(v) {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) usage();
+    return n;
+}
+
+function usage() {
+    console.error('usage: node-bench.mjs [--bench-dir DIR] [--large FILE] [--only LIST] ' +
+        '[--expected FILE] [--smoke] [--kernel-runs N] [--compile-runs N] ...');
+    process.exit(2);
+}
+
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--smoke') { opt.smoke = true; continue; }
+    const f = flags[argv[i]];
+    if (!f || i + 1 >= argv.length) usage();
+    f(argv[++i]);
+}
+if (opt.smoke) {
+    Object.assign(opt, { kernelRuns: 1, compileRuns: 1, instantiateCount: 20, callBatches: 2,
+        callBatch: 100, hostBatches: 2, hostBatch: 100 });
+}
+
+let failures = 0;
+function fail(msg) {
+    console.error(`node-bench [${opt.engine}]: ${msg}`);
+    failures++;
+}
+
+const selected = (what) => !opt.only || opt.only.includes(what);
+const now = () => process.hrtime.bigint();
+const elapsedNs = (t0) => Number(process.hrtime.bigint() - t0);
+
+function report(metric, unit, samples) {
+    const fmt = (x) => Number(x.toPrecision(6)).toString();
+    console.log(`R\t${opt.engine}\t${metric}\t${unit}\t${samples.map(fmt).join(',')}`);
+}
+
+const benchFile = (rel) => fs.readFileSync(path.join(opt.benchDir, rel));
+
+// A custom section carrying a counter: V8 caches compiled modules by their bytes, so each
+// compilation gets bytes of its own (wasm.h engines have no such in-process cache).
+function withNonce(bytes, counter) {
+    const name = Buffer.from('wasmlift-bench-nonce');
+    const payload = Buffer.alloc(4);
+    payload.writeUInt32LE(counter);
+    const body = Buffer.concat([Buffer.from([name.length]), name, payload]);
+    return Buffer.concat([bytes, Buffer.from([0, body.length]), body]);
+}
+
+function benchCompile() {
+    const original = fs.readFileSync(opt.large);
+    if (!WebAssembly.validate(original)) {
+        fail(`large module ${opt.large} does not validate`);
+        return;
+    }
+    const mb = original.length / 1e6;
+    const samples = [];
+    const salt = (process.pid * 1000 + Date.now()) >>> 0;
+    for (let r = 0; r < opt.compileRuns; r++) {
+        if (globalThis.gc) globalThis.gc();
+        const bytes = withNonce(original, (salt + r) >>> 0);
+        const t0 = now();
+        new WebAssembly.Module(bytes);
+        const s = elapsedNs(t0) / 1e9;
+        console.log(`# compile ${mb.toFixed(2)} MB in ${s.toFixed(3)} s`);
+        samples.push(mb / s);
+    }
+    report(opt.compileMetric, 'MB/s', samples);
+}
+
+function benchInstantiate() {
+    const module = new WebAssembly.Module(benchFile('modules/instantiate.wasm'));
+    const samples = [];
+    let last;
+    for (let i = 0; i < opt.instantiateCount; i++) {
+        const t0 = now();
+        last = new WebAssembly.Instance(module, {});
+        samples.push(elapsedNs(t0) / 1e3);
+    }
+    if (last.exports.load(1024) !== 0x04030201) fail('data segment not initialised');
+    report('instantiate', 'us', samples);
+}
+
+function benchCalls() {
+    const module = new WebAssembly.Module(benchFile('modules/calls.wasm'));
+    const instance = new WebAssembly.Instance(module, { env: { host: (x) => (x + 1) | 0 } });
+    const { nop, host_loop: hostLoop } = instance.exports;
+    if (selected('call')) {
+        const samples = [];
+        for (let b = 0; b < opt.callBatches; b++) {
+            const t0 = now();
+            for (let i = 0; i < opt.callBatch; i++) nop();
+            samples.push(elapsedNs(t0) / opt.callBatch);
+        }
+        report('call', 'ns', samples);
+    }
+    if (selected('hostcall')) {
+        const samples = [];
+        for (let b = 0; b < opt.hostBatches; b++) {
+            const t0 = now();
+            const got = hostLoop(opt.hostBatch);
+            samples.push(elapsedNs(t0) / opt.hostBatch);
+            if (got !== opt.hostBatch) {
+                fail('host_loop returned a wrong count');
+                return;
+            }
+        }
+        report('hostcall', 'ns', samples);
+    }
+}
+
+function loadExpected() {
+    const table = new Map();
+    if (!opt.expected) return table;
+    for (const line of fs.readFileSync(opt.expected, 'utf8').split('\n')) {
+        const [name, n, sum] = line.trim().split(/\s+/);
+        if (sum !== undefined) table.set(`${name} ${n}`, BigInt(sum));
+    }
+    return table;
+}
+
+function benchKernels() {
+    const expected = loadExpected();
+    const list = fs.readFileSync(path.join(opt.benchDir, 'kernels/kernels.tsv'), 'utf8');
+    for (const line of list.split('\n')) {
+        if (line.startsWith('#') || !line.trim()) continue;
+        const [name, benchN, smokeN] = line.trim().split(/\s+/);
+        if (!selected('kernels') && !selected(`kernel:${name}`) && !selected(name)) continue;
+        const n = Number(opt.smoke ? smokeN : benchN);
+        const want = expected.get(`${name} ${n}`);
+        if (want === undefined) {
+            // No native results here: the checksum is printed but cannot be verified.
+            fail(`no expected checksum for ${name} ${n} (pass --expected)`);
+        }
+        const module = new WebAssembly.Module(benchFile(`kernels/${name}.wasm`));
+        const { run } = new WebAssembly.Instance(module, {}).exports;
+        const samples = [];
+        let ok = true;
+        for (let r = 0; r < opt.kernelRuns && ok; r++) {
+            const t0 = now();
+            const sum = BigInt.asIntN(64, run(n));
+            samples.push(elapsedNs(t0) / 1e6);
+            if (want !== undefined && sum !== want) {
+                fail(`${name}: wrong checksum ${sum} (expected ${want})`);
+                ok = false;
+            } else if (r === 0) {
+                console.log(`# checksum ${name} ${n} ${sum}${want !== undefined ? ' ok' : ''}`);
+            }
+        }
+        if (ok) report(`kernel:${name}`, 'ms', samples);
+    }
+}
+
+if (opt.large && selected('compile')) benchCompile();
+if (selected('instantiate')) benchInstantiate();
+if (selected('call') || selected('hostcall')) benchCalls();
+benchKernels();
+if (failures) {
+    console.error(`node-bench [${opt.engine}]: ${failures} failure(s)`);
+    process.exitCode = 1;
+}
