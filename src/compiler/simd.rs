@@ -5,7 +5,7 @@
 //! pushes its result in its natural shape. `FuncTranslator::canon` turns values back into
 //! `i8x16` wherever they cross a block, call, local or global boundary.
 
-use super::translate::{heap_flags, lane_cast, FuncTranslator};
+use super::translate::{lane_cast, FuncTranslator};
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::types::*;
 use cranelift_codegen::ir::{ConstantData, InstBuilder, Type, Value};
@@ -76,7 +76,8 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
     fn vload(&mut self, memarg: &MemArg, ty: Type, f: impl FnOnce(&mut Self, Value) -> Value) -> Result<(), String> {
         let index = self.pop();
         let (addr, off) = self.heap_addr(memarg, index, ty.bytes())?;
-        let x = self.b.ins().load(ty, heap_flags(), addr, off);
+        let fl = self.heap_flags();
+        let x = self.b.ins().load(ty, fl, addr, off);
         let v = f(self, x);
         self.push(v);
         Ok(())
@@ -86,7 +87,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
     fn vload_extend(&mut self, memarg: &MemArg, signed: bool, lanes: Type) -> Result<(), String> {
         let index = self.pop();
         let (addr, off) = self.heap_addr(memarg, index, 8)?;
-        let fl = heap_flags();
+        let fl = self.heap_flags();
         let v = match (lanes, signed) {
             (I16X8, true) => self.b.ins().sload8x8(fl, addr, off),
             (I16X8, false) => self.b.ins().uload8x8(fl, addr, off),
@@ -103,7 +104,8 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         let v = self.pop_as(vty);
         let index = self.pop();
         let (addr, off) = self.heap_addr(memarg, index, vty.lane_type().bytes())?;
-        let x = self.b.ins().load(vty.lane_type(), heap_flags(), addr, off);
+        let fl = self.heap_flags();
+        let x = self.b.ins().load(vty.lane_type(), fl, addr, off);
         let r = self.b.ins().insertlane(v, x, lane);
         self.push(r);
         Ok(())
@@ -114,7 +116,8 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         let index = self.pop();
         let (addr, off) = self.heap_addr(memarg, index, vty.lane_type().bytes())?;
         let x = self.b.ins().extractlane(v, lane);
-        self.b.ins().store(heap_flags(), x, addr, off);
+        let fl = self.heap_flags();
+        self.b.ins().store(fl, x, addr, off);
         Ok(())
     }
 
@@ -251,7 +254,8 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
                 let v = self.pop();
                 let index = self.pop();
                 let (addr, off) = self.heap_addr(&memarg, index, 16)?;
-                self.b.ins().store(heap_flags(), v, addr, off);
+                let fl = self.heap_flags();
+                self.b.ins().store(fl, v, addr, off);
             }
             Operator::V128Load8Lane { memarg, lane } => self.vload_lane(&memarg, lane, I8X16)?,
             Operator::V128Load16Lane { memarg, lane } => self.vload_lane(&memarg, lane, I16X8)?,

@@ -10,8 +10,8 @@ use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
 use cranelift_codegen::ir::types::*;
 use cranelift_codegen::ir::{
-    self, AbiParam, Block, BlockArg, Endianness, ExtFuncData, ExternalName, InstBuilder, MemFlagsData, SigRef,
-    SourceLoc, TrapCode, Type, UserExternalName, UserFuncName, Value,
+    self, AbiParam, AliasRegion, AliasRegionData, Block, BlockArg, Endianness, ExtFuncData, ExternalName, InstBuilder,
+    MemFlagsData, SigRef, SourceLoc, TrapCode, Type, UserExternalName, UserFuncName, Value,
 };
 use cranelift_codegen::isa::TargetIsa;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
@@ -113,6 +113,44 @@ const TABLE_INIT: Builtin =
     Builtin { offset: vmctx::BUILTIN_TABLE_INIT, params: &[I32, I32, I32, I32, I32], returns: true };
 const ELEM_DROP: Builtin = Builtin { offset: vmctx::BUILTIN_ELEM_DROP, params: &[I32], returns: false };
 
+/// Disjoint kinds of memory wasm code touches, so that alias analysis knows that e.g. a heap
+/// store cannot change a global or a table length.
+#[derive(Clone, Copy)]
+struct Regions {
+    heap: AliasRegion,
+    table: AliasRegion,
+    globals: AliasRegion,
+    /// Runtime metadata wasm code only reads (memory lengths, funcref fields); it changes only
+    /// across calls, which clobber every region anyway.
+    vm: AliasRegion,
+}
+
+impl Regions {
+    fn table_flags(&self) -> MemFlagsData {
+        trusted().with_alias_region(Some(self.table))
+    }
+
+    fn global_flags(&self) -> MemFlagsData {
+        trusted().with_alias_region(Some(self.globals))
+    }
+
+    fn vm_flags(&self) -> MemFlagsData {
+        trusted().with_alias_region(Some(self.vm))
+    }
+
+    fn new(func: &mut ir::Function) -> Regions {
+        let mut region = |user_id, description: &'static str| {
+            func.dfg.alias_regions.insert(AliasRegionData { user_id, description: description.into() })
+        };
+        Regions {
+            heap: region(1, "heap"),
+            table: region(2, "table"),
+            globals: region(3, "globals"),
+            vm: region(4, "vm"),
+        }
+    }
+}
+
 pub(crate) struct FuncTranslator<'e, 'f> {
     pub env: &'e ModuleEnv<'e>,
     pub b: FunctionBuilder<'f>,
@@ -127,6 +165,7 @@ pub(crate) struct FuncTranslator<'e, 'f> {
     sigs: HashMap<u32, SigRef>,
     funcs: HashMap<u32, ir::FuncRef>,
     builtin_sigs: HashMap<i32, SigRef>,
+    regions: Regions,
 }
 
 /// Translates defined function `func_index` into `func` (which must be clear).
@@ -162,6 +201,7 @@ pub(crate) fn translate_function(
     let reader = wasmparser::BinaryReader::new(&module.bytes[range.clone()], range.start as u64);
     let body = wasmparser::FunctionBody::new(reader);
 
+    let regions = Regions::new(func);
     let mut b = FunctionBuilder::new(func, fctx);
     let entry = b.create_block();
     b.append_block_params_for_function_params(entry);
@@ -216,6 +256,7 @@ pub(crate) fn translate_function(
         sigs: HashMap::new(),
         funcs: HashMap::new(),
         builtin_sigs: HashMap::new(),
+        regions,
     };
 
     let mut ops = body.get_operators_reader().map_err(|e| e.to_string())?;
@@ -341,6 +382,11 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         }
     }
 
+    /// Flags of a linear-memory access.
+    pub fn heap_flags(&self) -> MemFlagsData {
+        heap_flags().with_alias_region(Some(self.regions.heap))
+    }
+
     pub fn iconst32(&mut self, v: i32) -> Value {
         self.b.ins().iconst(I32, v as u32 as i64)
     }
@@ -372,7 +418,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
 
     fn memory_length(&mut self, mem: u32) -> Value {
         let def = self.memory_def(mem);
-        self.b.ins().load(I64, trusted(), def, vmctx::MEMORY_LENGTH)
+        self.b.ins().load(I64, self.regions.vm_flags(), def, vmctx::MEMORY_LENGTH)
     }
 
     /// Computes the native address of an access of `size` bytes at the i32 `index`, bounds
@@ -402,11 +448,12 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         &mut self,
         memarg: &MemArg,
         size: u32,
-        f: impl FnOnce(&mut Self, Value, i32) -> Value,
+        f: impl FnOnce(&mut Self, Value, i32, MemFlagsData) -> Value,
     ) -> Result<(), String> {
         let index = self.pop();
         let (addr, off) = self.heap_addr(memarg, index, size)?;
-        let v = f(self, addr, off);
+        let fl = self.heap_flags();
+        let v = f(self, addr, off, fl);
         self.push(v);
         Ok(())
     }
@@ -415,12 +462,13 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         &mut self,
         memarg: &MemArg,
         size: u32,
-        f: impl FnOnce(&mut Self, Value, Value, i32),
+        f: impl FnOnce(&mut Self, Value, Value, i32, MemFlagsData),
     ) -> Result<(), String> {
         let value = self.pop();
         let index = self.pop();
         let (addr, off) = self.heap_addr(memarg, index, size)?;
-        f(self, value, addr, off);
+        let fl = self.heap_flags();
+        f(self, value, addr, off, fl);
         Ok(())
     }
 
@@ -437,11 +485,11 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
     /// Address of element `index` of `table` after checking it against the current length.
     fn table_elem_addr(&mut self, table: u32, index: Value, code: TrapCode) -> Value {
         let def = self.table_def(table);
-        let len = self.b.ins().load(I64, trusted(), def, vmctx::TABLE_LENGTH);
+        let len = self.b.ins().load(I64, self.regions.table_flags(), def, vmctx::TABLE_LENGTH);
         let index = self.b.ins().uextend(I64, index);
         let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, index, len);
         self.b.ins().trapnz(oob, code);
-        let base = self.b.ins().load(I64, trusted(), def, vmctx::TABLE_BASE);
+        let base = self.b.ins().load(I64, self.regions.table_flags(), def, vmctx::TABLE_BASE);
         let scaled = self.b.ins().ishl_imm_u(index, 3);
         self.b.ins().iadd(base, scaled)
     }
@@ -784,7 +832,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
             Operator::GlobalGet { global_index } => {
                 let gt = self.env.module.globals[global_index as usize];
                 let addr = self.global_addr(global_index);
-                let flags = if gt.mutable { trusted() } else { readonly() };
+                let flags = if gt.mutable { self.regions.global_flags() } else { readonly() };
                 let v = self.b.ins().load(ir_type(gt.content), flags, addr, 0);
                 self.push(v);
             }
@@ -792,74 +840,62 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
                 let v = self.pop();
                 let v = self.canon(v);
                 let addr = self.global_addr(global_index);
-                self.b.ins().store(trusted(), v, addr, 0);
+                self.b.ins().store(self.regions.global_flags(), v, addr, 0);
             }
 
             // ------------------------------------------------------------ memory
-            Operator::I32Load { memarg } => {
-                self.load_op(&memarg, 4, |t, a, o| t.b.ins().load(I32, heap_flags(), a, o))?
-            }
-            Operator::I64Load { memarg } => {
-                self.load_op(&memarg, 8, |t, a, o| t.b.ins().load(I64, heap_flags(), a, o))?
-            }
-            Operator::F32Load { memarg } => {
-                self.load_op(&memarg, 4, |t, a, o| t.b.ins().load(F32, heap_flags(), a, o))?
-            }
-            Operator::F64Load { memarg } => {
-                self.load_op(&memarg, 8, |t, a, o| t.b.ins().load(F64, heap_flags(), a, o))?
-            }
+            Operator::I32Load { memarg } => self.load_op(&memarg, 4, |t, a, o, fl| t.b.ins().load(I32, fl, a, o))?,
+            Operator::I64Load { memarg } => self.load_op(&memarg, 8, |t, a, o, fl| t.b.ins().load(I64, fl, a, o))?,
+            Operator::F32Load { memarg } => self.load_op(&memarg, 4, |t, a, o, fl| t.b.ins().load(F32, fl, a, o))?,
+            Operator::F64Load { memarg } => self.load_op(&memarg, 8, |t, a, o, fl| t.b.ins().load(F64, fl, a, o))?,
             Operator::I32Load8S { memarg } => {
-                self.load_op(&memarg, 1, |t, a, o| t.b.ins().sload8(I32, heap_flags(), a, o))?
+                self.load_op(&memarg, 1, |t, a, o, fl| t.b.ins().sload8(I32, fl, a, o))?
             }
             Operator::I32Load8U { memarg } => {
-                self.load_op(&memarg, 1, |t, a, o| t.b.ins().uload8(I32, heap_flags(), a, o))?
+                self.load_op(&memarg, 1, |t, a, o, fl| t.b.ins().uload8(I32, fl, a, o))?
             }
             Operator::I32Load16S { memarg } => {
-                self.load_op(&memarg, 2, |t, a, o| t.b.ins().sload16(I32, heap_flags(), a, o))?
+                self.load_op(&memarg, 2, |t, a, o, fl| t.b.ins().sload16(I32, fl, a, o))?
             }
             Operator::I32Load16U { memarg } => {
-                self.load_op(&memarg, 2, |t, a, o| t.b.ins().uload16(I32, heap_flags(), a, o))?
+                self.load_op(&memarg, 2, |t, a, o, fl| t.b.ins().uload16(I32, fl, a, o))?
             }
             Operator::I64Load8S { memarg } => {
-                self.load_op(&memarg, 1, |t, a, o| t.b.ins().sload8(I64, heap_flags(), a, o))?
+                self.load_op(&memarg, 1, |t, a, o, fl| t.b.ins().sload8(I64, fl, a, o))?
             }
             Operator::I64Load8U { memarg } => {
-                self.load_op(&memarg, 1, |t, a, o| t.b.ins().uload8(I64, heap_flags(), a, o))?
+                self.load_op(&memarg, 1, |t, a, o, fl| t.b.ins().uload8(I64, fl, a, o))?
             }
             Operator::I64Load16S { memarg } => {
-                self.load_op(&memarg, 2, |t, a, o| t.b.ins().sload16(I64, heap_flags(), a, o))?
+                self.load_op(&memarg, 2, |t, a, o, fl| t.b.ins().sload16(I64, fl, a, o))?
             }
             Operator::I64Load16U { memarg } => {
-                self.load_op(&memarg, 2, |t, a, o| t.b.ins().uload16(I64, heap_flags(), a, o))?
+                self.load_op(&memarg, 2, |t, a, o, fl| t.b.ins().uload16(I64, fl, a, o))?
             }
-            Operator::I64Load32S { memarg } => {
-                self.load_op(&memarg, 4, |t, a, o| t.b.ins().sload32(heap_flags(), a, o))?
-            }
-            Operator::I64Load32U { memarg } => {
-                self.load_op(&memarg, 4, |t, a, o| t.b.ins().uload32(heap_flags(), a, o))?
-            }
+            Operator::I64Load32S { memarg } => self.load_op(&memarg, 4, |t, a, o, fl| t.b.ins().sload32(fl, a, o))?,
+            Operator::I64Load32U { memarg } => self.load_op(&memarg, 4, |t, a, o, fl| t.b.ins().uload32(fl, a, o))?,
             Operator::I32Store { memarg } | Operator::F32Store { memarg } => {
-                self.store_op(&memarg, 4, |t, v, a, o| {
-                    t.b.ins().store(heap_flags(), v, a, o);
+                self.store_op(&memarg, 4, |t, v, a, o, fl| {
+                    t.b.ins().store(fl, v, a, o);
                 })?
             }
             Operator::I64Store { memarg } | Operator::F64Store { memarg } => {
-                self.store_op(&memarg, 8, |t, v, a, o| {
-                    t.b.ins().store(heap_flags(), v, a, o);
+                self.store_op(&memarg, 8, |t, v, a, o, fl| {
+                    t.b.ins().store(fl, v, a, o);
                 })?
             }
             Operator::I32Store8 { memarg } | Operator::I64Store8 { memarg } => {
-                self.store_op(&memarg, 1, |t, v, a, o| {
-                    t.b.ins().istore8(heap_flags(), v, a, o);
+                self.store_op(&memarg, 1, |t, v, a, o, fl| {
+                    t.b.ins().istore8(fl, v, a, o);
                 })?
             }
             Operator::I32Store16 { memarg } | Operator::I64Store16 { memarg } => {
-                self.store_op(&memarg, 2, |t, v, a, o| {
-                    t.b.ins().istore16(heap_flags(), v, a, o);
+                self.store_op(&memarg, 2, |t, v, a, o, fl| {
+                    t.b.ins().istore16(fl, v, a, o);
                 })?
             }
-            Operator::I64Store32 { memarg } => self.store_op(&memarg, 4, |t, v, a, o| {
-                t.b.ins().istore32(heap_flags(), v, a, o);
+            Operator::I64Store32 { memarg } => self.store_op(&memarg, 4, |t, v, a, o, fl| {
+                t.b.ins().istore32(fl, v, a, o);
             })?,
             Operator::MemorySize { mem } => {
                 let len = self.memory_length(mem);
@@ -899,17 +935,17 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
             Operator::TableGet { table } => {
                 let index = self.pop();
                 let addr = self.table_elem_addr(table, index, user_trap(trap_codes::TABLE_OUT_OF_BOUNDS));
-                let v = self.b.ins().load(I64, trusted(), addr, 0);
+                let v = self.b.ins().load(I64, self.regions.table_flags(), addr, 0);
                 self.push(v);
             }
             Operator::TableSet { table } => {
                 let (index, value) = self.pop2();
                 let addr = self.table_elem_addr(table, index, user_trap(trap_codes::TABLE_OUT_OF_BOUNDS));
-                self.b.ins().store(trusted(), value, addr, 0);
+                self.b.ins().store(self.regions.table_flags(), value, addr, 0);
             }
             Operator::TableSize { table } => {
                 let def = self.table_def(table);
-                let len = self.b.ins().load(I64, trusted(), def, vmctx::TABLE_LENGTH);
+                let len = self.b.ins().load(I64, self.regions.table_flags(), def, vmctx::TABLE_LENGTH);
                 let v = self.b.ins().ireduce(I32, len);
                 self.push(v);
             }
@@ -1117,15 +1153,15 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         let index = self.pop();
         let params = self.popn_canon(n);
         let slot = self.table_elem_addr(table, index, user_trap(trap_codes::UNDEFINED_ELEMENT));
-        let funcref = self.b.ins().load(I64, trusted(), slot, 0);
+        let funcref = self.b.ins().load(I64, self.regions.table_flags(), slot, 0);
         self.b.ins().trapz(funcref, user_trap(trap_codes::UNINITIALIZED_ELEMENT));
-        let actual = self.b.ins().load(I32, trusted(), funcref, vmctx::FUNCREF_TYPE_ID);
+        let actual = self.b.ins().load(I32, self.regions.vm_flags(), funcref, vmctx::FUNCREF_TYPE_ID);
         let type_ids = self.load_vmctx_ptr(vmctx::VMCTX_TYPE_IDS);
         let expected = self.b.ins().load(I32, readonly(), type_ids, (type_index * 4) as i32);
         let mismatch = self.b.ins().icmp(IntCC::NotEqual, actual, expected);
         self.b.ins().trapnz(mismatch, user_trap(trap_codes::INDIRECT_CALL_TYPE_MISMATCH));
-        let code = self.b.ins().load(I64, trusted(), funcref, vmctx::FUNCREF_CODE);
-        let callee_vmctx = self.b.ins().load(I64, trusted(), funcref, vmctx::FUNCREF_VMCTX);
+        let code = self.b.ins().load(I64, self.regions.vm_flags(), funcref, vmctx::FUNCREF_CODE);
+        let callee_vmctx = self.b.ins().load(I64, self.regions.vm_flags(), funcref, vmctx::FUNCREF_VMCTX);
         let mut args = Vec::with_capacity(n + 1);
         args.push(callee_vmctx);
         args.extend(params);
