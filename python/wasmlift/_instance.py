@@ -4,7 +4,7 @@ import weakref
 from ctypes import byref, c_void_p
 
 from . import _ffi as ffi
-from ._errors import LinkError, Trap, WasmError, trap_frames, trap_message
+from ._errors import LinkError, Trap, WasmError, raise_trap, trap_frames, trap_message
 from ._externs import Global, Memory, Table, wrap_extern
 from ._func import Func
 from ._store import Module, Store
@@ -129,8 +129,6 @@ class Instance:
             raise WasmError(ffi.error_message() or "instantiation failed")
         key = ffi.wasm_trap_get_host_info(trap)
         if key:  # a host function called by the start function raised
-            from ._errors import raise_trap
-
             raise_trap(trap)
         try:
             message = trap_message(trap)
