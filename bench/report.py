@@ -25,7 +25,9 @@ TARGETS = [
 
 LABELS = {
     "compile": "compile large module (wasm_module_new)",
+    "compile-cpu": "compile large module, per CPU-second",
     "compile-lazy": "compile large module, V8 default (lazy)",
+    "compile-lazy-cpu": "compile, V8 default (lazy), per CPU-second",
     "instantiate": "wasm_instance_new (small module)",
     "call": "wasm_func_call, empty export",
     "hostcall": "wasm -> host function call",
@@ -70,7 +72,8 @@ def main():
     for metric, _ in samples:
         if metric not in metrics:
             metrics.append(metric)
-    order = ["compile", "compile-lazy", "instantiate", "call", "hostcall"]
+    order = ["compile", "compile-cpu", "compile-lazy", "compile-lazy-cpu", "instantiate",
+             "call", "hostcall"]
     metrics.sort(key=lambda m: (order.index(m) if m in order else len(order), m))
 
     def med(metric, engine):
