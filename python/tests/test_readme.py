@@ -8,7 +8,8 @@ README = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "README.
 
 
 def test_readme_example_runs():
-    text = open(README, encoding="utf-8").read()
+    with open(README, encoding="utf-8") as f:
+        text = f.read()
     code = re.search(r"## Example\s+```python\n(.*?)```", text, re.S).group(1)
     assert len(code.strip().splitlines()) < 15
     out = io.StringIO()

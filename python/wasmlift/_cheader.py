@@ -211,7 +211,11 @@ def parse(text):
 
 def parse_files(*paths):
     """Parses several headers (e.g. wasm.h then wasmlift.h) into one Header."""
-    return parse("\n".join(open(p, encoding="utf-8").read() for p in paths))
+    texts = []
+    for p in paths:
+        with open(p, encoding="utf-8") as f:
+            texts.append(f.read())
+    return parse("\n".join(texts))
 
 
 class Resolver:
