@@ -104,3 +104,24 @@ def test_object_is_freed_after_its_store(engine):
     del inst, store
     gc.collect()
     assert ref() is None
+
+
+def test_foreign_refs_made_outside_python_round_trip(store, refs):
+    # A foreign object created through the C API directly (no Python object behind it).
+    from ctypes import byref
+
+    from wasmlift import _ffi
+
+    g = wl.Global(store, GlobalType(ValType.externref(), mutable=True), None)
+    raw = _ffi.wasm_foreign_new(store._ptr)
+    val = _ffi.wasm_val_t()
+    val.kind = _ffi.WASM_EXTERNREF
+    val.of.ref = _ffi.wasm_foreign_as_ref(raw)
+    _ffi.wasm_global_set(g._ptr, byref(val))
+    _ffi.wasm_foreign_delete(raw)
+    got = g.value
+    assert isinstance(got, wl.ForeignRef)
+    back = refs.id(got)
+    assert isinstance(back, wl.ForeignRef) and back == got and back is not got
+    assert refs.is_null(got) == 0
+    assert got != wl.ForeignRef(_ffi.wasm_foreign_as_ref(_ffi.wasm_foreign_new(store._ptr)))

@@ -237,6 +237,7 @@ FUNCTIONS = {
     # references and foreign objects (externref payloads)
     "wasm_ref_delete": (None, [P]),
     "wasm_ref_copy": (P, [P]),
+    "wasm_ref_same": (c_bool, [P, P]),
     "wasm_ref_as_foreign": (P, [P]),
     "wasm_foreign_new": (P, [P]),
     "wasm_foreign_as_ref": (P, [P]),

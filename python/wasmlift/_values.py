@@ -46,12 +46,22 @@ def new_foreign(store, obj):
 
 
 class ForeignRef:
-    """An externref that did not come from this Python process (e.g. a host object made by
-    other C code). Holds its own handle."""
+    """An externref that did not come from this Python package (e.g. a foreign object made by
+    other C code). Holds its own handle; passing it back to wasm passes the same reference, and
+    two ForeignRefs compare equal when they refer to the same object."""
 
     def __init__(self, ptr):
         self._ptr = ptr
         weakref.finalize(self, ffi.wasm_ref_delete, ptr)
+
+    def __eq__(self, other):
+        return isinstance(other, ForeignRef) and bool(ffi.wasm_ref_same(self._ptr, other._ptr))
+
+    def __hash__(self):
+        return 0  # identity is only known to the engine; equal refs must hash alike
+
+    def __repr__(self):
+        return f"<wasmlift.ForeignRef {self._ptr:#x}>"
 
 
 def externref_from_ref(ref_ptr):
@@ -103,7 +113,12 @@ def to_val(store, kind, value, out):
     elif kind == ffi.WASM_F64:
         out.of.f64 = _float(value, "f64")
     elif kind == ffi.WASM_EXTERNREF:
-        out.of.ref = None if value is None else new_foreign(store, value)
+        if value is None:
+            out.of.ref = None
+        elif isinstance(value, ForeignRef):
+            out.of.ref = ffi.wasm_ref_copy(value._ptr)
+        else:
+            out.of.ref = new_foreign(store, value)
     elif kind == ffi.WASM_FUNCREF:
         from ._func import Func
 
