@@ -298,7 +298,11 @@ fn decode_impl(bytes: Vec<u8>, validate_bodies: bool) -> Result<ModuleInfo, Stri
     };
     let mut ref_funcs: Vec<u32> = Vec::new();
     let mut pending_bodies = Vec::new();
-    for payload in Parser::new(0).parse_all(&bytes) {
+    // The parser must know the enabled features too: with its default (all features) it reads
+    // 32-bit limits as memory64 LEBs and accepts overlong encodings the spec calls malformed.
+    let mut parser = Parser::new(0);
+    parser.set_features(supported_features());
+    for payload in parser.parse_all(&bytes) {
         let payload = payload.map_err(|e| format_error(&e))?;
         if let wasmparser::ValidPayload::Func(to_validate, _) = validator.payload(&payload).map_err(|e| format_error(&e))? {
             pending_bodies.push(to_validate);
