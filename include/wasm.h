@@ -452,8 +452,7 @@ WASM_API_EXTERN void wasm_engine_delete(struct wasm_engine_t *engine);
 
 WASM_API_EXTERN struct wasm_store_t *wasm_store_new(struct wasm_engine_t *engine);
 
-// Deletes the store. Objects still referenced by handles stay usable; what only the store kept
-// alive (externref values held by wasm, pinned instances) is released now.
+// Deletes the store handle. Objects still referenced by other handles stay usable.
 WASM_API_EXTERN void wasm_store_delete(struct wasm_store_t *store);
 
 // Decodes, validates and compiles a module. On failure returns NULL and
@@ -806,10 +805,6 @@ WASM_API_EXTERN uint32_t wasm_frame_func_index(const struct wasm_frame_t *frame)
 WASM_API_EXTERN size_t wasm_frame_func_offset(const struct wasm_frame_t *frame);
 
 WASM_API_EXTERN size_t wasm_frame_module_offset(const struct wasm_frame_t *frame);
-
-extern int32_t wasmlift_catch_traps(uint8_t **jmp_slot, void (*f)(uint8_t*, uint8_t*, uint8_t*), uint8_t *a, uint8_t *b, uint8_t *c);
-
-extern void wasmlift_unwind(uint8_t *jmp);
 
 #ifdef __cplusplus
 }  // extern "C"
