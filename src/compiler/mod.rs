@@ -139,7 +139,7 @@ pub fn compile_module(
         .map(|i| (module.bodies[i].range.len(), Job::Function(i as u32)))
         .chain((0..num_types).map(|t| (0, Job::EntryTrampoline(t as u32))))
         .collect();
-    jobs.sort_by(|a, b| b.0.cmp(&a.0));
+    jobs.sort_by_key(|j| std::cmp::Reverse(j.0));
     let total = jobs.len();
 
     let threads =
@@ -178,7 +178,7 @@ pub fn compile_module(
     } else {
         std::thread::scope(|s| {
             for _ in 1..threads {
-                s.spawn(&work);
+                s.spawn(work);
             }
             work();
         });
