@@ -50,13 +50,14 @@ pub(crate) fn collect_relocs(relocs: &[FinalizedMachReloc], func: &ir::Function)
 }
 
 /// Concatenates `funcs` (defined functions, in order) and `tramps`, resolves relocations and
-/// publishes the code. Returns the code, the function descriptors and the trampoline offsets.
+/// publishes the code. Returns the code, the function descriptors, the trampoline offsets and
+/// whether the code is position independent (no absolute addresses patched in).
 pub(crate) fn link(
     funcs: Vec<FuncOutput>,
     tramps: Vec<FuncOutput>,
     num_imported_funcs: u32,
     align: u32,
-) -> Result<(CodeMemory, Vec<CompiledFunction>, Vec<u32>), String> {
+) -> Result<(CodeMemory, Vec<CompiledFunction>, Vec<u32>, bool), String> {
     let align = align as usize;
     let mut bytes: Vec<u8> = Vec::new();
     let mut starts: Vec<usize> = Vec::with_capacity(funcs.len() + tramps.len());
@@ -91,6 +92,9 @@ pub(crate) fn link(
             }
         }
     }
+    let position_independent = all
+        .iter()
+        .all(|o| o.relocs.iter().all(|r| !matches!(r.kind, RelocKind::Abs8 | RelocKind::Abs4) && !matches!(r.target, Target::LibCall(_))));
     let num_funcs = funcs.len();
     let code = CodeMemory::new(&bytes, |buf, base| {
         for (i, out) in all.iter().enumerate() {
@@ -121,7 +125,7 @@ pub(crate) fn link(
         })
         .collect();
     let tramp_offsets = starts[num_funcs..].iter().map(|&s| s as u32).collect();
-    Ok((code, descriptors, tramp_offsets))
+    Ok((code, descriptors, tramp_offsets, position_independent))
 }
 
 /// Writes one relocation. `value` is the target address plus addend; `pc` is the address of the

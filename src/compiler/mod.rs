@@ -76,6 +76,9 @@ pub struct CompiledCode {
     pub functions: Vec<CompiledFunction>,
     /// For each type index of the module: offset in `code` of its entry trampoline.
     pub entry_trampolines: Vec<u32>,
+    /// False when the code holds absolute addresses of this process (libcalls on CPUs without
+    /// SSE4.1, host-call addresses): it then cannot be serialized and loaded elsewhere.
+    pub position_independent: bool,
 }
 
 /// Builds the host's Cranelift ISA with the settings the engine relies on (opt_level=speed,
@@ -201,8 +204,8 @@ pub fn compile_module(
     let funcs: Vec<FuncOutput> = func_out.into_iter().map(|o| o.expect("every function compiled")).collect();
     let tramps: Vec<FuncOutput> = tramp_out.into_iter().map(|o| o.expect("every trampoline compiled")).collect();
     let align = isa.function_alignment().preferred.max(16);
-    let (code, functions, tramp_offsets) = link::link(funcs, tramps, module.num_imported_funcs, align)?;
-    Ok(CompiledCode { code: Arc::new(code), functions, entry_trampolines: tramp_offsets })
+    let (code, functions, tramp_offsets, position_independent) = link::link(funcs, tramps, module.num_imported_funcs, align)?;
+    Ok(CompiledCode { code: Arc::new(code), functions, entry_trampolines: tramp_offsets, position_independent })
 }
 
 fn compile_function(
@@ -286,8 +289,8 @@ pub fn compile_host_trampoline(isa: &dyn TargetIsa, ty: &FuncType, host_call: us
     let mut fctx = FunctionBuilderContext::new();
     let out = trampolines::host_trampoline(isa, ty, host_call, &mut ctx, &mut fctx)?;
     let align = isa.function_alignment().preferred.max(16);
-    let (code, functions, _) = link::link(vec![out], Vec::new(), 0, align)?;
-    Ok(CompiledCode { code: Arc::new(code), functions, entry_trampolines: Vec::new() })
+    let (code, functions, _, position_independent) = link::link(vec![out], Vec::new(), 0, align)?;
+    Ok(CompiledCode { code: Arc::new(code), functions, entry_trampolines: Vec::new(), position_independent })
 }
 
 /// The Cranelift signature of a wasm function of type `ty` (the engine-wide convention).

@@ -105,6 +105,9 @@ const TRAP_KINDS: [TrapKind; 12] = [
 
 pub fn serialize(module: &Module) -> Result<Vec<u8>, String> {
     let code = &module.code;
+    if !code.position_independent {
+        return Err("this module's code calls runtime routines at fixed addresses (a CPU without SSE4.1) and cannot be serialized".into());
+    }
     let mut p = Writer(Vec::new());
     p.bytes(&module.info.bytes);
     let text = unsafe { std::slice::from_raw_parts(code.code.base(), code.code.len()) };
@@ -207,6 +210,7 @@ pub fn deserialize(engine: &Engine, data: &[u8]) -> Result<Module, String> {
         code: Arc::new(code_memory),
         functions,
         entry_trampolines,
+        position_independent: true,
     };
     Ok(ModuleInner::from_parts(engine, info, code))
 }
