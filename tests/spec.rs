@@ -175,6 +175,7 @@ struct Options {
     strict: bool,
     /// Also print passed/failed counts per directive kind for every directory.
     kinds: bool,
+    ignored_only: bool,
 }
 
 fn env_flag(name: &str) -> bool {
@@ -190,6 +191,7 @@ fn options() -> Options {
         timeout: Duration::from_secs(std::env::var("SPEC_TIMEOUT").ok().and_then(|v| v.parse().ok()).unwrap_or(300)),
         strict: env_flag("SPEC_STRICT"),
         kinds: env_flag("SPEC_KINDS"),
+        ignored_only: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -199,7 +201,13 @@ fn options() -> Options {
             "--strict" => o.strict = true,
             "--kinds" => o.kinds = true,
             "--jobs" | "-j" => o.jobs = args.next().and_then(|v| v.parse().ok()).unwrap_or(o.jobs),
-            // Flags cargo's test harness would take (--nocapture, --test-threads=N, ...).
+            // `cargo test -- --ignored` asks for ignored tests only; this suite is not one.
+            "--ignored" => o.ignored_only = true,
+            // Flags of cargo's test harness that take a value: skip the value too.
+            "--test-threads" | "--skip" | "--format" | "--color" | "--logfile" | "--shuffle-seed" | "-Z" => {
+                args.next();
+            }
+            // Other harness flags (--nocapture, --test-threads=N, --include-ignored, ...).
             s if s.starts_with('-') => {}
             s => o.filters.push(s.to_string()),
         }
@@ -405,6 +413,10 @@ fn main() {
         return;
     }
     let o = options();
+    if o.ignored_only {
+        println!("spec: 0 passed, 0 failed");
+        return;
+    }
     let started = Instant::now();
     let scripts = select(&o);
     if scripts.is_empty() {
