@@ -3,16 +3,70 @@
 //! inside it — and commits pages on growth, so compiled code needs no bounds checks. Otherwise
 //! the reservation covers only the maximum size and compiled code checks every access.
 //! The base address never moves.
+//!
+//! Released guarded reservations go to a small process-wide pool instead of being unmapped:
+//! a new memory then costs no mmap (and no mprotect when the size matches), and releasing one
+//! costs an madvise instead of a munmap of 8 GiB.
 
 use super::host_info::HostInfo;
 use super::vmctx::VMMemory;
 use crate::types::MemoryType;
 use std::cell::UnsafeCell;
+use std::sync::Mutex;
 
 pub const PAGE_SIZE: u64 = 65536;
 /// Pages addressable by a 32-bit memory.
 pub const MAX_PAGES_32: u64 = 65536;
 const GUARDED_RESERVATION: u64 = 8 << 30;
+
+/// A released guarded reservation: `[0, accessible)` is read-write and reads as zero (its pages
+/// were dropped with MADV_DONTNEED), the rest is PROT_NONE and was never accessible.
+struct FreeReservation {
+    base: usize,
+    accessible: usize,
+}
+
+/// At most this many released reservations (of 8 GiB address space each, no resident memory)
+/// are kept for reuse.
+const POOL_SLOTS: usize = 16;
+static POOL: Mutex<Vec<FreeReservation>> = Mutex::new(Vec::new());
+
+/// A pooled reservation with exactly `[0, initial)` accessible, or None.
+fn take_pooled(initial: usize) -> Option<*mut u8> {
+    let slot = POOL.lock().ok()?.pop()?;
+    let base = slot.base as *mut u8;
+    let rw = libc::PROT_READ | libc::PROT_WRITE;
+    let ok = unsafe {
+        if slot.accessible < initial {
+            libc::mprotect(base.add(slot.accessible) as *mut _, initial - slot.accessible, rw) == 0
+        } else if slot.accessible > initial {
+            libc::mprotect(base.add(initial) as *mut _, slot.accessible - initial, libc::PROT_NONE) == 0
+        } else {
+            true
+        }
+    };
+    if ok {
+        Some(base)
+    } else {
+        unsafe { libc::munmap(base as *mut _, GUARDED_RESERVATION as usize) };
+        None
+    }
+}
+
+/// Zeroes a guarded reservation's accessible part and pools it; unmaps it if the pool is full.
+fn release_guarded(base: *mut u8, accessible: usize) {
+    let pooled = unsafe { accessible == 0 || libc::madvise(base as *mut _, accessible, libc::MADV_DONTNEED) == 0 }
+        && match POOL.lock() {
+            Ok(mut pool) if pool.len() < POOL_SLOTS => {
+                pool.push(FreeReservation { base: base as usize, accessible });
+                true
+            }
+            _ => false,
+        };
+    if !pooled {
+        unsafe { libc::munmap(base as *mut _, GUARDED_RESERVATION as usize) };
+    }
+}
 
 pub struct MemoryInner {
     /// What compiled code reads (through the pointer stored in each vmctx).
@@ -46,6 +100,18 @@ impl MemoryInner {
             // page so an empty memory still has a distinct address).
             (max_pages * PAGE_SIZE).max(region::page::size() as u64)
         } as usize;
+        let initial = ty.limits.min * PAGE_SIZE;
+        if guard_pages {
+            if let Some(base) = take_pooled(initial as usize) {
+                return Ok(MemoryInner {
+                    def: UnsafeCell::new(VMMemory { base, length: initial }),
+                    reserved: reserve,
+                    ty,
+                    max_pages,
+                    host_info: HostInfo::default(),
+                });
+            }
+        }
         let base = unsafe {
             let p = libc::mmap(
                 std::ptr::null_mut(),
@@ -60,7 +126,6 @@ impl MemoryInner {
             }
             p as *mut u8
         };
-        let initial = ty.limits.min * PAGE_SIZE;
         if initial > 0 && unsafe { libc::mprotect(base as *mut _, initial as usize, libc::PROT_READ | libc::PROT_WRITE) } != 0 {
             unsafe { libc::munmap(base as *mut _, reserve) };
             return Err("failed to commit linear memory".to_string());
@@ -135,8 +200,39 @@ impl MemoryInner {
 
 impl Drop for MemoryInner {
     fn drop(&mut self) {
-        unsafe {
-            libc::munmap(self.base() as *mut _, self.reserved);
+        if self.reserved == GUARDED_RESERVATION as usize {
+            release_guarded(self.base(), self.byte_len());
+        } else {
+            unsafe {
+                libc::munmap(self.base() as *mut _, self.reserved);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::Limits;
+
+    fn ty(min: u64) -> MemoryType {
+        MemoryType { limits: Limits { min, max: None }, memory64: false, shared: false }
+    }
+
+    /// Reused (pooled) reservations come back zeroed, with exactly the new size accessible.
+    #[test]
+    fn pooled_memories_are_zeroed_and_sized() {
+        for round in 0..8u64 {
+            let m = MemoryInner::new(ty(1 + round % 3), true, MAX_PAGES_32).unwrap();
+            assert_eq!(m.pages(), 1 + round % 3);
+            let len = m.byte_len() as u64;
+            assert!(m.slice_mut(0, len).unwrap().iter().all(|&b| b == 0));
+            m.slice_mut(0, len).unwrap().fill(0xAB);
+            assert_eq!(m.grow(2), Some(1 + round % 3));
+            let grown = m.byte_len() as u64;
+            assert!(m.slice_mut(len, grown - len).unwrap().iter().all(|&b| b == 0));
+            m.slice_mut(len, grown - len).unwrap().fill(0xCD);
+            assert!(m.slice_mut(0, grown + 1).is_none());
         }
     }
 }
