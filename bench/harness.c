@@ -208,57 +208,67 @@ static void bench_compile(wasm_engine_t *engine) {
 
 // ---- instantiation ---------------------------------------------------------------------------
 
-static void bench_instantiate(wasm_engine_t *engine) {
-    // Instances live as long as their store in some engines, so a fresh store is used for each
-    // batch; only wasm_instance_new itself is timed, one sample per call.
-    const int per_store = 100;
+// Checks that an instance sees its data segment (through the exported "load").
+static void check_instance(const wasm_module_t *module, const wasm_instance_t *instance) {
+    wasm_extern_vec_t exports;
+    wasm_instance_exports(instance, &exports);
+    wasm_func_t *load = export_func(module, &exports, "load");
+    if (load) {
+        wasm_val_t args[1] = {WASM_I32_VAL(1024)};
+        wasm_val_t res[1] = {WASM_INIT_VAL};
+        wasm_val_vec_t av = WASM_ARRAY_VEC(args), rv = WASM_ARRAY_VEC(res);
+        if (!check_trap(wasm_func_call(load, &av, &rv), "load") && res[0].of.i32 != 0x04030201)
+            fail("data segment not initialised%s%s", "", "");
+    }
+    wasm_extern_vec_delete(&exports);
+}
+
+// Times wasm_instance_new alone, one sample per call. Patterns (`metric`):
+//   instantiate        new + delete in a loop, the store replaced every 100 instances
+//   instantiate-live   100 live instances per store, all released with the store
+//   instantiate-store  a fresh store for every instance (a store per request)
+// Some engines keep instances until their store goes, hence the bounded stores.
+static void bench_instantiate(wasm_engine_t *engine, const char *metric) {
+    int per_store = strcmp(metric, "instantiate-store") == 0 ? 1 : 100;
+    int keep_live = strcmp(metric, "instantiate-live") == 0;
     int count = opt.instantiate_count;
     double *samples = malloc(sizeof(double) * (size_t)count);
-    int done = 0;
-    while (done < count) {
+    wasm_instance_t **live = malloc(sizeof(wasm_instance_t *) * (size_t)per_store);
+    int done = 0, ok = 1;
+    // Compiled once, instantiated in many stores of the engine (as embedders do).
+    wasm_store_t *compile_store = wasm_store_new(engine);
+    wasm_module_t *module = compile(compile_store, "modules/instantiate.wasm");
+    while (module && ok && done < count) {
         wasm_store_t *store = wasm_store_new(engine);
-        wasm_module_t *module = compile(store, "modules/instantiate.wasm");
-        if (!module) {
-            wasm_store_delete(store);
-            break;
-        }
-        wasm_instance_t *instances[100];
-        int batch = count - done < per_store ? count - done : per_store;
-        for (int i = 0; i < batch; i++) {
+        int batch = count - done < per_store ? count - done : per_store, made = 0;
+        for (; made < batch; made++) {
             wasm_extern_vec_t imports = WASM_EMPTY_VEC;
             wasm_trap_t *trap = NULL;
             double t0 = now_ns();
-            instances[i] = wasm_instance_new(store, module, &imports, &trap);
+            wasm_instance_t *instance = wasm_instance_new(store, module, &imports, &trap);
             double t1 = now_ns();
-            samples[done + i] = (t1 - t0) / 1e3;
-            if (check_trap(trap, "instantiation") || !instances[i]) {
+            samples[done + made] = (t1 - t0) / 1e3;
+            if (check_trap(trap, "instantiation") || !instance) {
                 fail("wasm_instance_new failed%s%s", "", "");
-                batch = i;
-                count = done + i;
+                ok = 0;
                 break;
             }
-        }
-        // Sanity: the data segment is visible through the exported "load".
-        if (batch > 0) {
-            wasm_extern_vec_t exports;
-            wasm_instance_exports(instances[batch - 1], &exports);
-            wasm_func_t *load = export_func(module, &exports, "load");
-            if (load) {
-                wasm_val_t args[1] = {WASM_I32_VAL(1024)};
-                wasm_val_t res[1] = {WASM_INIT_VAL};
-                wasm_val_vec_t av = WASM_ARRAY_VEC(args), rv = WASM_ARRAY_VEC(res);
-                if (!check_trap(wasm_func_call(load, &av, &rv), "load") &&
-                    res[0].of.i32 != 0x04030201)
-                    fail("data segment not initialised%s%s", "", "");
+            if (made == 0) check_instance(module, instance);
+            if (keep_live) {
+                live[made] = instance;
+            } else {
+                wasm_instance_delete(instance);
             }
-            wasm_extern_vec_delete(&exports);
         }
-        for (int i = 0; i < batch; i++) wasm_instance_delete(instances[i]);
-        wasm_module_delete(module);
+        if (keep_live)
+            for (int i = 0; i < made; i++) wasm_instance_delete(live[i]);
         wasm_store_delete(store);
-        done += batch;
+        done += made;
     }
-    if (done > 0) report("instantiate", "us", samples, done);
+    if (module) wasm_module_delete(module);
+    wasm_store_delete(compile_store);
+    if (ok && done > 0) report(metric, "us", samples, done);
+    free(live);
     free(samples);
 }
 
@@ -457,7 +467,8 @@ static void usage(void) {
             "               [--only LIST] [--expected FILE] [--smoke] [--kernel-runs N]\n"
             "               [--compile-runs N] [--instantiate-count N] [--call-batches N]\n"
             "               [--call-batch N] [--host-batches N] [--host-batch N]\n"
-            "LIST: comma-separated of compile, instantiate, call, hostcall, kernels, <kernel>\n");
+            "LIST: comma-separated of compile, instantiate, instantiate-live, instantiate-store,\n"
+            "      call, hostcall, kernels, <kernel>\n");
     exit(2);
 }
 
@@ -506,7 +517,9 @@ int main(int argc, char **argv) {
     }
     if (engine) {
         if (opt.large && selected("compile")) bench_compile(engine);
-        if (selected("instantiate")) bench_instantiate(engine);
+        if (selected("instantiate")) bench_instantiate(engine, "instantiate");
+        if (selected("instantiate-live")) bench_instantiate(engine, "instantiate-live");
+        if (selected("instantiate-store")) bench_instantiate(engine, "instantiate-store");
         if (selected("call") || selected("hostcall")) bench_calls(engine);
     }
     bench_kernels(engine);

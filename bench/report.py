@@ -17,7 +17,9 @@ HIGHER_IS_BETTER = {"MB/s"}
 TARGETS = [
     ("kernels", "wasmtime", 1.00, "kernel geomean <= 1.00x wasmtime"),
     ("kernels", "native", 1.30, "kernel geomean <= 1.3x native"),
-    ("instantiate", "wasmtime", 0.50, "wasm_instance_new <= 0.5x wasmtime"),
+    ("instantiate", "wasmtime", 0.50, "wasm_instance_new <= 0.5x wasmtime (new/delete, one store)"),
+    ("instantiate-live", "wasmtime", 0.50, "... 100 live instances per store"),
+    ("instantiate-store", "wasmtime", 0.50, "... a fresh store per instance"),
     ("call", "wasmtime", 0.20, "wasm_func_call <= 0.2x wasmtime"),
     ("hostcall", "wasmtime", 0.30, "wasm->host call <= 0.3x wasmtime"),
     ("compile", "wasmtime", 1.00, "compile throughput >= 1.0x wasmtime"),
@@ -28,7 +30,9 @@ LABELS = {
     "compile-cpu": "compile large module, per CPU-second",
     "compile-lazy": "compile large module, V8 default (lazy)",
     "compile-lazy-cpu": "compile, V8 default (lazy), per CPU-second",
-    "instantiate": "wasm_instance_new (small module)",
+    "instantiate": "wasm_instance_new: new/delete loop in one store",
+    "instantiate-live": "wasm_instance_new: 100 live per store",
+    "instantiate-store": "wasm_instance_new: fresh store each",
     "call": "wasm_func_call, empty export",
     "hostcall": "wasm -> host function call",
 }
@@ -73,7 +77,7 @@ def main():
         if metric not in metrics:
             metrics.append(metric)
     order = ["compile", "compile-cpu", "compile-lazy", "compile-lazy-cpu", "instantiate",
-             "call", "hostcall"]
+             "instantiate-live", "instantiate-store", "call", "hostcall"]
     metrics.sort(key=lambda m: (order.index(m) if m in order else len(order), m))
 
     def med(metric, engine):
