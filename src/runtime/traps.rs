@@ -22,6 +22,8 @@ extern "C" {
         c: *mut u8,
     ) -> i32;
     fn wasmlift_unwind(jmp: *mut u8) -> !;
+    fn wasmlift_register_stack(start: *mut u8, end: *mut u8) -> usize;
+    fn wasmlift_deregister_stack(id: usize);
 }
 
 /// Most wasm frames recorded for one trap's trace.
@@ -41,10 +43,12 @@ thread_local! {
     static ENTRY_SP: Cell<usize> = const { Cell::new(0) };
     /// Stack limit computed at the outermost entry of this thread.
     static STACK_LIMIT: Cell<usize> = const { Cell::new(0) };
-    static STACK_BOTTOM: Cell<usize> = const { Cell::new(0) };
+    /// This thread's stack: lowest address and size (0, 0 until first needed or if unknown).
+    static THREAD_STACK: Cell<(usize, usize)> = const { Cell::new((0, 0)) };
     static FAULT: Cell<Option<Fault>> = const { Cell::new(None) };
     static TRACE: Cell<[usize; MAX_TRACE]> = const { Cell::new([0; MAX_TRACE]) };
-    static ALT_STACK: AltStack = const { AltStack { ptr: Cell::new(std::ptr::null_mut()), len: Cell::new(0) } };
+    static ALT_STACK: AltStack =
+        const { AltStack { ptr: Cell::new(std::ptr::null_mut()), len: Cell::new(0), valgrind_id: Cell::new(0) } };
 }
 
 /// The trap a compiled call ended with: its kind and the PCs of the wasm frames (innermost
@@ -76,9 +80,11 @@ pub unsafe fn catch_traps(
     let outermost = prev_jmp.is_null();
     if outermost {
         ensure_alt_stack();
-        // Never let wasm run closer than HOST_STACK_RESERVE to the thread's real stack end, so
-        // host code called from deep wasm recursion still has room.
-        let floor = thread_stack_bottom().saturating_add(HOST_STACK_RESERVE);
+        // Never let wasm run closer than HOST_STACK_RESERVE (at most half of a small thread
+        // stack) to the thread's real stack end, so host code called from deep wasm recursion
+        // still has room.
+        let (bottom, size) = thread_stack();
+        let floor = bottom.saturating_add(HOST_STACK_RESERVE.min(size / 2));
         STACK_LIMIT.with(|l| l.set(here.saturating_sub(max_stack).max(floor)));
     }
     let prev_limit = *limit;
@@ -100,17 +106,17 @@ pub unsafe fn catch_traps(
 /// Stack kept free for host code below the lowest wasm frame.
 const HOST_STACK_RESERVE: usize = 256 * 1024;
 
-/// Lowest address of this thread's stack (cached per thread).
-fn thread_stack_bottom() -> usize {
-    STACK_BOTTOM.with(|b| {
-        if b.get() == 0 {
+/// Lowest address and size of this thread's stack (cached per thread; (0, 0) if unknown).
+fn thread_stack() -> (usize, usize) {
+    THREAD_STACK.with(|b| {
+        if b.get().0 == 0 {
             unsafe {
                 let mut attr: libc::pthread_attr_t = std::mem::zeroed();
                 if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) == 0 {
                     let mut addr: *mut libc::c_void = std::ptr::null_mut();
                     let mut size: libc::size_t = 0;
                     if libc::pthread_attr_getstack(&attr, &mut addr, &mut size) == 0 {
-                        b.set(addr as usize);
+                        b.set((addr as usize, size));
                     }
                     libc::pthread_attr_destroy(&mut attr);
                 }
@@ -128,15 +134,20 @@ pub fn in_wasm() -> bool {
 struct AltStack {
     ptr: Cell<*mut u8>,
     len: Cell<usize>,
+    /// Valgrind's id for the registered signal stack (see unwind.c).
+    valgrind_id: Cell<usize>,
 }
 
 impl Drop for AltStack {
     fn drop(&mut self) {
         let ptr = self.ptr.get();
-        if !ptr.is_null() {
+        // len == 0: the host's own signal stack was kept (see ensure_alt_stack); not ours to
+        // disable or unmap.
+        if !ptr.is_null() && self.len.get() != 0 {
             unsafe {
                 let disable = libc::stack_t { ss_sp: std::ptr::null_mut(), ss_flags: libc::SS_DISABLE, ss_size: 0 };
                 libc::sigaltstack(&disable, std::ptr::null_mut());
+                wasmlift_deregister_stack(self.valgrind_id.get());
                 libc::munmap(ptr as *mut _, self.len.get());
             }
         }
@@ -177,6 +188,8 @@ fn ensure_alt_stack() {
             ss_size: len - region::page::size(),
         };
         libc::sigaltstack(&stack, std::ptr::null_mut());
+        let top = (ptr as *mut u8).add(len);
+        alt.valgrind_id.set(wasmlift_register_stack(stack.ss_sp as *mut u8, top));
         alt.ptr.set(ptr as *mut u8);
         alt.len.set(len);
     });
