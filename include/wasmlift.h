@@ -51,6 +51,10 @@ WASM_API_EXTERN bool wasmlift_wat2wasm(const char *wat, size_t len, wasm_byte_ve
 // `nslots` must be at least max(params, results). Returns NULL or a trap (owned by the caller).
 WASM_API_EXTERN wasm_trap_t *wasmlift_func_call_v128(const wasm_func_t *func, struct wasmlift_v128_slot_t *slots, size_t nslots);
 
+// Enables the multi-memory proposal (several memories per module; WebAssembly 3.0). Off by
+// default, as WebAssembly 2.0 requires such modules to be rejected.
+WASM_API_EXTERN void wasmlift_config_multi_memory(wasm_config_t *config, bool enable);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -176,14 +176,32 @@ impl ModuleInfo {
     }
 }
 
-/// The proposals this engine can compile and run.
-pub fn supported_features() -> WasmFeatures {
-    WasmFeatures::WASM2 | WasmFeatures::EXTENDED_CONST
+/// Optional proposals beyond WebAssembly 2.0 that an engine may enable.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Features {
+    /// Several memories per module (WebAssembly 3.0). Off by default: WebAssembly 2.0
+    /// requires modules with more than one memory to be rejected.
+    pub multi_memory: bool,
 }
 
-/// Validates a binary without building anything.
+impl Features {
+    pub fn to_wasmparser(self) -> WasmFeatures {
+        let mut f = WasmFeatures::WASM2 | WasmFeatures::EXTENDED_CONST;
+        if self.multi_memory {
+            f |= WasmFeatures::MULTI_MEMORY;
+        }
+        f
+    }
+}
+
+/// Validates a binary (WebAssembly 2.0 features) without building anything.
 pub fn validate(bytes: &[u8]) -> Result<(), String> {
-    let mut validator = Validator::new_with_features(supported_features());
+    validate_with(bytes, Features::default())
+}
+
+/// Validates a binary with the given features enabled.
+pub fn validate_with(bytes: &[u8], features: Features) -> Result<(), String> {
+    let mut validator = Validator::new_with_features(features.to_wasmparser());
     validator.validate_all(bytes).map(|_| ()).map_err(|e| format_error(&e))
 }
 
@@ -256,19 +274,24 @@ pub fn const_expr(expr: &wasmparser::ConstExpr) -> Result<ConstExpr, String> {
     Ok(ConstExpr(ops))
 }
 
-/// Decodes and fully validates a binary.
+/// Decodes and fully validates a binary (WebAssembly 2.0 features).
 pub fn decode(bytes: Vec<u8>) -> Result<ModuleInfo, String> {
-    decode_impl(bytes, true)
+    decode_impl(bytes, Features::default(), true)
+}
+
+/// Decodes and fully validates a binary with the given features enabled.
+pub fn decode_with(bytes: Vec<u8>, features: Features) -> Result<ModuleInfo, String> {
+    decode_impl(bytes, features, true)
 }
 
 /// Decodes a binary this engine validated before (a deserialized module whose checksum matched):
 /// the module structure is validated again, function bodies are not.
-pub fn decode_trusted(bytes: Vec<u8>) -> Result<ModuleInfo, String> {
-    decode_impl(bytes, false)
+pub fn decode_trusted(bytes: Vec<u8>, features: Features) -> Result<ModuleInfo, String> {
+    decode_impl(bytes, features, false)
 }
 
-fn decode_impl(bytes: Vec<u8>, validate_bodies: bool) -> Result<ModuleInfo, String> {
-    let mut validator = Validator::new_with_features(supported_features());
+fn decode_impl(bytes: Vec<u8>, features: Features, validate_bodies: bool) -> Result<ModuleInfo, String> {
+    let mut validator = Validator::new_with_features(features.to_wasmparser());
     let mut m = ModuleInfo {
         bytes: Vec::new(),
         types: Vec::new(),
@@ -301,7 +324,7 @@ fn decode_impl(bytes: Vec<u8>, validate_bodies: bool) -> Result<ModuleInfo, Stri
     // The parser must know the enabled features too: with its default (all features) it reads
     // 32-bit limits as memory64 LEBs and accepts overlong encodings the spec calls malformed.
     let mut parser = Parser::new(0);
-    parser.set_features(supported_features());
+    parser.set_features(features.to_wasmparser());
     for payload in parser.parse_all(&bytes) {
         let payload = payload.map_err(|e| format_error(&e))?;
         if let wasmparser::ValidPayload::Func(to_validate, _) = validator.payload(&payload).map_err(|e| format_error(&e))? {

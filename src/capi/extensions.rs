@@ -155,3 +155,12 @@ pub unsafe extern "C" fn wasmlift_func_call_v128(
     }
     std::ptr::null_mut()
 }
+
+/// Enables the multi-memory proposal (several memories per module; WebAssembly 3.0). Off by
+/// default, as WebAssembly 2.0 requires such modules to be rejected.
+#[no_mangle]
+pub unsafe extern "C" fn wasmlift_config_multi_memory(config: *mut wasm_config_t, enable: bool) {
+    if let Some(c) = config.as_mut() {
+        c.config.features.multi_memory = enable;
+    }
+}

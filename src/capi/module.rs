@@ -44,11 +44,11 @@ pub unsafe extern "C" fn wasm_module_new(store: *mut wasm_store_t, binary: *cons
 /// True when the binary is a valid module this engine supports (sets the error message if not).
 #[no_mangle]
 pub unsafe extern "C" fn wasm_module_validate(store: *mut wasm_store_t, binary: *const wasm_byte_vec_t) -> bool {
-    let (Some(_), Some(binary)) = (store.as_ref(), binary.as_ref()) else {
+    let (Some(store), Some(binary)) = (store.as_ref(), binary.as_ref()) else {
         set_error("wasm_module_validate: store and binary must not be NULL");
         return false;
     };
-    match crate::module::validate(binary.bytes()) {
+    match crate::module::validate_with(binary.bytes(), store.store.inner.engine.config().features) {
         Ok(()) => true,
         Err(e) => {
             set_error(&e);

@@ -19,11 +19,13 @@ pub struct Config {
     pub compile_threads: usize,
     /// Engine-wide ceiling on the size of any linear memory, in 64 KiB pages.
     pub max_memory_pages: u64,
+    /// Proposals enabled beyond WebAssembly 2.0.
+    pub features: crate::module::Features,
 }
 
 impl Default for Config {
     fn default() -> Config {
-        Config { explicit_bounds_checks: false, max_wasm_stack: 1 << 20, compile_threads: 0, max_memory_pages: 65536 }
+        Config { explicit_bounds_checks: false, max_wasm_stack: 1 << 20, compile_threads: 0, max_memory_pages: 65536, features: Default::default() }
     }
 }
 

@@ -28,7 +28,7 @@ pub type Module = Arc<ModuleInner>;
 
 impl ModuleInner {
     pub fn new(engine: &Engine, bytes: Vec<u8>) -> Result<Module, String> {
-        let info = decode::decode(bytes)?;
+        let info = decode::decode_with(bytes, engine.config().features)?;
         let code = compiler::compile_module(&*engine.0.isa, &info, &engine.0.tunables, engine.config().compile_threads)?;
         Ok(Self::from_parts(engine, info, code))
     }

@@ -20,12 +20,13 @@ const FORMAT_VERSION: u32 = 1;
 fn engine_fingerprint(engine: &Engine) -> String {
     let isa = &engine.0.isa;
     format!(
-        "wasmlift {} | {} | {} | {} | bounds={}",
+        "wasmlift {} | {} | {} | {} | bounds={} | {:?}",
         env!("CARGO_PKG_VERSION"),
         isa.triple(),
         isa.flags(),
         isa.isa_flags().iter().map(|f| f.to_string()).collect::<Vec<_>>().join(","),
-        engine.0.tunables.explicit_bounds_checks
+        engine.0.tunables.explicit_bounds_checks,
+        engine.config().features
     )
 }
 
@@ -201,7 +202,7 @@ pub fn deserialize(engine: &Engine, data: &[u8]) -> Result<Module, String> {
         }
         entry_trampolines.push(t);
     }
-    let info = crate::module::decode_trusted(wasm)?;
+    let info = crate::module::decode_trusted(wasm, engine.config().features)?;
     if functions.len() != info.num_defined_funcs() || entry_trampolines.len() != info.types.len() {
         return Err("serialized module is corrupt (metadata does not match the module)".into());
     }

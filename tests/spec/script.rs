@@ -16,7 +16,9 @@ pub struct Outcome {
 
 /// Parses `text` and runs every directive, calling `report` after each one. A script that does
 /// not parse is reported as one failure at its error's line.
-pub fn run(text: &str, compile_threads: usize, report: &mut dyn FnMut(Outcome)) {
+/// `multi_memory` enables that proposal: the WebAssembly 2.0 directories require modules with
+/// several memories to be rejected, while the proposal directories assume the 3.0 baseline.
+pub fn run(text: &str, compile_threads: usize, multi_memory: bool, report: &mut dyn FnMut(Outcome)) {
     let mut lexer = wast::lexer::Lexer::new(text);
     lexer.allow_confusing_unicode(true);
     let buf = match wast::parser::ParseBuffer::new_with_lexer(lexer) {
@@ -27,7 +29,7 @@ pub fn run(text: &str, compile_threads: usize, report: &mut dyn FnMut(Outcome)) 
         Ok(s) => s,
         Err(e) => return report(parse_failure(e, text)),
     };
-    let mut runner = Runner::new(compile_threads);
+    let mut runner = Runner::new(compile_threads, multi_memory);
     for directive in script.directives {
         let line = directive.span().linecol_in(text).0 + 1;
         let what = name_of(&directive);
@@ -89,8 +91,8 @@ struct Runner {
 }
 
 impl Runner {
-    fn new(compile_threads: usize) -> Runner {
-        let store = Store::new(compile_threads);
+    fn new(compile_threads: usize, multi_memory: bool) -> Runner {
+        let store = Store::new(compile_threads, multi_memory);
         let mut registered = HashMap::new();
         registered.insert("spectest".to_string(), api::spectest(&store));
         Runner {
