@@ -55,6 +55,10 @@ WASM_API_EXTERN wasm_trap_t *wasmlift_func_call_v128(const wasm_func_t *func, st
 // default, as WebAssembly 2.0 requires such modules to be rejected.
 WASM_API_EXTERN void wasmlift_config_multi_memory(wasm_config_t *config, bool enable);
 
+// Enables the tail-call proposal (`return_call`, `return_call_indirect`; WebAssembly 3.0).
+// Off by default.
+WASM_API_EXTERN void wasmlift_config_tail_call(wasm_config_t *config, bool enable);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -182,6 +182,8 @@ pub struct Features {
     /// Several memories per module (WebAssembly 3.0). Off by default: WebAssembly 2.0
     /// requires modules with more than one memory to be rejected.
     pub multi_memory: bool,
+    /// `return_call` and `return_call_indirect` (WebAssembly 3.0). Off by default.
+    pub tail_call: bool,
 }
 
 impl Features {
@@ -189,6 +191,9 @@ impl Features {
         let mut f = WasmFeatures::WASM2 | WasmFeatures::EXTENDED_CONST;
         if self.multi_memory {
             f |= WasmFeatures::MULTI_MEMORY;
+        }
+        if self.tail_call {
+            f |= WasmFeatures::TAIL_CALL;
         }
         f
     }

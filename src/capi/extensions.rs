@@ -164,3 +164,12 @@ pub unsafe extern "C" fn wasmlift_config_multi_memory(config: *mut wasm_config_t
         c.config.features.multi_memory = enable;
     }
 }
+
+/// Enables the tail-call proposal (`return_call`, `return_call_indirect`; WebAssembly 3.0).
+/// Off by default.
+#[no_mangle]
+pub unsafe extern "C" fn wasmlift_config_tail_call(config: *mut wasm_config_t, enable: bool) {
+    if let Some(c) = config.as_mut() {
+        c.config.features.tail_call = enable;
+    }
+}

@@ -799,8 +799,18 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
                 self.b.ins().return_(&vals);
                 self.reachable = false;
             }
-            Operator::Call { function_index } => self.call(function_index)?,
-            Operator::CallIndirect { type_index, table_index } => self.call_indirect(type_index, table_index)?,
+            Operator::Call { function_index } => self.call(function_index, false)?,
+            Operator::CallIndirect { type_index, table_index } => self.call_indirect(type_index, table_index, false)?,
+            // Tail calls (WebAssembly 3.0): every wasm function uses the Tail convention, so
+            // Cranelift's return_call replaces this frame with the callee's.
+            Operator::ReturnCall { function_index } => {
+                self.call(function_index, true)?;
+                self.reachable = false;
+            }
+            Operator::ReturnCallIndirect { type_index, table_index } => {
+                self.call_indirect(type_index, table_index, true)?;
+                self.reachable = false;
+            }
             Operator::Drop => {
                 self.pop();
             }
@@ -1125,7 +1135,8 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         self.push(v);
     }
 
-    fn call(&mut self, function_index: u32) -> Result<(), String> {
+    /// A call, or with `tail` a tail call (which ends the block: no results are pushed).
+    fn call(&mut self, function_index: u32, tail: bool) -> Result<(), String> {
         let module = self.env.module;
         let type_index = module.functions[function_index as usize];
         let n = module.types[type_index as usize].params.len();
@@ -1138,9 +1149,17 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
             let code = self.b.ins().load(I64, readonly(), self.vmctx, off + vmctx::FUNCREF_CODE);
             args[0] = self.b.ins().load(I64, readonly(), self.vmctx, off + vmctx::FUNCREF_VMCTX);
             let sig = self.sig_for_type(type_index);
+            if tail {
+                self.b.ins().return_call_indirect(sig, code, &args);
+                return Ok(());
+            }
             self.b.ins().call_indirect(sig, code, &args)
         } else {
             let f = self.func_ref(function_index);
+            if tail {
+                self.b.ins().return_call(f, &args);
+                return Ok(());
+            }
             self.b.ins().call(f, &args)
         };
         let results = self.b.inst_results(call).to_vec();
@@ -1148,7 +1167,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         Ok(())
     }
 
-    fn call_indirect(&mut self, type_index: u32, table: u32) -> Result<(), String> {
+    fn call_indirect(&mut self, type_index: u32, table: u32, tail: bool) -> Result<(), String> {
         let n = self.env.module.types[type_index as usize].params.len();
         let index = self.pop();
         let params = self.popn_canon(n);
@@ -1166,6 +1185,10 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         args.push(callee_vmctx);
         args.extend(params);
         let sig = self.sig_for_type(type_index);
+        if tail {
+            self.b.ins().return_call_indirect(sig, code, &args);
+            return Ok(());
+        }
         let call = self.b.ins().call_indirect(sig, code, &args);
         let results = self.b.inst_results(call).to_vec();
         self.stack.extend(results);

@@ -77,12 +77,14 @@ pub struct Store {
 
 impl Store {
     /// `compile_threads` is passed to `wasmlift_config_compile_threads` (0 = all cores);
-    /// `multi_memory` to `wasmlift_config_multi_memory`.
-    pub fn new(compile_threads: usize, multi_memory: bool) -> Store {
+    /// `proposals` enables the WebAssembly 3.0 features the engine implements (multi-memory,
+    /// tail calls).
+    pub fn new(compile_threads: usize, proposals: bool) -> Store {
         unsafe {
             let config = wasm_config_new();
             wasmlift_config_compile_threads(config, compile_threads);
-            wasmlift_config_multi_memory(config, multi_memory);
+            wasmlift_config_multi_memory(config, proposals);
+            wasmlift_config_tail_call(config, proposals);
             let engine = wasm_engine_new_with_config(config);
             assert!(!engine.is_null(), "wasm_engine_new_with_config failed");
             let store = wasm_store_new(engine);

@@ -16,9 +16,10 @@ pub struct Outcome {
 
 /// Parses `text` and runs every directive, calling `report` after each one. A script that does
 /// not parse is reported as one failure at its error's line.
-/// `multi_memory` enables that proposal: the WebAssembly 2.0 directories require modules with
-/// several memories to be rejected, while the proposal directories assume the 3.0 baseline.
-pub fn run(text: &str, compile_threads: usize, multi_memory: bool, report: &mut dyn FnMut(Outcome)) {
+/// `proposals` enables the 3.0 features the engine implements (multi-memory, tail calls): the
+/// WebAssembly 2.0 directories require e.g. modules with several memories to be rejected, while
+/// the proposal directories assume the 3.0 baseline.
+pub fn run(text: &str, compile_threads: usize, proposals: bool, report: &mut dyn FnMut(Outcome)) {
     let mut lexer = wast::lexer::Lexer::new(text);
     lexer.allow_confusing_unicode(true);
     let buf = match wast::parser::ParseBuffer::new_with_lexer(lexer) {
@@ -29,7 +30,7 @@ pub fn run(text: &str, compile_threads: usize, multi_memory: bool, report: &mut 
         Ok(s) => s,
         Err(e) => return report(parse_failure(e, text)),
     };
-    let mut runner = Runner::new(compile_threads, multi_memory);
+    let mut runner = Runner::new(compile_threads, proposals);
     for directive in script.directives {
         let line = directive.span().linecol_in(text).0 + 1;
         let what = name_of(&directive);
@@ -91,8 +92,8 @@ struct Runner {
 }
 
 impl Runner {
-    fn new(compile_threads: usize, multi_memory: bool) -> Runner {
-        let store = Store::new(compile_threads, multi_memory);
+    fn new(compile_threads: usize, proposals: bool) -> Runner {
+        let store = Store::new(compile_threads, proposals);
         let mut registered = HashMap::new();
         registered.insert("spectest".to_string(), api::spectest(&store));
         Runner {
