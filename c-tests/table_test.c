@@ -409,6 +409,58 @@ static void test_externref_table(wasm_store_t* store) {
   wasm_module_delete(module);
 }
 
+// A function reference made by `ref.func` in one instance and handed to another instance by
+// wasm alone (a call to an imported wasm function, and a result of an exported one) that keeps
+// it in its table: it stays callable after every handle of the producing instance is gone.
+static void test_ref_func_escape(wasm_store_t* store) {
+  wasm_module_t* keeper_mod = module_from_wat(store,
+      "(module (import \"\" \"get\" (func $get (result funcref)))"
+      "  (table 2 funcref) (type $r (func (result i32)))"
+      "  (func (export \"keep\") (param funcref) (table.set (i32.const 0) (local.get 0)))"
+      "  (func (export \"fetch\") (table.set (i32.const 1) (call $get)))"
+      "  (func (export \"call\") (param i32) (result i32) (call_indirect (type $r) (local.get 0))))");
+  wasm_module_t* producer_mod = module_from_wat(store,
+      "(module (import \"\" \"keep\" (func $keep (param funcref)))"
+      "  (func $f (result i32) (i32.const 77)) (elem declare func $f)"
+      "  (func (export \"give\") (call $keep (ref.func $f))))");
+  // The keeper calls `get` of a second producing instance and stores the reference it returns.
+  wasm_module_t* get_mod = module_from_wat(store,
+      "(module (func $g (result i32) (i32.const 99)) (elem declare func $g)"
+      "  (func (export \"get\") (result funcref) (ref.func $g)))");
+  wasm_instance_t* get_inst = instantiate(store, get_mod, NULL, 0);
+  wasm_extern_t* get_export_ = get_export(get_mod, get_inst, "get");
+  wasm_extern_t* keeper_imports[] = {get_export_};
+  wasm_instance_t* keeper = instantiate(store, keeper_mod, keeper_imports, 1);
+  wasm_func_t* keep = export_func(keeper_mod, keeper, "keep");
+  wasm_func_t* fetch = export_func(keeper_mod, keeper, "fetch");
+  wasm_func_t* callf = export_func(keeper_mod, keeper, "call");
+  wasm_extern_t* producer_imports[] = {wasm_func_as_extern(keep)};
+  wasm_instance_t* producer = instantiate(store, producer_mod, producer_imports, 1);
+  wasm_func_t* give = export_func(producer_mod, producer, "give");
+  CHECK_NO_TRAP(call(give, NULL, 0, NULL, 0));
+  CHECK_NO_TRAP(call(fetch, NULL, 0, NULL, 0));
+  // Every handle of both producers goes; churn the allocator a little.
+  wasm_func_delete(give);
+  wasm_instance_delete(producer);
+  wasm_module_delete(producer_mod);
+  wasm_extern_delete(get_export_);
+  wasm_instance_delete(get_inst);
+  wasm_module_delete(get_mod);
+  for (int i = 0; i < 20; i++) {
+    wasm_module_t* m = module_from_wat(store, "(module (memory 1) (func (export \"x\")))");
+    wasm_instance_t* x = instantiate(store, m, NULL, 0);
+    wasm_instance_delete(x);
+    wasm_module_delete(m);
+  }
+  CHECK_EQ(CALL_I32(callf, 0), 77);
+  CHECK_EQ(CALL_I32(callf, 1), 99);
+  wasm_func_delete(keep);
+  wasm_func_delete(fetch);
+  wasm_func_delete(callf);
+  wasm_instance_delete(keeper);
+  wasm_module_delete(keeper_mod);
+}
+
 int main(void) {
   wasm_engine_t* engine = wasm_engine_new();
   REQUIRE(engine != NULL);
@@ -416,6 +468,7 @@ int main(void) {
   test_guest_table(store);
   test_host_table(store);
   test_externref_table(store);
+  test_ref_func_escape(store);
   wasm_store_delete(store);
   wasm_engine_delete(engine);
   return test_report("table_test");

@@ -17,8 +17,9 @@ pub struct ModuleInner {
     pub offsets: VMOffsets,
     /// Engine-wide type id per type index.
     pub type_ids: Box<[u32]>,
-    /// Instances of modules with tables or funcref globals are pinned in their store, because
-    /// function references into them may outlive the instance handle (see store.rs).
+    /// Instances of modules with tables or funcref globals, or whose code uses `ref.func`, are
+    /// pinned in their store, because function references into them may outlive the instance
+    /// handle (see store.rs).
     pub pins_instances: bool,
     pub host_info: HostInfo,
     _registration: Registration,
@@ -39,7 +40,9 @@ impl ModuleInner {
         let registration = code_registry::register(code.clone(), true, body_starts, info.num_imported_funcs);
         let type_ids = info.types.iter().map(|t| engine.type_id(t)).collect();
         let offsets = VMOffsets::new(&info);
-        let pins_instances = !info.tables.is_empty() || info.globals.iter().any(|g| g.content == ValType::FuncRef);
+        let pins_instances = !info.tables.is_empty()
+            || info.globals.iter().any(|g| g.content == ValType::FuncRef)
+            || code_uses_ref_func(&info);
         Arc::new(ModuleInner {
             engine: engine.clone(),
             info,
@@ -73,4 +76,28 @@ impl ModuleInner {
         let i = self.code.functions.binary_search_by_key(&off, |f| f.offset).ok()?;
         Some(self.info.num_imported_funcs + i as u32)
     }
+}
+
+/// Whether a function body contains `ref.func`. Such a reference points into the instance's own
+/// vmctx, and wasm code can hand it to another instance without the runtime seeing it (as an
+/// argument of a call to an imported wasm function, or a result of an exported one) which may
+/// store it in its table: the instance must then live as long as its store. Only functions in
+/// the module's declared references can be named, so modules without any skip the scan; a body
+/// that cannot be read is assumed to use `ref.func`.
+fn code_uses_ref_func(info: &ModuleInfo) -> bool {
+    if !info.escaping_funcs.iter().any(|e| *e) {
+        return false;
+    }
+    info.bodies.iter().any(|b| {
+        let Some(bytes) = info.bytes.get(b.range.clone()) else { return true };
+        let body = wasmparser::FunctionBody::new(wasmparser::BinaryReader::new(bytes, b.range.start as u64));
+        let Ok(mut ops) = body.get_operators_reader() else { return true };
+        while !ops.eof() {
+            match ops.read() {
+                Ok(wasmparser::Operator::RefFunc { .. }) | Err(_) => return true,
+                Ok(_) => {}
+            }
+        }
+        false
+    })
 }
