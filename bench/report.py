@@ -116,9 +116,10 @@ def main():
                 kernel_ratios[p].append(r)
         print("| " + " | ".join(row) + " |")
     geo = {p: math.exp(sum(map(math.log, rs)) / len(rs)) for p, rs in kernel_ratios.items() if rs}
-    row = ["**kernel geomean**", "ratio"] + [""] * len(engines)
-    row += [f"**{geo[p]:.2f}×**" if p in geo else "—" for p in peers]
-    print("| " + " | ".join(row) + " |")
+    if geo:
+        row = ["**kernel geomean**", "ratio"] + [""] * len(engines)
+        row += [f"**{geo[p]:.2f}×**" if p in geo else "—" for p in peers]
+        print("| " + " | ".join(row) + " |")
     print()
     print("Cells: median over all runs of all rounds; kernels also show the best run in "
           "parentheses. Ratios are wasmlift/peer of the medians: below 1 means wasmlift takes "

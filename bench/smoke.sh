@@ -2,24 +2,29 @@
 # CI smoke check for bench/: builds wasmlift and the harness against it, runs every kernel with
 # a tiny n (checksums checked against the gcc-built kernels) and the micro-benchmarks with tiny
 # counts, and the node script too when node is installed. Correctness only: no timing is checked.
-# Needs no network. Usage: bench/smoke.sh [--debug]   (default: the release library)
+# Needs no network. Usage: bench/smoke.sh [--debug | LIBRARY.so]
+#   default: cargo build --release, then target/release/libwasmlift.so; --debug: the dev build;
+#   LIBRARY.so: an already built library (as ctest passes it), nothing is built.
 set -euo pipefail
 BENCH="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(dirname "$BENCH")"
-PROFILE=release
-if [ "${1:-}" = --debug ]; then PROFILE=debug; fi
-
-if [ "$PROFILE" = release ]; then
-    (cd "$REPO" && cargo build --release --quiet)
-else
-    (cd "$REPO" && cargo build --quiet)
+case "${1:-}" in
+    --debug)
+        (cd "$REPO" && cargo build --quiet)
+        LIB="$REPO/target/debug/libwasmlift.so" ;;
+    "")
+        (cd "$REPO" && cargo build --release --quiet)
+        LIB="$REPO/target/release/libwasmlift.so" ;;
+    *) LIB="$1" ;;
+esac
+# The library's SONAME (libwasmlift.so.0) must resolve next to it.
+if [ ! -e "$(dirname "$LIB")/libwasmlift.so.0" ]; then
+    ln -sf "$(basename "$LIB")" "$(dirname "$LIB")/libwasmlift.so.0"
 fi
-LIBDIR="$REPO/target/$PROFILE"
-ln -sf libwasmlift.so "$LIBDIR/libwasmlift.so.0"
 
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
-"$BENCH/build-harness.sh" "$TMP" wasmlift "$LIBDIR/libwasmlift.so"
+"$BENCH/build-harness.sh" "$TMP" wasmlift "$LIB"
 
 passed=0 failed=0
 check() {
