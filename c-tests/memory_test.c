@@ -386,17 +386,13 @@ static void test_shared_host_memory(wasm_engine_t* engine) {
 }
 
 int main(void) {
-  wasm_engine_t* engine = wasm_engine_new();
-  REQUIRE(engine != NULL);
+  wasm_engine_t* engine = engine_with_bounds_checks(0);
   test_exported_memory(engine, "guard pages");
   test_empty_memory(engine);
   test_shared_host_memory(engine);
   wasm_engine_delete(engine);
 
-  wasm_config_t* config = wasm_config_new();
-  wasmlift_config_explicit_bounds_checks(config, true);
-  engine = wasm_engine_new_with_config(config);
-  REQUIRE(engine != NULL);
+  engine = engine_with_bounds_checks(1);
   test_exported_memory(engine, "explicit bounds checks");
   test_empty_memory(engine);
   test_shared_host_memory(engine);

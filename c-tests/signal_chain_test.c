@@ -119,8 +119,7 @@ int main(void) {
   REQUIRE(sigaction(SIGFPE, &plain, NULL) == 0);
   check_host_faults("before the engine");
 
-  wasm_engine_t* engine = wasm_engine_new();
-  REQUIRE(engine != NULL);
+  wasm_engine_t* engine = engine_with_bounds_checks(0);  // wasm's out-of-bounds trap is a SIGSEGV too
   wasm_store_t* store = wasm_store_new(engine);
   wasm_module_t* module = module_from_wat(store,
       "(module (import \"\" \"cb\" (func $cb (param i32) (result i32)))"

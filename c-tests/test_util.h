@@ -136,6 +136,16 @@ static inline long test_iterations(int argc, char** argv, long native, long valg
   return test_under_valgrind() ? valgrind : native;
 }
 
+// An engine with guard pages (explicit == 0) or explicit bounds checks (explicit == 1), whatever
+// the default is (WASMLIFT_EXPLICIT_BOUNDS_CHECKS may change it, e.g. for valgrind runs).
+static inline wasm_engine_t* engine_with_bounds_checks(int explicit_checks) {
+  wasm_config_t* config = wasm_config_new();
+  wasmlift_config_explicit_bounds_checks(config, explicit_checks != 0);
+  wasm_engine_t* engine = wasm_engine_new_with_config(config);
+  REQUIRE(engine != NULL);
+  return engine;
+}
+
 // ---- Modules ----
 
 // Translates WebAssembly text into `out` (owned by the caller); exits on a syntax error, which

@@ -340,15 +340,11 @@ int main(void) {
   find_bodies(&binary);
   wasm_byte_vec_delete(&binary);
 
-  wasm_engine_t* engine = wasm_engine_new();
-  REQUIRE(engine != NULL);
+  wasm_engine_t* engine = engine_with_bounds_checks(0);
   run(engine, "guard pages");
   wasm_engine_delete(engine);
 
-  wasm_config_t* config = wasm_config_new();
-  wasmlift_config_explicit_bounds_checks(config, true);
-  engine = wasm_engine_new_with_config(config);
-  REQUIRE(engine != NULL);
+  engine = engine_with_bounds_checks(1);
   run(engine, "explicit bounds checks");
   wasm_engine_delete(engine);
   return test_report("trap_test");

@@ -22,8 +22,6 @@ extern "C" {
         c: *mut u8,
     ) -> i32;
     fn wasmlift_unwind(jmp: *mut u8) -> !;
-    fn wasmlift_register_stack(start: *mut u8, end: *mut u8) -> usize;
-    fn wasmlift_deregister_stack(id: usize);
 }
 
 /// Most wasm frames recorded for one trap's trace.
@@ -47,8 +45,7 @@ thread_local! {
     static THREAD_STACK: Cell<(usize, usize)> = const { Cell::new((0, 0)) };
     static FAULT: Cell<Option<Fault>> = const { Cell::new(None) };
     static TRACE: Cell<[usize; MAX_TRACE]> = const { Cell::new([0; MAX_TRACE]) };
-    static ALT_STACK: AltStack =
-        const { AltStack { ptr: Cell::new(std::ptr::null_mut()), len: Cell::new(0), valgrind_id: Cell::new(0) } };
+    static ALT_STACK: AltStack = const { AltStack { ptr: Cell::new(std::ptr::null_mut()), len: Cell::new(0) } };
 }
 
 /// The trap a compiled call ended with: its kind and the PCs of the wasm frames (innermost
@@ -134,8 +131,6 @@ pub fn in_wasm() -> bool {
 struct AltStack {
     ptr: Cell<*mut u8>,
     len: Cell<usize>,
-    /// Valgrind's id for the registered signal stack (see unwind.c).
-    valgrind_id: Cell<usize>,
 }
 
 impl Drop for AltStack {
@@ -147,12 +142,22 @@ impl Drop for AltStack {
             unsafe {
                 let disable = libc::stack_t { ss_sp: std::ptr::null_mut(), ss_flags: libc::SS_DISABLE, ss_size: 0 };
                 libc::sigaltstack(&disable, std::ptr::null_mut());
-                wasmlift_deregister_stack(self.valgrind_id.get());
                 libc::munmap(ptr as *mut _, self.len.get());
             }
         }
     }
 }
+
+/// Usable size of the signal stack.
+const ALT_STACK_SIZE: usize = 64 * 1024;
+/// Inaccessible address space on each side of the signal stack. The lower one is the guard
+/// against an overflow of the signal stack. Both keep every other mapping (thread stacks in
+/// particular) farther away than a stack frame can plausibly be: tools that track the stack
+/// pointer, like valgrind's memcheck (--max-stackframe, default 2 MiB), then see the longjmp from
+/// the signal stack back to a thread stack as a switch of stacks. Closer, it looks like the
+/// thread stack growing across the gap, and every live frame above the jump target, the
+/// thread's TLS included, is marked uninitialised. Reserved only, never committed.
+const ALT_STACK_MARGIN: usize = 4 << 20;
 
 /// Gives the thread an alternate signal stack so that a fault on an exhausted stack can still
 /// be handled (kept when the host already installed one).
@@ -168,28 +173,25 @@ fn ensure_alt_stack() {
             alt.len.set(0);
             return;
         }
-        let len = 64 * 1024 + region::page::size();
+        let len = ALT_STACK_MARGIN + ALT_STACK_SIZE + ALT_STACK_MARGIN;
         let ptr = libc::mmap(
             std::ptr::null_mut(),
             len,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            libc::PROT_NONE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
             -1,
             0,
         );
         if ptr == libc::MAP_FAILED {
             return;
         }
-        // Lowest page is a guard so an overflow of the signal stack faults instead of corrupting.
-        libc::mprotect(ptr, region::page::size(), libc::PROT_NONE);
-        let stack = libc::stack_t {
-            ss_sp: (ptr as *mut u8).add(region::page::size()) as *mut _,
-            ss_flags: 0,
-            ss_size: len - region::page::size(),
-        };
+        let sp = (ptr as *mut u8).add(ALT_STACK_MARGIN);
+        if libc::mprotect(sp as *mut _, ALT_STACK_SIZE, libc::PROT_READ | libc::PROT_WRITE) != 0 {
+            libc::munmap(ptr, len);
+            return;
+        }
+        let stack = libc::stack_t { ss_sp: sp as *mut _, ss_flags: 0, ss_size: ALT_STACK_SIZE };
         libc::sigaltstack(&stack, std::ptr::null_mut());
-        let top = (ptr as *mut u8).add(len);
-        alt.valgrind_id.set(wasmlift_register_stack(stack.ss_sp as *mut u8, top));
         alt.ptr.set(ptr as *mut u8);
         alt.len.set(len);
     });

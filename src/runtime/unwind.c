@@ -21,34 +21,3 @@ int wasmlift_catch_traps(void **jmp_slot, wasmlift_entry_fn fn, void *a, void *b
 void wasmlift_unwind(void *jmp) {
   _longjmp(*(jmp_buf *)jmp, 1);
 }
-
-// Valgrind's memcheck decides whether a change of the stack pointer is a stack switch or a
-// growing/shrinking stack by distance. A longjmp from the signal stack back to a thread stack
-// less than --max-stackframe away then looks like the thread stack growing across the gap and
-// every live frame above it (and the thread's TLS) is marked undefined. Registering the signal
-// stack makes memcheck see the switch. No-ops (a few instructions) when not under valgrind, and
-// compiled out where valgrind's headers are not installed.
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#define WASMLIFT_HAVE_VALGRIND_H 1
-#endif
-#endif
-
-uintptr_t wasmlift_register_stack(void *start, void *end) {
-#ifdef WASMLIFT_HAVE_VALGRIND_H
-  return (uintptr_t)VALGRIND_STACK_REGISTER(start, end);
-#else
-  (void)start;
-  (void)end;
-  return 0;
-#endif
-}
-
-void wasmlift_deregister_stack(uintptr_t id) {
-#ifdef WASMLIFT_HAVE_VALGRIND_H
-  VALGRIND_STACK_DEREGISTER(id);
-#else
-  (void)id;
-#endif
-}
