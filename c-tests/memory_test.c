@@ -385,6 +385,47 @@ static void test_shared_host_memory(wasm_engine_t* engine) {
   wasm_store_delete(store);
 }
 
+// wasmlift_config_max_memory_pages: an engine-wide ceiling below the declared maximum.
+static void test_engine_limit(void) {
+  wasm_config_t* config = wasm_config_new();
+  wasmlift_config_max_memory_pages(config, 4);
+  wasm_engine_t* engine = wasm_engine_new_with_config(config);
+  REQUIRE(engine != NULL);
+  wasm_store_t* store = wasm_store_new(engine);
+  wasm_module_t* module = module_from_wat(store,
+      "(module (memory (export \"mem\") 2)"
+      "  (func (export \"grow\") (param i32) (result i32) (memory.grow (local.get 0))))");
+  wasm_instance_t* inst = instantiate(store, module, NULL, 0);
+  wasm_memory_t* mem = export_memory(module, inst, "mem");
+  wasm_func_t* grow = export_func(module, inst, "grow");
+  CHECK_EQ(CALL_I32(grow, 3), -1);
+  CHECK_EQ(CALL_I32(grow, 1), 2);
+  CHECK(wasm_memory_grow(mem, 1));
+  CHECK_EQ(wasm_memory_size(mem), 4);
+  CHECK(!wasm_memory_grow(mem, 1));
+  CHECK_EQ(CALL_I32(grow, 1), -1);
+  CHECK_EQ(wasm_memory_size(mem), 4);
+  wasm_func_delete(grow);
+  wasm_memory_delete(mem);
+  wasm_instance_delete(inst);
+  wasm_module_delete(module);
+  // A module or a host memory needing more than the limit fails cleanly.
+  module = module_from_wat(store, "(module (memory 5))");
+  wasm_trap_t* trap = NULL;
+  wasm_extern_vec_t none = WASM_EMPTY_VEC;
+  CHECK(wasm_instance_new(store, module, &none, &trap) == NULL);
+  CHECK(trap != NULL);
+  if (trap) wasm_trap_delete(trap);
+  CHECK(wasmlift_error_message()[0] != '\0');
+  wasm_module_delete(module);
+  wasm_limits_t limits = {5, 10};
+  wasm_memorytype_t* mt = wasm_memorytype_new(&limits);
+  CHECK(wasm_memory_new(store, mt) == NULL);
+  wasm_memorytype_delete(mt);
+  wasm_store_delete(store);
+  wasm_engine_delete(engine);
+}
+
 int main(void) {
   wasm_engine_t* engine = engine_with_bounds_checks(0);
   test_exported_memory(engine, "guard pages");
@@ -397,5 +438,6 @@ int main(void) {
   test_empty_memory(engine);
   test_shared_host_memory(engine);
   wasm_engine_delete(engine);
+  test_engine_limit();
   return test_report("memory_test");
 }
