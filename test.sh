@@ -16,4 +16,4 @@ cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DWASMLIFT_VALGRIND=ON
 cmake --build "$build_dir" -j "$(nproc)"
 
 echo "== ctest"
-(cd "$build_dir" && ctest --output-on-failure -j "$(nproc)")
+(cd "$build_dir" && ctest --output-on-failure -j "$(nproc)") 2>&1 | tee "$build_dir/ctest.log"
