@@ -233,7 +233,7 @@ static void test_multi_value(wasm_store_t* store) {
       "    (i64.xor (local.get 1) (i64.const 1)) (i32.xor (local.get 0) (i32.const 1)))"
       "  (func (export \"via_host\") (param i32 i64 f32 f64) (result f64 f32 i64 i32)"
       "    (call $swap (local.get 0) (local.get 1) (local.get 2) (local.get 3)))"
-      // Round trip: swap twice through the host, undoing the transformation except the doubling.
+      // Through the host once, results put back in parameter order.
       "  (func (export \"round_trip\") (param i32 i64 f32 f64) (result i32 i64 f32 f64)"
       "    (local $d f64) (local $f f32) (local $l i64) (local $i i32)"
       "    (call $swap (local.get 0) (local.get 1) (local.get 2) (local.get 3))"
@@ -325,6 +325,77 @@ static void test_multi_value(wasm_store_t* store) {
   wasm_func_delete(round_trip);
   wasm_func_delete(many);
   wasm_func_delete(swap);
+  wasm_instance_delete(instance);
+  wasm_module_delete(module);
+}
+
+// ---- More than 8 values: the host function sees and returns all of them ----
+
+#define WIDE 12
+static const wasm_valkind_t WIDE_KINDS[WIDE] = {WASM_I32, WASM_I64, WASM_F32, WASM_F64, WASM_I32, WASM_I64,
+                                                WASM_F32, WASM_F64, WASM_I32, WASM_I64, WASM_F32, WASM_F64};
+
+// Returns its arguments reversed; each value k (as a number) becomes k + 100.
+static wasm_trap_t* wide_callback(const wasm_val_vec_t* args, wasm_val_vec_t* results) {
+  CHECK_EQ(args->size, WIDE);
+  CHECK_EQ(results->size, WIDE);
+  for (int k = 0; k < WIDE; k++) {
+    const wasm_val_t* a = &args->data[WIDE - 1 - k];
+    wasm_val_t* r = &results->data[k];
+    CHECK_EQ(a->kind, WIDE_KINDS[WIDE - 1 - k]);
+    r->kind = a->kind;
+    switch (a->kind) {
+      case WASM_I32: r->of.i32 = a->of.i32 + 100; break;
+      case WASM_I64: r->of.i64 = a->of.i64 + 100; break;
+      case WASM_F32: r->of.f32 = a->of.f32 + 100; break;
+      default: r->of.f64 = a->of.f64 + 100; break;
+    }
+  }
+  return NULL;
+}
+
+static void test_wide(wasm_store_t* store) {
+  // The module's type of the import and the export: (12 params) -> (the same kinds reversed).
+  wasm_module_t* module = module_from_wat(store,
+      "(module (type $t (func (param i32 i64 f32 f64 i32 i64 f32 f64 i32 i64 f32 f64)"
+      "                       (result f64 f32 i64 i32 f64 f32 i64 i32 f64 f32 i64 i32)))"
+      "  (import \"\" \"wide\" (func $wide (type $t)))"
+      "  (func (export \"call_wide\") (type $t)"
+      "    (call $wide (local.get 0) (local.get 1) (local.get 2) (local.get 3) (local.get 4) (local.get 5)"
+      "                (local.get 6) (local.get 7) (local.get 8) (local.get 9) (local.get 10) (local.get 11))))");
+  wasm_valkind_t rkinds[WIDE];
+  for (int k = 0; k < WIDE; k++) rkinds[k] = WIDE_KINDS[WIDE - 1 - k];
+  wasm_func_t* wide = host_func(store, WIDE, WIDE_KINDS, WIDE, rkinds, wide_callback);
+  wasm_extern_t* imports[] = {wasm_func_as_extern(wide)};
+  wasm_instance_t* instance = instantiate(store, module, imports, 1);
+  wasm_func_t* call_wide = export_func(module, instance, "call_wide");
+  wasm_val_t args[WIDE], res[WIDE];
+  for (int k = 0; k < WIDE; k++) {
+    args[k].kind = WIDE_KINDS[k];
+    switch (WIDE_KINDS[k]) {
+      case WASM_I32: args[k].of.i32 = k; break;
+      case WASM_I64: args[k].of.i64 = (int64_t)k << 40; break;
+      case WASM_F32: args[k].of.f32 = (float)k + 0.5f; break;
+      default: args[k].of.f64 = k + 0.25; break;
+    }
+  }
+  const wasm_func_t* callers[2] = {call_wide, wide};
+  for (int c = 0; c < 2; c++) {
+    for (int k = 0; k < WIDE; k++) res[k] = (wasm_val_t)WASM_INIT_VAL;
+    CHECK_NO_TRAP(call(callers[c], args, WIDE, res, WIDE));
+    for (int k = 0; k < WIDE; k++) {
+      int src = WIDE - 1 - k;
+      CHECK_EQ(res[k].kind, WIDE_KINDS[src]);
+      switch (WIDE_KINDS[src]) {
+        case WASM_I32: CHECK_EQ(res[k].of.i32, src + 100); break;
+        case WASM_I64: CHECK_EQ(res[k].of.i64, ((int64_t)src << 40) + 100); break;
+        case WASM_F32: CHECK(res[k].of.f32 == (float)src + 0.5f + 100); break;
+        default: CHECK(res[k].of.f64 == src + 0.25 + 100); break;
+      }
+    }
+  }
+  wasm_func_delete(call_wide);
+  wasm_func_delete(wide);
   wasm_instance_delete(instance);
   wasm_module_delete(module);
 }
@@ -464,6 +535,7 @@ int main(void) {
   test_env_and_finalizer(engine);
   test_reentry(store);
   test_multi_value(store);
+  test_wide(store);
   test_call_checks(store);
   wasm_store_delete(store);
   wasm_engine_delete(engine);
