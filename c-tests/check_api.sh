@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks the shared library and the generated headers against the standard's function list
 # (c-tests/wasm_api_functions.txt): all 280 functions are exported by the library and declared
-# in wasm.h, wasm.h declares no other wasm_* functions, and every wasmlift_* function declared in
+# in wasm.h, wasm.h declares no other functions, and every wasmlift_* function declared in
 # wasmlift.h is exported too.
 # Usage: check_api.sh <libwasmlift.so> <include-dir>
 set -euo pipefail
@@ -31,6 +31,9 @@ extra_decls=$(comm -13 "$tmp/standard" "$tmp/wasm_h")
 [ -z "$extra_decls" ] || fail "wasm.h declares non-standard functions:" $extra_decls
 extra_exports=$(comm -13 "$tmp/standard" "$tmp/exported" | grep '^wasm_' || true)
 [ -z "$extra_exports" ] || fail "non-standard wasm_* symbols exported:" $extra_exports
+# Rust `extern "C" { ... }` imports (functions the library calls) must not leak into the headers.
+leaked=$(grep -hE '^extern [^"]' "$inc/wasm.h" "$inc/wasmlift.h" || true)
+[ -z "$leaked" ] || fail "headers declare internal functions:" "$leaked"
 [ -s "$tmp/wasmlift_h" ] || fail "wasmlift.h declares no functions"
 missing_ext=$(comm -23 "$tmp/wasmlift_h" "$tmp/exported")
 [ -z "$missing_ext" ] || fail "wasmlift.h functions not exported:" $missing_ext

@@ -806,10 +806,6 @@ WASM_API_EXTERN size_t wasm_frame_func_offset(const struct wasm_frame_t *frame);
 
 WASM_API_EXTERN size_t wasm_frame_module_offset(const struct wasm_frame_t *frame);
 
-extern size_t wasmlift_register_stack(uint8_t *start, uint8_t *end);
-
-extern void wasmlift_deregister_stack(size_t id);
-
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus
