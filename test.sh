@@ -17,3 +17,6 @@ cmake --build "$build_dir" -j "$(nproc)"
 
 echo "== ctest"
 (cd "$build_dir" && ctest --output-on-failure -j "$(nproc)") 2>&1 | tee "$build_dir/ctest.log"
+
+echo "== Python binding (pytest)"
+bash python/run_tests.sh
