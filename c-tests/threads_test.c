@@ -3,7 +3,8 @@
 // (default 1000 times; argv[1] overrides, fewer under valgrind) store → obtain → instantiate
 // with a host function and a global import → call → check → delete. Then 4 threads trap at the
 // same time, each in its own way per iteration (host trap with a per-thread message,
-// unreachable, out-of-bounds access, stack exhaustion), and each checks its own trap.
+// unreachable, out-of-bounds access, stack exhaustion) while two other threads keep compiling
+// and dropping modules, and each checks its own trap.
 #define _POSIX_C_SOURCE 200809L  // pthread_barrier_t
 #include "test_util.h"
 
@@ -11,6 +12,7 @@
 
 #define N_THREADS 8
 #define N_TRAP_THREADS 4
+#define N_COMPILE_THREADS 2
 
 static const char* MODULE_WAT =
     "(module"
@@ -175,9 +177,25 @@ static void* trap_thread(void* arg) {
   return NULL;
 }
 
+// Compiles and drops small modules until told to stop.
+static int stop_compiling = 0;
+static long modules_compiled = 0;
+
+static void* compile_thread(void* arg) {
+  (void)arg;
+  wasm_store_t* store = wasm_store_new(engine);
+  while (!__atomic_load_n(&stop_compiling, __ATOMIC_SEQ_CST)) {
+    wasm_module_t* m = module_from_wat(store, "(module (func (export \"f\") (result i32) (i32.const 1)))");
+    wasm_module_delete(m);
+    __atomic_fetch_add(&modules_compiled, 1, __ATOMIC_RELAXED);
+  }
+  wasm_store_delete(store);
+  return NULL;
+}
+
 int main(int argc, char** argv) {
   iterations = test_iterations(argc, argv, 1000, 25);
-  trap_iterations = test_under_valgrind() ? 12 : 200;
+  trap_iterations = test_under_valgrind() ? 12 : 2000;
   engine = wasm_engine_new();
   REQUIRE(engine != NULL);
   {
@@ -199,14 +217,21 @@ int main(int argc, char** argv) {
   for (int i = 0; i < N_THREADS; i++) pthread_join(threads[i], NULL);
   for (int i = 0; i < N_THREADS; i++) CHECK_EQ(data[i].callback_calls, 2 * iterations);
 
+  // The trapping threads, while two more threads compile and drop modules all the time (the
+  // registry of compiled code the signal handler consults is being updated meanwhile).
   REQUIRE(pthread_barrier_init(&barrier, NULL, N_TRAP_THREADS) == 0);
+  pthread_t compilers[N_COMPILE_THREADS];
+  for (int i = 0; i < N_COMPILE_THREADS; i++) REQUIRE(pthread_create(&compilers[i], NULL, compile_thread, NULL) == 0);
   for (int i = 0; i < N_TRAP_THREADS; i++) {
     memset(&data[i], 0, sizeof data[i]);
     data[i].id = i + 1;
     REQUIRE(pthread_create(&threads[i], NULL, trap_thread, &data[i]) == 0);
   }
   for (int i = 0; i < N_TRAP_THREADS; i++) pthread_join(threads[i], NULL);
+  __atomic_store_n(&stop_compiling, 1, __ATOMIC_SEQ_CST);
+  for (int i = 0; i < N_COMPILE_THREADS; i++) pthread_join(compilers[i], NULL);
   pthread_barrier_destroy(&barrier);
+  CHECK(modules_compiled > 0);
 
   // A module obtained in another engine's store is refused.
   wasm_engine_t* other = wasm_engine_new();
@@ -217,7 +242,7 @@ int main(int argc, char** argv) {
 
   wasm_shared_module_delete(shared);
   wasm_engine_delete(engine);
-  printf("threads_test: %d threads x %ld iterations, %d trapping threads x %ld\n", N_THREADS, iterations,
-         N_TRAP_THREADS, trap_iterations);
+  printf("threads_test: %d threads x %ld iterations, %d trapping threads x %ld (%ld modules compiled meanwhile)\n",
+         N_THREADS, iterations, N_TRAP_THREADS, trap_iterations, modules_compiled);
   return test_report("threads_test");
 }

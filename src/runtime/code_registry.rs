@@ -4,6 +4,7 @@
 use crate::compiler::CompiledCode;
 use crate::runtime::vmctx::TrapKind;
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 
 /// What a registered range holds.
@@ -20,6 +21,24 @@ struct Entry {
 
 static REGISTRY: RwLock<BTreeMap<usize, Entry>> = RwLock::new(BTreeMap::new());
 
+/// The thread holding the registry's write lock (`pthread_self`), 0 when none: lets a reader in a
+/// signal handler tell "another thread is updating the registry, wait" from "this very thread
+/// faulted while updating it" (which is not a wasm trap, and waiting would never end).
+static WRITER: AtomicUsize = AtomicUsize::new(0);
+
+fn this_thread() -> usize {
+    unsafe { libc::pthread_self() as usize }
+}
+
+/// Runs `f` on the map under the write lock, marked as this thread's.
+fn write<R>(f: impl FnOnce(&mut BTreeMap<usize, Entry>) -> R) -> R {
+    let mut map = REGISTRY.write().unwrap_or_else(|e| e.into_inner());
+    WRITER.store(this_thread(), Ordering::SeqCst);
+    let r = f(&mut map);
+    WRITER.store(0, Ordering::SeqCst);
+    r
+}
+
 /// Unregisters its range when dropped.
 pub struct Registration {
     start: usize,
@@ -27,24 +46,30 @@ pub struct Registration {
 
 impl Drop for Registration {
     fn drop(&mut self) {
-        REGISTRY.write().unwrap_or_else(|e| e.into_inner()).remove(&self.start);
+        // The entry (possibly the last owner of the code) is dropped after the lock is released.
+        let entry = write(|map| map.remove(&self.start));
+        drop(entry);
     }
 }
 
 pub fn register(code: Arc<CompiledCode>, is_module: bool, body_starts: Arc<[u32]>, num_imported_funcs: u32) -> Registration {
     let start = code.code.base() as usize;
     let end = start + code.code.len();
-    REGISTRY
-        .write()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(start, Entry { end, code, is_module, body_starts, num_imported_funcs });
+    let entry = Entry { end, code, is_module, body_starts, num_imported_funcs };
+    let old = write(|map| map.insert(start, entry));
+    drop(old);
     Registration { start }
 }
 
-/// Runs `f` on the entry containing `pc`, reading the registry without blocking (a fault must
-/// never wait on a lock): a writer holds it only for a map insert/remove, so a short spin works.
+/// Runs `f` on the entry containing `pc`. The signal handler calls this, so it never blocks in
+/// the lock: while another thread holds the write lock (only for a map insert/remove, but it
+/// may be preempted there for a while) it spins and then yields until the lock is free. Giving
+/// up instead would turn a wasm trap that happens while another thread compiles or drops a
+/// module into a fault forwarded to the default action (the process dies). Only when this
+/// thread itself is the writer (a fault inside the registry update) is there nothing to wait for.
 fn with_entry<R>(pc: usize, f: impl FnOnce(&Entry) -> R) -> Option<R> {
-    for _ in 0..100_000 {
+    let mut attempts: u64 = 0;
+    loop {
         match REGISTRY.try_read() {
             Ok(map) => {
                 let (_, entry) = map.range(..=pc).next_back()?;
@@ -55,10 +80,20 @@ fn with_entry<R>(pc: usize, f: impl FnOnce(&Entry) -> R) -> Option<R> {
                 let (_, entry) = map.range(..=pc).next_back()?;
                 return if pc < entry.end { Some(f(entry)) } else { None };
             }
-            Err(std::sync::TryLockError::WouldBlock) => std::hint::spin_loop(),
+            Err(std::sync::TryLockError::WouldBlock) => {
+                if WRITER.load(Ordering::SeqCst) == this_thread() {
+                    return None;
+                }
+                attempts += 1;
+                if attempts < 1000 {
+                    std::hint::spin_loop();
+                } else {
+                    // A raw system call: safe in a signal handler.
+                    unsafe { libc::sched_yield() };
+                }
+            }
         }
     }
-    None
 }
 
 /// Finds the function containing code offset `off`.
