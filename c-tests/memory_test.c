@@ -2,8 +2,9 @@
 // the host (wasm_memory_grow) and from the guest (memory.grow) up to the maximum and no further,
 // data visible both ways, loads and stores of every width at the boundaries (in bounds works,
 // one byte past traps "out of bounds memory access" and writes nothing), and a host-created
-// memory imported into two instances being one memory. Run with guard pages (default) and with
-// explicit bounds checks.
+// memory imported into two instances being one memory, memories created after others were
+// released starting zeroed with exactly their own size accessible, and the engine-wide page
+// limit. Run with guard pages and with explicit bounds checks.
 #include "test_util.h"
 
 #define PAGE 65536u
@@ -385,6 +386,51 @@ static void test_shared_host_memory(wasm_engine_t* engine) {
   wasm_store_delete(store);
 }
 
+// Memories created one after another (the engine may reuse a released memory's address space):
+// each starts all zero, with exactly its own size accessible, whatever the previous one held.
+static void test_fresh_memories(wasm_engine_t* engine) {
+  wasm_store_t* store = wasm_store_new(engine);
+  wasm_module_t* modules[3];
+  const uint32_t pages[3] = {3, 1, 2};
+  modules[0] = module_from_wat(store, "(module (memory (export \"mem\") 3)"
+                                      "  (func (export \"load\") (param i32) (result i32) (i32.load8_u (local.get 0))))");
+  modules[1] = module_from_wat(store, "(module (memory (export \"mem\") 1)"
+                                      "  (func (export \"load\") (param i32) (result i32) (i32.load8_u (local.get 0))))");
+  modules[2] = module_from_wat(store, "(module (memory (export \"mem\") 2)"
+                                      "  (func (export \"load\") (param i32) (result i32) (i32.load8_u (local.get 0))))");
+  for (int round = 0; round < 30; round++) {
+    int k = round % 3;
+    wasm_instance_t* inst = instantiate(store, modules[k], NULL, 0);
+    wasm_memory_t* mem = export_memory(modules[k], inst, "mem");
+    expect_guard_faults(mem);
+    wasm_func_t* ld = export_func(modules[k], inst, "load");
+    unsigned char* data = (unsigned char*)wasm_memory_data(mem);
+    size_t size = wasm_memory_data_size(mem);
+    CHECK_EQ(size, pages[k] * PAGE);
+    size_t nonzero = 0;
+    for (size_t i = 0; i < size; i += 61) nonzero += data[i] != 0;
+    nonzero += data[size - 1] != 0;
+    CHECK_MSG(nonzero == 0, "round %d: a new %u-page memory has %zu non-zero sampled bytes", round, pages[k], nonzero);
+    CHECK_EQ(CALL_I32(ld, (int32_t)(size - 1)), 0);
+    wasm_val_t a[1] = {WASM_I32_VAL((int32_t)size)}, r[1];
+    wasm_trap_t* t = call(ld, a, 1, r, 1);
+    CHECK_MSG(t != NULL, "round %d: load at the end of a %u-page memory did not trap", round, pages[k]);
+    if (t) wasm_trap_delete(t);
+    // Grow by one page: the new page is zero too.
+    CHECK(wasm_memory_grow(mem, 1));
+    data = (unsigned char*)wasm_memory_data(mem);
+    CHECK(data[size] == 0 && data[size + PAGE - 1] == 0);
+    // Dirty everything before it goes.
+    memset(data, 0xab, size + PAGE);
+    wasm_func_delete(ld);
+    unexpect_guard_faults(mem);
+    wasm_memory_delete(mem);
+    wasm_instance_delete(inst);
+  }
+  for (int k = 0; k < 3; k++) wasm_module_delete(modules[k]);
+  wasm_store_delete(store);
+}
+
 // wasmlift_config_max_memory_pages: an engine-wide ceiling below the declared maximum.
 static void test_engine_limit(void) {
   wasm_config_t* config = wasm_config_new();
@@ -431,12 +477,14 @@ int main(void) {
   test_exported_memory(engine, "guard pages");
   test_empty_memory(engine);
   test_shared_host_memory(engine);
+  test_fresh_memories(engine);
   wasm_engine_delete(engine);
 
   engine = engine_with_bounds_checks(1);
   test_exported_memory(engine, "explicit bounds checks");
   test_empty_memory(engine);
   test_shared_host_memory(engine);
+  test_fresh_memories(engine);
   wasm_engine_delete(engine);
   test_engine_limit();
   return test_report("memory_test");
