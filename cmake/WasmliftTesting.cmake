@@ -8,9 +8,11 @@ if(WASMLIFT_VALGRIND)
   find_program(VALGRIND valgrind)
   if(VALGRIND)
     # --smc-check: JIT code is written to fresh mappings and then run; make valgrind notice.
+    # --vex-iropt-register-updates: a hardware fault (e.g. a wasm integer divide by zero) must
+    # report the exact faulting PC, or the engine cannot tell it is a wasm trap.
     set(WASMLIFT_TEST_LAUNCHER "${VALGRIND}" --quiet --leak-check=full --error-exitcode=1
         --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect
-        --smc-check=all-non-file --suppressions=${CMAKE_CURRENT_LIST_DIR}/valgrind.supp)
+        --smc-check=all-non-file --vex-iropt-register-updates=allregs-at-each-insn --suppressions=${CMAKE_CURRENT_LIST_DIR}/valgrind.supp)
     message(STATUS "wasmlift: C tests run under ${VALGRIND}")
   else()
     message(WARNING "WASMLIFT_VALGRIND is ON but valgrind was not found; tests run without it")

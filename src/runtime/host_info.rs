@@ -19,6 +19,12 @@ impl HostInfo {
         let old = self.0.lock().unwrap().replace((info as usize, finalizer));
         run(old);
     }
+
+    /// Replaces the info and hands back the previous one unfinalized, so the caller can run its
+    /// finalizer after releasing any lock it holds (`HostInfo::from_old` + drop).
+    pub fn replace(&self, info: *mut c_void, finalizer: Option<Finalizer>) -> HostInfo {
+        HostInfo(Mutex::new(self.0.lock().unwrap().replace((info as usize, finalizer))))
+    }
 }
 
 fn run(entry: Option<(usize, Option<Finalizer>)>) {

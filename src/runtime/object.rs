@@ -70,6 +70,9 @@ impl Object {
     }
 
     pub fn set_host_info(&self, info: *mut c_void, finalizer: Option<super::host_info::Finalizer>) {
-        self.with_host_info(|h| h.set(info, finalizer))
+        // The previous info's finalizer runs after every lock is released: it may call back into
+        // the API for this very object.
+        let old = self.with_host_info(|h| h.replace(info, finalizer));
+        drop(old);
     }
 }
