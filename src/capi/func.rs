@@ -61,20 +61,24 @@ fn host_callback(
         };
         let np = ty.params.len();
         let nr = ty.results.len();
-        let mut arg_buf = [wasm_val_t { kind: WASM_I32, of: wasm_val_union { i64: 0 } }; INLINE_SLOTS];
-        let mut res_buf = arg_buf;
+        // Each buffer is initialised on its own: copying one freshly written array into the
+        // other (`res_buf = arg_buf`) made the compiler reload narrow stores with wide loads,
+        // a store-forwarding stall that cost about a third of a wasm->host call.
+        const ZERO: wasm_val_t = wasm_val_t { kind: WASM_I32, of: wasm_val_union { i64: 0 } };
+        let mut arg_buf = [ZERO; INLINE_SLOTS];
+        let mut res_buf = [ZERO; INLINE_SLOTS];
         let mut arg_heap = Vec::new();
         let mut res_heap = Vec::new();
         let args: &mut [wasm_val_t] = if np <= INLINE_SLOTS {
             &mut arg_buf[..np]
         } else {
-            arg_heap.resize(np, arg_buf[0]);
+            arg_heap.resize(np, ZERO);
             &mut arg_heap
         };
         let results: &mut [wasm_val_t] = if nr <= INLINE_SLOTS {
             &mut res_buf[..nr]
         } else {
-            res_heap.resize(nr, res_buf[0]);
+            res_heap.resize(nr, ZERO);
             &mut res_heap
         };
         for (i, t) in ty.params.iter().enumerate() {

@@ -94,6 +94,10 @@ pub unsafe extern "C" fn wasm_val_copy(out: *mut wasm_val_t, src: *const wasm_va
 
 /// Converts a C value of type `ty` into a slot. Function references report their owner through
 /// `keep` so the receiver can keep it alive. Returns an error message on a kind mismatch.
+// Inlined (like from_slot) into the call paths: returned through memory, the 16-byte value
+// was re-read with one wide load right after narrower stores, a store-forwarding stall on
+// every argument and result of a host call.
+#[inline]
 pub unsafe fn to_slot(
     v: &wasm_val_t,
     ty: ValType,
@@ -127,6 +131,7 @@ pub unsafe fn to_slot(
 }
 
 /// Converts a slot of type `ty` into a C value (references become new owned handles).
+#[inline]
 pub unsafe fn from_slot(slot: &VMVal, ty: ValType, store: &Store) -> wasm_val_t {
     let of = match ty {
         ValType::I32 | ValType::F32 => wasm_val_union { i32: slot.u32() as i32 },
