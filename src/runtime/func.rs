@@ -83,21 +83,47 @@ unsafe extern "C" fn host_call(ctx: *mut u8, values: *mut VMVal) -> u32 {
 /// that defines it (never by one that imports it), so equal functions compare equal.
 #[derive(Clone)]
 pub enum Func {
-    Wasm { instance: Arc<InstanceInner>, index: u32 },
+    Wasm { instance: Arc<InstanceInner>, index: u32, entry: WasmEntry },
     Host(Arc<HostFunc>),
 }
 
+/// What a call from the host into a wasm function needs, resolved once when the function
+/// handle is made rather than on every call. Addresses are stored as integers (the `Arc` to
+/// the instance in the same `Func` keeps everything they point at alive).
+#[derive(Clone, Copy)]
+pub struct WasmEntry {
+    /// `&FuncType` inside the instance's module.
+    ty: usize,
+    /// The entry trampoline for the function's type.
+    trampoline: usize,
+    /// The function's `VMFuncRef` inside the instance's vmctx.
+    funcref: usize,
+}
+
 impl Func {
+    /// The defined function `index` of `instance`.
+    pub fn wasm(instance: Arc<InstanceInner>, index: u32) -> Func {
+        let module = &instance.module;
+        let type_index = module.info.functions[index as usize];
+        let entry = WasmEntry {
+            ty: &module.info.types[type_index as usize] as *const FuncType as usize,
+            trampoline: module.entry_trampoline(type_index),
+            funcref: instance.funcref(index) as usize,
+        };
+        Func::Wasm { instance, index, entry }
+    }
+
     pub fn funcref(&self) -> *const VMFuncRef {
         match self {
-            Func::Wasm { instance, index } => instance.funcref(*index),
+            Func::Wasm { entry, .. } => entry.funcref as *const VMFuncRef,
             Func::Host(h) => &h.funcref,
         }
     }
 
     pub fn ty(&self) -> &FuncType {
         match self {
-            Func::Wasm { instance, index } => instance.module.info.func_type(*index),
+            // The instance held by this Func keeps its module, and so the type, alive.
+            Func::Wasm { entry, .. } => unsafe { &*(entry.ty as *const FuncType) },
             Func::Host(h) => &h.ty,
         }
     }
@@ -144,7 +170,7 @@ impl Func {
         debug_assert_eq!(magic, VMCTX_MAGIC);
         let instance = InstanceInner::from_vmctx(fr.vmctx);
         let index = instance.module.function_at_code(fr.code as usize)?;
-        Some(Func::Wasm { instance, index })
+        Some(Func::wasm(instance, index))
     }
 
     /// Calls the function with arguments in `values[..params]`; results land in
@@ -153,11 +179,9 @@ impl Func {
     pub fn call_raw(&self, values: &mut [VMVal]) -> Result<(), Trap> {
         match self {
             Func::Host(h) => (h.callback)(values),
-            Func::Wasm { instance, index } => {
-                let module = &instance.module;
-                let type_index = module.info.functions[*index as usize];
-                let trampoline = module.entry_trampoline(type_index);
-                let fr = instance.funcref(*index);
+            Func::Wasm { instance, entry, .. } => {
+                let trampoline = entry.trampoline;
+                let fr = entry.funcref as *const VMFuncRef;
                 let store = &instance.store;
                 let r = unsafe {
                     traps::catch_traps(

@@ -129,7 +129,7 @@ impl InstanceInner {
         if index < self.module.info.num_imported_funcs {
             self.imported_funcs[index as usize].clone()
         } else {
-            Func::Wasm { instance: self.clone(), index }
+            Func::wasm(self.clone(), index)
         }
     }
 

@@ -17,9 +17,8 @@ pub struct ModuleInner {
     pub offsets: VMOffsets,
     /// Engine-wide type id per type index.
     pub type_ids: Box<[u32]>,
-    /// Instances of modules with tables or funcref globals, or whose code uses `ref.func`, are
-    /// pinned in their store, because function references into them may outlive the instance
-    /// handle (see store.rs).
+    /// Instances are pinned in their store when function references into them may outlive
+    /// the instance's handles (see `function_references_may_escape` and capi/store.rs).
     pub pins_instances: bool,
     pub host_info: HostInfo,
     _registration: Registration,
@@ -40,9 +39,7 @@ impl ModuleInner {
         let registration = code_registry::register(code.clone(), true, body_starts, info.num_imported_funcs);
         let type_ids = info.types.iter().map(|t| engine.type_id(t)).collect();
         let offsets = VMOffsets::new(&info);
-        let pins_instances = !info.tables.is_empty()
-            || info.globals.iter().any(|g| g.content == ValType::FuncRef)
-            || code_uses_ref_func(&info);
+        let pins_instances = function_references_may_escape(&info);
         Arc::new(ModuleInner {
             engine: engine.clone(),
             info,
@@ -78,26 +75,25 @@ impl ModuleInner {
     }
 }
 
-/// Whether a function body contains `ref.func`. Such a reference points into the instance's own
-/// vmctx, and wasm code can hand it to another instance without the runtime seeing it (as an
-/// argument of a call to an imported wasm function, or a result of an exported one) which may
-/// store it in its table: the instance must then live as long as its store. Only functions in
-/// the module's declared references can be named, so modules without any skip the scan; a body
-/// that cannot be read is assumed to use `ref.func`.
-fn code_uses_ref_func(info: &ModuleInfo) -> bool {
-    if !info.escaping_funcs.iter().any(|e| *e) {
-        return false;
-    }
-    info.bodies.iter().any(|b| {
-        let Some(bytes) = info.bytes.get(b.range.clone()) else { return true };
-        let body = wasmparser::FunctionBody::new(wasmparser::BinaryReader::new(bytes, b.range.start as u64));
-        let Ok(mut ops) = body.get_operators_reader() else { return true };
-        while !ops.eof() {
-            match ops.read() {
-                Ok(wasmparser::Operator::RefFunc { .. }) | Err(_) => return true,
-                Ok(_) => {}
-            }
-        }
-        false
-    })
+/// Whether function references into an instance of this module can end up somewhere that
+/// outlives the instance's handles without keeping it alive. A reference into the instance can
+/// only leave it through a shared table or global (one it imports or exports), or as a value
+/// passed to or returned from a call — which needs a function type mentioning funcref. (Calls
+/// from and to the host are safe: the host's handles keep the instance alive.) Everything else
+/// stays inside the instance, whose lifetime it shares.
+fn function_references_may_escape(info: &ModuleInfo) -> bool {
+    use crate::module::{ExportKind, ImportKind};
+    let shared_table = info.imports.iter().any(|i| matches!(&i.kind, ImportKind::Table(t) if t.element == ValType::FuncRef))
+        || info
+            .exports
+            .iter()
+            .any(|e| e.kind == ExportKind::Table && info.tables[e.index as usize].element == ValType::FuncRef);
+    let shared_global = info.imports.iter().any(|i| matches!(&i.kind, ImportKind::Global(g) if g.content == ValType::FuncRef))
+        || info
+            .exports
+            .iter()
+            .any(|e| e.kind == ExportKind::Global && info.globals[e.index as usize].content == ValType::FuncRef);
+    let passed_in_calls =
+        info.types.iter().any(|t| t.params.iter().chain(t.results.iter()).any(|v| *v == ValType::FuncRef));
+    shared_table || shared_global || passed_in_calls
 }

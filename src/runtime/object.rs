@@ -50,7 +50,7 @@ impl Object {
 
     fn with_host_info<R>(&self, f: impl FnOnce(&HostInfo) -> R) -> R {
         match self {
-            Object::Func(Func::Wasm { instance, index }) => {
+            Object::Func(Func::Wasm { instance, index, .. }) => {
                 let mut map = instance.func_host_info.lock().unwrap();
                 f(map.entry(*index).or_default())
             }

@@ -34,18 +34,46 @@ struct Fault {
     frame_count: usize,
 }
 
-thread_local! {
+/// Everything a thread needs to enter wasm and to handle a trap, in one thread-local so that a
+/// call pays for one thread-local lookup (`__tls_get_addr` in a shared library). Constant
+/// initialised and without a destructor: the signal handler may read it on any thread.
+struct ThreadState {
     /// Jump buffer of the innermost active entry (null when no wasm runs on this thread).
-    static JMP_BUF: Cell<*mut u8> = const { Cell::new(std::ptr::null_mut()) };
+    jmp_buf: Cell<*mut u8>,
     /// Stack address of the innermost entry: frame walks never go above it.
-    static ENTRY_SP: Cell<usize> = const { Cell::new(0) };
+    entry_sp: Cell<usize>,
     /// Stack limit computed at the outermost entry of this thread.
-    static STACK_LIMIT: Cell<usize> = const { Cell::new(0) };
-    /// This thread's stack: lowest address and size (0, 0 until first needed or if unknown).
-    static THREAD_STACK: Cell<(usize, usize)> = const { Cell::new((0, 0)) };
-    static FAULT: Cell<Option<Fault>> = const { Cell::new(None) };
-    static TRACE: Cell<[usize; MAX_TRACE]> = const { Cell::new([0; MAX_TRACE]) };
+    stack_limit: Cell<usize>,
+    /// This thread's stack: lowest address and size (0 if unknown).
+    stack_bottom: Cell<usize>,
+    stack_size: Cell<usize>,
+    /// Signal stack and stack bounds are set up for this thread.
+    ready: Cell<bool>,
+    fault: Cell<Option<Fault>>,
+    trace: Cell<[usize; MAX_TRACE]>,
+}
+
+thread_local! {
+    static STATE: ThreadState = const {
+        ThreadState {
+            jmp_buf: Cell::new(std::ptr::null_mut()),
+            entry_sp: Cell::new(0),
+            stack_limit: Cell::new(0),
+            stack_bottom: Cell::new(0),
+            stack_size: Cell::new(0),
+            ready: Cell::new(false),
+            fault: Cell::new(None),
+            trace: Cell::new([0; MAX_TRACE]),
+        }
+    };
+    /// Owns the signal stack this thread allocated; frees it at thread exit.
     static ALT_STACK: AltStack = const { AltStack { ptr: Cell::new(std::ptr::null_mut()), len: Cell::new(0) } };
+}
+
+/// This thread's state. The reference stays valid for the rest of the thread's life (the
+/// thread-local has no destructor), which is longer than any use here.
+fn state() -> &'static ThreadState {
+    STATE.with(|s| unsafe { &*(s as *const ThreadState) })
 }
 
 /// The trap a compiled call ended with: its kind and the PCs of the wasm frames (innermost
@@ -70,62 +98,71 @@ pub unsafe fn catch_traps(
     b: *mut u8,
     c: *mut u8,
 ) -> Result<(), RawTrap> {
-    init();
+    let st = state();
     let here = &a as *const _ as usize;
-    let prev_jmp = JMP_BUF.with(|j| j.get());
-    let prev_sp = ENTRY_SP.with(|s| s.get());
-    let outermost = prev_jmp.is_null();
-    if outermost {
-        ensure_alt_stack();
+    let prev_jmp = st.jmp_buf.get();
+    let prev_sp = st.entry_sp.get();
+    if prev_jmp.is_null() {
+        // Outermost entry on this thread.
+        if !st.ready.get() {
+            prepare_thread(st);
+        }
         // Never let wasm run closer than HOST_STACK_RESERVE (at most half of a small thread
         // stack) to the thread's real stack end, so host code called from deep wasm recursion
         // still has room.
-        let (bottom, size) = thread_stack();
-        let floor = bottom.saturating_add(HOST_STACK_RESERVE.min(size / 2));
-        STACK_LIMIT.with(|l| l.set(here.saturating_sub(max_stack).max(floor)));
+        let floor = st.stack_bottom.get().saturating_add(HOST_STACK_RESERVE.min(st.stack_size.get() / 2));
+        st.stack_limit.set(here.saturating_sub(max_stack).max(floor));
     }
     let prev_limit = *limit;
-    *limit = STACK_LIMIT.with(|l| l.get());
-    ENTRY_SP.with(|s| s.set(here));
-    let slot = JMP_BUF.with(|j| j.as_ptr());
-    let ok = wasmlift_catch_traps(slot, f, a, b, c);
-    JMP_BUF.with(|j| j.set(prev_jmp));
-    ENTRY_SP.with(|s| s.set(prev_sp));
+    *limit = st.stack_limit.get();
+    st.entry_sp.set(here);
+    let ok = wasmlift_catch_traps(st.jmp_buf.as_ptr(), f, a, b, c);
+    st.jmp_buf.set(prev_jmp);
+    st.entry_sp.set(prev_sp);
     *limit = prev_limit;
     if ok != 0 {
         return Ok(());
     }
-    let fault = FAULT.with(|f| f.take()).expect("trap without recorded fault");
-    let trace = TRACE.with(|t| t.get());
+    let fault = st.fault.take().expect("trap without recorded fault");
+    let trace = st.trace.get();
     Err(RawTrap { kind: fault.kind, pcs: trace[..fault.frame_count].to_vec() })
+}
+
+/// First entry on a thread: installs the process-wide handlers (once), gives the thread a
+/// signal stack and records its stack bounds.
+#[cold]
+fn prepare_thread(st: &ThreadState) {
+    init();
+    ensure_alt_stack();
+    let (bottom, size) = thread_stack();
+    st.stack_bottom.set(bottom);
+    st.stack_size.set(size);
+    st.ready.set(true);
 }
 
 /// Stack kept free for host code below the lowest wasm frame.
 const HOST_STACK_RESERVE: usize = 256 * 1024;
 
-/// Lowest address and size of this thread's stack (cached per thread; (0, 0) if unknown).
+/// Lowest address and size of this thread's stack ((0, 0) if unknown).
 fn thread_stack() -> (usize, usize) {
-    THREAD_STACK.with(|b| {
-        if b.get().0 == 0 {
-            unsafe {
-                let mut attr: libc::pthread_attr_t = std::mem::zeroed();
-                if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) == 0 {
-                    let mut addr: *mut libc::c_void = std::ptr::null_mut();
-                    let mut size: libc::size_t = 0;
-                    if libc::pthread_attr_getstack(&attr, &mut addr, &mut size) == 0 {
-                        b.set((addr as usize, size));
-                    }
-                    libc::pthread_attr_destroy(&mut attr);
-                }
+    unsafe {
+        let mut attr: libc::pthread_attr_t = std::mem::zeroed();
+        let mut bounds = (0, 0);
+        if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) == 0 {
+            let mut addr: *mut libc::c_void = std::ptr::null_mut();
+            let mut size: libc::size_t = 0;
+            if libc::pthread_attr_getstack(&attr, &mut addr, &mut size) == 0 {
+                bounds = (addr as usize, size);
             }
+            libc::pthread_attr_destroy(&mut attr);
         }
-        b.get()
-    })
+        bounds
+    }
 }
 
 /// True while this thread runs wasm (used to refuse re-entrancy where it is not allowed).
 pub fn in_wasm() -> bool {
-    JMP_BUF.with(|j| !j.get().is_null())
+    !state().jmp_buf.get().is_null()
 }
 
 struct AltStack {
@@ -247,14 +284,15 @@ unsafe fn pc_and_fp(ctx: *mut libc::c_void) -> (usize, usize) {
 }
 
 unsafe extern "C" fn handler(signum: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
-    let jmp = JMP_BUF.with(|j| j.get());
+    let st = state();
+    let jmp = st.jmp_buf.get();
     if !jmp.is_null() {
         let (pc, fp) = pc_and_fp(ctx);
         if let Some(kind) = code_registry::trap_at(pc, signum) {
             let mut trace = [0usize; MAX_TRACE];
-            let count = walk_frames(pc, fp, &mut trace);
-            TRACE.with(|t| t.set(trace));
-            FAULT.with(|f| f.set(Some(Fault { kind, frame_count: count })));
+            let count = walk_frames(st, pc, fp, &mut trace);
+            st.trace.set(trace);
+            st.fault.set(Some(Fault { kind, frame_count: count }));
             wasmlift_unwind(jmp);
         }
     }
@@ -263,11 +301,11 @@ unsafe extern "C" fn handler(signum: i32, info: *mut libc::siginfo_t, ctx: *mut 
 
 /// Records the wasm frames starting at the trapping `pc`, following saved frame pointers while
 /// return addresses stay in wasm code and frames stay below the entry's stack address.
-unsafe fn walk_frames(pc: usize, mut fp: usize, out: &mut [usize; MAX_TRACE]) -> usize {
-    let top = ENTRY_SP.with(|s| s.get());
+unsafe fn walk_frames(st: &ThreadState, pc: usize, mut fp: usize, out: &mut [usize; MAX_TRACE]) -> usize {
+    let top = st.entry_sp.get();
     // Wasm frames lie between the stack limit (minus the largest frame a prologue admits before
     // its check) and the entry; anything else is not a frame pointer we can follow.
-    let bottom = STACK_LIMIT.with(|l| l.get()).saturating_sub(HOST_STACK_RESERVE);
+    let bottom = st.stack_limit.get().saturating_sub(HOST_STACK_RESERVE);
     let mut n = 0;
     if code_registry::is_wasm_function(pc) {
         out[0] = pc;
