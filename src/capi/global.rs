@@ -5,14 +5,14 @@ use crate::capi::r#ref::{wasm_global_t, wasm_ref_t};
 use crate::capi::store::wasm_store_t;
 use crate::capi::types::wasm_globaltype_t;
 use crate::capi::val::{from_slot, to_slot, wasm_val_t};
-use crate::runtime::global::GlobalInner;
+use crate::runtime::global::{GlobalInner, GlobalRef};
 use crate::runtime::object::Object;
 use std::sync::Arc;
 
 impl wasm_global_t {
     pub(crate) fn global(&self) -> &Arc<GlobalInner> {
         match &self.r.obj {
-            Object::Global(g) => g,
+            Object::Global(g) => &g.global,
             _ => unreachable!("a wasm_global_t always holds a global"),
         }
     }
@@ -36,7 +36,7 @@ pub unsafe extern "C" fn wasm_global_new(
             for o in owners {
                 store.store.pin(o);
             }
-            wasm_ref_t::boxed(Object::Global(g), store.store.clone()) as *mut wasm_global_t
+            wasm_ref_t::boxed(Object::Global(GlobalRef::new(g)), store.store.clone()) as *mut wasm_global_t
         }
         Err(e) => {
             crate::capi::extensions::set_error(&format!("wasm_global_new: {e}"));

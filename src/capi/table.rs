@@ -7,14 +7,14 @@ use crate::capi::types::wasm_tabletype_t;
 use crate::runtime::func::Func;
 use crate::runtime::object::Object;
 use crate::capi::store::Store;
-use crate::runtime::table::TableInner;
+use crate::runtime::table::{TableInner, TableRef};
 use crate::types::ValType;
 use std::sync::Arc;
 
 impl wasm_table_t {
     pub(crate) fn table(&self) -> &Arc<TableInner> {
         match &self.r.obj {
-            Object::Table(t) => t,
+            Object::Table(t) => &t.table,
             _ => unreachable!("a wasm_table_t always holds a table"),
         }
     }
@@ -59,7 +59,7 @@ pub unsafe extern "C" fn wasm_table_new(store: *mut wasm_store_t, ty: *const was
     };
     match TableInner::new(ty, bits) {
         Ok(t) => {
-            wasm_ref_t::boxed(Object::Table(Arc::new(t)), store.store.clone()) as *mut wasm_table_t
+            wasm_ref_t::boxed(Object::Table(TableRef::new(Arc::new(t))), store.store.clone()) as *mut wasm_table_t
         }
         Err(e) => {
             crate::capi::extensions::set_error(&e);

@@ -8,6 +8,27 @@ use std::any::Any;
 use std::cell::UnsafeCell;
 use std::sync::{Arc, Mutex};
 
+/// A global as it is handed around, with the defining instance for a funcref global (see
+/// `TableRef` for why).
+#[derive(Clone)]
+pub struct GlobalRef {
+    pub global: Arc<GlobalInner>,
+    pub owner: Option<Arc<super::instance::InstanceInner>>,
+}
+
+impl GlobalRef {
+    pub fn new(global: Arc<GlobalInner>) -> GlobalRef {
+        GlobalRef { global, owner: None }
+    }
+}
+
+impl std::ops::Deref for GlobalRef {
+    type Target = GlobalInner;
+    fn deref(&self) -> &GlobalInner {
+        &self.global
+    }
+}
+
 pub struct GlobalInner {
     value: UnsafeCell<VMVal>,
     pub ty: GlobalType,

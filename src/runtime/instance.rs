@@ -4,12 +4,12 @@
 //! functions compiled code calls (memory/table bulk operations and growth).
 
 use super::func::{trap_from_raw, Func};
-use super::global::GlobalInner;
+use super::global::{GlobalInner, GlobalRef};
 use super::host_info::HostInfo;
 use super::memory::{MemoryInner, PAGE_SIZE};
 use super::module::Module;
 use super::store::Store;
-use super::table::TableInner;
+use super::table::{TableInner, TableRef};
 use super::trap::{Trap, TrapInner};
 use super::traps;
 use super::vmctx::*;
@@ -24,8 +24,8 @@ use std::sync::{Arc, Mutex};
 #[derive(Clone)]
 pub enum Extern {
     Func(Func),
-    Global(Arc<GlobalInner>),
-    Table(Arc<TableInner>),
+    Global(GlobalRef),
+    Table(TableRef),
     Memory(Arc<MemoryInner>),
 }
 
@@ -48,6 +48,8 @@ pub struct InstanceInner {
     pub tables: Vec<Arc<TableInner>>,
     pub globals: Vec<Arc<GlobalInner>>,
     pub imported_funcs: Vec<Func>,
+    /// Owners of imported tables and globals, re-exported with them.
+    imported_owners: ImportedOwners,
     /// Items of each element segment until dropped (evaluated once at instantiation).
     elements: UnsafeCell<Vec<Option<Box<[usize]>>>>,
     dropped_data: UnsafeCell<Vec<bool>>,
@@ -69,6 +71,13 @@ impl Drop for InstanceInner {
 
 fn vmctx_layout(size: u32) -> std::alloc::Layout {
     std::alloc::Layout::from_size_align(size.max(16) as usize, 16).unwrap()
+}
+
+/// The instances that defined this instance's imported tables and globals (by index).
+#[derive(Default)]
+struct ImportedOwners {
+    tables: Vec<Option<Arc<InstanceInner>>>,
+    globals: Vec<Option<Arc<InstanceInner>>>,
 }
 
 /// Why instantiation failed.
@@ -138,10 +147,26 @@ impl InstanceInner {
         let idx = e.index as usize;
         Some(match e.kind {
             ExportKind::Func => Extern::Func(self.func(e.index)),
-            ExportKind::Global => Extern::Global(self.globals[idx].clone()),
-            ExportKind::Table => Extern::Table(self.tables[idx].clone()),
+            ExportKind::Global => Extern::Global(self.global_ref(idx)),
+            ExportKind::Table => Extern::Table(self.table_ref(idx)),
             ExportKind::Memory => Extern::Memory(self.memories[idx].clone()),
         })
+    }
+
+    /// Global `idx` as handed out: a funcref global this instance defines keeps it alive.
+    pub fn global_ref(self: &Arc<Self>, idx: usize) -> GlobalRef {
+        let global = self.globals[idx].clone();
+        let defined = idx >= self.module.info.num_imported_globals as usize;
+        let owner = (defined && global.ty.content == ValType::FuncRef).then(|| self.clone());
+        GlobalRef { global, owner: owner.or_else(|| self.imported_owners.globals.get(idx).cloned().flatten()) }
+    }
+
+    /// Table `idx` as handed out: a funcref table this instance defines keeps it alive.
+    pub fn table_ref(self: &Arc<Self>, idx: usize) -> TableRef {
+        let table = self.tables[idx].clone();
+        let defined = idx >= self.module.info.num_imported_tables as usize;
+        let owner = (defined && table.element_type() == ValType::FuncRef).then(|| self.clone());
+        TableRef { table, owner: owner.or_else(|| self.imported_owners.tables.get(idx).cloned().flatten()) }
     }
 
     pub fn export_by_name(self: &Arc<Self>, name: &str) -> Option<Extern> {
@@ -226,14 +251,21 @@ pub fn instantiate(
     let mut globals = Vec::with_capacity(info.globals.len());
     let mut imported_funcs = Vec::with_capacity(info.num_imported_funcs as usize);
     let mut keep_alive: Vec<Arc<dyn Any + Send + Sync>> = Vec::new();
+    let mut imported_owners = ImportedOwners::default();
     for ext in imports.iter().take(info.imports.len()).flatten() {
         match ext {
             Extern::Func(f) => {
                 keep_alive.push(f.owner());
                 imported_funcs.push(f.clone());
             }
-            Extern::Global(g) => globals.push(g.clone()),
-            Extern::Table(t) => tables.push(t.clone()),
+            Extern::Global(g) => {
+                globals.push(g.global.clone());
+                imported_owners.globals.push(g.owner.clone());
+            }
+            Extern::Table(t) => {
+                tables.push(t.table.clone());
+                imported_owners.tables.push(t.owner.clone());
+            }
             Extern::Memory(m) => memories.push(m.clone()),
         }
     }
@@ -262,6 +294,7 @@ pub fn instantiate(
         tables,
         globals,
         imported_funcs,
+        imported_owners,
         elements: UnsafeCell::new(Vec::new()),
         dropped_data: UnsafeCell::new(vec![false; info.data.len()]),
         keep_alive: Mutex::new(keep_alive),

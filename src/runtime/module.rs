@@ -82,17 +82,11 @@ impl ModuleInner {
 /// from and to the host are safe: the host's handles keep the instance alive.) Everything else
 /// stays inside the instance, whose lifetime it shares.
 fn function_references_may_escape(info: &ModuleInfo) -> bool {
-    use crate::module::{ExportKind, ImportKind};
-    let shared_table = info.imports.iter().any(|i| matches!(&i.kind, ImportKind::Table(t) if t.element == ValType::FuncRef))
-        || info
-            .exports
-            .iter()
-            .any(|e| e.kind == ExportKind::Table && info.tables[e.index as usize].element == ValType::FuncRef);
-    let shared_global = info.imports.iter().any(|i| matches!(&i.kind, ImportKind::Global(g) if g.content == ValType::FuncRef))
-        || info
-            .exports
-            .iter()
-            .any(|e| e.kind == ExportKind::Global && info.globals[e.index as usize].content == ValType::FuncRef);
+    use crate::module::ImportKind;
+    // Exported tables and globals are safe: whoever holds one holds its defining instance too
+    // (`TableRef`/`GlobalRef`). Imported ones may be owned by someone who outlives us.
+    let shared_table = info.imports.iter().any(|i| matches!(&i.kind, ImportKind::Table(t) if t.element == ValType::FuncRef));
+    let shared_global = info.imports.iter().any(|i| matches!(&i.kind, ImportKind::Global(g) if g.content == ValType::FuncRef));
     let passed_in_calls =
         info.types.iter().any(|t| t.params.iter().chain(t.results.iter()).any(|v| *v == ValType::FuncRef));
     shared_table || shared_global || passed_in_calls

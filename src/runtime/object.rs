@@ -1,12 +1,12 @@
 //! Every runtime object the C API can hold a reference to, with identity and host info.
 
 use super::func::Func;
-use super::global::GlobalInner;
+use super::global::GlobalRef;
 use super::host_info::HostInfo;
 use super::instance::InstanceInner;
 use super::memory::MemoryInner;
 use super::module::ModuleInner;
-use super::table::TableInner;
+use super::table::TableRef;
 use super::trap::TrapInner;
 use std::ffi::c_void;
 use std::sync::Arc;
@@ -20,8 +20,8 @@ pub struct ForeignInner {
 #[derive(Clone)]
 pub enum Object {
     Func(Func),
-    Global(Arc<GlobalInner>),
-    Table(Arc<TableInner>),
+    Global(GlobalRef),
+    Table(TableRef),
     Memory(Arc<MemoryInner>),
     Instance(Arc<InstanceInner>),
     Module(Arc<ModuleInner>),
@@ -34,8 +34,8 @@ impl Object {
     pub fn identity(&self) -> usize {
         match self {
             Object::Func(f) => f.funcref() as usize,
-            Object::Global(g) => Arc::as_ptr(g) as usize,
-            Object::Table(t) => Arc::as_ptr(t) as usize,
+            Object::Global(g) => Arc::as_ptr(&g.global) as usize,
+            Object::Table(t) => Arc::as_ptr(&t.table) as usize,
             Object::Memory(m) => Arc::as_ptr(m) as usize,
             Object::Instance(i) => Arc::as_ptr(i) as usize,
             Object::Module(m) => Arc::as_ptr(m) as usize,

@@ -12,6 +12,29 @@ use std::sync::{Arc, Mutex};
 /// Largest table the engine will create or grow to.
 pub const MAX_TABLE_ELEMENTS: u64 = 10_000_000;
 
+/// A table as it is handed around (exports, handles, imports): the table, and for a funcref
+/// table that an instance defines, that instance — kept alive by whoever holds the table,
+/// because the table's elements may point into it. (The instance cannot hold this itself: it
+/// holds the table, and the two would keep each other alive forever.)
+#[derive(Clone)]
+pub struct TableRef {
+    pub table: Arc<TableInner>,
+    pub owner: Option<Arc<super::instance::InstanceInner>>,
+}
+
+impl TableRef {
+    pub fn new(table: Arc<TableInner>) -> TableRef {
+        TableRef { table, owner: None }
+    }
+}
+
+impl std::ops::Deref for TableRef {
+    type Target = TableInner;
+    fn deref(&self) -> &TableInner {
+        &self.table
+    }
+}
+
 pub struct TableInner {
     def: UnsafeCell<VMTable>,
     elements: UnsafeCell<Vec<usize>>,
