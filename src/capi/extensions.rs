@@ -147,7 +147,7 @@ pub unsafe extern "C" fn wasmlift_func_call_v128(
     for (i, b) in buf.iter_mut().enumerate().take(need) {
         b.0 = (*slots.add(i)).bytes;
     }
-    if let Err(t) = crate::capi::func::call_slots(func, &mut buf) {
+    if let Err(t) = func.call_raw(&mut buf) {
         return wasm_trap_t::new_boxed(t, &f.r.store);
     }
     for (i, b) in buf.iter().enumerate().take(ty.results.len()) {

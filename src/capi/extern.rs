@@ -8,7 +8,9 @@ use crate::capi::r#ref::wasm_memory_t;
 pub use crate::capi::r#ref::wasm_extern_t;
 use crate::capi::r#ref::wasm_ref_t;
 use crate::capi::r#ref::wasm_table_t;
-use crate::capi::types::{wasm_externkind_t, wasm_externtype_t};
+use crate::capi::types::{
+    wasm_externkind_t, wasm_externtype_t, WASM_EXTERN_FUNC, WASM_EXTERN_GLOBAL, WASM_EXTERN_MEMORY, WASM_EXTERN_TABLE,
+};
 use crate::capi::vec::BoxedElem;
 use crate::runtime::instance::Extern;
 use crate::runtime::object::Object;
@@ -38,10 +40,6 @@ impl wasm_extern_t {
     }
 }
 
-pub(crate) const WASM_EXTERN_FUNC: wasm_externkind_t = 0;
-pub(crate) const WASM_EXTERN_GLOBAL: wasm_externkind_t = 1;
-pub(crate) const WASM_EXTERN_TABLE: wasm_externkind_t = 2;
-pub(crate) const WASM_EXTERN_MEMORY: wasm_externkind_t = 3;
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_extern_kind(e: *const wasm_extern_t) -> wasm_externkind_t {

@@ -4,14 +4,14 @@
 
 use crate::capi::r#ref::{wasm_func_t, wasm_ref_t, wasm_trap_t};
 use crate::capi::store::wasm_store_t;
-use crate::capi::types::wasm_functype_t;
-use crate::capi::val::{from_slot, to_slot, wasm_val_t, wasm_val_union, WASM_I32};
+use crate::capi::types::{valkind_of, wasm_functype_t, WASM_I32};
+use crate::capi::val::{from_slot, to_slot, wasm_val_t, wasm_val_union};
 use crate::capi::vecs::wasm_val_vec_t;
 use crate::runtime::func::{Func, HostCallback, HostFunc};
 use crate::runtime::object::Object;
 use crate::capi::store::{Store, StoreRoot};
 use std::sync::{Arc, Weak};
-use crate::runtime::trap::{Trap, TrapInner};
+use crate::runtime::trap::TrapInner;
 use crate::runtime::vmctx::VMVal;
 use crate::types::FuncType;
 use std::ffi::c_void;
@@ -85,7 +85,7 @@ fn host_callback(
             args[i] = from_slot(&slots[i], *t, &store);
         }
         for (i, t) in ty.results.iter().enumerate() {
-            results[i] = wasm_val_t { kind: crate::capi::val::kind_of(*t), of: wasm_val_union { i64: 0 } };
+            results[i] = wasm_val_t { kind: valkind_of(*t), of: wasm_val_union { i64: 0 } };
         }
         let args_vec = wasm_val_vec_t { size: np, data: args.as_mut_ptr() };
         let mut results_vec = wasm_val_vec_t { size: nr, data: results.as_mut_ptr() };
@@ -103,8 +103,7 @@ fn host_callback(
         let mut outcome = Ok(());
         for (i, t) in ty.results.iter().enumerate() {
             let mut keep_err = None;
-            // A returned function reference may be stored by wasm: its owner lives with the store.
-            match to_slot(&results[i], *t, &store, &mut |owner| store.pin(owner)) {
+            match to_slot(&results[i], *t, &store) {
                 Ok(v) => slots[i] = v,
                 Err(e) => keep_err = Some(e),
             }
@@ -208,9 +207,7 @@ pub unsafe extern "C" fn wasm_func_call(f: *const wasm_func_t, args: *const wasm
         &mut heap
     };
     for (i, (a, t)) in args.iter().zip(ty.params.iter()).enumerate() {
-        // Wasm may store a function reference argument anywhere; pinning its owner in the store
-        // (not in the callee's instance, which may be the owner itself) avoids a cycle.
-        match to_slot(a, *t, store, &mut |owner| store.pin(owner)) {
+        match to_slot(a, *t, store) {
             Ok(v) => slots[i] = v,
             Err(e) => return trap(store, format!("wasm_func_call: argument {i}: {e}")),
         }
@@ -235,9 +232,4 @@ unsafe fn write_results(store: &Store, ty: &FuncType, slots: &[VMVal], results: 
         out[i] = from_slot(&slots[i], *t, store);
     }
     std::ptr::null_mut()
-}
-
-/// Runs a function with raw 16-byte slots (used by extensions that need v128 values).
-pub(crate) fn call_slots(func: &Func, slots: &mut [VMVal]) -> Result<(), Trap> {
-    func.call_raw(slots)
 }

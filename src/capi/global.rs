@@ -29,13 +29,9 @@ pub unsafe extern "C" fn wasm_global_new(
         return std::ptr::null_mut();
     };
     let ty = ty.to_core();
-    let mut owners = Vec::new();
-    match to_slot(val, ty.content, &store.store, &mut |o| owners.push(o)) {
+    match to_slot(val, ty.content, &store.store) {
         Ok(slot) => {
             let g = Arc::new(GlobalInner::new(ty, slot));
-            for o in owners {
-                store.store.pin(o);
-            }
             wasm_ref_t::boxed(Object::Global(GlobalRef::new(g)), store.store.clone()) as *mut wasm_global_t
         }
         Err(e) => {
@@ -71,14 +67,8 @@ pub unsafe extern "C" fn wasm_global_set(g: *mut wasm_global_t, val: *const wasm
         crate::capi::extensions::set_error("wasm_global_set: the global is immutable");
         return;
     }
-    let mut owners = Vec::new();
-    match to_slot(val, global.ty.content, &g.r.store, &mut |o| owners.push(o)) {
-        Ok(slot) => {
-            for o in owners {
-                g.r.store.pin(o);
-            }
-            global.set(slot)
-        }
+    match to_slot(val, global.ty.content, &g.r.store) {
+        Ok(slot) => global.set(slot),
         Err(e) => crate::capi::extensions::set_error(&format!("wasm_global_set: {e}")),
     }
 }

@@ -7,6 +7,7 @@ use crate::capi::types::wasm_tabletype_t;
 use crate::runtime::func::Func;
 use crate::runtime::object::Object;
 use crate::capi::store::Store;
+use crate::capi::val::funcref_bits;
 use crate::runtime::table::{TableInner, TableRef};
 use crate::types::ValType;
 use std::sync::Arc;
@@ -20,17 +21,13 @@ impl wasm_table_t {
     }
 }
 
-/// The element bits for `r` in a table of element type `ty` (pinning a function's owner in the
-/// store: not in the table, which may belong to that very instance), or None when the reference
-/// has the wrong kind.
+/// The element bits for `r` in a table of element type `ty` (see `funcref_bits`), or None when
+/// the reference has the wrong kind.
 unsafe fn element_bits(r: *const wasm_ref_t, ty: ValType, store: &Store) -> Option<usize> {
     let Some(r) = r.as_ref() else { return Some(0) };
     match ty {
         ValType::FuncRef => match &r.obj {
-            Object::Func(f) => {
-                store.pin(f.owner());
-                Some(f.funcref() as usize)
-            }
+            Object::Func(f) => Some(funcref_bits(f, store)),
             _ => None,
         },
         _ => Some(store.externref_bits(&r.obj)),

@@ -3,22 +3,14 @@
 #![allow(non_camel_case_types)]
 
 use crate::capi::r#ref::wasm_ref_t;
-use crate::capi::types::wasm_valkind_t;
+use crate::capi::types::{valkind_of, wasm_valkind_t, WASM_EXTERNREF};
 use crate::capi::vec::VecElem;
 use crate::runtime::func::Func;
 use crate::runtime::object::Object;
 use crate::capi::store::Store;
 use crate::runtime::vmctx::VMVal;
 use crate::types::ValType;
-use std::any::Any;
-use std::sync::Arc;
 
-pub(crate) const WASM_I32: wasm_valkind_t = 0;
-pub(crate) const WASM_I64: wasm_valkind_t = 1;
-pub(crate) const WASM_F32: wasm_valkind_t = 2;
-pub(crate) const WASM_F64: wasm_valkind_t = 3;
-pub(crate) const WASM_EXTERNREF: wasm_valkind_t = 128;
-pub(crate) const WASM_FUNCREF: wasm_valkind_t = 129;
 
 #[repr(C)]
 #[derive(Clone, Copy)]
@@ -51,18 +43,6 @@ impl VecElem for wasm_val_t {
     }
 }
 
-pub fn kind_of(t: ValType) -> wasm_valkind_t {
-    match t {
-        ValType::I32 => WASM_I32,
-        ValType::I64 => WASM_I64,
-        ValType::F32 => WASM_F32,
-        ValType::F64 => WASM_F64,
-        ValType::V128 => 4,
-        ValType::ExternRef => WASM_EXTERNREF,
-        ValType::FuncRef => WASM_FUNCREF,
-    }
-}
-
 /// Releases the reference a value owns (if any).
 #[no_mangle]
 pub unsafe extern "C" fn wasm_val_delete(v: *mut wasm_val_t) {
@@ -92,19 +72,14 @@ pub unsafe extern "C" fn wasm_val_copy(out: *mut wasm_val_t, src: *const wasm_va
     out.write(v);
 }
 
-/// Converts a C value of type `ty` into a slot. Function references report their owner through
-/// `keep` so the receiver can keep it alive. Returns an error message on a kind mismatch.
+/// Converts a C value of type `ty` into a slot (a function reference's owner is pinned, see
+/// `funcref_bits`). Returns an error message on a kind mismatch.
 // Inlined (like from_slot) into the call paths: returned through memory, the 16-byte value
 // was re-read with one wide load right after narrower stores, a store-forwarding stall on
 // every argument and result of a host call.
 #[inline]
-pub unsafe fn to_slot(
-    v: &wasm_val_t,
-    ty: ValType,
-    store: &Store,
-    keep: &mut dyn FnMut(Arc<dyn Any + Send + Sync>),
-) -> Result<VMVal, String> {
-    if v.kind != kind_of(ty) {
+pub unsafe fn to_slot(v: &wasm_val_t, ty: ValType, store: &Store) -> Result<VMVal, String> {
+    if v.kind != valkind_of(ty) {
         return Err(format!("expected a value of type {ty}, got value kind {}", v.kind));
     }
     Ok(match ty {
@@ -116,10 +91,7 @@ pub unsafe fn to_slot(
         ValType::FuncRef => match v.of.r#ref.as_ref() {
             None => VMVal::default(),
             Some(r) => match &r.obj {
-                Object::Func(f) => {
-                    keep(f.owner());
-                    VMVal::from_u64(f.funcref() as u64)
-                }
+                Object::Func(f) => VMVal::from_u64(funcref_bits(f, store) as u64),
                 _ => return Err("expected a function reference".into()),
             },
         },
@@ -128,6 +100,15 @@ pub unsafe fn to_slot(
             Some(r) => VMVal::from_u64(store.externref_bits(&r.obj) as u64),
         },
     })
+}
+
+/// The bits of a function reference that enters wasm (an argument, a host function's result, a
+/// global or table element). Wasm may keep it anywhere, so the function's owner is pinned in
+/// the store — not in the receiving instance, table or global, which may belong to that very
+/// owner and would then keep itself alive.
+pub fn funcref_bits(f: &Func, store: &Store) -> usize {
+    store.pin(f.owner());
+    f.funcref() as usize
 }
 
 /// Converts a slot of type `ty` into a C value (references become new owned handles).
@@ -150,5 +131,5 @@ pub unsafe fn from_slot(slot: &VMVal, ty: ValType, store: &Store) -> wasm_val_t 
             },
         },
     };
-    wasm_val_t { kind: kind_of(ty), of }
+    wasm_val_t { kind: valkind_of(ty), of }
 }
