@@ -144,8 +144,6 @@ pub struct ModuleInfo {
     pub elements: Vec<Element>,
     pub data: Vec<Data>,
     pub bodies: Vec<FunctionBody>,
-    /// Functions that may be referenced by `ref.func` (declared in elements, exports, globals).
-    pub escaping_funcs: Vec<bool>,
     /// Names from the `name` section, when present (for traces).
     pub func_names: std::collections::HashMap<u32, String>,
 }
@@ -316,7 +314,6 @@ fn decode_impl(bytes: Vec<u8>, features: Features, validate_bodies: bool) -> Res
         elements: Vec::new(),
         data: Vec::new(),
         bodies: Vec::new(),
-        escaping_funcs: Vec::new(),
         func_names: Default::default(),
     };
     let base = bytes.as_ptr() as usize;
@@ -324,7 +321,6 @@ fn decode_impl(bytes: Vec<u8>, features: Features, validate_bodies: bool) -> Res
         let start = s.as_ptr() as usize - base;
         start..start + s.len()
     };
-    let mut ref_funcs: Vec<u32> = Vec::new();
     let mut pending_bodies = Vec::new();
     // The parser must know the enabled features too: with its default (all features) it reads
     // 32-bit limits as memory64 LEBs and accepts overlong encodings the spec calls malformed.
@@ -408,7 +404,6 @@ fn decode_impl(bytes: Vec<u8>, features: Features, validate_bodies: bool) -> Res
                     let g = g.map_err(|e| format_error(&e))?;
                     m.globals.push(global_type(&g.ty)?);
                     let init = const_expr(&g.init_expr)?;
-                    collect_ref_funcs(&init, &mut ref_funcs);
                     m.global_inits.push(init);
                 }
             }
@@ -416,10 +411,7 @@ fn decode_impl(bytes: Vec<u8>, features: Features, validate_bodies: bool) -> Res
                 for e in reader {
                     let e = e.map_err(|e| format_error(&e))?;
                     let kind = match e.kind {
-                        wasmparser::ExternalKind::Func => {
-                            ref_funcs.push(e.index);
-                            ExportKind::Func
-                        }
+                        wasmparser::ExternalKind::Func => ExportKind::Func,
                         wasmparser::ExternalKind::Global => ExportKind::Global,
                         wasmparser::ExternalKind::Table => ExportKind::Table,
                         wasmparser::ExternalKind::Memory => ExportKind::Memory,
@@ -435,14 +427,12 @@ fn decode_impl(bytes: Vec<u8>, features: Features, validate_bodies: bool) -> Res
                     let (ty, items) = match e.items {
                         wasmparser::ElementItems::Functions(funcs) => {
                             let funcs = funcs.into_iter().collect::<Result<Vec<u32>, _>>().map_err(|e| format_error(&e))?;
-                            ref_funcs.extend_from_slice(&funcs);
                             (ValType::FuncRef, ElementItems::Funcs(funcs))
                         }
                         wasmparser::ElementItems::Expressions(rt, exprs) => {
                             let mut out = Vec::new();
                             for expr in exprs {
                                 let expr = const_expr(&expr.map_err(|e| format_error(&e))?)?;
-                                collect_ref_funcs(&expr, &mut ref_funcs);
                                 out.push(expr);
                             }
                             (reftype(rt)?, ElementItems::Exprs(out))
@@ -494,22 +484,8 @@ fn decode_impl(bytes: Vec<u8>, features: Features, validate_bodies: bool) -> Res
     if validate_bodies {
         validate_bodies_in_parallel(&bytes, &m.bodies, pending_bodies)?;
     }
-    m.escaping_funcs = vec![false; m.functions.len()];
-    for f in ref_funcs {
-        if let Some(slot) = m.escaping_funcs.get_mut(f as usize) {
-            *slot = true;
-        }
-    }
     m.bytes = bytes;
     Ok(m)
-}
-
-fn collect_ref_funcs(expr: &ConstExpr, out: &mut Vec<u32>) {
-    for op in &expr.0 {
-        if let ConstOp::RefFunc(f) = op {
-            out.push(*f);
-        }
-    }
 }
 
 /// Function bodies are independent once the module header is validated, so they are checked on

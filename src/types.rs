@@ -160,17 +160,6 @@ pub enum ExternType {
     Memory(MemoryType),
 }
 
-impl ExternType {
-    pub fn kind_name(&self) -> &'static str {
-        match self {
-            ExternType::Func(_) => "function",
-            ExternType::Global(_) => "global",
-            ExternType::Table(_) => "table",
-            ExternType::Memory(_) => "memory",
-        }
-    }
-}
-
 impl fmt::Display for ExternType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -122,6 +122,12 @@ pub struct wasmlift_v128_slot_t {
     pub bytes: [u8; 16],
 }
 
+// `wasmlift_func_call_v128` runs calls directly on the caller's slots.
+const _: () = assert!(
+    std::mem::size_of::<wasmlift_v128_slot_t>() == std::mem::size_of::<crate::runtime::vmctx::VMVal>()
+        && std::mem::align_of::<wasmlift_v128_slot_t>() == std::mem::align_of::<crate::runtime::vmctx::VMVal>()
+);
+
 /// Calls a function whose signature uses only numeric and v128 types (which `wasm_val_t` cannot
 /// carry). Arguments are read from `slots[0..params]`, results written to `slots[0..results]`;
 /// `nslots` must be at least max(params, results). Returns NULL or a trap (owned by the caller).
@@ -143,17 +149,14 @@ pub unsafe extern "C" fn wasmlift_func_call_v128(
     if slots.is_null() && need > 0 || nslots < need {
         return wasm_trap_t::new_boxed(TrapInner::new(format!("wasmlift_func_call_v128: need {need} slots, got {nslots}")), &f.r.store);
     }
-    let mut buf = vec![crate::runtime::vmctx::VMVal::default(); need.max(1)];
-    for (i, b) in buf.iter_mut().enumerate().take(need) {
-        b.0 = (*slots.add(i)).bytes;
+    // The caller's slots have the layout of the engine's own value slots (16 bytes, 16-aligned),
+    // so the call runs on them directly: no copy, no allocation.
+    let values: &mut [crate::runtime::vmctx::VMVal] =
+        if need == 0 { &mut [] } else { std::slice::from_raw_parts_mut(slots as *mut _, need) };
+    match func.call_raw(values) {
+        Ok(()) => std::ptr::null_mut(),
+        Err(t) => wasm_trap_t::new_boxed(t, &f.r.store),
     }
-    if let Err(t) = func.call_raw(&mut buf) {
-        return wasm_trap_t::new_boxed(t, &f.r.store);
-    }
-    for (i, b) in buf.iter().enumerate().take(ty.results.len()) {
-        (*slots.add(i)).bytes = b.0;
-    }
-    std::ptr::null_mut()
 }
 
 /// Enables the multi-memory proposal (several memories per module; WebAssembly 3.0). Off by

@@ -107,7 +107,7 @@ fn function_at(code: &CompiledCode, off: u32) -> Option<usize> {
 }
 
 /// The trap kind of the trapping instruction at `pc`, if `pc` is a trap site of compiled code.
-pub fn trap_at(pc: usize, _signum: i32) -> Option<TrapKind> {
+pub fn trap_at(pc: usize) -> Option<TrapKind> {
     with_entry(pc, |e| {
         let off = (pc - e.code.code.base() as usize) as u32;
         let fi = function_at(&e.code, off)?;

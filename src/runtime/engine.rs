@@ -76,10 +76,6 @@ impl Engine {
         id
     }
 
-    pub fn type_of_id(&self, id: u32) -> Option<FuncType> {
-        self.0.types.lock().unwrap().types.get(id as usize).cloned()
-    }
-
     /// The wasm → host trampoline for functions of type `ty` (compiled once per type).
     pub fn host_trampoline(&self, ty: &FuncType, type_id: u32, host_call: usize) -> Result<Arc<CompiledCode>, String> {
         if let Some((t, _)) = self.0.host_trampolines.lock().unwrap().get(&type_id) {

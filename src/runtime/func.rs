@@ -132,17 +132,6 @@ impl Func {
         unsafe { (*self.funcref()).type_id }
     }
 
-    pub fn store(&self) -> &Store {
-        match self {
-            Func::Wasm { instance, .. } => &instance.store,
-            Func::Host(h) => &h.store,
-        }
-    }
-
-    pub fn same(&self, other: &Func) -> bool {
-        std::ptr::eq(self.funcref(), other.funcref())
-    }
-
     /// Keeps the function's owner alive from another object (a table, global or instance).
     pub fn owner(&self) -> Arc<dyn std::any::Any + Send + Sync> {
         match self {

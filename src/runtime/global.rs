@@ -4,9 +4,8 @@
 use super::host_info::HostInfo;
 use super::vmctx::VMVal;
 use crate::types::GlobalType;
-use std::any::Any;
 use std::cell::UnsafeCell;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// A global as it is handed around, with the defining instance for a funcref global (see
 /// `TableRef` for why).
@@ -32,7 +31,6 @@ impl std::ops::Deref for GlobalRef {
 pub struct GlobalInner {
     value: UnsafeCell<VMVal>,
     pub ty: GlobalType,
-    pub keep_alive: Mutex<Vec<Arc<dyn Any + Send + Sync>>>,
     pub host_info: HostInfo,
 }
 
@@ -42,7 +40,7 @@ unsafe impl Sync for GlobalInner {}
 
 impl GlobalInner {
     pub fn new(ty: GlobalType, value: VMVal) -> GlobalInner {
-        GlobalInner { value: UnsafeCell::new(value), ty, keep_alive: Mutex::new(Vec::new()), host_info: HostInfo::default() }
+        GlobalInner { value: UnsafeCell::new(value), ty, host_info: HostInfo::default() }
     }
 
     pub fn vm(&self) -> *mut VMVal {
@@ -55,9 +53,5 @@ impl GlobalInner {
 
     pub fn set(&self, v: VMVal) {
         unsafe { *self.value.get() = v }
-    }
-
-    pub fn keep(&self, object: Arc<dyn Any + Send + Sync>) {
-        self.keep_alive.lock().unwrap().push(object);
     }
 }

@@ -15,11 +15,6 @@ impl HostInfo {
         self.0.lock().unwrap().map_or(std::ptr::null_mut(), |(p, _)| p as *mut c_void)
     }
 
-    pub fn set(&self, info: *mut c_void, finalizer: Option<Finalizer>) {
-        let old = self.0.lock().unwrap().replace((info as usize, finalizer));
-        run(old);
-    }
-
     /// Replaces the info and hands back the previous one unfinalized, so the caller can run its
     /// finalizer after releasing any lock it holds (`HostInfo::from_old` + drop).
     pub fn replace(&self, info: *mut c_void, finalizer: Option<Finalizer>) -> HostInfo {

@@ -3,10 +3,10 @@
 //! initialisers → element segments → data segments → start function. Also the builtin
 //! functions compiled code calls (memory/table bulk operations and growth).
 
-use super::func::{trap_from_raw, Func};
+use super::func::Func;
 use super::global::{GlobalInner, GlobalRef};
 use super::host_info::HostInfo;
-use super::memory::{MemoryInner, PAGE_SIZE};
+use super::memory::MemoryInner;
 use super::module::Module;
 use super::store::Store;
 use super::table::{TableInner, TableRef};
@@ -15,7 +15,6 @@ use super::traps;
 use super::vmctx::*;
 use crate::module::{ConstExpr, ConstOp, DataMode, ElementItems, ElementMode, ExportKind, ImportKind};
 use crate::types::{ExternType, ValType};
-use std::any::Any;
 use std::cell::UnsafeCell;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -53,8 +52,6 @@ pub struct InstanceInner {
     /// Items of each element segment until dropped (evaluated once at instantiation).
     elements: UnsafeCell<Vec<Option<Box<[usize]>>>>,
     dropped_data: UnsafeCell<Vec<bool>>,
-    /// Owners of function references that entered this instance from outside.
-    keep_alive: Mutex<Vec<Arc<dyn Any + Send + Sync>>>,
     pub host_info: HostInfo,
     pub func_host_info: Mutex<HashMap<u32, HostInfo>>,
 }
@@ -169,19 +166,6 @@ impl InstanceInner {
         TableRef { table, owner: owner.or_else(|| self.imported_owners.tables.get(idx).cloned().flatten()) }
     }
 
-    pub fn export_by_name(self: &Arc<Self>, name: &str) -> Option<Extern> {
-        let i = self.module.info.exports.iter().position(|e| e.name == name)?;
-        self.export(i)
-    }
-
-    /// Keeps the owner of a function reference that entered this instance alive.
-    pub fn keep(&self, owner: Arc<dyn Any + Send + Sync>) {
-        let mut list = self.keep_alive.lock().unwrap();
-        if !list.iter().any(|o| std::ptr::eq(Arc::as_ptr(o) as *const u8, Arc::as_ptr(&owner) as *const u8)) {
-            list.push(owner);
-        }
-    }
-
     fn elements(&self) -> &mut Vec<Option<Box<[usize]>>> {
         unsafe { &mut *self.elements.get() }
     }
@@ -199,17 +183,13 @@ impl InstanceInner {
     }
 }
 
-fn describe(ty: &ExternType) -> String {
-    ty.to_string()
-}
-
 /// Checks one provided extern against the import's declared type (the spec's matching rules).
 fn check_import(module: &Module, index: usize, provided: Option<&Extern>) -> Result<(), String> {
     let import = &module.info.imports[index];
     let expected = module.info.import_extern_type(import);
     let name = format!("import {} \"{}\" \"{}\"", index, import.module, import.name);
     let Some(provided) = provided else {
-        return Err(format!("unknown import: {name} was not provided (expected {})", describe(&expected)));
+        return Err(format!("unknown import: {name} was not provided (expected {})", expected));
     };
     let got = provided.ty();
     let ok = match (&import.kind, provided) {
@@ -228,7 +208,7 @@ fn check_import(module: &Module, index: usize, provided: Option<&Extern>) -> Res
     if ok {
         Ok(())
     } else {
-        Err(format!("incompatible import type: {name} expected {}, got {}", describe(&expected), describe(&got)))
+        Err(format!("incompatible import type: {name} expected {}, got {}", expected, got))
     }
 }
 
@@ -250,14 +230,10 @@ pub fn instantiate(
     let mut tables = Vec::with_capacity(info.tables.len());
     let mut globals = Vec::with_capacity(info.globals.len());
     let mut imported_funcs = Vec::with_capacity(info.num_imported_funcs as usize);
-    let mut keep_alive: Vec<Arc<dyn Any + Send + Sync>> = Vec::new();
     let mut imported_owners = ImportedOwners::default();
     for ext in imports.iter().take(info.imports.len()).flatten() {
         match ext {
-            Extern::Func(f) => {
-                keep_alive.push(f.owner());
-                imported_funcs.push(f.clone());
-            }
+            Extern::Func(f) => imported_funcs.push(f.clone()),
             Extern::Global(g) => {
                 globals.push(g.global.clone());
                 imported_owners.globals.push(g.owner.clone());
@@ -297,7 +273,6 @@ pub fn instantiate(
         imported_owners,
         elements: UnsafeCell::new(Vec::new()),
         dropped_data: UnsafeCell::new(vec![false; info.data.len()]),
-        keep_alive: Mutex::new(keep_alive),
         host_info: HostInfo::default(),
         func_host_info: Mutex::new(HashMap::new()),
     });
@@ -434,11 +409,6 @@ fn eval_const(instance: &InstanceInner, expr: &ConstExpr) -> VMVal {
     stack.pop().unwrap_or_default()
 }
 
-/// Whether values of this type are references (for callers converting values).
-pub fn is_ref(t: ValType) -> bool {
-    t.is_ref()
-}
-
 // ---- Builtins called by compiled code (C convention; see vmctx.rs for the contract). ----
 
 unsafe extern "C" fn builtin_memory_grow(vmctx: *mut u8, memory: u32, delta: u32) -> u32 {
@@ -539,14 +509,4 @@ unsafe extern "C" fn builtin_table_init(vmctx: *mut u8, table: u32, elem: u32, d
 unsafe extern "C" fn builtin_elem_drop(vmctx: *mut u8, elem: u32) {
     let inst = InstanceInner::borrow_vmctx(vmctx);
     inst.elements()[elem as usize] = None;
-}
-
-/// Memory size in pages, for the host API.
-pub fn pages(m: &MemoryInner) -> u64 {
-    m.byte_len() as u64 / PAGE_SIZE
-}
-
-/// Converts a trap caught while running the start function.
-pub fn start_trap(raw: traps::RawTrap, instance: &Arc<InstanceInner>) -> Trap {
-    trap_from_raw(raw, Some(instance))
 }

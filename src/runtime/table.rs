@@ -1,13 +1,13 @@
 //! Tables of references. Elements are raw pointers as compiled code uses them: `*const VMFuncRef`
 //! for funcref tables, an externref identity pointer for externref tables, 0 for null. Whatever
-//! an element points at is kept alive by the table's `keep_alive` list or by the store.
+//! an element points at is kept alive by the store (see capi::val::funcref_bits) or by the
+//! instance that defined the table (`TableRef`).
 
 use super::host_info::HostInfo;
 use super::vmctx::VMTable;
 use crate::types::TableType;
-use std::any::Any;
 use std::cell::UnsafeCell;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// Largest table the engine will create or grow to.
 pub const MAX_TABLE_ELEMENTS: u64 = 10_000_000;
@@ -39,7 +39,6 @@ pub struct TableInner {
     def: UnsafeCell<VMTable>,
     elements: UnsafeCell<Vec<usize>>,
     ty: TableType,
-    pub keep_alive: Mutex<Vec<Arc<dyn Any + Send + Sync>>>,
     pub host_info: HostInfo,
 }
 
@@ -58,7 +57,6 @@ impl TableInner {
             def: UnsafeCell::new(def),
             elements: UnsafeCell::new(elements),
             ty,
-            keep_alive: Mutex::new(Vec::new()),
             host_info: HostInfo::default(),
         })
     }
@@ -117,12 +115,5 @@ impl TableInner {
             *self.def.get() = VMTable { base: v.as_mut_ptr(), length: v.len() as u64 };
         }
         Some(old)
-    }
-
-    pub fn keep(&self, object: Arc<dyn Any + Send + Sync>) {
-        let mut list = self.keep_alive.lock().unwrap();
-        if !list.iter().any(|o| std::ptr::eq(Arc::as_ptr(o) as *const u8, Arc::as_ptr(&object) as *const u8)) {
-            list.push(object);
-        }
     }
 }

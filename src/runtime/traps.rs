@@ -160,11 +160,6 @@ fn thread_stack() -> (usize, usize) {
     }
 }
 
-/// True while this thread runs wasm (used to refuse re-entrancy where it is not allowed).
-pub fn in_wasm() -> bool {
-    !state().jmp_buf.get().is_null()
-}
-
 struct AltStack {
     ptr: Cell<*mut u8>,
     len: Cell<usize>,
@@ -288,7 +283,7 @@ unsafe extern "C" fn handler(signum: i32, info: *mut libc::siginfo_t, ctx: *mut 
     let jmp = st.jmp_buf.get();
     if !jmp.is_null() {
         let (pc, fp) = pc_and_fp(ctx);
-        if let Some(kind) = code_registry::trap_at(pc, signum) {
+        if let Some(kind) = code_registry::trap_at(pc) {
             let mut trace = [0usize; MAX_TRACE];
             let count = walk_frames(st, pc, fp, &mut trace);
             st.trace.set(trace);
