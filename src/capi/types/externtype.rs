@@ -12,6 +12,41 @@ use crate::capi::vec::BoxedElem;
 use crate::types::ExternType;
 use std::ptr;
 
+/// The shared part of the four specific type objects (`wasm_functype_t`, ...), each a wrapper
+/// of an extern type whose payload is always variant `$variant`: conversion from and to the
+/// engine's type and access to the payload.
+macro_rules! extern_subtype {
+    ($name:ident, $variant:ident, $data:ident, $core:ty) => {
+        impl crate::capi::vec::BoxedElem for $name {}
+
+        impl $name {
+            pub fn from_core(ty: &$core) -> Box<$name> {
+                Box::new($name {
+                    ext: super::externtype::wasm_externtype_t::from_data(
+                        super::externtype::ExternTypeData::$variant($data::from_core(ty)),
+                    ),
+                })
+            }
+
+            pub fn to_core(&self) -> $core {
+                self.core().clone()
+            }
+
+            pub fn core(&self) -> &$core {
+                self.data().core()
+            }
+
+            fn data(&self) -> &$data {
+                match &self.ext.which {
+                    super::externtype::ExternTypeData::$variant(d) => d,
+                    _ => unreachable!(concat!(stringify!($name), " always holds its own kind of type")),
+                }
+            }
+        }
+    };
+}
+pub(crate) use extern_subtype;
+
 /// What an extern type describes, with the C-facing representation of each.
 #[derive(Clone)]
 pub enum ExternTypeData {

@@ -3,10 +3,11 @@
 //! accessors return live inside it, next to a cached engine `FuncType`.
 #![allow(non_camel_case_types)]
 
+use super::externtype::extern_subtype;
 use super::externtype::{wasm_externtype_t, ExternTypeData};
 use super::take_vec;
 use super::valtype::wasm_valtype_t;
-use crate::capi::vec::{vec_copy, vec_delete, BoxedElem, CVec};
+use crate::capi::vec::{vec_copy, vec_delete, CVec};
 use crate::capi::vecs::wasm_valtype_vec_t;
 use crate::types::{FuncType, ValType};
 use std::ptr;
@@ -76,28 +77,7 @@ pub struct wasm_functype_t {
     pub(crate) ext: wasm_externtype_t,
 }
 
-impl BoxedElem for wasm_functype_t {}
-
-impl wasm_functype_t {
-    pub fn from_core(ty: &FuncType) -> Box<wasm_functype_t> {
-        Box::new(wasm_functype_t { ext: wasm_externtype_t::from_data(ExternTypeData::Func(FuncTypeData::from_core(ty))) })
-    }
-
-    pub fn to_core(&self) -> FuncType {
-        self.core().clone()
-    }
-
-    pub fn core(&self) -> &FuncType {
-        self.data().core()
-    }
-
-    fn data(&self) -> &FuncTypeData {
-        match &self.ext.which {
-            ExternTypeData::Func(f) => f,
-            _ => unreachable!("wasm_functype_t always holds a function type"),
-        }
-    }
-}
+extern_subtype!(wasm_functype_t, Func, FuncTypeData, FuncType);
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_functype_new(

@@ -2,9 +2,9 @@
 //! type of kind global with a cached engine `GlobalType`.
 #![allow(non_camel_case_types)]
 
-use super::externtype::{wasm_externtype_t, ExternTypeData};
+use super::externtype::extern_subtype;
+use super::externtype::wasm_externtype_t;
 use super::valtype::{wasm_mutability_t, wasm_valtype_t, WASM_CONST, WASM_VAR};
-use crate::capi::vec::BoxedElem;
 use crate::types::GlobalType;
 use std::ptr;
 
@@ -32,30 +32,7 @@ pub struct wasm_globaltype_t {
     pub(crate) ext: wasm_externtype_t,
 }
 
-impl BoxedElem for wasm_globaltype_t {}
-
-impl wasm_globaltype_t {
-    pub fn from_core(ty: &GlobalType) -> Box<wasm_globaltype_t> {
-        Box::new(wasm_globaltype_t {
-            ext: wasm_externtype_t::from_data(ExternTypeData::Global(GlobalTypeData::from_core(ty))),
-        })
-    }
-
-    pub fn to_core(&self) -> GlobalType {
-        *self.core()
-    }
-
-    pub fn core(&self) -> &GlobalType {
-        &self.data().core
-    }
-
-    fn data(&self) -> &GlobalTypeData {
-        match &self.ext.which {
-            ExternTypeData::Global(g) => g,
-            _ => unreachable!("wasm_globaltype_t always holds a global type"),
-        }
-    }
-}
+extern_subtype!(wasm_globaltype_t, Global, GlobalTypeData, GlobalType);
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_globaltype_new(

@@ -2,9 +2,9 @@
 //! memory with a cached engine `MemoryType`.
 #![allow(non_camel_case_types)]
 
-use super::externtype::{wasm_externtype_t, ExternTypeData};
+use super::externtype::extern_subtype;
+use super::externtype::wasm_externtype_t;
 use super::limits::wasm_limits_t;
-use crate::capi::vec::BoxedElem;
 use crate::types::MemoryType;
 use std::ptr;
 
@@ -32,30 +32,7 @@ pub struct wasm_memorytype_t {
     pub(crate) ext: wasm_externtype_t,
 }
 
-impl BoxedElem for wasm_memorytype_t {}
-
-impl wasm_memorytype_t {
-    pub fn from_core(ty: &MemoryType) -> Box<wasm_memorytype_t> {
-        Box::new(wasm_memorytype_t {
-            ext: wasm_externtype_t::from_data(ExternTypeData::Memory(MemoryTypeData::from_core(ty))),
-        })
-    }
-
-    pub fn to_core(&self) -> MemoryType {
-        *self.core()
-    }
-
-    pub fn core(&self) -> &MemoryType {
-        &self.data().core
-    }
-
-    fn data(&self) -> &MemoryTypeData {
-        match &self.ext.which {
-            ExternTypeData::Memory(m) => m,
-            _ => unreachable!("wasm_memorytype_t always holds a memory type"),
-        }
-    }
-}
+extern_subtype!(wasm_memorytype_t, Memory, MemoryTypeData, MemoryType);
 
 /// A 32-bit, unshared memory type with the given limits (in pages).
 #[no_mangle]

@@ -2,10 +2,10 @@
 //! of kind table with a cached engine `TableType`.
 #![allow(non_camel_case_types)]
 
-use super::externtype::{wasm_externtype_t, ExternTypeData};
+use super::externtype::extern_subtype;
+use super::externtype::wasm_externtype_t;
 use super::limits::wasm_limits_t;
 use super::valtype::wasm_valtype_t;
-use crate::capi::vec::BoxedElem;
 use crate::types::TableType;
 use std::ptr;
 
@@ -38,30 +38,7 @@ pub struct wasm_tabletype_t {
     pub(crate) ext: wasm_externtype_t,
 }
 
-impl BoxedElem for wasm_tabletype_t {}
-
-impl wasm_tabletype_t {
-    pub fn from_core(ty: &TableType) -> Box<wasm_tabletype_t> {
-        Box::new(wasm_tabletype_t {
-            ext: wasm_externtype_t::from_data(ExternTypeData::Table(TableTypeData::from_core(ty))),
-        })
-    }
-
-    pub fn to_core(&self) -> TableType {
-        *self.core()
-    }
-
-    pub fn core(&self) -> &TableType {
-        &self.data().core
-    }
-
-    fn data(&self) -> &TableTypeData {
-        match &self.ext.which {
-            ExternTypeData::Table(t) => t,
-            _ => unreachable!("wasm_tabletype_t always holds a table type"),
-        }
-    }
-}
+extern_subtype!(wasm_tabletype_t, Table, TableTypeData, TableType);
 
 /// Takes ownership of `element`; NULL if an argument is null or the element is not a
 /// reference type (tables hold references only).
