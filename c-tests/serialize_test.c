@@ -211,19 +211,49 @@ int main(void) {
   wasm_store_delete(store2);
   wasm_module_delete(deserialized);
 
-  // Another engine with the same configuration accepts it.
+  // Another engine with its own (random) serialization key refuses it: the bytes are native
+  // code, accepted only when authenticated with the loading engine's key.
   {
     wasm_engine_t* e2 = wasm_engine_new();
     wasm_store_t* s2 = wasm_store_new(e2);
-    wasm_module_t* m2 = wasm_module_deserialize(s2, &serialized);
-    CHECK(m2 != NULL);
-    if (m2) {
-      exercise(s2, m2, &restored);
-      check_same(&original, &restored, "other engine");
-      wasm_module_delete(m2);
-    }
+    EXPECT_REJECTED(s2, serialized.data, serialized.size, "module of an engine with another key");
     wasm_store_delete(s2);
     wasm_engine_delete(e2);
+  }
+  // Two engines given the same key (an on-disk cache shared between processes) accept each
+  // other's modules; a key shorter than 16 bytes is refused.
+  {
+    static const uint8_t key[32] = "wasmlift serialize_test key 123";
+    wasm_engine_t* ek[2];
+    wasm_byte_vec_t kbytes;
+    for (int k = 0; k < 2; k++) {
+      wasm_config_t* config = wasm_config_new();
+      CHECK(!wasmlift_config_serialize_key(config, key, 8));
+      CHECK(!wasmlift_config_serialize_key(config, NULL, 32));
+      CHECK(wasmlift_config_serialize_key(config, key, sizeof key));
+      ek[k] = wasm_engine_new_with_config(config);
+      REQUIRE(ek[k] != NULL);
+    }
+    wasm_store_t* s0 = wasm_store_new(ek[0]);
+    wasm_module_t* m0 = module_from_wat(s0, MODULE_WAT);
+    wasm_module_serialize(m0, &kbytes);
+    REQUIRE(kbytes.size > 0);
+    wasm_store_t* s1 = wasm_store_new(ek[1]);
+    wasm_module_t* m2 = wasm_module_deserialize(s1, &kbytes);
+    CHECK_MSG(m2 != NULL, "same key refused: %s", wasmlift_error_message());
+    if (m2) {
+      exercise(s1, m2, &restored);
+      check_same(&original, &restored, "other engine, same key");
+      wasm_module_delete(m2);
+    }
+    // ... and an engine with the default random key still refuses it.
+    EXPECT_REJECTED(store, kbytes.data, kbytes.size, "module of a keyed engine in a random-key engine");
+    wasm_byte_vec_delete(&kbytes);
+    wasm_module_delete(m0);
+    wasm_store_delete(s0);
+    wasm_store_delete(s1);
+    wasm_engine_delete(ek[0]);
+    wasm_engine_delete(ek[1]);
   }
   // Engines that differ in bounds checking (guard pages or explicit checks: different machine
   // code) refuse each other's modules, and accept their own. Both modes are set explicitly:
@@ -235,6 +265,9 @@ int main(void) {
     for (int k = 0; k < 2; k++) {
       wasm_config_t* config = wasm_config_new();
       wasmlift_config_explicit_bounds_checks(config, k == 1);
+      // The same key: what refuses the other mode's code is the configuration check.
+      static const uint8_t shared_key[16] = "bounds-mode key";
+      REQUIRE(wasmlift_config_serialize_key(config, shared_key, sizeof shared_key));
       engines[k] = wasm_engine_new_with_config(config);
       REQUIRE(engines[k] != NULL);
       stores[k] = wasm_store_new(engines[k]);

@@ -59,6 +59,16 @@ WASM_API_EXTERN void wasmlift_config_multi_memory(wasm_config_t *config, bool en
 // Off by default.
 WASM_API_EXTERN void wasmlift_config_tail_call(wasm_config_t *config, bool enable);
 
+// Sets the key that authenticates serialized modules (`wasm_module_serialize` appends a keyed
+// BLAKE3 MAC; `wasm_module_deserialize` accepts only bytes whose MAC verifies under the
+// engine's key). Without this call every engine has a random key of its own, so an engine only
+// loads what it serialized itself. Engines given the same key (at least 16 bytes of secret,
+// random material) accept each other's modules: use it for an on-disk cache shared between
+// processes, and keep the key as secret as the right to run native code in your process —
+// whoever knows it can make bytes that will run. Returns false (config unchanged) when `key`
+// is NULL or shorter than 16 bytes.
+WASM_API_EXTERN bool wasmlift_config_serialize_key(wasm_config_t *config, const uint8_t *key, size_t len);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

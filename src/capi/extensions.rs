@@ -140,14 +140,16 @@ pub unsafe extern "C" fn wasmlift_func_call_v128(
     use crate::capi::r#ref::wasm_trap_t;
     use crate::runtime::trap::TrapInner;
     let Some(f) = func.as_ref() else { return std::ptr::null_mut() };
-    let func = f.func();
+    // Owned for the whole call: a host callback may delete the handle `f` mid-call.
+    let func = f.func().clone();
+    let store = f.r.store.clone();
     let ty = func.ty();
     let need = ty.params.len().max(ty.results.len());
     if ty.params.iter().chain(ty.results.iter()).any(|t| t.is_ref()) {
-        return wasm_trap_t::new_boxed(TrapInner::new("wasmlift_func_call_v128: reference types are not supported here"), &f.r.store);
+        return wasm_trap_t::new_boxed(TrapInner::new("wasmlift_func_call_v128: reference types are not supported here"), &store);
     }
     if slots.is_null() && need > 0 || nslots < need {
-        return wasm_trap_t::new_boxed(TrapInner::new(format!("wasmlift_func_call_v128: need {need} slots, got {nslots}")), &f.r.store);
+        return wasm_trap_t::new_boxed(TrapInner::new(format!("wasmlift_func_call_v128: need {need} slots, got {nslots}")), &store);
     }
     // The caller's slots have the layout of the engine's own value slots (16 bytes, 16-aligned),
     // so the call runs on them directly: no copy, no allocation.
@@ -155,7 +157,7 @@ pub unsafe extern "C" fn wasmlift_func_call_v128(
         if need == 0 { &mut [] } else { std::slice::from_raw_parts_mut(slots as *mut _, need) };
     match func.call_raw(values) {
         Ok(()) => std::ptr::null_mut(),
-        Err(t) => wasm_trap_t::new_boxed(t, &f.r.store),
+        Err(t) => wasm_trap_t::new_boxed(t, &store),
     }
 }
 
@@ -175,4 +177,25 @@ pub unsafe extern "C" fn wasmlift_config_tail_call(config: *mut wasm_config_t, e
     if let Some(c) = config.as_mut() {
         c.config.features.tail_call = enable;
     }
+}
+
+/// Sets the key that authenticates serialized modules (`wasm_module_serialize` appends a keyed
+/// BLAKE3 MAC; `wasm_module_deserialize` accepts only bytes whose MAC verifies under the
+/// engine's key). Without this call every engine has a random key of its own, so an engine only
+/// loads what it serialized itself. Engines given the same key (at least 16 bytes of secret,
+/// random material) accept each other's modules: use it for an on-disk cache shared between
+/// processes, and keep the key as secret as the right to run native code in your process —
+/// whoever knows it can make bytes that will run. Returns false (config unchanged) when `key`
+/// is NULL or shorter than 16 bytes.
+#[no_mangle]
+pub unsafe extern "C" fn wasmlift_config_serialize_key(config: *mut wasm_config_t, key: *const u8, len: usize) -> bool {
+    let Some(c) = config.as_mut() else { return false };
+    if key.is_null() || len < 16 {
+        set_error("wasmlift_config_serialize_key: the key must be at least 16 bytes");
+        return false;
+    }
+    // SAFETY: the caller passes `len` readable bytes at `key` (checked non-NULL above).
+    let bytes = std::slice::from_raw_parts(key, len);
+    c.config.serialize_key = Some(blake3::derive_key("wasmlift 2026 serialized-module MAC key", bytes));
+    true
 }

@@ -32,17 +32,21 @@ impl wasm_func_t {
     }
 }
 
-/// The env pointer and its finalizer; the finalizer runs once, when the function is gone.
+/// The env pointer and its finalizer; the finalizer runs once, when the function is gone, and
+/// only if the function was created (`armed`).
 struct Env {
     env: *mut c_void,
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
+    armed: Arc<std::sync::atomic::AtomicBool>,
 }
 // The embedder's env is theirs to synchronise; we only hand it back to their callback.
 unsafe impl Send for Env {}
 unsafe impl Sync for Env {}
 impl Drop for Env {
     fn drop(&mut self) {
-        if let Some(f) = self.finalizer {
+        if let (Some(f), true) = (self.finalizer, self.armed.load(std::sync::atomic::Ordering::Relaxed)) {
+            // SAFETY: the embedder gave us `env` with this finalizer to run once when the
+            // function is gone; this is that one time.
             unsafe { f(self.env) }
         }
     }
@@ -147,14 +151,22 @@ pub unsafe extern "C" fn wasm_func_new_with_env(
     env: *mut c_void,
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
 ) -> *mut wasm_func_t {
-    let env = Env { env, finalizer };
     let Some(cb) = callback else { return std::ptr::null_mut() };
-    new_host_func(store, ty, move |ty, s| {
+    // The env (and its finalizer) is handed over only once the function exists: when creation
+    // fails, the embedder still owns `env` and the finalizer must not run (the reference
+    // implementation behaves the same way).
+    let armed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let env = Env { env, finalizer, armed: armed.clone() };
+    let created = new_host_func(store, ty, move |ty, s| {
         host_callback(ty, s, move |a, r| {
             let env = &env;
             unsafe { cb(env.env, a, r) }
         })
-    })
+    });
+    if !created.is_null() {
+        armed.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+    created
 }
 
 #[no_mangle]
@@ -186,8 +198,10 @@ fn trap(store: &Store, message: String) -> *mut wasm_trap_t {
 #[no_mangle]
 pub unsafe extern "C" fn wasm_func_call(f: *const wasm_func_t, args: *const wasm_val_vec_t, results: *mut wasm_val_vec_t) -> *mut wasm_trap_t {
     let Some(f) = f.as_ref() else { return std::ptr::null_mut() };
-    let func = f.func();
-    let store = &f.r.store;
+    // The call owns what it runs: a host callback may delete this very handle (and every other
+    // handle to the instance) while the function executes, so nothing below may read `f`.
+    let func = f.func().clone();
+    let store = &f.r.store.clone();
     let ty = func.ty();
     let (np, nr) = (ty.params.len(), ty.results.len());
     let args: &[wasm_val_t] = match args.as_ref() {

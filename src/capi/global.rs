@@ -31,7 +31,9 @@ pub unsafe extern "C" fn wasm_global_new(
     let ty = ty.to_core();
     match to_slot(val, ty.content, &store.store) {
         Ok(slot) => {
-            let g = Arc::new(GlobalInner::new(ty, slot));
+            let mut g = GlobalInner::new(ty, slot);
+            g.store_id = store.store.inner.id;
+            let g = Arc::new(g);
             wasm_ref_t::boxed(Object::Global(GlobalRef::new(g)), store.store.clone()) as *mut wasm_global_t
         }
         Err(e) => {

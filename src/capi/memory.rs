@@ -22,7 +22,10 @@ pub unsafe extern "C" fn wasm_memory_new(store: *mut wasm_store_t, ty: *const wa
     let (Some(store), Some(ty)) = (store.as_ref(), ty.as_ref()) else { return std::ptr::null_mut() };
     let config = store.store.inner.engine.config();
     match MemoryInner::new(ty.to_core(), !config.explicit_bounds_checks, config.max_memory_pages) {
-        Ok(m) => wasm_ref_t::boxed(Object::Memory(Arc::new(m)), store.store.clone()) as *mut wasm_memory_t,
+        Ok(mut m) => {
+            m.store_id = store.store.inner.id;
+            wasm_ref_t::boxed(Object::Memory(Arc::new(m)), store.store.clone()) as *mut wasm_memory_t
+        }
         Err(e) => {
             crate::capi::extensions::set_error(&e);
             std::ptr::null_mut()

@@ -22,14 +22,15 @@ impl wasm_table_t {
 }
 
 /// The element bits for `r` in a table of element type `ty` (see `funcref_bits`), or None when
-/// the reference has the wrong kind.
+/// the reference has the wrong kind or belongs to another store.
 unsafe fn element_bits(r: *const wasm_ref_t, ty: ValType, store: &Store) -> Option<usize> {
     let Some(r) = r.as_ref() else { return Some(0) };
     match ty {
         ValType::FuncRef => match &r.obj {
-            Object::Func(f) => Some(funcref_bits(f, store)),
+            Object::Func(f) => funcref_bits(f, store).ok(),
             _ => None,
         },
+        _ if !Arc::ptr_eq(&r.store, store) => None,
         _ => Some(store.externref_bits(&r.obj)),
     }
 }
@@ -51,11 +52,12 @@ pub unsafe extern "C" fn wasm_table_new(store: *mut wasm_store_t, ty: *const was
     let (Some(store), Some(ty)) = (store.as_ref(), ty.as_ref()) else { return std::ptr::null_mut() };
     let ty = ty.to_core();
     let Some(bits) = element_bits(init, ty.element, &store.store) else {
-        crate::capi::extensions::set_error("wasm_table_new: the initial value has the wrong reference type");
+        crate::capi::extensions::set_error("wasm_table_new: the initial value has the wrong reference type or belongs to another store");
         return std::ptr::null_mut();
     };
     match TableInner::new(ty, bits) {
-        Ok(t) => {
+        Ok(mut t) => {
+            t.store_id = store.store.inner.id;
             wasm_ref_t::boxed(Object::Table(TableRef::new(Arc::new(t))), store.store.clone()) as *mut wasm_table_t
         }
         Err(e) => {

@@ -10,6 +10,7 @@ use crate::runtime::object::Object;
 use crate::capi::store::Store;
 use crate::runtime::vmctx::VMVal;
 use crate::types::ValType;
+use std::sync::Arc;
 
 
 #[repr(C)]
@@ -91,12 +92,13 @@ pub unsafe fn to_slot(v: &wasm_val_t, ty: ValType, store: &Store) -> Result<VMVa
         ValType::FuncRef => match v.of.r#ref.as_ref() {
             None => VMVal::default(),
             Some(r) => match &r.obj {
-                Object::Func(f) => VMVal::from_u64(funcref_bits(f, store) as u64),
+                Object::Func(f) => VMVal::from_u64(funcref_bits(f, store)? as u64),
                 _ => return Err("expected a function reference".into()),
             },
         },
         ValType::ExternRef => match v.of.r#ref.as_ref() {
             None => VMVal::default(),
+            Some(r) if !Arc::ptr_eq(&r.store, store) => return Err("the reference belongs to another store".into()),
             Some(r) => VMVal::from_u64(store.externref_bits(&r.obj) as u64),
         },
     })
@@ -106,9 +108,15 @@ pub unsafe fn to_slot(v: &wasm_val_t, ty: ValType, store: &Store) -> Result<VMVa
 /// global or table element). Wasm may keep it anywhere, so the function's owner is pinned in
 /// the store — not in the receiving instance, table or global, which may belong to that very
 /// owner and would then keep itself alive.
-pub fn funcref_bits(f: &Func, store: &Store) -> usize {
+///
+/// A function of another store is refused: its code would run against the other store's
+/// limits and lifetime rules, and type identity is only meaningful within one engine.
+pub fn funcref_bits(f: &Func, store: &Store) -> Result<usize, String> {
+    if f.store().id != store.inner.id {
+        return Err("the function reference belongs to another store".into());
+    }
     store.pin(f.owner());
-    f.funcref() as usize
+    Ok(f.funcref() as usize)
 }
 
 /// Converts a slot of type `ty` into a C value (references become new owned handles).

@@ -21,11 +21,13 @@ pub struct Config {
     pub max_memory_pages: u64,
     /// Proposals enabled beyond WebAssembly 2.0.
     pub features: crate::module::Features,
+    /// Key authenticating serialized modules; `None` gives each engine a random key of its own.
+    pub serialize_key: Option<[u8; 32]>,
 }
 
 impl Default for Config {
     fn default() -> Config {
-        Config { explicit_bounds_checks: false, max_wasm_stack: 1 << 20, compile_threads: 0, max_memory_pages: 65536, features: Default::default() }
+        Config { explicit_bounds_checks: false, max_wasm_stack: 1 << 20, compile_threads: 0, max_memory_pages: 65536, features: Default::default(), serialize_key: None }
     }
 }
 
@@ -33,6 +35,8 @@ pub struct EngineInner {
     pub config: Config,
     pub isa: Arc<dyn TargetIsa>,
     pub tunables: Tunables,
+    /// The key of the MAC on serialized modules (see serialize.rs).
+    pub serialize_key: [u8; 32],
     types: Mutex<TypeRegistry>,
     host_trampolines: Mutex<HashMap<u32, (Arc<CompiledCode>, code_registry::Registration)>>,
 }
@@ -51,10 +55,15 @@ impl Engine {
     pub fn new(config: Config) -> Result<Engine, String> {
         let isa = compiler::build_isa()?;
         let tunables = Tunables { explicit_bounds_checks: config.explicit_bounds_checks };
+        let serialize_key = match config.serialize_key {
+            Some(key) => key,
+            None => random_key()?,
+        };
         Ok(Engine(Arc::new(EngineInner {
             config,
             isa,
             tunables,
+            serialize_key,
             types: Mutex::new(TypeRegistry::default()),
             host_trampolines: Mutex::new(HashMap::new()),
         })))
@@ -90,4 +99,22 @@ impl Engine {
         });
         Ok(entry.0.clone())
     }
+}
+
+/// 32 bytes from the kernel's random number generator.
+fn random_key() -> Result<[u8; 32], String> {
+    let mut key = [0u8; 32];
+    let mut filled = 0;
+    while filled < key.len() {
+        // SAFETY: the pointer and length describe the unfilled tail of `key`.
+        let n = unsafe { libc::getrandom(key[filled..].as_mut_ptr() as *mut libc::c_void, key.len() - filled, 0) };
+        if n < 0 {
+            if std::io::Error::last_os_error().raw_os_error() == Some(libc::EINTR) {
+                continue;
+            }
+            return Err("cannot read random bytes for the engine's serialization key".into());
+        }
+        filled += n as usize;
+    }
+    Ok(key)
 }

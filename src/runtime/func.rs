@@ -120,6 +120,14 @@ impl Func {
         }
     }
 
+    /// The store the function belongs to.
+    pub fn store(&self) -> &Store {
+        match self {
+            Func::Wasm { instance, .. } => &instance.store,
+            Func::Host(h) => &h.store,
+        }
+    }
+
     pub fn ty(&self) -> &FuncType {
         match self {
             // The instance held by this Func keeps its module, and so the type, alive.

@@ -32,6 +32,8 @@ pub struct GlobalInner {
     value: UnsafeCell<VMVal>,
     pub ty: GlobalType,
     pub host_info: HostInfo,
+    /// The store the global belongs to (`StoreInner::id`; 0 until the creator sets it).
+    pub store_id: u64,
 }
 
 // Store-confined like memories (see memory.rs).
@@ -40,7 +42,7 @@ unsafe impl Sync for GlobalInner {}
 
 impl GlobalInner {
     pub fn new(ty: GlobalType, value: VMVal) -> GlobalInner {
-        GlobalInner { value: UnsafeCell::new(value), ty, host_info: HostInfo::default() }
+        GlobalInner { value: UnsafeCell::new(value), ty, host_info: HostInfo::default(), store_id: 0 }
     }
 
     pub fn vm(&self) -> *mut VMVal {

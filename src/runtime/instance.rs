@@ -29,6 +29,16 @@ pub enum Extern {
 }
 
 impl Extern {
+    /// The id of the store the object belongs to.
+    pub fn store_id(&self) -> u64 {
+        match self {
+            Extern::Func(f) => f.store().id,
+            Extern::Global(g) => g.global.store_id,
+            Extern::Table(t) => t.table.store_id,
+            Extern::Memory(m) => m.store_id,
+        }
+    }
+
     pub fn ty(&self) -> ExternType {
         match self {
             Extern::Func(f) => ExternType::Func(f.ty().clone()),
@@ -223,6 +233,25 @@ pub fn instantiate(
     pin: &mut dyn FnMut(Arc<InstanceInner>),
 ) -> Result<Arc<InstanceInner>, InstantiationError> {
     let info = &module.info;
+    // The module's code was compiled for its engine's configuration (guard pages or explicit
+    // bounds checks, features) and with its engine's type ids: it may only run in stores of
+    // that engine.
+    if !Arc::ptr_eq(&module.engine.0, &store.engine.0) {
+        return Err(InstantiationError::Link(
+            "module and store belong to different engines: a module can only be instantiated in a store of the engine that compiled it".into(),
+        ));
+    }
+    for (i, ext) in imports.iter().take(info.imports.len()).enumerate() {
+        if let Some(ext) = ext {
+            if ext.store_id() != store.id {
+                let import = &info.imports[i];
+                return Err(InstantiationError::Link(format!(
+                    "import {} \"{}\" \"{}\" belongs to another store: objects of one store cannot be imported into another",
+                    i, import.module, import.name
+                )));
+            }
+        }
+    }
     for i in 0..info.imports.len() {
         check_import(module, i, imports.get(i).and_then(|e| e.as_ref())).map_err(InstantiationError::Link)?;
     }
@@ -247,14 +276,19 @@ pub fn instantiate(
     }
     let config = store.engine.config();
     for ty in &info.memories[info.num_imported_memories as usize..] {
-        let m = MemoryInner::new(*ty, !config.explicit_bounds_checks, config.max_memory_pages).map_err(InstantiationError::Resource)?;
+        let mut m = MemoryInner::new(*ty, !config.explicit_bounds_checks, config.max_memory_pages).map_err(InstantiationError::Resource)?;
+        m.store_id = store.id;
         memories.push(Arc::new(m));
     }
     for ty in &info.tables[info.num_imported_tables as usize..] {
-        tables.push(Arc::new(TableInner::new(*ty, 0).map_err(InstantiationError::Resource)?));
+        let mut t = TableInner::new(*ty, 0).map_err(InstantiationError::Resource)?;
+        t.store_id = store.id;
+        tables.push(Arc::new(t));
     }
     for g in &info.globals[info.num_imported_globals as usize..] {
-        globals.push(Arc::new(GlobalInner::new(*g, VMVal::default())));
+        let mut global = GlobalInner::new(*g, VMVal::default());
+        global.store_id = store.id;
+        globals.push(Arc::new(global));
     }
 
     let offsets = &module.offsets;

@@ -76,6 +76,8 @@ pub struct MemoryInner {
     /// Largest size in pages this memory may grow to (declared maximum ∧ engine limit).
     max_pages: u64,
     pub host_info: HostInfo,
+    /// The store the memory belongs to (`StoreInner::id`; 0 until the creator sets it).
+    pub store_id: u64,
 }
 
 // A memory belongs to one store, which one thread uses at a time (see the threading rules in the
@@ -109,6 +111,7 @@ impl MemoryInner {
                     ty,
                     max_pages,
                     host_info: HostInfo::default(),
+                    store_id: 0,
                 });
             }
         }
@@ -136,6 +139,7 @@ impl MemoryInner {
             ty,
             max_pages,
             host_info: HostInfo::default(),
+            store_id: 0,
         })
     }
 

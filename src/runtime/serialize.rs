@@ -1,10 +1,16 @@
 //! Serialized modules: the compiled machine code plus what instantiation needs, so loading does
 //! not compile again.
 //!
-//! Layout: magic, format version, engine version, target triple + ISA flags the code was
-//! compiled for, a 64-bit checksum of the payload, then the payload (original binary, code
-//! bytes, per-function metadata, entry trampolines). Anything that does not match this engine
-//! exactly, or fails the checksum, is rejected before any byte is mapped executable.
+//! Layout: magic, format version, engine fingerprint (version, target triple + ISA flags the
+//! code was compiled for, code-generation settings), the payload (original binary, code bytes,
+//! per-function metadata, entry trampolines), and last a 32-byte keyed BLAKE3 MAC over
+//! everything before it.
+//!
+//! Trust model: a serialized module is native code, so it is accepted only if it carries a MAC
+//! made with this engine's key — a random key per engine by default, or the key the embedder
+//! set with `wasmlift_config_serialize_key` (to share an on-disk cache between processes). The
+//! MAC is checked first, in constant time, before any other field is believed and long before
+//! any byte is mapped executable; the messages never reveal the engine's fingerprint or key.
 
 use super::engine::Engine;
 use super::module::{Module, ModuleInner};
@@ -14,7 +20,7 @@ use crate::runtime::vmctx::TrapKind;
 use std::sync::Arc;
 
 const MAGIC: &[u8; 8] = b"WLIFTMOD";
-const FORMAT_VERSION: u32 = 1;
+const FORMAT_VERSION: u32 = 2;
 
 /// The engine's identity as recorded in a serialized module: version, target and ISA flags.
 fn engine_fingerprint(engine: &Engine) -> String {
@@ -30,14 +36,11 @@ fn engine_fingerprint(engine: &Engine) -> String {
     )
 }
 
-/// FNV-1a over 64 bits, folded with the length: detects corruption and truncation.
-fn checksum(data: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in data {
-        h ^= *b as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h ^ (data.len() as u64).rotate_left(32)
+/// Length of the MAC at the end of a serialized module.
+const MAC_LEN: usize = 32;
+
+fn mac(engine: &Engine, data: &[u8]) -> blake3::Hash {
+    blake3::keyed_hash(&engine.0.serialize_key, data)
 }
 
 struct Writer(Vec<u8>);
@@ -137,36 +140,33 @@ pub fn serialize(module: &Module) -> Result<Vec<u8>, String> {
     out.0.extend_from_slice(MAGIC);
     out.u32(FORMAT_VERSION);
     out.bytes(engine_fingerprint(&module.engine).as_bytes());
-    out.u64(checksum(&payload));
     out.bytes(&payload);
+    let tag = mac(&module.engine, &out.0);
+    out.0.extend_from_slice(tag.as_bytes());
     Ok(out.0)
 }
 
 pub fn deserialize(engine: &Engine, data: &[u8]) -> Result<Module, String> {
-    let mut r = Reader { data, pos: 0 };
-    if r.take(8).ok() != Some(&MAGIC[..]) {
+    if data.len() < MAGIC.len() + 4 + MAC_LEN || &data[..MAGIC.len()] != MAGIC {
         return Err("not a serialized wasmlift module (bad magic)".into());
     }
+    let (signed, tag) = data.split_at(data.len() - MAC_LEN);
+    // blake3::Hash compares in constant time.
+    if mac(engine, signed) != blake3::Hash::from_bytes(tag.try_into().expect("MAC_LEN bytes")) {
+        return Err("serialized module rejected: it was not serialized by this engine (or one sharing its serialization key), or it was modified".into());
+    }
+    let mut r = Reader { data: signed, pos: MAGIC.len() };
     let version = r.u32()?;
     if version != FORMAT_VERSION {
         return Err(format!("serialized module has format version {version}, this engine reads {FORMAT_VERSION}"));
     }
     let fingerprint = r.bytes()?;
-    let expected = engine_fingerprint(engine);
-    if fingerprint != expected.as_bytes() {
-        return Err(format!(
-            "serialized module was compiled for another engine or CPU: `{}`, this engine is `{}`",
-            String::from_utf8_lossy(fingerprint),
-            expected
-        ));
+    if fingerprint != engine_fingerprint(engine).as_bytes() {
+        return Err("serialized module was compiled for another wasmlift version, CPU or engine configuration".into());
     }
-    let sum = r.u64()?;
     let payload = r.bytes()?;
-    if r.pos != data.len() {
+    if r.pos != signed.len() {
         return Err("serialized module has trailing bytes".into());
-    }
-    if checksum(payload) != sum {
-        return Err("serialized module is corrupt (checksum mismatch)".into());
     }
     let mut p = Reader { data: payload, pos: 0 };
     let wasm = p.bytes()?.to_vec();

@@ -9,6 +9,9 @@ use std::sync::Arc;
 
 pub struct StoreInner {
     pub engine: Engine,
+    /// Unique for the process's lifetime (never reused, never 0): what every object created in
+    /// the store records, so that objects of different stores are never mixed.
+    pub id: u64,
     limits: Box<UnsafeCell<VMLimits>>,
 }
 
@@ -20,7 +23,9 @@ pub type Store = Arc<StoreInner>;
 
 impl StoreInner {
     pub fn new(engine: Engine) -> Store {
-        Arc::new(StoreInner { engine, limits: Box::new(UnsafeCell::new(VMLimits::default())) })
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Arc::new(StoreInner { engine, id, limits: Box::new(UnsafeCell::new(VMLimits::default())) })
     }
 
     pub fn limits(&self) -> *mut VMLimits {

@@ -40,6 +40,8 @@ pub struct TableInner {
     elements: UnsafeCell<Vec<usize>>,
     ty: TableType,
     pub host_info: HostInfo,
+    /// The store the table belongs to (`StoreInner::id`; 0 until the creator sets it).
+    pub store_id: u64,
 }
 
 // Store-confined like memories (see memory.rs).
@@ -51,13 +53,19 @@ impl TableInner {
         if ty.limits.min > MAX_TABLE_ELEMENTS {
             return Err(format!("table of {} elements exceeds the limit of {}", ty.limits.min, MAX_TABLE_ELEMENTS));
         }
-        let mut elements = vec![init; ty.limits.min as usize];
+        // Allocation failure is an error, never an abort: the size comes from the guest.
+        let mut elements = Vec::new();
+        elements
+            .try_reserve_exact(ty.limits.min as usize)
+            .map_err(|_| format!("out of memory allocating a table of {} elements", ty.limits.min))?;
+        elements.resize(ty.limits.min as usize, init);
         let def = VMTable { base: elements.as_mut_ptr(), length: elements.len() as u64 };
         Ok(TableInner {
             def: UnsafeCell::new(def),
             elements: UnsafeCell::new(elements),
             ty,
             host_info: HostInfo::default(),
+            store_id: 0,
         })
     }
 
@@ -109,8 +117,12 @@ impl TableInner {
         if new > max {
             return None;
         }
+        // SAFETY: the table belongs to one store, used by one thread at a time, and no reference
+        // into `elements` is live across this call (callers hold none while growing).
         unsafe {
             let v = &mut *self.elements.get();
+            // Allocation failure makes `table.grow` return -1 instead of aborting the process.
+            v.try_reserve(delta as usize).ok()?;
             v.resize(new as usize, init);
             *self.def.get() = VMTable { base: v.as_mut_ptr(), length: v.len() as u64 };
         }
