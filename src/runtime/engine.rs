@@ -1,5 +1,5 @@
-//! The engine: compilation settings, the target ISA, the engine-wide registry of canonical
-//! function type ids, and the cache of host-call trampolines.
+//! The engine: compilation settings, the target ISA, the serialization key and the cache of
+//! host-call trampolines. Canonical function type ids are process-wide (see type_registry.rs).
 
 use super::code_registry;
 use crate::compiler::{self, CompiledCode, Tunables};
@@ -37,15 +37,10 @@ pub struct EngineInner {
     pub tunables: Tunables,
     /// The key of the MAC on serialized modules (see serialize.rs).
     pub serialize_key: [u8; 32],
-    types: Mutex<TypeRegistry>,
-    host_trampolines: Mutex<HashMap<u32, (Arc<CompiledCode>, code_registry::Registration)>>,
+    /// Host-call trampolines by function type (structural: no type id is kept alive by them).
+    host_trampolines: Mutex<HashMap<FuncType, (Arc<CompiledCode>, code_registry::Registration)>>,
 }
 
-#[derive(Default)]
-struct TypeRegistry {
-    ids: HashMap<FuncType, u32>,
-    types: Vec<FuncType>,
-}
 
 /// A shared handle to an engine; cheap to clone, `Send + Sync`.
 #[derive(Clone)]
@@ -64,7 +59,6 @@ impl Engine {
             isa,
             tunables,
             serialize_key,
-            types: Mutex::new(TypeRegistry::default()),
             host_trampolines: Mutex::new(HashMap::new()),
         })))
     }
@@ -73,26 +67,14 @@ impl Engine {
         &self.0.config
     }
 
-    /// The canonical id of `ty`: equal types get equal ids across all modules of the engine.
-    pub fn type_id(&self, ty: &FuncType) -> u32 {
-        let mut reg = self.0.types.lock().unwrap();
-        if let Some(id) = reg.ids.get(ty) {
-            return *id;
-        }
-        let id = reg.types.len() as u32;
-        reg.types.push(ty.clone());
-        reg.ids.insert(ty.clone(), id);
-        id
-    }
-
     /// The wasm → host trampoline for functions of type `ty` (compiled once per type).
-    pub fn host_trampoline(&self, ty: &FuncType, type_id: u32, host_call: usize) -> Result<Arc<CompiledCode>, String> {
-        if let Some((t, _)) = self.0.host_trampolines.lock().unwrap().get(&type_id) {
+    pub fn host_trampoline(&self, ty: &FuncType, host_call: usize) -> Result<Arc<CompiledCode>, String> {
+        if let Some((t, _)) = self.0.host_trampolines.lock().unwrap().get(ty) {
             return Ok(t.clone());
         }
         let code = Arc::new(compiler::compile_host_trampoline(&*self.0.isa, ty, host_call)?);
         let mut cache = self.0.host_trampolines.lock().unwrap();
-        let entry = cache.entry(type_id).or_insert_with(|| {
+        let entry = cache.entry(ty.clone()).or_insert_with(|| {
             // Registered so the signal handler recognises the trampoline's HOST_TRAP site.
             let registration = code_registry::register(code.clone(), false, Arc::from(Vec::new()), 0);
             (code, registration)

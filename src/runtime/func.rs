@@ -2,6 +2,7 @@
 //! and the landing point of calls from compiled code into host callbacks.
 
 use super::host_info::HostInfo;
+use super::type_registry::TypeRef;
 use super::instance::InstanceInner;
 use super::store::Store;
 use super::trap::{frames_from_pcs, Trap, TrapInner};
@@ -25,6 +26,8 @@ pub struct HostFunc {
     pub funcref: VMFuncRef,
     pub ty: FuncType,
     pub type_id: u32,
+    /// Keeps `type_id` registered while the function lives.
+    _type_ref: TypeRef,
     pub store: Store,
     callback: HostCallback,
     _trampoline: Arc<CompiledCode>,
@@ -38,8 +41,9 @@ unsafe impl Sync for HostFunc {}
 impl HostFunc {
     pub fn new(store: &Store, ty: FuncType, callback: HostCallback) -> Result<Arc<HostFunc>, String> {
         let engine = &store.engine;
-        let type_id = engine.type_id(&ty);
-        let trampoline = engine.host_trampoline(&ty, type_id, host_call as *const () as usize)?;
+        let type_ref = TypeRef::new(&ty);
+        let type_id = type_ref.id();
+        let trampoline = engine.host_trampoline(&ty, host_call as *const () as usize)?;
         let code = trampoline.code.base() as usize + trampoline.functions[0].offset as usize;
         let mut f = Arc::new(HostFunc {
             magic: HOST_CTX_MAGIC,
@@ -47,6 +51,7 @@ impl HostFunc {
             funcref: VMFuncRef { code: code as *const u8, vmctx: std::ptr::null_mut(), type_id },
             ty,
             type_id,
+            _type_ref: type_ref,
             store: store.clone(),
             callback,
             _trampoline: trampoline,

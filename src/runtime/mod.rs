@@ -16,4 +16,5 @@ pub mod store;
 pub mod table;
 pub mod trap;
 pub mod traps;
+pub mod type_registry;
 pub mod vmctx;

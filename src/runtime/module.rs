@@ -4,6 +4,7 @@
 use super::code_registry::{self, Registration};
 use super::engine::Engine;
 use super::host_info::HostInfo;
+use super::type_registry::TypeRef;
 use super::vmctx::VMOffsets;
 use crate::compiler::{self, CompiledCode};
 use crate::module::{self as decode, ModuleInfo};
@@ -15,8 +16,10 @@ pub struct ModuleInner {
     pub info: ModuleInfo,
     pub code: Arc<CompiledCode>,
     pub offsets: VMOffsets,
-    /// Engine-wide type id per type index.
+    /// Canonical type id per type index (read by compiled code through the vmctx)...
     pub type_ids: Box<[u32]>,
+    /// ... and the references that keep those ids registered while the module lives.
+    _type_refs: Box<[TypeRef]>,
     /// Instances are pinned in their store when function references into them may outlive
     /// the instance's handles (see `function_references_may_escape` and capi/store.rs).
     pub pins_instances: bool,
@@ -37,7 +40,8 @@ impl ModuleInner {
         let code = Arc::new(code);
         let body_starts: Arc<[u32]> = info.bodies.iter().map(|b| b.range.start as u32).collect();
         let registration = code_registry::register(code.clone(), true, body_starts, info.num_imported_funcs);
-        let type_ids = info.types.iter().map(|t| engine.type_id(t)).collect();
+        let type_refs: Box<[TypeRef]> = info.types.iter().map(TypeRef::new).collect();
+        let type_ids = type_refs.iter().map(TypeRef::id).collect();
         let offsets = VMOffsets::new(&info);
         let pins_instances = function_references_may_escape(&info);
         Arc::new(ModuleInner {
@@ -46,6 +50,7 @@ impl ModuleInner {
             code,
             offsets,
             type_ids,
+            _type_refs: type_refs,
             pins_instances,
             host_info: HostInfo::default(),
             _registration: registration,
