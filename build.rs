@@ -18,6 +18,11 @@ fn main() {
         println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libwasmlift.so.0");
     }
 
+    // A plain `cargo build` leaves only `libwasmlift.so` in target/<profile>/, but binaries
+    // linked against it need the SONAME `libwasmlift.so.0` at run time: add that symlink
+    // (dangling until the link step writes the library).
+    link_soname();
+
     let crate_dir = std::env::var("CARGO_MANIFEST_DIR").unwrap();
     let root = Path::new(&crate_dir);
 
@@ -82,5 +87,24 @@ fn write_if_changed(path: &Path, bindings: cbindgen::Bindings) {
     bindings.write(&mut buffer);
     if std::fs::read(path).ok().as_deref() != Some(&buffer[..]) {
         std::fs::write(path, &buffer).unwrap();
+    }
+}
+
+/// Creates `target/<profile>/libwasmlift.so.0 -> libwasmlift.so` (Linux only). OUT_DIR is
+/// `target/<profile>/build/wasmlift-<hash>/out`, so the profile directory is 3 levels up.
+fn link_soname() {
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() != Ok("linux") {
+        return;
+    }
+    let Ok(out_dir) = std::env::var("OUT_DIR") else { return };
+    let Some(profile_dir) = Path::new(&out_dir).ancestors().nth(3) else { return };
+    let link = profile_dir.join("libwasmlift.so.0");
+    if std::fs::read_link(&link).map(|t| t == Path::new("libwasmlift.so")).unwrap_or(false) {
+        return;
+    }
+    let _ = std::fs::remove_file(&link);
+    #[cfg(unix)]
+    if let Err(e) = std::os::unix::fs::symlink("libwasmlift.so", &link) {
+        println!("cargo:warning=could not create {}: {e}", link.display());
     }
 }
