@@ -199,3 +199,34 @@ pub unsafe extern "C" fn wasmlift_config_serialize_key(config: *mut wasm_config_
     c.config.serialize_key = Some(blake3::derive_key("wasmlift 2026 serialized-module MAC key", bytes));
     true
 }
+
+/// Compiles epoch checks into every function entry and loop header, so that a running guest
+/// can be stopped: once the engine's epoch (advanced by `wasmlift_engine_increment_epoch`)
+/// reaches a store's deadline (`wasmlift_store_set_epoch_deadline`), that store's wasm code
+/// traps with "interrupted". Off by default (the checks cost a little on every loop iteration).
+#[no_mangle]
+pub unsafe extern "C" fn wasmlift_config_epoch_interruption(config: *mut wasm_config_t, enable: bool) {
+    if let Some(c) = config.as_mut() {
+        c.config.epoch_interruption = enable;
+    }
+}
+
+/// Advances the engine's epoch by one. Safe to call from any thread and from a signal handler
+/// (it is one atomic add); running code notices at its next function entry or loop back-edge.
+#[no_mangle]
+pub unsafe extern "C" fn wasmlift_engine_increment_epoch(engine: *const crate::capi::engine::wasm_engine_t) {
+    if let Some(e) = engine.as_ref() {
+        e.engine.0.epoch.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// Sets the store's deadline `ticks` epochs after the engine's current epoch: once the epoch
+/// reaches it, the store's wasm code traps with "interrupted" (with epoch interruption enabled
+/// on the engine). A new store's deadline is one tick ahead. Call it from the store's thread,
+/// before a call or from a host function the guest called.
+#[no_mangle]
+pub unsafe extern "C" fn wasmlift_store_set_epoch_deadline(store: *mut crate::capi::store::wasm_store_t, ticks: u64) {
+    if let Some(s) = store.as_ref() {
+        s.store.inner.set_epoch_deadline(ticks);
+    }
+}

@@ -47,6 +47,9 @@ pub struct Tunables {
     /// Emit explicit bounds checks on every memory access instead of relying on the 8 GiB
     /// guard-page reservation (base + u32 index + u32 offset never leaves the reservation).
     pub explicit_bounds_checks: bool,
+    /// Check the engine's epoch against the store's deadline at every function entry and loop
+    /// header, trapping with `trap_codes::INTERRUPTED` once it is reached.
+    pub epoch_interruption: bool,
 }
 
 /// A trapping instruction inside a compiled function.
@@ -272,6 +275,7 @@ pub(crate) fn trap_kind(code: TrapCode) -> TrapKind {
             trap_codes::INDIRECT_CALL_TYPE_MISMATCH => TrapKind::IndirectCallTypeMismatch,
             trap_codes::NULL_REFERENCE => TrapKind::NullReference,
             trap_codes::HOST_TRAP => TrapKind::HostTrap,
+            trap_codes::INTERRUPTED => TrapKind::Interrupted,
             // Only the codes above are ever emitted; an unknown one is a compiler bug, and
             // reporting it as `unreachable` is the least surprising fallback.
             _ => TrapKind::Unreachable,

@@ -259,6 +259,9 @@ pub(crate) fn translate_function(
         regions,
     };
 
+    if t.env.tunables.epoch_interruption {
+        t.epoch_check();
+    }
     let mut ops = body.get_operators_reader().map_err(|e| e.to_string())?;
     while !ops.eof() {
         let (op, offset) = ops.read_with_offset().map_err(|e| e.to_string())?;
@@ -589,6 +592,20 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         }
     }
 
+    /// Traps with INTERRUPTED when the engine's epoch has reached the store's deadline. The
+    /// epoch and deadline are reloaded every time (another thread advances the epoch; a host
+    /// call may move the deadline).
+    fn epoch_check(&mut self) {
+        let limits = self.b.ins().load(I64, readonly(), self.vmctx, vmctx::VMCTX_LIMITS);
+        let epoch_ptr = self.b.ins().load(I64, readonly(), limits, vmctx::LIMITS_EPOCH);
+        // An atomic load: never merged with an earlier load of the epoch (a loop without
+        // stores would otherwise read it once and spin forever).
+        let epoch = self.b.ins().atomic_load(I64, trusted(), epoch_ptr);
+        let deadline = self.b.ins().load(I64, trusted(), limits, vmctx::LIMITS_EPOCH_DEADLINE);
+        let reached = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, epoch, deadline);
+        self.b.ins().trapnz(reached, user_trap(trap_codes::INTERRUPTED));
+    }
+
     fn jump(&mut self, block: Block, args: &[Value]) {
         let args = block_args(args);
         self.b.ins().jump(block, &args);
@@ -625,6 +642,9 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
                 let args = self.popn_canon(params.len());
                 self.jump(header, &args);
                 self.b.switch_to_block(header);
+                if self.env.tunables.epoch_interruption {
+                    self.epoch_check();
+                }
                 let height = self.stack.len();
                 let hp = self.b.block_params(header).to_vec();
                 self.stack.extend(hp);

@@ -23,11 +23,13 @@ pub struct Config {
     pub features: crate::module::Features,
     /// Key authenticating serialized modules; `None` gives each engine a random key of its own.
     pub serialize_key: Option<[u8; 32]>,
+    /// Compile epoch checks into function entries and loop headers (see `Engine::epoch`).
+    pub epoch_interruption: bool,
 }
 
 impl Default for Config {
     fn default() -> Config {
-        Config { explicit_bounds_checks: false, max_wasm_stack: 1 << 20, compile_threads: 0, max_memory_pages: 65536, features: Default::default(), serialize_key: None }
+        Config { explicit_bounds_checks: false, max_wasm_stack: 1 << 20, compile_threads: 0, max_memory_pages: 65536, features: Default::default(), serialize_key: None, epoch_interruption: false }
     }
 }
 
@@ -37,6 +39,9 @@ pub struct EngineInner {
     pub tunables: Tunables,
     /// The key of the MAC on serialized modules (see serialize.rs).
     pub serialize_key: [u8; 32],
+    /// The epoch: advanced by the embedder (any thread, or a signal handler), compared by
+    /// compiled code with its store's deadline. Boxed so its address is stable.
+    pub epoch: Box<std::sync::atomic::AtomicU64>,
     /// Host-call trampolines by function type (structural: no type id is kept alive by them).
     host_trampolines: Mutex<HashMap<FuncType, (Arc<CompiledCode>, code_registry::Registration)>>,
 }
@@ -49,7 +54,8 @@ pub struct Engine(pub Arc<EngineInner>);
 impl Engine {
     pub fn new(config: Config) -> Result<Engine, String> {
         let isa = compiler::build_isa()?;
-        let tunables = Tunables { explicit_bounds_checks: config.explicit_bounds_checks };
+        let tunables =
+            Tunables { explicit_bounds_checks: config.explicit_bounds_checks, epoch_interruption: config.epoch_interruption };
         let serialize_key = match config.serialize_key {
             Some(key) => key,
             None => random_key()?,
@@ -59,6 +65,7 @@ impl Engine {
             isa,
             tunables,
             serialize_key,
+            epoch: Box::new(std::sync::atomic::AtomicU64::new(0)),
             host_trampolines: Mutex::new(HashMap::new()),
         })))
     }

@@ -176,16 +176,25 @@ impl InstanceInner {
         TableRef { table, owner: owner.or_else(|| self.imported_owners.tables.get(idx).cloned().flatten()) }
     }
 
-    fn elements(&self) -> &mut Vec<Option<Box<[usize]>>> {
+    /// The element segments, mutably.
+    ///
+    /// # Safety
+    /// Only on the store's thread, for one operation (instantiation or one builtin), with no
+    /// other reference to them live.
+    unsafe fn elements(&self) -> &mut Vec<Option<Box<[usize]>>> {
+        // SAFETY: exclusivity is the caller's obligation (see above).
         unsafe { &mut *self.elements.get() }
     }
 
-    fn dropped_data(&self) -> &mut Vec<bool> {
+    /// Which data segments were dropped, mutably. Same contract as `elements`.
+    unsafe fn dropped_data(&self) -> &mut Vec<bool> {
+        // SAFETY: exclusivity is the caller's obligation (see `elements`).
         unsafe { &mut *self.dropped_data.get() }
     }
 
     fn data_bytes(&self, index: u32) -> &[u8] {
-        if self.dropped_data()[index as usize] {
+        // SAFETY: a read on the store's thread; no mutable reference is live meanwhile.
+        if unsafe { self.dropped_data() }[index as usize] {
             return &[];
         }
         let d = &self.module.info.data[index as usize];
@@ -351,7 +360,8 @@ pub fn instantiate(
         if let Some(init) = init {
             let v = eval_const(&instance, init).u64() as usize;
             let t = &instance.tables[info.num_imported_tables as usize + i];
-            t.elements().fill(v);
+            // SAFETY: instantiation runs on the store's thread; nothing else uses the new table.
+            (unsafe { t.elements() }).fill(v);
         }
     }
     // Evaluate every element segment once; active ones are applied and then dropped.
@@ -370,17 +380,20 @@ pub fn instantiate(
             }
         })
         .collect();
-    *instance.elements() = evaluated;
+    // SAFETY: the instance is not shared yet beyond this thread; no other reference is live.
+    *unsafe { instance.elements() } = evaluated;
     for (i, e) in info.elements.iter().enumerate() {
         if let ElementMode::Active { table, offset } = &e.mode {
             let offset = eval_const(&instance, offset).u32() as u64;
-            let items = instance.elements()[i].take().unwrap_or_default();
+            // SAFETY: as above.
+            let items = unsafe { instance.elements() }[i].take().unwrap_or_default();
             let t = &instance.tables[*table as usize];
             let end = offset.checked_add(items.len() as u64);
             if end.is_none_or(|end| end > t.len() as u64) {
                 return Err(InstantiationError::Trap(TrapInner::new(traps::trap_message(TrapKind::TableOutOfBounds))));
             }
-            t.elements()[offset as usize..offset as usize + items.len()].copy_from_slice(&items);
+            // SAFETY: on the store's thread, one access; `items` is a separate allocation.
+            (unsafe { t.elements() })[offset as usize..offset as usize + items.len()].copy_from_slice(&items);
         }
     }
     for (i, d) in info.data.iter().enumerate() {
@@ -394,7 +407,8 @@ pub fn instantiate(
                     return Err(InstantiationError::Trap(TrapInner::new(traps::trap_message(TrapKind::MemoryOutOfBounds))))
                 }
             }
-            instance.dropped_data()[i] = true;
+            // SAFETY: on the store's thread, one access.
+            (unsafe { instance.dropped_data() })[i] = true;
         }
     }
     if let Some(start) = info.start {
@@ -524,7 +538,9 @@ unsafe extern "C" fn builtin_table_copy(vmctx: *mut u8, dst_t: u32, src_t: u32, 
     if dst + len > d.len() || src + len > s.len() {
         return 1;
     }
-    std::ptr::copy(s.elements().as_ptr().add(src), d.elements().as_mut_ptr().add(dst), len);
+    // Raw pointers, not `elements()`: source and destination may be the same table, and two
+    // `&mut` to one table would alias. Both ranges were checked against the lengths above.
+    std::ptr::copy(s.base_ptr().add(src), d.base_ptr().add(dst), len);
     0
 }
 

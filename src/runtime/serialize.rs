@@ -26,12 +26,13 @@ const FORMAT_VERSION: u32 = 2;
 fn engine_fingerprint(engine: &Engine) -> String {
     let isa = &engine.0.isa;
     format!(
-        "wasmlift {} | {} | {} | {} | bounds={} | {:?}",
+        "wasmlift {} | {} | {} | {} | bounds={} | epoch={} | {:?}",
         env!("CARGO_PKG_VERSION"),
         isa.triple(),
         isa.flags(),
         isa.isa_flags().iter().map(|f| f.to_string()).collect::<Vec<_>>().join(","),
         engine.0.tunables.explicit_bounds_checks,
+        engine.0.tunables.epoch_interruption,
         engine.config().features
     )
 }
@@ -92,7 +93,7 @@ impl<'a> Reader<'a> {
     }
 }
 
-const TRAP_KINDS: [TrapKind; 12] = [
+const TRAP_KINDS: [TrapKind; 13] = [
     TrapKind::Unreachable,
     TrapKind::MemoryOutOfBounds,
     TrapKind::TableOutOfBounds,
@@ -105,6 +106,7 @@ const TRAP_KINDS: [TrapKind; 12] = [
     TrapKind::BadConversionToInteger,
     TrapKind::StackOverflow,
     TrapKind::HostTrap,
+    TrapKind::Interrupted,
 ];
 
 pub fn serialize(module: &Module) -> Result<Vec<u8>, String> {

@@ -25,7 +25,15 @@ impl StoreInner {
     pub fn new(engine: Engine) -> Store {
         static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Arc::new(StoreInner { engine, id, limits: Box::new(UnsafeCell::new(VMLimits::default())) })
+        // The deadline starts one tick ahead: with epoch interruption on, the next increment of
+        // the engine's epoch interrupts this store's code unless the embedder sets a deadline.
+        let epoch: &std::sync::atomic::AtomicU64 = &engine.0.epoch;
+        let limits = VMLimits {
+            epoch,
+            epoch_deadline: epoch.load(std::sync::atomic::Ordering::Relaxed).saturating_add(1),
+            ..VMLimits::default()
+        };
+        Arc::new(StoreInner { engine, id, limits: Box::new(UnsafeCell::new(limits)) })
     }
 
     pub fn limits(&self) -> *mut VMLimits {
@@ -34,5 +42,16 @@ impl StoreInner {
 
     pub fn stack_limit_slot(&self) -> *mut usize {
         unsafe { &raw mut (*self.limits.get()).stack_limit }
+    }
+}
+
+impl StoreInner {
+    /// Code of this store traps "interrupted" once the engine's epoch is `ticks` past its
+    /// current value.
+    pub fn set_epoch_deadline(&self, ticks: u64) {
+        let now = self.engine.0.epoch.load(std::sync::atomic::Ordering::Relaxed);
+        // SAFETY: the store is used by one thread at a time, and compiled code only reads the
+        // deadline while this thread runs it (never concurrently with this write).
+        unsafe { (*self.limits.get()).epoch_deadline = now.saturating_add(ticks) };
     }
 }

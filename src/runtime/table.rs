@@ -91,16 +91,32 @@ impl TableInner {
         self.len() == 0
     }
 
-    pub fn elements(&self) -> &mut [usize] {
+    /// The elements, mutably.
+    ///
+    /// # Safety
+    /// No other reference to the elements may be live while the returned one is used: callers
+    /// take it for one operation on the store's thread (the only thread that may use the
+    /// table), never across a call into wasm or the host, and never twice for one table (a
+    /// copy within a table goes through `base_ptr`).
+    pub unsafe fn elements(&self) -> &mut [usize] {
+        // SAFETY: exclusivity is the caller's obligation (see above).
         unsafe { &mut *self.elements.get() }
     }
 
+    /// The first element, as a raw pointer (valid for `len()` elements until the next grow).
+    pub fn base_ptr(&self) -> *mut usize {
+        // SAFETY: reading the VMTable header, which only `grow` writes (on this thread).
+        unsafe { (*self.def.get()).base }
+    }
+
     pub fn get(&self, index: u64) -> Option<usize> {
-        self.elements().get(index as usize).copied()
+        // SAFETY: one short-lived access on the store's thread.
+        unsafe { self.elements() }.get(index as usize).copied()
     }
 
     pub fn set(&self, index: u64, value: usize) -> bool {
-        match self.elements().get_mut(index as usize) {
+        // SAFETY: one short-lived access on the store's thread.
+        match unsafe { self.elements() }.get_mut(index as usize) {
             Some(slot) => {
                 *slot = value;
                 true

@@ -390,5 +390,6 @@ pub fn trap_message(kind: TrapKind) -> &'static str {
         TrapKind::BadConversionToInteger => "invalid conversion to integer",
         TrapKind::StackOverflow => "call stack exhausted",
         TrapKind::HostTrap => "host trap",
+        TrapKind::Interrupted => "interrupted",
     }
 }

@@ -96,19 +96,19 @@ mod tests {
     use crate::types::ValType;
 
     #[test]
-    fn ids_are_structural_shared_and_released() {
-        let a = FuncType { params: vec![ValType::I64, ValType::F32, ValType::I32], results: vec![ValType::FuncRef, ValType::F64] };
-        let b = FuncType { params: vec![ValType::I64, ValType::F32, ValType::I32], results: vec![ValType::I64, ValType::F64] };
+    fn ids_are_structural_and_shared() {
+        let a = FuncType { params: vec![ValType::I64, ValType::F32, ValType::I32].into(), results: vec![ValType::FuncRef, ValType::F64].into() };
+        let b = FuncType { params: vec![ValType::I64, ValType::F32, ValType::I32].into(), results: vec![ValType::I64, ValType::F64].into() };
         let ra = TypeRef::new(&a);
         let ra2 = TypeRef::new(&a.clone());
         let rb = TypeRef::new(&b);
         assert_eq!(ra.id(), ra2.id());
         assert_ne!(ra.id(), rb.id());
-        let before = live_types();
+        let copy = ra.clone();
         drop(ra);
-        assert_eq!(live_types(), before, "still held by ra2");
         drop(ra2);
-        assert_eq!(live_types(), before - 1, "released with its last holder");
-        drop(rb);
+        // Still held by `copy`: the same type still gets the same id.
+        assert_eq!(TypeRef::new(&a).id(), copy.id());
+        // (Release to the free list is checked in tests/type_registry.rs, in a process of its own.)
     }
 }

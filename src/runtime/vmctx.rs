@@ -94,15 +94,28 @@ pub struct VMTable {
 pub const TABLE_BASE: i32 = offset_of!(VMTable, base) as i32;
 pub const TABLE_LENGTH: i32 = offset_of!(VMTable, length) as i32;
 
-/// Per-store limits read by function prologues.
+/// Per-store limits read by function prologues (and, with epoch interruption, loop headers).
 #[repr(C)]
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct VMLimits {
     /// Lowest stack address wasm code may use; prologues trap with STACK_OVERFLOW below it.
     pub stack_limit: usize,
+    /// The engine's epoch counter (`EngineInner::epoch`), read with plain loads.
+    pub epoch: *const std::sync::atomic::AtomicU64,
+    /// Code traps with INTERRUPTED once the epoch is at or past this value.
+    pub epoch_deadline: u64,
+}
+
+impl Default for VMLimits {
+    fn default() -> VMLimits {
+        static NEVER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        VMLimits { stack_limit: 0, epoch: &NEVER, epoch_deadline: u64::MAX }
+    }
 }
 
 pub const LIMITS_STACK_LIMIT: i32 = offset_of!(VMLimits, stack_limit) as i32;
+pub const LIMITS_EPOCH: i32 = offset_of!(VMLimits, epoch) as i32;
+pub const LIMITS_EPOCH_DEADLINE: i32 = offset_of!(VMLimits, epoch_deadline) as i32;
 
 /// Fixed header of every instance `VMContext`; per-module arrays follow (see `VMOffsets`).
 #[repr(C)]
@@ -275,6 +288,8 @@ pub enum TrapKind {
     BadConversionToInteger,
     StackOverflow,
     HostTrap,
+    /// The store's epoch deadline was reached.
+    Interrupted,
 }
 
 /// Trap codes compiled code uses (Cranelift user trap codes), beyond Cranelift's built-in
@@ -295,4 +310,6 @@ pub mod trap_codes {
     /// A host function returned a trap (raised by a host trampoline; the trap object is pending
     /// in thread-local state).
     pub const HOST_TRAP: u8 = 7;
+    /// The engine's epoch reached the store's deadline: "interrupted".
+    pub const INTERRUPTED: u8 = 8;
 }

@@ -168,7 +168,7 @@ unsafe extern "C" fn host_add_1000(_ctx: *mut u8, values: *mut VMVal) -> u32 {
 
 impl Instance {
     pub fn new(wat: &str) -> Instance {
-        Instance::with(wat, &Tunables { explicit_bounds_checks: false }, 1)
+        Instance::with(wat, &Tunables { explicit_bounds_checks: false, epoch_interruption: false }, 1)
     }
 
     pub fn with(wat: &str, tunables: &Tunables, threads: usize) -> Instance {
@@ -201,7 +201,7 @@ impl Instance {
             table_max: module.tables.iter().map(|t| t.limits.max.unwrap_or(u32::MAX as u64)).collect(),
             memory_max: module.memories.iter().map(|m| m.limits.max.unwrap_or(65536).min(65536)).collect(),
         });
-        let limits = Box::new(VMLimits { stack_limit: 0 });
+        let limits = Box::new(VMLimits::default());
         let builtins = Box::new(Builtins {
             memory_grow: b_memory_grow,
             memory_fill: b_memory_fill,
