@@ -230,3 +230,32 @@ pub unsafe extern "C" fn wasmlift_store_set_epoch_deadline(store: *mut crate::ca
         s.store.inner.set_epoch_deadline(ticks);
     }
 }
+
+/// Limits what one store may hold at once; 0 in a field means "no limit". `memory_bytes` caps
+/// the total size of all its linear memories (every memory of a multi-memory module counts),
+/// `table_elements` the total elements of all its tables, and `instances`, `memories`, `tables`
+/// how many of each may exist. Instantiation, `wasm_memory_new`/`wasm_table_new` and growth
+/// check them: `memory.grow`/`table.grow` then return -1, `wasm_*_grow` false, and creation
+/// fails with a message. Objects already over a new limit stay; they only cannot grow.
+#[no_mangle]
+pub unsafe extern "C" fn wasmlift_store_limits(
+    store: *mut crate::capi::store::wasm_store_t,
+    memory_bytes: u64,
+    table_elements: u64,
+    instances: u64,
+    memories: u64,
+    tables: u64,
+) {
+    use crate::runtime::resources::Resource;
+    let Some(s) = store.as_ref() else { return };
+    let account = &s.store.inner.account;
+    for (what, limit) in [
+        (Resource::MemoryBytes, memory_bytes),
+        (Resource::TableElements, table_elements),
+        (Resource::Instances, instances),
+        (Resource::Memories, memories),
+        (Resource::Tables, tables),
+    ] {
+        account.set_limit(what, if limit == 0 { u64::MAX } else { limit });
+    }
+}

@@ -23,7 +23,10 @@ pub unsafe extern "C" fn wasm_memory_new(store: *mut wasm_store_t, ty: *const wa
     let config = store.store.inner.engine.config();
     match MemoryInner::new(ty.to_core(), !config.explicit_bounds_checks, config.max_memory_pages) {
         Ok(mut m) => {
-            m.store_id = store.store.inner.id;
+            if let Err(e) = m.attach(&store.store.inner) {
+                crate::capi::extensions::set_error(&e);
+                return std::ptr::null_mut();
+            }
             wasm_ref_t::boxed(Object::Memory(Arc::new(m)), store.store.clone()) as *mut wasm_memory_t
         }
         Err(e) => {

@@ -57,7 +57,10 @@ pub unsafe extern "C" fn wasm_table_new(store: *mut wasm_store_t, ty: *const was
     };
     match TableInner::new(ty, bits) {
         Ok(mut t) => {
-            t.store_id = store.store.inner.id;
+            if let Err(e) = t.attach(&store.store.inner) {
+                crate::capi::extensions::set_error(&e);
+                return std::ptr::null_mut();
+            }
             wasm_ref_t::boxed(Object::Table(TableRef::new(Arc::new(t))), store.store.clone()) as *mut wasm_table_t
         }
         Err(e) => {

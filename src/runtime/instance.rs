@@ -64,6 +64,8 @@ pub struct InstanceInner {
     dropped_data: UnsafeCell<Vec<bool>>,
     pub host_info: HostInfo,
     pub func_host_info: Mutex<HashMap<u32, HostInfo>>,
+    /// This instance, counted against its store's instance limit.
+    _charge: super::resources::Charge,
 }
 
 // Store-confined (see store.rs).
@@ -264,6 +266,8 @@ pub fn instantiate(
     for i in 0..info.imports.len() {
         check_import(module, i, imports.get(i).and_then(|e| e.as_ref())).map_err(InstantiationError::Link)?;
     }
+    let charge = super::resources::Charge::new(&store.account, super::resources::Resource::Instances, 1)
+        .map_err(InstantiationError::Resource)?;
     let mut memories = Vec::with_capacity(info.memories.len());
     let mut tables = Vec::with_capacity(info.tables.len());
     let mut globals = Vec::with_capacity(info.globals.len());
@@ -286,12 +290,12 @@ pub fn instantiate(
     let config = store.engine.config();
     for ty in &info.memories[info.num_imported_memories as usize..] {
         let mut m = MemoryInner::new(*ty, !config.explicit_bounds_checks, config.max_memory_pages).map_err(InstantiationError::Resource)?;
-        m.store_id = store.id;
+        m.attach(store).map_err(InstantiationError::Resource)?;
         memories.push(Arc::new(m));
     }
     for ty in &info.tables[info.num_imported_tables as usize..] {
         let mut t = TableInner::new(*ty, 0).map_err(InstantiationError::Resource)?;
-        t.store_id = store.id;
+        t.attach(store).map_err(InstantiationError::Resource)?;
         tables.push(Arc::new(t));
     }
     for g in &info.globals[info.num_imported_globals as usize..] {
@@ -318,6 +322,7 @@ pub fn instantiate(
         dropped_data: UnsafeCell::new(vec![false; info.data.len()]),
         host_info: HostInfo::default(),
         func_host_info: Mutex::new(HashMap::new()),
+        _charge: charge,
     });
     unsafe {
         let header = vmctx as *mut VMContextHeader;

@@ -11,6 +11,7 @@ pub mod instance;
 pub mod memory;
 pub mod module;
 pub mod object;
+pub mod resources;
 pub mod serialize;
 pub mod store;
 pub mod table;

@@ -12,6 +12,8 @@ pub struct StoreInner {
     /// Unique for the process's lifetime (never reused, never 0): what every object created in
     /// the store records, so that objects of different stores are never mixed.
     pub id: u64,
+    /// Resource limits and usage (see resources.rs).
+    pub account: Arc<super::resources::Account>,
     limits: Box<UnsafeCell<VMLimits>>,
 }
 
@@ -33,7 +35,7 @@ impl StoreInner {
             epoch_deadline: epoch.load(std::sync::atomic::Ordering::Relaxed).saturating_add(1),
             ..VMLimits::default()
         };
-        Arc::new(StoreInner { engine, id, limits: Box::new(UnsafeCell::new(limits)) })
+        Arc::new(StoreInner { engine, id, account: Default::default(), limits: Box::new(UnsafeCell::new(limits)) })
     }
 
     pub fn limits(&self) -> *mut VMLimits {
