@@ -17,3 +17,4 @@ pub mod r#extern;
 pub mod r#ref;
 pub mod trap;
 pub mod extensions;
+pub mod version;
