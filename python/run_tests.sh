@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the Python binding's test suite: creates python/.venv if needed (with pytest), builds
 # libwasmlift.so with `cargo build --release` unless $WASMLIFT_LIB names a built one, installs
-# the package into the venv with `pip install ./python` (which bundles the library), and runs
-# pytest on python/tests against the installed package. Extra arguments go to pytest.
+# the package into the venv with `pip install ./python` (which bundles the library), checks the
+# wheel (wheel_test.sh), and runs pytest on python/tests against the installed package. Extra
+# arguments go to pytest.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -36,6 +37,10 @@ echo "run_tests.sh: pip install $HERE (library: $WASMLIFT_LIB)" >&2
 WASMLIFT_LIB="$WASMLIFT_LIB" "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
   --force-reinstall --no-deps "$HERE"
 rm -rf "$HERE/build"
+
+# `pip wheel ./python` gives a platform wheel bundling the library; README's example runs from
+# it in a fresh venv.
+WASMLIFT_LIB="$WASMLIFT_LIB" PYTHON="$PYTHON" bash "$HERE/wheel_test.sh"
 
 # The installed package must find its bundled library on its own, and pytest must not import
 # the source tree: run from the tests directory with the venv's pytest script.

@@ -63,3 +63,32 @@ def test_installed_package_uses_its_bundled_library():
         pytest.skip("not running against a pip-installed package")
     assert "site-packages" in PKG_DIR
     assert wasmlift.LIBRARY_PATH == os.path.join(PKG_DIR, "libwasmlift.so")
+
+
+def test_bundled_library_wins_over_system(tmp_path):
+    # Order: $WASMLIFT_LIB, then the bundled copy, then the system's (here: LD_LIBRARY_PATH).
+    dest = copy_package(tmp_path, with_library=True)
+    system = tmp_path / "system"
+    system.mkdir()
+    shutil.copyfile(wasmlift.LIBRARY_PATH, system / "libwasmlift.so")
+    shutil.copyfile(wasmlift.LIBRARY_PATH, system / "libwasmlift.so.0")
+    code = "import wasmlift; print(wasmlift.LIBRARY_PATH); print(wasmlift.library_version())"
+    r = run(code, {"LD_LIBRARY_PATH": str(system)}, tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == [str(dest / "libwasmlift.so"), wasmlift.__version__]
+    # $WASMLIFT_LIB beats the bundled copy.
+    r = run(code, {"LD_LIBRARY_PATH": str(system), "WASMLIFT_LIB": str(system)}, tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split()[0] == str(system / "libwasmlift.so")
+
+
+def test_system_library_without_bundled_copy(tmp_path):
+    copy_package(tmp_path, with_library=False)
+    system = tmp_path / "system"
+    system.mkdir()
+    shutil.copyfile(wasmlift.LIBRARY_PATH, system / "libwasmlift.so")
+    code = "import wasmlift; print(wasmlift.LIBRARY_PATH); print(wasmlift.library_version())"
+    r = run(code, {"LD_LIBRARY_PATH": str(system)}, tmp_path)
+    assert r.returncode == 0, r.stderr
+    path, version = r.stdout.split()
+    assert path == "libwasmlift.so" and version == wasmlift.__version__

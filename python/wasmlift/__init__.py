@@ -2,7 +2,7 @@
 # the standard C API (wasm.h). No compiled extension: everything goes through _ffi.
 from ._errors import Frame, LinkError, Trap, WasmError
 from ._externs import Global, Memory, Table
-from ._ffi import LIBRARY_PATH
+from ._ffi import LIBRARY_PATH, library_version
 from ._func import Func
 from ._instance import Exports, Instance
 from ._loader import LibraryNotFound
@@ -38,5 +38,6 @@ __all__ = [
     "Trap",
     "ValType",
     "WasmError",
+    "library_version",
     "wat2wasm",
 ]

@@ -148,6 +148,7 @@ FUNCTIONS = {
     # errors / text format
     "wasmlift_error_message": (c_char_p, []),
     "wasmlift_wat2wasm": (c_bool, [c_char_p, c_size_t, _bvec]),
+    "wasmlift_version": (c_char_p, []),
     # types
     "wasm_valtype_new": (P, [wasm_valkind_t]),
     "wasm_valtype_delete": (None, [P]),
@@ -274,3 +275,8 @@ def error_message():
     """The engine's last failure message on this thread (wasmlift_error_message)."""
     raw = wasmlift_error_message()  # noqa: F821 - bound above
     return raw.decode("utf-8", "replace") if raw else ""
+
+
+def library_version():
+    """The loaded library's version string (wasmlift_version), e.g. "0.1.0"."""
+    return wasmlift_version().decode("ascii")  # noqa: F821 - bound above
