@@ -2,6 +2,7 @@
 // interrupted by epoch interruption: from another thread, from a signal handler, and by a
 // deadline set before the call. Code of engines without epoch interruption is unaffected, and a
 // store keeps working after an interruption.
+#define _GNU_SOURCE  // POSIX/GNU declarations (usleep, sigaction, fork, setrlimit) under -std=c11
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>

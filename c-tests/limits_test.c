@@ -1,6 +1,7 @@
 // Per-store resource limits (wasmlift_store_limits): a guest growing memories or tables, or an
 // embedder instantiating over and over, stops at the limits with -1 / NULL and a message, and
 // everything given back (deleted instances) can be used again.
+#define _GNU_SOURCE  // POSIX/GNU declarations (usleep, sigaction, fork, setrlimit) under -std=c11
 #include <stdio.h>
 #include <string.h>
 

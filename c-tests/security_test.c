@@ -3,6 +3,7 @@
 // stores, a host callback deleting what is running, table growth under memory pressure, a
 // stray signal disabling trap handling, and a finalizer run for a function never created.
 // Each now has to be refused or trapped, with the process intact.
+#define _GNU_SOURCE  // POSIX/GNU declarations (usleep, sigaction, fork, setrlimit) under -std=c11
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>

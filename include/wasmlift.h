@@ -102,6 +102,19 @@ WASM_API_EXTERN void wasmlift_store_set_epoch_deadline(wasm_store_t *store, uint
 // fails with a message. Objects already over a new limit stay; they only cannot grow.
 WASM_API_EXTERN void wasmlift_store_limits(wasm_store_t *store, uint64_t memory_bytes, uint64_t table_elements, uint64_t instances, uint64_t memories, uint64_t tables);
 
+// Makes code count executed operators against its store's fuel (deterministic: the same
+// module, input and fuel always stop at the same point). Once the fuel is exhausted the guest
+// traps with "all fuel consumed" at its next function entry or loop header. A store starts
+// with no fuel: set it with `wasmlift_store_set_fuel` before calling. Off by default.
+WASM_API_EXTERN void wasmlift_config_consume_fuel(wasm_config_t *config, bool enable);
+
+// Sets the fuel the store's code may consume (one unit per WebAssembly operator).
+WASM_API_EXTERN void wasmlift_store_set_fuel(wasm_store_t *store, uint64_t fuel);
+
+// The fuel left in the store (0 once exhausted). After a trap it reflects the operators
+// counted up to the last branch, call or block boundary before the trap.
+WASM_API_EXTERN uint64_t wasmlift_store_get_fuel(const wasm_store_t *store);
+
 // The version of the loaded library as a static NUL-terminated string ("0.1.0"), which can
 // differ from the `WASMLIFT_VERSION_*` macros of the headers a program was compiled with.
 WASM_API_EXTERN const char *wasmlift_version(void);

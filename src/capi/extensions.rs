@@ -259,3 +259,29 @@ pub unsafe extern "C" fn wasmlift_store_limits(
         account.set_limit(what, if limit == 0 { u64::MAX } else { limit });
     }
 }
+
+/// Makes code count executed operators against its store's fuel (deterministic: the same
+/// module, input and fuel always stop at the same point). Once the fuel is exhausted the guest
+/// traps with "all fuel consumed" at its next function entry or loop header. A store starts
+/// with no fuel: set it with `wasmlift_store_set_fuel` before calling. Off by default.
+#[no_mangle]
+pub unsafe extern "C" fn wasmlift_config_consume_fuel(config: *mut wasm_config_t, enable: bool) {
+    if let Some(c) = config.as_mut() {
+        c.config.consume_fuel = enable;
+    }
+}
+
+/// Sets the fuel the store's code may consume (one unit per WebAssembly operator).
+#[no_mangle]
+pub unsafe extern "C" fn wasmlift_store_set_fuel(store: *mut crate::capi::store::wasm_store_t, fuel: u64) {
+    if let Some(s) = store.as_ref() {
+        s.store.inner.set_fuel(fuel);
+    }
+}
+
+/// The fuel left in the store (0 once exhausted). After a trap it reflects the operators
+/// counted up to the last branch, call or block boundary before the trap.
+#[no_mangle]
+pub unsafe extern "C" fn wasmlift_store_get_fuel(store: *const crate::capi::store::wasm_store_t) -> u64 {
+    store.as_ref().map_or(0, |s| s.store.inner.fuel())
+}

@@ -50,6 +50,10 @@ pub struct Tunables {
     /// Check the engine's epoch against the store's deadline at every function entry and loop
     /// header, trapping with `trap_codes::INTERRUPTED` once it is reached.
     pub epoch_interruption: bool,
+    /// Charge one unit of fuel per operator (flushed to the store's counter before every
+    /// control operator and call), trapping with `trap_codes::OUT_OF_FUEL` at function entries
+    /// and loop headers once the counter is negative.
+    pub consume_fuel: bool,
 }
 
 /// A trapping instruction inside a compiled function.
@@ -276,6 +280,7 @@ pub(crate) fn trap_kind(code: TrapCode) -> TrapKind {
             trap_codes::NULL_REFERENCE => TrapKind::NullReference,
             trap_codes::HOST_TRAP => TrapKind::HostTrap,
             trap_codes::INTERRUPTED => TrapKind::Interrupted,
+            trap_codes::OUT_OF_FUEL => TrapKind::OutOfFuel,
             // Only the codes above are ever emitted; an unknown one is a compiler bug, and
             // reporting it as `unreachable` is the least surprising fallback.
             _ => TrapKind::Unreachable,

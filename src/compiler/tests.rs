@@ -377,7 +377,7 @@ fn memory_guard_pages() {
 
 #[test]
 fn memory_explicit_bounds_checks() {
-    let m = Instance::with(MEMORY_WAT, &Tunables { explicit_bounds_checks: true, epoch_interruption: false }, 1);
+    let m = Instance::with(MEMORY_WAT, &Tunables { explicit_bounds_checks: true, epoch_interruption: false, consume_fuel: false }, 1);
     check_memory(&m, false);
     // Every access is guarded by a check against the length, so trap sites are recorded.
     assert!(m.code.functions.iter().any(|f| f.traps.iter().any(|t| t.kind == TrapKind::MemoryOutOfBounds)));
@@ -510,7 +510,7 @@ fn parallel_compilation_is_deterministic() {
     wat.push(')');
     let bytes = wat::parse_str(&wat).unwrap();
     let module = module::decode(bytes).unwrap();
-    let tunables = Tunables { explicit_bounds_checks: false, epoch_interruption: false };
+    let tunables = Tunables { explicit_bounds_checks: false, epoch_interruption: false, consume_fuel: false };
     let a = compile_module(isa(), &module, &tunables, 1).unwrap();
     let b = compile_module(isa(), &module, &tunables, 2).unwrap();
     assert_eq!(a.entry_trampolines, b.entry_trampolines);
@@ -606,7 +606,7 @@ fn print_disasm() {
     };
     let module = module::decode(bytes).unwrap();
     let func: u32 = std::env::var("FUNC").ok().and_then(|f| f.parse().ok()).unwrap_or(module.num_imported_funcs);
-    let tunables = Tunables { explicit_bounds_checks: std::env::var_os("EXPLICIT").is_some(), epoch_interruption: false };
+    let tunables = Tunables { explicit_bounds_checks: std::env::var_os("EXPLICIT").is_some(), epoch_interruption: false, consume_fuel: false };
     let env = translate::ModuleEnv::new(isa(), &module, &tunables);
     let mut ctx = cranelift_codegen::Context::new();
     let mut fctx = cranelift_frontend::FunctionBuilderContext::new();
@@ -630,7 +630,7 @@ fn compile_file() {
     let threads = std::env::var("THREADS").ok().and_then(|t| t.parse().ok()).unwrap_or(0);
     let t = std::time::Instant::now();
     let isa = build_isa_with_verifier(std::env::var_os("VERIFY").is_some()).unwrap();
-    let code = compile_module(&*isa, &module, &Tunables { explicit_bounds_checks: false, epoch_interruption: false }, threads).unwrap();
+    let code = compile_module(&*isa, &module, &Tunables { explicit_bounds_checks: false, epoch_interruption: false, consume_fuel: false }, threads).unwrap();
     println!(
         "compiled {} functions into {} bytes in {:?}",
         code.functions.len(),
@@ -654,7 +654,7 @@ fn run_kernels() {
         }
         let n: i32 = cols[1].parse().unwrap();
         let module = module::decode(std::fs::read(dir.join(format!("{}.wasm", cols[0]))).unwrap()).unwrap();
-        let inst = harness::Instance::instantiate(module, &Tunables { explicit_bounds_checks: false, epoch_interruption: false }, 0).unwrap();
+        let inst = harness::Instance::instantiate(module, &Tunables { explicit_bounds_checks: false, epoch_interruption: false, consume_fuel: false }, 0).unwrap();
         let mut best = f64::MAX;
         let mut r = 0;
         for _ in 0..3 {

@@ -166,6 +166,8 @@ pub(crate) struct FuncTranslator<'e, 'f> {
     funcs: HashMap<u32, ir::FuncRef>,
     builtin_sigs: HashMap<i32, SigRef>,
     regions: Regions,
+    /// Operators counted but not yet subtracted from the store's fuel.
+    fuel_pending: i64,
 }
 
 /// Translates defined function `func_index` into `func` (which must be clear).
@@ -257,10 +259,14 @@ pub(crate) fn translate_function(
         funcs: HashMap::new(),
         builtin_sigs: HashMap::new(),
         regions,
+        fuel_pending: 0,
     };
 
     if t.env.tunables.epoch_interruption {
         t.epoch_check();
+    }
+    if t.env.tunables.consume_fuel {
+        t.fuel_check();
     }
     let mut ops = body.get_operators_reader().map_err(|e| e.to_string())?;
     while !ops.eof() {
@@ -606,6 +612,26 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         self.b.ins().trapnz(reached, user_trap(trap_codes::INTERRUPTED));
     }
 
+    /// Subtracts the operators counted since the last flush from the store's fuel.
+    fn fuel_flush(&mut self) {
+        if self.fuel_pending == 0 {
+            return;
+        }
+        let limits = self.b.ins().load(I64, readonly(), self.vmctx, vmctx::VMCTX_LIMITS);
+        let fuel = self.b.ins().load(I64, trusted(), limits, vmctx::LIMITS_FUEL);
+        let left = self.b.ins().iadd_imm_s(fuel, -self.fuel_pending);
+        self.b.ins().store(trusted(), left, limits, vmctx::LIMITS_FUEL);
+        self.fuel_pending = 0;
+    }
+
+    /// Traps with OUT_OF_FUEL when the store's fuel is negative.
+    fn fuel_check(&mut self) {
+        let limits = self.b.ins().load(I64, readonly(), self.vmctx, vmctx::VMCTX_LIMITS);
+        let fuel = self.b.ins().load(I64, trusted(), limits, vmctx::LIMITS_FUEL);
+        let out = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, fuel, 0);
+        self.b.ins().trapnz(out, user_trap(trap_codes::OUT_OF_FUEL));
+    }
+
     fn jump(&mut self, block: Block, args: &[Value]) {
         let args = block_args(args);
         self.b.ins().jump(block, &args);
@@ -644,6 +670,9 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
                 self.b.switch_to_block(header);
                 if self.env.tunables.epoch_interruption {
                     self.epoch_check();
+                }
+                if self.env.tunables.consume_fuel {
+                    self.fuel_check();
                 }
                 let height = self.stack.len();
                 let hp = self.b.block_params(header).to_vec();
@@ -752,6 +781,35 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
     // ---------------------------------------------------------------- operators
 
     fn operator(&mut self, op: Operator) -> Result<(), String> {
+        if self.env.tunables.consume_fuel && self.reachable && self.unreachable_depth == 0 {
+            // One unit per operator; flushed to the store before anything that leaves the
+            // current straight-line run (branches, block boundaries, calls, returns, traps).
+            self.fuel_pending += 1;
+            let leaves_block = matches!(
+                op,
+                Operator::Block { .. }
+                    | Operator::Loop { .. }
+                    | Operator::If { .. }
+                    | Operator::Else
+                    | Operator::End
+                    | Operator::Br { .. }
+                    | Operator::BrIf { .. }
+                    | Operator::BrTable { .. }
+                    | Operator::Return
+                    | Operator::Unreachable
+                    | Operator::Call { .. }
+                    | Operator::CallIndirect { .. }
+                    | Operator::ReturnCall { .. }
+                    | Operator::ReturnCallIndirect { .. }
+                    | Operator::CallRef { .. }
+                    | Operator::ReturnCallRef { .. }
+                    | Operator::BrOnNull { .. }
+                    | Operator::BrOnNonNull { .. }
+            );
+            if leaves_block {
+                self.fuel_flush();
+            }
+        }
         if self.control(&op)? || !self.reachable {
             return Ok(());
         }

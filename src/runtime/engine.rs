@@ -25,11 +25,13 @@ pub struct Config {
     pub serialize_key: Option<[u8; 32]>,
     /// Compile epoch checks into function entries and loop headers (see `Engine::epoch`).
     pub epoch_interruption: bool,
+    /// Count executed operators against each store's fuel (see `StoreInner::set_fuel`).
+    pub consume_fuel: bool,
 }
 
 impl Default for Config {
     fn default() -> Config {
-        Config { explicit_bounds_checks: false, max_wasm_stack: 1 << 20, compile_threads: 0, max_memory_pages: 65536, features: Default::default(), serialize_key: None, epoch_interruption: false }
+        Config { explicit_bounds_checks: false, max_wasm_stack: 1 << 20, compile_threads: 0, max_memory_pages: 65536, features: Default::default(), serialize_key: None, epoch_interruption: false, consume_fuel: false }
     }
 }
 
@@ -55,7 +57,7 @@ impl Engine {
     pub fn new(config: Config) -> Result<Engine, String> {
         let isa = compiler::build_isa()?;
         let tunables =
-            Tunables { explicit_bounds_checks: config.explicit_bounds_checks, epoch_interruption: config.epoch_interruption };
+            Tunables { explicit_bounds_checks: config.explicit_bounds_checks, epoch_interruption: config.epoch_interruption, consume_fuel: config.consume_fuel };
         let serialize_key = match config.serialize_key {
             Some(key) => key,
             None => random_key()?,

@@ -26,13 +26,14 @@ const FORMAT_VERSION: u32 = 2;
 fn engine_fingerprint(engine: &Engine) -> String {
     let isa = &engine.0.isa;
     format!(
-        "wasmlift {} | {} | {} | {} | bounds={} | epoch={} | {:?}",
+        "wasmlift {} | {} | {} | {} | bounds={} | epoch={} | fuel={} | {:?}",
         env!("CARGO_PKG_VERSION"),
         isa.triple(),
         isa.flags(),
         isa.isa_flags().iter().map(|f| f.to_string()).collect::<Vec<_>>().join(","),
         engine.0.tunables.explicit_bounds_checks,
         engine.0.tunables.epoch_interruption,
+        engine.0.tunables.consume_fuel,
         engine.config().features
     )
 }
@@ -93,7 +94,7 @@ impl<'a> Reader<'a> {
     }
 }
 
-const TRAP_KINDS: [TrapKind; 13] = [
+const TRAP_KINDS: [TrapKind; 14] = [
     TrapKind::Unreachable,
     TrapKind::MemoryOutOfBounds,
     TrapKind::TableOutOfBounds,
@@ -107,6 +108,7 @@ const TRAP_KINDS: [TrapKind; 13] = [
     TrapKind::StackOverflow,
     TrapKind::HostTrap,
     TrapKind::Interrupted,
+    TrapKind::OutOfFuel,
 ];
 
 pub fn serialize(module: &Module) -> Result<Vec<u8>, String> {

@@ -57,3 +57,17 @@ impl StoreInner {
         unsafe { (*self.limits.get()).epoch_deadline = now.saturating_add(ticks) };
     }
 }
+
+impl StoreInner {
+    /// Sets the fuel left for this store's code (with fuel consumption on in the engine).
+    pub fn set_fuel(&self, fuel: u64) {
+        // SAFETY: store-confined; compiled code of this store only runs on this thread.
+        unsafe { (*self.limits.get()).fuel = fuel.min(i64::MAX as u64) as i64 };
+    }
+
+    /// The fuel left (0 once exhausted).
+    pub fn fuel(&self) -> u64 {
+        // SAFETY: as in `set_fuel`.
+        unsafe { (*self.limits.get()).fuel.max(0) as u64 }
+    }
+}

@@ -391,5 +391,6 @@ pub fn trap_message(kind: TrapKind) -> &'static str {
         TrapKind::StackOverflow => "call stack exhausted",
         TrapKind::HostTrap => "host trap",
         TrapKind::Interrupted => "interrupted",
+        TrapKind::OutOfFuel => "all fuel consumed",
     }
 }

@@ -104,18 +104,21 @@ pub struct VMLimits {
     pub epoch: *const std::sync::atomic::AtomicU64,
     /// Code traps with INTERRUPTED once the epoch is at or past this value.
     pub epoch_deadline: u64,
+    /// Fuel left (with fuel consumption on); code traps with OUT_OF_FUEL once it is negative.
+    pub fuel: i64,
 }
 
 impl Default for VMLimits {
     fn default() -> VMLimits {
         static NEVER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        VMLimits { stack_limit: 0, epoch: &NEVER, epoch_deadline: u64::MAX }
+        VMLimits { stack_limit: 0, epoch: &NEVER, epoch_deadline: u64::MAX, fuel: 0 }
     }
 }
 
 pub const LIMITS_STACK_LIMIT: i32 = offset_of!(VMLimits, stack_limit) as i32;
 pub const LIMITS_EPOCH: i32 = offset_of!(VMLimits, epoch) as i32;
 pub const LIMITS_EPOCH_DEADLINE: i32 = offset_of!(VMLimits, epoch_deadline) as i32;
+pub const LIMITS_FUEL: i32 = offset_of!(VMLimits, fuel) as i32;
 
 /// Fixed header of every instance `VMContext`; per-module arrays follow (see `VMOffsets`).
 #[repr(C)]
@@ -290,6 +293,8 @@ pub enum TrapKind {
     HostTrap,
     /// The store's epoch deadline was reached.
     Interrupted,
+    /// The store's fuel ran out.
+    OutOfFuel,
 }
 
 /// Trap codes compiled code uses (Cranelift user trap codes), beyond Cranelift's built-in
@@ -312,4 +317,6 @@ pub mod trap_codes {
     pub const HOST_TRAP: u8 = 7;
     /// The engine's epoch reached the store's deadline: "interrupted".
     pub const INTERRUPTED: u8 = 8;
+    /// The store's fuel is exhausted: "all fuel consumed".
+    pub const OUT_OF_FUEL: u8 = 9;
 }

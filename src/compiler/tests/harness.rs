@@ -168,7 +168,7 @@ unsafe extern "C" fn host_add_1000(_ctx: *mut u8, values: *mut VMVal) -> u32 {
 
 impl Instance {
     pub fn new(wat: &str) -> Instance {
-        Instance::with(wat, &Tunables { explicit_bounds_checks: false, epoch_interruption: false }, 1)
+        Instance::with(wat, &Tunables { explicit_bounds_checks: false, epoch_interruption: false, consume_fuel: false }, 1)
     }
 
     pub fn with(wat: &str, tunables: &Tunables, threads: usize) -> Instance {

@@ -258,8 +258,8 @@ fn report(stats: &Stats, what: &str) {
     }
 }
 
-const GUARD_PAGES: Tunables = Tunables { explicit_bounds_checks: false, epoch_interruption: false };
-const EXPLICIT_CHECKS: Tunables = Tunables { explicit_bounds_checks: true, epoch_interruption: false };
+const GUARD_PAGES: Tunables = Tunables { explicit_bounds_checks: false, epoch_interruption: false, consume_fuel: false };
+const EXPLICIT_CHECKS: Tunables = Tunables { explicit_bounds_checks: true, epoch_interruption: false, consume_fuel: false };
 
 #[test]
 fn spec_core_assert_returns() {
