@@ -79,7 +79,7 @@ pub struct MemoryInner {
     /// The store the memory belongs to (`StoreInner::id`; 0 until the creator sets it).
     pub store_id: u64,
     /// Its bytes and itself, charged to the store (see `attach`).
-    charges: UnsafeCell<Option<(super::resources::Charge, super::resources::Charge)>>,
+    charges: super::resources::SizeCharge,
 }
 
 // A memory belongs to one store, which one thread uses at a time (see the threading rules in the
@@ -114,7 +114,7 @@ impl MemoryInner {
                     max_pages,
                     host_info: HostInfo::default(),
                     store_id: 0,
-                    charges: UnsafeCell::new(None),
+                    charges: Default::default(),
                 });
             }
         }
@@ -143,17 +143,15 @@ impl MemoryInner {
             max_pages,
             host_info: HostInfo::default(),
             store_id: 0,
-            charges: UnsafeCell::new(None),
+            charges: Default::default(),
         })
     }
 
     /// Makes the memory belong to `store`, charging its current size and itself to the
     /// store's resource limits.
     pub fn attach(&mut self, store: &super::store::StoreInner) -> Result<(), String> {
-        use super::resources::{Charge, Resource};
-        let count = Charge::new(&store.account, Resource::Memories, 1)?;
-        let bytes = Charge::new(&store.account, Resource::MemoryBytes, self.byte_len() as u64)?;
-        *self.charges.get_mut() = Some((bytes, count));
+        use super::resources::Resource;
+        self.charges.attach(&store.account, Resource::MemoryBytes, Resource::Memories, self.byte_len() as u64)?;
         self.store_id = store.id;
         Ok(())
     }
@@ -197,20 +195,13 @@ impl MemoryInner {
         if new_len > self.reserved {
             return None;
         }
-        // SAFETY: the memory belongs to one store, used by one thread at a time; the charges are
-        // only touched here (no reference to them escapes) and on drop.
-        let charges = unsafe { &mut *self.charges.get() };
-        if let Some((bytes, _)) = charges.as_mut() {
-            if !bytes.grow((new_len - old_len) as u64) {
-                return None;
-            }
+        if !self.charges.grow((new_len - old_len) as u64) {
+            return None;
         }
         unsafe {
             let start = self.base().add(old_len);
             if libc::mprotect(start as *mut _, new_len - old_len, libc::PROT_READ | libc::PROT_WRITE) != 0 {
-                if let Some((bytes, _)) = charges.as_mut() {
-                    bytes.shrink((new_len - old_len) as u64);
-                }
+                self.charges.shrink((new_len - old_len) as u64);
                 return None;
             }
             (*self.def.get()).length = new_len as u64;

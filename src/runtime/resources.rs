@@ -103,3 +103,36 @@ impl Drop for Charge {
         self.account.refund(self.what, self.amount);
     }
 }
+
+/// What a growable object (a memory or a table) charges its store: its size and itself. Empty
+/// until `attach`; growth of an unattached object is not counted.
+#[derive(Default)]
+pub struct SizeCharge(std::cell::UnsafeCell<Option<(Charge, Charge)>>);
+
+impl SizeCharge {
+    /// Charges one `count` and `size` units of `size_what` to `account`.
+    pub fn attach(&mut self, account: &Arc<Account>, size_what: Resource, count: Resource, size: u64) -> Result<(), String> {
+        let count = Charge::new(account, count, 1)?;
+        let size = Charge::new(account, size_what, size)?;
+        *self.0.get_mut() = Some((size, count));
+        Ok(())
+    }
+
+    fn size(&self) -> Option<&mut Charge> {
+        // SAFETY: the owning memory or table belongs to one store, used by one thread at a
+        // time; the reference lives only inside `grow`/`shrink`, which do not nest.
+        unsafe { (*self.0.get()).as_mut().map(|(size, _)| size) }
+    }
+
+    /// Charges `more` size units; false (nothing charged) past the limit.
+    pub fn grow(&self, more: u64) -> bool {
+        self.size().is_none_or(|size| size.grow(more))
+    }
+
+    /// Gives back `less` size units (a growth whose allocation then failed).
+    pub fn shrink(&self, less: u64) {
+        if let Some(size) = self.size() {
+            size.shrink(less);
+        }
+    }
+}

@@ -43,7 +43,7 @@ pub struct TableInner {
     /// The store the table belongs to (`StoreInner::id`; 0 until the creator sets it).
     pub store_id: u64,
     /// Its elements and itself, charged to the store (see `attach`).
-    charges: UnsafeCell<Option<(super::resources::Charge, super::resources::Charge)>>,
+    charges: super::resources::SizeCharge,
 }
 
 // Store-confined like memories (see memory.rs).
@@ -68,17 +68,15 @@ impl TableInner {
             ty,
             host_info: HostInfo::default(),
             store_id: 0,
-            charges: UnsafeCell::new(None),
+            charges: Default::default(),
         })
     }
 
     /// Makes the table belong to `store`, charging its elements and itself to the store's
     /// resource limits.
     pub fn attach(&mut self, store: &super::store::StoreInner) -> Result<(), String> {
-        use super::resources::{Charge, Resource};
-        let count = Charge::new(&store.account, Resource::Tables, 1)?;
-        let elements = Charge::new(&store.account, Resource::TableElements, self.len() as u64)?;
-        *self.charges.get_mut() = Some((elements, count));
+        use super::resources::Resource;
+        self.charges.attach(&store.account, Resource::TableElements, Resource::Tables, self.len() as u64)?;
         self.store_id = store.id;
         Ok(())
     }
@@ -147,13 +145,8 @@ impl TableInner {
         if new > max {
             return None;
         }
-        // SAFETY: the table belongs to one store, used by one thread at a time; the charges are
-        // only touched here and on drop.
-        let charges = unsafe { &mut *self.charges.get() };
-        if let Some((elements, _)) = charges.as_mut() {
-            if !elements.grow(delta) {
-                return None;
-            }
+        if !self.charges.grow(delta) {
+            return None;
         }
         // SAFETY: the table belongs to one store, used by one thread at a time, and no reference
         // into `elements` is live across this call (callers hold none while growing).
@@ -161,9 +154,7 @@ impl TableInner {
             let v = &mut *self.elements.get();
             // Allocation failure makes `table.grow` return -1 instead of aborting the process.
             if v.try_reserve(delta as usize).is_err() {
-                if let Some((elements, _)) = charges.as_mut() {
-                    elements.shrink(delta);
-                }
+                self.charges.shrink(delta);
                 return None;
             }
             v.resize(new as usize, init);
