@@ -37,16 +37,6 @@ static void on_alarm(int sig) {
   wasmlift_engine_increment_epoch(engine);  // async-signal-safe
 }
 
-static void call_expect_interrupt(wasm_func_t* f, const char* what) {
-  wasm_val_vec_t none = WASM_EMPTY_VEC;
-  wasm_trap_t* trap = wasm_func_call(f, &none, &none);
-  CHECK_MSG(trap != NULL, "%s: not interrupted", what);
-  if (trap) {
-    CHECK_TRAP_IS(trap, "interrupted");
-    wasm_trap_delete(trap);
-  }
-}
-
 int main(void) {
   wasm_config_t* config = wasm_config_new();
   wasmlift_config_epoch_interruption(config, true);
@@ -67,7 +57,7 @@ int main(void) {
     wasmlift_store_set_epoch_deadline(store, 1);
     pthread_t t;
     REQUIRE(pthread_create(&t, NULL, ticker, NULL) == 0);
-    call_expect_interrupt(k == 0 ? spin : spin_calls, k == 0 ? "loop" : "loop of calls");
+    CHECK_CALL0_TRAPS(k == 0 ? spin : spin_calls, "interrupted");
     pthread_join(t, NULL);
   }
 
@@ -80,11 +70,11 @@ int main(void) {
   REQUIRE(sigaction(SIGALRM, &sa, NULL) == 0);
   struct itimerval it = {{0, 0}, {0, 50 * 1000}};
   REQUIRE(setitimer(ITIMER_REAL, &it, NULL) == 0);
-  call_expect_interrupt(spin, "signal handler");
+  CHECK_CALL0_TRAPS(spin, "interrupted");
 
   // A deadline already reached interrupts at once; the store works again after a new deadline.
   wasmlift_store_set_epoch_deadline(store, 0);
-  call_expect_interrupt(spin, "deadline 0");
+  CHECK_CALL0_TRAPS(spin, "interrupted");
   wasmlift_store_set_epoch_deadline(store, 1000);
   CHECK_EQ(CALL_I32(count, 1000), 1000);
 

@@ -301,8 +301,7 @@ static void table_growth_under_rlimit(void) {
 
 // ---- 8. A stray signal never leaves the trap handler uninstalled ----
 
-static int unreachable_traps(wasm_store_t* store, wasm_func_t* f) {
-  (void)store;
+static int unreachable_traps(wasm_func_t* f) {
   wasm_val_vec_t none = WASM_EMPTY_VEC;
   wasm_trap_t* trap = wasm_func_call(f, &none, &none);
   int ok = trap != NULL;
@@ -310,44 +309,38 @@ static int unreachable_traps(wasm_store_t* store, wasm_func_t* f) {
   return ok;
 }
 
-static void stray_signals(void) {
-  if (test_under_valgrind()) return;  // valgrind emulates signal delivery
-  // (a) SIGILL ignored before the engine: a raised SIGILL is ignored, traps keep working.
+// In a child with SIGILL's action set to `before` ahead of the engine: checks that `unreachable`
+// traps, raises SIGILL `raises` times, checks that `unreachable` still traps, and exits 0.
+// Returns the child's wait status.
+static int sigill_child(void (*before)(int), int raises) {
   pid_t pid = fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {
-    signal(SIGILL, SIG_IGN);
+    signal(SIGILL, before);
     wasm_engine_t* engine = wasm_engine_new();
     wasm_store_t* store = wasm_store_new(engine);
     wasm_module_t* m = module_from_wat(store, "(module (func (export \"u\") unreachable))");
     wasm_instance_t* inst = instantiate(store, m, NULL, 0);
     wasm_func_t* u = export_func(m, inst, "u");
-    if (!unreachable_traps(store, u)) _exit(6);
-    raise(SIGILL);
-    raise(SIGILL);
-    if (!unreachable_traps(store, u)) _exit(7);
+    if (!unreachable_traps(u)) _exit(6);
+    for (int k = 0; k < raises; k++) raise(SIGILL);
+    if (!unreachable_traps(u)) _exit(7);
     _exit(0);
   }
   int status = 0;
   waitpid(pid, &status, 0);
+  return status;
+}
+
+static void stray_signals(void) {
+  if (test_under_valgrind()) return;  // valgrind emulates signal delivery
+  // (a) SIGILL ignored before the engine: a raised SIGILL is ignored, traps keep working.
+  int status = sigill_child(SIG_IGN, 2);
   CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "ignored SIGILL: status %d signal %d",
             WIFEXITED(status) ? WEXITSTATUS(status) : -1, WIFSIGNALED(status) ? WTERMSIG(status) : 0);
   // (b) No handler before the engine: a raised SIGILL gets its default outcome (the process
   // ends by SIGILL), exactly as without wasmlift, instead of silently disabling trap handling.
-  pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    signal(SIGILL, SIG_DFL);
-    wasm_engine_t* engine = wasm_engine_new();
-    wasm_store_t* store = wasm_store_new(engine);
-    wasm_module_t* m = module_from_wat(store, "(module (func (export \"u\") unreachable))");
-    wasm_instance_t* inst = instantiate(store, m, NULL, 0);
-    wasm_func_t* u = export_func(m, inst, "u");
-    if (!unreachable_traps(store, u)) _exit(6);
-    raise(SIGILL);
-    _exit(8);  // not reached
-  }
-  waitpid(pid, &status, 0);
+  status = sigill_child(SIG_DFL, 1);
   CHECK_MSG(WIFSIGNALED(status) && WTERMSIG(status) == SIGILL, "raised SIGILL: status %d signal %d",
             WIFEXITED(status) ? WEXITSTATUS(status) : -1, WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }

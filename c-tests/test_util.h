@@ -203,6 +203,15 @@ static inline int trap_check_(const char* file, int line, wasm_trap_t* trap, con
 #define CHECK_TRAP_IS(trap, expected) trap_check_(__FILE__, __LINE__, (trap), (expected), 1)
 #define CHECK_TRAP_HAS(trap, expected) trap_check_(__FILE__, __LINE__, (trap), (expected), 0)
 
+// Calls a () -> () function; it must trap with exactly `expected`. The trap is deleted.
+static inline void call0_traps_(const char* file, int line, const wasm_func_t* f, const char* expected) {
+  wasm_val_vec_t none = WASM_EMPTY_VEC;
+  wasm_trap_t* trap = wasm_func_call(f, &none, &none);
+  trap_check_(file, line, trap, expected, 1);
+  if (trap) wasm_trap_delete(trap);
+}
+#define CHECK_CALL0_TRAPS(f, expected) call0_traps_(__FILE__, __LINE__, (f), (expected))
+
 // No trap; otherwise prints its message and deletes it.
 #define CHECK_NO_TRAP(trap)                                                    \
   do {                                                                         \

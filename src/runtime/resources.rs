@@ -41,10 +41,6 @@ impl Account {
         self.limits[what as usize].store(limit, Ordering::Relaxed);
     }
 
-    pub fn usage(&self, what: Resource) -> u64 {
-        self.usage[what as usize].load(Ordering::Relaxed)
-    }
-
     /// Charges `amount`; fails (charging nothing) if the limit would be exceeded.
     pub fn charge(&self, what: Resource, amount: u64) -> Result<(), String> {
         let usage = &self.usage[what as usize];

@@ -45,9 +45,7 @@ impl StoreInner {
     pub fn stack_limit_slot(&self) -> *mut usize {
         unsafe { &raw mut (*self.limits.get()).stack_limit }
     }
-}
 
-impl StoreInner {
     /// Code of this store traps "interrupted" once the engine's epoch is `ticks` past its
     /// current value.
     pub fn set_epoch_deadline(&self, ticks: u64) {
@@ -56,9 +54,7 @@ impl StoreInner {
         // deadline while this thread runs it (never concurrently with this write).
         unsafe { (*self.limits.get()).epoch_deadline = now.saturating_add(ticks) };
     }
-}
 
-impl StoreInner {
     /// Sets the fuel left for this store's code (with fuel consumption on in the engine).
     pub fn set_fuel(&self, fuel: u64) {
         // SAFETY: store-confined; compiled code of this store only runs on this thread.

@@ -263,6 +263,13 @@ fn our_action() -> libc::sigaction {
     action
 }
 
+/// Sets `signum`'s action back to the default (to let it have its default outcome).
+unsafe fn reset_to_default(signum: i32) {
+    let mut dfl: libc::sigaction = std::mem::zeroed();
+    dfl.sa_sigaction = libc::SIG_DFL;
+    libc::sigaction(signum, &dfl, std::ptr::null_mut());
+}
+
 /// Re-installs our handler for `signum` (after a forwarded signal reset it).
 unsafe fn init_handler(signum: i32) {
     libc::sigaction(signum, &our_action(), std::ptr::null_mut());
@@ -351,9 +358,7 @@ unsafe fn forward(signum: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_voi
                 return;
             }
             // The default action of these four signals ends the process: do exactly that.
-            let mut dfl: libc::sigaction = std::mem::zeroed();
-            dfl.sa_sigaction = libc::SIG_DFL;
-            libc::sigaction(signum, &dfl, std::ptr::null_mut());
+            reset_to_default(signum);
             libc::raise(signum);
             // Only reached if the signal was blocked; put our handler back and carry on.
             init_handler(signum);
@@ -361,9 +366,7 @@ unsafe fn forward(signum: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_voi
         }
         // Restore the default action and return: the faulting instruction runs again and the
         // process gets the default outcome (core dump), as it would without us.
-        let mut dfl: libc::sigaction = std::mem::zeroed();
-        dfl.sa_sigaction = libc::SIG_DFL;
-        libc::sigaction(signum, &dfl, std::ptr::null_mut());
+        reset_to_default(signum);
         return;
     }
     if prev.sa_flags & libc::SA_SIGINFO != 0 {
