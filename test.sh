@@ -11,6 +11,9 @@ build_dir=${WASMLIFT_BUILD_DIR:-build}
 echo "== cargo test"
 cargo test
 
+echo "== spec suite with epoch interruption and fuel metering compiled in"
+WASMLIFT_EPOCH_INTERRUPTION=1 WASMLIFT_CONSUME_FUEL=1 cargo test --test spec
+
 echo "== CMake build"
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DWASMLIFT_VALGRIND=ON
 cmake --build "$build_dir" -j "$(nproc)"

@@ -64,6 +64,19 @@ static struct {
 
 static int failures = 0;
 
+// wasmlift's fuel setter, when the library has it (a weak reference: other engines leave it
+// NULL). With WASMLIFT_CONSUME_FUEL=1 wasmlift meters fuel and every store must be given some;
+// bench/sandbox-cost.sh uses this to measure what metering costs.
+void wasmlift_store_set_fuel(wasm_store_t *store, uint64_t fuel) __attribute__((weak));
+
+static wasm_store_t *new_store(wasm_engine_t *engine) {
+    wasm_store_t *store = wasm_store_new(engine);
+    const char *fuel = getenv("WASMLIFT_CONSUME_FUEL");
+    if (store && fuel && strcmp(fuel, "1") == 0 && wasmlift_store_set_fuel)
+        wasmlift_store_set_fuel(store, UINT64_C(1) << 62);
+    return store;
+}
+
 static double now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -177,7 +190,7 @@ static void bench_compile(wasm_engine_t *engine) {
         fail("cannot read large module %s%s", opt.large, "");
         return;
     }
-    wasm_store_t *store = wasm_store_new(engine);
+    wasm_store_t *store = new_store(engine);
     if (!wasm_module_validate(store, &bytes)) {
         fail("large module %s does not validate%s", opt.large, "");
     } else {
@@ -236,10 +249,10 @@ static void bench_instantiate(wasm_engine_t *engine, const char *metric) {
     wasm_instance_t **live = malloc(sizeof(wasm_instance_t *) * (size_t)per_store);
     int done = 0, ok = 1;
     // Compiled once, instantiated in many stores of the engine (as embedders do).
-    wasm_store_t *compile_store = wasm_store_new(engine);
+    wasm_store_t *compile_store = new_store(engine);
     wasm_module_t *module = compile(compile_store, "modules/instantiate.wasm");
     while (module && ok && done < count) {
-        wasm_store_t *store = wasm_store_new(engine);
+        wasm_store_t *store = new_store(engine);
         int batch = count - done < per_store ? count - done : per_store, made = 0;
         for (; made < batch; made++) {
             wasm_extern_vec_t imports = WASM_EMPTY_VEC;
@@ -281,7 +294,7 @@ static wasm_trap_t *host_increment(const wasm_val_vec_t *args, wasm_val_vec_t *r
 }
 
 static void bench_calls(wasm_engine_t *engine) {
-    wasm_store_t *store = wasm_store_new(engine);
+    wasm_store_t *store = new_store(engine);
     wasm_module_t *module = compile(store, "modules/calls.wasm");
     if (!module) {
         wasm_store_delete(store);
@@ -392,7 +405,7 @@ static void bench_kernel(wasm_engine_t *engine, const char *name, int n) {
         return;
     }
 
-    wasm_store_t *store = wasm_store_new(engine);
+    wasm_store_t *store = new_store(engine);
     char rel[128];
     snprintf(rel, sizeof rel, "kernels/%s.wasm", name);
     wasm_module_t *module = compile(store, rel);

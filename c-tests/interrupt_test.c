@@ -24,6 +24,57 @@ static const char* SPIN_WAT =
     "    (local.get 1)))";
 
 static wasm_engine_t* engine;
+static wasm_store_t* the_store;
+static int extend_deadline;  // what `yield` does after advancing the epoch
+
+// A host import the guest calls from its loop: it advances the epoch past the store's deadline
+// and, when extend_deadline is set, moves the deadline past it again (the embedder's way of
+// letting a well-behaved guest run on). The guest must see the moved deadline at once.
+static wasm_trap_t* yield(const wasm_val_vec_t* args, wasm_val_vec_t* results) {
+  (void)args;
+  (void)results;
+  wasmlift_engine_increment_epoch(engine);
+  if (extend_deadline) wasmlift_store_set_epoch_deadline(the_store, 1);
+  return NULL;
+}
+
+static const char* YIELD_WAT =
+    "(module (import \"host\" \"yield\" (func $yield))"
+    "  (func (export \"run\") (param i32) (result i32) (local i32)"
+    "    (loop $l (call $yield) (local.set 1 (i32.add (local.get 1) (i32.const 1)))"
+    "      (br_if $l (i32.lt_u (local.get 1) (local.get 0))))"
+    "    (local.get 1)))";
+
+static void deadline_moved_by_host(void) {
+  wasm_store_t* store = wasm_store_new(engine);
+  the_store = store;
+  wasm_module_t* m = module_from_wat(store, YIELD_WAT);
+  wasm_functype_t* ty = wasm_functype_new_0_0();
+  wasm_func_t* host = wasm_func_new(store, ty, yield);
+  wasm_functype_delete(ty);
+  wasm_extern_t* import = wasm_func_as_extern(host);
+  wasm_instance_t* inst = instantiate(store, m, &import, 1);
+  wasm_func_t* run = export_func(m, inst, "run");
+  // Each call passes the deadline and moves it on: the loop runs to the end.
+  extend_deadline = 1;
+  wasmlift_store_set_epoch_deadline(store, 1);
+  CHECK_EQ(CALL_I32(run, 1000), 1000);
+  // Without the move, the first check after the first call interrupts.
+  extend_deadline = 0;
+  wasmlift_store_set_epoch_deadline(store, 1);
+  wasm_val_t arg = WASM_I32_VAL(1000), res = WASM_INIT_VAL;
+  wasm_trap_t* trap = call(run, &arg, 1, &res, 1);
+  CHECK(trap != NULL);
+  if (trap) {
+    CHECK_TRAP_HAS(trap, "interrupted");
+    wasm_trap_delete(trap);
+  }
+  wasm_func_delete(run);
+  wasm_instance_delete(inst);
+  wasm_func_delete(host);
+  wasm_module_delete(m);
+  wasm_store_delete(store);
+}
 
 static void* ticker(void* arg) {
   (void)arg;
@@ -77,6 +128,8 @@ int main(void) {
   CHECK_CALL0_TRAPS(spin, "interrupted");
   wasmlift_store_set_epoch_deadline(store, 1000);
   CHECK_EQ(CALL_I32(count, 1000), 1000);
+
+  deadline_moved_by_host();
 
   // An engine without epoch interruption ignores the epoch.
   wasm_engine_t* plain = wasm_engine_new();

@@ -5,8 +5,8 @@
 //! Environment: `WASMLIFT_EXPLICIT_BOUNDS_CHECKS=1` makes the default configuration use explicit
 //! bounds checks instead of guard pages. Memory checkers such as valgrind report every
 //! deliberate guard-page hit as an invalid access; the C tests set it when run under valgrind.
-//! `WASMLIFT_EPOCH_INTERRUPTION=1` turns on epoch checks by default (the benchmarks measure
-//! their cost with it).
+//! `WASMLIFT_EPOCH_INTERRUPTION=1` turns on epoch checks and `WASMLIFT_CONSUME_FUEL=1` fuel
+//! metering by default (bench/sandbox-cost.sh measures their cost with them).
 #![allow(non_camel_case_types)]
 
 use crate::runtime::engine::{Config, Engine};
@@ -30,6 +30,9 @@ fn default_config() -> Config {
     }
     if let Ok(v) = std::env::var("WASMLIFT_EPOCH_INTERRUPTION") {
         config.epoch_interruption = matches!(v.as_str(), "1" | "true" | "yes" | "on");
+    }
+    if let Ok(v) = std::env::var("WASMLIFT_CONSUME_FUEL") {
+        config.consume_fuel = matches!(v.as_str(), "1" | "true" | "yes" | "on");
     }
     config
 }

@@ -166,8 +166,17 @@ pub(crate) struct FuncTranslator<'e, 'f> {
     funcs: HashMap<u32, ir::FuncRef>,
     builtin_sigs: HashMap<i32, SigRef>,
     regions: Regions,
-    /// Operators counted but not yet subtracted from the store's fuel.
+    /// Operators counted but not yet subtracted from `fuel`.
     fuel_pending: i64,
+    /// With fuel consumption on: the fuel left, kept in a register between the points where
+    /// another function can observe it (calls, returns, traps), where it is written back to
+    /// the store's `VMLimits::fuel` (`fuel_spill`) and read again after calls (`fuel_reload`).
+    fuel: Option<Variable>,
+    /// With epoch interruption on: the store's epoch deadline, read on entry and after calls
+    /// (only a call can move it: the embedder sets it from the store's thread). Checks compare
+    /// the engine's epoch against this register; reaching it rereads the deadline from the
+    /// store before trapping.
+    epoch_deadline: Option<Variable>,
 }
 
 /// Translates defined function `func_index` into `func` (which must be clear).
@@ -260,12 +269,24 @@ pub(crate) fn translate_function(
         builtin_sigs: HashMap::new(),
         regions,
         fuel_pending: 0,
+        fuel: None,
+        epoch_deadline: None,
     };
 
     if t.env.tunables.epoch_interruption {
-        t.epoch_check();
+        let deadline = t.b.declare_var(I64);
+        t.epoch_deadline = Some(deadline);
+        t.epoch_deadline_reload();
+        if body_makes_calls(&body)? {
+            // Functions without calls run for a bounded time apart from their loops, whose
+            // headers check the epoch; only callers need the check on entry.
+            t.epoch_check();
+        }
     }
     if t.env.tunables.consume_fuel {
+        let fuel = t.b.declare_var(I64);
+        t.fuel = Some(fuel);
+        t.fuel_reload();
         t.fuel_check();
     }
     let mut ops = body.get_operators_reader().map_err(|e| e.to_string())?;
@@ -279,6 +300,24 @@ pub(crate) fn translate_function(
     }
     t.b.finalize(env.isa.frontend_config());
     Ok(())
+}
+
+/// True when the body contains a call of any kind (a pre-pass over the operators, done only
+/// when the epoch check placement depends on it).
+fn body_makes_calls(body: &wasmparser::FunctionBody) -> Result<bool, String> {
+    let mut ops = body.get_operators_reader().map_err(|e| e.to_string())?;
+    while !ops.eof() {
+        match ops.read().map_err(|e| e.to_string())? {
+            Operator::Call { .. }
+            | Operator::CallIndirect { .. }
+            | Operator::ReturnCall { .. }
+            | Operator::ReturnCallIndirect { .. }
+            | Operator::CallRef { .. }
+            | Operator::ReturnCallRef { .. } => return Ok(true),
+            _ => {}
+        }
+    }
+    Ok(false)
 }
 
 fn zero_value(b: &mut FunctionBuilder, vt: ValType) -> Value {
@@ -598,38 +637,88 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         }
     }
 
-    /// Traps with INTERRUPTED when the engine's epoch has reached the store's deadline. The
-    /// epoch and deadline are reloaded every time (another thread advances the epoch; a host
-    /// call may move the deadline).
-    fn epoch_check(&mut self) {
+    /// Reads the store's epoch deadline into its register.
+    fn epoch_deadline_reload(&mut self) {
+        let Some(deadline) = self.epoch_deadline else { return };
         let limits = self.b.ins().load(I64, readonly(), self.vmctx, vmctx::VMCTX_LIMITS);
-        let epoch_ptr = self.b.ins().load(I64, readonly(), limits, vmctx::LIMITS_EPOCH);
+        let value = self.b.ins().load(I64, trusted(), limits, vmctx::LIMITS_EPOCH_DEADLINE);
+        self.b.def_var(deadline, value);
+    }
+
+    /// Traps with INTERRUPTED when the engine's epoch has reached the store's deadline. The
+    /// epoch is reloaded every time (another thread advances it); the deadline comes from its
+    /// register, and is reread from the store out of line once the epoch reaches it.
+    fn epoch_check(&mut self) {
+        let Some(deadline_var) = self.epoch_deadline else { return };
+        let epoch_ptr = self.b.ins().load(I64, readonly(), self.vmctx, vmctx::VMCTX_EPOCH);
         // An atomic load: never merged with an earlier load of the epoch (a loop without
         // stores would otherwise read it once and spin forever).
         let epoch = self.b.ins().atomic_load(I64, trusted(), epoch_ptr);
-        let deadline = self.b.ins().load(I64, trusted(), limits, vmctx::LIMITS_EPOCH_DEADLINE);
+        let deadline = self.b.use_var(deadline_var);
+        let reached = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, epoch, deadline);
+        let recheck = self.b.create_block();
+        let go_on = self.b.create_block();
+        self.b.set_cold_block(recheck);
+        self.b.ins().brif(reached, recheck, &[], go_on, &[]);
+        self.b.seal_block(recheck);
+        self.b.switch_to_block(recheck);
+        self.epoch_deadline_reload();
+        let deadline = self.b.use_var(deadline_var);
         let reached = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, epoch, deadline);
         self.b.ins().trapnz(reached, user_trap(trap_codes::INTERRUPTED));
+        self.b.ins().jump(go_on, &[]);
+        self.b.seal_block(go_on);
+        self.b.switch_to_block(go_on);
     }
 
-    /// Subtracts the operators counted since the last flush from the store's fuel.
+    /// Subtracts the operators counted since the last flush from the fuel register.
     fn fuel_flush(&mut self) {
+        let Some(fuel) = self.fuel else { return };
         if self.fuel_pending == 0 {
             return;
         }
-        let limits = self.b.ins().load(I64, readonly(), self.vmctx, vmctx::VMCTX_LIMITS);
-        let fuel = self.b.ins().load(I64, trusted(), limits, vmctx::LIMITS_FUEL);
-        let left = self.b.ins().iadd_imm_s(fuel, -self.fuel_pending);
-        self.b.ins().store(trusted(), left, limits, vmctx::LIMITS_FUEL);
+        let left = self.b.use_var(fuel);
+        let left = self.b.ins().iadd_imm_s(left, -self.fuel_pending);
+        self.b.def_var(fuel, left);
         self.fuel_pending = 0;
     }
 
-    /// Traps with OUT_OF_FUEL when the store's fuel is negative.
-    fn fuel_check(&mut self) {
+    /// Flushes and writes the fuel register back to the store, before control leaves this
+    /// function (calls, returns, traps) so that callees, host functions and the embedder see
+    /// the exact amount left.
+    fn fuel_spill(&mut self) {
+        let Some(fuel) = self.fuel else { return };
+        self.fuel_flush();
+        let left = self.b.use_var(fuel);
         let limits = self.b.ins().load(I64, readonly(), self.vmctx, vmctx::VMCTX_LIMITS);
-        let fuel = self.b.ins().load(I64, trusted(), limits, vmctx::LIMITS_FUEL);
-        let out = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, fuel, 0);
-        self.b.ins().trapnz(out, user_trap(trap_codes::OUT_OF_FUEL));
+        self.b.ins().store(trusted(), left, limits, vmctx::LIMITS_FUEL);
+    }
+
+    /// Reads the store's fuel into the register (on entry and after calls, which consume it).
+    fn fuel_reload(&mut self) {
+        let Some(fuel) = self.fuel else { return };
+        let limits = self.b.ins().load(I64, readonly(), self.vmctx, vmctx::VMCTX_LIMITS);
+        let left = self.b.ins().load(I64, trusted(), limits, vmctx::LIMITS_FUEL);
+        self.b.def_var(fuel, left);
+    }
+
+    /// Traps with OUT_OF_FUEL when the fuel register is negative, storing it first so the
+    /// store reports what was consumed. The trapping path is a cold block out of line.
+    fn fuel_check(&mut self) {
+        let Some(fuel) = self.fuel else { return };
+        let left = self.b.use_var(fuel);
+        let out = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, left, 0);
+        let out_of_fuel = self.b.create_block();
+        let go_on = self.b.create_block();
+        self.b.set_cold_block(out_of_fuel);
+        self.b.ins().brif(out, out_of_fuel, &[], go_on, &[]);
+        self.b.seal_block(out_of_fuel);
+        self.b.seal_block(go_on);
+        self.b.switch_to_block(out_of_fuel);
+        let limits = self.b.ins().load(I64, readonly(), self.vmctx, vmctx::VMCTX_LIMITS);
+        self.b.ins().store(trusted(), left, limits, vmctx::LIMITS_FUEL);
+        self.b.ins().trap(user_trap(trap_codes::OUT_OF_FUEL));
+        self.b.switch_to_block(go_on);
     }
 
     fn jump(&mut self, block: Block, args: &[Value]) {
@@ -668,14 +757,12 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
                 let args = self.popn_canon(params.len());
                 self.jump(header, &args);
                 self.b.switch_to_block(header);
-                if self.env.tunables.epoch_interruption {
-                    self.epoch_check();
-                }
-                if self.env.tunables.consume_fuel {
-                    self.fuel_check();
-                }
-                let height = self.stack.len();
+                // The wasm parameters first: the checks below read variables, which adds
+                // further parameters to the (still unsealed) header.
                 let hp = self.b.block_params(header).to_vec();
+                self.epoch_check();
+                self.fuel_check();
+                let height = self.stack.len();
                 self.stack.extend(hp);
                 self.frames.push(Frame {
                     kind: FrameKind::Loop { header },
@@ -763,6 +850,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
                     self.b.seal_block(frame.next);
                     let params = self.b.block_params(frame.next).to_vec();
                     if self.frames.is_empty() {
+                        self.fuel_spill();
                         self.b.ins().return_(&params);
                         self.reachable = false;
                     } else {
@@ -815,6 +903,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         }
         match op {
             Operator::Unreachable => {
+                self.fuel_spill();
                 self.b.ins().trap(user_trap(trap_codes::UNREACHABLE));
                 self.reachable = false;
             }
@@ -874,6 +963,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
             Operator::Return => {
                 let n = self.frames[0].num_results;
                 let vals = self.popn_canon(n);
+                self.fuel_spill();
                 self.b.ins().return_(&vals);
                 self.reachable = false;
             }
@@ -1221,6 +1311,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         let mut args = Vec::with_capacity(n + 1);
         args.push(self.vmctx);
         args.extend(self.popn_canon(n));
+        self.fuel_spill();
         let call = if function_index < module.num_imported_funcs {
             // Imports go through their VMFuncRef, filled in at instantiation and fixed after.
             let off = self.env.offsets.funcref(function_index);
@@ -1242,6 +1333,8 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         };
         let results = self.b.inst_results(call).to_vec();
         self.stack.extend(results);
+        self.fuel_reload();
+        self.epoch_deadline_reload();
         Ok(())
     }
 
@@ -1263,6 +1356,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         args.push(callee_vmctx);
         args.extend(params);
         let sig = self.sig_for_type(type_index);
+        self.fuel_spill();
         if tail {
             self.b.ins().return_call_indirect(sig, code, &args);
             return Ok(());
@@ -1270,6 +1364,8 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         let call = self.b.ins().call_indirect(sig, code, &args);
         let results = self.b.inst_results(call).to_vec();
         self.stack.extend(results);
+        self.fuel_reload();
+        self.epoch_deadline_reload();
         Ok(())
     }
 }

@@ -6,7 +6,7 @@ use crate::compiler::{self, CompiledCode, Tunables};
 use crate::types::FuncType;
 use cranelift_codegen::isa::TargetIsa;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 
 /// Engine configuration (`wasm_config_t`).
 #[derive(Clone, Debug)]
@@ -44,8 +44,23 @@ pub struct EngineInner {
     /// The epoch: advanced by the embedder (any thread, or a signal handler), compared by
     /// compiled code with its store's deadline. Boxed so its address is stable.
     pub epoch: Box<std::sync::atomic::AtomicU64>,
-    /// Host-call trampolines by function type (structural: no type id is kept alive by them).
-    host_trampolines: Mutex<HashMap<FuncType, (Arc<CompiledCode>, code_registry::Registration)>>,
+    /// Host-call trampolines by function type, held weakly: a trampoline lives as long as a
+    /// host function of its type, so types that come and go do not accumulate code.
+    host_trampolines: Mutex<HashMap<FuncType, Weak<HostTrampoline>>>,
+}
+
+/// The compiled wasm → host trampoline for one function type, registered with the trap
+/// handler (for its HOST_TRAP site) for as long as it lives.
+pub struct HostTrampoline {
+    pub code: Arc<CompiledCode>,
+    _registration: code_registry::Registration,
+}
+
+impl HostTrampoline {
+    /// Address of the trampoline's first instruction.
+    pub fn entry(&self) -> usize {
+        self.code.code.base() as usize + self.code.functions[0].offset as usize
+    }
 }
 
 
@@ -76,19 +91,27 @@ impl Engine {
         &self.0.config
     }
 
-    /// The wasm → host trampoline for functions of type `ty` (compiled once per type).
-    pub fn host_trampoline(&self, ty: &FuncType, host_call: usize) -> Result<Arc<CompiledCode>, String> {
-        if let Some((t, _)) = self.0.host_trampolines.lock().unwrap().get(ty) {
-            return Ok(t.clone());
+    /// The wasm → host trampoline for functions of type `ty`: shared by all live host
+    /// functions of that type, compiled again once they are all gone.
+    pub fn host_trampoline(&self, ty: &FuncType, host_call: usize) -> Result<Arc<HostTrampoline>, String> {
+        if let Some(t) = self.0.host_trampolines.lock().unwrap().get(ty).and_then(Weak::upgrade) {
+            return Ok(t);
         }
         let code = Arc::new(compiler::compile_host_trampoline(&*self.0.isa, ty, host_call)?);
         let mut cache = self.0.host_trampolines.lock().unwrap();
-        let entry = cache.entry(ty.clone()).or_insert_with(|| {
-            // Registered so the signal handler recognises the trampoline's HOST_TRAP site.
-            let registration = code_registry::register(code.clone(), false, Arc::from(Vec::new()), 0);
-            (code, registration)
-        });
-        Ok(entry.0.clone())
+        if let Some(t) = cache.get(ty).and_then(Weak::upgrade) {
+            return Ok(t); // another thread compiled it meanwhile
+        }
+        // Forget the types no host function uses any more (amortised: the map at most doubles
+        // between sweeps).
+        if cache.len() >= 64 && cache.len().is_power_of_two() {
+            cache.retain(|_, t| t.strong_count() > 0);
+        }
+        // Registered so the signal handler recognises the trampoline's HOST_TRAP site.
+        let registration = code_registry::register(code.clone(), false, Arc::from(Vec::new()), 0);
+        let trampoline = Arc::new(HostTrampoline { code, _registration: registration });
+        cache.insert(ty.clone(), Arc::downgrade(&trampoline));
+        Ok(trampoline)
     }
 }
 

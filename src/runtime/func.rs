@@ -8,7 +8,7 @@ use super::store::Store;
 use super::trap::{frames_from_pcs, Trap, TrapInner};
 use super::traps::{self, RawTrap};
 use super::vmctx::{TrapKind, VMFuncRef, VMVal, HOST_CTX_MAGIC, VMCTX_MAGIC};
-use crate::compiler::CompiledCode;
+use super::engine::HostTrampoline;
 use crate::types::FuncType;
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -30,7 +30,7 @@ pub struct HostFunc {
     _type_ref: TypeRef,
     pub store: Store,
     callback: HostCallback,
-    _trampoline: Arc<CompiledCode>,
+    _trampoline: Arc<HostTrampoline>,
     pub host_info: HostInfo,
 }
 
@@ -44,7 +44,7 @@ impl HostFunc {
         let type_ref = TypeRef::new(&ty);
         let type_id = type_ref.id();
         let trampoline = engine.host_trampoline(&ty, host_call as *const () as usize)?;
-        let code = trampoline.code.base() as usize + trampoline.functions[0].offset as usize;
+        let code = trampoline.entry();
         let mut f = Arc::new(HostFunc {
             magic: HOST_CTX_MAGIC,
             _pad: 0,

@@ -329,6 +329,7 @@ pub fn instantiate(
         (*header).magic = VMCTX_MAGIC;
         (*header).instance = Arc::as_ptr(&instance) as *const u8;
         (*header).limits = store.limits();
+        (*header).epoch = (*store.limits()).epoch;
         (*header).builtins = &BUILTINS;
         (*header).type_ids = module.type_ids.as_ptr();
         for (i, m) in instance.memories.iter().enumerate() {

@@ -128,6 +128,9 @@ pub struct VMContextHeader {
     /// Back pointer to the runtime's instance (`*const runtime::instance::InstanceInner`).
     pub instance: *const u8,
     pub limits: *const VMLimits,
+    /// The engine's epoch counter (the same as `VMLimits::epoch`), one load closer to the
+    /// code that checks it on function entry and loop headers.
+    pub epoch: *const std::sync::atomic::AtomicU64,
     pub builtins: *const Builtins,
     /// Engine-wide type id of every type index of the module.
     pub type_ids: *const u32,
@@ -136,6 +139,7 @@ pub struct VMContextHeader {
 pub const VMCTX_MAGIC_OFFSET: i32 = offset_of!(VMContextHeader, magic) as i32;
 pub const VMCTX_INSTANCE: i32 = offset_of!(VMContextHeader, instance) as i32;
 pub const VMCTX_LIMITS: i32 = offset_of!(VMContextHeader, limits) as i32;
+pub const VMCTX_EPOCH: i32 = offset_of!(VMContextHeader, epoch) as i32;
 pub const VMCTX_BUILTINS: i32 = offset_of!(VMContextHeader, builtins) as i32;
 pub const VMCTX_TYPE_IDS: i32 = offset_of!(VMContextHeader, type_ids) as i32;
 

@@ -89,6 +89,9 @@ impl Store {
             assert!(!engine.is_null(), "wasm_engine_new_with_config failed");
             let store = wasm_store_new(engine);
             assert!(!store.is_null(), "wasm_store_new failed");
+            // Fuel for runs with WASMLIFT_CONSUME_FUEL=1 (metering on by default); without
+            // metering the setting is unused.
+            wasmlift_store_set_fuel(store, 1 << 62);
             Store { engine, store }
         }
     }

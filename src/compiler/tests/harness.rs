@@ -231,6 +231,7 @@ impl Instance {
             header.magic = VMCTX_MAGIC;
             header.instance = &*inst.ctx as *const TestCtx as *const u8;
             header.limits = &*inst._limits;
+            header.epoch = inst._limits.epoch;
             header.builtins = &*inst._builtins;
             header.type_ids = inst._type_ids.as_ptr();
             let put = |off: i32, val: usize| *(v.add(off as usize) as *mut usize) = val;
