@@ -9,8 +9,9 @@
 //! Rust aborts the process with a message if a panic would cross into C (release builds also use
 //! `panic = "abort"`); no panic ever unwinds into C code.
 
+pub mod abi;
 pub mod capi;
 pub mod compiler;
-pub mod module;
+pub mod decode;
 pub mod runtime;
 pub mod types;

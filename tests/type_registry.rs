@@ -4,6 +4,11 @@
 use wasmlift::runtime::engine::{Config, Engine};
 use wasmlift::runtime::module::ModuleInner;
 use wasmlift::runtime::type_registry::live_types;
+use std::sync::Arc;
+
+fn new_engine() -> Engine {
+    Engine::new(Config::default(), Arc::new(wasmlift::compiler::Cranelift::for_host().unwrap())).unwrap()
+}
 
 fn module_with_distinct_type(k: usize) -> Vec<u8> {
     // k i32 parameters and one i64 result: a type no other module here uses.
@@ -13,7 +18,7 @@ fn module_with_distinct_type(k: usize) -> Vec<u8> {
 
 #[test]
 fn types_are_released_with_their_last_module() {
-    let engine = Engine::new(Config::default()).unwrap();
+    let engine = new_engine();
     let baseline = live_types();
     let modules: Vec<_> = (0..160).map(|k| ModuleInner::new(&engine, module_with_distinct_type(k)).unwrap()).collect();
     assert_eq!(live_types(), baseline + 160);
@@ -23,7 +28,7 @@ fn types_are_released_with_their_last_module() {
     drop(modules);
     assert_eq!(live_types(), baseline + 1);
     // Another engine gets the same canonical id for the same structural type.
-    let other = Engine::new(Config::default()).unwrap();
+    let other = new_engine();
     let there = ModuleInner::new(&other, module_with_distinct_type(7)).unwrap();
     assert_eq!(there.type_ids[0], again.type_ids[0]);
     drop(again);

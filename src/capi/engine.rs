@@ -50,7 +50,11 @@ pub unsafe extern "C" fn wasm_config_delete(config: *mut wasm_config_t) {
 }
 
 fn engine_from(config: Config) -> *mut wasm_engine_t {
-    match Engine::new(config) {
+    let compiler = match crate::compiler::Cranelift::for_host() {
+        Ok(c) => std::sync::Arc::new(c),
+        Err(_) => return ptr::null_mut(),
+    };
+    match Engine::new(config, compiler) {
         Ok(engine) => Box::into_raw(Box::new(wasm_engine_t { engine })),
         Err(_) => ptr::null_mut(),
     }

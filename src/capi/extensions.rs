@@ -124,8 +124,8 @@ pub struct wasmlift_v128_slot_t {
 
 // `wasmlift_func_call_v128` runs calls directly on the caller's slots.
 const _: () = assert!(
-    std::mem::size_of::<wasmlift_v128_slot_t>() == std::mem::size_of::<crate::runtime::vmctx::VMVal>()
-        && std::mem::align_of::<wasmlift_v128_slot_t>() == std::mem::align_of::<crate::runtime::vmctx::VMVal>()
+    std::mem::size_of::<wasmlift_v128_slot_t>() == std::mem::size_of::<crate::abi::vmctx::VMVal>()
+        && std::mem::align_of::<wasmlift_v128_slot_t>() == std::mem::align_of::<crate::abi::vmctx::VMVal>()
 );
 
 /// Calls a function whose signature uses only numeric and v128 types (which `wasm_val_t` cannot
@@ -153,7 +153,7 @@ pub unsafe extern "C" fn wasmlift_func_call_v128(
     }
     // The caller's slots have the layout of the engine's own value slots (16 bytes, 16-aligned),
     // so the call runs on them directly: no copy, no allocation.
-    let values: &mut [crate::runtime::vmctx::VMVal] =
+    let values: &mut [crate::abi::vmctx::VMVal] =
         if need == 0 { &mut [] } else { std::slice::from_raw_parts_mut(slots as *mut _, need) };
     match func.call_raw(values) {
         Ok(()) => std::ptr::null_mut(),

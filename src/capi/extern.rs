@@ -14,7 +14,7 @@ use crate::capi::types::{
 use crate::capi::vec::BoxedElem;
 use crate::runtime::instance::Extern;
 use crate::runtime::object::Object;
-use crate::capi::store::Store;
+use crate::runtime::store::StoreHandle;
 
 impl BoxedElem for wasm_extern_t {}
 
@@ -29,7 +29,7 @@ impl wasm_extern_t {
         })
     }
 
-    pub(crate) fn boxed(e: Extern, store: &Store) -> *mut wasm_extern_t {
+    pub(crate) fn boxed(e: Extern, store: &StoreHandle) -> *mut wasm_extern_t {
         let obj = match e {
             Extern::Func(f) => Object::Func(f),
             Extern::Global(g) => Object::Global(g),

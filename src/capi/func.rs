@@ -9,10 +9,10 @@ use crate::capi::val::{from_slot, to_slot, wasm_val_t, wasm_val_union};
 use crate::capi::vecs::wasm_val_vec_t;
 use crate::runtime::func::{Func, HostCallback, HostFunc};
 use crate::runtime::object::Object;
-use crate::capi::store::{Store, StoreRoot};
+use crate::runtime::store::{StoreHandle, StoreRoot};
 use std::sync::{Arc, Weak};
 use crate::runtime::trap::TrapInner;
-use crate::runtime::vmctx::VMVal;
+use crate::abi::vmctx::VMVal;
 use crate::types::FuncType;
 use std::ffi::c_void;
 
@@ -187,7 +187,7 @@ pub unsafe extern "C" fn wasm_func_result_arity(f: *const wasm_func_t) -> usize 
     f.as_ref().map_or(0, |f| f.func().ty().results.len())
 }
 
-fn trap(store: &Store, message: String) -> *mut wasm_trap_t {
+fn trap(store: &StoreHandle, message: String) -> *mut wasm_trap_t {
     wasm_trap_t::new_boxed(TrapInner::new(message), store)
 }
 
@@ -232,7 +232,7 @@ pub unsafe extern "C" fn wasm_func_call(f: *const wasm_func_t, args: *const wasm
     write_results(store, ty, slots, results)
 }
 
-unsafe fn write_results(store: &Store, ty: &FuncType, slots: &[VMVal], results: *mut wasm_val_vec_t) -> *mut wasm_trap_t {
+unsafe fn write_results(store: &StoreHandle, ty: &FuncType, slots: &[VMVal], results: *mut wasm_val_vec_t) -> *mut wasm_trap_t {
     let nr = ty.results.len();
     if nr == 0 {
         return std::ptr::null_mut();

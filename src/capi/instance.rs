@@ -41,9 +41,7 @@ pub unsafe extern "C" fn wasm_instance_new(
         Some(v) => v.as_slice().iter().map(|e| e.as_ref().and_then(|e| e.to_extern())).collect(),
         None => Vec::new(),
     };
-    let root = &store.store;
-    let result = instantiate(&root.inner, module.module(), &provided, &mut |i| root.pin(i));
-    match result {
+    match instantiate(&store.store, module.module(), &provided) {
         Ok(instance) => wasm_ref_t::boxed(Object::Instance(instance), store.store.clone()) as *mut wasm_instance_t,
         Err(e) => {
             let message = e.message();

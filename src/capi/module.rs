@@ -48,7 +48,7 @@ pub unsafe extern "C" fn wasm_module_validate(store: *mut wasm_store_t, binary: 
         set_error("wasm_module_validate: store and binary must not be NULL");
         return false;
     };
-    match crate::module::validate_with(binary.bytes(), store.store.inner.engine.config().features) {
+    match crate::decode::validate_with(binary.bytes(), store.store.inner.engine.config().features) {
         Ok(()) => true,
         Err(e) => {
             set_error(&e);

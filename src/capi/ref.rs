@@ -6,7 +6,7 @@
 
 use crate::runtime::host_info::Finalizer;
 use crate::runtime::object::{ForeignInner, Object};
-use crate::capi::store::Store;
+use crate::runtime::store::StoreHandle;
 use std::ffi::c_void;
 use std::sync::Arc;
 
@@ -14,11 +14,11 @@ use std::sync::Arc;
 /// handles (or other objects) still refer to it.
 pub struct wasm_ref_t {
     pub(crate) obj: Object,
-    pub(crate) store: Store,
+    pub(crate) store: StoreHandle,
 }
 
 impl wasm_ref_t {
-    pub(crate) fn boxed(obj: Object, store: Store) -> *mut wasm_ref_t {
+    pub(crate) fn boxed(obj: Object, store: StoreHandle) -> *mut wasm_ref_t {
         Box::into_raw(Box::new(wasm_ref_t { obj, store }))
     }
 }

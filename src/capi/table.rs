@@ -6,7 +6,7 @@ use crate::capi::store::wasm_store_t;
 use crate::capi::types::wasm_tabletype_t;
 use crate::runtime::func::Func;
 use crate::runtime::object::Object;
-use crate::capi::store::Store;
+use crate::runtime::store::StoreHandle;
 use crate::capi::val::funcref_bits;
 use crate::runtime::table::{TableInner, TableRef};
 use crate::types::ValType;
@@ -23,7 +23,7 @@ impl wasm_table_t {
 
 /// The element bits for `r` in a table of element type `ty` (see `funcref_bits`), or None when
 /// the reference has the wrong kind or belongs to another store.
-unsafe fn element_bits(r: *const wasm_ref_t, ty: ValType, store: &Store) -> Option<usize> {
+unsafe fn element_bits(r: *const wasm_ref_t, ty: ValType, store: &StoreHandle) -> Option<usize> {
     let Some(r) = r.as_ref() else { return Some(0) };
     match ty {
         ValType::FuncRef => match &r.obj {
@@ -35,7 +35,7 @@ unsafe fn element_bits(r: *const wasm_ref_t, ty: ValType, store: &Store) -> Opti
     }
 }
 
-unsafe fn element_ref(bits: usize, ty: ValType, store: &Store) -> *mut wasm_ref_t {
+unsafe fn element_ref(bits: usize, ty: ValType, store: &StoreHandle) -> *mut wasm_ref_t {
     let obj = match ty {
         ValType::FuncRef => Func::from_funcref(bits as *const _).map(Object::Func),
         _ => store.externref_object(bits),

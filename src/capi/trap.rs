@@ -6,13 +6,13 @@ use crate::capi::store::wasm_store_t;
 use crate::capi::vec::{wasm_byte_vec_t, wasm_message_t, BoxedElem, CVec};
 use crate::capi::vecs::wasm_frame_vec_t;
 use crate::runtime::object::Object;
-use crate::capi::store::Store;
+use crate::runtime::store::StoreHandle;
 use crate::runtime::trap::{Frame, Trap, TrapInner};
 
 #[derive(Clone)]
 pub struct wasm_frame_t {
     frame: Frame,
-    store: Store,
+    store: StoreHandle,
     /// Lazily created handle returned by `wasm_frame_instance` (owned by the frame).
     instance: std::cell::OnceCell<Option<Box<wasm_ref_t>>>,
 }
@@ -20,7 +20,7 @@ pub struct wasm_frame_t {
 impl BoxedElem for wasm_frame_t {}
 
 impl wasm_trap_t {
-    pub(crate) fn new_boxed(trap: Trap, store: &Store) -> *mut wasm_trap_t {
+    pub(crate) fn new_boxed(trap: Trap, store: &StoreHandle) -> *mut wasm_trap_t {
         wasm_ref_t::boxed(Object::Trap(trap), store.clone()) as *mut wasm_trap_t
     }
     pub(crate) fn trap(&self) -> &Trap {
@@ -56,7 +56,7 @@ pub unsafe extern "C" fn wasm_trap_message(trap: *const wasm_trap_t, out: *mut w
     out.write(wasm_byte_vec_t::from_bytes(&bytes));
 }
 
-fn frame_box(frame: &Frame, store: &Store) -> *mut wasm_frame_t {
+fn frame_box(frame: &Frame, store: &StoreHandle) -> *mut wasm_frame_t {
     Box::into_raw(Box::new(wasm_frame_t { frame: frame.clone(), store: store.clone(), instance: Default::default() }))
 }
 

@@ -7,8 +7,8 @@ use crate::capi::types::{valkind_of, wasm_valkind_t, WASM_EXTERNREF};
 use crate::capi::vec::VecElem;
 use crate::runtime::func::Func;
 use crate::runtime::object::Object;
-use crate::capi::store::Store;
-use crate::runtime::vmctx::VMVal;
+use crate::runtime::store::StoreHandle;
+use crate::abi::vmctx::VMVal;
 use crate::types::ValType;
 use std::sync::Arc;
 
@@ -79,7 +79,7 @@ pub unsafe extern "C" fn wasm_val_copy(out: *mut wasm_val_t, src: *const wasm_va
 // was re-read with one wide load right after narrower stores, a store-forwarding stall on
 // every argument and result of a host call.
 #[inline]
-pub unsafe fn to_slot(v: &wasm_val_t, ty: ValType, store: &Store) -> Result<VMVal, String> {
+pub unsafe fn to_slot(v: &wasm_val_t, ty: ValType, store: &StoreHandle) -> Result<VMVal, String> {
     if v.kind != valkind_of(ty) {
         return Err(format!("expected a value of type {ty}, got value kind {}", v.kind));
     }
@@ -111,7 +111,7 @@ pub unsafe fn to_slot(v: &wasm_val_t, ty: ValType, store: &Store) -> Result<VMVa
 ///
 /// A function of another store is refused: its code would run against the other store's
 /// limits and lifetime rules, and type identity is only meaningful within one engine.
-pub fn funcref_bits(f: &Func, store: &Store) -> Result<usize, String> {
+pub fn funcref_bits(f: &Func, store: &StoreHandle) -> Result<usize, String> {
     if f.store().id != store.inner.id {
         return Err("the function reference belongs to another store".into());
     }
@@ -121,7 +121,7 @@ pub fn funcref_bits(f: &Func, store: &Store) -> Result<usize, String> {
 
 /// Converts a slot of type `ty` into a C value (references become new owned handles).
 #[inline]
-pub unsafe fn from_slot(slot: &VMVal, ty: ValType, store: &Store) -> wasm_val_t {
+pub unsafe fn from_slot(slot: &VMVal, ty: ValType, store: &StoreHandle) -> wasm_val_t {
     let of = match ty {
         ValType::I32 | ValType::F32 => wasm_val_union { i32: slot.u32() as i32 },
         ValType::I64 | ValType::F64 => wasm_val_union { i64: slot.u64() as i64 },

@@ -2,7 +2,7 @@
 //! between defined functions, calls to the few libcalls Cranelift may emit).
 
 use super::{CompiledFunction, FuncOutput};
-use crate::runtime::code_memory::CodeMemory;
+use crate::abi::code_memory::CodeMemory;
 use cranelift_codegen::binemit::Reloc as RelocKind;
 use cranelift_codegen::ir::{self, ExternalName, LibCall};
 use cranelift_codegen::FinalizedMachReloc;

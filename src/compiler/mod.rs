@@ -29,9 +29,9 @@ mod translate;
 #[cfg(test)]
 mod tests;
 
-use crate::module::ModuleInfo;
-use crate::runtime::code_memory::CodeMemory;
-use crate::runtime::vmctx::{trap_codes, TrapKind};
+pub use crate::abi::compiled::{CompiledCode, CompiledFunction, TrapSite, Tunables};
+use crate::abi::traps::{trap_codes, TrapKind};
+use crate::decode::ModuleInfo;
 use crate::types::FuncType;
 use cranelift_codegen::ir::{self, TrapCode};
 use cranelift_codegen::isa::TargetIsa;
@@ -41,51 +41,35 @@ use cranelift_frontend::FunctionBuilderContext;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-/// Code-generation choices fixed per engine.
-#[derive(Clone, Debug)]
-pub struct Tunables {
-    /// Emit explicit bounds checks on every memory access instead of relying on the 8 GiB
-    /// guard-page reservation (base + u32 index + u32 offset never leaves the reservation).
-    pub explicit_bounds_checks: bool,
-    /// Check the engine's epoch against the store's deadline at every function entry and loop
-    /// header, trapping with `trap_codes::INTERRUPTED` once it is reached.
-    pub epoch_interruption: bool,
-    /// Charge one unit of fuel per operator (flushed to the store's counter before every
-    /// control operator and call), trapping with `trap_codes::OUT_OF_FUEL` at function entries
-    /// and loop headers once the counter is negative.
-    pub consume_fuel: bool,
+/// The Cranelift code generator for the host, as the runtime's `Compiler`.
+pub struct Cranelift {
+    isa: Arc<dyn TargetIsa>,
 }
 
-/// A trapping instruction inside a compiled function.
-#[derive(Clone, Debug)]
-pub struct TrapSite {
-    /// Offset of the instruction from the start of its function's code.
-    pub offset: u32,
-    pub kind: TrapKind,
+impl Cranelift {
+    /// A code generator for the host CPU (see `build_isa`).
+    pub fn for_host() -> Result<Cranelift, String> {
+        Ok(Cranelift { isa: build_isa()? })
+    }
+
+    pub fn isa(&self) -> &dyn TargetIsa {
+        &*self.isa
+    }
 }
 
-#[derive(Clone, Debug)]
-pub struct CompiledFunction {
-    /// Offset of the function's first instruction inside `CompiledCode::code`.
-    pub offset: u32,
-    pub len: u32,
-    /// Sorted by offset.
-    pub traps: Vec<TrapSite>,
-    /// (offset of an instruction from the function start, wasm offset in the module binary of
-    /// the operator it came from), sorted by code offset.
-    pub address_map: Vec<(u32, u32)>,
-}
+impl crate::abi::compiled::Compiler for Cranelift {
+    fn compile_module(&self, module: &ModuleInfo, tunables: &Tunables, threads: usize) -> Result<CompiledCode, String> {
+        compile_module(&*self.isa, module, tunables, threads)
+    }
 
-/// The machine code of a module (or of a standalone trampoline), ready to run.
-pub struct CompiledCode {
-    pub code: Arc<CodeMemory>,
-    /// One per defined function, in function-index order (imports excluded).
-    pub functions: Vec<CompiledFunction>,
-    /// For each type index of the module: offset in `code` of its entry trampoline.
-    pub entry_trampolines: Vec<u32>,
-    /// False when the code holds absolute addresses of this process (libcalls on CPUs without
-    /// SSE4.1, host-call addresses): it then cannot be serialized and loaded elsewhere.
-    pub position_independent: bool,
+    fn compile_host_trampoline(&self, ty: &FuncType, host_call: usize) -> Result<CompiledCode, String> {
+        compile_host_trampoline(&*self.isa, ty, host_call)
+    }
+
+    fn target_fingerprint(&self) -> String {
+        let isa_flags = self.isa.isa_flags().iter().map(|f| f.to_string()).collect::<Vec<_>>().join(",");
+        format!("{} | {} | {}", self.isa.triple(), self.isa.flags(), isa_flags)
+    }
 }
 
 /// Builds the host's Cranelift ISA with the settings the engine relies on (opt_level=speed,

@@ -2,7 +2,7 @@
 //! wasm → host (one per host function type, cached by the engine).
 
 use super::{finish_compile, translate::ir_type, wasm_signature, FuncOutput};
-use crate::runtime::vmctx::trap_codes;
+use crate::abi::traps::trap_codes;
 use crate::types::FuncType;
 use cranelift_codegen::ir::{
     self, types::I32, types::I64, AbiParam, InstBuilder, MemFlagsData, StackSlotData, StackSlotKind, TrapCode,

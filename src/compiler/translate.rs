@@ -3,8 +3,10 @@
 
 use super::link::FUNC_NAMESPACE;
 use super::{wasm_signature, Tunables};
-use crate::module::ModuleInfo;
-use crate::runtime::vmctx::{self, trap_codes, VMOffsets};
+use crate::decode::ModuleInfo;
+use crate::abi::builtins::{signatures as builtin, ArgType, BuiltinSignature};
+use crate::abi::traps::trap_codes;
+use crate::abi::vmctx::{self, VMOffsets};
 use crate::types::{FuncType, ValType};
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
@@ -89,29 +91,6 @@ struct Frame {
     else_params: Vec<Value>,
 }
 
-/// Builtin functions with their parameter types after the vmctx and whether they return an i32.
-#[derive(Clone, Copy)]
-pub(crate) struct Builtin {
-    offset: i32,
-    params: &'static [Type],
-    returns: bool,
-}
-
-const MEMORY_GROW: Builtin = Builtin { offset: vmctx::BUILTIN_MEMORY_GROW, params: &[I32, I32], returns: true };
-const MEMORY_FILL: Builtin =
-    Builtin { offset: vmctx::BUILTIN_MEMORY_FILL, params: &[I32, I32, I32, I32], returns: true };
-const MEMORY_COPY: Builtin =
-    Builtin { offset: vmctx::BUILTIN_MEMORY_COPY, params: &[I32, I32, I32, I32, I32], returns: true };
-const MEMORY_INIT: Builtin =
-    Builtin { offset: vmctx::BUILTIN_MEMORY_INIT, params: &[I32, I32, I32, I32, I32], returns: true };
-const DATA_DROP: Builtin = Builtin { offset: vmctx::BUILTIN_DATA_DROP, params: &[I32], returns: false };
-const TABLE_GROW: Builtin = Builtin { offset: vmctx::BUILTIN_TABLE_GROW, params: &[I32, I32, I64], returns: true };
-const TABLE_FILL: Builtin = Builtin { offset: vmctx::BUILTIN_TABLE_FILL, params: &[I32, I32, I64, I32], returns: true };
-const TABLE_COPY: Builtin =
-    Builtin { offset: vmctx::BUILTIN_TABLE_COPY, params: &[I32, I32, I32, I32, I32], returns: true };
-const TABLE_INIT: Builtin =
-    Builtin { offset: vmctx::BUILTIN_TABLE_INIT, params: &[I32, I32, I32, I32, I32], returns: true };
-const ELEM_DROP: Builtin = Builtin { offset: vmctx::BUILTIN_ELEM_DROP, params: &[I32], returns: false };
 
 /// Disjoint kinds of memory wasm code touches, so that alias analysis knows that e.g. a heap
 /// store cannot change a global or a table length.
@@ -542,14 +521,17 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         self.b.ins().iadd(base, scaled)
     }
 
-    fn call_builtin(&mut self, builtin: Builtin, args: &[Value]) -> Option<Value> {
+    fn call_builtin(&mut self, builtin: BuiltinSignature, args: &[Value]) -> Option<Value> {
         let sig = match self.builtin_sigs.get(&builtin.offset) {
             Some(s) => *s,
             None => {
                 let mut sig = ir::Signature::new(self.env.isa.default_call_conv());
                 sig.params.push(AbiParam::new(I64));
                 for p in builtin.params {
-                    sig.params.push(AbiParam::new(*p));
+                    sig.params.push(AbiParam::new(match p {
+                        ArgType::I32 => I32,
+                        ArgType::I64 => I64,
+                    }));
                 }
                 if builtin.returns {
                     sig.returns.push(AbiParam::new(I32));
@@ -569,7 +551,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
     }
 
     /// Calls a builtin that returns nonzero on failure and traps with `code` then.
-    fn call_builtin_checked(&mut self, builtin: Builtin, args: &[Value], code: TrapCode) {
+    fn call_builtin_checked(&mut self, builtin: BuiltinSignature, args: &[Value], code: TrapCode) {
         let rc = self.call_builtin(builtin, args).expect("checked builtins return a status");
         self.b.ins().trapnz(rc, code);
     }
@@ -1084,29 +1066,29 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
             Operator::MemoryGrow { mem } => {
                 let delta = self.pop();
                 let m = self.iconst32(mem as i32);
-                let v = self.call_builtin(MEMORY_GROW, &[m, delta]).unwrap();
+                let v = self.call_builtin(builtin::memory_grow, &[m, delta]).unwrap();
                 self.push(v);
             }
             Operator::MemoryFill { mem } => {
                 let (dst, val, len) = self.pop3();
                 let m = self.iconst32(mem as i32);
-                self.call_builtin_checked(MEMORY_FILL, &[m, dst, val, len], TrapCode::HEAP_OUT_OF_BOUNDS);
+                self.call_builtin_checked(builtin::memory_fill, &[m, dst, val, len], TrapCode::HEAP_OUT_OF_BOUNDS);
             }
             Operator::MemoryCopy { dst_mem, src_mem } => {
                 let (dst, src, len) = self.pop3();
                 let dm = self.iconst32(dst_mem as i32);
                 let sm = self.iconst32(src_mem as i32);
-                self.call_builtin_checked(MEMORY_COPY, &[dm, sm, dst, src, len], TrapCode::HEAP_OUT_OF_BOUNDS);
+                self.call_builtin_checked(builtin::memory_copy, &[dm, sm, dst, src, len], TrapCode::HEAP_OUT_OF_BOUNDS);
             }
             Operator::MemoryInit { data_index, mem } => {
                 let (dst, src, len) = self.pop3();
                 let m = self.iconst32(mem as i32);
                 let d = self.iconst32(data_index as i32);
-                self.call_builtin_checked(MEMORY_INIT, &[m, d, dst, src, len], TrapCode::HEAP_OUT_OF_BOUNDS);
+                self.call_builtin_checked(builtin::memory_init, &[m, d, dst, src, len], TrapCode::HEAP_OUT_OF_BOUNDS);
             }
             Operator::DataDrop { data_index } => {
                 let d = self.iconst32(data_index as i32);
-                self.call_builtin(DATA_DROP, &[d]);
+                self.call_builtin(builtin::data_drop, &[d]);
             }
 
             // ------------------------------------------------------------ tables & references
@@ -1130,20 +1112,20 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
             Operator::TableGrow { table } => {
                 let (init, delta) = self.pop2();
                 let t = self.iconst32(table as i32);
-                let v = self.call_builtin(TABLE_GROW, &[t, delta, init]).unwrap();
+                let v = self.call_builtin(builtin::table_grow, &[t, delta, init]).unwrap();
                 self.push(v);
             }
             Operator::TableFill { table } => {
                 let (dst, val, len) = self.pop3();
                 let t = self.iconst32(table as i32);
-                self.call_builtin_checked(TABLE_FILL, &[t, dst, val, len], user_trap(trap_codes::TABLE_OUT_OF_BOUNDS));
+                self.call_builtin_checked(builtin::table_fill, &[t, dst, val, len], user_trap(trap_codes::TABLE_OUT_OF_BOUNDS));
             }
             Operator::TableCopy { dst_table, src_table } => {
                 let (dst, src, len) = self.pop3();
                 let dt = self.iconst32(dst_table as i32);
                 let st = self.iconst32(src_table as i32);
                 self.call_builtin_checked(
-                    TABLE_COPY,
+                    builtin::table_copy,
                     &[dt, st, dst, src, len],
                     user_trap(trap_codes::TABLE_OUT_OF_BOUNDS),
                 );
@@ -1153,14 +1135,14 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
                 let t = self.iconst32(table as i32);
                 let e = self.iconst32(elem_index as i32);
                 self.call_builtin_checked(
-                    TABLE_INIT,
+                    builtin::table_init,
                     &[t, e, dst, src, len],
                     user_trap(trap_codes::TABLE_OUT_OF_BOUNDS),
                 );
             }
             Operator::ElemDrop { elem_index } => {
                 let e = self.iconst32(elem_index as i32);
-                self.call_builtin(ELEM_DROP, &[e]);
+                self.call_builtin(builtin::elem_drop, &[e]);
             }
             Operator::RefNull { .. } => {
                 let v = self.b.ins().iconst(I64, 0);

@@ -1,8 +1,8 @@
 //! Process-wide registry of compiled code ranges, read by the signal handler to decide whether
 //! a faulting PC is a wasm trap, and by trap reporting to map PCs to functions and offsets.
 
-use crate::compiler::CompiledCode;
-use crate::runtime::vmctx::TrapKind;
+use crate::abi::compiled::CompiledCode;
+use crate::abi::traps::TrapKind;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};

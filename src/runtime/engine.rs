@@ -2,9 +2,8 @@
 //! host-call trampolines. Canonical function type ids are process-wide (see type_registry.rs).
 
 use super::code_registry;
-use crate::compiler::{self, CompiledCode, Tunables};
+use crate::abi::compiled::{CompiledCode, Compiler, Tunables};
 use crate::types::FuncType;
-use cranelift_codegen::isa::TargetIsa;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
 
@@ -20,7 +19,7 @@ pub struct Config {
     /// Engine-wide ceiling on the size of any linear memory, in 64 KiB pages.
     pub max_memory_pages: u64,
     /// Proposals enabled beyond WebAssembly 2.0.
-    pub features: crate::module::Features,
+    pub features: crate::decode::Features,
     /// Key authenticating serialized modules; `None` gives each engine a random key of its own.
     pub serialize_key: Option<[u8; 32]>,
     /// Compile epoch checks into function entries and loop headers (see `Engine::epoch`).
@@ -37,7 +36,8 @@ impl Default for Config {
 
 pub struct EngineInner {
     pub config: Config,
-    pub isa: Arc<dyn TargetIsa>,
+    /// The code generator modules and host trampolines are compiled with.
+    pub compiler: Arc<dyn Compiler>,
     pub tunables: Tunables,
     /// The key of the MAC on serialized modules (see serialize.rs).
     pub serialize_key: [u8; 32],
@@ -69,8 +69,7 @@ impl HostTrampoline {
 pub struct Engine(pub Arc<EngineInner>);
 
 impl Engine {
-    pub fn new(config: Config) -> Result<Engine, String> {
-        let isa = compiler::build_isa()?;
+    pub fn new(config: Config, compiler: Arc<dyn Compiler>) -> Result<Engine, String> {
         let tunables =
             Tunables { explicit_bounds_checks: config.explicit_bounds_checks, epoch_interruption: config.epoch_interruption, consume_fuel: config.consume_fuel };
         let serialize_key = match config.serialize_key {
@@ -79,7 +78,7 @@ impl Engine {
         };
         Ok(Engine(Arc::new(EngineInner {
             config,
-            isa,
+            compiler,
             tunables,
             serialize_key,
             epoch: Box::new(std::sync::atomic::AtomicU64::new(0)),
@@ -97,7 +96,7 @@ impl Engine {
         if let Some(t) = self.0.host_trampolines.lock().unwrap().get(ty).and_then(Weak::upgrade) {
             return Ok(t);
         }
-        let code = Arc::new(compiler::compile_host_trampoline(&*self.0.isa, ty, host_call)?);
+        let code = Arc::new(self.0.compiler.compile_host_trampoline(ty, host_call)?);
         let mut cache = self.0.host_trampolines.lock().unwrap();
         if let Some(t) = cache.get(ty).and_then(Weak::upgrade) {
             return Ok(t); // another thread compiled it meanwhile

@@ -6,8 +6,9 @@ use super::type_registry::TypeRef;
 use super::instance::InstanceInner;
 use super::store::Store;
 use super::trap::{frames_from_pcs, Trap, TrapInner};
-use super::traps::{self, RawTrap};
-use super::vmctx::{TrapKind, VMFuncRef, VMVal, HOST_CTX_MAGIC, VMCTX_MAGIC};
+use super::signals::{self, RawTrap};
+use crate::abi::traps::TrapKind;
+use crate::abi::vmctx::{VMFuncRef, VMVal, HOST_CTX_MAGIC, VMCTX_MAGIC};
 use super::engine::HostTrampoline;
 use crate::types::FuncType;
 use std::cell::RefCell;
@@ -186,7 +187,7 @@ impl Func {
                 let fr = entry.funcref as *const VMFuncRef;
                 let store = &instance.store;
                 let r = unsafe {
-                    traps::catch_traps(
+                    signals::catch_traps(
                         store.stack_limit_slot(),
                         store.engine.config().max_wasm_stack,
                         std::mem::transmute::<usize, unsafe extern "C" fn(*mut u8, *mut u8, *mut u8)>(trampoline),
@@ -210,5 +211,5 @@ pub fn trap_from_raw(raw: RawTrap, instance: Option<&Arc<InstanceInner>>) -> Tra
             return t;
         }
     }
-    TrapInner::with_frames(traps::trap_message(raw.kind), frames)
+    TrapInner::with_frames(raw.kind.message(), frames)
 }

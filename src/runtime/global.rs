@@ -2,7 +2,7 @@
 //! at, so writes from any instance or from the host are seen by all.
 
 use super::host_info::HostInfo;
-use super::vmctx::VMVal;
+use crate::abi::vmctx::VMVal;
 use crate::types::GlobalType;
 use std::cell::UnsafeCell;
 use std::sync::Arc;

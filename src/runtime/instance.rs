@@ -8,12 +8,12 @@ use super::global::{GlobalInner, GlobalRef};
 use super::host_info::HostInfo;
 use super::memory::MemoryInner;
 use super::module::Module;
-use super::store::Store;
+use super::store::{Store, StoreHandle};
 use super::table::{TableInner, TableRef};
 use super::trap::{Trap, TrapInner};
-use super::traps;
-use super::vmctx::*;
-use crate::module::{ConstExpr, ConstOp, DataMode, ElementItems, ElementMode, ExportKind, ImportKind};
+use crate::abi::traps::TrapKind;
+use crate::abi::vmctx::*;
+use crate::decode::{ConstExpr, ConstOp, DataMode, ElementItems, ElementMode, ExportKind, ImportKind};
 use crate::types::{ExternType, ValType};
 use std::cell::UnsafeCell;
 use std::collections::HashMap;
@@ -108,18 +108,6 @@ impl InstantiationError {
     }
 }
 
-static BUILTINS: Builtins = Builtins {
-    memory_grow: builtin_memory_grow,
-    memory_fill: builtin_memory_fill,
-    memory_copy: builtin_memory_copy,
-    memory_init: builtin_memory_init,
-    data_drop: builtin_data_drop,
-    table_grow: builtin_table_grow,
-    table_fill: builtin_table_fill,
-    table_copy: builtin_table_copy,
-    table_init: builtin_table_init,
-    elem_drop: builtin_elem_drop,
-};
 
 impl InstanceInner {
     /// # Safety
@@ -130,8 +118,15 @@ impl InstanceInner {
         Arc::from_raw(p)
     }
 
-    unsafe fn borrow_vmctx<'a>(vmctx: *mut u8) -> &'a InstanceInner {
-        &**(vmctx.add(VMCTX_INSTANCE as usize) as *const *const InstanceInner)
+    /// The instance a vmctx belongs to, borrowed for the duration of a builtin call.
+    ///
+    /// # Safety
+    /// `vmctx` must be the vmctx of a live instance, and the reference must not outlive the
+    /// call that received `vmctx` (the running code keeps the instance alive until then).
+    pub(crate) unsafe fn borrow_vmctx<'a>(vmctx: *mut u8) -> &'a InstanceInner {
+        // SAFETY: the header's instance field was written at instantiation and points at the
+        // live `InstanceInner` owning this vmctx (the caller's obligation).
+        unsafe { &**(vmctx.add(VMCTX_INSTANCE as usize) as *const *const InstanceInner) }
     }
 
     pub fn vmctx(&self) -> *mut u8 {
@@ -183,18 +178,18 @@ impl InstanceInner {
     /// # Safety
     /// Only on the store's thread, for one operation (instantiation or one builtin), with no
     /// other reference to them live.
-    unsafe fn elements(&self) -> &mut Vec<Option<Box<[usize]>>> {
+    pub(crate) unsafe fn elements(&self) -> &mut Vec<Option<Box<[usize]>>> {
         // SAFETY: exclusivity is the caller's obligation (see above).
         unsafe { &mut *self.elements.get() }
     }
 
     /// Which data segments were dropped, mutably. Same contract as `elements`.
-    unsafe fn dropped_data(&self) -> &mut Vec<bool> {
+    pub(crate) unsafe fn dropped_data(&self) -> &mut Vec<bool> {
         // SAFETY: exclusivity is the caller's obligation (see `elements`).
         unsafe { &mut *self.dropped_data.get() }
     }
 
-    fn data_bytes(&self, index: u32) -> &[u8] {
+    pub(crate) fn data_bytes(&self, index: u32) -> &[u8] {
         // SAFETY: a read on the store's thread; no mutable reference is live meanwhile.
         if unsafe { self.dropped_data() }[index as usize] {
             return &[];
@@ -233,16 +228,30 @@ fn check_import(module: &Module, index: usize, provided: Option<&Extern>) -> Res
     }
 }
 
-/// Instantiates `module` in `store` with `imports` given in the module's import order.
-/// `pin` receives instances whose function references may outlive them (see `ModuleInner::
-/// pins_instances`), as soon as they exist, so that partial effects of a failed instantiation
-/// stay valid.
+/// Instantiates `module` in `store` with `imports` given in the module's import order, in the
+/// spec's order: check the imports, allocate the instance, initialise its vmctx, run the
+/// initialisers and segments, run the start function. Instances whose function references may
+/// outlive them (see `ModuleInner::pins_instances`) are pinned in the store as soon as they
+/// exist, so that partial effects of a failed instantiation stay valid.
 pub fn instantiate(
-    store: &Store,
+    store: &StoreHandle,
     module: &Module,
     imports: &[Option<Extern>],
-    pin: &mut dyn FnMut(Arc<InstanceInner>),
 ) -> Result<Arc<InstanceInner>, InstantiationError> {
+    check_imports(&store.inner, module, imports)?;
+    let instance = allocate(&store.inner, module, imports)?;
+    init_vmctx(&instance);
+    if module.pins_instances {
+        store.pin(instance.clone());
+    }
+    run_initializers(&instance)?;
+    run_start(&instance)?;
+    Ok(instance)
+}
+
+/// Step 1: the module belongs to the store's engine, every import to the store, and every
+/// import has the declared type.
+fn check_imports(store: &Store, module: &Module, imports: &[Option<Extern>]) -> Result<(), InstantiationError> {
     let info = &module.info;
     // The module's code was compiled for its engine's configuration (guard pages or explicit
     // bounds checks, features) and with its engine's type ids: it may only run in stores of
@@ -266,6 +275,13 @@ pub fn instantiate(
     for i in 0..info.imports.len() {
         check_import(module, i, imports.get(i).and_then(|e| e.as_ref())).map_err(InstantiationError::Link)?;
     }
+    Ok(())
+}
+
+/// Step 2: the instance's own memories, tables and globals (charged to the store), and its
+/// zeroed vmctx.
+fn allocate(store: &Store, module: &Module, imports: &[Option<Extern>]) -> Result<Arc<InstanceInner>, InstantiationError> {
+    let info = &module.info;
     let charge = super::resources::Charge::new(&store.account, super::resources::Resource::Instances, 1)
         .map_err(InstantiationError::Resource)?;
     let mut memories = Vec::with_capacity(info.memories.len());
@@ -305,6 +321,7 @@ pub fn instantiate(
     }
 
     let offsets = &module.offsets;
+    // SAFETY: the layout has a non-zero size (the header alone is) and a valid alignment.
     let vmctx = unsafe { std::alloc::alloc_zeroed(vmctx_layout(offsets.size)) };
     if vmctx.is_null() {
         return Err(InstantiationError::Resource("out of memory allocating an instance".into()));
@@ -324,13 +341,26 @@ pub fn instantiate(
         func_host_info: Mutex::new(HashMap::new()),
         _charge: charge,
     });
+    Ok(instance)
+}
+
+/// Step 3: the vmctx header and the pointers to memories, tables, globals and functions.
+fn init_vmctx(instance: &Arc<InstanceInner>) {
+    let module = &instance.module;
+    let info = &module.info;
+    let vmctx = instance.vmctx;
+    let offsets = &module.offsets;
+    let store = &instance.store;
+    // SAFETY: `vmctx` is a fresh zeroed allocation of `offsets.size` bytes, 16-byte aligned,
+    // owned by `instance` and not yet reachable by any code; every offset written below lies
+    // inside it (VMOffsets computed the layout from the same module).
     unsafe {
         let header = vmctx as *mut VMContextHeader;
         (*header).magic = VMCTX_MAGIC;
         (*header).instance = Arc::as_ptr(&instance) as *const u8;
         (*header).limits = store.limits();
         (*header).epoch = (*store.limits()).epoch;
-        (*header).builtins = &BUILTINS;
+        (*header).builtins = &super::builtins::BUILTINS;
         (*header).type_ids = module.type_ids.as_ptr();
         for (i, m) in instance.memories.iter().enumerate() {
             *(vmctx.add(offsets.memory_ptr(i as u32) as usize) as *mut *mut VMMemory) = m.vm();
@@ -352,10 +382,13 @@ pub fn instantiate(
             };
         }
     }
-    if module.pins_instances {
-        pin(instance.clone());
-    }
+}
 
+/// Step 4: global initialisers, table initialisers, element segments and data segments, in
+/// order; an out-of-bounds segment traps (earlier effects stay, as the spec requires).
+fn run_initializers(instance: &Arc<InstanceInner>) -> Result<(), InstantiationError> {
+    let instance = instance.clone();
+    let info = &instance.module.info;
     // Globals, in order (an initialiser may read imported and earlier globals).
     for (i, init) in info.global_inits.iter().enumerate() {
         let v = eval_const(&instance, init);
@@ -396,7 +429,7 @@ pub fn instantiate(
             let t = &instance.tables[*table as usize];
             let end = offset.checked_add(items.len() as u64);
             if end.is_none_or(|end| end > t.len() as u64) {
-                return Err(InstantiationError::Trap(TrapInner::new(traps::trap_message(TrapKind::TableOutOfBounds))));
+                return Err(InstantiationError::Trap(TrapInner::new(TrapKind::TableOutOfBounds.message())));
             }
             // SAFETY: on the store's thread, one access; `items` is a separate allocation.
             (unsafe { t.elements() })[offset as usize..offset as usize + items.len()].copy_from_slice(&items);
@@ -407,23 +440,31 @@ pub fn instantiate(
             let offset = eval_const(&instance, offset).u32() as u64;
             let bytes = &info.bytes[d.range.clone()];
             let m = &instance.memories[*memory as usize];
-            match m.slice_mut(offset, bytes.len() as u64) {
+            // SAFETY: instantiation runs on the store's thread before any code of this instance;
+            // the slice is used for this one copy.
+            match unsafe { m.slice_mut(offset, bytes.len() as u64) } {
                 Some(dst) => dst.copy_from_slice(bytes),
                 None => {
-                    return Err(InstantiationError::Trap(TrapInner::new(traps::trap_message(TrapKind::MemoryOutOfBounds))))
+                    return Err(InstantiationError::Trap(TrapInner::new(TrapKind::MemoryOutOfBounds.message())))
                 }
             }
             // SAFETY: on the store's thread, one access.
             (unsafe { instance.dropped_data() })[i] = true;
         }
     }
+    Ok(())
+}
+
+/// Step 5: the start function, if any.
+fn run_start(instance: &Arc<InstanceInner>) -> Result<(), InstantiationError> {
+    let info = &instance.module.info;
     if let Some(start) = info.start {
         let f = instance.func(start);
         let n = f.ty().params.len().max(f.ty().results.len());
         let mut values = vec![VMVal::default(); n.max(1)];
         f.call_raw(&mut values).map_err(InstantiationError::Trap)?;
     }
-    Ok(instance)
+    Ok(())
 }
 
 /// Evaluates a constant expression (validated, so the stack discipline holds).
@@ -461,108 +502,4 @@ fn eval_const(instance: &InstanceInner, expr: &ConstExpr) -> VMVal {
         stack.push(v);
     }
     stack.pop().unwrap_or_default()
-}
-
-// ---- Builtins called by compiled code (C convention; see vmctx.rs for the contract). ----
-
-unsafe extern "C" fn builtin_memory_grow(vmctx: *mut u8, memory: u32, delta: u32) -> u32 {
-    let inst = InstanceInner::borrow_vmctx(vmctx);
-    match inst.memories[memory as usize].grow(delta as u64) {
-        Some(old) => old as u32,
-        None => u32::MAX,
-    }
-}
-
-unsafe extern "C" fn builtin_memory_fill(vmctx: *mut u8, memory: u32, dst: u32, value: u32, len: u32) -> u32 {
-    let inst = InstanceInner::borrow_vmctx(vmctx);
-    match inst.memories[memory as usize].slice_mut(dst as u64, len as u64) {
-        Some(s) => {
-            s.fill(value as u8);
-            0
-        }
-        None => 1,
-    }
-}
-
-unsafe extern "C" fn builtin_memory_copy(vmctx: *mut u8, dst_mem: u32, src_mem: u32, dst: u32, src: u32, len: u32) -> u32 {
-    let inst = InstanceInner::borrow_vmctx(vmctx);
-    let d = &inst.memories[dst_mem as usize];
-    let s = &inst.memories[src_mem as usize];
-    let (dst, src, len) = (dst as u64, src as u64, len as u64);
-    if dst + len > d.byte_len() as u64 || src + len > s.byte_len() as u64 {
-        return 1;
-    }
-    std::ptr::copy(s.base().add(src as usize), d.base().add(dst as usize), len as usize);
-    0
-}
-
-unsafe extern "C" fn builtin_memory_init(vmctx: *mut u8, memory: u32, data: u32, dst: u32, src: u32, len: u32) -> u32 {
-    let inst = InstanceInner::borrow_vmctx(vmctx);
-    let bytes = inst.data_bytes(data);
-    let (src, len) = (src as usize, len as usize);
-    if src.checked_add(len).is_none_or(|end| end > bytes.len()) {
-        return 1;
-    }
-    match inst.memories[memory as usize].slice_mut(dst as u64, len as u64) {
-        Some(d) => {
-            d.copy_from_slice(&bytes[src..src + len]);
-            0
-        }
-        None => 1,
-    }
-}
-
-unsafe extern "C" fn builtin_data_drop(vmctx: *mut u8, data: u32) {
-    let inst = InstanceInner::borrow_vmctx(vmctx);
-    inst.dropped_data()[data as usize] = true;
-}
-
-unsafe extern "C" fn builtin_table_grow(vmctx: *mut u8, table: u32, delta: u32, init: usize) -> u32 {
-    let inst = InstanceInner::borrow_vmctx(vmctx);
-    match inst.tables[table as usize].grow(delta as u64, init) {
-        Some(old) => old as u32,
-        None => u32::MAX,
-    }
-}
-
-unsafe extern "C" fn builtin_table_fill(vmctx: *mut u8, table: u32, dst: u32, value: usize, len: u32) -> u32 {
-    let inst = InstanceInner::borrow_vmctx(vmctx);
-    let t = inst.tables[table as usize].elements();
-    let (dst, len) = (dst as usize, len as usize);
-    if dst.checked_add(len).is_none_or(|end| end > t.len()) {
-        return 1;
-    }
-    t[dst..dst + len].fill(value);
-    0
-}
-
-unsafe extern "C" fn builtin_table_copy(vmctx: *mut u8, dst_t: u32, src_t: u32, dst: u32, src: u32, len: u32) -> u32 {
-    let inst = InstanceInner::borrow_vmctx(vmctx);
-    let d = &inst.tables[dst_t as usize];
-    let s = &inst.tables[src_t as usize];
-    let (dst, src, len) = (dst as usize, src as usize, len as usize);
-    if dst + len > d.len() || src + len > s.len() {
-        return 1;
-    }
-    // Raw pointers, not `elements()`: source and destination may be the same table, and two
-    // `&mut` to one table would alias. Both ranges were checked against the lengths above.
-    std::ptr::copy(s.base_ptr().add(src), d.base_ptr().add(dst), len);
-    0
-}
-
-unsafe extern "C" fn builtin_table_init(vmctx: *mut u8, table: u32, elem: u32, dst: u32, src: u32, len: u32) -> u32 {
-    let inst = InstanceInner::borrow_vmctx(vmctx);
-    let items: &[usize] = inst.elements()[elem as usize].as_deref().unwrap_or(&[]);
-    let t = inst.tables[table as usize].elements();
-    let (dst, src, len) = (dst as usize, src as usize, len as usize);
-    if src.checked_add(len).is_none_or(|end| end > items.len()) || dst.checked_add(len).is_none_or(|end| end > t.len()) {
-        return 1;
-    }
-    t[dst..dst + len].copy_from_slice(&items[src..src + len]);
-    0
-}
-
-unsafe extern "C" fn builtin_elem_drop(vmctx: *mut u8, elem: u32) {
-    let inst = InstanceInner::borrow_vmctx(vmctx);
-    inst.elements()[elem as usize] = None;
 }

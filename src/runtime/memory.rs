@@ -9,7 +9,7 @@
 //! costs an madvise instead of a munmap of 8 GiB.
 
 use super::host_info::HostInfo;
-use super::vmctx::VMMemory;
+use crate::abi::vmctx::VMMemory;
 use crate::types::MemoryType;
 use std::cell::UnsafeCell;
 use std::sync::Mutex;
@@ -210,11 +210,18 @@ impl MemoryInner {
     }
 
     /// The bytes `[offset, offset + len)` when they are in bounds.
-    pub fn slice_mut(&self, offset: u64, len: u64) -> Option<&mut [u8]> {
+    ///
+    /// # Safety
+    /// No other reference to these bytes may be live while the slice is used: take it on the
+    /// store's thread for one operation, with no wasm code running on the memory meanwhile
+    /// (wasm code is suspended in a builtin or not entered yet), and never across a grow.
+    pub unsafe fn slice_mut(&self, offset: u64, len: u64) -> Option<&mut [u8]> {
         let end = offset.checked_add(len)?;
         if end > self.byte_len() as u64 {
             return None;
         }
+        // SAFETY: the range lies within the accessible `byte_len` bytes from `base` (checked
+        // above); exclusivity is the caller's obligation.
         Some(unsafe { std::slice::from_raw_parts_mut(self.base().add(offset as usize), len as usize) })
     }
 }
@@ -247,13 +254,14 @@ mod tests {
             let m = MemoryInner::new(ty(1 + round % 3), true, MAX_PAGES_32).unwrap();
             assert_eq!(m.pages(), 1 + round % 3);
             let len = m.byte_len() as u64;
-            assert!(m.slice_mut(0, len).unwrap().iter().all(|&b| b == 0));
-            m.slice_mut(0, len).unwrap().fill(0xAB);
+            // SAFETY (these calls): the test is the memory's only user.
+            assert!(unsafe { m.slice_mut(0, len) }.unwrap().iter().all(|&b| b == 0));
+            unsafe { m.slice_mut(0, len) }.unwrap().fill(0xAB);
             assert_eq!(m.grow(2), Some(1 + round % 3));
             let grown = m.byte_len() as u64;
-            assert!(m.slice_mut(len, grown - len).unwrap().iter().all(|&b| b == 0));
-            m.slice_mut(len, grown - len).unwrap().fill(0xCD);
-            assert!(m.slice_mut(0, grown + 1).is_none());
+            assert!(unsafe { m.slice_mut(len, grown - len) }.unwrap().iter().all(|&b| b == 0));
+            unsafe { m.slice_mut(len, grown - len) }.unwrap().fill(0xCD);
+            assert!(unsafe { m.slice_mut(0, grown + 1) }.is_none());
         }
     }
 }

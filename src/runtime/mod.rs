@@ -1,8 +1,8 @@
 //! What compiled code runs against: engine, store, instances, memories, tables, globals,
 //! host functions, calls across the boundary and trap handling.
 
-pub mod code_memory;
 pub mod code_registry;
+pub mod builtins;
 pub mod engine;
 pub mod func;
 pub mod global;
@@ -16,6 +16,5 @@ pub mod serialize;
 pub mod store;
 pub mod table;
 pub mod trap;
-pub mod traps;
+pub mod signals;
 pub mod type_registry;
-pub mod vmctx;

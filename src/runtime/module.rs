@@ -5,9 +5,9 @@ use super::code_registry::{self, Registration};
 use super::engine::Engine;
 use super::host_info::HostInfo;
 use super::type_registry::TypeRef;
-use super::vmctx::VMOffsets;
-use crate::compiler::{self, CompiledCode};
-use crate::module::{self as decode, ModuleInfo};
+use crate::abi::vmctx::VMOffsets;
+use crate::abi::compiled::CompiledCode;
+use crate::decode::{self, ModuleInfo};
 use crate::types::ValType;
 use std::sync::Arc;
 
@@ -32,7 +32,7 @@ pub type Module = Arc<ModuleInner>;
 impl ModuleInner {
     pub fn new(engine: &Engine, bytes: Vec<u8>) -> Result<Module, String> {
         let info = decode::decode_with(bytes, engine.config().features)?;
-        let code = compiler::compile_module(&*engine.0.isa, &info, &engine.0.tunables, engine.config().compile_threads)?;
+        let code = engine.0.compiler.compile_module(&info, &engine.0.tunables, engine.config().compile_threads)?;
         Ok(Self::from_parts(engine, info, code))
     }
 
@@ -87,7 +87,7 @@ impl ModuleInner {
 /// from and to the host are safe: the host's handles keep the instance alive.) Everything else
 /// stays inside the instance, whose lifetime it shares.
 fn function_references_may_escape(info: &ModuleInfo) -> bool {
-    use crate::module::ImportKind;
+    use crate::decode::ImportKind;
     // Exported tables and globals are safe: whoever holds one holds its defining instance too
     // (`TableRef`/`GlobalRef`). Imported ones may be owned by someone who outlives us.
     let shared_table = info.imports.iter().any(|i| matches!(&i.kind, ImportKind::Table(t) if t.element == ValType::FuncRef));

@@ -14,9 +14,9 @@
 
 use super::engine::Engine;
 use super::module::{Module, ModuleInner};
-use crate::compiler::{CompiledCode, CompiledFunction, TrapSite};
-use crate::runtime::code_memory::CodeMemory;
-use crate::runtime::vmctx::TrapKind;
+use crate::abi::compiled::{CompiledCode, CompiledFunction, TrapSite};
+use crate::abi::code_memory::CodeMemory;
+use crate::abi::traps::TrapKind;
 use std::sync::Arc;
 
 const MAGIC: &[u8; 8] = b"WLIFTMOD";
@@ -24,13 +24,10 @@ const FORMAT_VERSION: u32 = 2;
 
 /// The engine's identity as recorded in a serialized module: version, target and ISA flags.
 fn engine_fingerprint(engine: &Engine) -> String {
-    let isa = &engine.0.isa;
     format!(
-        "wasmlift {} | {} | {} | {} | bounds={} | epoch={} | fuel={} | {:?}",
+        "wasmlift {} | {} | bounds={} | epoch={} | fuel={} | {:?}",
         env!("CARGO_PKG_VERSION"),
-        isa.triple(),
-        isa.flags(),
-        isa.isa_flags().iter().map(|f| f.to_string()).collect::<Vec<_>>().join(","),
+        engine.0.compiler.target_fingerprint(),
         engine.0.tunables.explicit_bounds_checks,
         engine.0.tunables.epoch_interruption,
         engine.0.tunables.consume_fuel,
@@ -206,7 +203,7 @@ pub fn deserialize(engine: &Engine, data: &[u8]) -> Result<Module, String> {
         }
         entry_trampolines.push(t);
     }
-    let info = crate::module::decode_trusted(wasm, engine.config().features)?;
+    let info = crate::decode::decode_trusted(wasm, engine.config().features)?;
     if functions.len() != info.num_defined_funcs() || entry_trampolines.len() != info.types.len() {
         return Err("serialized module is corrupt (metadata does not match the module)".into());
     }

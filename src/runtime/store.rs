@@ -1,9 +1,23 @@
-//! The runtime side of a store: the engine and the stack-limit slot read by function prologues.
-//! What the C API's store adds (externref identities, pinned instances) lives in
-//! `capi::store`, so that runtime objects never keep those alive (no reference cycles).
+//! Stores, in two parts.
+//!
+//! `StoreInner` (shared as `Store`) is what every runtime object holds: the engine, the store's
+//! id, its resource account and the limits compiled code reads (stack limit, epoch deadline,
+//! fuel). `StoreRoot` (shared as `StoreHandle`) is what the embedder's handles hold: the
+//! `StoreInner` plus what only the store keeps alive.
+//!
+//! Lifetime rule: every handle keeps the store alive, and every object keeps alive what it
+//! refers to (a function its instance, an instance its module and imports), so handles may be
+//! deleted in any order, the store first included. What only the store holds — externref
+//! values that entered wasm, and instances pinned because function references into them may sit
+//! in tables or globals — is released when the last handle of the store is gone. Runtime
+//! objects never hold the `StoreRoot`, so these pins form no reference cycle.
 
 use super::engine::Engine;
-use super::vmctx::VMLimits;
+use super::object::Object;
+use std::any::Any;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use crate::abi::vmctx::VMLimits;
 use std::cell::UnsafeCell;
 use std::sync::Arc;
 
@@ -67,3 +81,45 @@ impl StoreInner {
         unsafe { (*self.limits.get()).fuel.max(0) as u64 }
     }
 }
+
+pub struct StoreRoot {
+    pub inner: Store,
+    /// Objects passed into wasm as externref, by identity pointer (the externref's bits).
+    externrefs: Mutex<HashMap<usize, Object>>,
+    /// Owners kept alive for the store's lifetime, by address (each at most once).
+    pinned: Mutex<HashMap<usize, Arc<dyn Any + Send + Sync>>>,
+}
+
+/// What every embedder handle holds: the store's root.
+pub type StoreHandle = Arc<StoreRoot>;
+
+impl StoreRoot {
+    pub fn new(engine: Engine) -> StoreHandle {
+        Arc::new(StoreRoot {
+            inner: StoreInner::new(engine),
+            externrefs: Mutex::new(HashMap::new()),
+            pinned: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Returns the externref bits for `obj`, keeping it alive while the store lives.
+    pub fn externref_bits(&self, obj: &Object) -> usize {
+        let id = obj.identity();
+        self.externrefs.lock().unwrap().entry(id).or_insert_with(|| obj.clone());
+        id
+    }
+
+    /// The object behind externref bits produced by `externref_bits`.
+    pub fn externref_object(&self, bits: usize) -> Option<Object> {
+        self.externrefs.lock().unwrap().get(&bits).cloned()
+    }
+
+    /// Keeps `object` alive until the store's last handle is gone. Function references that
+    /// enter tables, globals or wasm code pin their owner here rather than in the receiving
+    /// object: a table or global holding its own instance would be a reference cycle.
+    pub fn pin(&self, object: Arc<dyn Any + Send + Sync>) {
+        let key = Arc::as_ptr(&object) as *const u8 as usize;
+        self.pinned.lock().unwrap().entry(key).or_insert(object);
+    }
+}
+

@@ -4,7 +4,7 @@
 //! instance that defined the table (`TableRef`).
 
 use super::host_info::HostInfo;
-use super::vmctx::VMTable;
+use crate::abi::vmctx::VMTable;
 use crate::types::TableType;
 use std::cell::UnsafeCell;
 use std::sync::Arc;

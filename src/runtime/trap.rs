@@ -3,7 +3,7 @@
 use super::code_registry;
 use super::host_info::HostInfo;
 use super::instance::InstanceInner;
-use super::traps::RawTrap;
+use super::signals::RawTrap;
 use std::sync::{Arc, OnceLock};
 
 #[derive(Clone)]
@@ -52,7 +52,7 @@ pub fn frames_from_pcs(raw: &RawTrap, instance: Option<&Arc<InstanceInner>>) -> 
         .iter()
         .enumerate()
         .filter_map(|(i, pc)| {
-            let info = code_registry::frame_info(*pc, i > 0 || raw.kind == super::vmctx::TrapKind::HostTrap)?;
+            let info = code_registry::frame_info(*pc, i > 0 || raw.kind == crate::abi::traps::TrapKind::HostTrap)?;
             let inst = if Some(info.code_base) == entry_base { instance.cloned() } else { None };
             Some(Frame { func_index: info.func_index, func_offset: info.func_offset, module_offset: info.module_offset, instance: inst })
         })

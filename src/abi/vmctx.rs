@@ -131,7 +131,7 @@ pub struct VMContextHeader {
     /// The engine's epoch counter (the same as `VMLimits::epoch`), one load closer to the
     /// code that checks it on function entry and loop headers.
     pub epoch: *const std::sync::atomic::AtomicU64,
-    pub builtins: *const Builtins,
+    pub builtins: *const super::builtins::Builtins,
     /// Engine-wide type id of every type index of the module.
     pub type_ids: *const u32,
 }
@@ -142,53 +142,6 @@ pub const VMCTX_LIMITS: i32 = offset_of!(VMContextHeader, limits) as i32;
 pub const VMCTX_EPOCH: i32 = offset_of!(VMContextHeader, epoch) as i32;
 pub const VMCTX_BUILTINS: i32 = offset_of!(VMContextHeader, builtins) as i32;
 pub const VMCTX_TYPE_IDS: i32 = offset_of!(VMContextHeader, type_ids) as i32;
-
-/// Runtime functions compiled code calls for operations too large to inline.
-/// All use the host C convention (`CallConv::SystemV` on x86-64 Linux). The first parameter is
-/// always the caller's vmctx. Index and length operands are u32 (i32 in IR). Functions that can
-/// fail return an i32 that is nonzero on failure; compiled code then traps with the code named
-/// in the comment.
-#[repr(C)]
-pub struct Builtins {
-    /// (vmctx, memory, delta_pages: i32) -> i32 old size in pages, or -1.
-    pub memory_grow: unsafe extern "C" fn(*mut u8, u32, u32) -> u32,
-    /// (vmctx, memory, dst, value, len) -> i32; fails with HEAP_OUT_OF_BOUNDS.
-    pub memory_fill: unsafe extern "C" fn(*mut u8, u32, u32, u32, u32) -> u32,
-    /// (vmctx, dst_memory, src_memory, dst, src, len) -> i32; fails with HEAP_OUT_OF_BOUNDS.
-    pub memory_copy: unsafe extern "C" fn(*mut u8, u32, u32, u32, u32, u32) -> u32,
-    /// (vmctx, memory, data_index, dst, src, len) -> i32; fails with HEAP_OUT_OF_BOUNDS.
-    pub memory_init: unsafe extern "C" fn(*mut u8, u32, u32, u32, u32, u32) -> u32,
-    /// (vmctx, data_index)
-    pub data_drop: unsafe extern "C" fn(*mut u8, u32),
-    /// (vmctx, table, delta, init: i64 element) -> i32 old size, or -1.
-    pub table_grow: unsafe extern "C" fn(*mut u8, u32, u32, usize) -> u32,
-    /// (vmctx, table, dst, value: i64 element, len) -> i32; fails with TABLE_OUT_OF_BOUNDS.
-    pub table_fill: unsafe extern "C" fn(*mut u8, u32, u32, usize, u32) -> u32,
-    /// (vmctx, dst_table, src_table, dst, src, len) -> i32; fails with TABLE_OUT_OF_BOUNDS.
-    pub table_copy: unsafe extern "C" fn(*mut u8, u32, u32, u32, u32, u32) -> u32,
-    /// (vmctx, table, elem_index, dst, src, len) -> i32; fails with TABLE_OUT_OF_BOUNDS.
-    pub table_init: unsafe extern "C" fn(*mut u8, u32, u32, u32, u32, u32) -> u32,
-    /// (vmctx, elem_index)
-    pub elem_drop: unsafe extern "C" fn(*mut u8, u32),
-}
-
-macro_rules! builtin_offsets {
-    ($($name:ident => $field:ident,)*) => {
-        $(pub const $name: i32 = offset_of!(Builtins, $field) as i32;)*
-    };
-}
-builtin_offsets! {
-    BUILTIN_MEMORY_GROW => memory_grow,
-    BUILTIN_MEMORY_FILL => memory_fill,
-    BUILTIN_MEMORY_COPY => memory_copy,
-    BUILTIN_MEMORY_INIT => memory_init,
-    BUILTIN_DATA_DROP => data_drop,
-    BUILTIN_TABLE_GROW => table_grow,
-    BUILTIN_TABLE_FILL => table_fill,
-    BUILTIN_TABLE_COPY => table_copy,
-    BUILTIN_TABLE_INIT => table_init,
-    BUILTIN_ELEM_DROP => elem_drop,
-}
 
 /// Offsets of the per-module parts of a `VMContext`, all relative to the vmctx pointer:
 ///
@@ -222,7 +175,7 @@ pub struct VMOffsets {
 }
 
 impl VMOffsets {
-    pub fn new(m: &crate::module::ModuleInfo) -> VMOffsets {
+    pub fn new(m: &crate::decode::ModuleInfo) -> VMOffsets {
         let num_memories = m.memories.len() as u32;
         let num_tables = m.tables.len() as u32;
         let num_globals = m.globals.len() as u32;
@@ -278,49 +231,4 @@ impl VMOffsets {
     pub fn defined_global(&self, defined_index: u32) -> i32 {
         (self.defined_globals + 16 * defined_index) as i32
     }
-}
-
-/// Why compiled code stopped; the runtime maps each to the spec's message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum TrapKind {
-    Unreachable,
-    MemoryOutOfBounds,
-    TableOutOfBounds,
-    UndefinedElement,
-    UninitializedElement,
-    IndirectCallTypeMismatch,
-    NullReference,
-    IntegerDivisionByZero,
-    IntegerOverflow,
-    BadConversionToInteger,
-    StackOverflow,
-    HostTrap,
-    /// The store's epoch deadline was reached.
-    Interrupted,
-    /// The store's fuel ran out.
-    OutOfFuel,
-}
-
-/// Trap codes compiled code uses (Cranelift user trap codes), beyond Cranelift's built-in
-/// HEAP_OUT_OF_BOUNDS, INTEGER_OVERFLOW, INTEGER_DIVISION_BY_ZERO, BAD_CONVERSION_TO_INTEGER
-/// and STACK_OVERFLOW.
-pub mod trap_codes {
-    pub const UNREACHABLE: u8 = 1;
-    /// `table.get/set/…` index out of bounds: "out of bounds table access".
-    pub const TABLE_OUT_OF_BOUNDS: u8 = 2;
-    /// `call_indirect` index out of bounds: "undefined element".
-    pub const UNDEFINED_ELEMENT: u8 = 3;
-    /// `call_indirect` on a null entry: "uninitialized element".
-    pub const UNINITIALIZED_ELEMENT: u8 = 4;
-    /// `call_indirect` signature mismatch: "indirect call type mismatch".
-    pub const INDIRECT_CALL_TYPE_MISMATCH: u8 = 5;
-    /// `call_ref`/`return_call_ref` on null: "null function reference".
-    pub const NULL_REFERENCE: u8 = 6;
-    /// A host function returned a trap (raised by a host trampoline; the trap object is pending
-    /// in thread-local state).
-    pub const HOST_TRAP: u8 = 7;
-    /// The engine's epoch reached the store's deadline: "interrupted".
-    pub const INTERRUPTED: u8 = 8;
-    /// The store's fuel is exhausted: "all fuel consumed".
-    pub const OUT_OF_FUEL: u8 = 9;
 }

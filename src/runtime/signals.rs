@@ -9,7 +9,7 @@
 //! registry is read with `try_read` and a bounded spin.
 
 use super::code_registry;
-use super::vmctx::TrapKind;
+use crate::abi::traps::TrapKind;
 use std::cell::Cell;
 use std::sync::Once;
 
@@ -378,22 +378,3 @@ unsafe fn forward(signum: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_voi
     }
 }
 
-/// The spec test suite's wording for each trap.
-pub fn trap_message(kind: TrapKind) -> &'static str {
-    match kind {
-        TrapKind::Unreachable => "unreachable",
-        TrapKind::MemoryOutOfBounds => "out of bounds memory access",
-        TrapKind::TableOutOfBounds => "out of bounds table access",
-        TrapKind::UndefinedElement => "undefined element",
-        TrapKind::UninitializedElement => "uninitialized element",
-        TrapKind::IndirectCallTypeMismatch => "indirect call type mismatch",
-        TrapKind::NullReference => "null function reference",
-        TrapKind::IntegerDivisionByZero => "integer divide by zero",
-        TrapKind::IntegerOverflow => "integer overflow",
-        TrapKind::BadConversionToInteger => "invalid conversion to integer",
-        TrapKind::StackOverflow => "call stack exhausted",
-        TrapKind::HostTrap => "host trap",
-        TrapKind::Interrupted => "interrupted",
-        TrapKind::OutOfFuel => "all fuel consumed",
-    }
-}

@@ -1,0 +1,132 @@
+//! Builtins: runtime functions compiled code calls for operations too large to inline.
+//!
+//! They are declared once, in `for_each_builtin!`. From that list come the `Builtins` table
+//! of function pointers every vmctx points at (filled by the runtime with `builtin_table!`),
+//! the offset of each entry in it, and the signature the compiler gives each call
+//! (`signatures`). Adding a builtin means one line in the list and its body in the runtime
+//! (`runtime::builtins`).
+//!
+//! Convention: the host C convention (`CallConv::SystemV` on x86-64 Linux). The first
+//! parameter is always the calling instance's vmctx. Index and length operands are `u32` (i32
+//! in IR), references are `usize` (i64). Builtins that can fail return a `u32` that is nonzero
+//! on failure; compiled code then traps with the code its doc comment names.
+
+/// The builtin list: `name(params) [-> u32];`, the vmctx parameter implied. Invokes `$m!` with
+/// `[args]` followed by the whole list.
+#[macro_export]
+macro_rules! for_each_builtin {
+    ($m:ident $(, $arg:tt)*) => {
+        $crate::$m! {
+            [$($arg)*]
+            /// `memory.grow`: the old size in pages, or -1 (u32::MAX) when it cannot grow.
+            memory_grow(memory: u32, delta_pages: u32) -> u32;
+            /// `memory.fill`; fails with HEAP_OUT_OF_BOUNDS.
+            memory_fill(memory: u32, dst: u32, value: u32, len: u32) -> u32;
+            /// `memory.copy`; fails with HEAP_OUT_OF_BOUNDS.
+            memory_copy(dst_memory: u32, src_memory: u32, dst: u32, src: u32, len: u32) -> u32;
+            /// `memory.init`; fails with HEAP_OUT_OF_BOUNDS.
+            memory_init(memory: u32, data_index: u32, dst: u32, src: u32, len: u32) -> u32;
+            /// `data.drop`.
+            data_drop(data_index: u32);
+            /// `table.grow` with `init` as the new elements: the old size, or -1.
+            table_grow(table: u32, delta: u32, init: usize) -> u32;
+            /// `table.fill`; fails with TABLE_OUT_OF_BOUNDS.
+            table_fill(table: u32, dst: u32, value: usize, len: u32) -> u32;
+            /// `table.copy`; fails with TABLE_OUT_OF_BOUNDS.
+            table_copy(dst_table: u32, src_table: u32, dst: u32, src: u32, len: u32) -> u32;
+            /// `table.init`; fails with TABLE_OUT_OF_BOUNDS.
+            table_init(table: u32, elem_index: u32, dst: u32, src: u32, len: u32) -> u32;
+            /// `elem.drop`.
+            elem_drop(elem_index: u32);
+        }
+    };
+}
+
+/// The IR type of a builtin's parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArgType {
+    I32,
+    I64,
+}
+
+/// Maps the Rust parameter types of the list to IR types.
+pub trait BuiltinArg {
+    const TYPE: ArgType;
+}
+impl BuiltinArg for u32 {
+    const TYPE: ArgType = ArgType::I32;
+}
+impl BuiltinArg for usize {
+    const TYPE: ArgType = ArgType::I64;
+}
+
+/// What the compiler needs to call a builtin: where its pointer sits in `Builtins`, and its
+/// parameters after the vmctx.
+#[derive(Clone, Copy, Debug)]
+pub struct BuiltinSignature {
+    pub name: &'static str,
+    pub offset: i32,
+    pub params: &'static [ArgType],
+    /// Whether it returns a u32 (a result or a failure status).
+    pub returns: bool,
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! define_builtin_table_and_signatures {
+    ([] $( $(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*) $(-> $ret:ty)?; )*) => {
+        /// The table of builtin entry points; every vmctx header points at one.
+        #[repr(C)]
+        pub struct Builtins {
+            $( $(#[$doc])* pub $name: unsafe extern "C" fn(vmctx: *mut u8 $(, $arg: $ty)*) $(-> $ret)?, )*
+        }
+
+        /// One `BuiltinSignature` per builtin, named after it.
+        #[allow(non_upper_case_globals)]
+        pub mod signatures {
+            use super::*;
+            $(
+                $(#[$doc])*
+                pub const $name: BuiltinSignature = BuiltinSignature {
+                    name: stringify!($name),
+                    offset: std::mem::offset_of!(Builtins, $name) as i32,
+                    params: &[$(<$ty as BuiltinArg>::TYPE),*],
+                    returns: <[&str]>::len(&[$(stringify!($ret)),*]) > 0,
+                };
+            )*
+        }
+    };
+}
+for_each_builtin!(define_builtin_table_and_signatures);
+
+/// Builds a `Builtins` value whose entries are the functions of the same names in module
+/// `$bodies` (an identifier in scope; used by the runtime, which owns the bodies).
+#[macro_export]
+macro_rules! builtin_table {
+    ($bodies:ident) => {
+        $crate::for_each_builtin!(fill_builtin_table, $bodies)
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! fill_builtin_table {
+    ([$bodies:ident] $( $(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*) $(-> $ret:ty)?; )*) => {
+        $crate::abi::builtins::Builtins { $( $name: $bodies::$name, )* }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signatures_follow_the_list() {
+        assert_eq!(signatures::memory_grow.offset, 0);
+        assert_eq!(signatures::memory_grow.params, &[ArgType::I32, ArgType::I32]);
+        assert!(signatures::memory_grow.returns);
+        assert!(!signatures::data_drop.returns);
+        assert_eq!(signatures::table_grow.params, &[ArgType::I32, ArgType::I32, ArgType::I64]);
+        assert_eq!(signatures::elem_drop.offset as usize, std::mem::size_of::<Builtins>() - 8);
+    }
+}

@@ -1,0 +1,72 @@
+//! What the compiler hands the runtime: a module's machine code with, per function, its trap
+//! sites and wasm address map; the code-generation settings compiled code depends on; and the
+//! `Compiler` interface the runtime compiles through (the engine is given an implementation,
+//! so the runtime never names the compiler).
+
+use super::code_memory::CodeMemory;
+use super::traps::TrapKind;
+use crate::decode::ModuleInfo;
+use crate::types::FuncType;
+use std::sync::Arc;
+
+/// Code-generation choices fixed per engine.
+#[derive(Clone, Debug)]
+pub struct Tunables {
+    /// Emit explicit bounds checks on every memory access instead of relying on the 8 GiB
+    /// guard-page reservation (base + u32 index + u32 offset never leaves the reservation).
+    pub explicit_bounds_checks: bool,
+    /// Check the engine's epoch against the store's deadline at every function entry and loop
+    /// header, trapping with `trap_codes::INTERRUPTED` once it is reached.
+    pub epoch_interruption: bool,
+    /// Charge one unit of fuel per operator (flushed to the store's counter before every
+    /// control operator and call), trapping with `trap_codes::OUT_OF_FUEL` at function entries
+    /// and loop headers once the counter is negative.
+    pub consume_fuel: bool,
+}
+
+/// A trapping instruction inside a compiled function.
+#[derive(Clone, Debug)]
+pub struct TrapSite {
+    /// Offset of the instruction from the start of its function's code.
+    pub offset: u32,
+    pub kind: TrapKind,
+}
+
+#[derive(Clone, Debug)]
+pub struct CompiledFunction {
+    /// Offset of the function's first instruction inside `CompiledCode::code`.
+    pub offset: u32,
+    pub len: u32,
+    /// Sorted by offset.
+    pub traps: Vec<TrapSite>,
+    /// (offset of an instruction from the function start, wasm offset in the module binary of
+    /// the operator it came from), sorted by code offset.
+    pub address_map: Vec<(u32, u32)>,
+}
+
+/// The machine code of a module (or of a standalone trampoline), ready to run.
+pub struct CompiledCode {
+    pub code: Arc<CodeMemory>,
+    /// One per defined function, in function-index order (imports excluded).
+    pub functions: Vec<CompiledFunction>,
+    /// For each type index of the module: offset in `code` of its entry trampoline.
+    pub entry_trampolines: Vec<u32>,
+    /// False when the code holds absolute addresses of this process (libcalls on CPUs without
+    /// SSE4.1, host-call addresses): it then cannot be serialized and loaded elsewhere.
+    pub position_independent: bool,
+}
+
+/// A code generator, as the runtime sees it.
+pub trait Compiler: Send + Sync {
+    /// Compiles every defined function of `module` and one entry trampoline per type, with up
+    /// to `threads` threads (0 = all cores). The result does not depend on the thread count.
+    fn compile_module(&self, module: &ModuleInfo, tunables: &Tunables, threads: usize) -> Result<CompiledCode, String>;
+
+    /// Compiles the wasm → host trampoline for functions of type `ty`, calling `host_call`
+    /// (see `vmctx.rs` for its convention). `functions[0]` of the result describes it.
+    fn compile_host_trampoline(&self, ty: &FuncType, host_call: usize) -> Result<CompiledCode, String>;
+
+    /// The target and code-generation settings compiled code depends on (architecture, CPU
+    /// features, flags): serialized code is only loaded by an engine with the same fingerprint.
+    fn target_fingerprint(&self) -> String;
+}

@@ -1,0 +1,179 @@
+//! The bodies of the builtins compiled code calls (declared in `abi::builtins`), and the
+//! table every vmctx points at. Each is entered from compiled code of a live instance on the
+//! store's thread, with the vmctx of the calling instance; indices of memories, tables and
+//! segments were validated at compile time, while every offset and length from the guest is
+//! checked here.
+
+use super::instance::InstanceInner;
+use crate::abi::builtins::Builtins;
+
+/// The table every instance's vmctx header points at.
+pub static BUILTINS: Builtins = crate::builtin_table!(bodies);
+
+mod bodies {
+    use super::InstanceInner;
+
+    /// The calling instance.
+    ///
+    /// # Safety
+    /// Only for the vmctx compiled code passed to a builtin: its instance is alive for the call.
+    unsafe fn caller<'a>(vmctx: *mut u8) -> &'a InstanceInner {
+        // SAFETY: compiled code passes its own instance's vmctx, and its frame keeps the
+        // instance alive until the builtin returns.
+        unsafe { InstanceInner::borrow_vmctx(vmctx) }
+    }
+
+    pub unsafe extern "C" fn memory_grow(vmctx: *mut u8, memory: u32, delta: u32) -> u32 {
+        // SAFETY: called by compiled code with its vmctx.
+        let inst = unsafe { caller(vmctx) };
+        match inst.memories[memory as usize].grow(delta as u64) {
+            Some(old) => old as u32,
+            None => u32::MAX,
+        }
+    }
+
+    pub unsafe extern "C" fn memory_fill(vmctx: *mut u8, memory: u32, dst: u32, value: u32, len: u32) -> u32 {
+        // SAFETY: called by compiled code with its vmctx.
+        let inst = unsafe { caller(vmctx) };
+        // SAFETY: on the store's thread, for this one operation; no other view of the bytes
+        // is live (wasm code is suspended in this call).
+        match unsafe { inst.memories[memory as usize].slice_mut(dst as u64, len as u64) } {
+            Some(s) => {
+                s.fill(value as u8);
+                0
+            }
+            None => 1,
+        }
+    }
+
+    pub unsafe extern "C" fn memory_copy(
+        vmctx: *mut u8,
+        dst_mem: u32,
+        src_mem: u32,
+        dst: u32,
+        src: u32,
+        len: u32,
+    ) -> u32 {
+        // SAFETY: called by compiled code with its vmctx.
+        let inst = unsafe { caller(vmctx) };
+        let d = &inst.memories[dst_mem as usize];
+        let s = &inst.memories[src_mem as usize];
+        let (dst, src, len) = (dst as u64, src as u64, len as u64);
+        if dst + len > d.byte_len() as u64 || src + len > s.byte_len() as u64 {
+            return 1;
+        }
+        // SAFETY: both ranges lie inside their memories (checked above; u32 operands cannot
+        // overflow u64); `copy` allows overlap, as `memory.copy` within one memory needs.
+        unsafe { std::ptr::copy(s.base().add(src as usize), d.base().add(dst as usize), len as usize) };
+        0
+    }
+
+    pub unsafe extern "C" fn memory_init(
+        vmctx: *mut u8,
+        memory: u32,
+        data: u32,
+        dst: u32,
+        src: u32,
+        len: u32,
+    ) -> u32 {
+        // SAFETY: called by compiled code with its vmctx.
+        let inst = unsafe { caller(vmctx) };
+        let bytes = inst.data_bytes(data);
+        let (src, len) = (src as usize, len as usize);
+        if src.checked_add(len).is_none_or(|end| end > bytes.len()) {
+            return 1;
+        }
+        // SAFETY: as in `memory_fill`; `bytes` is the module's binary, not linear memory.
+        match unsafe { inst.memories[memory as usize].slice_mut(dst as u64, len as u64) } {
+            Some(d) => {
+                d.copy_from_slice(&bytes[src..src + len]);
+                0
+            }
+            None => 1,
+        }
+    }
+
+    pub unsafe extern "C" fn data_drop(vmctx: *mut u8, data: u32) {
+        // SAFETY: called by compiled code with its vmctx.
+        let inst = unsafe { caller(vmctx) };
+        // SAFETY: on the store's thread, one access, no other reference live.
+        (unsafe { inst.dropped_data() })[data as usize] = true;
+    }
+
+    pub unsafe extern "C" fn table_grow(vmctx: *mut u8, table: u32, delta: u32, init: usize) -> u32 {
+        // SAFETY: called by compiled code with its vmctx.
+        let inst = unsafe { caller(vmctx) };
+        match inst.tables[table as usize].grow(delta as u64, init) {
+            Some(old) => old as u32,
+            None => u32::MAX,
+        }
+    }
+
+    pub unsafe extern "C" fn table_fill(vmctx: *mut u8, table: u32, dst: u32, value: usize, len: u32) -> u32 {
+        // SAFETY: called by compiled code with its vmctx.
+        let inst = unsafe { caller(vmctx) };
+        // SAFETY: one access to this table's elements on the store's thread.
+        let t = unsafe { inst.tables[table as usize].elements() };
+        let (dst, len) = (dst as usize, len as usize);
+        if dst.checked_add(len).is_none_or(|end| end > t.len()) {
+            return 1;
+        }
+        t[dst..dst + len].fill(value);
+        0
+    }
+
+    pub unsafe extern "C" fn table_copy(
+        vmctx: *mut u8,
+        dst_t: u32,
+        src_t: u32,
+        dst: u32,
+        src: u32,
+        len: u32,
+    ) -> u32 {
+        // SAFETY: called by compiled code with its vmctx.
+        let inst = unsafe { caller(vmctx) };
+        let d = &inst.tables[dst_t as usize];
+        let s = &inst.tables[src_t as usize];
+        let (dst, src, len) = (dst as usize, src as usize, len as usize);
+        if dst + len > d.len() || src + len > s.len() {
+            return 1;
+        }
+        // SAFETY: raw pointers, not `elements()`: source and destination may be the same table,
+        // and two `&mut` to one table would alias. Both ranges were checked against the
+        // lengths above (u32 operands cannot overflow usize); `copy` allows overlap.
+        unsafe { std::ptr::copy(s.base_ptr().add(src), d.base_ptr().add(dst), len) };
+        0
+    }
+
+    pub unsafe extern "C" fn table_init(
+        vmctx: *mut u8,
+        table: u32,
+        elem: u32,
+        dst: u32,
+        src: u32,
+        len: u32,
+    ) -> u32 {
+        // SAFETY: called by compiled code with its vmctx.
+        let inst = unsafe { caller(vmctx) };
+        // SAFETY: the segments and the table are distinct allocations, each accessed once here
+        // on the store's thread.
+        let items: &[usize] = unsafe { inst.elements() }[elem as usize].as_deref().unwrap_or(&[]);
+        // SAFETY: as above.
+        let t = unsafe { inst.tables[table as usize].elements() };
+        let (dst, src, len) = (dst as usize, src as usize, len as usize);
+        if src.checked_add(len).is_none_or(|end| end > items.len())
+            || dst.checked_add(len).is_none_or(|end| end > t.len())
+        {
+            return 1;
+        }
+        t[dst..dst + len].copy_from_slice(&items[src..src + len]);
+        0
+    }
+
+    pub unsafe extern "C" fn elem_drop(vmctx: *mut u8, elem: u32) {
+        // SAFETY: called by compiled code with its vmctx.
+        let inst = unsafe { caller(vmctx) };
+        // SAFETY: one access on the store's thread.
+        (unsafe { inst.elements() })[elem as usize] = None;
+    }
+}
