@@ -15,6 +15,10 @@
 
 use std::mem::{offset_of, size_of};
 
+/// An entry trampoline (host → wasm), as the runtime calls it: `(callee_vmctx, callee_code,
+/// values)`, with the arguments in `values` on entry and the results there on return.
+pub type EntryTrampoline = unsafe extern "C" fn(callee_vmctx: *mut u8, callee_code: *const u8, values: *mut VMVal);
+
 /// Magic in the first word of an instance `VMContext`.
 pub const VMCTX_MAGIC: u32 = 0x5741_534d; // "WASM"
 /// Magic in the first word of a host function's context.

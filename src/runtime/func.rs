@@ -8,7 +8,7 @@ use super::store::Store;
 use super::trap::{frames_from_pcs, Trap, TrapInner};
 use super::signals::{self, RawTrap};
 use crate::abi::traps::TrapKind;
-use crate::abi::vmctx::{VMFuncRef, VMVal, HOST_CTX_MAGIC, VMCTX_MAGIC};
+use crate::abi::vmctx::{EntryTrampoline, VMFuncRef, VMVal, HOST_CTX_MAGIC, VMCTX_MAGIC};
 use super::engine::HostTrampoline;
 use crate::types::FuncType;
 use std::cell::RefCell;
@@ -94,17 +94,23 @@ pub enum Func {
 }
 
 /// What a call from the host into a wasm function needs, resolved once when the function
-/// handle is made rather than on every call. Addresses are stored as integers (the `Arc` to
-/// the instance in the same `Func` keeps everything they point at alive).
+/// handle is made rather than on every call. The `Arc` to the instance in the same `Func`
+/// keeps everything these point at alive.
 #[derive(Clone, Copy)]
 pub struct WasmEntry {
-    /// `&FuncType` inside the instance's module.
-    ty: usize,
+    /// The function's type, inside the instance's module.
+    ty: *const FuncType,
     /// The entry trampoline for the function's type.
-    trampoline: usize,
+    trampoline: EntryTrampoline,
     /// The function's `VMFuncRef` inside the instance's vmctx.
-    funcref: usize,
+    funcref: *const VMFuncRef,
 }
+
+// SAFETY: the pointers refer to immutable data (the module's types, its code, the instance's
+// function references, which never change after instantiation) owned by the instance that the
+// enclosing `Func` keeps alive; sharing them between threads shares only reads.
+unsafe impl Send for WasmEntry {}
+unsafe impl Sync for WasmEntry {}
 
 impl Func {
     /// The defined function `index` of `instance`.
@@ -112,16 +118,16 @@ impl Func {
         let module = &instance.module;
         let type_index = module.info.functions[index as usize];
         let entry = WasmEntry {
-            ty: &module.info.types[type_index as usize] as *const FuncType as usize,
+            ty: &module.info.types[type_index as usize],
             trampoline: module.entry_trampoline(type_index),
-            funcref: instance.funcref(index) as usize,
+            funcref: instance.funcref(index),
         };
         Func::Wasm { instance, index, entry }
     }
 
     pub fn funcref(&self) -> *const VMFuncRef {
         match self {
-            Func::Wasm { entry, .. } => entry.funcref as *const VMFuncRef,
+            Func::Wasm { entry, .. } => entry.funcref,
             Func::Host(h) => &h.funcref,
         }
     }
@@ -136,8 +142,8 @@ impl Func {
 
     pub fn ty(&self) -> &FuncType {
         match self {
-            // The instance held by this Func keeps its module, and so the type, alive.
-            Func::Wasm { entry, .. } => unsafe { &*(entry.ty as *const FuncType) },
+            // SAFETY: the instance held by this Func keeps its module, and so the type, alive.
+            Func::Wasm { entry, .. } => unsafe { &*entry.ty },
             Func::Host(h) => &h.ty,
         }
     }
@@ -183,17 +189,20 @@ impl Func {
         match self {
             Func::Host(h) => (h.callback)(values),
             Func::Wasm { instance, entry, .. } => {
-                let trampoline = entry.trampoline;
-                let fr = entry.funcref as *const VMFuncRef;
                 let store = &instance.store;
+                // SAFETY: `entry` was resolved from this live instance (kept alive by `self`):
+                // the trampoline matches the function's type, `values` holds at least
+                // max(params, results) slots (the caller's obligation above), and the callee's
+                // vmctx and code come from its function reference. Traps come back as `Err`.
                 let r = unsafe {
+                    let fr = &*entry.funcref;
                     signals::catch_traps(
                         store.stack_limit_slot(),
                         store.engine.config().max_wasm_stack,
-                        std::mem::transmute::<usize, unsafe extern "C" fn(*mut u8, *mut u8, *mut u8)>(trampoline),
-                        (*fr).vmctx,
-                        (*fr).code as *mut u8,
-                        values.as_mut_ptr() as *mut u8,
+                        entry.trampoline,
+                        fr.vmctx,
+                        fr.code,
+                        values.as_mut_ptr(),
                     )
                 };
                 r.map_err(|raw| trap_from_raw(raw, Some(instance)))

@@ -5,7 +5,7 @@ use super::code_registry::{self, Registration};
 use super::engine::Engine;
 use super::host_info::HostInfo;
 use super::type_registry::TypeRef;
-use crate::abi::vmctx::VMOffsets;
+use crate::abi::vmctx::{EntryTrampoline, VMOffsets};
 use crate::abi::compiled::CompiledCode;
 use crate::decode::{self, ModuleInfo};
 use crate::types::ValType;
@@ -57,9 +57,14 @@ impl ModuleInner {
         })
     }
 
-    /// Address of the entry trampoline for type index `type_index`.
-    pub fn entry_trampoline(&self, type_index: u32) -> usize {
-        self.code.code.base() as usize + self.code.entry_trampolines[type_index as usize] as usize
+    /// The entry trampoline for type index `type_index` (valid while this module lives).
+    pub fn entry_trampoline(&self, type_index: u32) -> EntryTrampoline {
+        let offset = self.code.entry_trampolines[type_index as usize] as usize;
+        // SAFETY: the compiler placed the entry trampoline of this type at `offset` in the
+        // module's code (see `CompiledCode::entry_trampolines`), compiled with exactly the
+        // `EntryTrampoline` signature and the host's C convention; the code is mapped
+        // executable for as long as `self.code` lives.
+        unsafe { std::mem::transmute::<*const u8, EntryTrampoline>(self.code.code.base().add(offset)) }
     }
 
     /// Address of defined function `func_index`'s code.

@@ -10,16 +10,17 @@
 
 use super::code_registry;
 use crate::abi::traps::TrapKind;
+use crate::abi::vmctx::{EntryTrampoline, VMVal};
 use std::cell::Cell;
 use std::sync::Once;
 
 extern "C" {
     fn wasmlift_catch_traps(
         jmp_slot: *mut *mut u8,
-        f: unsafe extern "C" fn(*mut u8, *mut u8, *mut u8),
-        a: *mut u8,
-        b: *mut u8,
-        c: *mut u8,
+        f: EntryTrampoline,
+        callee_vmctx: *mut u8,
+        callee_code: *const u8,
+        values: *mut VMVal,
     ) -> i32;
     fn wasmlift_unwind(jmp: *mut u8) -> !;
 }
@@ -93,13 +94,13 @@ pub struct RawTrap {
 pub unsafe fn catch_traps(
     limit: *mut usize,
     max_stack: usize,
-    f: unsafe extern "C" fn(*mut u8, *mut u8, *mut u8),
-    a: *mut u8,
-    b: *mut u8,
-    c: *mut u8,
+    f: EntryTrampoline,
+    callee_vmctx: *mut u8,
+    callee_code: *const u8,
+    values: *mut VMVal,
 ) -> Result<(), RawTrap> {
     let st = state();
-    let here = &a as *const _ as usize;
+    let here = &callee_vmctx as *const _ as usize;
     let prev_jmp = st.jmp_buf.get();
     let prev_sp = st.entry_sp.get();
     if prev_jmp.is_null() {
@@ -116,7 +117,7 @@ pub unsafe fn catch_traps(
     let prev_limit = *limit;
     *limit = st.stack_limit.get();
     st.entry_sp.set(here);
-    let ok = wasmlift_catch_traps(st.jmp_buf.as_ptr(), f, a, b, c);
+    let ok = wasmlift_catch_traps(st.jmp_buf.as_ptr(), f, callee_vmctx, callee_code, values);
     st.jmp_buf.set(prev_jmp);
     st.entry_sp.set(prev_sp);
     *limit = prev_limit;
