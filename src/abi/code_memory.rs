@@ -6,7 +6,8 @@ pub struct CodeMemory {
     len: usize,
 }
 
-// The mapping is immutable once published, so sharing it across threads is safe.
+// SAFETY: the mapping is owned by this value and immutable once published (read-execute), so
+// moving the owner or sharing reads between threads is safe.
 unsafe impl Send for CodeMemory {}
 unsafe impl Sync for CodeMemory {}
 
@@ -16,6 +17,9 @@ impl CodeMemory {
     pub fn new(bytes: &[u8], patch: impl FnOnce(&mut [u8], usize)) -> Result<CodeMemory, String> {
         let page = region::page::size();
         let len = bytes.len().max(1).div_ceil(page) * page;
+        // SAFETY: a fresh private anonymous mapping of `len` bytes, written only through `buf`
+        // while read-write and never again after it is made read-execute (W^X); `bytes.len()`
+        // <= `len`. On failure the mapping is released before returning.
         unsafe {
             let ptr = libc::mmap(
                 std::ptr::null_mut(),
@@ -48,6 +52,12 @@ impl CodeMemory {
         self.len
     }
 
+    /// The code bytes (the whole mapping, readable for as long as `self` lives).
+    pub fn bytes(&self) -> &[u8] {
+        // SAFETY: `ptr..ptr+len` is our mapping, readable (read-execute) and never written again.
+        unsafe { std::slice::from_raw_parts(self.ptr, self.len) }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
@@ -59,6 +69,8 @@ impl CodeMemory {
 
 impl Drop for CodeMemory {
     fn drop(&mut self) {
+        // SAFETY: `ptr..ptr+len` is our own mapping; whoever runs the code holds this value
+        // (modules and trampolines keep their `CodeMemory` alive while code can run).
         unsafe {
             libc::munmap(self.ptr as *mut _, self.len);
         }

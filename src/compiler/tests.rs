@@ -521,8 +521,8 @@ fn parallel_compilation_is_deterministic() {
     assert_eq!(a.functions.len(), 24);
     for (x, y) in a.functions.iter().zip(&b.functions) {
         assert_eq!((x.offset, x.len), (y.offset, y.len));
-        let cx = unsafe { std::slice::from_raw_parts(a.code.base().add(x.offset as usize), x.len as usize) };
-        let cy = unsafe { std::slice::from_raw_parts(b.code.base().add(y.offset as usize), y.len as usize) };
+        let cx = &a.code.bytes()[x.offset as usize..][..x.len as usize];
+        let cy = &b.code.bytes()[y.offset as usize..][..y.len as usize];
         // Call displacements are relative, so identical layouts give identical bytes.
         assert_eq!(cx, cy);
     }

@@ -27,6 +27,7 @@ static REGISTRY: RwLock<BTreeMap<usize, Entry>> = RwLock::new(BTreeMap::new());
 static WRITER: AtomicUsize = AtomicUsize::new(0);
 
 fn this_thread() -> usize {
+    // SAFETY: pthread_self has no preconditions (and is async-signal-safe).
     unsafe { libc::pthread_self() as usize }
 }
 
@@ -88,7 +89,7 @@ fn with_entry<R>(pc: usize, f: impl FnOnce(&Entry) -> R) -> Option<R> {
                 if attempts < 1000 {
                     std::hint::spin_loop();
                 } else {
-                    // A raw system call: safe in a signal handler.
+                    // SAFETY: a raw system call without preconditions, safe in a signal handler.
                     unsafe { libc::sched_yield() };
                 }
             }

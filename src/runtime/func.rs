@@ -35,7 +35,8 @@ pub struct HostFunc {
     pub host_info: HostInfo,
 }
 
-// Store-confined (see store.rs); the callback itself is Send + Sync.
+// SAFETY: store-confined (see store.rs): the raw pointers in `funcref` point at this HostFunc
+// and its immutable trampoline; the callback itself is Send + Sync.
 unsafe impl Send for HostFunc {}
 unsafe impl Sync for HostFunc {}
 
@@ -71,10 +72,17 @@ thread_local! {
 
 /// Called by host trampolines (C convention): runs the callback; nonzero means "trap", with the
 /// trap object left in `PENDING_HOST_TRAP`.
+///
+/// # Safety
+/// Only called by a host trampoline: `ctx` is the `HostFunc` whose funcref the trampoline was
+/// reached through (alive: the caller's instance or table holds it), and `values` is the
+/// trampoline's slot array, sized for max(params, results) of the function's type.
 unsafe extern "C" fn host_call(ctx: *mut u8, values: *mut VMVal) -> u32 {
-    let f = &*(ctx as *const HostFunc);
+    // SAFETY: see the function's contract.
+    let f = unsafe { &*(ctx as *const HostFunc) };
     let n = f.ty.params.len().max(f.ty.results.len());
-    let slots = std::slice::from_raw_parts_mut(values, n);
+    // SAFETY: the trampoline's array holds `n` slots and nothing else refers to it meanwhile.
+    let slots = unsafe { std::slice::from_raw_parts_mut(values, n) };
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (f.callback)(slots)));
     let trap = match result {
         Ok(Ok(())) => return 0,
@@ -149,6 +157,7 @@ impl Func {
     }
 
     pub fn type_id(&self) -> u32 {
+        // SAFETY: `funcref()` points into the instance or host function this Func keeps alive.
         unsafe { (*self.funcref()).type_id }
     }
 
@@ -169,15 +178,22 @@ impl Func {
         if ptr.is_null() {
             return None;
         }
-        let fr = &*ptr;
-        let magic = *(fr.vmctx as *const u32);
+        // SAFETY: a live VMFuncRef (the caller's obligation); its vmctx is either a host
+        // function's context or an instance's vmctx, both starting with a magic word.
+        let fr = unsafe { &*ptr };
+        let magic = unsafe { *(fr.vmctx as *const u32) };
         if magic == HOST_CTX_MAGIC {
             let h = fr.vmctx as *const HostFunc;
-            Arc::increment_strong_count(h);
-            return Some(Func::Host(Arc::from_raw(h)));
+            // SAFETY: a host function's context is the `HostFunc` inside its `Arc` (HostFunc::new
+            // points the funcref at it), alive while the funcref is; we take one more count.
+            return Some(Func::Host(unsafe {
+                Arc::increment_strong_count(h);
+                Arc::from_raw(h)
+            }));
         }
         debug_assert_eq!(magic, VMCTX_MAGIC);
-        let instance = InstanceInner::from_vmctx(fr.vmctx);
+        // SAFETY: otherwise it is a live instance's vmctx.
+        let instance = unsafe { InstanceInner::from_vmctx(fr.vmctx) };
         let index = instance.module.function_at_code(fr.code as usize)?;
         Some(Func::wasm(instance, index))
     }

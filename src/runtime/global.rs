@@ -36,7 +36,8 @@ pub struct GlobalInner {
     pub store_id: u64,
 }
 
-// Store-confined like memories (see memory.rs).
+// SAFETY: store-confined like memories (see memory.rs): the value cell is only accessed on the
+// thread using the store.
 unsafe impl Send for GlobalInner {}
 unsafe impl Sync for GlobalInner {}
 
@@ -50,10 +51,13 @@ impl GlobalInner {
     }
 
     pub fn get(&self) -> VMVal {
+        // SAFETY: a copy out of the cell on the store's thread; compiled code writing it runs on
+        // the same thread, never concurrently.
         unsafe { *self.value.get() }
     }
 
     pub fn set(&self, v: VMVal) {
+        // SAFETY: as in `get`; no reference into the cell is ever handed out.
         unsafe { *self.value.get() = v }
     }
 }

@@ -24,6 +24,8 @@ impl HostInfo {
 
 fn run(entry: Option<(usize, Option<Finalizer>)>) {
     if let Some((p, Some(f))) = entry {
+        // SAFETY: the embedder gave us `f` as the finalizer for `p` (wasm.h's set_host_info
+        // contract); it runs exactly once, here, when the info is replaced out or dropped.
         unsafe { f(p as *mut c_void) }
     }
 }

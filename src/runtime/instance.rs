@@ -68,12 +68,15 @@ pub struct InstanceInner {
     _charge: super::resources::Charge,
 }
 
-// Store-confined (see store.rs).
+// SAFETY: store-confined (see store.rs): the vmctx and the cells are only accessed on the
+// thread using the store; the rest is immutable after instantiation.
 unsafe impl Send for InstanceInner {}
 unsafe impl Sync for InstanceInner {}
 
 impl Drop for InstanceInner {
     fn drop(&mut self) {
+        // SAFETY: allocated in `allocate` with this very layout; the last reference is gone, so
+        // no code runs on this vmctx any more (every call holds the instance).
         unsafe { std::alloc::dealloc(self.vmctx, vmctx_layout(self.module.offsets.size)) }
     }
 }
@@ -113,9 +116,14 @@ impl InstanceInner {
     /// # Safety
     /// `vmctx` must be the vmctx of a live instance.
     pub unsafe fn from_vmctx(vmctx: *mut u8) -> Arc<InstanceInner> {
-        let p = *(vmctx.add(VMCTX_INSTANCE as usize) as *const *const InstanceInner);
-        Arc::increment_strong_count(p);
-        Arc::from_raw(p)
+        // SAFETY: the header's instance field was set at instantiation to the pointer of the
+        // instance's `Arc` (`Arc::as_ptr`), which is alive (the caller's obligation); taking
+        // one more count makes the returned `Arc` own it.
+        unsafe {
+            let p = *(vmctx.add(VMCTX_INSTANCE as usize) as *const *const InstanceInner);
+            Arc::increment_strong_count(p);
+            Arc::from_raw(p)
+        }
     }
 
     /// The instance a vmctx belongs to, borrowed for the duration of a builtin call.
@@ -134,6 +142,8 @@ impl InstanceInner {
     }
 
     pub fn funcref(&self, index: u32) -> *const VMFuncRef {
+        assert!(index < self.module.offsets.num_funcs, "function index {index} out of range");
+        // SAFETY: the funcref array lies inside the vmctx allocation and `index` is in range.
         unsafe { self.vmctx.add(self.module.offsets.funcref(index) as usize) as *const VMFuncRef }
     }
 

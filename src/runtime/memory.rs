@@ -36,6 +36,9 @@ fn take_pooled(initial: usize) -> Option<*mut u8> {
     let slot = POOL.lock().ok()?.pop()?;
     let base = slot.base as *mut u8;
     let rw = libc::PROT_READ | libc::PROT_WRITE;
+    // SAFETY: the pooled reservation is ours alone (popped from the pool) and spans
+    // GUARDED_RESERVATION bytes, far more than any `initial` of a 32-bit memory; changing the
+    // protection of its pages affects nothing else.
     let ok = unsafe {
         if slot.accessible < initial {
             libc::mprotect(base.add(slot.accessible) as *mut _, initial - slot.accessible, rw) == 0
@@ -48,6 +51,7 @@ fn take_pooled(initial: usize) -> Option<*mut u8> {
     if ok {
         Some(base)
     } else {
+        // SAFETY: as above; the reservation is dropped, not returned.
         unsafe { libc::munmap(base as *mut _, GUARDED_RESERVATION as usize) };
         None
     }
@@ -55,6 +59,9 @@ fn take_pooled(initial: usize) -> Option<*mut u8> {
 
 /// Zeroes a guarded reservation's accessible part and pools it; unmaps it if the pool is full.
 fn release_guarded(base: *mut u8, accessible: usize) {
+    // SAFETY: called once by the dropping memory, which owned the reservation at `base`; no code
+    // can use it any more (every instance using the memory holds it). Discarding the pages
+    // zeroes them for the next user.
     let pooled = unsafe { accessible == 0 || libc::madvise(base as *mut _, accessible, libc::MADV_DONTNEED) == 0 }
         && match POOL.lock() {
             Ok(mut pool) if pool.len() < POOL_SLOTS => {
@@ -64,6 +71,7 @@ fn release_guarded(base: *mut u8, accessible: usize) {
             _ => false,
         };
     if !pooled {
+        // SAFETY: as above; the reservation is not pooled, so nothing refers to it.
         unsafe { libc::munmap(base as *mut _, GUARDED_RESERVATION as usize) };
     }
 }
@@ -82,8 +90,9 @@ pub struct MemoryInner {
     charges: super::resources::SizeCharge,
 }
 
-// A memory belongs to one store, which one thread uses at a time (see the threading rules in the
-// README); the engine never touches it concurrently.
+// SAFETY: a memory belongs to one store, which one thread uses at a time (see the threading
+// rules in the README); the engine never touches it concurrently, and the reservation it owns
+// may be released from any thread.
 unsafe impl Send for MemoryInner {}
 unsafe impl Sync for MemoryInner {}
 
@@ -118,6 +127,8 @@ impl MemoryInner {
                 });
             }
         }
+        // SAFETY: a fresh private reservation, inaccessible until committed below; on failure
+        // it is released before returning.
         let base = unsafe {
             let p = libc::mmap(
                 std::ptr::null_mut(),
@@ -132,6 +143,7 @@ impl MemoryInner {
             }
             p as *mut u8
         };
+        // SAFETY: `initial` <= max_pages * PAGE_SIZE <= `reserve` bytes of our own reservation.
         if initial > 0 && unsafe { libc::mprotect(base as *mut _, initial as usize, libc::PROT_READ | libc::PROT_WRITE) } != 0 {
             unsafe { libc::munmap(base as *mut _, reserve) };
             return Err("failed to commit linear memory".to_string());
@@ -161,10 +173,13 @@ impl MemoryInner {
     }
 
     pub fn base(&self) -> *mut u8 {
+        // SAFETY: a plain read of the definition; only `grow` writes it, on the store's thread
+        // (the thread calling this).
         unsafe { (*self.def.get()).base }
     }
 
     pub fn byte_len(&self) -> usize {
+        // SAFETY: as in `base`.
         unsafe { (*self.def.get()).length as usize }
     }
 
@@ -198,6 +213,9 @@ impl MemoryInner {
         if !self.charges.grow((new_len - old_len) as u64) {
             return None;
         }
+        // SAFETY: `[old_len, new_len)` lies inside our reservation (`new_len` <= `reserved`,
+        // checked above). Only the store's thread grows or reads the definition, so writing the
+        // length through the cell races with nothing (compiled code reads it on the same thread).
         unsafe {
             let start = self.base().add(old_len);
             if libc::mprotect(start as *mut _, new_len - old_len, libc::PROT_READ | libc::PROT_WRITE) != 0 {
@@ -231,6 +249,7 @@ impl Drop for MemoryInner {
         if self.reserved == GUARDED_RESERVATION as usize {
             release_guarded(self.base(), self.byte_len());
         } else {
+            // SAFETY: the reservation is ours and no code can use it (see release_guarded).
             unsafe {
                 libc::munmap(self.base() as *mut _, self.reserved);
             }
@@ -261,6 +280,7 @@ mod tests {
             let grown = m.byte_len() as u64;
             assert!(unsafe { m.slice_mut(len, grown - len) }.unwrap().iter().all(|&b| b == 0));
             unsafe { m.slice_mut(len, grown - len) }.unwrap().fill(0xCD);
+            // SAFETY: as above.
             assert!(unsafe { m.slice_mut(0, grown + 1) }.is_none());
         }
     }

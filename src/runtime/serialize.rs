@@ -115,7 +115,7 @@ pub fn serialize(module: &Module) -> Result<Vec<u8>, String> {
     }
     let mut p = Writer(Vec::new());
     p.bytes(&module.info.bytes);
-    let text = unsafe { std::slice::from_raw_parts(code.code.base(), code.code.len()) };
+    let text = code.code.bytes();
     p.bytes(text);
     p.u64(code.functions.len() as u64);
     for f in &code.functions {

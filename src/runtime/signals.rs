@@ -74,6 +74,9 @@ thread_local! {
 /// This thread's state. The reference stays valid for the rest of the thread's life (the
 /// thread-local has no destructor), which is longer than any use here.
 fn state() -> &'static ThreadState {
+    // SAFETY: the thread-local is const-initialised and has no destructor, so its storage
+    // lives as long as the thread; the reference never leaves the thread (ThreadState is not
+    // Sync, so it cannot be sent elsewhere).
     STATE.with(|s| unsafe { &*(s as *const ThreadState) })
 }
 
@@ -90,7 +93,10 @@ pub struct RawTrap {
 /// is the store's stack-limit slot read by function prologues.
 ///
 /// # Safety
-/// `f` must be compiled code (or a function) that only traps through registered code.
+/// `f` must be compiled code (or a function) that only traps through registered code, callable
+/// with `callee_vmctx`, `callee_code` and `values` (see `EntryTrampoline`); `limit` must be the
+/// store's live stack-limit slot. No Rust frame with a destructor may lie between this call and
+/// a trap: the trap unwinds with `longjmp` (compiled code and trampolines have none).
 pub unsafe fn catch_traps(
     limit: *mut usize,
     max_stack: usize,
@@ -114,13 +120,18 @@ pub unsafe fn catch_traps(
         let floor = st.stack_bottom.get().saturating_add(HOST_STACK_RESERVE.min(st.stack_size.get() / 2));
         st.stack_limit.set(here.saturating_sub(max_stack).max(floor));
     }
-    let prev_limit = *limit;
-    *limit = st.stack_limit.get();
+    // SAFETY: `limit` is the store's live stack-limit slot (the caller's obligation); the store
+    // is used by this thread only while it runs code.
+    let prev_limit = unsafe { limit.replace(st.stack_limit.get()) };
     st.entry_sp.set(here);
-    let ok = wasmlift_catch_traps(st.jmp_buf.as_ptr(), f, callee_vmctx, callee_code, values);
+    // SAFETY: the C helper sets a jump buffer in `jmp_buf` and calls `f` with the arguments,
+    // which the caller vouched for; a trap returns here through `wasmlift_unwind` (0), with no
+    // Rust frame skipped that had anything to drop.
+    let ok = unsafe { wasmlift_catch_traps(st.jmp_buf.as_ptr(), f, callee_vmctx, callee_code, values) };
     st.jmp_buf.set(prev_jmp);
     st.entry_sp.set(prev_sp);
-    *limit = prev_limit;
+    // SAFETY: as above.
+    unsafe { *limit = prev_limit };
     if ok != 0 {
         return Ok(());
     }
@@ -146,6 +157,8 @@ const HOST_STACK_RESERVE: usize = 256 * 1024;
 
 /// Lowest address and size of this thread's stack ((0, 0) if unknown).
 fn thread_stack() -> (usize, usize) {
+    // SAFETY: `attr` is initialised by pthread_getattr_np before it is read and destroyed once;
+    // the out-pointers point at locals of the right types.
     unsafe {
         let mut attr: libc::pthread_attr_t = std::mem::zeroed();
         let mut bounds = (0, 0);
@@ -172,6 +185,8 @@ impl Drop for AltStack {
         // len == 0: the host's own signal stack was kept (see ensure_alt_stack); not ours to
         // disable or unmap.
         if !ptr.is_null() && self.len.get() != 0 {
+            // SAFETY: we mapped `ptr..ptr+len` in ensure_alt_stack and installed it as this
+            // thread's signal stack; disabling it first means no handler can still run on it.
             unsafe {
                 let disable = libc::stack_t { ss_sp: std::ptr::null_mut(), ss_flags: libc::SS_DISABLE, ss_size: 0 };
                 libc::sigaltstack(&disable, std::ptr::null_mut());
@@ -195,6 +210,8 @@ const ALT_STACK_MARGIN: usize = 4 << 20;
 /// Gives the thread an alternate signal stack so that a fault on an exhausted stack can still
 /// be handled (kept when the host already installed one).
 fn ensure_alt_stack() {
+    // SAFETY: plain libc calls on locals and on a fresh private mapping: `sp..sp+SIZE` lies
+    // inside the `len` bytes mapped, and the stack is installed for this thread only.
     ALT_STACK.with(|alt| unsafe {
         if !alt.ptr.get().is_null() {
             return;
@@ -239,6 +256,8 @@ static mut PREV_FPE: std::mem::MaybeUninit<libc::sigaction> = std::mem::MaybeUni
 
 /// Installs the process-wide handlers once.
 pub fn init() {
+    // SAFETY: the PREV_* statics are written only here, once (Once), before our handler that
+    // reads them can run; each points at storage for one `sigaction`.
     INIT.call_once(|| unsafe {
         for (sig, prev) in [
             (libc::SIGSEGV, &raw mut PREV_SEGV),
@@ -265,15 +284,19 @@ fn our_action() -> libc::sigaction {
 }
 
 /// Sets `signum`'s action back to the default (to let it have its default outcome).
-unsafe fn reset_to_default(signum: i32) {
-    let mut dfl: libc::sigaction = std::mem::zeroed();
-    dfl.sa_sigaction = libc::SIG_DFL;
-    libc::sigaction(signum, &dfl, std::ptr::null_mut());
+fn reset_to_default(signum: i32) {
+    // SAFETY: all-zero is a valid `sigaction`; setting a signal's action is async-signal-safe.
+    unsafe {
+        let mut dfl: libc::sigaction = std::mem::zeroed();
+        dfl.sa_sigaction = libc::SIG_DFL;
+        libc::sigaction(signum, &dfl, std::ptr::null_mut());
+    }
 }
 
 /// Re-installs our handler for `signum` (after a forwarded signal reset it).
-unsafe fn init_handler(signum: i32) {
-    libc::sigaction(signum, &our_action(), std::ptr::null_mut());
+fn init_handler(signum: i32) {
+    // SAFETY: `our_action` is a valid action; sigaction is async-signal-safe.
+    unsafe { libc::sigaction(signum, &our_action(), std::ptr::null_mut()) };
 }
 
 fn previous_action(signum: i32) -> *const libc::sigaction {
@@ -285,15 +308,21 @@ fn previous_action(signum: i32) -> *const libc::sigaction {
     }
 }
 
+/// The interrupted PC and frame pointer.
+///
+/// # Safety
+/// `ctx` is the `ucontext_t` the kernel passed to an SA_SIGINFO handler.
 #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
 unsafe fn pc_and_fp(ctx: *mut libc::c_void) -> (usize, usize) {
-    let uc = &*(ctx as *const libc::ucontext_t);
+    // SAFETY: the caller's obligation.
+    let uc = unsafe { &*(ctx as *const libc::ucontext_t) };
     (uc.uc_mcontext.gregs[libc::REG_RIP as usize] as usize, uc.uc_mcontext.gregs[libc::REG_RBP as usize] as usize)
 }
 
 #[cfg(all(target_arch = "aarch64", target_os = "linux"))]
 unsafe fn pc_and_fp(ctx: *mut libc::c_void) -> (usize, usize) {
-    let uc = &*(ctx as *const libc::ucontext_t);
+    // SAFETY: the caller's obligation.
+    let uc = unsafe { &*(ctx as *const libc::ucontext_t) };
     (uc.uc_mcontext.pc as usize, uc.uc_mcontext.regs[29] as usize)
 }
 
@@ -301,20 +330,30 @@ unsafe extern "C" fn handler(signum: i32, info: *mut libc::siginfo_t, ctx: *mut 
     let st = state();
     let jmp = st.jmp_buf.get();
     if !jmp.is_null() {
-        let (pc, fp) = pc_and_fp(ctx);
+        // SAFETY: installed with SA_SIGINFO, so `ctx` is the kernel's ucontext_t.
+        let (pc, fp) = unsafe { pc_and_fp(ctx) };
         if let Some(kind) = code_registry::trap_at(pc) {
             let mut trace = [0usize; MAX_TRACE];
-            let count = walk_frames(st, pc, fp, &mut trace);
+            // SAFETY: the fault is in wasm code entered on this thread through catch_traps, so
+            // the frame chain from `fp` lies on this thread's stack below `entry_sp`.
+            let count = unsafe { walk_frames(st, pc, fp, &mut trace) };
             st.trace.set(trace);
             st.fault.set(Some(Fault { kind, frame_count: count }));
-            wasmlift_unwind(jmp);
+            // SAFETY: `jmp` is the buffer of the innermost catch_traps on this thread, still
+            // live (set null again when it returns); only compiled code and trampolines, which
+            // own nothing to drop, lie between it and here.
+            unsafe { wasmlift_unwind(jmp) };
         }
     }
-    forward(signum, info, ctx);
+    // SAFETY: forwarding with the arguments the kernel gave us.
+    unsafe { forward(signum, info, ctx) };
 }
 
 /// Records the wasm frames starting at the trapping `pc`, following saved frame pointers while
 /// return addresses stay in wasm code and frames stay below the entry's stack address.
+///
+/// # Safety
+/// `fp` must come from a fault on this thread while wasm entered through `catch_traps` runs.
 unsafe fn walk_frames(st: &ThreadState, pc: usize, mut fp: usize, out: &mut [usize; MAX_TRACE]) -> usize {
     let top = st.entry_sp.get();
     // Wasm frames lie between the stack limit (minus the largest frame a prologue admits before
@@ -326,13 +365,17 @@ unsafe fn walk_frames(st: &ThreadState, pc: usize, mut fp: usize, out: &mut [usi
         n = 1;
     }
     while n < MAX_TRACE && fp != 0 && fp >= bottom && fp % std::mem::align_of::<usize>() == 0 && fp < top {
-        let ret = *((fp + std::mem::size_of::<usize>()) as *const usize);
+        // SAFETY: `fp` is aligned and within [bottom, top): this thread's stack between the
+        // lowest frame wasm may use and the entry, mapped and readable; compiled code keeps
+        // frame pointers (return address above the saved frame pointer).
+        let ret = unsafe { *((fp + std::mem::size_of::<usize>()) as *const usize) };
         if !code_registry::is_wasm_function(ret.wrapping_sub(1)) {
             break;
         }
         out[n] = ret;
         n += 1;
-        let next = *(fp as *const usize);
+        // SAFETY: as above.
+        let next = unsafe { *(fp as *const usize) };
         if next <= fp {
             break;
         }
@@ -348,19 +391,25 @@ unsafe fn walk_frames(st: &ThreadState, pc: usize, mut fp: usize, out: &mut [usi
 /// (ignored, or the process ends), and only a real fault with a default or ignored previous
 /// action resets the action to default, so that re-running the faulting instruction ends the
 /// process as it would have without us.
+///
+/// # Safety
+/// The arguments are those the kernel passed to our SA_SIGINFO handler for `signum`.
 unsafe fn forward(signum: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
-    let prev = &*previous_action(signum);
+    // SAFETY: written once by `init` before our handler was installed, never again.
+    let prev = unsafe { &*previous_action(signum) };
     if prev.sa_sigaction == libc::SIG_DFL || prev.sa_sigaction == libc::SIG_IGN {
         // si_code > 0: generated by the kernel for a faulting instruction (SEGV_MAPERR,
         // ILL_ILLOPN, ...); <= 0: sent by kill/raise/sigqueue/tgkill.
-        let sent = info.is_null() || (*info).si_code <= 0;
+        // SAFETY: a non-null `info` is the kernel's siginfo for this signal.
+        let sent = info.is_null() || unsafe { (*info).si_code } <= 0;
         if sent {
             if prev.sa_sigaction == libc::SIG_IGN {
                 return;
             }
             // The default action of these four signals ends the process: do exactly that.
             reset_to_default(signum);
-            libc::raise(signum);
+            // SAFETY: raise is async-signal-safe.
+            unsafe { libc::raise(signum) };
             // Only reached if the signal was blocked; put our handler back and carry on.
             init_handler(signum);
             return;
@@ -370,12 +419,19 @@ unsafe fn forward(signum: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_voi
         reset_to_default(signum);
         return;
     }
-    if prev.sa_flags & libc::SA_SIGINFO != 0 {
-        let f: unsafe extern "C" fn(i32, *mut libc::siginfo_t, *mut libc::c_void) = std::mem::transmute(prev.sa_sigaction);
-        f(signum, info, ctx);
-    } else {
-        let f: unsafe extern "C" fn(i32) = std::mem::transmute(prev.sa_sigaction);
-        f(signum);
+    // SAFETY: `sa_sigaction` is neither SIG_DFL nor SIG_IGN here, so it is the address of the
+    // previous handler, with the three-argument signature when SA_SIGINFO is set and the
+    // one-argument one otherwise (libc stores both in this usize field); we call it as the
+    // kernel would have.
+    unsafe {
+        if prev.sa_flags & libc::SA_SIGINFO != 0 {
+            let f: unsafe extern "C" fn(i32, *mut libc::siginfo_t, *mut libc::c_void) =
+                std::mem::transmute(prev.sa_sigaction);
+            f(signum, info, ctx);
+        } else {
+            let f: unsafe extern "C" fn(i32) = std::mem::transmute(prev.sa_sigaction);
+            f(signum);
+        }
     }
 }
 

@@ -31,7 +31,9 @@ pub struct StoreInner {
     limits: Box<UnsafeCell<VMLimits>>,
 }
 
-// A store is used by one thread at a time (documented rule).
+// SAFETY: a store is used by one thread at a time (the documented rule); the limits cell is
+// read and written only by that thread (and by the code it runs), the rest is immutable or
+// synchronised (the account is atomic).
 unsafe impl Send for StoreInner {}
 unsafe impl Sync for StoreInner {}
 
@@ -57,6 +59,7 @@ impl StoreInner {
     }
 
     pub fn stack_limit_slot(&self) -> *mut usize {
+        // SAFETY: only computes the field's address inside the live boxed limits; no reference.
         unsafe { &raw mut (*self.limits.get()).stack_limit }
     }
 

@@ -46,7 +46,8 @@ pub struct TableInner {
     charges: super::resources::SizeCharge,
 }
 
-// Store-confined like memories (see memory.rs).
+// SAFETY: store-confined like memories (see memory.rs): the elements are only accessed on the
+// thread using the store.
 unsafe impl Send for TableInner {}
 unsafe impl Sync for TableInner {}
 
@@ -96,6 +97,8 @@ impl TableInner {
     }
 
     pub fn len(&self) -> usize {
+        // SAFETY: a read of the vector's length on the store's thread; no `&mut` from
+        // `elements()` is live across this call (they last one operation).
         unsafe { (*self.elements.get()).len() }
     }
 
