@@ -59,19 +59,6 @@ pub struct Export {
 }
 
 #[derive(Clone, Debug)]
-pub struct Global {
-    pub ty: GlobalType,
-    pub init: ConstExpr,
-}
-
-#[derive(Clone, Debug)]
-pub struct Table {
-    pub ty: TableType,
-    /// `None` means every element starts as a null reference.
-    pub init: Option<ConstExpr>,
-}
-
-#[derive(Clone, Debug)]
 pub enum ElementItems {
     Funcs(Vec<u32>),
     Exprs(Vec<ConstExpr>),
@@ -92,6 +79,10 @@ pub struct Element {
 }
 
 impl Element {
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     pub fn len(&self) -> usize {
         match &self.items {
             ElementItems::Funcs(f) => f.len(),
@@ -527,7 +518,7 @@ fn validate_bodies_in_parallel(
                     allocs = a;
                     if let Err((i, e)) = r {
                         let mut slot = first_error.lock().unwrap();
-                        if slot.as_ref().map_or(true, |(j, _)| i < *j) {
+                        if slot.as_ref().is_none_or(|(j, _)| i < *j) {
                             *slot = Some((i, e));
                         }
                     }

@@ -188,12 +188,14 @@ impl InstanceInner {
     /// # Safety
     /// Only on the store's thread, for one operation (instantiation or one builtin), with no
     /// other reference to them live.
+    #[allow(clippy::mut_from_ref)] // exclusivity is the caller's obligation (# Safety)
     pub(crate) unsafe fn elements(&self) -> &mut Vec<Option<Box<[usize]>>> {
         // SAFETY: exclusivity is the caller's obligation (see above).
         unsafe { &mut *self.elements.get() }
     }
 
     /// Which data segments were dropped, mutably. Same contract as `elements`.
+    #[allow(clippy::mut_from_ref)] // exclusivity is the caller's obligation (# Safety)
     pub(crate) unsafe fn dropped_data(&self) -> &mut Vec<bool> {
         // SAFETY: exclusivity is the caller's obligation (see `elements`).
         unsafe { &mut *self.dropped_data.get() }
@@ -367,7 +369,7 @@ fn init_vmctx(instance: &Arc<InstanceInner>) {
     unsafe {
         let header = vmctx as *mut VMContextHeader;
         (*header).magic = VMCTX_MAGIC;
-        (*header).instance = Arc::as_ptr(&instance) as *const u8;
+        (*header).instance = Arc::as_ptr(instance) as *const u8;
         (*header).limits = store.limits();
         (*header).epoch = (*store.limits()).epoch;
         (*header).builtins = &super::builtins::BUILTINS;

@@ -233,6 +233,7 @@ impl MemoryInner {
     /// No other reference to these bytes may be live while the slice is used: take it on the
     /// store's thread for one operation, with no wasm code running on the memory meanwhile
     /// (wasm code is suspended in a builtin or not entered yet), and never across a grow.
+    #[allow(clippy::mut_from_ref)] // exclusivity is the caller's obligation (# Safety)
     pub unsafe fn slice_mut(&self, offset: u64, len: u64) -> Option<&mut [u8]> {
         let end = offset.checked_add(len)?;
         if end > self.byte_len() as u64 {

@@ -114,20 +114,27 @@ impl SizeCharge {
         Ok(())
     }
 
-    fn size(&self) -> Option<&mut Charge> {
-        // SAFETY: the owning memory or table belongs to one store, used by one thread at a
-        // time; the reference lives only inside `grow`/`shrink`, which do not nest.
+    /// The size charge, mutably.
+    ///
+    /// # Safety
+    /// No other reference to it may be live: only `grow` and `shrink` take it, for their own
+    /// duration, on the thread using the owning memory or table's store (they do not nest).
+    #[allow(clippy::mut_from_ref)] // exclusivity is the caller's obligation (# Safety)
+    unsafe fn size(&self) -> Option<&mut Charge> {
+        // SAFETY: exclusivity is the caller's obligation.
         unsafe { (*self.0.get()).as_mut().map(|(size, _)| size) }
     }
 
     /// Charges `more` size units; false (nothing charged) past the limit.
     pub fn grow(&self, more: u64) -> bool {
-        self.size().is_none_or(|size| size.grow(more))
+        // SAFETY: the one reference, used within this call on the store's thread.
+        unsafe { self.size() }.is_none_or(|size| size.grow(more))
     }
 
     /// Gives back `less` size units (a growth whose allocation then failed).
     pub fn shrink(&self, less: u64) {
-        if let Some(size) = self.size() {
+        // SAFETY: as in `grow`.
+        if let Some(size) = unsafe { self.size() } {
             size.shrink(less);
         }
     }

@@ -219,7 +219,7 @@ fn ensure_alt_stack() {
         let mut old: libc::stack_t = std::mem::zeroed();
         libc::sigaltstack(std::ptr::null(), &mut old);
         if old.ss_flags & libc::SS_DISABLE == 0 && old.ss_size >= 64 * 1024 {
-            alt.ptr.set(1 as *mut u8); // the host's stack is in use; mark as done without owning it
+            alt.ptr.set(std::ptr::dangling_mut::<u8>()); // the host's stack is in use: done, not ours
             alt.len.set(0);
             return;
         }

@@ -113,6 +113,7 @@ impl TableInner {
     /// take it for one operation on the store's thread (the only thread that may use the
     /// table), never across a call into wasm or the host, and never twice for one table (a
     /// copy within a table goes through `base_ptr`).
+    #[allow(clippy::mut_from_ref)] // exclusivity is the caller's obligation (# Safety)
     pub unsafe fn elements(&self) -> &mut [usize] {
         // SAFETY: exclusivity is the caller's obligation (see above).
         unsafe { &mut *self.elements.get() }
