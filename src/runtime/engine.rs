@@ -47,7 +47,14 @@ pub struct EngineInner {
     /// Host-call trampolines by function type, held weakly: a trampoline lives as long as a
     /// host function of its type, so types that come and go do not accumulate code.
     host_trampolines: Mutex<HashMap<FuncType, Weak<HostTrampoline>>>,
+    /// The most recently used trampolines, kept alive so that host functions of one type
+    /// created and deleted in turn do not compile it every time; bounded, so types that come
+    /// and go still release their code.
+    recent_trampolines: Mutex<std::collections::VecDeque<Arc<HostTrampoline>>>,
 }
+
+/// How many recently used host trampolines an engine keeps alive beyond their users.
+const RECENT_TRAMPOLINES: usize = 32;
 
 /// The compiled wasm → host trampoline for one function type, registered with the trap
 /// handler (for its HOST_TRAP site) for as long as it lives.
@@ -83,6 +90,7 @@ impl Engine {
             serialize_key,
             epoch: Box::new(std::sync::atomic::AtomicU64::new(0)),
             host_trampolines: Mutex::new(HashMap::new()),
+            recent_trampolines: Mutex::new(std::collections::VecDeque::new()),
         })))
     }
 
@@ -96,6 +104,16 @@ impl Engine {
         if let Some(t) = self.0.host_trampolines.lock().unwrap().get(ty).and_then(Weak::upgrade) {
             return Ok(t);
         }
+        let trampoline = self.compile_host_trampoline(ty, host_call)?;
+        let mut recent = self.0.recent_trampolines.lock().unwrap();
+        if recent.len() == RECENT_TRAMPOLINES {
+            recent.pop_front();
+        }
+        recent.push_back(trampoline.clone());
+        Ok(trampoline)
+    }
+
+    fn compile_host_trampoline(&self, ty: &FuncType, host_call: usize) -> Result<Arc<HostTrampoline>, String> {
         let code = Arc::new(self.0.compiler.compile_host_trampoline(ty, host_call)?);
         let mut cache = self.0.host_trampolines.lock().unwrap();
         if let Some(t) = cache.get(ty).and_then(Weak::upgrade) {
