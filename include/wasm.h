@@ -195,6 +195,9 @@ typedef wasm_trap_t *(*wasm_func_callback_with_env_t)(void *env, const struct wa
 // A NUL-terminated message.
 typedef wasm_name_t wasm_message_t;
 
+// How `wasm_module_new` compiles (`wasmlift_config_compilation`).
+typedef uint8_t wasmlift_compilation_t;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus

@@ -22,10 +22,25 @@
 // i64/f64 in the low 8 bytes, v128 in all 16 (little-endian lanes).
 typedef struct wasmlift_v128_slot_t wasmlift_v128_slot_t;
 
+// How `wasm_module_new` compiles (`wasmlift_config_compilation`).
+typedef uint8_t wasmlift_compilation_t;
+
 // The `wasm_valkind_t` of 128-bit SIMD values (`v128`), which the standard API has no kind
 // for. `wasm_valtype_new(WASMLIFT_V128)` creates the type; it appears in the function types
 // of modules that use SIMD. `wasm_valkind_is_num` is true for it.
 #define WASMLIFT_V128 4
+
+// Every function with the optimising compiler before `wasm_module_new` returns (the default).
+#define WASMLIFT_COMPILATION_EAGER 0
+
+// `wasm_module_new` validates and returns; each function is compiled by the quick baseline
+// compiler on its first call, and stays at that tier.
+#define WASMLIFT_COMPILATION_LAZY 1
+
+// Like lazy, and a background thread recompiles called functions (first called first) and
+// then the whole module with the optimising compiler; calls switch to the new code as it
+// becomes ready.
+#define WASMLIFT_COMPILATION_TIERED 2
 
 #ifdef __cplusplus
 extern "C" {
@@ -114,6 +129,20 @@ WASM_API_EXTERN void wasmlift_store_set_fuel(wasm_store_t *store, uint64_t fuel)
 // The fuel left in the store (0 once exhausted). After a trap it reflects the operators
 // counted up to the last branch, call or block boundary before the trap.
 WASM_API_EXTERN uint64_t wasmlift_store_get_fuel(const wasm_store_t *store);
+
+// Selects how modules are compiled. Returns false (and changes nothing) for an unknown mode
+// or one this platform does not support (lazy and tiered need x86-64 Linux).
+WASM_API_EXTERN bool wasmlift_config_compilation(wasm_config_t *config, wasmlift_compilation_t mode);
+
+// How far compilation of `module` has got: its defined functions (`total`), how many have been
+// compiled at either tier (`compiled`) and how many run optimised code (`optimized`). For an
+// eagerly compiled module all three are equal. Any out-pointer may be NULL. False if `module`
+// is NULL.
+WASM_API_EXTERN bool wasmlift_module_compilation_stats(const wasm_module_t *module, size_t *total, size_t *compiled, size_t *optimized);
+
+// Blocks until every function of `module` runs optimised code (tiered compilation; returns at
+// once for other modules, or if the engine's background thread cannot run).
+WASM_API_EXTERN void wasmlift_module_wait_for_tier_up(const wasm_module_t *module);
 
 // The version of the loaded library as a static NUL-terminated string ("0.1.0"), which can
 // differ from the `WASMLIFT_VERSION_*` macros of the headers a program was compiled with.

@@ -56,11 +56,40 @@ pub struct CompiledCode {
     pub position_independent: bool,
 }
 
+/// How much effort the compiler spends on a function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tier {
+    /// Quick to compile, slower code (first calls of lazily compiled functions).
+    Baseline,
+    /// The optimising compiler (eager compilation and tier-up).
+    Optimized,
+}
+
 /// A code generator, as the runtime sees it.
 pub trait Compiler: Send + Sync {
     /// Compiles every defined function of `module` and one entry trampoline per type, with up
     /// to `threads` threads (0 = all cores). The result does not depend on the thread count.
     fn compile_module(&self, module: &ModuleInfo, tunables: &Tunables, threads: usize) -> Result<CompiledCode, String>;
+
+    /// Compiles only the module's entry trampolines (one per type index; `functions` is empty),
+    /// for modules whose functions are compiled on demand.
+    fn compile_entry_trampolines(&self, module: &ModuleInfo) -> Result<CompiledCode, String>;
+
+    /// Compiles defined function `func_index` of `module` at `tier` into `region`'s code part.
+    /// Its calls to defined functions go through their entries in `region`. The result holds
+    /// the one function (`functions[0]`, offsets relative to its `code`).
+    fn compile_function(
+        &self,
+        module: &ModuleInfo,
+        func_index: u32,
+        tunables: &Tunables,
+        tier: Tier,
+        region: &super::code_memory::CodeRegion,
+    ) -> Result<CompiledCode, String>;
+
+    /// Compiles a function that traps with `HOST_TRAP` as its first instruction whatever it is
+    /// called with (`functions[0]`): where a failed lazy compile sends the call.
+    fn compile_trap_stub(&self) -> Result<CompiledCode, String>;
 
     /// Compiles the wasm → host trampoline for functions of type `ty`, calling `host_call`
     /// (see `vmctx.rs` for its convention). `functions[0]` of the result describes it.

@@ -7,6 +7,7 @@
 //! deliberate guard-page hit as an invalid access; the C tests set it when run under valgrind.
 //! `WASMLIFT_EPOCH_INTERRUPTION=1` turns on epoch checks and `WASMLIFT_CONSUME_FUEL=1` fuel
 //! metering by default (bench/sandbox-cost.sh measures their cost with them).
+//! `WASMLIFT_COMPILATION=eager|lazy|tiered` sets the default compilation mode.
 #![allow(non_camel_case_types)]
 
 use crate::runtime::engine::{Config, Engine};
@@ -30,6 +31,16 @@ fn default_config() -> Config {
     }
     if let Ok(v) = std::env::var("WASMLIFT_EPOCH_INTERRUPTION") {
         config.epoch_interruption = matches!(v.as_str(), "1" | "true" | "yes" | "on");
+    }
+    if let Ok(v) = std::env::var("WASMLIFT_COMPILATION") {
+        let mode = match v.as_str() {
+            "lazy" => crate::runtime::lazy::CompilationMode::Lazy,
+            "tiered" => crate::runtime::lazy::CompilationMode::Tiered,
+            _ => crate::runtime::lazy::CompilationMode::Eager,
+        };
+        if mode.supported() {
+            config.compilation = mode;
+        }
     }
     if let Ok(v) = std::env::var("WASMLIFT_CONSUME_FUEL") {
         config.consume_fuel = matches!(v.as_str(), "1" | "true" | "yes" | "on");

@@ -2,7 +2,9 @@
 //! instead of `wasm.h` (see build.rs). Every item here must be written out literally so that
 //! cbindgen sees it.
 
+use crate::runtime::lazy::CompilationMode;
 use crate::capi::engine::wasm_config_t;
+use crate::capi::r#ref::wasm_module_t;
 use crate::capi::types::wasm_valkind_t;
 
 /// The `wasm_valkind_t` of 128-bit SIMD values (`v128`), which the standard API has no kind
@@ -285,3 +287,78 @@ pub unsafe extern "C" fn wasmlift_store_set_fuel(store: *mut crate::capi::store:
 pub unsafe extern "C" fn wasmlift_store_get_fuel(store: *const crate::capi::store::wasm_store_t) -> u64 {
     store.as_ref().map_or(0, |s| s.store.inner.fuel())
 }
+
+/// How `wasm_module_new` compiles (`wasmlift_config_compilation`).
+#[allow(non_camel_case_types)]
+pub type wasmlift_compilation_t = u8;
+/// Every function with the optimising compiler before `wasm_module_new` returns (the default).
+pub const WASMLIFT_COMPILATION_EAGER: wasmlift_compilation_t = 0;
+/// `wasm_module_new` validates and returns; each function is compiled by the quick baseline
+/// compiler on its first call, and stays at that tier.
+pub const WASMLIFT_COMPILATION_LAZY: wasmlift_compilation_t = 1;
+/// Like lazy, and a background thread recompiles called functions (first called first) and
+/// then the whole module with the optimising compiler; calls switch to the new code as it
+/// becomes ready.
+pub const WASMLIFT_COMPILATION_TIERED: wasmlift_compilation_t = 2;
+
+/// Selects how modules are compiled. Returns false (and changes nothing) for an unknown mode
+/// or one this platform does not support (lazy and tiered need x86-64 Linux).
+#[no_mangle]
+pub unsafe extern "C" fn wasmlift_config_compilation(config: *mut wasm_config_t, mode: wasmlift_compilation_t) -> bool {
+    let Some(mode) = compilation_mode(mode) else { return false };
+    if !mode.supported() {
+        return false;
+    }
+    match config.as_mut() {
+        Some(c) => {
+            c.config.compilation = mode;
+            true
+        }
+        None => false,
+    }
+}
+
+pub(crate) fn compilation_mode(mode: wasmlift_compilation_t) -> Option<CompilationMode> {
+    match mode {
+        WASMLIFT_COMPILATION_EAGER => Some(CompilationMode::Eager),
+        WASMLIFT_COMPILATION_LAZY => Some(CompilationMode::Lazy),
+        WASMLIFT_COMPILATION_TIERED => Some(CompilationMode::Tiered),
+        _ => None,
+    }
+}
+
+/// How far compilation of `module` has got: its defined functions (`total`), how many have been
+/// compiled at either tier (`compiled`) and how many run optimised code (`optimized`). For an
+/// eagerly compiled module all three are equal. Any out-pointer may be NULL. False if `module`
+/// is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn wasmlift_module_compilation_stats(
+    module: *const wasm_module_t,
+    total: *mut usize,
+    compiled: *mut usize,
+    optimized: *mut usize,
+) -> bool {
+    let Some(module) = module.as_ref() else { return false };
+    let m = module.module();
+    let n = m.info.num_defined_funcs();
+    let (c, o) = match &m.lazy {
+        Some(lazy) => (lazy.compiled_functions(), lazy.optimized_functions()),
+        None => (n, n),
+    };
+    for (out, v) in [(total, n), (compiled, c), (optimized, o)] {
+        if let Some(out) = out.as_mut() {
+            *out = v;
+        }
+    }
+    true
+}
+
+/// Blocks until every function of `module` runs optimised code (tiered compilation; returns at
+/// once for other modules, or if the engine's background thread cannot run).
+#[no_mangle]
+pub unsafe extern "C" fn wasmlift_module_wait_for_tier_up(module: *const wasm_module_t) {
+    if let Some(module) = module.as_ref() {
+        module.module().wait_for_tier_up();
+    }
+}
+

@@ -2,7 +2,7 @@
 //! between defined functions, calls to the few libcalls Cranelift may emit).
 
 use super::{CompiledFunction, FuncOutput};
-use crate::abi::code_memory::CodeMemory;
+use crate::abi::code_memory::{CodeMemory, CodeRegion};
 use cranelift_codegen::binemit::Reloc as RelocKind;
 use cranelift_codegen::ir::{self, ExternalName, LibCall};
 use cranelift_codegen::FinalizedMachReloc;
@@ -126,6 +126,42 @@ pub(crate) fn link(
         .collect();
     let tramp_offsets = starts[num_funcs..].iter().map(|&s| s as u32).collect();
     Ok((code, descriptors, tramp_offsets, position_independent))
+}
+
+/// Places one function compiled for a lazily compiled module in `region`: its calls to defined
+/// functions go to their entries in the region (relative calls: the region spans under 2 GiB).
+pub(crate) fn link_into_region(
+    out: FuncOutput,
+    region: &CodeRegion,
+    num_imported_funcs: u32,
+) -> Result<(CodeMemory, CompiledFunction), String> {
+    for r in &out.relocs {
+        if let Target::LibCall(lc) = r.target {
+            if libcall_address(lc).is_none() {
+                return Err(format!("unsupported libcall {lc}"));
+            }
+        }
+        if !matches!(
+            r.kind,
+            RelocKind::Abs8 | RelocKind::Abs4 | RelocKind::X86PCRel4 | RelocKind::X86CallPCRel4 | RelocKind::X86CallPLTRel4
+        ) {
+            return Err(format!("unsupported relocation kind {:?}", r.kind));
+        }
+    }
+    let code = region.publish(&out.code, |buf, base| {
+        for r in &out.relocs {
+            let site = r.offset as usize;
+            let target = match &r.target {
+                Target::Func(f) => region.entry((*f - num_imported_funcs) as usize),
+                Target::Local(off) => base + *off as usize,
+                Target::LibCall(lc) => libcall_address(*lc).expect("libcall checked before linking"),
+            };
+            apply_reloc(buf, site, base + site, r.kind, (target as i64).wrapping_add(r.addend));
+        }
+    })?;
+    let function =
+        CompiledFunction { offset: 0, len: out.code.len() as u32, traps: out.traps, address_map: out.address_map };
+    Ok((code, function))
 }
 
 /// Writes one relocation. `value` is the target address plus addend; `pc` is the address of the

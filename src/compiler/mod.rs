@@ -31,7 +31,8 @@ mod translate;
 #[cfg(test)]
 mod tests;
 
-pub use crate::abi::compiled::{CompiledCode, CompiledFunction, TrapSite, Tunables};
+pub use crate::abi::compiled::{CompiledCode, CompiledFunction, Tier, TrapSite, Tunables};
+use crate::abi::code_memory::CodeRegion;
 use crate::abi::traps::{trap_codes, TrapKind};
 use crate::decode::ModuleInfo;
 use crate::types::FuncType;
@@ -46,12 +47,14 @@ use std::sync::{Arc, Mutex};
 /// The Cranelift code generator for the host, as the runtime's `Compiler`.
 pub struct Cranelift {
     isa: Arc<dyn TargetIsa>,
+    /// The baseline tier's settings: no optimisation, the single-pass register allocator.
+    baseline_isa: Arc<dyn TargetIsa>,
 }
 
 impl Cranelift {
     /// A code generator for the host CPU (see `build_isa`).
     pub fn for_host() -> Result<Cranelift, String> {
-        Ok(Cranelift { isa: build_isa()? })
+        Ok(Cranelift { isa: build_isa()?, baseline_isa: build_isa_with(cfg!(debug_assertions), Tier::Baseline)? })
     }
 
     pub fn isa(&self) -> &dyn TargetIsa {
@@ -68,6 +71,54 @@ impl crate::abi::compiled::Compiler for Cranelift {
         compile_host_trampoline(&*self.isa, ty, host_call)
     }
 
+    fn compile_trap_stub(&self) -> Result<CompiledCode, String> {
+        let mut ctx = Context::new();
+        let mut fctx = FunctionBuilderContext::new();
+        let out = trampolines::trap_stub(&*self.isa, &mut ctx, &mut fctx)?;
+        let align = self.isa.function_alignment().preferred.max(16);
+        let (code, functions, _, position_independent) = link::link(vec![out], Vec::new(), 0, align)?;
+        Ok(CompiledCode { code: Arc::new(code), functions, entry_trampolines: Vec::new(), position_independent })
+    }
+
+    fn compile_entry_trampolines(&self, module: &ModuleInfo) -> Result<CompiledCode, String> {
+        let mut ctx = Context::new();
+        let mut fctx = FunctionBuilderContext::new();
+        let tramps = module
+            .types
+            .iter()
+            .map(|ty| trampolines::entry_trampoline(&*self.isa, ty, &mut ctx, &mut fctx))
+            .collect::<Result<Vec<_>, _>>()?;
+        let align = self.isa.function_alignment().preferred.max(16);
+        let (code, functions, entry_trampolines, position_independent) =
+            link::link(Vec::new(), tramps, module.num_imported_funcs, align)?;
+        Ok(CompiledCode { code: Arc::new(code), functions, entry_trampolines, position_independent })
+    }
+
+    fn compile_function(
+        &self,
+        module: &ModuleInfo,
+        func_index: u32,
+        tunables: &Tunables,
+        tier: Tier,
+        region: &CodeRegion,
+    ) -> Result<CompiledCode, String> {
+        let isa = match tier {
+            Tier::Baseline => &*self.baseline_isa,
+            Tier::Optimized => &*self.isa,
+        };
+        let env = translate::ModuleEnv::new(isa, module, tunables);
+        let mut ctx = Context::new();
+        let mut fctx = FunctionBuilderContext::new();
+        let out = compile_function(&env, func_index - module.num_imported_funcs, &mut ctx, &mut fctx)?;
+        let (code, function) = link::link_into_region(out, region, module.num_imported_funcs)?;
+        Ok(CompiledCode {
+            code: Arc::new(code),
+            functions: vec![function],
+            entry_trampolines: Vec::new(),
+            position_independent: false,
+        })
+    }
+
     fn target_fingerprint(&self) -> String {
         let isa_flags = self.isa.isa_flags().iter().map(|f| f.to_string()).collect::<Vec<_>>().join(",");
         format!("{} | {} | {}", self.isa.triple(), self.isa.flags(), isa_flags)
@@ -81,11 +132,21 @@ pub fn build_isa() -> Result<Arc<dyn TargetIsa>, String> {
 }
 
 pub(crate) fn build_isa_with_verifier(verifier: bool) -> Result<Arc<dyn TargetIsa>, String> {
+    build_isa_with(verifier, Tier::Optimized)
+}
+
+fn build_isa_with(verifier: bool, tier: Tier) -> Result<Arc<dyn TargetIsa>, String> {
     let mut flags = settings::builder();
     let set = |flags: &mut settings::Builder, name: &str, value: &str| {
         flags.set(name, value).map_err(|e| format!("cranelift setting {name}={value}: {e}"))
     };
-    set(&mut flags, "opt_level", "speed")?;
+    match tier {
+        Tier::Optimized => set(&mut flags, "opt_level", "speed")?,
+        Tier::Baseline => {
+            set(&mut flags, "opt_level", "none")?;
+            set(&mut flags, "regalloc_algorithm", "single_pass")?;
+        }
+    }
     // Trap handling and backtraces walk frame pointers instead of unwind tables.
     set(&mut flags, "preserve_frame_pointers", "true")?;
     set(&mut flags, "enable_verifier", if verifier { "true" } else { "false" })?;

@@ -101,3 +101,23 @@ pub(crate) fn host_trampoline(
     }
     finish_compile(isa, ctx)
 }
+
+/// A function whose only instruction traps with `HOST_TRAP`: where a failed lazy compile sends
+/// the call (jumped to with the stack as at a function entry; it never returns).
+pub(crate) fn trap_stub(
+    isa: &dyn TargetIsa,
+    ctx: &mut Context,
+    fctx: &mut FunctionBuilderContext,
+) -> Result<FuncOutput, String> {
+    ctx.clear();
+    ctx.func = ir::Function::with_name_signature(UserFuncName::default(), ir::Signature::new(isa.default_call_conv()));
+    {
+        let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
+        let block = b.create_block();
+        b.switch_to_block(block);
+        b.seal_block(block);
+        b.ins().trap(TrapCode::unwrap_user(trap_codes::HOST_TRAP));
+        b.finalize(isa.frontend_config());
+    }
+    finish_compile(isa, ctx)
+}

@@ -17,6 +17,9 @@ struct Entry {
     /// number of imported functions (to turn defined indices into function indices).
     body_starts: Arc<[u32]>,
     num_imported_funcs: u32,
+    /// Identifies the module the code belongs to (its main code's base address): a module's
+    /// lazily compiled functions live in code blocks of their own.
+    module_key: usize,
 }
 
 static REGISTRY: RwLock<BTreeMap<usize, Entry>> = RwLock::new(BTreeMap::new());
@@ -53,10 +56,20 @@ impl Drop for Registration {
     }
 }
 
-pub fn register(code: Arc<CompiledCode>, is_module: bool, body_starts: Arc<[u32]>, num_imported_funcs: u32) -> Registration {
+///
+/// For module code, `body_starts` and `num_imported_funcs` turn positions into function indices
+/// (`num_imported_funcs` + position in `code.functions`) and body offsets; `module_key` names the
+/// module in frames (see `FrameInfo::module_key`).
+pub fn register(
+    code: Arc<CompiledCode>,
+    is_module: bool,
+    body_starts: Arc<[u32]>,
+    num_imported_funcs: u32,
+    module_key: usize,
+) -> Registration {
     let start = code.code.base() as usize;
     let end = start + code.code.len();
-    let entry = Entry { end, code, is_module, body_starts, num_imported_funcs };
+    let entry = Entry { end, code, is_module, body_starts, num_imported_funcs, module_key };
     let old = write(|map| map.insert(start, entry));
     drop(old);
     Registration { start }
@@ -134,8 +147,9 @@ pub struct FrameInfo {
     pub module_offset: usize,
     /// Offset of the operator from the start of its function body.
     pub func_offset: usize,
-    /// Start address of the module's code (identifies the module).
-    pub code_base: usize,
+    /// The module the code belongs to (the `module_key` it was registered with: the base
+    /// address of the module's main code).
+    pub module_key: usize,
 }
 
 /// Maps the PC of a wasm frame (the trapping instruction, or a return address) to wasm terms.
@@ -157,7 +171,7 @@ pub fn frame_info(pc: usize, is_return_address: bool) -> Option<FrameInfo> {
             func_index: e.num_imported_funcs + fi as u32,
             module_offset,
             func_offset: module_offset.saturating_sub(body_start),
-            code_base: base,
+            module_key: e.module_key,
         })
     })
     .flatten()

@@ -2,6 +2,7 @@
 //! host-call trampolines. Canonical function type ids are process-wide (see type_registry.rs).
 
 use super::code_registry;
+use super::lazy::{CompilationMode, TierUp};
 use crate::abi::compiled::{CompiledCode, Compiler, Tunables};
 use crate::types::FuncType;
 use std::collections::HashMap;
@@ -26,11 +27,13 @@ pub struct Config {
     pub epoch_interruption: bool,
     /// Count executed operators against each store's fuel (see `StoreInner::set_fuel`).
     pub consume_fuel: bool,
+    /// Eager, lazy or tiered compilation of module bodies (see lazy.rs).
+    pub compilation: CompilationMode,
 }
 
 impl Default for Config {
     fn default() -> Config {
-        Config { explicit_bounds_checks: false, max_wasm_stack: 1 << 20, compile_threads: 0, max_memory_pages: 65536, features: Default::default(), serialize_key: None, epoch_interruption: false, consume_fuel: false }
+        Config { explicit_bounds_checks: false, max_wasm_stack: 1 << 20, compile_threads: 0, max_memory_pages: 65536, features: Default::default(), serialize_key: None, epoch_interruption: false, consume_fuel: false, compilation: CompilationMode::Eager }
     }
 }
 
@@ -51,6 +54,18 @@ pub struct EngineInner {
     /// created and deleted in turn do not compile it every time; bounded, so types that come
     /// and go still release their code.
     recent_trampolines: Mutex<std::collections::VecDeque<Arc<HostTrampoline>>>,
+    /// The background tier-up thread's queue (used in tiered mode; the thread starts with the
+    /// first job and stops with the engine).
+    tier_up: Arc<TierUp>,
+    /// Where a failed lazy compile sends its call (compiled with the engine in lazy and tiered
+    /// modes, so that the failure path itself cannot fail).
+    trap_stub: Option<(Arc<CompiledCode>, code_registry::Registration)>,
+}
+
+impl Drop for EngineInner {
+    fn drop(&mut self) {
+        self.tier_up.stop();
+    }
 }
 
 /// How many recently used host trampolines an engine keeps alive beyond their users.
@@ -77,6 +92,16 @@ pub struct Engine(pub Arc<EngineInner>);
 
 impl Engine {
     pub fn new(config: Config, compiler: Arc<dyn Compiler>) -> Result<Engine, String> {
+        if !config.compilation.supported() {
+            return Err(format!("{:?} compilation is not supported on this platform", config.compilation));
+        }
+        let trap_stub = if config.compilation == CompilationMode::Eager {
+            None
+        } else {
+            let code = Arc::new(compiler.compile_trap_stub()?);
+            let registration = code_registry::register(code.clone(), false, Arc::from(Vec::new()), 0, 0);
+            Some((code, registration))
+        };
         let tunables =
             Tunables { explicit_bounds_checks: config.explicit_bounds_checks, epoch_interruption: config.epoch_interruption, consume_fuel: config.consume_fuel };
         let serialize_key = match config.serialize_key {
@@ -91,11 +116,24 @@ impl Engine {
             epoch: Box::new(std::sync::atomic::AtomicU64::new(0)),
             host_trampolines: Mutex::new(HashMap::new()),
             recent_trampolines: Mutex::new(std::collections::VecDeque::new()),
+            tier_up: TierUp::new(),
+            trap_stub,
         })))
     }
 
     pub fn config(&self) -> &Config {
         &self.0.config
+    }
+
+    /// The tier-up queue.
+    pub fn tier_up(&self) -> &Arc<TierUp> {
+        &self.0.tier_up
+    }
+
+    /// Address of the trap stub (lazy and tiered engines only).
+    pub fn trap_stub(&self) -> usize {
+        let (code, _) = self.0.trap_stub.as_ref().expect("lazy engines compile the trap stub");
+        code.code.base() as usize + code.functions[0].offset as usize
     }
 
     /// The wasm → host trampoline for functions of type `ty`: shared by all live host
@@ -125,7 +163,7 @@ impl Engine {
             cache.retain(|_, t| t.strong_count() > 0);
         }
         // Registered so the signal handler recognises the trampoline's HOST_TRAP site.
-        let registration = code_registry::register(code.clone(), false, Arc::from(Vec::new()), 0);
+        let registration = code_registry::register(code.clone(), false, Arc::from(Vec::new()), 0, 0);
         let trampoline = Arc::new(HostTrampoline { code, _registration: registration });
         cache.insert(ty.clone(), Arc::downgrade(&trampoline));
         Ok(trampoline)

@@ -70,6 +70,11 @@ thread_local! {
     static PENDING_HOST_TRAP: RefCell<Option<Trap>> = const { RefCell::new(None) };
 }
 
+/// Makes `message` the trap a following HOST_TRAP reports (see `trap_from_raw`).
+pub(crate) fn set_pending_trap(message: String) {
+    PENDING_HOST_TRAP.with(|p| *p.borrow_mut() = Some(TrapInner::new(message)));
+}
+
 /// Called by host trampolines (C convention): runs the callback; nonzero means "trap", with the
 /// trap object left in `PENDING_HOST_TRAP`.
 ///

@@ -10,6 +10,7 @@ pub mod func;
 pub mod global;
 pub mod host_info;
 pub mod instance;
+pub mod lazy;
 pub mod memory;
 pub mod module;
 pub mod object;

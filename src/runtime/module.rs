@@ -4,6 +4,7 @@
 use super::code_registry::{self, Registration};
 use super::engine::Engine;
 use super::host_info::HostInfo;
+use super::lazy::{CompilationMode, LazyCode};
 use super::type_registry::TypeRef;
 use crate::abi::vmctx::{EntryTrampoline, VMOffsets};
 use crate::abi::compiled::CompiledCode;
@@ -24,6 +25,9 @@ pub struct ModuleInner {
     /// the instance's handles (see `function_references_may_escape` and capi/store.rs).
     pub pins_instances: bool,
     pub host_info: HostInfo,
+    /// For lazily compiled modules: the function entries and the code compiled on demand
+    /// (`code` then holds only the entry trampolines).
+    pub lazy: Option<LazyCode>,
     _registration: Registration,
 }
 
@@ -32,14 +36,22 @@ pub type Module = Arc<ModuleInner>;
 impl ModuleInner {
     pub fn new(engine: &Engine, bytes: Vec<u8>) -> Result<Module, String> {
         let info = decode::decode_with(bytes, engine.config().features)?;
-        let code = engine.0.compiler.compile_module(&info, &engine.0.tunables, engine.config().compile_threads)?;
-        Ok(Self::from_parts(engine, info, code))
+        if engine.config().compilation == CompilationMode::Eager {
+            let code = engine.0.compiler.compile_module(&info, &engine.0.tunables, engine.config().compile_threads)?;
+            return Ok(Self::from_parts(engine, info, code, None));
+        }
+        // Lazy and tiered: bodies were validated by decoding; only the entry trampolines are
+        // compiled now, every function on its first call.
+        let code = engine.0.compiler.compile_entry_trampolines(&info)?;
+        let lazy = LazyCode::new(info.num_defined_funcs(), info.bytes.len())?;
+        Ok(Self::from_parts(engine, info, code, Some(lazy)))
     }
 
-    pub fn from_parts(engine: &Engine, info: ModuleInfo, code: CompiledCode) -> Module {
+    pub fn from_parts(engine: &Engine, info: ModuleInfo, code: CompiledCode, lazy: Option<LazyCode>) -> Module {
         let code = Arc::new(code);
         let body_starts: Arc<[u32]> = info.bodies.iter().map(|b| b.range.start as u32).collect();
-        let registration = code_registry::register(code.clone(), true, body_starts, info.num_imported_funcs);
+        let module_key = code.code.base() as usize;
+        let registration = code_registry::register(code.clone(), true, body_starts, info.num_imported_funcs, module_key);
         let type_refs: Box<[TypeRef]> = info.types.iter().map(TypeRef::new).collect();
         let type_ids = type_refs.iter().map(TypeRef::id).collect();
         let offsets = VMOffsets::new(&info);
@@ -53,6 +65,7 @@ impl ModuleInner {
             _type_refs: type_refs,
             pins_instances,
             host_info: HostInfo::default(),
+            lazy,
             _registration: registration,
         })
     }
@@ -70,11 +83,18 @@ impl ModuleInner {
     /// Address of defined function `func_index`'s code.
     pub fn function_code(&self, func_index: u32) -> usize {
         let defined = (func_index - self.info.num_imported_funcs) as usize;
-        self.code.code.base() as usize + self.code.functions[defined].offset as usize
+        match &self.lazy {
+            // Everything goes through the function's entry, whatever tier it is at.
+            Some(lazy) => lazy.region.entry(defined),
+            None => self.code.code.base() as usize + self.code.functions[defined].offset as usize,
+        }
     }
 
     /// Function index of the defined function whose code starts at `addr`, if any.
     pub fn function_at_code(&self, addr: usize) -> Option<u32> {
+        if let Some(lazy) = &self.lazy {
+            return lazy.region.function_at_entry(addr).map(|d| self.info.num_imported_funcs + d as u32);
+        }
         let base = self.code.code.base() as usize;
         if addr < base {
             return None;

@@ -109,7 +109,16 @@ const TRAP_KINDS: [TrapKind; 14] = [
 ];
 
 pub fn serialize(module: &Module) -> Result<Vec<u8>, String> {
-    let code = &module.code;
+    // A lazily compiled module is serialized as the eager compiler would have compiled it (a
+    // deserialized module needs no compiler).
+    let eager;
+    let code = if module.lazy.is_some() {
+        let engine = &module.engine.0;
+        eager = engine.compiler.compile_module(&module.info, &engine.tunables, engine.config.compile_threads)?;
+        &eager
+    } else {
+        &*module.code
+    };
     if !code.position_independent {
         return Err("this module's code calls runtime routines at fixed addresses (a CPU without SSE4.1) and cannot be serialized".into());
     }
@@ -214,5 +223,5 @@ pub fn deserialize(engine: &Engine, data: &[u8]) -> Result<Module, String> {
         entry_trampolines,
         position_independent: true,
     };
-    Ok(ModuleInner::from_parts(engine, info, code))
+    Ok(ModuleInner::from_parts(engine, info, code, None))
 }

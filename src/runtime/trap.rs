@@ -53,7 +53,7 @@ pub fn frames_from_pcs(raw: &RawTrap, instance: Option<&Arc<InstanceInner>>) -> 
         .enumerate()
         .filter_map(|(i, pc)| {
             let info = code_registry::frame_info(*pc, i > 0 || raw.kind == crate::abi::traps::TrapKind::HostTrap)?;
-            let inst = if Some(info.code_base) == entry_base { instance.cloned() } else { None };
+            let inst = if Some(info.module_key) == entry_base { instance.cloned() } else { None };
             Some(Frame { func_index: info.func_index, func_offset: info.func_offset, module_offset: info.module_offset, instance: inst })
         })
         .collect()

@@ -1,0 +1,417 @@
+//! Lazy and tiered compilation.
+//!
+//! A lazily compiled module compiles no function body in `wasm_module_new`. Every defined
+//! function is reached through its entry in the module's `CodeRegion` (calls, function
+//! references, tables, exports), which jumps through a patchable slot. Slots start at the
+//! lazy-compile stub: the first call of a function compiles it (baseline tier), patches its
+//! slot and continues into it with the original arguments. Concurrent first calls (threads
+//! sharing the module) compile it once, under the module's compile lock.
+//!
+//! In tiered mode, every function compiled at the baseline tier is also queued for the
+//! optimising tier, and the engine's tier-up thread compiles the queue (first called first),
+//! then the whole module with the eager compiler, patching the slots as code becomes ready.
+//! Replaced baseline code stays mapped until the module is dropped (a frame may still run
+//! in it); `LazyCode::code_bytes` reports it.
+
+use super::code_registry::{self, Registration};
+use super::instance::InstanceInner;
+use super::module::{Module, ModuleInner};
+use crate::abi::code_memory::CodeRegion;
+use crate::abi::compiled::{CompiledCode, Tier};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::{Arc, Condvar, Mutex, Weak};
+
+/// How modules are compiled (`wasmlift_config_compilation`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompilationMode {
+    /// Every function with the optimising compiler before `wasm_module_new` returns.
+    Eager,
+    /// Each function at the baseline tier on its first call; never recompiled.
+    Lazy,
+    /// Baseline on first call, then the optimising tier in the background.
+    Tiered,
+}
+
+impl CompilationMode {
+    /// Whether this build can compile lazily (the entries are x86-64 code).
+    pub fn supported(self) -> bool {
+        self == CompilationMode::Eager || cfg!(all(target_arch = "x86_64", target_os = "linux"))
+    }
+}
+
+const NOT_COMPILED: u8 = 0;
+const BASELINE: u8 = 1;
+const OPTIMIZED: u8 = 2;
+
+/// The lazily compiled part of a module.
+pub struct LazyCode {
+    pub region: CodeRegion,
+    /// Per defined function: NOT_COMPILED, BASELINE or OPTIMIZED.
+    tiers: Box<[AtomicU8]>,
+    /// Code compiled so far, kept alive (and registered with the trap handler) with the module.
+    compiled: Mutex<Vec<(Arc<CompiledCode>, Option<Registration>)>>,
+    /// Held while compiling into the region or patching slots.
+    compile_lock: Mutex<()>,
+    /// Set once the whole module is at the optimising tier.
+    complete: AtomicBool,
+    /// Set once the whole-module tier-up has been queued.
+    tiered_queued: AtomicBool,
+}
+
+impl LazyCode {
+    /// A region for `num_defined` functions; `wasm_bytes` sizes the code part.
+    pub fn new(num_defined: usize, wasm_bytes: usize) -> Result<LazyCode, String> {
+        // Baseline code is a few times larger than the wasm, and every function takes whole
+        // pages: reserve generously (address space only).
+        let capacity = (64 << 20) + wasm_bytes.saturating_mul(16) + num_defined.saturating_mul(8192);
+        Ok(LazyCode {
+            region: CodeRegion::new(num_defined, capacity, lazy_stub_address())?,
+            tiers: (0..num_defined).map(|_| AtomicU8::new(NOT_COMPILED)).collect(),
+            compiled: Mutex::new(Vec::new()),
+            compile_lock: Mutex::new(()),
+            complete: AtomicBool::new(false),
+            tiered_queued: AtomicBool::new(false),
+        })
+    }
+
+    /// How many defined functions have been compiled at either tier.
+    pub fn compiled_functions(&self) -> usize {
+        self.tiers.iter().filter(|t| t.load(Ordering::Relaxed) != NOT_COMPILED).count()
+    }
+
+    /// How many defined functions run optimised code.
+    pub fn optimized_functions(&self) -> usize {
+        self.tiers.iter().filter(|t| t.load(Ordering::Relaxed) == OPTIMIZED).count()
+    }
+
+    /// Bytes of code compiled on demand so far (baseline and per-function optimised code,
+    /// including code that was replaced).
+    pub fn code_bytes(&self) -> usize {
+        self.region.code_bytes()
+    }
+
+    fn keep(&self, code: Arc<CompiledCode>, registration: Option<Registration>) {
+        self.compiled.lock().unwrap_or_else(|e| e.into_inner()).push((code, registration));
+    }
+}
+
+impl ModuleInner {
+    /// Compiles defined function `defined` of a lazily compiled module if it is not compiled
+    /// yet, and returns the address its entry jumps to now.
+    pub fn compile_on_first_call(self: &Arc<Self>, defined: usize) -> Result<usize, String> {
+        let lazy = self.lazy.as_ref().ok_or("the module is not lazily compiled")?;
+        let _guard = lazy.compile_lock.lock().unwrap_or_else(|e| e.into_inner());
+        if lazy.tiers[defined].load(Ordering::Acquire) != NOT_COMPILED {
+            return Ok(lazy.region.target(defined));
+        }
+        let address = self.compile_one(defined, Tier::Baseline)?;
+        lazy.tiers[defined].store(BASELINE, Ordering::Release);
+        if self.engine.config().compilation == CompilationMode::Tiered {
+            self.engine.tier_up().enqueue(Arc::downgrade(self), Some(defined));
+        }
+        Ok(address)
+    }
+
+    /// Compiles one function into the region at `tier`, registers it and patches its slot.
+    /// The caller holds the compile lock.
+    fn compile_one(&self, defined: usize, tier: Tier) -> Result<usize, String> {
+        let lazy = self.lazy.as_ref().expect("lazy module");
+        let func_index = self.info.num_imported_funcs + defined as u32;
+        let code = self.engine.0.compiler.compile_function(
+            &self.info,
+            func_index,
+            &self.engine.0.tunables,
+            tier,
+            &lazy.region,
+        )?;
+        let code = Arc::new(code);
+        let body_start: Arc<[u32]> = Arc::from(vec![self.info.bodies[defined].range.start as u32]);
+        let registration =
+            code_registry::register(code.clone(), true, body_start, func_index, self.code.code.base() as usize);
+        let address = code.code.base() as usize + code.functions[0].offset as usize;
+        lazy.region.set_target(defined, address);
+        lazy.keep(code, Some(registration));
+        Ok(address)
+    }
+
+    /// Tier-up of one function (from the tier-up thread): optimised code replaces the baseline.
+    fn optimize_one(&self, defined: usize) -> Result<(), String> {
+        let lazy = self.lazy.as_ref().expect("lazy module");
+        let _guard = lazy.compile_lock.lock().unwrap_or_else(|e| e.into_inner());
+        if lazy.tiers[defined].load(Ordering::Acquire) == OPTIMIZED {
+            return Ok(());
+        }
+        self.compile_one(defined, Tier::Optimized)?;
+        lazy.tiers[defined].store(OPTIMIZED, Ordering::Release);
+        Ok(())
+    }
+
+    /// Compiles the whole module with the eager compiler and points every entry at it.
+    fn optimize_all(&self) -> Result<(), String> {
+        let lazy = self.lazy.as_ref().expect("lazy module");
+        if lazy.complete.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        let engine = &self.engine.0;
+        let code = engine.compiler.compile_module(&self.info, &engine.tunables, engine.config.compile_threads)?;
+        let code = Arc::new(code);
+        let body_starts: Arc<[u32]> = self.info.bodies.iter().map(|b| b.range.start as u32).collect();
+        let registration = code_registry::register(
+            code.clone(),
+            true,
+            body_starts,
+            self.info.num_imported_funcs,
+            self.code.code.base() as usize,
+        );
+        let _guard = lazy.compile_lock.lock().unwrap_or_else(|e| e.into_inner());
+        for (defined, f) in code.functions.iter().enumerate() {
+            if lazy.tiers[defined].load(Ordering::Acquire) != OPTIMIZED {
+                lazy.region.set_target(defined, code.code.base() as usize + f.offset as usize);
+                lazy.tiers[defined].store(OPTIMIZED, Ordering::Release);
+            }
+        }
+        lazy.keep(code, Some(registration));
+        lazy.complete.store(true, Ordering::Release);
+        Ok(())
+    }
+
+    /// Waits until the tier-up thread has brought every function of this (tiered) module to the
+    /// optimising tier. Returns at once for other modules.
+    pub fn wait_for_tier_up(&self) {
+        if let Some(lazy) = &self.lazy {
+            if self.engine.config().compilation == CompilationMode::Tiered {
+                self.engine.tier_up().wait_until(|| lazy.complete.load(Ordering::Acquire));
+            }
+        }
+    }
+}
+
+// ---- The tier-up thread --------------------------------------------------------------------
+
+/// Work for the engine's tier-up thread: functions to optimise (first called first), then
+/// whole modules. Stops when the engine is dropped.
+pub struct TierUp {
+    state: Mutex<TierUpState>,
+    wake: Condvar,
+    /// Notified whenever a job finishes (for `wait_until`).
+    progress: Condvar,
+}
+
+struct TierUpState {
+    functions: VecDeque<(Weak<ModuleInner>, usize)>,
+    modules: VecDeque<Weak<ModuleInner>>,
+    stop: bool,
+    started: bool,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl TierUp {
+    pub fn new() -> Arc<TierUp> {
+        Arc::new(TierUp {
+            state: Mutex::new(TierUpState {
+                functions: VecDeque::new(),
+                modules: VecDeque::new(),
+                stop: false,
+                started: false,
+                thread: None,
+            }),
+            wake: Condvar::new(),
+            progress: Condvar::new(),
+        })
+    }
+
+    /// Queues `defined` of `module` for the optimising tier (or, with `None`, the whole module
+    /// once the functions before it are done).
+    pub fn enqueue(self: &Arc<Self>, module: Weak<ModuleInner>, defined: Option<usize>) {
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if st.stop {
+            return;
+        }
+        match defined {
+            Some(d) => st.functions.push_back((module, d)),
+            None => st.modules.push_back(module),
+        }
+        if !st.started {
+            st.started = true;
+            let me = Arc::downgrade(self);
+            let spawned = std::thread::Builder::new().name("wasmlift-tier-up".into()).spawn(move || worker(me));
+            match spawned {
+                Ok(handle) => st.thread = Some(handle),
+                // No thread: functions stay at the baseline tier (correct, only slower).
+                Err(_) => st.stop = true,
+            }
+        }
+        self.wake.notify_one();
+    }
+
+    /// Blocks until `done()` holds, rechecking whenever a job finishes.
+    pub fn wait_until(&self, done: impl Fn() -> bool) {
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        while !done() && !st.stop {
+            st = self.progress.wait_timeout(st, std::time::Duration::from_millis(50)).unwrap_or_else(|e| e.into_inner()).0;
+        }
+    }
+
+    /// Stops the thread after its current job and waits for it (not from the thread itself).
+    pub fn stop(&self) {
+        let handle = {
+            let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            st.stop = true;
+            st.functions.clear();
+            st.modules.clear();
+            self.wake.notify_all();
+            self.progress.notify_all();
+            st.thread.take()
+        };
+        if let Some(handle) = handle {
+            if handle.thread().id() != std::thread::current().id() {
+                let _ = handle.join();
+            }
+        }
+    }
+}
+
+fn worker(tier_up: Weak<TierUp>) {
+    loop {
+        let Some(t) = tier_up.upgrade() else { return };
+        let job = {
+            let mut st = t.state.lock().unwrap_or_else(|e| e.into_inner());
+            loop {
+                if st.stop {
+                    return;
+                }
+                if let Some((m, d)) = st.functions.pop_front() {
+                    break (m, Some(d));
+                }
+                if let Some(m) = st.modules.pop_front() {
+                    break (m, None);
+                }
+                st = t.wake.wait(st).unwrap_or_else(|e| e.into_inner());
+            }
+        };
+        drop(t);
+        // A module deleted meanwhile is skipped; one alive is kept alive for the job.
+        if let Some(module) = job.0.upgrade() {
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match job.1 {
+                Some(defined) => {
+                    let r = module.optimize_one(defined);
+                    if r.is_ok() && !module_queued(&module) {
+                        // The module's first tier-up: its whole-module compile follows the
+                        // functions queued so far.
+                        if let Some(t) = tier_up.upgrade() {
+                            t.enqueue(Arc::downgrade(&module), None);
+                        }
+                    }
+                    r
+                }
+                None => module.optimize_all(),
+            }));
+            // A failed tier-up leaves the baseline code in place: still correct.
+            let _ = result;
+            drop(module);
+        }
+        if let Some(t) = tier_up.upgrade() {
+            let _st = t.state.lock().unwrap_or_else(|e| e.into_inner());
+            t.progress.notify_all();
+        }
+    }
+}
+
+/// Marks the module's whole-module tier-up as queued; false the first time.
+fn module_queued(module: &Module) -> bool {
+    module.lazy.as_ref().is_some_and(|l| l.tiered_queued.swap(true, Ordering::AcqRel))
+}
+
+// ---- The lazy-compile stub -----------------------------------------------------------------
+
+/// Called by the stub with the callee's vmctx and the function index from its entry: compiles
+/// the function (if another thread has not) and returns the code to continue in. A failure
+/// cannot be returned to the wasm caller: it becomes a trap at the entry's call.
+extern "C" fn lazy_compile(vmctx: *mut u8, func_index: u32) -> usize {
+    // SAFETY: the stub is only reached through an entry of a live instance's module, called
+    // with that instance's vmctx as its first argument (the wasm calling convention).
+    let instance = unsafe { InstanceInner::borrow_vmctx(vmctx) };
+    let module = &instance.module;
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let defined = func_index as usize;
+        module
+            .compile_on_first_call(defined)
+            .map_err(|e| format!("compiling function {} failed: {e}", module.info.num_imported_funcs as usize + defined))
+    }));
+    let message = match result {
+        Ok(Ok(address)) => return address,
+        Ok(Err(message)) => message,
+        Err(_) => "compiling a function panicked".to_string(),
+    };
+    super::func::set_pending_trap(message);
+    // Continue in code that traps with HOST_TRAP whatever the arguments: the pending trap then
+    // reaches the caller of the wasm call.
+    module.engine.trap_stub()
+}
+
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+std::arch::global_asm!(
+    ".pushsection .text.wasmlift_lazy_stub,\"ax\",@progbits",
+    ".p2align 4",
+    ".globl wasmlift_lazy_stub",
+    ".hidden wasmlift_lazy_stub",
+    ".type wasmlift_lazy_stub,@function",
+    // Entered by a jump from a function's entry, in place of the function: the wasm arguments
+    // are in rdi (the callee's vmctx), rsi, rdx, rcx, r8, r9, xmm0-xmm7 and on the stack; r11
+    // holds the defined function's index. Saves the argument registers, calls lazy_compile and
+    // jumps to the code it returns with everything as the caller left it.
+    "wasmlift_lazy_stub:",
+    "push rbp",
+    "mov rbp, rsp",
+    "push rdi",
+    "push rsi",
+    "push rdx",
+    "push rcx",
+    "push r8",
+    "push r9",
+    "sub rsp, 128",
+    "movdqu [rsp], xmm0",
+    "movdqu [rsp + 16], xmm1",
+    "movdqu [rsp + 32], xmm2",
+    "movdqu [rsp + 48], xmm3",
+    "movdqu [rsp + 64], xmm4",
+    "movdqu [rsp + 80], xmm5",
+    "movdqu [rsp + 96], xmm6",
+    "movdqu [rsp + 112], xmm7",
+    "mov esi, r11d",
+    "call {compile}",
+    "movdqu xmm0, [rsp]",
+    "movdqu xmm1, [rsp + 16]",
+    "movdqu xmm2, [rsp + 32]",
+    "movdqu xmm3, [rsp + 48]",
+    "movdqu xmm4, [rsp + 64]",
+    "movdqu xmm5, [rsp + 80]",
+    "movdqu xmm6, [rsp + 96]",
+    "movdqu xmm7, [rsp + 112]",
+    "add rsp, 128",
+    "pop r9",
+    "pop r8",
+    "pop rcx",
+    "pop rdx",
+    "pop rsi",
+    "pop rdi",
+    "pop rbp",
+    "jmp rax",
+    ".size wasmlift_lazy_stub, . - wasmlift_lazy_stub",
+    ".popsection",
+    compile = sym lazy_compile,
+);
+
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+fn lazy_stub_address() -> usize {
+    extern "C" {
+        fn wasmlift_lazy_stub();
+    }
+    wasmlift_lazy_stub as *const () as usize
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
+fn lazy_stub_address() -> usize {
+    unreachable!("lazy compilation is only enabled on x86-64 Linux (CompilationMode::supported)")
+}
