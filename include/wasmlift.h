@@ -135,10 +135,11 @@ WASM_API_EXTERN uint64_t wasmlift_store_get_fuel(const wasm_store_t *store);
 WASM_API_EXTERN bool wasmlift_config_compilation(wasm_config_t *config, wasmlift_compilation_t mode);
 
 // How far compilation of `module` has got: its defined functions (`total`), how many have been
-// compiled at either tier (`compiled`) and how many run optimised code (`optimized`). For an
-// eagerly compiled module all three are equal. Any out-pointer may be NULL. False if `module`
-// is NULL.
-WASM_API_EXTERN bool wasmlift_module_compilation_stats(const wasm_module_t *module, size_t *total, size_t *compiled, size_t *optimized);
+// compiled at either tier (`compiled`), how many run optimised code (`optimized`), and how
+// many function compilations were done in all (`compilations`: a function compiled at both
+// tiers counts twice). For an eagerly compiled module the first three are equal. Any
+// out-pointer may be NULL. False if `module` is NULL.
+WASM_API_EXTERN bool wasmlift_module_compilation_stats(const wasm_module_t *module, size_t *total, size_t *compiled, size_t *optimized, size_t *compilations);
 
 // Blocks until every function of `module` runs optimised code (tiered compilation; returns at
 // once for other modules, or if the engine's background thread cannot run).

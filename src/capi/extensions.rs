@@ -328,24 +328,26 @@ pub(crate) fn compilation_mode(mode: wasmlift_compilation_t) -> Option<Compilati
 }
 
 /// How far compilation of `module` has got: its defined functions (`total`), how many have been
-/// compiled at either tier (`compiled`) and how many run optimised code (`optimized`). For an
-/// eagerly compiled module all three are equal. Any out-pointer may be NULL. False if `module`
-/// is NULL.
+/// compiled at either tier (`compiled`), how many run optimised code (`optimized`), and how
+/// many function compilations were done in all (`compilations`: a function compiled at both
+/// tiers counts twice). For an eagerly compiled module the first three are equal. Any
+/// out-pointer may be NULL. False if `module` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn wasmlift_module_compilation_stats(
     module: *const wasm_module_t,
     total: *mut usize,
     compiled: *mut usize,
     optimized: *mut usize,
+    compilations: *mut usize,
 ) -> bool {
     let Some(module) = module.as_ref() else { return false };
     let m = module.module();
     let n = m.info.num_defined_funcs();
-    let (c, o) = match &m.lazy {
-        Some(lazy) => (lazy.compiled_functions(), lazy.optimized_functions()),
-        None => (n, n),
+    let (c, o, k) = match &m.lazy {
+        Some(lazy) => (lazy.compiled_functions(), lazy.optimized_functions(), lazy.compilations()),
+        None => (n, n, n),
     };
-    for (out, v) in [(total, n), (compiled, c), (optimized, o)] {
+    for (out, v) in [(total, n), (compiled, c), (optimized, o), (compilations, k)] {
         if let Some(out) = out.as_mut() {
             *out = v;
         }

@@ -57,6 +57,9 @@ pub struct LazyCode {
     complete: AtomicBool,
     /// Set once the whole-module tier-up has been queued.
     tiered_queued: AtomicBool,
+    /// Function compilations done so far (either tier; the whole-module compile counts each
+    /// function it compiled).
+    compilations: std::sync::atomic::AtomicUsize,
 }
 
 impl LazyCode {
@@ -72,6 +75,7 @@ impl LazyCode {
             compile_lock: Mutex::new(()),
             complete: AtomicBool::new(false),
             tiered_queued: AtomicBool::new(false),
+            compilations: std::sync::atomic::AtomicUsize::new(0),
         })
     }
 
@@ -83,6 +87,12 @@ impl LazyCode {
     /// How many defined functions run optimised code.
     pub fn optimized_functions(&self) -> usize {
         self.tiers.iter().filter(|t| t.load(Ordering::Relaxed) == OPTIMIZED).count()
+    }
+
+    /// Function compilations done so far (a function compiled twice by mistake would count
+    /// twice: tests use this to check that concurrent first calls compile once).
+    pub fn compilations(&self) -> usize {
+        self.compilations.load(Ordering::Relaxed)
     }
 
     /// Bytes of code compiled on demand so far (baseline and per-function optimised code,
@@ -132,6 +142,7 @@ impl ModuleInner {
         let address = code.code.base() as usize + code.functions[0].offset as usize;
         lazy.region.set_target(defined, address);
         lazy.keep(code, Some(registration));
+        lazy.compilations.fetch_add(1, Ordering::Relaxed);
         Ok(address)
     }
 
@@ -171,6 +182,7 @@ impl ModuleInner {
                 lazy.tiers[defined].store(OPTIMIZED, Ordering::Release);
             }
         }
+        lazy.compilations.fetch_add(code.functions.len(), Ordering::Relaxed);
         lazy.keep(code, Some(registration));
         lazy.complete.store(true, Ordering::Release);
         Ok(())
