@@ -71,6 +71,16 @@ pub trait Compiler: Send + Sync {
     /// to `threads` threads (0 = all cores). The result does not depend on the thread count.
     fn compile_module(&self, module: &ModuleInfo, tunables: &Tunables, threads: usize) -> Result<CompiledCode, String>;
 
+    /// `compile_module` for background work: gives up with an error as soon as `cancelled()`
+    /// returns true (it is asked between functions).
+    fn compile_module_unless(
+        &self,
+        module: &ModuleInfo,
+        tunables: &Tunables,
+        threads: usize,
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> Result<CompiledCode, String>;
+
     /// Compiles only the module's entry trampolines (one per type index; `functions` is empty),
     /// for modules whose functions are compiled on demand.
     fn compile_entry_trampolines(&self, module: &ModuleInfo) -> Result<CompiledCode, String>;

@@ -67,6 +67,16 @@ impl crate::abi::compiled::Compiler for Cranelift {
         compile_module(&*self.isa, module, tunables, threads)
     }
 
+    fn compile_module_unless(
+        &self,
+        module: &ModuleInfo,
+        tunables: &Tunables,
+        threads: usize,
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> Result<CompiledCode, String> {
+        compile_module_unless(&*self.isa, module, tunables, threads, cancelled)
+    }
+
     fn compile_host_trampoline(&self, ty: &FuncType, host_call: usize) -> Result<CompiledCode, String> {
         compile_host_trampoline(&*self.isa, ty, host_call)
     }
@@ -186,6 +196,18 @@ pub fn compile_module(
     tunables: &Tunables,
     threads: usize,
 ) -> Result<CompiledCode, String> {
+    compile_module_unless(isa, module, tunables, threads, &|| false)
+}
+
+/// `compile_module`, giving up (with an error) as soon as `cancelled()` says so; it is asked
+/// between functions.
+pub fn compile_module_unless(
+    isa: &dyn TargetIsa,
+    module: &ModuleInfo,
+    tunables: &Tunables,
+    threads: usize,
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Result<CompiledCode, String> {
     let env = translate::ModuleEnv::new(isa, module, tunables);
     let num_defined = module.num_defined_funcs();
     let num_types = module.types.len();
@@ -214,6 +236,11 @@ pub fn compile_module(
         loop {
             let j = next.fetch_add(1, Ordering::Relaxed);
             if j >= total {
+                break;
+            }
+            if cancelled() {
+                results.lock().unwrap().push((j, Err("compilation cancelled".to_string())));
+                next.store(total, Ordering::Relaxed);
                 break;
             }
             let r = match &jobs[j].1 {

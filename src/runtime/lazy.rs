@@ -158,14 +158,16 @@ impl ModuleInner {
         Ok(())
     }
 
-    /// Compiles the whole module with the eager compiler and points every entry at it.
-    fn optimize_all(&self) -> Result<(), String> {
+    /// Compiles the whole module with the eager compiler and points every entry at it. Gives
+    /// up when `cancelled()` says so (the engine is stopping, or nobody else holds the module).
+    fn optimize_all(&self, cancelled: &(dyn Fn() -> bool + Sync)) -> Result<(), String> {
         let lazy = self.lazy.as_ref().expect("lazy module");
         if lazy.complete.load(Ordering::Acquire) {
             return Ok(());
         }
         let engine = &self.engine.0;
-        let code = engine.compiler.compile_module(&self.info, &engine.tunables, engine.config.compile_threads)?;
+        let code =
+            engine.compiler.compile_module_unless(&self.info, &engine.tunables, engine.config.compile_threads, cancelled)?;
         let code = Arc::new(code);
         let body_starts: Arc<[u32]> = self.info.bodies.iter().map(|b| b.range.start as u32).collect();
         let registration = code_registry::register(
@@ -204,6 +206,8 @@ impl ModuleInner {
 /// Work for the engine's tier-up thread: functions to optimise (first called first), then
 /// whole modules. Stops when the engine is dropped.
 pub struct TierUp {
+    /// Set by `stop`: running compilations give up at the next function.
+    stopping: AtomicBool,
     state: Mutex<TierUpState>,
     wake: Condvar,
     /// Notified whenever a job finishes (for `wait_until`).
@@ -221,6 +225,7 @@ struct TierUpState {
 impl TierUp {
     pub fn new() -> Arc<TierUp> {
         Arc::new(TierUp {
+            stopping: AtomicBool::new(false),
             state: Mutex::new(TierUpState {
                 functions: VecDeque::new(),
                 modules: VecDeque::new(),
@@ -267,6 +272,7 @@ impl TierUp {
 
     /// Stops the thread after its current job and waits for it (not from the thread itself).
     pub fn stop(&self) {
+        self.stopping.store(true, Ordering::Release);
         let handle = {
             let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
             st.stop = true;
@@ -317,7 +323,14 @@ fn worker(tier_up: Weak<TierUp>) {
                     }
                     r
                 }
-                None => module.optimize_all(),
+                None => {
+                    let stopping = tier_up.upgrade().map(|t| t.clone());
+                    let cancelled = || {
+                        stopping.as_ref().is_none_or(|t| t.stopping.load(Ordering::Acquire))
+                            || Arc::strong_count(&module) == 1
+                    };
+                    module.optimize_all(&cancelled)
+                }
             }));
             // A failed tier-up leaves the baseline code in place: still correct.
             let _ = result;
