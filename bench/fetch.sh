@@ -3,6 +3,8 @@
 # ~/.cache/wasmlift-bench, override with WASMLIFT_BENCH_CACHE) and prints their paths:
 #   fetch.sh wasmtime  -> wasmtime's C library (_libwasmtime.so) from the PyPI wheel
 #   fetch.sh large     -> a multi-MB real-world module from an npm package (compile only)
+#   fetch.sh esbuild   -> esbuild.wasm (Go, ~12 MB) from npm esbuild-wasm (start-up benchmark)
+#   fetch.sh swc       -> swc's wasm (Rust, ~21 MB) from npm @swc/wasm (start-up benchmark)
 # Versions are pinned so results stay comparable between runs.
 set -euo pipefail
 CACHE="${WASMLIFT_BENCH_CACHE:-$HOME/.cache/wasmlift-bench}"
@@ -42,8 +44,24 @@ fetch_large() {
     echo "$out"
 }
 
+# fetch_npm_file PACKAGE VERSION FILE-IN-PACKAGE: caches one file of an npm package.
+fetch_npm_file() {
+    local out="$CACHE/${1//[@\/]/_}-$2.wasm"
+    if [ ! -f "$out" ]; then
+        local tmp
+        tmp=$(mktemp -d "$CACHE/tmp.XXXXXX")
+        (cd "$tmp" && npm pack --silent "$1@$2" >/dev/null 2>&1)
+        tar -xzf "$tmp"/*.tgz -C "$tmp" "$3"
+        mv "$tmp/$3" "$out.partial" && mv "$out.partial" "$out"
+        rm -rf "$tmp"
+    fi
+    echo "$out"
+}
+
 case "${1:-}" in
     wasmtime) fetch_wasmtime ;;
     large) fetch_large ;;
-    *) echo "usage: $0 wasmtime|large" >&2; exit 2 ;;
+    esbuild) fetch_npm_file esbuild-wasm 0.25.0 package/esbuild.wasm ;;
+    swc) fetch_npm_file @swc/wasm 1.10.0 package/wasm_bg.wasm ;;
+    *) echo "usage: $0 wasmtime|large|esbuild|swc" >&2; exit 2 ;;
 esac

@@ -4,7 +4,7 @@
 // globals of the declared types), so any module instantiates; the called export gets zero
 // arguments, and a trap also counts as the call returning.
 //
-// Usage: startup MODULE.wasm [--export NAME] [--runs N] [--engine NAME] [--list]
+// Usage: startup MODULE.wasm [--export NAME] [--runs N] [--engine NAME] [--label NAME] [--list]
 // Output (bench/report.py format), per run:
 //   R <engine> startup-<module>-new ms ...   wasm_module_new
 //   R <engine> startup-<module>-first ms ... new + instantiate + first call returned
@@ -121,6 +121,9 @@ static int start_up(wasm_engine_t* engine, const unsigned char* bytes, size_t le
                       : wasm_func_param_arity(f) == 0)
         target = f;
     }
+    // No export without parameters: the first exported function, with zero arguments.
+    for (size_t i = 0; i < types.size && !target && !export_name && !list; i++)
+      target = wasm_extern_as_func_const(exports.data[i]);
     if (target) {
       size_t np = wasm_func_param_arity(target), nr = wasm_func_result_arity(target);
       wasm_functype_t* ft = wasm_func_type(target);
@@ -155,12 +158,13 @@ static int start_up(wasm_engine_t* engine, const unsigned char* bytes, size_t le
 }
 
 int main(int argc, char** argv) {
-  const char *path = NULL, *export_name = NULL, *engine_name = "wasmlift";
+  const char *path = NULL, *export_name = NULL, *engine_name = "wasmlift", *label_arg = NULL;
   int runs = 3, list = 0;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--export") == 0 && i + 1 < argc) export_name = argv[++i];
     else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc) runs = atoi(argv[++i]);
     else if (strcmp(argv[i], "--engine") == 0 && i + 1 < argc) engine_name = argv[++i];
+    else if (strcmp(argv[i], "--label") == 0 && i + 1 < argc) label_arg = argv[++i];
     else if (strcmp(argv[i], "--list") == 0) list = 1;
     else path = argv[i];
   }
@@ -177,7 +181,8 @@ int main(int argc, char** argv) {
   const char* base = strrchr(path, '/');
   base = base ? base + 1 : path;
   char label[64];
-  snprintf(label, sizeof label, "%.*s", (int)(strcspn(base, ".")), base);
+  if (label_arg) snprintf(label, sizeof label, "%s", label_arg);
+  else snprintf(label, sizeof label, "%.*s", (int)(strcspn(base, ".")), base);
   double* news = calloc(runs, sizeof *news);
   double* firsts = calloc(runs, sizeof *firsts);
   int status = 0;
