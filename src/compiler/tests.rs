@@ -622,7 +622,8 @@ fn print_disasm() {
     println!("{}", c.vcode.clone().unwrap());
 }
 
-/// Developer aid: compiles the module at `$WASM` and prints timing (`--ignored --nocapture`).
+/// Developer aid: compiles the module at `$WASM` and prints timing (`--ignored --nocapture`;
+/// `TIER=baseline` for the baseline tier, `THREADS=n`).
 #[test]
 #[ignore]
 fn compile_file() {
@@ -633,13 +634,17 @@ fn compile_file() {
     println!("decode+validate: {:?}", t.elapsed());
     let threads = std::env::var("THREADS").ok().and_then(|t| t.parse().ok()).unwrap_or(0);
     let t = std::time::Instant::now();
-    let isa = build_isa_with_verifier(std::env::var_os("VERIFY").is_some()).unwrap();
+    // TIER=baseline: the lazy tier's settings (opt_level=none, single-pass register allocator).
+    let tier = if std::env::var("TIER").as_deref() == Ok("baseline") { Tier::Baseline } else { Tier::Optimized };
+    let isa = build_isa_with(std::env::var_os("VERIFY").is_some(), tier).unwrap();
     let code = compile_module(&*isa, &module, &NO_CHECKS, threads).unwrap();
+    let elapsed = t.elapsed();
     println!(
-        "compiled {} functions into {} bytes in {:?}",
+        "compiled {} functions into {} bytes in {:?} ({:.1} MB/s of wasm)",
         code.functions.len(),
         code.code.len(),
-        t.elapsed()
+        elapsed,
+        module.bytes.len() as f64 / 1e6 / elapsed.as_secs_f64()
     );
 }
 
