@@ -19,6 +19,13 @@ macro_rules! extern_subtype {
     ($name:ident, $variant:ident, $data:ident, $core:ty) => {
         impl crate::capi::vec::BoxedElem for $name {}
 
+        // The `*_as_externtype` casts, and deleting one type object through the other's
+        // `*_delete`, rely on the wrapper having exactly the extern type's layout.
+        const _: () = assert!(
+            std::mem::size_of::<$name>() == std::mem::size_of::<super::externtype::wasm_externtype_t>()
+                && std::mem::align_of::<$name>() == std::mem::align_of::<super::externtype::wasm_externtype_t>()
+        );
+
         impl $name {
             pub fn from_core(ty: &$core) -> Box<$name> {
                 Box::new($name {
