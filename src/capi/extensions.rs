@@ -349,7 +349,9 @@ pub unsafe extern "C" fn wasmlift_config_compilation(config: *mut wasm_config_t,
     if !mode.supported() {
         return false;
     }
-    match config.as_mut() {
+    // SAFETY: `config` is NULL or a live `wasm_config_t` the caller still owns (C API
+    // contract, rule 1); no other reference to it exists during this call.
+    match unsafe { config.as_mut() } {
         Some(c) => {
             c.config.compilation = mode;
             true
@@ -380,7 +382,8 @@ pub unsafe extern "C" fn wasmlift_module_compilation_stats(
     optimized: *mut usize,
     compilations: *mut usize,
 ) -> bool {
-    let Some(module) = module.as_ref() else { return false };
+    // SAFETY: `module` is NULL or a live `wasm_module_t` (C API contract, rule 1).
+    let Some(module) = (unsafe { module.as_ref() }) else { return false };
     let m = module.module();
     let n = m.info.num_defined_funcs();
     let (c, o, k) = match &m.lazy {
@@ -388,8 +391,10 @@ pub unsafe extern "C" fn wasmlift_module_compilation_stats(
         None => (n, n, n),
     };
     for (out, v) in [(total, n), (compiled, c), (optimized, o), (compilations, k)] {
-        if let Some(out) = out.as_mut() {
-            *out = v;
+        if !out.is_null() {
+            // SAFETY: a non-NULL out-pointer is writable storage for one `usize` (C API
+            // contract, rule 2); it is written without being read.
+            unsafe { out.write(v) };
         }
     }
     true
@@ -399,7 +404,8 @@ pub unsafe extern "C" fn wasmlift_module_compilation_stats(
 /// once for other modules, or if the engine's background thread cannot run).
 #[no_mangle]
 pub unsafe extern "C" fn wasmlift_module_wait_for_tier_up(module: *const wasm_module_t) {
-    if let Some(module) = module.as_ref() {
+    // SAFETY: `module` is NULL or a live `wasm_module_t` (C API contract, rule 1).
+    if let Some(module) = unsafe { module.as_ref() } {
         module.module().wait_for_tier_up();
     }
 }
