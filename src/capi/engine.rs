@@ -55,9 +55,9 @@ pub extern "C" fn wasm_config_new() -> *mut wasm_config_t {
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_config_delete(config: *mut wasm_config_t) {
-    if !config.is_null() {
-        drop(Box::from_raw(config));
-    }
+    // SAFETY: `config` is NULL or a box from `wasm_config_new` that the caller owns and gives
+    // up (C API contract, rule 4).
+    unsafe { crate::capi::delete_boxed(config) }
 }
 
 fn engine_from(config: Config) -> *mut wasm_engine_t {
@@ -83,15 +83,17 @@ pub unsafe extern "C" fn wasm_engine_new_with_config(config: *mut wasm_config_t)
     if config.is_null() {
         return engine_from(default_config());
     }
-    let config = Box::from_raw(config);
+    // SAFETY: non-NULL, so a box from `wasm_config_new` whose ownership the caller hands over
+    // (`own wasm_config_t*`, C API contract rule 4); it is freed here, once.
+    let config = unsafe { Box::from_raw(config) };
     engine_from(config.config)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_engine_delete(engine: *mut wasm_engine_t) {
-    if !engine.is_null() {
-        drop(Box::from_raw(engine));
-    }
+    // SAFETY: `engine` is NULL or a box from `wasm_engine_new*` that the caller owns and gives
+    // up (C API contract, rule 4). Stores keep their own reference to the engine.
+    unsafe { crate::capi::delete_boxed(engine) }
 }
 
 #[cfg(test)]
@@ -100,6 +102,8 @@ mod tests {
 
     #[test]
     fn engine_takes_config_settings() {
+        // SAFETY: every pointer used is NULL or was just returned by the function under test
+        // and is deleted once.
         unsafe {
             let c = wasm_config_new();
             (*c).config.max_wasm_stack = 12345;

@@ -16,7 +16,9 @@ pub const WASMLIFT_V128: wasm_valkind_t = 4;
 /// recursion traps with "call stack exhausted". Default 1 MiB.
 #[no_mangle]
 pub unsafe extern "C" fn wasmlift_config_max_wasm_stack(config: *mut wasm_config_t, size: usize) {
-    if let Some(c) = config.as_mut() {
+    // SAFETY: `config` is NULL or a live `wasm_config_t` the caller still owns (C API
+    // contract, rule 1); no other reference to it exists during this call.
+    if let Some(c) = unsafe { config.as_mut() } {
         c.config.max_wasm_stack = size;
     }
 }
@@ -25,7 +27,9 @@ pub unsafe extern "C" fn wasmlift_config_max_wasm_stack(config: *mut wasm_config
 /// and the signal handler. Default false.
 #[no_mangle]
 pub unsafe extern "C" fn wasmlift_config_explicit_bounds_checks(config: *mut wasm_config_t, enable: bool) {
-    if let Some(c) = config.as_mut() {
+    // SAFETY: `config` is NULL or a live `wasm_config_t` the caller still owns (C API
+    // contract, rule 1); no other reference to it exists during this call.
+    if let Some(c) = unsafe { config.as_mut() } {
         c.config.explicit_bounds_checks = enable;
     }
 }
@@ -33,7 +37,9 @@ pub unsafe extern "C" fn wasmlift_config_explicit_bounds_checks(config: *mut was
 /// Threads used to compile one module; 0 (the default) uses every available core.
 #[no_mangle]
 pub unsafe extern "C" fn wasmlift_config_compile_threads(config: *mut wasm_config_t, threads: usize) {
-    if let Some(c) = config.as_mut() {
+    // SAFETY: `config` is NULL or a live `wasm_config_t` the caller still owns (C API
+    // contract, rule 1); no other reference to it exists during this call.
+    if let Some(c) = unsafe { config.as_mut() } {
         c.config.compile_threads = threads;
     }
 }
@@ -42,7 +48,9 @@ pub unsafe extern "C" fn wasmlift_config_compile_threads(config: *mut wasm_confi
 /// `memory.grow` past it fails and module instantiation needing more traps.
 #[no_mangle]
 pub unsafe extern "C" fn wasmlift_config_max_memory_pages(config: *mut wasm_config_t, pages: u64) {
-    if let Some(c) = config.as_mut() {
+    // SAFETY: `config` is NULL or a live `wasm_config_t` the caller still owns (C API
+    // contract, rule 1); no other reference to it exists during this call.
+    if let Some(c) = unsafe { config.as_mut() } {
         c.config.max_memory_pages = pages;
     }
 }
@@ -54,6 +62,8 @@ mod config_tests {
 
     #[test]
     fn setters_change_the_config_and_ignore_null() {
+        // SAFETY: `c` is a live config from `wasm_config_new` until it is deleted at the end;
+        // the other pointer is NULL.
         unsafe {
             let c = wasm_config_new();
             wasmlift_config_max_wasm_stack(c, 4096);
@@ -94,19 +104,24 @@ pub unsafe extern "C" fn wasmlift_wat2wasm(wat: *const std::os::raw::c_char, len
     if out.is_null() {
         return false;
     }
-    out.write(crate::capi::vec::wasm_byte_vec_t::empty());
+    // SAFETY: `out` is non-NULL, so writable storage for one byte vector (C API contract, rule 2).
+    unsafe { out.write(crate::capi::vec::wasm_byte_vec_t::empty()) };
     if wat.is_null() {
         set_error("wasmlift_wat2wasm: text must not be NULL");
         return false;
     }
-    let bytes = std::slice::from_raw_parts(wat as *const u8, len);
+    // SAFETY: `wat` is non-NULL (checked above) and the caller passes `len` readable bytes
+    // there (C API contract, rule 6), only read during this call.
+    let bytes = unsafe { std::slice::from_raw_parts(wat as *const u8, len) };
     let Ok(text) = std::str::from_utf8(bytes) else {
         set_error("wasmlift_wat2wasm: text is not UTF-8");
         return false;
     };
     match wat::parse_str(text) {
         Ok(binary) => {
-            out.write(crate::capi::vec::wasm_byte_vec_t::from_bytes(&binary));
+            // SAFETY: `out` is non-NULL and writable (rule 2); it holds the empty vector written
+            // above, which owns nothing, so overwriting it leaks nothing.
+            unsafe { out.write(crate::capi::vec::wasm_byte_vec_t::from_bytes(&binary)) };
             true
         }
         Err(e) => {
@@ -141,7 +156,8 @@ pub unsafe extern "C" fn wasmlift_func_call_v128(
 ) -> *mut crate::capi::r#ref::wasm_trap_t {
     use crate::capi::r#ref::wasm_trap_t;
     use crate::runtime::trap::TrapInner;
-    let Some(f) = func.as_ref() else { return std::ptr::null_mut() };
+    // SAFETY: `func` is NULL or a live `wasm_func_t` (C API contract, rule 1).
+    let Some(f) = (unsafe { func.as_ref() }) else { return std::ptr::null_mut() };
     // Owned for the whole call: a host callback may delete the handle `f` mid-call.
     let func = f.func().clone();
     let store = f.r.store.clone();
@@ -155,8 +171,15 @@ pub unsafe extern "C" fn wasmlift_func_call_v128(
     }
     // The caller's slots have the layout of the engine's own value slots (16 bytes, 16-aligned),
     // so the call runs on them directly: no copy, no allocation.
-    let values: &mut [crate::abi::vmctx::VMVal] =
-        if need == 0 { &mut [] } else { std::slice::from_raw_parts_mut(slots as *mut _, need) };
+    let values: &mut [crate::abi::vmctx::VMVal] = if need == 0 {
+        &mut []
+    } else {
+        // SAFETY: `slots` is non-NULL here (checked above) and the caller passes `nslots` >=
+        // `need` readable and writable slots (C API contract, rule 6) that nothing else
+        // touches during the call. `wasmlift_v128_slot_t` has `VMVal`'s size and alignment
+        // (asserted above), and both are plain 16 bytes for which every bit pattern is valid.
+        unsafe { std::slice::from_raw_parts_mut(slots as *mut crate::abi::vmctx::VMVal, need) }
+    };
     match func.call_raw(values) {
         Ok(()) => std::ptr::null_mut(),
         Err(t) => wasm_trap_t::new_boxed(t, &store),
@@ -167,7 +190,9 @@ pub unsafe extern "C" fn wasmlift_func_call_v128(
 /// default, as WebAssembly 2.0 requires such modules to be rejected.
 #[no_mangle]
 pub unsafe extern "C" fn wasmlift_config_multi_memory(config: *mut wasm_config_t, enable: bool) {
-    if let Some(c) = config.as_mut() {
+    // SAFETY: `config` is NULL or a live `wasm_config_t` the caller still owns (C API
+    // contract, rule 1); no other reference to it exists during this call.
+    if let Some(c) = unsafe { config.as_mut() } {
         c.config.features.multi_memory = enable;
     }
 }
@@ -176,7 +201,9 @@ pub unsafe extern "C" fn wasmlift_config_multi_memory(config: *mut wasm_config_t
 /// Off by default.
 #[no_mangle]
 pub unsafe extern "C" fn wasmlift_config_tail_call(config: *mut wasm_config_t, enable: bool) {
-    if let Some(c) = config.as_mut() {
+    // SAFETY: `config` is NULL or a live `wasm_config_t` the caller still owns (C API
+    // contract, rule 1); no other reference to it exists during this call.
+    if let Some(c) = unsafe { config.as_mut() } {
         c.config.features.tail_call = enable;
     }
 }
@@ -191,13 +218,16 @@ pub unsafe extern "C" fn wasmlift_config_tail_call(config: *mut wasm_config_t, e
 /// is NULL or shorter than 16 bytes.
 #[no_mangle]
 pub unsafe extern "C" fn wasmlift_config_serialize_key(config: *mut wasm_config_t, key: *const u8, len: usize) -> bool {
-    let Some(c) = config.as_mut() else { return false };
+    // SAFETY: `config` is NULL or a live `wasm_config_t` the caller still owns (C API
+    // contract, rule 1); no other reference to it exists during this call.
+    let Some(c) = (unsafe { config.as_mut() }) else { return false };
     if key.is_null() || len < 16 {
         set_error("wasmlift_config_serialize_key: the key must be at least 16 bytes");
         return false;
     }
-    // SAFETY: the caller passes `len` readable bytes at `key` (checked non-NULL above).
-    let bytes = std::slice::from_raw_parts(key, len);
+    // SAFETY: the caller passes `len` readable bytes at `key` (checked non-NULL above; C API
+    // contract, rule 6), only read during this call.
+    let bytes = unsafe { std::slice::from_raw_parts(key, len) };
     c.config.serialize_key = Some(blake3::derive_key("wasmlift 2026 serialized-module MAC key", bytes));
     true
 }
@@ -208,7 +238,9 @@ pub unsafe extern "C" fn wasmlift_config_serialize_key(config: *mut wasm_config_
 /// traps with "interrupted". Off by default (the checks cost a little on every loop iteration).
 #[no_mangle]
 pub unsafe extern "C" fn wasmlift_config_epoch_interruption(config: *mut wasm_config_t, enable: bool) {
-    if let Some(c) = config.as_mut() {
+    // SAFETY: `config` is NULL or a live `wasm_config_t` the caller still owns (C API
+    // contract, rule 1); no other reference to it exists during this call.
+    if let Some(c) = unsafe { config.as_mut() } {
         c.config.epoch_interruption = enable;
     }
 }
@@ -217,7 +249,9 @@ pub unsafe extern "C" fn wasmlift_config_epoch_interruption(config: *mut wasm_co
 /// (it is one atomic add); running code notices at its next function entry or loop back-edge.
 #[no_mangle]
 pub unsafe extern "C" fn wasmlift_engine_increment_epoch(engine: *const crate::capi::engine::wasm_engine_t) {
-    if let Some(e) = engine.as_ref() {
+    // SAFETY: `engine` is NULL or a live `wasm_engine_t`, which any thread may use (C API
+    // contract, rule 1).
+    if let Some(e) = unsafe { engine.as_ref() } {
         e.engine.0.epoch.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 }
@@ -228,7 +262,8 @@ pub unsafe extern "C" fn wasmlift_engine_increment_epoch(engine: *const crate::c
 /// before a call or from a host function the guest called.
 #[no_mangle]
 pub unsafe extern "C" fn wasmlift_store_set_epoch_deadline(store: *mut crate::capi::store::wasm_store_t, ticks: u64) {
-    if let Some(s) = store.as_ref() {
+    // SAFETY: `store` is NULL or a live `wasm_store_t` (C API contract, rule 1).
+    if let Some(s) = unsafe { store.as_ref() } {
         s.store.inner.set_epoch_deadline(ticks);
     }
 }
@@ -249,7 +284,8 @@ pub unsafe extern "C" fn wasmlift_store_limits(
     tables: u64,
 ) {
     use crate::runtime::resources::Resource;
-    let Some(s) = store.as_ref() else { return };
+    // SAFETY: `store` is NULL or a live `wasm_store_t` (C API contract, rule 1).
+    let Some(s) = (unsafe { store.as_ref() }) else { return };
     let account = &s.store.inner.account;
     for (what, limit) in [
         (Resource::MemoryBytes, memory_bytes),
@@ -268,7 +304,9 @@ pub unsafe extern "C" fn wasmlift_store_limits(
 /// with no fuel: set it with `wasmlift_store_set_fuel` before calling. Off by default.
 #[no_mangle]
 pub unsafe extern "C" fn wasmlift_config_consume_fuel(config: *mut wasm_config_t, enable: bool) {
-    if let Some(c) = config.as_mut() {
+    // SAFETY: `config` is NULL or a live `wasm_config_t` the caller still owns (C API
+    // contract, rule 1); no other reference to it exists during this call.
+    if let Some(c) = unsafe { config.as_mut() } {
         c.config.consume_fuel = enable;
     }
 }
@@ -276,7 +314,8 @@ pub unsafe extern "C" fn wasmlift_config_consume_fuel(config: *mut wasm_config_t
 /// Sets the fuel the store's code may consume (one unit per WebAssembly operator).
 #[no_mangle]
 pub unsafe extern "C" fn wasmlift_store_set_fuel(store: *mut crate::capi::store::wasm_store_t, fuel: u64) {
-    if let Some(s) = store.as_ref() {
+    // SAFETY: `store` is NULL or a live `wasm_store_t` (C API contract, rule 1).
+    if let Some(s) = unsafe { store.as_ref() } {
         s.store.inner.set_fuel(fuel);
     }
 }
@@ -285,7 +324,8 @@ pub unsafe extern "C" fn wasmlift_store_set_fuel(store: *mut crate::capi::store:
 /// counted up to the last branch, call or block boundary before the trap.
 #[no_mangle]
 pub unsafe extern "C" fn wasmlift_store_get_fuel(store: *const crate::capi::store::wasm_store_t) -> u64 {
-    store.as_ref().map_or(0, |s| s.store.inner.fuel())
+    // SAFETY: `store` is NULL or a live `wasm_store_t` (C API contract, rule 1).
+    unsafe { store.as_ref() }.map_or(0, |s| s.store.inner.fuel())
 }
 
 /// How `wasm_module_new` compiles (`wasmlift_config_compilation`).
@@ -309,7 +349,9 @@ pub unsafe extern "C" fn wasmlift_config_compilation(config: *mut wasm_config_t,
     if !mode.supported() {
         return false;
     }
-    match config.as_mut() {
+    // SAFETY: `config` is NULL or a live `wasm_config_t` the caller still owns (C API
+    // contract, rule 1); no other reference to it exists during this call.
+    match unsafe { config.as_mut() } {
         Some(c) => {
             c.config.compilation = mode;
             true
@@ -340,7 +382,8 @@ pub unsafe extern "C" fn wasmlift_module_compilation_stats(
     optimized: *mut usize,
     compilations: *mut usize,
 ) -> bool {
-    let Some(module) = module.as_ref() else { return false };
+    // SAFETY: `module` is NULL or a live `wasm_module_t` (C API contract, rule 1).
+    let Some(module) = (unsafe { module.as_ref() }) else { return false };
     let m = module.module();
     let n = m.info.num_defined_funcs();
     let (c, o, k) = match &m.lazy {
@@ -348,8 +391,10 @@ pub unsafe extern "C" fn wasmlift_module_compilation_stats(
         None => (n, n, n),
     };
     for (out, v) in [(total, n), (compiled, c), (optimized, o), (compilations, k)] {
-        if let Some(out) = out.as_mut() {
-            *out = v;
+        if !out.is_null() {
+            // SAFETY: a non-NULL out-pointer is writable storage for one `usize` (C API
+            // contract, rule 2); it is written without being read.
+            unsafe { out.write(v) };
         }
     }
     true
@@ -359,7 +404,8 @@ pub unsafe extern "C" fn wasmlift_module_compilation_stats(
 /// once for other modules, or if the engine's background thread cannot run).
 #[no_mangle]
 pub unsafe extern "C" fn wasmlift_module_wait_for_tier_up(module: *const wasm_module_t) {
-    if let Some(module) = module.as_ref() {
+    // SAFETY: `module` is NULL or a live `wasm_module_t` (C API contract, rule 1).
+    if let Some(module) = unsafe { module.as_ref() } {
         module.module().wait_for_tier_up();
     }
 }

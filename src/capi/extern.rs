@@ -43,7 +43,8 @@ impl wasm_extern_t {
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_extern_kind(e: *const wasm_extern_t) -> wasm_externkind_t {
-    match e.as_ref().map(|e| &e.r.obj) {
+    // SAFETY: `e` is NULL or a live `wasm_extern_t` (C API contract, rule 1).
+    match unsafe { e.as_ref() }.map(|e| &e.r.obj) {
         Some(Object::Func(_)) => WASM_EXTERN_FUNC,
         Some(Object::Global(_)) => WASM_EXTERN_GLOBAL,
         Some(Object::Table(_)) => WASM_EXTERN_TABLE,
@@ -54,7 +55,8 @@ pub unsafe extern "C" fn wasm_extern_kind(e: *const wasm_extern_t) -> wasm_exter
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_extern_type(e: *const wasm_extern_t) -> *mut wasm_externtype_t {
-    match e.as_ref().and_then(|e| e.to_extern()) {
+    // SAFETY: `e` is NULL or a live `wasm_extern_t` (C API contract, rule 1).
+    match unsafe { e.as_ref() }.and_then(|e| e.to_extern()) {
         Some(x) => Box::into_raw(wasm_externtype_t::from_core(&x.ty())),
         None => std::ptr::null_mut(),
     }
@@ -109,33 +111,49 @@ pub unsafe extern "C" fn wasm_memory_as_extern_const(m: *const wasm_memory_t) ->
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_extern_as_func(e: *mut wasm_extern_t) -> *mut wasm_func_t {
-    if e.as_ref().is_some_and(is_func) { e as *mut wasm_func_t } else { std::ptr::null_mut() }
+    // SAFETY: `e` is NULL or a live `wasm_extern_t` (C API contract, rule 1); the cast is made
+    // only for a matching object, and every typed handle is a transparent `wasm_ref_t`.
+    if unsafe { e.as_ref() }.is_some_and(is_func) { e as *mut wasm_func_t } else { std::ptr::null_mut() }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_extern_as_global(e: *mut wasm_extern_t) -> *mut wasm_global_t {
-    if e.as_ref().is_some_and(is_global) { e as *mut wasm_global_t } else { std::ptr::null_mut() }
+    // SAFETY: `e` is NULL or a live `wasm_extern_t` (C API contract, rule 1); the cast is made
+    // only for a matching object, and every typed handle is a transparent `wasm_ref_t`.
+    if unsafe { e.as_ref() }.is_some_and(is_global) { e as *mut wasm_global_t } else { std::ptr::null_mut() }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_extern_as_table(e: *mut wasm_extern_t) -> *mut wasm_table_t {
-    if e.as_ref().is_some_and(is_table) { e as *mut wasm_table_t } else { std::ptr::null_mut() }
+    // SAFETY: `e` is NULL or a live `wasm_extern_t` (C API contract, rule 1); the cast is made
+    // only for a matching object, and every typed handle is a transparent `wasm_ref_t`.
+    if unsafe { e.as_ref() }.is_some_and(is_table) { e as *mut wasm_table_t } else { std::ptr::null_mut() }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_extern_as_memory(e: *mut wasm_extern_t) -> *mut wasm_memory_t {
-    if e.as_ref().is_some_and(is_memory) { e as *mut wasm_memory_t } else { std::ptr::null_mut() }
+    // SAFETY: `e` is NULL or a live `wasm_extern_t` (C API contract, rule 1); the cast is made
+    // only for a matching object, and every typed handle is a transparent `wasm_ref_t`.
+    if unsafe { e.as_ref() }.is_some_and(is_memory) { e as *mut wasm_memory_t } else { std::ptr::null_mut() }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_extern_as_func_const(e: *const wasm_extern_t) -> *const wasm_func_t {
-    if e.as_ref().is_some_and(is_func) { e as *const wasm_func_t } else { std::ptr::null() }
+    // SAFETY: `e` is NULL or a live `wasm_extern_t` (C API contract, rule 1); the cast is made
+    // only for a matching object, and every typed handle is a transparent `wasm_ref_t`.
+    if unsafe { e.as_ref() }.is_some_and(is_func) { e as *const wasm_func_t } else { std::ptr::null() }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_extern_as_global_const(e: *const wasm_extern_t) -> *const wasm_global_t {
-    if e.as_ref().is_some_and(is_global) { e as *const wasm_global_t } else { std::ptr::null() }
+    // SAFETY: `e` is NULL or a live `wasm_extern_t` (C API contract, rule 1); the cast is made
+    // only for a matching object, and every typed handle is a transparent `wasm_ref_t`.
+    if unsafe { e.as_ref() }.is_some_and(is_global) { e as *const wasm_global_t } else { std::ptr::null() }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_extern_as_table_const(e: *const wasm_extern_t) -> *const wasm_table_t {
-    if e.as_ref().is_some_and(is_table) { e as *const wasm_table_t } else { std::ptr::null() }
+    // SAFETY: `e` is NULL or a live `wasm_extern_t` (C API contract, rule 1); the cast is made
+    // only for a matching object, and every typed handle is a transparent `wasm_ref_t`.
+    if unsafe { e.as_ref() }.is_some_and(is_table) { e as *const wasm_table_t } else { std::ptr::null() }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_extern_as_memory_const(e: *const wasm_extern_t) -> *const wasm_memory_t {
-    if e.as_ref().is_some_and(is_memory) { e as *const wasm_memory_t } else { std::ptr::null() }
+    // SAFETY: `e` is NULL or a live `wasm_extern_t` (C API contract, rule 1); the cast is made
+    // only for a matching object, and every typed handle is a transparent `wasm_ref_t`.
+    if unsafe { e.as_ref() }.is_some_and(is_memory) { e as *const wasm_memory_t } else { std::ptr::null() }
 }

@@ -25,11 +25,14 @@ pub unsafe extern "C" fn wasm_global_new(
     ty: *const wasm_globaltype_t,
     val: *const wasm_val_t,
 ) -> *mut wasm_global_t {
-    let (Some(store), Some(ty), Some(val)) = (store.as_ref(), ty.as_ref(), val.as_ref()) else {
+    // SAFETY: `store`, `ty` and `val` are each NULL or a live object of its type (C API
+    // contract, rules 1 and 5).
+    let (Some(store), Some(ty), Some(val)) = (unsafe { store.as_ref() }, unsafe { ty.as_ref() }, unsafe { val.as_ref() }) else {
         return std::ptr::null_mut();
     };
     let ty = ty.to_core();
-    match to_slot(val, ty.content, &store.store) {
+    // SAFETY: `val` is a valid value (C API contract, rule 5).
+    match unsafe { to_slot(val, ty.content, &store.store) } {
         Ok(slot) => {
             let mut g = GlobalInner::new(ty, slot);
             g.store_id = store.store.inner.id;
@@ -45,7 +48,8 @@ pub unsafe extern "C" fn wasm_global_new(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_global_type(g: *const wasm_global_t) -> *mut wasm_globaltype_t {
-    match g.as_ref() {
+    // SAFETY: `g` is NULL or a live `wasm_global_t` (C API contract, rule 1).
+    match unsafe { g.as_ref() } {
         Some(g) => Box::into_raw(wasm_globaltype_t::from_core(&g.global().ty)),
         None => std::ptr::null_mut(),
     }
@@ -54,22 +58,31 @@ pub unsafe extern "C" fn wasm_global_type(g: *const wasm_global_t) -> *mut wasm_
 /// Reads the value; a reference result is a new handle owned by `out`.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_global_get(g: *const wasm_global_t, out: *mut wasm_val_t) {
-    let (Some(g), false) = (g.as_ref(), out.is_null()) else { return };
+    // SAFETY: `g` is NULL or a live `wasm_global_t` (C API contract, rule 1).
+    let (Some(g), false) = (unsafe { g.as_ref() }, out.is_null()) else { return };
     let global = g.global();
-    out.write(from_slot(&global.get(), global.ty.content, &g.r.store));
+    // SAFETY: the global holds a value of its content type; a function reference in it is null
+    // or live (pinned in the store when it was set, or owned by the defining instance that the
+    // handle's `GlobalRef` holds).
+    let value = unsafe { from_slot(&global.get(), global.ty.content, &g.r.store) };
+    // SAFETY: `out` is non-NULL, so writable storage for one value (C API contract, rule 2).
+    unsafe { out.write(value) };
 }
 
 /// Writes the value. Setting an immutable global, or a value of the wrong kind, changes
 /// nothing and records an error message.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_global_set(g: *mut wasm_global_t, val: *const wasm_val_t) {
-    let (Some(g), Some(val)) = (g.as_ref(), val.as_ref()) else { return };
+    // SAFETY: `g` is NULL or a live `wasm_global_t`, `val` NULL or a valid value (C API
+    // contract, rules 1 and 5).
+    let (Some(g), Some(val)) = (unsafe { g.as_ref() }, unsafe { val.as_ref() }) else { return };
     let global = g.global();
     if !global.ty.mutable {
         crate::capi::extensions::set_error("wasm_global_set: the global is immutable");
         return;
     }
-    match to_slot(val, global.ty.content, &g.r.store) {
+    // SAFETY: `val` is a valid value (C API contract, rule 5).
+    match unsafe { to_slot(val, global.ty.content, &g.r.store) } {
         Ok(slot) => global.set(slot),
         Err(e) => crate::capi::extensions::set_error(&format!("wasm_global_set: {e}")),
     }

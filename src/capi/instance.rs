@@ -5,7 +5,7 @@ use crate::capi::extensions::set_error;
 use crate::capi::r#extern::wasm_extern_t;
 use crate::capi::r#ref::{wasm_instance_t, wasm_module_t, wasm_ref_t, wasm_trap_t};
 use crate::capi::store::wasm_store_t;
-use crate::capi::vec::CVec;
+use crate::capi::vec::{vec_slice, CVec};
 use crate::capi::vecs::wasm_extern_vec_t;
 use crate::runtime::instance::{instantiate, InstanceInner, InstantiationError};
 use crate::runtime::object::Object;
@@ -31,16 +31,22 @@ pub unsafe extern "C" fn wasm_instance_new(
     trap: *mut *mut wasm_trap_t,
 ) -> *mut wasm_instance_t {
     if !trap.is_null() {
-        *trap = std::ptr::null_mut();
+        // SAFETY: `trap` is non-NULL, so writable storage for one pointer (C API contract,
+        // rule 2); its old contents are not read.
+        unsafe { trap.write(std::ptr::null_mut()) };
     }
-    let (Some(store), Some(module)) = (store.as_ref(), module.as_ref()) else {
+    // SAFETY: `store` is NULL or a live `wasm_store_t`, `module` NULL or a live
+    // `wasm_module_t` (C API contract, rule 1).
+    let (Some(store), Some(module)) = (unsafe { store.as_ref() }, unsafe { module.as_ref() }) else {
         set_error("wasm_instance_new: store and module must not be NULL");
         return std::ptr::null_mut();
     };
-    let provided: Vec<_> = match imports.as_ref() {
-        Some(v) => v.as_slice().iter().map(|e| e.as_ref().and_then(|e| e.to_extern())).collect(),
-        None => Vec::new(),
-    };
+    // SAFETY: `imports` is NULL or a valid vector (C API contract, rule 3), unchanged during
+    // this call.
+    let given = unsafe { vec_slice(imports) };
+    // SAFETY: each element is NULL or a live `wasm_extern_t` (rule 1); the runtime object is
+    // cloned out of it before anything runs.
+    let provided: Vec<_> = given.iter().map(|e| unsafe { e.as_ref() }.and_then(|e| e.to_extern())).collect();
     match instantiate(&store.store, module.module(), &provided) {
         Ok(instance) => wasm_ref_t::boxed(Object::Instance(instance), store.store.clone()) as *mut wasm_instance_t,
         Err(e) => {
@@ -51,7 +57,8 @@ pub unsafe extern "C" fn wasm_instance_new(
                     InstantiationError::Trap(t) => t,
                     _ => TrapInner::new(message),
                 };
-                *trap = wasm_trap_t::new_boxed(t, &store.store);
+                // SAFETY: `trap` is non-NULL, so writable storage for one pointer (rule 2).
+                unsafe { trap.write(wasm_trap_t::new_boxed(t, &store.store)) };
             }
             std::ptr::null_mut()
         }
@@ -64,7 +71,8 @@ pub unsafe extern "C" fn wasm_instance_exports(instance: *const wasm_instance_t,
     if out.is_null() {
         return;
     }
-    let items = match instance.as_ref() {
+    // SAFETY: `instance` is NULL or a live `wasm_instance_t` (C API contract, rule 1).
+    let items = match unsafe { instance.as_ref() } {
         Some(i) => {
             let inst = i.instance();
             (0..inst.module.info.exports.len())
@@ -74,5 +82,6 @@ pub unsafe extern "C" fn wasm_instance_exports(instance: *const wasm_instance_t,
         }
         None => Vec::new(),
     };
-    out.write(wasm_extern_vec_t::from_vec(items));
+    // SAFETY: `out` is non-NULL, so writable storage for one vector (C API contract, rule 2).
+    unsafe { out.write(wasm_extern_vec_t::from_vec(items)) };
 }

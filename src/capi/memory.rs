@@ -19,7 +19,9 @@ impl wasm_memory_t {
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_memory_new(store: *mut wasm_store_t, ty: *const wasm_memorytype_t) -> *mut wasm_memory_t {
-    let (Some(store), Some(ty)) = (store.as_ref(), ty.as_ref()) else { return std::ptr::null_mut() };
+    // SAFETY: `store` is NULL or a live `wasm_store_t`, `ty` NULL or a live
+    // `wasm_memorytype_t` (C API contract, rule 1).
+    let (Some(store), Some(ty)) = (unsafe { store.as_ref() }, unsafe { ty.as_ref() }) else { return std::ptr::null_mut() };
     let config = store.store.inner.engine.config();
     match MemoryInner::new(ty.to_core(), !config.explicit_bounds_checks, config.max_memory_pages) {
         Ok(mut m) => {
@@ -39,7 +41,8 @@ pub unsafe extern "C" fn wasm_memory_new(store: *mut wasm_store_t, ty: *const wa
 /// The type, with the current size as minimum.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_memory_type(m: *const wasm_memory_t) -> *mut wasm_memorytype_t {
-    match m.as_ref() {
+    // SAFETY: `m` is NULL or a live `wasm_memory_t` (C API contract, rule 1).
+    match unsafe { m.as_ref() } {
         Some(m) => Box::into_raw(wasm_memorytype_t::from_core(&m.memory().ty())),
         None => std::ptr::null_mut(),
     }
@@ -47,21 +50,27 @@ pub unsafe extern "C" fn wasm_memory_type(m: *const wasm_memory_t) -> *mut wasm_
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_memory_data(m: *mut wasm_memory_t) -> *mut std::os::raw::c_char {
-    m.as_ref().map_or(std::ptr::null_mut(), |m| m.memory().base() as *mut _)
+    // SAFETY: `m` is NULL or a live `wasm_memory_t` (C API contract, rule 1). Handing out the
+    // base pointer is not itself unsafe; using it is the caller's business (valid until the
+    // memory grows or goes away, as wasm.h says).
+    unsafe { m.as_ref() }.map_or(std::ptr::null_mut(), |m| m.memory().base() as *mut _)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_memory_data_size(m: *const wasm_memory_t) -> usize {
-    m.as_ref().map_or(0, |m| m.memory().byte_len())
+    // SAFETY: `m` is NULL or a live `wasm_memory_t` (C API contract, rule 1).
+    unsafe { m.as_ref() }.map_or(0, |m| m.memory().byte_len())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_memory_size(m: *const wasm_memory_t) -> u32 {
-    m.as_ref().map_or(0, |m| m.memory().pages() as u32)
+    // SAFETY: `m` is NULL or a live `wasm_memory_t` (C API contract, rule 1).
+    unsafe { m.as_ref() }.map_or(0, |m| m.memory().pages() as u32)
 }
 
 /// Grows by `delta` pages; false (and no change) past the maximum.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_memory_grow(m: *mut wasm_memory_t, delta: u32) -> bool {
-    m.as_ref().is_some_and(|m| m.memory().grow(delta as u64).is_some())
+    // SAFETY: `m` is NULL or a live `wasm_memory_t` (C API contract, rule 1).
+    unsafe { m.as_ref() }.is_some_and(|m| m.memory().grow(delta as u64).is_some())
 }

@@ -28,11 +28,15 @@ pub struct wasm_shared_module_t {
 /// `wasmlift_error_message()` says why (with the byte offset for malformed or invalid input).
 #[no_mangle]
 pub unsafe extern "C" fn wasm_module_new(store: *mut wasm_store_t, binary: *const wasm_byte_vec_t) -> *mut wasm_module_t {
-    let (Some(store), Some(binary)) = (store.as_ref(), binary.as_ref()) else {
+    // SAFETY: `store` is NULL or a live `wasm_store_t`, `binary` NULL or a valid byte vector
+    // (C API contract, rules 1 and 3).
+    let (Some(store), Some(binary)) = (unsafe { store.as_ref() }, unsafe { binary.as_ref() }) else {
         set_error("wasm_module_new: store and binary must not be NULL");
         return std::ptr::null_mut();
     };
-    match ModuleInner::new(&store.store.inner.engine, binary.bytes().to_vec()) {
+    // SAFETY: `binary` is a valid byte vector (rule 3), copied before anything else runs.
+    let bytes = unsafe { binary.bytes() }.to_vec();
+    match ModuleInner::new(&store.store.inner.engine, bytes) {
         Ok(m) => wasm_ref_t::boxed(Object::Module(m), store.store.clone()) as *mut wasm_module_t,
         Err(e) => {
             set_error(&e);
@@ -44,11 +48,16 @@ pub unsafe extern "C" fn wasm_module_new(store: *mut wasm_store_t, binary: *cons
 /// True when the binary is a valid module this engine supports (sets the error message if not).
 #[no_mangle]
 pub unsafe extern "C" fn wasm_module_validate(store: *mut wasm_store_t, binary: *const wasm_byte_vec_t) -> bool {
-    let (Some(store), Some(binary)) = (store.as_ref(), binary.as_ref()) else {
+    // SAFETY: `store` is NULL or a live `wasm_store_t`, `binary` NULL or a valid byte vector
+    // (C API contract, rules 1 and 3).
+    let (Some(store), Some(binary)) = (unsafe { store.as_ref() }, unsafe { binary.as_ref() }) else {
         set_error("wasm_module_validate: store and binary must not be NULL");
         return false;
     };
-    match crate::decode::validate_with(binary.bytes(), store.store.inner.engine.config().features) {
+    // SAFETY: `binary` is a valid byte vector (rule 3) that the caller does not change during
+    // the call.
+    let bytes = unsafe { binary.bytes() };
+    match crate::decode::validate_with(bytes, store.store.inner.engine.config().features) {
         Ok(()) => true,
         Err(e) => {
             set_error(&e);
@@ -63,7 +72,8 @@ pub unsafe extern "C" fn wasm_module_imports(module: *const wasm_module_t, out: 
     if out.is_null() {
         return;
     }
-    let items = match module.as_ref() {
+    // SAFETY: `module` is NULL or a live `wasm_module_t` (C API contract, rule 1).
+    let items = match unsafe { module.as_ref() } {
         Some(m) => {
             let info = &m.module().info;
             info.imports
@@ -73,7 +83,8 @@ pub unsafe extern "C" fn wasm_module_imports(module: *const wasm_module_t, out: 
         }
         None => Vec::new(),
     };
-    out.write(wasm_importtype_vec_t::from_vec(items));
+    // SAFETY: `out` is non-NULL, so writable storage for one vector (C API contract, rule 2).
+    unsafe { out.write(wasm_importtype_vec_t::from_vec(items)) };
 }
 
 /// The exports, with full types, in declaration order.
@@ -82,19 +93,22 @@ pub unsafe extern "C" fn wasm_module_exports(module: *const wasm_module_t, out: 
     if out.is_null() {
         return;
     }
-    let items = match module.as_ref() {
+    // SAFETY: `module` is NULL or a live `wasm_module_t` (C API contract, rule 1).
+    let items = match unsafe { module.as_ref() } {
         Some(m) => {
             let info = &m.module().info;
             info.exports.iter().map(|e| Box::into_raw(wasm_exporttype_t::from_core(&e.name, &info.export_extern_type(e)))).collect()
         }
         None => Vec::new(),
     };
-    out.write(wasm_exporttype_vec_t::from_vec(items));
+    // SAFETY: `out` is non-NULL, so writable storage for one vector (C API contract, rule 2).
+    unsafe { out.write(wasm_exporttype_vec_t::from_vec(items)) };
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_module_share(module: *const wasm_module_t) -> *mut wasm_shared_module_t {
-    match module.as_ref() {
+    // SAFETY: `module` is NULL or a live `wasm_module_t` (C API contract, rule 1).
+    match unsafe { module.as_ref() } {
         Some(m) => Box::into_raw(Box::new(wasm_shared_module_t { module: m.module().clone() })),
         None => std::ptr::null_mut(),
     }
@@ -103,7 +117,9 @@ pub unsafe extern "C" fn wasm_module_share(module: *const wasm_module_t) -> *mut
 /// Gives a store (possibly on another thread) a handle to a shared module; no recompilation.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_module_obtain(store: *mut wasm_store_t, shared: *const wasm_shared_module_t) -> *mut wasm_module_t {
-    match (store.as_ref(), shared.as_ref()) {
+    // SAFETY: `store` is NULL or a live `wasm_store_t` and `shared` NULL or a live
+    // `wasm_shared_module_t`, which may be used from any thread (C API contract, rule 1).
+    match (unsafe { store.as_ref() }, unsafe { shared.as_ref() }) {
         (Some(s), Some(sh)) => {
             if !std::sync::Arc::ptr_eq(&s.store.inner.engine.0, &sh.module.engine.0) {
                 set_error("wasm_module_obtain: the module was compiled by another engine");
@@ -117,9 +133,9 @@ pub unsafe extern "C" fn wasm_module_obtain(store: *mut wasm_store_t, shared: *c
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_shared_module_delete(shared: *mut wasm_shared_module_t) {
-    if !shared.is_null() {
-        drop(Box::from_raw(shared));
-    }
+    // SAFETY: `shared` is NULL or a box from `wasm_module_share` that the caller owns and
+    // gives up (C API contract, rule 4).
+    unsafe { crate::capi::delete_boxed(shared) }
 }
 
 /// Serializes the compiled module (machine code and metadata) so that `wasm_module_deserialize`
@@ -129,27 +145,35 @@ pub unsafe extern "C" fn wasm_module_serialize(module: *const wasm_module_t, out
     if out.is_null() {
         return;
     }
-    match module.as_ref() {
+    // SAFETY: `module` is NULL or a live `wasm_module_t` (C API contract, rule 1).
+    let serialized = match unsafe { module.as_ref() } {
         Some(m) => match crate::runtime::serialize::serialize(m.module()) {
-            Ok(bytes) => out.write(wasm_byte_vec_t::from_bytes(&bytes)),
+            Ok(bytes) => wasm_byte_vec_t::from_bytes(&bytes),
             Err(e) => {
                 set_error(&e);
-                out.write(wasm_byte_vec_t::empty())
+                wasm_byte_vec_t::empty()
             }
         },
-        None => out.write(wasm_byte_vec_t::empty()),
-    }
+        None => wasm_byte_vec_t::empty(),
+    };
+    // SAFETY: `out` is non-NULL, so writable storage for one byte vector (C API contract, rule 2).
+    unsafe { out.write(serialized) };
 }
 
 /// Loads a serialized module. Data from another engine version or CPU, or corrupted, truncated
 /// or random bytes, give NULL and an error message.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_module_deserialize(store: *mut wasm_store_t, bytes: *const wasm_byte_vec_t) -> *mut wasm_module_t {
-    let (Some(store), Some(bytes)) = (store.as_ref(), bytes.as_ref()) else {
+    // SAFETY: `store` is NULL or a live `wasm_store_t`, `bytes` NULL or a valid byte vector
+    // (C API contract, rules 1 and 3).
+    let (Some(store), Some(bytes)) = (unsafe { store.as_ref() }, unsafe { bytes.as_ref() }) else {
         set_error("wasm_module_deserialize: store and bytes must not be NULL");
         return std::ptr::null_mut();
     };
-    match crate::runtime::serialize::deserialize(&store.store.inner.engine, bytes.bytes()) {
+    // SAFETY: `bytes` is a valid byte vector (rule 3) that the caller does not change during
+    // the call. The contents themselves are untrusted: `deserialize` authenticates them.
+    let bytes = unsafe { bytes.bytes() };
+    match crate::runtime::serialize::deserialize(&store.store.inner.engine, bytes) {
         Ok(m) => wasm_ref_t::boxed(Object::Module(m), store.store.clone()) as *mut wasm_module_t,
         Err(e) => {
             set_error(&e);

@@ -29,56 +29,78 @@ impl Clone for wasm_ref_t {
     }
 }
 
+// The shared functions below take `wasm_ref_t` pointers. The typed handles (`wasm_func_t`,
+// ...) are `repr(transparent)` wrappers of `wasm_ref_t`, so a live typed handle cast to
+// `*const wasm_ref_t` is a live `wasm_ref_t`.
+
+/// # Safety
+/// `r` is NULL or a live handle (C API contract, rule 1).
 unsafe fn copy_handle(r: *const wasm_ref_t) -> *mut wasm_ref_t {
-    match r.as_ref() {
-        Some(r) => Box::into_raw(Box::new(r.clone())),
-        None => std::ptr::null_mut(),
-    }
+    // SAFETY: `r` is NULL or a live handle (this function's contract).
+    unsafe { crate::capi::copy_boxed(r) }
 }
 
+/// # Safety
+/// `a` and `b` are each NULL or a live handle (C API contract, rule 1).
 unsafe fn same_handle(a: *const wasm_ref_t, b: *const wasm_ref_t) -> bool {
-    match (a.as_ref(), b.as_ref()) {
+    // SAFETY: `a` and `b` are NULL or live handles (this function's contract).
+    match unsafe { (a.as_ref(), b.as_ref()) } {
         (Some(a), Some(b)) => a.obj.same(&b.obj),
         (None, None) => true,
         _ => false,
     }
 }
 
+/// # Safety
+/// `r` is NULL or a live handle (C API contract, rule 1).
 unsafe fn host_info(r: *const wasm_ref_t) -> *mut c_void {
-    r.as_ref().map_or(std::ptr::null_mut(), |r| r.obj.host_info())
+    // SAFETY: `r` is NULL or a live handle (this function's contract).
+    unsafe { r.as_ref() }.map_or(std::ptr::null_mut(), |r| r.obj.host_info())
 }
 
+/// # Safety
+/// `r` is NULL or a live handle (C API contract, rule 1); `finalizer`, if any, may be called
+/// once with `info` (rule 7).
 unsafe fn set_host_info(r: *mut wasm_ref_t, info: *mut c_void, finalizer: Option<Finalizer>) {
-    if let Some(r) = r.as_ref() {
+    // SAFETY: `r` is NULL or a live handle (this function's contract). Host info lives
+    // behind the object's own lock, so a shared reference suffices.
+    if let Some(r) = unsafe { r.as_ref() } {
         r.obj.set_host_info(info, finalizer)
     }
 }
 
+/// # Safety
+/// `r` is NULL or a handle the caller owns (a box made by `wasm_ref_t::boxed` or a copy) and
+/// does not use afterwards (C API contract, rules 1 and 4).
 unsafe fn delete_handle(r: *mut wasm_ref_t) {
-    if !r.is_null() {
-        drop(Box::from_raw(r));
-    }
+    // SAFETY: NULL or a caller-owned box of ours, deleted once (this function's contract).
+    unsafe { crate::capi::delete_boxed(r) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_ref_delete(r: *mut wasm_ref_t) {
-    delete_handle(r)
+    // SAFETY: `r` is NULL or a handle the caller owns and gives up (C API contract, rule 4).
+    unsafe { delete_handle(r) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_ref_copy(r: *const wasm_ref_t) -> *mut wasm_ref_t {
-    copy_handle(r)
+    // SAFETY: `r` is NULL or a live handle (C API contract, rule 1).
+    unsafe { copy_handle(r) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_ref_same(a: *const wasm_ref_t, b: *const wasm_ref_t) -> bool {
-    same_handle(a, b)
+    // SAFETY: `a` and `b` are NULL or live handles (C API contract, rule 1).
+    unsafe { same_handle(a, b) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_ref_get_host_info(r: *const wasm_ref_t) -> *mut c_void {
-    host_info(r)
+    // SAFETY: `r` is NULL or a live handle (C API contract, rule 1).
+    unsafe { host_info(r) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_ref_set_host_info(r: *mut wasm_ref_t, info: *mut c_void) {
-    set_host_info(r, info, None)
+    // SAFETY: `r` is NULL or a live handle (C API contract, rule 1).
+    unsafe { set_host_info(r, info, None) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_ref_set_host_info_with_finalizer(
@@ -86,13 +108,15 @@ pub unsafe extern "C" fn wasm_ref_set_host_info_with_finalizer(
     info: *mut c_void,
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
 ) {
-    set_host_info(r, info, finalizer)
+    // SAFETY: `r` is NULL or a live handle (rule 1); the caller vouches for `finalizer` (rule 7).
+    unsafe { set_host_info(r, info, finalizer) }
 }
 
 /// A new foreign object: an identity the host can pass through wasm as an externref.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_foreign_new(store: *mut crate::capi::store::wasm_store_t) -> *mut wasm_foreign_t {
-    match store.as_ref() {
+    // SAFETY: `store` is NULL or a live `wasm_store_t` (C API contract, rule 1).
+    match unsafe { store.as_ref() } {
         Some(s) => wasm_ref_t::boxed(Object::Foreign(Arc::new(ForeignInner::default())), s.store.clone()) as *mut wasm_foreign_t,
         None => std::ptr::null_mut(),
     }
@@ -106,23 +130,30 @@ pub struct wasm_trap_t {
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_trap_delete(p: *mut wasm_trap_t) {
-    delete_handle(p as *mut wasm_ref_t)
+    // SAFETY: `p` is NULL or a handle the caller owns and gives up (C API contract, rule 4);
+    // the typed handle is a transparent `wasm_ref_t`.
+    unsafe { delete_handle(p as *mut wasm_ref_t) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_trap_copy(p: *const wasm_trap_t) -> *mut wasm_trap_t {
-    copy_handle(p as *const wasm_ref_t) as *mut wasm_trap_t
+    // SAFETY: `p` is NULL or a live handle (C API contract, rule 1), a transparent `wasm_ref_t`;
+    // the copy holds the same object, so it is a handle of the same type.
+    (unsafe { copy_handle(p as *const wasm_ref_t) }) as *mut wasm_trap_t
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_trap_same(a: *const wasm_trap_t, b: *const wasm_trap_t) -> bool {
-    same_handle(a as *const wasm_ref_t, b as *const wasm_ref_t)
+    // SAFETY: `a` and `b` are NULL or live handles (C API contract, rule 1), transparent `wasm_ref_t`s.
+    unsafe { same_handle(a as *const wasm_ref_t, b as *const wasm_ref_t) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_trap_get_host_info(p: *const wasm_trap_t) -> *mut c_void {
-    host_info(p as *const wasm_ref_t)
+    // SAFETY: `p` is NULL or a live handle (C API contract, rule 1), a transparent `wasm_ref_t`.
+    unsafe { host_info(p as *const wasm_ref_t) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_trap_set_host_info(p: *mut wasm_trap_t, info: *mut c_void) {
-    set_host_info(p as *mut wasm_ref_t, info, None)
+    // SAFETY: `p` is NULL or a live handle (C API contract, rule 1), a transparent `wasm_ref_t`.
+    unsafe { set_host_info(p as *mut wasm_ref_t, info, None) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_trap_set_host_info_with_finalizer(
@@ -130,7 +161,9 @@ pub unsafe extern "C" fn wasm_trap_set_host_info_with_finalizer(
     info: *mut c_void,
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
 ) {
-    set_host_info(p as *mut wasm_ref_t, info, finalizer)
+    // SAFETY: `p` is NULL or a live handle (rule 1), a transparent `wasm_ref_t`; the caller
+    // vouches for `finalizer` (rule 7).
+    unsafe { set_host_info(p as *mut wasm_ref_t, info, finalizer) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_trap_as_ref(p: *mut wasm_trap_t) -> *mut wasm_ref_t {
@@ -142,14 +175,18 @@ pub unsafe extern "C" fn wasm_trap_as_ref_const(p: *const wasm_trap_t) -> *const
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_ref_as_trap(r: *mut wasm_ref_t) -> *mut wasm_trap_t {
-    match r.as_ref().map(|r| &r.obj) {
+    // SAFETY: `r` is NULL or a live handle (C API contract, rule 1). The cast below is only
+    // made for a matching object, and the typed handle is a transparent `wasm_ref_t`.
+    match unsafe { r.as_ref() }.map(|r| &r.obj) {
         Some(Object::Trap(_)) => r as *mut wasm_trap_t,
         _ => std::ptr::null_mut(),
     }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_ref_as_trap_const(r: *const wasm_ref_t) -> *const wasm_trap_t {
-    match r.as_ref().map(|r| &r.obj) {
+    // SAFETY: `r` is NULL or a live handle (C API contract, rule 1). The cast below is only
+    // made for a matching object, and the typed handle is a transparent `wasm_ref_t`.
+    match unsafe { r.as_ref() }.map(|r| &r.obj) {
         Some(Object::Trap(_)) => r as *const wasm_trap_t,
         _ => std::ptr::null(),
     }
@@ -163,23 +200,30 @@ pub struct wasm_foreign_t {
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_foreign_delete(p: *mut wasm_foreign_t) {
-    delete_handle(p as *mut wasm_ref_t)
+    // SAFETY: `p` is NULL or a handle the caller owns and gives up (C API contract, rule 4);
+    // the typed handle is a transparent `wasm_ref_t`.
+    unsafe { delete_handle(p as *mut wasm_ref_t) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_foreign_copy(p: *const wasm_foreign_t) -> *mut wasm_foreign_t {
-    copy_handle(p as *const wasm_ref_t) as *mut wasm_foreign_t
+    // SAFETY: `p` is NULL or a live handle (C API contract, rule 1), a transparent `wasm_ref_t`;
+    // the copy holds the same object, so it is a handle of the same type.
+    (unsafe { copy_handle(p as *const wasm_ref_t) }) as *mut wasm_foreign_t
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_foreign_same(a: *const wasm_foreign_t, b: *const wasm_foreign_t) -> bool {
-    same_handle(a as *const wasm_ref_t, b as *const wasm_ref_t)
+    // SAFETY: `a` and `b` are NULL or live handles (C API contract, rule 1), transparent `wasm_ref_t`s.
+    unsafe { same_handle(a as *const wasm_ref_t, b as *const wasm_ref_t) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_foreign_get_host_info(p: *const wasm_foreign_t) -> *mut c_void {
-    host_info(p as *const wasm_ref_t)
+    // SAFETY: `p` is NULL or a live handle (C API contract, rule 1), a transparent `wasm_ref_t`.
+    unsafe { host_info(p as *const wasm_ref_t) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_foreign_set_host_info(p: *mut wasm_foreign_t, info: *mut c_void) {
-    set_host_info(p as *mut wasm_ref_t, info, None)
+    // SAFETY: `p` is NULL or a live handle (C API contract, rule 1), a transparent `wasm_ref_t`.
+    unsafe { set_host_info(p as *mut wasm_ref_t, info, None) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_foreign_set_host_info_with_finalizer(
@@ -187,7 +231,9 @@ pub unsafe extern "C" fn wasm_foreign_set_host_info_with_finalizer(
     info: *mut c_void,
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
 ) {
-    set_host_info(p as *mut wasm_ref_t, info, finalizer)
+    // SAFETY: `p` is NULL or a live handle (rule 1), a transparent `wasm_ref_t`; the caller
+    // vouches for `finalizer` (rule 7).
+    unsafe { set_host_info(p as *mut wasm_ref_t, info, finalizer) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_foreign_as_ref(p: *mut wasm_foreign_t) -> *mut wasm_ref_t {
@@ -199,14 +245,18 @@ pub unsafe extern "C" fn wasm_foreign_as_ref_const(p: *const wasm_foreign_t) -> 
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_ref_as_foreign(r: *mut wasm_ref_t) -> *mut wasm_foreign_t {
-    match r.as_ref().map(|r| &r.obj) {
+    // SAFETY: `r` is NULL or a live handle (C API contract, rule 1). The cast below is only
+    // made for a matching object, and the typed handle is a transparent `wasm_ref_t`.
+    match unsafe { r.as_ref() }.map(|r| &r.obj) {
         Some(Object::Foreign(_)) => r as *mut wasm_foreign_t,
         _ => std::ptr::null_mut(),
     }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_ref_as_foreign_const(r: *const wasm_ref_t) -> *const wasm_foreign_t {
-    match r.as_ref().map(|r| &r.obj) {
+    // SAFETY: `r` is NULL or a live handle (C API contract, rule 1). The cast below is only
+    // made for a matching object, and the typed handle is a transparent `wasm_ref_t`.
+    match unsafe { r.as_ref() }.map(|r| &r.obj) {
         Some(Object::Foreign(_)) => r as *const wasm_foreign_t,
         _ => std::ptr::null(),
     }
@@ -220,23 +270,30 @@ pub struct wasm_module_t {
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_module_delete(p: *mut wasm_module_t) {
-    delete_handle(p as *mut wasm_ref_t)
+    // SAFETY: `p` is NULL or a handle the caller owns and gives up (C API contract, rule 4);
+    // the typed handle is a transparent `wasm_ref_t`.
+    unsafe { delete_handle(p as *mut wasm_ref_t) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_module_copy(p: *const wasm_module_t) -> *mut wasm_module_t {
-    copy_handle(p as *const wasm_ref_t) as *mut wasm_module_t
+    // SAFETY: `p` is NULL or a live handle (C API contract, rule 1), a transparent `wasm_ref_t`;
+    // the copy holds the same object, so it is a handle of the same type.
+    (unsafe { copy_handle(p as *const wasm_ref_t) }) as *mut wasm_module_t
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_module_same(a: *const wasm_module_t, b: *const wasm_module_t) -> bool {
-    same_handle(a as *const wasm_ref_t, b as *const wasm_ref_t)
+    // SAFETY: `a` and `b` are NULL or live handles (C API contract, rule 1), transparent `wasm_ref_t`s.
+    unsafe { same_handle(a as *const wasm_ref_t, b as *const wasm_ref_t) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_module_get_host_info(p: *const wasm_module_t) -> *mut c_void {
-    host_info(p as *const wasm_ref_t)
+    // SAFETY: `p` is NULL or a live handle (C API contract, rule 1), a transparent `wasm_ref_t`.
+    unsafe { host_info(p as *const wasm_ref_t) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_module_set_host_info(p: *mut wasm_module_t, info: *mut c_void) {
-    set_host_info(p as *mut wasm_ref_t, info, None)
+    // SAFETY: `p` is NULL or a live handle (C API contract, rule 1), a transparent `wasm_ref_t`.
+    unsafe { set_host_info(p as *mut wasm_ref_t, info, None) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_module_set_host_info_with_finalizer(
@@ -244,7 +301,9 @@ pub unsafe extern "C" fn wasm_module_set_host_info_with_finalizer(
     info: *mut c_void,
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
 ) {
-    set_host_info(p as *mut wasm_ref_t, info, finalizer)
+    // SAFETY: `p` is NULL or a live handle (rule 1), a transparent `wasm_ref_t`; the caller
+    // vouches for `finalizer` (rule 7).
+    unsafe { set_host_info(p as *mut wasm_ref_t, info, finalizer) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_module_as_ref(p: *mut wasm_module_t) -> *mut wasm_ref_t {
@@ -256,14 +315,18 @@ pub unsafe extern "C" fn wasm_module_as_ref_const(p: *const wasm_module_t) -> *c
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_ref_as_module(r: *mut wasm_ref_t) -> *mut wasm_module_t {
-    match r.as_ref().map(|r| &r.obj) {
+    // SAFETY: `r` is NULL or a live handle (C API contract, rule 1). The cast below is only
+    // made for a matching object, and the typed handle is a transparent `wasm_ref_t`.
+    match unsafe { r.as_ref() }.map(|r| &r.obj) {
         Some(Object::Module(_)) => r as *mut wasm_module_t,
         _ => std::ptr::null_mut(),
     }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_ref_as_module_const(r: *const wasm_ref_t) -> *const wasm_module_t {
-    match r.as_ref().map(|r| &r.obj) {
+    // SAFETY: `r` is NULL or a live handle (C API contract, rule 1). The cast below is only
+    // made for a matching object, and the typed handle is a transparent `wasm_ref_t`.
+    match unsafe { r.as_ref() }.map(|r| &r.obj) {
         Some(Object::Module(_)) => r as *const wasm_module_t,
         _ => std::ptr::null(),
     }
@@ -277,23 +340,30 @@ pub struct wasm_func_t {
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_func_delete(p: *mut wasm_func_t) {
-    delete_handle(p as *mut wasm_ref_t)
+    // SAFETY: `p` is NULL or a handle the caller owns and gives up (C API contract, rule 4);
+    // the typed handle is a transparent `wasm_ref_t`.
+    unsafe { delete_handle(p as *mut wasm_ref_t) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_func_copy(p: *const wasm_func_t) -> *mut wasm_func_t {
-    copy_handle(p as *const wasm_ref_t) as *mut wasm_func_t
+    // SAFETY: `p` is NULL or a live handle (C API contract, rule 1), a transparent `wasm_ref_t`;
+    // the copy holds the same object, so it is a handle of the same type.
+    (unsafe { copy_handle(p as *const wasm_ref_t) }) as *mut wasm_func_t
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_func_same(a: *const wasm_func_t, b: *const wasm_func_t) -> bool {
-    same_handle(a as *const wasm_ref_t, b as *const wasm_ref_t)
+    // SAFETY: `a` and `b` are NULL or live handles (C API contract, rule 1), transparent `wasm_ref_t`s.
+    unsafe { same_handle(a as *const wasm_ref_t, b as *const wasm_ref_t) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_func_get_host_info(p: *const wasm_func_t) -> *mut c_void {
-    host_info(p as *const wasm_ref_t)
+    // SAFETY: `p` is NULL or a live handle (C API contract, rule 1), a transparent `wasm_ref_t`.
+    unsafe { host_info(p as *const wasm_ref_t) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_func_set_host_info(p: *mut wasm_func_t, info: *mut c_void) {
-    set_host_info(p as *mut wasm_ref_t, info, None)
+    // SAFETY: `p` is NULL or a live handle (C API contract, rule 1), a transparent `wasm_ref_t`.
+    unsafe { set_host_info(p as *mut wasm_ref_t, info, None) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_func_set_host_info_with_finalizer(
@@ -301,7 +371,9 @@ pub unsafe extern "C" fn wasm_func_set_host_info_with_finalizer(
     info: *mut c_void,
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
 ) {
-    set_host_info(p as *mut wasm_ref_t, info, finalizer)
+    // SAFETY: `p` is NULL or a live handle (rule 1), a transparent `wasm_ref_t`; the caller
+    // vouches for `finalizer` (rule 7).
+    unsafe { set_host_info(p as *mut wasm_ref_t, info, finalizer) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_func_as_ref(p: *mut wasm_func_t) -> *mut wasm_ref_t {
@@ -313,14 +385,18 @@ pub unsafe extern "C" fn wasm_func_as_ref_const(p: *const wasm_func_t) -> *const
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_ref_as_func(r: *mut wasm_ref_t) -> *mut wasm_func_t {
-    match r.as_ref().map(|r| &r.obj) {
+    // SAFETY: `r` is NULL or a live handle (C API contract, rule 1). The cast below is only
+    // made for a matching object, and the typed handle is a transparent `wasm_ref_t`.
+    match unsafe { r.as_ref() }.map(|r| &r.obj) {
         Some(Object::Func(_)) => r as *mut wasm_func_t,
         _ => std::ptr::null_mut(),
     }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_ref_as_func_const(r: *const wasm_ref_t) -> *const wasm_func_t {
-    match r.as_ref().map(|r| &r.obj) {
+    // SAFETY: `r` is NULL or a live handle (C API contract, rule 1). The cast below is only
+    // made for a matching object, and the typed handle is a transparent `wasm_ref_t`.
+    match unsafe { r.as_ref() }.map(|r| &r.obj) {
         Some(Object::Func(_)) => r as *const wasm_func_t,
         _ => std::ptr::null(),
     }
@@ -334,23 +410,30 @@ pub struct wasm_global_t {
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_global_delete(p: *mut wasm_global_t) {
-    delete_handle(p as *mut wasm_ref_t)
+    // SAFETY: `p` is NULL or a handle the caller owns and gives up (C API contract, rule 4);
+    // the typed handle is a transparent `wasm_ref_t`.
+    unsafe { delete_handle(p as *mut wasm_ref_t) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_global_copy(p: *const wasm_global_t) -> *mut wasm_global_t {
-    copy_handle(p as *const wasm_ref_t) as *mut wasm_global_t
+    // SAFETY: `p` is NULL or a live handle (C API contract, rule 1), a transparent `wasm_ref_t`;
+    // the copy holds the same object, so it is a handle of the same type.
+    (unsafe { copy_handle(p as *const wasm_ref_t) }) as *mut wasm_global_t
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_global_same(a: *const wasm_global_t, b: *const wasm_global_t) -> bool {
-    same_handle(a as *const wasm_ref_t, b as *const wasm_ref_t)
+    // SAFETY: `a` and `b` are NULL or live handles (C API contract, rule 1), transparent `wasm_ref_t`s.
+    unsafe { same_handle(a as *const wasm_ref_t, b as *const wasm_ref_t) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_global_get_host_info(p: *const wasm_global_t) -> *mut c_void {
-    host_info(p as *const wasm_ref_t)
+    // SAFETY: `p` is NULL or a live handle (C API contract, rule 1), a transparent `wasm_ref_t`.
+    unsafe { host_info(p as *const wasm_ref_t) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_global_set_host_info(p: *mut wasm_global_t, info: *mut c_void) {
-    set_host_info(p as *mut wasm_ref_t, info, None)
+    // SAFETY: `p` is NULL or a live handle (C API contract, rule 1), a transparent `wasm_ref_t`.
+    unsafe { set_host_info(p as *mut wasm_ref_t, info, None) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_global_set_host_info_with_finalizer(
@@ -358,7 +441,9 @@ pub unsafe extern "C" fn wasm_global_set_host_info_with_finalizer(
     info: *mut c_void,
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
 ) {
-    set_host_info(p as *mut wasm_ref_t, info, finalizer)
+    // SAFETY: `p` is NULL or a live handle (rule 1), a transparent `wasm_ref_t`; the caller
+    // vouches for `finalizer` (rule 7).
+    unsafe { set_host_info(p as *mut wasm_ref_t, info, finalizer) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_global_as_ref(p: *mut wasm_global_t) -> *mut wasm_ref_t {
@@ -370,14 +455,18 @@ pub unsafe extern "C" fn wasm_global_as_ref_const(p: *const wasm_global_t) -> *c
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_ref_as_global(r: *mut wasm_ref_t) -> *mut wasm_global_t {
-    match r.as_ref().map(|r| &r.obj) {
+    // SAFETY: `r` is NULL or a live handle (C API contract, rule 1). The cast below is only
+    // made for a matching object, and the typed handle is a transparent `wasm_ref_t`.
+    match unsafe { r.as_ref() }.map(|r| &r.obj) {
         Some(Object::Global(_)) => r as *mut wasm_global_t,
         _ => std::ptr::null_mut(),
     }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_ref_as_global_const(r: *const wasm_ref_t) -> *const wasm_global_t {
-    match r.as_ref().map(|r| &r.obj) {
+    // SAFETY: `r` is NULL or a live handle (C API contract, rule 1). The cast below is only
+    // made for a matching object, and the typed handle is a transparent `wasm_ref_t`.
+    match unsafe { r.as_ref() }.map(|r| &r.obj) {
         Some(Object::Global(_)) => r as *const wasm_global_t,
         _ => std::ptr::null(),
     }
@@ -391,23 +480,30 @@ pub struct wasm_table_t {
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_table_delete(p: *mut wasm_table_t) {
-    delete_handle(p as *mut wasm_ref_t)
+    // SAFETY: `p` is NULL or a handle the caller owns and gives up (C API contract, rule 4);
+    // the typed handle is a transparent `wasm_ref_t`.
+    unsafe { delete_handle(p as *mut wasm_ref_t) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_table_copy(p: *const wasm_table_t) -> *mut wasm_table_t {
-    copy_handle(p as *const wasm_ref_t) as *mut wasm_table_t
+    // SAFETY: `p` is NULL or a live handle (C API contract, rule 1), a transparent `wasm_ref_t`;
+    // the copy holds the same object, so it is a handle of the same type.
+    (unsafe { copy_handle(p as *const wasm_ref_t) }) as *mut wasm_table_t
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_table_same(a: *const wasm_table_t, b: *const wasm_table_t) -> bool {
-    same_handle(a as *const wasm_ref_t, b as *const wasm_ref_t)
+    // SAFETY: `a` and `b` are NULL or live handles (C API contract, rule 1), transparent `wasm_ref_t`s.
+    unsafe { same_handle(a as *const wasm_ref_t, b as *const wasm_ref_t) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_table_get_host_info(p: *const wasm_table_t) -> *mut c_void {
-    host_info(p as *const wasm_ref_t)
+    // SAFETY: `p` is NULL or a live handle (C API contract, rule 1), a transparent `wasm_ref_t`.
+    unsafe { host_info(p as *const wasm_ref_t) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_table_set_host_info(p: *mut wasm_table_t, info: *mut c_void) {
-    set_host_info(p as *mut wasm_ref_t, info, None)
+    // SAFETY: `p` is NULL or a live handle (C API contract, rule 1), a transparent `wasm_ref_t`.
+    unsafe { set_host_info(p as *mut wasm_ref_t, info, None) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_table_set_host_info_with_finalizer(
@@ -415,7 +511,9 @@ pub unsafe extern "C" fn wasm_table_set_host_info_with_finalizer(
     info: *mut c_void,
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
 ) {
-    set_host_info(p as *mut wasm_ref_t, info, finalizer)
+    // SAFETY: `p` is NULL or a live handle (rule 1), a transparent `wasm_ref_t`; the caller
+    // vouches for `finalizer` (rule 7).
+    unsafe { set_host_info(p as *mut wasm_ref_t, info, finalizer) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_table_as_ref(p: *mut wasm_table_t) -> *mut wasm_ref_t {
@@ -427,14 +525,18 @@ pub unsafe extern "C" fn wasm_table_as_ref_const(p: *const wasm_table_t) -> *con
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_ref_as_table(r: *mut wasm_ref_t) -> *mut wasm_table_t {
-    match r.as_ref().map(|r| &r.obj) {
+    // SAFETY: `r` is NULL or a live handle (C API contract, rule 1). The cast below is only
+    // made for a matching object, and the typed handle is a transparent `wasm_ref_t`.
+    match unsafe { r.as_ref() }.map(|r| &r.obj) {
         Some(Object::Table(_)) => r as *mut wasm_table_t,
         _ => std::ptr::null_mut(),
     }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_ref_as_table_const(r: *const wasm_ref_t) -> *const wasm_table_t {
-    match r.as_ref().map(|r| &r.obj) {
+    // SAFETY: `r` is NULL or a live handle (C API contract, rule 1). The cast below is only
+    // made for a matching object, and the typed handle is a transparent `wasm_ref_t`.
+    match unsafe { r.as_ref() }.map(|r| &r.obj) {
         Some(Object::Table(_)) => r as *const wasm_table_t,
         _ => std::ptr::null(),
     }
@@ -448,23 +550,30 @@ pub struct wasm_memory_t {
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_memory_delete(p: *mut wasm_memory_t) {
-    delete_handle(p as *mut wasm_ref_t)
+    // SAFETY: `p` is NULL or a handle the caller owns and gives up (C API contract, rule 4);
+    // the typed handle is a transparent `wasm_ref_t`.
+    unsafe { delete_handle(p as *mut wasm_ref_t) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_memory_copy(p: *const wasm_memory_t) -> *mut wasm_memory_t {
-    copy_handle(p as *const wasm_ref_t) as *mut wasm_memory_t
+    // SAFETY: `p` is NULL or a live handle (C API contract, rule 1), a transparent `wasm_ref_t`;
+    // the copy holds the same object, so it is a handle of the same type.
+    (unsafe { copy_handle(p as *const wasm_ref_t) }) as *mut wasm_memory_t
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_memory_same(a: *const wasm_memory_t, b: *const wasm_memory_t) -> bool {
-    same_handle(a as *const wasm_ref_t, b as *const wasm_ref_t)
+    // SAFETY: `a` and `b` are NULL or live handles (C API contract, rule 1), transparent `wasm_ref_t`s.
+    unsafe { same_handle(a as *const wasm_ref_t, b as *const wasm_ref_t) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_memory_get_host_info(p: *const wasm_memory_t) -> *mut c_void {
-    host_info(p as *const wasm_ref_t)
+    // SAFETY: `p` is NULL or a live handle (C API contract, rule 1), a transparent `wasm_ref_t`.
+    unsafe { host_info(p as *const wasm_ref_t) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_memory_set_host_info(p: *mut wasm_memory_t, info: *mut c_void) {
-    set_host_info(p as *mut wasm_ref_t, info, None)
+    // SAFETY: `p` is NULL or a live handle (C API contract, rule 1), a transparent `wasm_ref_t`.
+    unsafe { set_host_info(p as *mut wasm_ref_t, info, None) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_memory_set_host_info_with_finalizer(
@@ -472,7 +581,9 @@ pub unsafe extern "C" fn wasm_memory_set_host_info_with_finalizer(
     info: *mut c_void,
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
 ) {
-    set_host_info(p as *mut wasm_ref_t, info, finalizer)
+    // SAFETY: `p` is NULL or a live handle (rule 1), a transparent `wasm_ref_t`; the caller
+    // vouches for `finalizer` (rule 7).
+    unsafe { set_host_info(p as *mut wasm_ref_t, info, finalizer) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_memory_as_ref(p: *mut wasm_memory_t) -> *mut wasm_ref_t {
@@ -484,14 +595,18 @@ pub unsafe extern "C" fn wasm_memory_as_ref_const(p: *const wasm_memory_t) -> *c
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_ref_as_memory(r: *mut wasm_ref_t) -> *mut wasm_memory_t {
-    match r.as_ref().map(|r| &r.obj) {
+    // SAFETY: `r` is NULL or a live handle (C API contract, rule 1). The cast below is only
+    // made for a matching object, and the typed handle is a transparent `wasm_ref_t`.
+    match unsafe { r.as_ref() }.map(|r| &r.obj) {
         Some(Object::Memory(_)) => r as *mut wasm_memory_t,
         _ => std::ptr::null_mut(),
     }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_ref_as_memory_const(r: *const wasm_ref_t) -> *const wasm_memory_t {
-    match r.as_ref().map(|r| &r.obj) {
+    // SAFETY: `r` is NULL or a live handle (C API contract, rule 1). The cast below is only
+    // made for a matching object, and the typed handle is a transparent `wasm_ref_t`.
+    match unsafe { r.as_ref() }.map(|r| &r.obj) {
         Some(Object::Memory(_)) => r as *const wasm_memory_t,
         _ => std::ptr::null(),
     }
@@ -505,23 +620,30 @@ pub struct wasm_extern_t {
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_extern_delete(p: *mut wasm_extern_t) {
-    delete_handle(p as *mut wasm_ref_t)
+    // SAFETY: `p` is NULL or a handle the caller owns and gives up (C API contract, rule 4);
+    // the typed handle is a transparent `wasm_ref_t`.
+    unsafe { delete_handle(p as *mut wasm_ref_t) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_extern_copy(p: *const wasm_extern_t) -> *mut wasm_extern_t {
-    copy_handle(p as *const wasm_ref_t) as *mut wasm_extern_t
+    // SAFETY: `p` is NULL or a live handle (C API contract, rule 1), a transparent `wasm_ref_t`;
+    // the copy holds the same object, so it is a handle of the same type.
+    (unsafe { copy_handle(p as *const wasm_ref_t) }) as *mut wasm_extern_t
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_extern_same(a: *const wasm_extern_t, b: *const wasm_extern_t) -> bool {
-    same_handle(a as *const wasm_ref_t, b as *const wasm_ref_t)
+    // SAFETY: `a` and `b` are NULL or live handles (C API contract, rule 1), transparent `wasm_ref_t`s.
+    unsafe { same_handle(a as *const wasm_ref_t, b as *const wasm_ref_t) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_extern_get_host_info(p: *const wasm_extern_t) -> *mut c_void {
-    host_info(p as *const wasm_ref_t)
+    // SAFETY: `p` is NULL or a live handle (C API contract, rule 1), a transparent `wasm_ref_t`.
+    unsafe { host_info(p as *const wasm_ref_t) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_extern_set_host_info(p: *mut wasm_extern_t, info: *mut c_void) {
-    set_host_info(p as *mut wasm_ref_t, info, None)
+    // SAFETY: `p` is NULL or a live handle (C API contract, rule 1), a transparent `wasm_ref_t`.
+    unsafe { set_host_info(p as *mut wasm_ref_t, info, None) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_extern_set_host_info_with_finalizer(
@@ -529,7 +651,9 @@ pub unsafe extern "C" fn wasm_extern_set_host_info_with_finalizer(
     info: *mut c_void,
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
 ) {
-    set_host_info(p as *mut wasm_ref_t, info, finalizer)
+    // SAFETY: `p` is NULL or a live handle (rule 1), a transparent `wasm_ref_t`; the caller
+    // vouches for `finalizer` (rule 7).
+    unsafe { set_host_info(p as *mut wasm_ref_t, info, finalizer) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_extern_as_ref(p: *mut wasm_extern_t) -> *mut wasm_ref_t {
@@ -541,14 +665,18 @@ pub unsafe extern "C" fn wasm_extern_as_ref_const(p: *const wasm_extern_t) -> *c
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_ref_as_extern(r: *mut wasm_ref_t) -> *mut wasm_extern_t {
-    match r.as_ref().map(|r| &r.obj) {
+    // SAFETY: `r` is NULL or a live handle (C API contract, rule 1). The cast below is only
+    // made for a matching object, and the typed handle is a transparent `wasm_ref_t`.
+    match unsafe { r.as_ref() }.map(|r| &r.obj) {
         Some(Object::Func(_) | Object::Global(_) | Object::Table(_) | Object::Memory(_)) => r as *mut wasm_extern_t,
         _ => std::ptr::null_mut(),
     }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_ref_as_extern_const(r: *const wasm_ref_t) -> *const wasm_extern_t {
-    match r.as_ref().map(|r| &r.obj) {
+    // SAFETY: `r` is NULL or a live handle (C API contract, rule 1). The cast below is only
+    // made for a matching object, and the typed handle is a transparent `wasm_ref_t`.
+    match unsafe { r.as_ref() }.map(|r| &r.obj) {
         Some(Object::Func(_) | Object::Global(_) | Object::Table(_) | Object::Memory(_)) => r as *const wasm_extern_t,
         _ => std::ptr::null(),
     }
@@ -562,23 +690,30 @@ pub struct wasm_instance_t {
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_instance_delete(p: *mut wasm_instance_t) {
-    delete_handle(p as *mut wasm_ref_t)
+    // SAFETY: `p` is NULL or a handle the caller owns and gives up (C API contract, rule 4);
+    // the typed handle is a transparent `wasm_ref_t`.
+    unsafe { delete_handle(p as *mut wasm_ref_t) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_instance_copy(p: *const wasm_instance_t) -> *mut wasm_instance_t {
-    copy_handle(p as *const wasm_ref_t) as *mut wasm_instance_t
+    // SAFETY: `p` is NULL or a live handle (C API contract, rule 1), a transparent `wasm_ref_t`;
+    // the copy holds the same object, so it is a handle of the same type.
+    (unsafe { copy_handle(p as *const wasm_ref_t) }) as *mut wasm_instance_t
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_instance_same(a: *const wasm_instance_t, b: *const wasm_instance_t) -> bool {
-    same_handle(a as *const wasm_ref_t, b as *const wasm_ref_t)
+    // SAFETY: `a` and `b` are NULL or live handles (C API contract, rule 1), transparent `wasm_ref_t`s.
+    unsafe { same_handle(a as *const wasm_ref_t, b as *const wasm_ref_t) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_instance_get_host_info(p: *const wasm_instance_t) -> *mut c_void {
-    host_info(p as *const wasm_ref_t)
+    // SAFETY: `p` is NULL or a live handle (C API contract, rule 1), a transparent `wasm_ref_t`.
+    unsafe { host_info(p as *const wasm_ref_t) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_instance_set_host_info(p: *mut wasm_instance_t, info: *mut c_void) {
-    set_host_info(p as *mut wasm_ref_t, info, None)
+    // SAFETY: `p` is NULL or a live handle (C API contract, rule 1), a transparent `wasm_ref_t`.
+    unsafe { set_host_info(p as *mut wasm_ref_t, info, None) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_instance_set_host_info_with_finalizer(
@@ -586,7 +721,9 @@ pub unsafe extern "C" fn wasm_instance_set_host_info_with_finalizer(
     info: *mut c_void,
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
 ) {
-    set_host_info(p as *mut wasm_ref_t, info, finalizer)
+    // SAFETY: `p` is NULL or a live handle (rule 1), a transparent `wasm_ref_t`; the caller
+    // vouches for `finalizer` (rule 7).
+    unsafe { set_host_info(p as *mut wasm_ref_t, info, finalizer) }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_instance_as_ref(p: *mut wasm_instance_t) -> *mut wasm_ref_t {
@@ -598,14 +735,18 @@ pub unsafe extern "C" fn wasm_instance_as_ref_const(p: *const wasm_instance_t) -
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_ref_as_instance(r: *mut wasm_ref_t) -> *mut wasm_instance_t {
-    match r.as_ref().map(|r| &r.obj) {
+    // SAFETY: `r` is NULL or a live handle (C API contract, rule 1). The cast below is only
+    // made for a matching object, and the typed handle is a transparent `wasm_ref_t`.
+    match unsafe { r.as_ref() }.map(|r| &r.obj) {
         Some(Object::Instance(_)) => r as *mut wasm_instance_t,
         _ => std::ptr::null_mut(),
     }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_ref_as_instance_const(r: *const wasm_ref_t) -> *const wasm_instance_t {
-    match r.as_ref().map(|r| &r.obj) {
+    // SAFETY: `r` is NULL or a live handle (C API contract, rule 1). The cast below is only
+    // made for a matching object, and the typed handle is a transparent `wasm_ref_t`.
+    match unsafe { r.as_ref() }.map(|r| &r.obj) {
         Some(Object::Instance(_)) => r as *const wasm_instance_t,
         _ => std::ptr::null(),
     }

@@ -11,7 +11,8 @@ pub struct wasm_store_t {
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_store_new(engine: *mut wasm_engine_t) -> *mut wasm_store_t {
-    match engine.as_ref() {
+    // SAFETY: `engine` is NULL or a live `wasm_engine_t` (C API contract, rule 1).
+    match unsafe { engine.as_ref() } {
         Some(e) => Box::into_raw(Box::new(wasm_store_t {
             store: StoreRoot::new(e.engine.clone()),
         })),
@@ -22,7 +23,7 @@ pub unsafe extern "C" fn wasm_store_new(engine: *mut wasm_engine_t) -> *mut wasm
 /// Deletes the store handle. Objects still referenced by other handles stay usable.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_store_delete(store: *mut wasm_store_t) {
-    if !store.is_null() {
-        drop(Box::from_raw(store));
-    }
+    // SAFETY: `store` is NULL or a box from `wasm_store_new` that the caller owns and gives
+    // up (C API contract, rule 4); objects of the store hold their own `StoreHandle`.
+    unsafe { crate::capi::delete_boxed(store) }
 }

@@ -23,8 +23,12 @@ impl wasm_table_t {
 
 /// The element bits for `r` in a table of element type `ty` (see `funcref_bits`), or None when
 /// the reference has the wrong kind or belongs to another store.
+///
+/// # Safety
+/// `r` is NULL or a live `wasm_ref_t` (C API contract, rule 1).
 unsafe fn element_bits(r: *const wasm_ref_t, ty: ValType, store: &StoreHandle) -> Option<usize> {
-    let Some(r) = r.as_ref() else { return Some(0) };
+    // SAFETY: `r` is NULL or a live handle (this function's contract).
+    let Some(r) = (unsafe { r.as_ref() }) else { return Some(0) };
     match ty {
         ValType::FuncRef => match &r.obj {
             Object::Func(f) => funcref_bits(f, store).ok(),
@@ -35,9 +39,15 @@ unsafe fn element_bits(r: *const wasm_ref_t, ty: ValType, store: &StoreHandle) -
     }
 }
 
+/// A new handle for the element `bits` of a table of element type `ty` in `store` (NULL for
+/// null).
+///
+/// # Safety
+/// `bits` was read from such a table: for a funcref table it is 0 or a live `VMFuncRef`.
 unsafe fn element_ref(bits: usize, ty: ValType, store: &StoreHandle) -> *mut wasm_ref_t {
     let obj = match ty {
-        ValType::FuncRef => Func::from_funcref(bits as *const _).map(Object::Func),
+        // SAFETY: a funcref element is 0 or a live `VMFuncRef` (this function's contract).
+        ValType::FuncRef => unsafe { Func::from_funcref(bits as *const _) }.map(Object::Func),
         _ => store.externref_object(bits),
     };
     match obj {
@@ -49,9 +59,12 @@ unsafe fn element_ref(bits: usize, ty: ValType, store: &StoreHandle) -> *mut was
 /// Creates a table of type `ty` with every element set to `init` (NULL for null).
 #[no_mangle]
 pub unsafe extern "C" fn wasm_table_new(store: *mut wasm_store_t, ty: *const wasm_tabletype_t, init: *mut wasm_ref_t) -> *mut wasm_table_t {
-    let (Some(store), Some(ty)) = (store.as_ref(), ty.as_ref()) else { return std::ptr::null_mut() };
+    // SAFETY: `store` is NULL or a live `wasm_store_t`, `ty` NULL or a live
+    // `wasm_tabletype_t` (C API contract, rule 1).
+    let (Some(store), Some(ty)) = (unsafe { store.as_ref() }, unsafe { ty.as_ref() }) else { return std::ptr::null_mut() };
     let ty = ty.to_core();
-    let Some(bits) = element_bits(init, ty.element, &store.store) else {
+    // SAFETY: `init` is NULL or a live reference (C API contract, rule 1).
+    let Some(bits) = (unsafe { element_bits(init, ty.element, &store.store) }) else {
         crate::capi::extensions::set_error("wasm_table_new: the initial value has the wrong reference type or belongs to another store");
         return std::ptr::null_mut();
     };
@@ -72,7 +85,8 @@ pub unsafe extern "C" fn wasm_table_new(store: *mut wasm_store_t, ty: *const was
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_table_type(t: *const wasm_table_t) -> *mut wasm_tabletype_t {
-    match t.as_ref() {
+    // SAFETY: `t` is NULL or a live `wasm_table_t` (C API contract, rule 1).
+    match unsafe { t.as_ref() } {
         Some(t) => Box::into_raw(wasm_tabletype_t::from_core(&t.table().ty())),
         None => std::ptr::null_mut(),
     }
@@ -81,10 +95,14 @@ pub unsafe extern "C" fn wasm_table_type(t: *const wasm_table_t) -> *mut wasm_ta
 /// The element at `index` as a new handle (NULL for null or out of bounds).
 #[no_mangle]
 pub unsafe extern "C" fn wasm_table_get(t: *const wasm_table_t, index: u32) -> *mut wasm_ref_t {
-    let Some(t) = t.as_ref() else { return std::ptr::null_mut() };
+    // SAFETY: `t` is NULL or a live `wasm_table_t` (C API contract, rule 1).
+    let Some(t) = (unsafe { t.as_ref() }) else { return std::ptr::null_mut() };
     let table = t.table();
     match table.get(index as u64) {
-        Some(bits) => element_ref(bits, table.element_type(), &t.r.store),
+        // SAFETY: `bits` was just read from this table, whose funcref elements are null or
+        // live (pinned in the store or owned by the defining instance the handle's `TableRef`
+        // holds, see runtime::table).
+        Some(bits) => unsafe { element_ref(bits, table.element_type(), &t.r.store) },
         None => std::ptr::null_mut(),
     }
 }
@@ -92,12 +110,14 @@ pub unsafe extern "C" fn wasm_table_get(t: *const wasm_table_t, index: u32) -> *
 /// Sets the element at `index`; false when out of bounds or of the wrong reference type.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_table_set(t: *mut wasm_table_t, index: u32, r: *mut wasm_ref_t) -> bool {
-    let Some(t) = t.as_ref() else { return false };
+    // SAFETY: `t` is NULL or a live `wasm_table_t` (C API contract, rule 1).
+    let Some(t) = (unsafe { t.as_ref() }) else { return false };
     let table = t.table();
     if index as usize >= table.len() {
         return false;
     }
-    match element_bits(r, table.element_type(), &t.r.store) {
+    // SAFETY: `r` is NULL or a live reference (C API contract, rule 1).
+    match unsafe { element_bits(r, table.element_type(), &t.r.store) } {
         Some(bits) => table.set(index as u64, bits),
         None => false,
     }
@@ -105,15 +125,18 @@ pub unsafe extern "C" fn wasm_table_set(t: *mut wasm_table_t, index: u32, r: *mu
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_table_size(t: *const wasm_table_t) -> u32 {
-    t.as_ref().map_or(0, |t| t.table().len() as u32)
+    // SAFETY: `t` is NULL or a live `wasm_table_t` (C API contract, rule 1).
+    unsafe { t.as_ref() }.map_or(0, |t| t.table().len() as u32)
 }
 
 /// Grows by `delta` elements set to `init`; false (and no change) past the maximum.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_table_grow(t: *mut wasm_table_t, delta: u32, init: *mut wasm_ref_t) -> bool {
-    let Some(t) = t.as_ref() else { return false };
+    // SAFETY: `t` is NULL or a live `wasm_table_t` (C API contract, rule 1).
+    let Some(t) = (unsafe { t.as_ref() }) else { return false };
     let table = t.table();
-    match element_bits(init, table.element_type(), &t.r.store) {
+    // SAFETY: `init` is NULL or a live reference (C API contract, rule 1).
+    match unsafe { element_bits(init, table.element_type(), &t.r.store) } {
         Some(bits) => table.grow(delta as u64, bits).is_some(),
         None => false,
     }

@@ -34,8 +34,11 @@ impl wasm_trap_t {
 /// Creates a trap; the message may or may not include its terminating NUL.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_trap_new(store: *mut wasm_store_t, message: *const wasm_message_t) -> *mut wasm_trap_t {
-    let Some(store) = store.as_ref() else { return std::ptr::null_mut() };
-    let bytes = message.as_ref().map(|m| m.bytes()).unwrap_or(&[]);
+    // SAFETY: `store` is NULL or a live `wasm_store_t` (C API contract, rule 1).
+    let Some(store) = (unsafe { store.as_ref() }) else { return std::ptr::null_mut() };
+    // SAFETY: `message` is NULL or a valid byte vector (C API contract, rule 3), unchanged
+    // during this call.
+    let bytes = unsafe { message.as_ref().map(|m| m.bytes()) }.unwrap_or(&[]);
     let bytes = bytes.strip_suffix(&[0]).unwrap_or(bytes);
     let text = String::from_utf8_lossy(bytes).into_owned();
     wasm_trap_t::new_boxed(TrapInner::new(text), &store.store)
@@ -47,13 +50,17 @@ pub unsafe extern "C" fn wasm_trap_message(trap: *const wasm_trap_t, out: *mut w
     if out.is_null() {
         return;
     }
-    let Some(trap) = trap.as_ref() else {
-        out.write(wasm_byte_vec_t::empty());
-        return;
+    // SAFETY: `trap` is NULL or a live `wasm_trap_t` (C API contract, rule 1).
+    let message = match unsafe { trap.as_ref() } {
+        Some(trap) => {
+            let mut bytes = trap.trap().message.as_bytes().to_vec();
+            bytes.push(0);
+            wasm_byte_vec_t::from_bytes(&bytes)
+        }
+        None => wasm_byte_vec_t::empty(),
     };
-    let mut bytes = trap.trap().message.as_bytes().to_vec();
-    bytes.push(0);
-    out.write(wasm_byte_vec_t::from_bytes(&bytes));
+    // SAFETY: `out` is non-NULL, so writable storage for one byte vector (C API contract, rule 2).
+    unsafe { out.write(message) };
 }
 
 fn frame_box(frame: &Frame, store: &StoreHandle) -> *mut wasm_frame_t {
@@ -63,7 +70,8 @@ fn frame_box(frame: &Frame, store: &StoreHandle) -> *mut wasm_frame_t {
 /// The innermost wasm frame, or NULL when the trap has none.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_trap_origin(trap: *const wasm_trap_t) -> *mut wasm_frame_t {
-    match trap.as_ref().and_then(|t| t.trap().frames().first().map(|f| (f, &t.r.store))) {
+    // SAFETY: `trap` is NULL or a live `wasm_trap_t` (C API contract, rule 1).
+    match unsafe { trap.as_ref() }.and_then(|t| t.trap().frames().first().map(|f| (f, &t.r.store))) {
         Some((f, store)) => frame_box(f, store),
         None => std::ptr::null_mut(),
     }
@@ -75,23 +83,26 @@ pub unsafe extern "C" fn wasm_trap_trace(trap: *const wasm_trap_t, out: *mut was
     if out.is_null() {
         return;
     }
-    let frames = match trap.as_ref() {
+    // SAFETY: `trap` is NULL or a live `wasm_trap_t` (C API contract, rule 1).
+    let frames = match unsafe { trap.as_ref() } {
         Some(t) => t.trap().frames().iter().map(|f| frame_box(f, &t.r.store)).collect(),
         None => Vec::new(),
     };
-    out.write(wasm_frame_vec_t::from_vec(frames));
+    // SAFETY: `out` is non-NULL, so writable storage for one vector (C API contract, rule 2).
+    unsafe { out.write(wasm_frame_vec_t::from_vec(frames)) };
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_frame_delete(frame: *mut wasm_frame_t) {
-    if !frame.is_null() {
-        drop(Box::from_raw(frame));
-    }
+    // SAFETY: `frame` is NULL or a frame box of ours that the caller owns and gives up (C API
+    // contract, rule 4); the instance handle it lent out goes with it, as wasm.h says.
+    unsafe { crate::capi::delete_boxed(frame) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_frame_copy(frame: *const wasm_frame_t) -> *mut wasm_frame_t {
-    match frame.as_ref() {
+    // SAFETY: `frame` is NULL or a live `wasm_frame_t` (C API contract, rule 1).
+    match unsafe { frame.as_ref() } {
         Some(f) => frame_box(&f.frame, &f.store),
         None => std::ptr::null_mut(),
     }
@@ -100,7 +111,9 @@ pub unsafe extern "C" fn wasm_frame_copy(frame: *const wasm_frame_t) -> *mut was
 /// The instance the frame ran in (owned by the frame; NULL when unknown).
 #[no_mangle]
 pub unsafe extern "C" fn wasm_frame_instance(frame: *const wasm_frame_t) -> *mut wasm_instance_t {
-    let Some(f) = frame.as_ref() else { return std::ptr::null_mut() };
+    // SAFETY: `frame` is NULL or a live `wasm_frame_t` (C API contract, rule 1), used by one
+    // thread at a time, so the `OnceCell` is not raced.
+    let Some(f) = (unsafe { frame.as_ref() }) else { return std::ptr::null_mut() };
     let handle = f.instance.get_or_init(|| {
         f.frame.instance.as_ref().map(|i| Box::new(wasm_ref_t { obj: Object::Instance(i.clone()), store: f.store.clone() }))
     });
@@ -112,15 +125,18 @@ pub unsafe extern "C" fn wasm_frame_instance(frame: *const wasm_frame_t) -> *mut
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_frame_func_index(frame: *const wasm_frame_t) -> u32 {
-    frame.as_ref().map_or(0, |f| f.frame.func_index)
+    // SAFETY: `frame` is NULL or a live `wasm_frame_t` (C API contract, rule 1).
+    unsafe { frame.as_ref() }.map_or(0, |f| f.frame.func_index)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_frame_func_offset(frame: *const wasm_frame_t) -> usize {
-    frame.as_ref().map_or(0, |f| f.frame.func_offset)
+    // SAFETY: `frame` is NULL or a live `wasm_frame_t` (C API contract, rule 1).
+    unsafe { frame.as_ref() }.map_or(0, |f| f.frame.func_offset)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_frame_module_offset(frame: *const wasm_frame_t) -> usize {
-    frame.as_ref().map_or(0, |f| f.frame.module_offset)
+    // SAFETY: `frame` is NULL or a live `wasm_frame_t` (C API contract, rule 1).
+    unsafe { frame.as_ref() }.map_or(0, |f| f.frame.module_offset)
 }

@@ -36,21 +36,30 @@ impl VecElem for wasm_val_t {
     }
     unsafe fn deep_copy(&self) -> Self {
         let mut out = wasm_val_t::empty();
-        wasm_val_copy(&mut out, self);
+        // SAFETY: `out` is a local value, and `self` a valid value (`deep_copy`'s contract).
+        unsafe { wasm_val_copy(&mut out, self) };
         out
     }
     unsafe fn release(mut self) {
-        wasm_val_delete(&mut self)
+        // SAFETY: `self` is a valid value that owns its reference (`release`'s contract).
+        unsafe { wasm_val_delete(&mut self) }
     }
 }
 
 /// Releases the reference a value owns (if any).
 #[no_mangle]
 pub unsafe extern "C" fn wasm_val_delete(v: *mut wasm_val_t) {
-    let Some(v) = v.as_mut() else { return };
-    if v.kind >= WASM_EXTERNREF && !v.of.r#ref.is_null() {
-        drop(Box::from_raw(v.of.r#ref));
-        v.of.r#ref = std::ptr::null_mut();
+    // SAFETY: `v` is NULL or a valid value the caller owns (C API contract, rules 1 and 5).
+    let Some(v) = (unsafe { v.as_mut() }) else { return };
+    if v.kind >= WASM_EXTERNREF {
+        // SAFETY: a reference kind means `ref` is the union field set (rule 5).
+        let r = unsafe { v.of.r#ref };
+        if !r.is_null() {
+            // SAFETY: a reference value owns its handle (rule 5), a box of ours; it is freed
+            // once, and the value forgets it right after.
+            unsafe { crate::capi::delete_boxed(r) };
+            v.of.r#ref = std::ptr::null_mut();
+        }
     }
 }
 
@@ -60,21 +69,28 @@ pub unsafe extern "C" fn wasm_val_copy(out: *mut wasm_val_t, src: *const wasm_va
     if out.is_null() {
         return;
     }
-    let Some(src) = src.as_ref() else {
-        out.write(wasm_val_t::empty());
+    // SAFETY: `src` is NULL or a valid value (C API contract, rules 1 and 5).
+    let Some(src) = (unsafe { src.as_ref() }) else {
+        // SAFETY: `out` is non-NULL, so writable storage for one value (rule 2).
+        unsafe { out.write(wasm_val_t::empty()) };
         return;
     };
     let mut v = *src;
     if v.kind >= WASM_EXTERNREF {
-        if let Some(r) = v.of.r#ref.as_ref() {
-            v.of.r#ref = Box::into_raw(Box::new(r.clone()));
-        }
+        // SAFETY: a reference kind means `ref` is the union field set, and it is NULL or a live
+        // handle (rule 5); the copy gets a handle of its own.
+        v.of.r#ref = unsafe { crate::capi::copy_boxed(v.of.r#ref) };
     }
-    out.write(v);
+    // SAFETY: `out` is non-NULL, so writable storage for one value (rule 2).
+    unsafe { out.write(v) };
 }
 
 /// Converts a C value of type `ty` into a slot (a function reference's owner is pinned, see
 /// `funcref_bits`). Returns an error message on a kind mismatch.
+///
+/// # Safety
+/// `v` is a valid value: its kind names the union field set, and a reference is NULL or a
+/// live handle (C API contract, rule 5).
 // Inlined (like from_slot) into the call paths: returned through memory, the 16-byte value
 // was re-read with one wide load right after narrower stores, a store-forwarding stall on
 // every argument and result of a host call.
@@ -84,19 +100,26 @@ pub unsafe fn to_slot(v: &wasm_val_t, ty: ValType, store: &StoreHandle) -> Resul
         return Err(format!("expected a value of type {ty}, got value kind {}", v.kind));
     }
     Ok(match ty {
-        ValType::I32 => VMVal::from_u32(v.of.i32 as u32),
-        ValType::I64 => VMVal::from_u64(v.of.i64 as u64),
-        ValType::F32 => VMVal::from_u32(v.of.f32.to_bits()),
-        ValType::F64 => VMVal::from_u64(v.of.f64.to_bits()),
+        // SAFETY: the kind is `WASM_I32` (checked above), so `i32` is the field set (rule 5).
+        ValType::I32 => VMVal::from_u32(unsafe { v.of.i32 } as u32),
+        // SAFETY: the kind is `WASM_I64` (checked above), so `i64` is the field set (rule 5).
+        ValType::I64 => VMVal::from_u64(unsafe { v.of.i64 } as u64),
+        // SAFETY: the kind is `WASM_F32` (checked above), so `f32` is the field set (rule 5).
+        ValType::F32 => VMVal::from_u32(unsafe { v.of.f32 }.to_bits()),
+        // SAFETY: the kind is `WASM_F64` (checked above), so `f64` is the field set (rule 5).
+        ValType::F64 => VMVal::from_u64(unsafe { v.of.f64 }.to_bits()),
         ValType::V128 => return Err("v128 values cannot be passed as wasm_val_t; use wasmlift_func_call_v128".into()),
-        ValType::FuncRef => match v.of.r#ref.as_ref() {
+        // SAFETY: a reference kind (checked above) means `ref` is set, NULL or a live handle
+        // (this function's contract).
+        ValType::FuncRef => match unsafe { v.of.r#ref.as_ref() } {
             None => VMVal::default(),
             Some(r) => match &r.obj {
                 Object::Func(f) => VMVal::from_u64(funcref_bits(f, store)? as u64),
                 _ => return Err("expected a function reference".into()),
             },
         },
-        ValType::ExternRef => match v.of.r#ref.as_ref() {
+        // SAFETY: as for `FuncRef`: `ref` is set, NULL or a live handle.
+        ValType::ExternRef => match unsafe { v.of.r#ref.as_ref() } {
             None => VMVal::default(),
             Some(r) if !Arc::ptr_eq(&r.store, store) => return Err("the reference belongs to another store".into()),
             Some(r) => VMVal::from_u64(store.externref_bits(&r.obj) as u64),
@@ -120,6 +143,10 @@ pub fn funcref_bits(f: &Func, store: &StoreHandle) -> Result<usize, String> {
 }
 
 /// Converts a slot of type `ty` into a C value (references become new owned handles).
+///
+/// # Safety
+/// `slot` holds a value of type `ty` of `store`: a function reference is null or a live
+/// `VMFuncRef` (pinned in the store or owned by an instance someone holds).
 #[inline]
 pub unsafe fn from_slot(slot: &VMVal, ty: ValType, store: &StoreHandle) -> wasm_val_t {
     let of = match ty {
@@ -127,7 +154,8 @@ pub unsafe fn from_slot(slot: &VMVal, ty: ValType, store: &StoreHandle) -> wasm_
         ValType::I64 | ValType::F64 => wasm_val_union { i64: slot.u64() as i64 },
         ValType::V128 => wasm_val_union { i64: slot.u64() as i64 },
         ValType::FuncRef => wasm_val_union {
-            r#ref: match Func::from_funcref(slot.ptr()) {
+            // SAFETY: a funcref slot is null or a live `VMFuncRef` (this function's contract).
+            r#ref: match unsafe { Func::from_funcref(slot.ptr()) } {
                 Some(f) => wasm_ref_t::boxed(Object::Func(f), store.clone()),
                 None => std::ptr::null_mut(),
             },

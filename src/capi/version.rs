@@ -29,6 +29,7 @@ mod tests {
         assert_eq!(WASMLIFT_VERSION_MAJOR.to_string(), env!("CARGO_PKG_VERSION_MAJOR"));
         assert_eq!(WASMLIFT_VERSION_MINOR.to_string(), env!("CARGO_PKG_VERSION_MINOR"));
         assert_eq!(WASMLIFT_VERSION_PATCH.to_string(), env!("CARGO_PKG_VERSION_PATCH"));
+        // SAFETY: `wasmlift_version` returns a pointer to a static NUL-terminated string.
         let s = unsafe { std::ffi::CStr::from_ptr(wasmlift_version()) };
         assert_eq!(s.to_str().unwrap(), env!("CARGO_PKG_VERSION"));
         assert_eq!(

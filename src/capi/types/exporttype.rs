@@ -20,6 +20,8 @@ impl wasm_exporttype_t {
     }
 
     pub fn name_bytes(&self) -> &[u8] {
+        // SAFETY: `name` is a vector this object owns (made by `from_bytes`, `vec_copy` or taken
+        // from `wasm_exporttype_new`'s owned argument) and never hands out for writing.
         unsafe { self.name.bytes() }
     }
 
@@ -31,6 +33,7 @@ impl wasm_exporttype_t {
 impl Clone for wasm_exporttype_t {
     fn clone(&self) -> wasm_exporttype_t {
         let mut name = wasm_name_t::empty();
+        // SAFETY: `name` is a local vector, `self.name` a valid vector this object owns.
         unsafe { vec_copy(&mut name, &self.name) };
         wasm_exporttype_t { name, ty: self.ty.clone() }
     }
@@ -38,6 +41,7 @@ impl Clone for wasm_exporttype_t {
 
 impl Drop for wasm_exporttype_t {
     fn drop(&mut self) {
+        // SAFETY: `self.name` is a vector of ours that this object owns and never uses again.
         unsafe { vec_delete(&mut self.name) };
     }
 }
@@ -46,35 +50,40 @@ impl Drop for wasm_exporttype_t {
 /// if an argument is null.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_exporttype_new(name: *mut wasm_name_t, ty: *mut wasm_externtype_t) -> *mut wasm_exporttype_t {
-    let mut n = take_vec(name);
+    // SAFETY: `name` is NULL or a name vector of ours whose contents the caller hands over
+    // (C API contract, rules 3 and 4).
+    let mut n = unsafe { take_vec(name) };
     if name.is_null() || ty.is_null() {
-        vec_delete(&mut n);
-        if !ty.is_null() {
-            drop(Box::from_raw(ty));
-        }
+        // SAFETY: `n` owns the contents taken from `name`, a buffer of ours, freed once here.
+        unsafe { vec_delete(&mut n) };
+        // SAFETY: `ty` is NULL or an extern type box whose ownership the caller hands over
+        // (rule 4).
+        unsafe { crate::capi::delete_boxed(ty) };
         return ptr::null_mut();
     }
-    Box::into_raw(Box::new(wasm_exporttype_t { name: n, ty: Box::from_raw(ty) }))
+    // SAFETY: `ty` is a non-NULL extern type box whose ownership the caller hands over (rule 4);
+    // a specific type object cast by `wasm_*type_as_externtype` has the same layout.
+    let ty = unsafe { Box::from_raw(ty) };
+    Box::into_raw(Box::new(wasm_exporttype_t { name: n, ty }))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_exporttype_delete(t: *mut wasm_exporttype_t) {
-    if !t.is_null() {
-        drop(Box::from_raw(t));
-    }
+    // SAFETY: `t` is NULL or a `wasm_exporttype_t` box of ours that the caller owns and gives up (C API
+    // contract, rule 4).
+    unsafe { crate::capi::delete_boxed(t) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_exporttype_copy(t: *const wasm_exporttype_t) -> *mut wasm_exporttype_t {
-    match t.as_ref() {
-        Some(t) => Box::into_raw(Box::new(t.clone())),
-        None => ptr::null_mut(),
-    }
+    // SAFETY: `t` is NULL or a live `wasm_exporttype_t` (C API contract, rule 1).
+    unsafe { crate::capi::copy_boxed(t) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_exporttype_name(t: *const wasm_exporttype_t) -> *const wasm_name_t {
-    match t.as_ref() {
+    // SAFETY: `t` is NULL or a live `wasm_exporttype_t` (C API contract, rule 1).
+    match unsafe { t.as_ref() } {
         Some(t) => &t.name,
         None => ptr::null(),
     }
@@ -82,7 +91,8 @@ pub unsafe extern "C" fn wasm_exporttype_name(t: *const wasm_exporttype_t) -> *c
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_exporttype_type(t: *const wasm_exporttype_t) -> *const wasm_externtype_t {
-    match t.as_ref() {
+    // SAFETY: `t` is NULL or a live `wasm_exporttype_t` (C API contract, rule 1).
+    match unsafe { t.as_ref() } {
         Some(t) => &*t.ty,
         None => ptr::null(),
     }
@@ -98,6 +108,8 @@ mod tests {
     fn from_core_copy_and_accessors() {
         let ty = ExternType::Memory(MemoryType { limits: Limits { min: 1, max: None }, memory64: false, shared: false });
         let e = wasm_exporttype_t::from_core("mem", &ty);
+        // SAFETY: every pointer used is NULL, a live object made in this test, or points into one;
+        // each object is deleted once and not used after.
         unsafe {
             assert_eq!((*wasm_exporttype_name(&*e)).bytes(), b"mem");
             let c = wasm_exporttype_copy(&*e);

@@ -19,6 +19,13 @@ macro_rules! extern_subtype {
     ($name:ident, $variant:ident, $data:ident, $core:ty) => {
         impl crate::capi::vec::BoxedElem for $name {}
 
+        // The `*_as_externtype` casts, and deleting one type object through the other's
+        // `*_delete`, rely on the wrapper having exactly the extern type's layout.
+        const _: () = assert!(
+            std::mem::size_of::<$name>() == std::mem::size_of::<super::externtype::wasm_externtype_t>()
+                && std::mem::align_of::<$name>() == std::mem::align_of::<super::externtype::wasm_externtype_t>()
+        );
+
         impl $name {
             pub fn from_core(ty: &$core) -> Box<$name> {
                 Box::new($name {
@@ -99,22 +106,23 @@ impl wasm_externtype_t {
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_externtype_delete(t: *mut wasm_externtype_t) {
-    if !t.is_null() {
-        drop(Box::from_raw(t));
-    }
+    // SAFETY: `t` is NULL or an extern type box of ours that the caller owns and gives up (C API
+    // contract, rule 4). It may have been made as a specific type object and cast here by
+    // `wasm_*type_as_externtype`: those are `repr(C)` wrappers whose only field is the extern
+    // type, so the allocation's layout and the value dropped are the same.
+    unsafe { crate::capi::delete_boxed(t) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_externtype_copy(t: *const wasm_externtype_t) -> *mut wasm_externtype_t {
-    match t.as_ref() {
-        Some(t) => Box::into_raw(Box::new(t.clone())),
-        None => ptr::null_mut(),
-    }
+    // SAFETY: `t` is NULL or a live `wasm_externtype_t` (C API contract, rule 1).
+    unsafe { crate::capi::copy_boxed(t) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_externtype_kind(t: *const wasm_externtype_t) -> wasm_externkind_t {
-    match t.as_ref() {
+    // SAFETY: `t` is NULL or a live `wasm_externtype_t` (C API contract, rule 1).
+    match unsafe { t.as_ref() } {
         Some(t) => t.kind(),
         None => 0,
     }
@@ -164,8 +172,14 @@ pub extern "C" fn wasm_memorytype_as_externtype_const(t: *const wasm_memorytype_
 
 // Extern → specific: the same cast back, or NULL when the kind differs.
 
+/// `t` cast to the specific type object `T` if its kind is `kind`, else NULL.
+///
+/// # Safety
+/// `t` is NULL or a live `wasm_externtype_t` (C API contract, rule 1). `T` must be the
+/// `repr(C)` wrapper whose payload is of kind `kind`.
 unsafe fn cast_if<T>(t: *const wasm_externtype_t, kind: wasm_externkind_t) -> *const T {
-    match t.as_ref() {
+    // SAFETY: `t` is NULL or a live `wasm_externtype_t` (this function's contract).
+    match unsafe { t.as_ref() } {
         Some(e) if e.kind() == kind => t.cast(),
         _ => ptr::null(),
     }
@@ -173,46 +187,62 @@ unsafe fn cast_if<T>(t: *const wasm_externtype_t, kind: wasm_externkind_t) -> *c
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_externtype_as_functype(t: *mut wasm_externtype_t) -> *mut wasm_functype_t {
-    cast_if::<wasm_functype_t>(t, WASM_EXTERN_FUNC).cast_mut()
+    // SAFETY: `t` is NULL or a live extern type (C API contract, rule 1); `wasm_functype_t`
+    // wraps the func kind.
+    unsafe { cast_if::<wasm_functype_t>(t, WASM_EXTERN_FUNC) }.cast_mut()
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_externtype_as_globaltype(t: *mut wasm_externtype_t) -> *mut wasm_globaltype_t {
-    cast_if::<wasm_globaltype_t>(t, WASM_EXTERN_GLOBAL).cast_mut()
+    // SAFETY: `t` is NULL or a live extern type (C API contract, rule 1); `wasm_globaltype_t`
+    // wraps the global kind.
+    unsafe { cast_if::<wasm_globaltype_t>(t, WASM_EXTERN_GLOBAL) }.cast_mut()
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_externtype_as_tabletype(t: *mut wasm_externtype_t) -> *mut wasm_tabletype_t {
-    cast_if::<wasm_tabletype_t>(t, WASM_EXTERN_TABLE).cast_mut()
+    // SAFETY: `t` is NULL or a live extern type (C API contract, rule 1); `wasm_tabletype_t`
+    // wraps the table kind.
+    unsafe { cast_if::<wasm_tabletype_t>(t, WASM_EXTERN_TABLE) }.cast_mut()
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_externtype_as_memorytype(t: *mut wasm_externtype_t) -> *mut wasm_memorytype_t {
-    cast_if::<wasm_memorytype_t>(t, WASM_EXTERN_MEMORY).cast_mut()
+    // SAFETY: `t` is NULL or a live extern type (C API contract, rule 1); `wasm_memorytype_t`
+    // wraps the memory kind.
+    unsafe { cast_if::<wasm_memorytype_t>(t, WASM_EXTERN_MEMORY) }.cast_mut()
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_externtype_as_functype_const(t: *const wasm_externtype_t) -> *const wasm_functype_t {
-    cast_if(t, WASM_EXTERN_FUNC)
+    // SAFETY: `t` is NULL or a live extern type (C API contract, rule 1); `wasm_functype_t`
+    // wraps the func kind.
+    unsafe { cast_if(t, WASM_EXTERN_FUNC) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_externtype_as_globaltype_const(
     t: *const wasm_externtype_t,
 ) -> *const wasm_globaltype_t {
-    cast_if(t, WASM_EXTERN_GLOBAL)
+    // SAFETY: `t` is NULL or a live extern type (C API contract, rule 1); `wasm_globaltype_t`
+    // wraps the global kind.
+    unsafe { cast_if(t, WASM_EXTERN_GLOBAL) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_externtype_as_tabletype_const(t: *const wasm_externtype_t) -> *const wasm_tabletype_t {
-    cast_if(t, WASM_EXTERN_TABLE)
+    // SAFETY: `t` is NULL or a live extern type (C API contract, rule 1); `wasm_tabletype_t`
+    // wraps the table kind.
+    unsafe { cast_if(t, WASM_EXTERN_TABLE) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_externtype_as_memorytype_const(
     t: *const wasm_externtype_t,
 ) -> *const wasm_memorytype_t {
-    cast_if(t, WASM_EXTERN_MEMORY)
+    // SAFETY: `t` is NULL or a live extern type (C API contract, rule 1); `wasm_memorytype_t`
+    // wraps the memory kind.
+    unsafe { cast_if(t, WASM_EXTERN_MEMORY) }
 }
 
 #[cfg(test)]
@@ -223,6 +253,8 @@ mod tests {
 
     #[test]
     fn casts_are_address_preserving_and_kind_checked() {
+        // SAFETY: every pointer used is NULL or a live type object made in this test; each is
+        // deleted once.
         unsafe {
             let g = wasm_globaltype_new(wasm_valtype_new(WASM_F32), WASM_CONST);
             let e = wasm_globaltype_as_externtype(g);

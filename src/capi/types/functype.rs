@@ -33,16 +33,25 @@ impl FuncTypeData {
     }
 
     /// Takes ownership of two C vectors; `None` (after freeing them) if an element is null.
+    ///
+    /// # Safety
+    /// Both are vectors of ours (rule 3) whose elements are NULL or owned `wasm_valtype_t`s.
     unsafe fn from_vecs(params: wasm_valtype_vec_t, results: wasm_valtype_vec_t) -> Option<FuncTypeData> {
         let collect = |v: &wasm_valtype_vec_t| -> Option<Vec<ValType>> {
-            v.as_slice().iter().map(|t| t.as_ref().map(|t| t.ty())).collect()
+            // SAFETY: `v` is a valid vector whose elements are NULL or live value types (this
+            // function's contract).
+            unsafe { v.as_slice() }.iter().map(|t| unsafe { t.as_ref() }.map(|t| t.ty())).collect()
         };
         match (collect(&params), collect(&results)) {
             (Some(p), Some(r)) => Some(FuncTypeData { params, results, core: FuncType::new(p, r) }),
             _ => {
                 let (mut params, mut results) = (params, results);
-                vec_delete(&mut params);
-                vec_delete(&mut results);
+                // SAFETY: both vectors are ours and owned here (this function's contract), and
+                // dropped unused after this.
+                unsafe {
+                    vec_delete(&mut params);
+                    vec_delete(&mut results);
+                }
                 None
             }
         }
@@ -53,6 +62,8 @@ impl Clone for FuncTypeData {
     fn clone(&self) -> FuncTypeData {
         let mut params = wasm_valtype_vec_t::empty();
         let mut results = wasm_valtype_vec_t::empty();
+        // SAFETY: `params` and `results` are local vectors; `self`'s are valid vectors of owned
+        // value types.
         unsafe {
             vec_copy(&mut params, &self.params);
             vec_copy(&mut results, &self.results);
@@ -63,6 +74,7 @@ impl Clone for FuncTypeData {
 
 impl Drop for FuncTypeData {
     fn drop(&mut self) {
+        // SAFETY: both vectors are ours, owned by this object and never used again.
         unsafe {
             vec_delete(&mut self.params);
             vec_delete(&mut self.results);
@@ -84,8 +96,11 @@ pub unsafe extern "C" fn wasm_functype_new(
     params: *mut wasm_valtype_vec_t,
     results: *mut wasm_valtype_vec_t,
 ) -> *mut wasm_functype_t {
-    let (p, r) = (take_vec(params), take_vec(results));
-    let data = FuncTypeData::from_vecs(p, r);
+    // SAFETY: `params` and `results` are each NULL or a vector of ours whose contents (owned
+    // value types) the caller hands over (C API contract, rules 3 and 4).
+    let (p, r) = unsafe { (take_vec(params), take_vec(results)) };
+    // SAFETY: `p` and `r` are those contents, now owned here.
+    let data = unsafe { FuncTypeData::from_vecs(p, r) };
     match data {
         Some(data) if !params.is_null() && !results.is_null() => {
             Box::into_raw(Box::new(wasm_functype_t { ext: wasm_externtype_t::from_data(ExternTypeData::Func(data)) }))
@@ -96,22 +111,23 @@ pub unsafe extern "C" fn wasm_functype_new(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_functype_delete(t: *mut wasm_functype_t) {
-    if !t.is_null() {
-        drop(Box::from_raw(t));
-    }
+    // SAFETY: `t` is NULL or a `wasm_functype_t` box of ours that the caller owns and gives up (C API
+    // contract, rule 4). It may have been made as an extern type and cast by
+    // `wasm_externtype_as_*`: the wrapper is `repr(C)` with the extern type as its only field,
+    // so the allocation's layout and the value dropped are the same.
+    unsafe { crate::capi::delete_boxed(t) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_functype_copy(t: *const wasm_functype_t) -> *mut wasm_functype_t {
-    match t.as_ref() {
-        Some(t) => Box::into_raw(Box::new(t.clone())),
-        None => ptr::null_mut(),
-    }
+    // SAFETY: `t` is NULL or a live `wasm_functype_t` (C API contract, rule 1).
+    unsafe { crate::capi::copy_boxed(t) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_functype_params(t: *const wasm_functype_t) -> *const wasm_valtype_vec_t {
-    match t.as_ref() {
+    // SAFETY: `t` is NULL or a live `wasm_functype_t` (C API contract, rule 1).
+    match unsafe { t.as_ref() } {
         Some(t) => &t.data().params,
         None => ptr::null(),
     }
@@ -119,7 +135,8 @@ pub unsafe extern "C" fn wasm_functype_params(t: *const wasm_functype_t) -> *con
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_functype_results(t: *const wasm_functype_t) -> *const wasm_valtype_vec_t {
-    match t.as_ref() {
+    // SAFETY: `t` is NULL or a live `wasm_functype_t` (C API contract, rule 1).
+    match unsafe { t.as_ref() } {
         Some(t) => &t.data().results,
         None => ptr::null(),
     }
@@ -132,6 +149,8 @@ mod tests {
 
     #[test]
     fn new_takes_vectors_and_caches_core_type() {
+        // SAFETY: every pointer used is NULL, a live object made in this test, or points into one;
+        // each object is deleted once and not used after.
         unsafe {
             let mut params = wasm_valtype_vec_t::from_vec(vec![wasm_valtype_new(WASM_I32), wasm_valtype_new(WASM_F64)]);
             let mut results = wasm_valtype_vec_t::from_vec(vec![wasm_valtype_new(WASM_FUNCREF)]);
@@ -152,6 +171,8 @@ mod tests {
 
     #[test]
     fn null_elements_and_vectors_are_rejected() {
+        // SAFETY: every pointer used is NULL, a live object made in this test, or points into one;
+        // each object is deleted once and not used after.
         unsafe {
             let mut params = wasm_valtype_vec_t::from_vec(vec![ptr::null_mut()]);
             let mut results = wasm_valtype_vec_t::empty();
@@ -166,6 +187,8 @@ mod tests {
     fn from_core_builds_c_vectors() {
         let ty = FuncType::new(vec![ValType::V128], vec![ValType::I64, ValType::ExternRef]);
         let f = wasm_functype_t::from_core(&ty);
+        // SAFETY: every pointer used is NULL, a live object made in this test, or points into one;
+        // each object is deleted once and not used after.
         unsafe {
             let r = &*wasm_functype_results(&*f);
             assert_eq!(r.size, 2);

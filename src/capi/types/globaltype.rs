@@ -42,7 +42,9 @@ pub unsafe extern "C" fn wasm_globaltype_new(
     if content.is_null() {
         return ptr::null_mut();
     }
-    let content = Box::from_raw(content);
+    // SAFETY: `content` is a non-NULL value type box whose ownership the caller hands over
+    // (C API contract, rule 4); it is freed when this function returns.
+    let content = unsafe { Box::from_raw(content) };
     let mutable = match mutability {
         WASM_CONST => false,
         WASM_VAR => true,
@@ -53,22 +55,23 @@ pub unsafe extern "C" fn wasm_globaltype_new(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_globaltype_delete(t: *mut wasm_globaltype_t) {
-    if !t.is_null() {
-        drop(Box::from_raw(t));
-    }
+    // SAFETY: `t` is NULL or a `wasm_globaltype_t` box of ours that the caller owns and gives up (C API
+    // contract, rule 4). It may have been made as an extern type and cast by
+    // `wasm_externtype_as_*`: the wrapper is `repr(C)` with the extern type as its only field,
+    // so the allocation's layout and the value dropped are the same.
+    unsafe { crate::capi::delete_boxed(t) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_globaltype_copy(t: *const wasm_globaltype_t) -> *mut wasm_globaltype_t {
-    match t.as_ref() {
-        Some(t) => Box::into_raw(Box::new(t.clone())),
-        None => ptr::null_mut(),
-    }
+    // SAFETY: `t` is NULL or a live `wasm_globaltype_t` (C API contract, rule 1).
+    unsafe { crate::capi::copy_boxed(t) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_globaltype_content(t: *const wasm_globaltype_t) -> *const wasm_valtype_t {
-    match t.as_ref() {
+    // SAFETY: `t` is NULL or a live `wasm_globaltype_t` (C API contract, rule 1).
+    match unsafe { t.as_ref() } {
         Some(t) => &t.data().content,
         None => ptr::null(),
     }
@@ -76,7 +79,8 @@ pub unsafe extern "C" fn wasm_globaltype_content(t: *const wasm_globaltype_t) ->
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_globaltype_mutability(t: *const wasm_globaltype_t) -> wasm_mutability_t {
-    match t.as_ref() {
+    // SAFETY: `t` is NULL or a live `wasm_globaltype_t` (C API contract, rule 1).
+    match unsafe { t.as_ref() } {
         Some(t) if t.core().mutable => WASM_VAR,
         _ => WASM_CONST,
     }
@@ -90,6 +94,7 @@ mod tests {
 
     #[test]
     fn new_and_accessors() {
+        // SAFETY: every pointer used is NULL or a live type object of this test, deleted once.
         unsafe {
             let g = wasm_globaltype_new(wasm_valtype_new(WASM_I64), WASM_VAR);
             assert_eq!(wasm_valtype_kind(wasm_globaltype_content(g)), WASM_I64);

@@ -25,10 +25,13 @@ impl wasm_importtype_t {
     }
 
     pub fn module_bytes(&self) -> &[u8] {
+        // SAFETY: `module` is a vector this object owns (made by `from_bytes`, `vec_copy` or
+        // taken from `wasm_importtype_new`'s owned argument) and never hands out for writing.
         unsafe { self.module.bytes() }
     }
 
     pub fn name_bytes(&self) -> &[u8] {
+        // SAFETY: as for `module`: a vector this object owns, never handed out for writing.
         unsafe { self.name.bytes() }
     }
 
@@ -40,6 +43,7 @@ impl wasm_importtype_t {
 impl Clone for wasm_importtype_t {
     fn clone(&self) -> wasm_importtype_t {
         let (mut module, mut name) = (wasm_name_t::empty(), wasm_name_t::empty());
+        // SAFETY: `module` and `name` are local vectors; `self`'s are valid vectors it owns.
         unsafe {
             vec_copy(&mut module, &self.module);
             vec_copy(&mut name, &self.name);
@@ -50,6 +54,7 @@ impl Clone for wasm_importtype_t {
 
 impl Drop for wasm_importtype_t {
     fn drop(&mut self) {
+        // SAFETY: both vectors are ours, owned by this object and never used again.
         unsafe {
             vec_delete(&mut self.module);
             vec_delete(&mut self.name);
@@ -65,36 +70,43 @@ pub unsafe extern "C" fn wasm_importtype_new(
     name: *mut wasm_name_t,
     ty: *mut wasm_externtype_t,
 ) -> *mut wasm_importtype_t {
-    let (mut m, mut n) = (take_vec(module), take_vec(name));
+    // SAFETY: `module` and `name` are each NULL or a name vector of ours whose contents the
+    // caller hands over (C API contract, rules 3 and 4).
+    let (mut m, mut n) = unsafe { (take_vec(module), take_vec(name)) };
     if module.is_null() || name.is_null() || ty.is_null() {
-        vec_delete(&mut m);
-        vec_delete(&mut n);
-        if !ty.is_null() {
-            drop(Box::from_raw(ty));
+        // SAFETY: `m` and `n` own the contents taken above, buffers of ours, freed once here.
+        unsafe {
+            vec_delete(&mut m);
+            vec_delete(&mut n);
         }
+        // SAFETY: `ty` is NULL or an extern type box whose ownership the caller hands over
+        // (rule 4).
+        unsafe { crate::capi::delete_boxed(ty) };
         return ptr::null_mut();
     }
-    Box::into_raw(Box::new(wasm_importtype_t { module: m, name: n, ty: Box::from_raw(ty) }))
+    // SAFETY: `ty` is a non-NULL extern type box whose ownership the caller hands over (rule 4);
+    // a specific type object cast by `wasm_*type_as_externtype` has the same layout.
+    let ty = unsafe { Box::from_raw(ty) };
+    Box::into_raw(Box::new(wasm_importtype_t { module: m, name: n, ty }))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_importtype_delete(t: *mut wasm_importtype_t) {
-    if !t.is_null() {
-        drop(Box::from_raw(t));
-    }
+    // SAFETY: `t` is NULL or a `wasm_importtype_t` box of ours that the caller owns and gives up (C API
+    // contract, rule 4).
+    unsafe { crate::capi::delete_boxed(t) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_importtype_copy(t: *const wasm_importtype_t) -> *mut wasm_importtype_t {
-    match t.as_ref() {
-        Some(t) => Box::into_raw(Box::new(t.clone())),
-        None => ptr::null_mut(),
-    }
+    // SAFETY: `t` is NULL or a live `wasm_importtype_t` (C API contract, rule 1).
+    unsafe { crate::capi::copy_boxed(t) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_importtype_module(t: *const wasm_importtype_t) -> *const wasm_name_t {
-    match t.as_ref() {
+    // SAFETY: `t` is NULL or a live `wasm_importtype_t` (C API contract, rule 1).
+    match unsafe { t.as_ref() } {
         Some(t) => &t.module,
         None => ptr::null(),
     }
@@ -102,7 +114,8 @@ pub unsafe extern "C" fn wasm_importtype_module(t: *const wasm_importtype_t) -> 
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_importtype_name(t: *const wasm_importtype_t) -> *const wasm_name_t {
-    match t.as_ref() {
+    // SAFETY: `t` is NULL or a live `wasm_importtype_t` (C API contract, rule 1).
+    match unsafe { t.as_ref() } {
         Some(t) => &t.name,
         None => ptr::null(),
     }
@@ -110,7 +123,8 @@ pub unsafe extern "C" fn wasm_importtype_name(t: *const wasm_importtype_t) -> *c
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_importtype_type(t: *const wasm_importtype_t) -> *const wasm_externtype_t {
-    match t.as_ref() {
+    // SAFETY: `t` is NULL or a live `wasm_importtype_t` (C API contract, rule 1).
+    match unsafe { t.as_ref() } {
         Some(t) => &*t.ty,
         None => ptr::null(),
     }
@@ -126,6 +140,8 @@ mod tests {
     fn from_core_and_accessors() {
         let ty = ExternType::Global(GlobalType { content: ValType::I32, mutable: false });
         let i = wasm_importtype_t::from_core("env", "g", &ty);
+        // SAFETY: every pointer used is NULL, a live object made in this test, or points into one;
+        // each object is deleted once and not used after.
         unsafe {
             assert_eq!((*wasm_importtype_module(&*i)).bytes(), b"env");
             assert_eq!((*wasm_importtype_name(&*i)).bytes(), b"g");
@@ -140,6 +156,8 @@ mod tests {
 
     #[test]
     fn new_takes_ownership_and_rejects_null() {
+        // SAFETY: every pointer used is NULL, a live object made in this test, or points into one;
+        // each object is deleted once and not used after.
         unsafe {
             let mut m = wasm_name_t::from_bytes(b"a");
             let mut n = wasm_name_t::from_bytes(b"b");

@@ -37,7 +37,8 @@ extern_subtype!(wasm_memorytype_t, Memory, MemoryTypeData, MemoryType);
 /// A 32-bit, unshared memory type with the given limits (in pages).
 #[no_mangle]
 pub unsafe extern "C" fn wasm_memorytype_new(limits: *const wasm_limits_t) -> *mut wasm_memorytype_t {
-    match limits.as_ref() {
+    // SAFETY: `limits` is NULL or points at a readable `wasm_limits_t` (C API contract, rule 1).
+    match unsafe { limits.as_ref() } {
         Some(l) => Box::into_raw(wasm_memorytype_t::from_core(&MemoryType {
             limits: l.to_core(),
             memory64: false,
@@ -49,22 +50,23 @@ pub unsafe extern "C" fn wasm_memorytype_new(limits: *const wasm_limits_t) -> *m
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_memorytype_delete(t: *mut wasm_memorytype_t) {
-    if !t.is_null() {
-        drop(Box::from_raw(t));
-    }
+    // SAFETY: `t` is NULL or a `wasm_memorytype_t` box of ours that the caller owns and gives up (C API
+    // contract, rule 4). It may have been made as an extern type and cast by
+    // `wasm_externtype_as_*`: the wrapper is `repr(C)` with the extern type as its only field,
+    // so the allocation's layout and the value dropped are the same.
+    unsafe { crate::capi::delete_boxed(t) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_memorytype_copy(t: *const wasm_memorytype_t) -> *mut wasm_memorytype_t {
-    match t.as_ref() {
-        Some(t) => Box::into_raw(Box::new(t.clone())),
-        None => ptr::null_mut(),
-    }
+    // SAFETY: `t` is NULL or a live `wasm_memorytype_t` (C API contract, rule 1).
+    unsafe { crate::capi::copy_boxed(t) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_memorytype_limits(t: *const wasm_memorytype_t) -> *const wasm_limits_t {
-    match t.as_ref() {
+    // SAFETY: `t` is NULL or a live `wasm_memorytype_t` (C API contract, rule 1).
+    match unsafe { t.as_ref() } {
         Some(t) => &t.data().limits,
         None => ptr::null(),
     }
@@ -77,6 +79,7 @@ mod tests {
 
     #[test]
     fn new_and_accessors() {
+        // SAFETY: every pointer used is NULL or a live type object of this test, deleted once.
         unsafe {
             let m = wasm_memorytype_new(&wasm_limits_t { min: 1, max: 2 });
             assert_eq!(*wasm_memorytype_limits(m), wasm_limits_t { min: 1, max: 2 });

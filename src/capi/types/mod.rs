@@ -29,10 +29,8 @@ pub use valtype::*;
 /// # Safety
 /// `v` must be null or point at a valid vector whose buffer this library allocated.
 pub(crate) unsafe fn take_vec<V: crate::capi::vec::CVec>(v: *mut V) -> V {
-    if v.is_null() {
-        return V::empty();
-    }
-    let (size, data) = (*v).parts();
-    v.write(V::empty());
-    V::from_parts(size, data)
+    // SAFETY: `v` is NULL or a valid vector (this function's contract), not otherwise
+    // referenced during this call.
+    let Some(v) = (unsafe { v.as_mut() }) else { return V::empty() };
+    std::mem::replace(v, V::empty())
 }

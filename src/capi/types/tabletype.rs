@@ -50,8 +50,11 @@ pub unsafe extern "C" fn wasm_tabletype_new(
     if element.is_null() {
         return ptr::null_mut();
     }
-    let element = Box::from_raw(element);
-    let Some(limits) = limits.as_ref() else { return ptr::null_mut() };
+    // SAFETY: `element` is a non-NULL value type box whose ownership the caller hands over
+    // (C API contract, rule 4); it is freed when this function returns.
+    let element = unsafe { Box::from_raw(element) };
+    // SAFETY: `limits` is NULL or points at a readable `wasm_limits_t` (rule 1).
+    let Some(limits) = (unsafe { limits.as_ref() }) else { return ptr::null_mut() };
     if !element.ty().is_ref() {
         return ptr::null_mut();
     }
@@ -60,22 +63,23 @@ pub unsafe extern "C" fn wasm_tabletype_new(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_tabletype_delete(t: *mut wasm_tabletype_t) {
-    if !t.is_null() {
-        drop(Box::from_raw(t));
-    }
+    // SAFETY: `t` is NULL or a `wasm_tabletype_t` box of ours that the caller owns and gives up (C API
+    // contract, rule 4). It may have been made as an extern type and cast by
+    // `wasm_externtype_as_*`: the wrapper is `repr(C)` with the extern type as its only field,
+    // so the allocation's layout and the value dropped are the same.
+    unsafe { crate::capi::delete_boxed(t) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_tabletype_copy(t: *const wasm_tabletype_t) -> *mut wasm_tabletype_t {
-    match t.as_ref() {
-        Some(t) => Box::into_raw(Box::new(t.clone())),
-        None => ptr::null_mut(),
-    }
+    // SAFETY: `t` is NULL or a live `wasm_tabletype_t` (C API contract, rule 1).
+    unsafe { crate::capi::copy_boxed(t) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_tabletype_element(t: *const wasm_tabletype_t) -> *const wasm_valtype_t {
-    match t.as_ref() {
+    // SAFETY: `t` is NULL or a live `wasm_tabletype_t` (C API contract, rule 1).
+    match unsafe { t.as_ref() } {
         Some(t) => &t.data().element,
         None => ptr::null(),
     }
@@ -83,7 +87,8 @@ pub unsafe extern "C" fn wasm_tabletype_element(t: *const wasm_tabletype_t) -> *
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_tabletype_limits(t: *const wasm_tabletype_t) -> *const wasm_limits_t {
-    match t.as_ref() {
+    // SAFETY: `t` is NULL or a live `wasm_tabletype_t` (C API contract, rule 1).
+    match unsafe { t.as_ref() } {
         Some(t) => &t.data().limits,
         None => ptr::null(),
     }
@@ -97,6 +102,7 @@ mod tests {
 
     #[test]
     fn new_and_accessors() {
+        // SAFETY: every pointer used is NULL or a live type object of this test, deleted once.
         unsafe {
             let limits = wasm_limits_t { min: 3, max: 0xffff_ffff };
             let t = wasm_tabletype_new(wasm_valtype_new(WASM_FUNCREF), &limits);

@@ -94,22 +94,21 @@ pub extern "C" fn wasm_valtype_new(kind: wasm_valkind_t) -> *mut wasm_valtype_t 
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_valtype_delete(t: *mut wasm_valtype_t) {
-    if !t.is_null() {
-        drop(Box::from_raw(t));
-    }
+    // SAFETY: `t` is NULL or a `wasm_valtype_t` box of ours that the caller owns and gives up (C API
+    // contract, rule 4).
+    unsafe { crate::capi::delete_boxed(t) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_valtype_copy(t: *const wasm_valtype_t) -> *mut wasm_valtype_t {
-    match t.as_ref() {
-        Some(t) => t.into_raw(),
-        None => std::ptr::null_mut(),
-    }
+    // SAFETY: `t` is NULL or a live `wasm_valtype_t` (C API contract, rule 1).
+    unsafe { crate::capi::copy_boxed(t) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_valtype_kind(t: *const wasm_valtype_t) -> wasm_valkind_t {
-    match t.as_ref() {
+    // SAFETY: `t` is NULL or a live `wasm_valtype_t` (C API contract, rule 1).
+    match unsafe { t.as_ref() } {
         Some(t) => t.kind(),
         None => 0,
     }
@@ -132,6 +131,8 @@ mod tests {
 
     #[test]
     fn new_copy_delete() {
+        // SAFETY: every pointer used is NULL, a live object made in this test, or points into one;
+        // each object is deleted once and not used after.
         unsafe {
             assert!(wasm_valtype_new(200).is_null());
             let t = wasm_valtype_new(WASM_F64);
