@@ -10,6 +10,8 @@
 //! Rust aborts the process with a message if a panic would cross into C (release builds also use
 //! `panic = "abort"`); no panic ever unwinds into C code.
 
+#![deny(unsafe_op_in_unsafe_fn)]
+
 pub mod abi;
 pub mod capi;
 pub mod compiler;

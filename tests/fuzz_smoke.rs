@@ -17,7 +17,6 @@ use wasmlift::capi::r#extern::*;
 use wasmlift::capi::r#ref::*;
 use wasmlift::capi::store::*;
 use wasmlift::capi::table::*;
-use wasmlift::capi::trap::*;
 use wasmlift::capi::types::*;
 use wasmlift::capi::val::*;
 use wasmlift::capi::vec::{wasm_byte_vec_t, CVec};

@@ -21,7 +21,6 @@
 //! - Every non-leaf function checks the stack limit in its prologue after pushing the frame
 //!   pointer; leaf functions without a frame skip the check, so the limit needs a small slack.
 
-#![deny(unsafe_op_in_unsafe_fn)]
 
 mod link;
 mod simd;

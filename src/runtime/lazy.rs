@@ -324,7 +324,7 @@ fn worker(tier_up: Weak<TierUp>) {
                     r
                 }
                 None => {
-                    let stopping = tier_up.upgrade().map(|t| t.clone());
+                    let stopping = tier_up.upgrade();
                     let cancelled = || {
                         stopping.as_ref().is_none_or(|t| t.stopping.load(Ordering::Acquire))
                             || Arc::strong_count(&module) == 1
