@@ -15,8 +15,8 @@ echo "== spec suite with epoch interruption and fuel metering compiled in"
 WASMLIFT_EPOCH_INTERRUPTION=1 WASMLIFT_CONSUME_FUEL=1 cargo test --test spec
 echo "== spec suite with lazy compilation (baseline tier)"
 WASMLIFT_COMPILATION=lazy cargo test --test spec
-echo "== spec suite with tiered compilation"
-WASMLIFT_COMPILATION=tiered cargo test --test spec
+echo "== spec suite with eager compilation (the default is tiered)"
+WASMLIFT_COMPILATION=eager cargo test --test spec
 
 echo "== CMake build"
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DWASMLIFT_VALGRIND=ON

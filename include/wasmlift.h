@@ -30,7 +30,7 @@ typedef uint8_t wasmlift_compilation_t;
 // of modules that use SIMD. `wasm_valkind_is_num` is true for it.
 #define WASMLIFT_V128 4
 
-// Every function with the optimising compiler before `wasm_module_new` returns (the default).
+// Every function with the optimising compiler before `wasm_module_new` returns.
 #define WASMLIFT_COMPILATION_EAGER 0
 
 // `wasm_module_new` validates and returns; each function is compiled by the quick baseline
@@ -39,7 +39,7 @@ typedef uint8_t wasmlift_compilation_t;
 
 // Like lazy, and a background thread recompiles called functions (first called first) and
 // then the whole module with the optimising compiler; calls switch to the new code as it
-// becomes ready.
+// becomes ready. The default on x86-64 Linux (eager elsewhere).
 #define WASMLIFT_COMPILATION_TIERED 2
 
 #ifdef __cplusplus

@@ -36,7 +36,8 @@ fn default_config() -> Config {
         let mode = match v.as_str() {
             "lazy" => crate::runtime::lazy::CompilationMode::Lazy,
             "tiered" => crate::runtime::lazy::CompilationMode::Tiered,
-            _ => crate::runtime::lazy::CompilationMode::Eager,
+            "eager" => crate::runtime::lazy::CompilationMode::Eager,
+            _ => crate::runtime::lazy::CompilationMode::default_mode(),
         };
         if mode.supported() {
             config.compilation = mode;

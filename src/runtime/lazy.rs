@@ -34,6 +34,16 @@ pub enum CompilationMode {
 }
 
 impl CompilationMode {
+    /// Tiered where this build supports it (start-up like a browser, optimised code soon after:
+    /// see README "Compilation modes"), eager elsewhere.
+    pub fn default_mode() -> CompilationMode {
+        if CompilationMode::Tiered.supported() {
+            CompilationMode::Tiered
+        } else {
+            CompilationMode::Eager
+        }
+    }
+
     /// Whether this build can compile lazily (the entries are x86-64 code).
     pub fn supported(self) -> bool {
         self == CompilationMode::Eager || cfg!(all(target_arch = "x86_64", target_os = "linux"))

@@ -46,6 +46,8 @@ impl Instance {
             epoch_interruption: tunables.epoch_interruption,
             consume_fuel: tunables.consume_fuel,
             compile_threads: threads,
+            // The tests look at the compiled code of the whole module.
+            compilation: crate::runtime::lazy::CompilationMode::Eager,
             features: crate::decode::Features { multi_memory: true, tail_call: true },
             ..Config::default()
         };
