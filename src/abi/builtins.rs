@@ -38,6 +38,9 @@ macro_rules! for_each_builtin {
             table_init(table: u32, elem_index: u32, dst: u32, src: u32, len: u32) -> u32;
             /// `elem.drop`.
             elem_drop(elem_index: u32);
+            /// Tiered compilation: defined function `defined_index` used up its budget (see
+            /// `VMContextHeader::tiering_budgets`); queues it for the optimising tier.
+            tier_up(defined_index: u32);
         }
     };
 }
@@ -126,6 +129,6 @@ mod tests {
         assert_eq!(signatures::memory_grow.params, &[ArgType::I32, ArgType::I32]);
         assert_eq!((signatures::memory_grow.returns, signatures::data_drop.returns), (true, false));
         assert_eq!(signatures::table_grow.params, &[ArgType::I32, ArgType::I32, ArgType::I64]);
-        assert_eq!(signatures::elem_drop.offset as usize, std::mem::size_of::<Builtins>() - 8);
+        assert_eq!(signatures::tier_up.offset as usize, std::mem::size_of::<Builtins>() - 8);
     }
 }

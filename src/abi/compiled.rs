@@ -22,6 +22,10 @@ pub struct Tunables {
     /// control operator and call), trapping with `trap_codes::OUT_OF_FUEL` at function entries
     /// and loop headers once the counter is negative.
     pub consume_fuel: bool,
+    /// Tiered compilation: baseline code counts function entries and loop iterations against
+    /// the function's budget (`VMContextHeader::tiering_budgets`) and asks for tier-up (the
+    /// `tier_up` builtin) when it runs out.
+    pub tier_up: bool,
 }
 
 /// A trapping instruction inside a compiled function.

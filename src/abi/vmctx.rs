@@ -138,6 +138,9 @@ pub struct VMContextHeader {
     pub builtins: *const super::builtins::Builtins,
     /// Engine-wide type id of every type index of the module.
     pub type_ids: *const u32,
+    /// Tiered modules: one i32 budget per defined function, shared by all instances of the
+    /// module (null otherwise).
+    pub tiering_budgets: *mut i32,
 }
 
 pub const VMCTX_MAGIC_OFFSET: i32 = offset_of!(VMContextHeader, magic) as i32;
@@ -146,6 +149,7 @@ pub const VMCTX_LIMITS: i32 = offset_of!(VMContextHeader, limits) as i32;
 pub const VMCTX_EPOCH: i32 = offset_of!(VMContextHeader, epoch) as i32;
 pub const VMCTX_BUILTINS: i32 = offset_of!(VMContextHeader, builtins) as i32;
 pub const VMCTX_TYPE_IDS: i32 = offset_of!(VMContextHeader, type_ids) as i32;
+pub const VMCTX_TIERING_BUDGETS: i32 = offset_of!(VMContextHeader, tiering_budgets) as i32;
 
 /// Offsets of the per-module parts of a `VMContext`, all relative to the vmctx pointer:
 ///

@@ -115,7 +115,8 @@ impl crate::abi::compiled::Compiler for Cranelift {
             Tier::Baseline => &*self.baseline_isa,
             Tier::Optimized => &*self.isa,
         };
-        let env = translate::ModuleEnv::new(isa, module, tunables);
+        let mut env = translate::ModuleEnv::new(isa, module, tunables);
+        env.count_for_tier_up = tier == Tier::Baseline && tunables.tier_up;
         let mut ctx = Context::new();
         let mut fctx = FunctionBuilderContext::new();
         let out = compile_function(&env, func_index - module.num_imported_funcs, &mut ctx, &mut fctx)?;

@@ -26,11 +26,13 @@ pub(crate) struct ModuleEnv<'a> {
     pub module: &'a ModuleInfo,
     pub offsets: VMOffsets,
     pub tunables: &'a Tunables,
+    /// Emit tier-up budget counting (baseline code of tiered modules).
+    pub count_for_tier_up: bool,
 }
 
 impl<'a> ModuleEnv<'a> {
     pub fn new(isa: &'a dyn TargetIsa, module: &'a ModuleInfo, tunables: &'a Tunables) -> ModuleEnv<'a> {
-        ModuleEnv { isa, module, offsets: VMOffsets::new(module), tunables }
+        ModuleEnv { isa, module, offsets: VMOffsets::new(module), tunables, count_for_tier_up: false }
     }
 }
 
@@ -132,6 +134,8 @@ impl Regions {
 
 pub(crate) struct FuncTranslator<'e, 'f> {
     pub env: &'e ModuleEnv<'e>,
+    /// The function being translated.
+    func_index: u32,
     pub b: FunctionBuilder<'f>,
     pub vmctx: Value,
     locals: Vec<Variable>,
@@ -228,6 +232,7 @@ pub(crate) fn translate_function(
 
     let mut t = FuncTranslator {
         env,
+        func_index,
         b,
         vmctx,
         locals,
@@ -268,6 +273,7 @@ pub(crate) fn translate_function(
         t.fuel_reload();
         t.fuel_check();
     }
+    t.count_for_tier_up();
     let mut ops = body.get_operators_reader().map_err(|e| e.to_string())?;
     while !ops.eof() {
         let (op, offset) = ops.read_with_offset().map_err(|e| e.to_string())?;
@@ -653,6 +659,33 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         self.b.switch_to_block(go_on);
     }
 
+    /// Baseline code of tiered modules: one unit off the function's tier-up budget (at entry and
+    /// per loop iteration); when it runs out, the `tier_up` builtin queues the function for the
+    /// optimising tier (and refills the budget).
+    fn count_for_tier_up(&mut self) {
+        if !self.env.count_for_tier_up {
+            return;
+        }
+        let defined = self.func_index - self.env.module.num_imported_funcs;
+        let budgets = self.b.ins().load(I64, readonly(), self.vmctx, vmctx::VMCTX_TIERING_BUDGETS);
+        let offset = (defined * 4) as i32;
+        let left = self.b.ins().load(I32, trusted(), budgets, offset);
+        let left = self.b.ins().iadd_imm_s(left, -1);
+        self.b.ins().store(trusted(), left, budgets, offset);
+        let spent = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, left, 0);
+        let ask = self.b.create_block();
+        let go_on = self.b.create_block();
+        self.b.set_cold_block(ask);
+        self.b.ins().brif(spent, ask, &[], go_on, &[]);
+        self.b.seal_block(ask);
+        self.b.switch_to_block(ask);
+        let index = self.b.ins().iconst(I32, defined as i64);
+        self.call_builtin(builtin::tier_up, &[index]);
+        self.b.ins().jump(go_on, &[]);
+        self.b.seal_block(go_on);
+        self.b.switch_to_block(go_on);
+    }
+
     /// Subtracts the operators counted since the last flush from the fuel register.
     fn fuel_flush(&mut self) {
         let Some(fuel) = self.fuel else { return };
@@ -744,6 +777,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
                 let hp = self.b.block_params(header).to_vec();
                 self.epoch_check();
                 self.fuel_check();
+                self.count_for_tier_up();
                 let height = self.stack.len();
                 self.stack.extend(hp);
                 self.frames.push(Frame {

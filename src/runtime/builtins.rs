@@ -170,6 +170,12 @@ mod bodies {
         0
     }
 
+    pub unsafe extern "C" fn tier_up(vmctx: *mut u8, defined: u32) {
+        // SAFETY: called by compiled code with its vmctx.
+        let inst = unsafe { caller(vmctx) };
+        inst.module.hot(defined as usize);
+    }
+
     pub unsafe extern "C" fn elem_drop(vmctx: *mut u8, elem: u32) {
         // SAFETY: called by compiled code with its vmctx.
         let inst = unsafe { caller(vmctx) };

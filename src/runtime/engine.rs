@@ -103,7 +103,7 @@ impl Engine {
             Some((code, registration))
         };
         let tunables =
-            Tunables { explicit_bounds_checks: config.explicit_bounds_checks, epoch_interruption: config.epoch_interruption, consume_fuel: config.consume_fuel };
+            Tunables { explicit_bounds_checks: config.explicit_bounds_checks, epoch_interruption: config.epoch_interruption, consume_fuel: config.consume_fuel, tier_up: config.compilation == CompilationMode::Tiered };
         let serialize_key = match config.serialize_key {
             Some(key) => key,
             None => random_key()?,

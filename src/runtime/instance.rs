@@ -374,6 +374,7 @@ fn init_vmctx(instance: &Arc<InstanceInner>) {
         (*header).epoch = (*store.limits()).epoch;
         (*header).builtins = &super::builtins::BUILTINS;
         (*header).type_ids = module.type_ids.as_ptr();
+        (*header).tiering_budgets = module.lazy.as_ref().map_or(std::ptr::null_mut(), |l| l.budgets_ptr());
         for (i, m) in instance.memories.iter().enumerate() {
             *(vmctx.add(offsets.memory_ptr(i as u32) as usize) as *mut *mut VMMemory) = m.vm();
         }

@@ -7,15 +7,16 @@
 //! slot and continues into it with the original arguments. Concurrent first calls (threads
 //! sharing the module) compile it once, under the module's compile lock.
 //!
-//! In tiered mode, every function compiled at the baseline tier is also queued for the
-//! optimising tier, and the engine's tier-up thread compiles the queue (first called first),
-//! then the whole module with the eager compiler, patching the slots as code becomes ready.
+//! In tiered mode, baseline code counts function entries and loop iterations against a budget
+//! per function; a function that uses up its budget is queued for the optimising tier, and the
+//! engine's tier-up thread compiles those first (hot functions first), then the whole module
+//! with the eager compiler, patching the slots as code becomes ready.
 //! Replaced baseline code stays mapped until the module is dropped (a frame may still run
 //! in it); `LazyCode::code_bytes` reports it.
 
 use super::code_registry::{self, Registration};
 use super::instance::InstanceInner;
-use super::module::{Module, ModuleInner};
+use super::module::ModuleInner;
 use crate::abi::code_memory::CodeRegion;
 use crate::abi::compiled::{CompiledCode, Tier};
 use std::collections::VecDeque;
@@ -70,7 +71,14 @@ pub struct LazyCode {
     /// Function compilations done so far (either tier; the whole-module compile counts each
     /// function it compiled).
     compilations: std::sync::atomic::AtomicUsize,
+    /// Tier-up budgets, one per defined function, counted down by baseline code (read and
+    /// written by compiled code through `VMContextHeader::tiering_budgets`).
+    budgets: Box<[std::sync::atomic::AtomicI32]>,
 }
+
+/// Function entries plus loop iterations of baseline code before a function is queued for the
+/// optimising tier.
+pub const TIER_UP_BUDGET: i32 = 10_000;
 
 impl LazyCode {
     /// A region for `num_defined` functions; `wasm_bytes` sizes the code part.
@@ -86,7 +94,15 @@ impl LazyCode {
             complete: AtomicBool::new(false),
             tiered_queued: AtomicBool::new(false),
             compilations: std::sync::atomic::AtomicUsize::new(0),
+            budgets: (0..num_defined).map(|_| std::sync::atomic::AtomicI32::new(TIER_UP_BUDGET)).collect(),
         })
+    }
+
+    /// The budgets array compiled code counts down (see `budgets`).
+    pub fn budgets_ptr(&self) -> *mut i32 {
+        // `AtomicI32` has the layout of `i32`; compiled code accesses the elements with plain
+        // loads and stores (a racy count is fine: it only decides when to ask for tier-up).
+        self.budgets.as_ptr() as *mut i32
     }
 
     /// How many defined functions have been compiled at either tier.
@@ -127,10 +143,23 @@ impl ModuleInner {
         }
         let address = self.compile_one(defined, Tier::Baseline)?;
         lazy.tiers[defined].store(BASELINE, Ordering::Release);
-        if self.engine.config().compilation == CompilationMode::Tiered {
-            self.engine.tier_up().enqueue(Arc::downgrade(self), Some(defined));
+        if self.engine.config().compilation == CompilationMode::Tiered && !lazy.tiered_queued.swap(true, Ordering::AcqRel) {
+            // The module is in use: compile all of it at the optimising tier in the background
+            // (after any function that runs out of its budget meanwhile).
+            self.engine.tier_up().enqueue(Arc::downgrade(self), None);
         }
         Ok(address)
+    }
+
+    /// A function of this (tiered) module used up its tier-up budget: refill it and queue the
+    /// function for the optimising tier, ahead of the whole-module compile.
+    pub fn hot(self: &Arc<Self>, defined: usize) {
+        let Some(lazy) = &self.lazy else { return };
+        // Refilled to the maximum: one request per function is enough.
+        lazy.budgets[defined].store(i32::MAX, Ordering::Relaxed);
+        if lazy.tiers[defined].load(Ordering::Acquire) != OPTIMIZED {
+            self.engine.tier_up().enqueue(Arc::downgrade(self), Some(defined));
+        }
     }
 
     /// Compiles one function into the region at `tier`, registers it and patches its slot.
@@ -322,17 +351,7 @@ fn worker(tier_up: Weak<TierUp>) {
         // A module deleted meanwhile is skipped; one alive is kept alive for the job.
         if let Some(module) = job.0.upgrade() {
             let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match job.1 {
-                Some(defined) => {
-                    let r = module.optimize_one(defined);
-                    if r.is_ok() && !module_queued(&module) {
-                        // The module's first tier-up: its whole-module compile follows the
-                        // functions queued so far.
-                        if let Some(t) = tier_up.upgrade() {
-                            t.enqueue(Arc::downgrade(&module), None);
-                        }
-                    }
-                    r
-                }
+                Some(defined) => module.optimize_one(defined),
                 None => {
                     let stopping = tier_up.upgrade();
                     let cancelled = || {
@@ -351,11 +370,6 @@ fn worker(tier_up: Weak<TierUp>) {
             t.progress.notify_all();
         }
     }
-}
-
-/// Marks the module's whole-module tier-up as queued; false the first time.
-fn module_queued(module: &Module) -> bool {
-    module.lazy.as_ref().is_some_and(|l| l.tiered_queued.swap(true, Ordering::AcqRel))
 }
 
 // ---- The lazy-compile stub -----------------------------------------------------------------
