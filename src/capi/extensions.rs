@@ -252,7 +252,7 @@ pub unsafe extern "C" fn wasmlift_engine_increment_epoch(engine: *const crate::c
     // SAFETY: `engine` is NULL or a live `wasm_engine_t`, which any thread may use (C API
     // contract, rule 1).
     if let Some(e) = unsafe { engine.as_ref() } {
-        e.engine.0.epoch.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        e.engine.increment_epoch();
     }
 }
 
@@ -264,7 +264,7 @@ pub unsafe extern "C" fn wasmlift_engine_increment_epoch(engine: *const crate::c
 pub unsafe extern "C" fn wasmlift_store_set_epoch_deadline(store: *mut crate::capi::store::wasm_store_t, ticks: u64) {
     // SAFETY: `store` is NULL or a live `wasm_store_t` (C API contract, rule 1).
     if let Some(s) = unsafe { store.as_ref() } {
-        s.store.inner.set_epoch_deadline(ticks);
+        s.store.set_epoch_deadline(ticks);
     }
 }
 
@@ -286,7 +286,7 @@ pub unsafe extern "C" fn wasmlift_store_limits(
     use crate::runtime::resources::Resource;
     // SAFETY: `store` is NULL or a live `wasm_store_t` (C API contract, rule 1).
     let Some(s) = (unsafe { store.as_ref() }) else { return };
-    let account = &s.store.inner.account;
+    let account = &s.store.account;
     for (what, limit) in [
         (Resource::MemoryBytes, memory_bytes),
         (Resource::TableElements, table_elements),
@@ -316,7 +316,7 @@ pub unsafe extern "C" fn wasmlift_config_consume_fuel(config: *mut wasm_config_t
 pub unsafe extern "C" fn wasmlift_store_set_fuel(store: *mut crate::capi::store::wasm_store_t, fuel: u64) {
     // SAFETY: `store` is NULL or a live `wasm_store_t` (C API contract, rule 1).
     if let Some(s) = unsafe { store.as_ref() } {
-        s.store.inner.set_fuel(fuel);
+        s.store.set_fuel(fuel);
     }
 }
 
@@ -325,7 +325,7 @@ pub unsafe extern "C" fn wasmlift_store_set_fuel(store: *mut crate::capi::store:
 #[no_mangle]
 pub unsafe extern "C" fn wasmlift_store_get_fuel(store: *const crate::capi::store::wasm_store_t) -> u64 {
     // SAFETY: `store` is NULL or a live `wasm_store_t` (C API contract, rule 1).
-    unsafe { store.as_ref() }.map_or(0, |s| s.store.inner.fuel())
+    unsafe { store.as_ref() }.map_or(0, |s| s.store.fuel())
 }
 
 /// How `wasm_module_new` compiles (`wasmlift_config_compilation`).
@@ -384,12 +384,7 @@ pub unsafe extern "C" fn wasmlift_module_compilation_stats(
 ) -> bool {
     // SAFETY: `module` is NULL or a live `wasm_module_t` (C API contract, rule 1).
     let Some(module) = (unsafe { module.as_ref() }) else { return false };
-    let m = module.module();
-    let n = m.info.num_defined_funcs();
-    let (c, o, k) = match &m.lazy {
-        Some(lazy) => (lazy.compiled_functions(), lazy.optimized_functions(), lazy.compilations()),
-        None => (n, n, n),
-    };
+    let (n, c, o, k) = module.module().compilation_stats();
     for (out, v) in [(total, n), (compiled, c), (optimized, o), (compilations, k)] {
         if !out.is_null() {
             // SAFETY: a non-NULL out-pointer is writable storage for one `usize` (C API

@@ -34,9 +34,7 @@ pub unsafe extern "C" fn wasm_global_new(
     // SAFETY: `val` is a valid value (C API contract, rule 5).
     match unsafe { to_slot(val, ty.content, &store.store) } {
         Ok(slot) => {
-            let mut g = GlobalInner::new(ty, slot);
-            g.store_id = store.store.inner.id;
-            let g = Arc::new(g);
+            let g = Arc::new(GlobalInner::new_in(&store.store.inner, ty, slot));
             wasm_ref_t::boxed(Object::Global(GlobalRef::new(g)), store.store.clone()) as *mut wasm_global_t
         }
         Err(e) => {

@@ -75,8 +75,7 @@ pub unsafe extern "C" fn wasm_instance_exports(instance: *const wasm_instance_t,
     let items = match unsafe { instance.as_ref() } {
         Some(i) => {
             let inst = i.instance();
-            (0..inst.module.info.exports.len())
-                .filter_map(|k| inst.export(k))
+            inst.exports()
                 .map(|e| wasm_extern_t::boxed(e, &i.r.store))
                 .collect()
         }

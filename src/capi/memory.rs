@@ -22,15 +22,8 @@ pub unsafe extern "C" fn wasm_memory_new(store: *mut wasm_store_t, ty: *const wa
     // SAFETY: `store` is NULL or a live `wasm_store_t`, `ty` NULL or a live
     // `wasm_memorytype_t` (C API contract, rule 1).
     let (Some(store), Some(ty)) = (unsafe { store.as_ref() }, unsafe { ty.as_ref() }) else { return std::ptr::null_mut() };
-    let config = store.store.inner.engine.config();
-    match MemoryInner::new(ty.to_core(), !config.explicit_bounds_checks, config.max_memory_pages) {
-        Ok(mut m) => {
-            if let Err(e) = m.attach(&store.store.inner) {
-                crate::capi::extensions::set_error(&e);
-                return std::ptr::null_mut();
-            }
-            wasm_ref_t::boxed(Object::Memory(Arc::new(m)), store.store.clone()) as *mut wasm_memory_t
-        }
+    match MemoryInner::new_in(&store.store.inner, ty.to_core()) {
+        Ok(m) => wasm_ref_t::boxed(Object::Memory(Arc::new(m)), store.store.clone()) as *mut wasm_memory_t,
         Err(e) => {
             crate::capi::extensions::set_error(&e);
             std::ptr::null_mut()

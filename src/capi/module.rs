@@ -36,7 +36,7 @@ pub unsafe extern "C" fn wasm_module_new(store: *mut wasm_store_t, binary: *cons
     };
     // SAFETY: `binary` is a valid byte vector (rule 3), copied before anything else runs.
     let bytes = unsafe { binary.bytes() }.to_vec();
-    match ModuleInner::new(&store.store.inner.engine, bytes) {
+    match ModuleInner::new(&store.store.engine, bytes) {
         Ok(m) => wasm_ref_t::boxed(Object::Module(m), store.store.clone()) as *mut wasm_module_t,
         Err(e) => {
             set_error(&e);
@@ -57,7 +57,7 @@ pub unsafe extern "C" fn wasm_module_validate(store: *mut wasm_store_t, binary: 
     // SAFETY: `binary` is a valid byte vector (rule 3) that the caller does not change during
     // the call.
     let bytes = unsafe { binary.bytes() };
-    match crate::decode::validate_with(bytes, store.store.inner.engine.config().features) {
+    match crate::decode::validate_with(bytes, store.store.engine.config().features) {
         Ok(()) => true,
         Err(e) => {
             set_error(&e);
@@ -121,7 +121,7 @@ pub unsafe extern "C" fn wasm_module_obtain(store: *mut wasm_store_t, shared: *c
     // `wasm_shared_module_t`, which may be used from any thread (C API contract, rule 1).
     match (unsafe { store.as_ref() }, unsafe { shared.as_ref() }) {
         (Some(s), Some(sh)) => {
-            if !std::sync::Arc::ptr_eq(&s.store.inner.engine.0, &sh.module.engine.0) {
+            if !s.store.engine.same(&sh.module.engine) {
                 set_error("wasm_module_obtain: the module was compiled by another engine");
                 return std::ptr::null_mut();
             }
@@ -173,7 +173,7 @@ pub unsafe extern "C" fn wasm_module_deserialize(store: *mut wasm_store_t, bytes
     // SAFETY: `bytes` is a valid byte vector (rule 3) that the caller does not change during
     // the call. The contents themselves are untrusted: `deserialize` authenticates them.
     let bytes = unsafe { bytes.bytes() };
-    match crate::runtime::serialize::deserialize(&store.store.inner.engine, bytes) {
+    match crate::runtime::serialize::deserialize(&store.store.engine, bytes) {
         Ok(m) => wasm_ref_t::boxed(Object::Module(m), store.store.clone()) as *mut wasm_module_t,
         Err(e) => {
             set_error(&e);

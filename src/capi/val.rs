@@ -135,7 +135,7 @@ pub unsafe fn to_slot(v: &wasm_val_t, ty: ValType, store: &StoreHandle) -> Resul
 /// A function of another store is refused: its code would run against the other store's
 /// limits and lifetime rules, and type identity is only meaningful within one engine.
 pub fn funcref_bits(f: &Func, store: &StoreHandle) -> Result<usize, String> {
-    if f.store().id != store.inner.id {
+    if f.store().id != store.id {
         return Err("the function reference belongs to another store".into());
     }
     store.pin(f.owner());

@@ -125,6 +125,16 @@ impl Engine {
         &self.0.config
     }
 
+    /// Advances the epoch (any thread, or a signal handler: one atomic add).
+    pub fn increment_epoch(&self) {
+        self.0.epoch.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Whether two handles name the same engine.
+    pub fn same(&self, other: &Engine) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
     /// The tier-up queue.
     pub fn tier_up(&self) -> &Arc<TierUp> {
         &self.0.tier_up

@@ -46,6 +46,11 @@ impl GlobalInner {
         GlobalInner { value: UnsafeCell::new(value), ty, host_info: HostInfo::default(), store_id: 0 }
     }
 
+    /// A global of `store`.
+    pub fn new_in(store: &super::store::Store, ty: GlobalType, value: VMVal) -> GlobalInner {
+        GlobalInner { store_id: store.id, ..GlobalInner::new(ty, value) }
+    }
+
     pub fn vm(&self) -> *mut VMVal {
         self.value.get()
     }

@@ -147,6 +147,11 @@ impl InstanceInner {
         unsafe { self.vmctx.add(self.module.offsets.funcref(index) as usize) as *const VMFuncRef }
     }
 
+    /// The exports, in the module's export order.
+    pub fn exports(self: &Arc<Self>) -> impl Iterator<Item = Extern> + '_ {
+        (0..self.module.info.exports.len()).filter_map(|k| self.export(k))
+    }
+
     /// The canonical function for function index `index`.
     pub fn func(self: &Arc<Self>, index: u32) -> Func {
         if index < self.module.info.num_imported_funcs {

@@ -168,6 +168,15 @@ impl MemoryInner {
         Ok(())
     }
 
+    /// A memory of type `ty` for `store` (its engine's bounds-check mode and size limit),
+    /// charged to the store.
+    pub fn new_in(store: &super::store::Store, ty: MemoryType) -> Result<MemoryInner, String> {
+        let config = store.engine.config();
+        let mut m = MemoryInner::new(ty, !config.explicit_bounds_checks, config.max_memory_pages)?;
+        m.attach(store)?;
+        Ok(m)
+    }
+
     pub fn vm(&self) -> *mut VMMemory {
         self.def.get()
     }

@@ -70,6 +70,16 @@ impl ModuleInner {
         })
     }
 
+    /// How far compilation has got: (defined functions, compiled at either tier, optimised,
+    /// function compilations done). An eager module is complete.
+    pub fn compilation_stats(&self) -> (usize, usize, usize, usize) {
+        let n = self.info.num_defined_funcs();
+        match &self.lazy {
+            Some(lazy) => (n, lazy.compiled_functions(), lazy.optimized_functions(), lazy.compilations()),
+            None => (n, n, n, n),
+        }
+    }
+
     /// The entry trampoline for type index `type_index` (valid while this module lives).
     pub fn entry_trampoline(&self, type_index: u32) -> EntryTrampoline {
         let offset = self.code.entry_trampolines[type_index as usize] as usize;

@@ -96,6 +96,14 @@ pub struct StoreRoot {
 /// What every embedder handle holds: the store's root.
 pub type StoreHandle = Arc<StoreRoot>;
 
+impl std::ops::Deref for StoreRoot {
+    type Target = StoreInner;
+
+    fn deref(&self) -> &StoreInner {
+        &self.inner
+    }
+}
+
 impl StoreRoot {
     pub fn new(engine: Engine) -> StoreHandle {
         Arc::new(StoreRoot {
