@@ -8,6 +8,8 @@
 //! `WASMLIFT_EPOCH_INTERRUPTION=1` turns on epoch checks and `WASMLIFT_CONSUME_FUEL=1` fuel
 //! metering by default (bench/sandbox-cost.sh measures their cost with them).
 //! `WASMLIFT_COMPILATION=eager|lazy|tiered` sets the default compilation mode.
+//! `WASMLIFT_HUGE_PAGES=0` turns transparent huge pages for linear memories off by default
+//! (to compare, or where resident memory matters more than speed).
 #![allow(non_camel_case_types)]
 
 use crate::runtime::engine::{Config, Engine};
@@ -45,6 +47,9 @@ fn default_config() -> Config {
     }
     if let Ok(v) = std::env::var("WASMLIFT_CONSUME_FUEL") {
         config.consume_fuel = matches!(v.as_str(), "1" | "true" | "yes" | "on");
+    }
+    if let Ok(v) = std::env::var("WASMLIFT_HUGE_PAGES") {
+        config.huge_pages = !matches!(v.as_str(), "0" | "false" | "no" | "off");
     }
     config
 }

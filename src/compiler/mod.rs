@@ -22,6 +22,7 @@
 //!   pointer; leaf functions without a frame skip the check, so the limit needs a small slack.
 
 
+mod hoist;
 mod link;
 mod simd;
 mod trampolines;
@@ -209,6 +210,7 @@ pub fn compile_module_unless(
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Result<CompiledCode, String> {
     let env = translate::ModuleEnv::new(isa, module, tunables);
+    let backend = hoist::backend_isa(isa)?;
     let num_defined = module.num_defined_funcs();
     let num_types = module.types.len();
 
@@ -244,7 +246,7 @@ pub fn compile_module_unless(
                 break;
             }
             let r = match &jobs[j].1 {
-                Job::Function(i) => compile_function(&env, *i, &mut ctx, &mut fctx),
+                Job::Function(i) => compile_function(&env, &*backend, *i, &mut ctx, &mut fctx),
                 Job::EntryTrampoline(t) => {
                     trampolines::entry_trampoline(isa, &module.types[*t as usize], &mut ctx, &mut fctx)
                 }
@@ -289,8 +291,11 @@ pub fn compile_module_unless(
     Ok(CompiledCode { code: Arc::new(code), functions, entry_trampolines: tramp_offsets, position_independent })
 }
 
+/// Translates and compiles one defined function: Cranelift's mid-end plus loop-invariant code
+/// motion (hoist.rs) with `env.isa`, then the back end with `backend` (`hoist::backend_isa`).
 fn compile_function(
     env: &translate::ModuleEnv,
+    backend: &dyn TargetIsa,
     defined_index: u32,
     ctx: &mut Context,
     fctx: &mut FunctionBuilderContext,
@@ -299,7 +304,10 @@ fn compile_function(
     ctx.clear();
     translate::translate_function(env, func_index, &mut ctx.func, fctx)
         .map_err(|e| format!("{} (in function {})", e, func_display_name(env.module, func_index)))?;
-    finish_compile(env.isa, ctx)
+    hoist::optimize(env.isa, ctx).map_err(|e| {
+        format!("optimization failed: {e:?} (in function {})\n{}", func_display_name(env.module, func_index), ctx.func.display())
+    })?;
+    finish_compile(backend, ctx)
         .map_err(|e| format!("{} (in function {})", e, func_display_name(env.module, func_index)))
 }
 

@@ -616,9 +616,13 @@ fn print_disasm() {
     let mut fctx = cranelift_frontend::FunctionBuilderContext::new();
     translate::translate_function(&env, func, &mut ctx.func, &mut fctx).unwrap();
     println!("{}", ctx.func.display());
+    // The same pipeline as compile_function: mid-end and hoisting, then the back end.
+    hoist::optimize(isa(), &mut ctx).unwrap();
+    println!("after the mid-end and hoisting:\n{}", ctx.func.display());
     ctx.set_disasm(true);
     let mut ctrl = Default::default();
-    let c = ctx.compile(isa(), &mut ctrl).unwrap();
+    let backend = hoist::backend_isa(isa()).unwrap();
+    let c = ctx.compile(&*backend, &mut ctrl).unwrap();
     println!("{}", c.vcode.clone().unwrap());
 }
 
@@ -673,4 +677,19 @@ fn run_kernels() {
         }
         println!("{:<12} {:>10.3} ms  checksum {r}", cols[0], best * 1e3);
     }
+}
+
+/// Loop-invariant code motion (hoist.rs) keeps results, and a loop that runs zero times never
+/// executes the (unhoisted) division by zero in its body.
+#[test]
+fn hoisted_loops_compute_the_same_and_do_not_trap_early() {
+    let m = Instance::new(hoist::tests::LOOP_WAT);
+    // 3 rounds of acc = (acc + 1/4) / 4 and q += 7/2 + trunc(1.0) = 4.
+    let mut acc = 0.0f64;
+    for _ in 0..3 {
+        acc = (acc + 0.25) / 4.0;
+    }
+    assert_eq!(m.f64("f", &[i(3), d(1.0), d(4.0), i(7), i(2)]), acc + 12.0);
+    // n = 0: the body (7 / 0, trunc(NaN)) never runs, so nothing traps.
+    assert_eq!(m.f64("f", &[i(0), d(f64::NAN), d(0.0), i(7), i(0)]), 0.0);
 }

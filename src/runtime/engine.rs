@@ -29,11 +29,13 @@ pub struct Config {
     pub consume_fuel: bool,
     /// Eager, lazy or tiered compilation of module bodies (see lazy.rs).
     pub compilation: CompilationMode,
+    /// Ask the kernel for transparent huge pages for linear memories (see runtime/memory.rs).
+    pub huge_pages: bool,
 }
 
 impl Default for Config {
     fn default() -> Config {
-        Config { explicit_bounds_checks: false, max_wasm_stack: 1 << 20, compile_threads: 0, max_memory_pages: 65536, features: Default::default(), serialize_key: None, epoch_interruption: false, consume_fuel: false, compilation: CompilationMode::default_mode() }
+        Config { explicit_bounds_checks: false, max_wasm_stack: 1 << 20, compile_threads: 0, max_memory_pages: 65536, features: Default::default(), serialize_key: None, epoch_interruption: false, consume_fuel: false, compilation: CompilationMode::default_mode(), huge_pages: true }
     }
 }
 

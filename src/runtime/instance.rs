@@ -322,7 +322,7 @@ fn allocate(store: &Store, module: &Module, imports: &[Option<Extern>]) -> Resul
     }
     let config = store.engine.config();
     for ty in &info.memories[info.num_imported_memories as usize..] {
-        let mut m = MemoryInner::new(*ty, !config.explicit_bounds_checks, config.max_memory_pages).map_err(InstantiationError::Resource)?;
+        let mut m = MemoryInner::new(*ty, !config.explicit_bounds_checks, config.huge_pages, config.max_memory_pages).map_err(InstantiationError::Resource)?;
         m.attach(store).map_err(InstantiationError::Resource)?;
         memories.push(Arc::new(m));
     }

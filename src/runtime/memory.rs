@@ -7,6 +7,14 @@
 //! Released guarded reservations go to a small process-wide pool instead of being unmapped:
 //! a new memory then costs no mmap (and no mprotect when the size matches), and releasing one
 //! costs an madvise instead of a munmap of 8 GiB.
+//!
+//! Transparent huge pages (on unless the engine's `huge_pages` is off): reservations of at least
+//! 2 MiB start on a 2 MiB boundary and are marked MADV_HUGEPAGE, so every whole 2 MiB stretch of
+//! the accessible part can be backed by one huge page (one TLB entry instead of 512). Kernels in
+//! THP "madvise" mode only use huge pages where asked. The mark sits on the whole reservation,
+//! guard region included; it costs no memory there because PROT_NONE pages are never populated.
+//! The cost is resident memory: a touched byte in a whole 2 MiB stretch may commit all of it.
+//! The tail of a memory that is not a whole 2 MiB stretch stays on small pages.
 
 use super::host_info::HostInfo;
 use crate::abi::vmctx::VMMemory;
@@ -24,6 +32,69 @@ const GUARDED_RESERVATION: u64 = 8 << 30;
 struct FreeReservation {
     base: usize,
     accessible: usize,
+    /// Reserved by `reserve` with huge pages requested (only reused for the same choice).
+    huge_pages: bool,
+}
+
+/// The size and alignment of an x86-64 (and common aarch64) transparent huge page.
+const HUGE_PAGE: usize = 2 << 20;
+
+/// False when the kernel has transparent huge pages off (or lacks them): then nothing is
+/// aligned or marked.
+fn transparent_huge_pages_usable() -> bool {
+    static USABLE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *USABLE.get_or_init(|| match std::fs::read_to_string("/sys/kernel/mm/transparent_hugepage/enabled") {
+        // The active mode is the bracketed one: "always [madvise] never".
+        Ok(modes) => !modes.contains("[never]"),
+        Err(_) => false,
+    })
+}
+
+/// Reserves `size` bytes of inaccessible address space (`size` is a multiple of the system page
+/// size). With `huge_pages` (and a reservation big enough to hold one) the start is aligned
+/// to 2 MiB and the range marked MADV_HUGEPAGE; the mark carries over to the parts later made
+/// accessible by mprotect.
+fn reserve_address_space(size: usize, huge_pages: bool) -> Option<*mut u8> {
+    let huge = huge_pages && size >= HUGE_PAGE && transparent_huge_pages_usable();
+    // Over-reserve by enough to find a 2 MiB boundary inside, then give back both ends.
+    let slack = if huge { HUGE_PAGE - region::page::size() } else { 0 };
+    let mapped = size.checked_add(slack)?;
+    // SAFETY: a fresh anonymous PROT_NONE mapping at an address of the kernel's choice; it
+    // touches no existing memory.
+    let p = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            mapped,
+            libc::PROT_NONE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+            -1,
+            0,
+        )
+    };
+    if p == libc::MAP_FAILED {
+        return None;
+    }
+    let start = p as usize;
+    if !huge {
+        return Some(p as *mut u8);
+    }
+    let aligned = start.next_multiple_of(HUGE_PAGE);
+    let head = aligned - start;
+    let tail = slack - head;
+    // SAFETY: both ranges are page-aligned parts of the mapping made above that lie outside
+    // `[aligned, aligned + size)`, which is all this function hands out; nothing refers to them.
+    // madvise only sets a paging hint on that range; its failure (a kernel without THP) leaves
+    // an ordinary reservation, so it is ignored.
+    unsafe {
+        if head > 0 {
+            libc::munmap(start as *mut _, head);
+        }
+        if tail > 0 {
+            libc::munmap((aligned + size) as *mut _, tail);
+        }
+        libc::madvise(aligned as *mut _, size, libc::MADV_HUGEPAGE);
+    }
+    Some(aligned as *mut u8)
 }
 
 /// At most this many released reservations (of 8 GiB address space each, no resident memory)
@@ -31,9 +102,14 @@ struct FreeReservation {
 const POOL_SLOTS: usize = 16;
 static POOL: Mutex<Vec<FreeReservation>> = Mutex::new(Vec::new());
 
-/// A pooled reservation with exactly `[0, initial)` accessible, or None.
-fn take_pooled(initial: usize) -> Option<*mut u8> {
-    let slot = POOL.lock().ok()?.pop()?;
+/// A pooled reservation, made with the same huge-page choice, with exactly `[0, initial)`
+/// accessible, or None.
+fn take_pooled(initial: usize, huge_pages: bool) -> Option<*mut u8> {
+    let slot = {
+        let mut pool = POOL.lock().ok()?;
+        let i = pool.iter().rposition(|s| s.huge_pages == huge_pages)?;
+        pool.swap_remove(i)
+    };
     let base = slot.base as *mut u8;
     let rw = libc::PROT_READ | libc::PROT_WRITE;
     // SAFETY: the pooled reservation is ours alone (popped from the pool) and spans
@@ -58,14 +134,14 @@ fn take_pooled(initial: usize) -> Option<*mut u8> {
 }
 
 /// Zeroes a guarded reservation's accessible part and pools it; unmaps it if the pool is full.
-fn release_guarded(base: *mut u8, accessible: usize) {
+fn release_guarded(base: *mut u8, accessible: usize, huge_pages: bool) {
     // SAFETY: called once by the dropping memory, which owned the reservation at `base`; no code
     // can use it any more (every instance using the memory holds it). Discarding the pages
     // zeroes them for the next user.
     let pooled = unsafe { accessible == 0 || libc::madvise(base as *mut _, accessible, libc::MADV_DONTNEED) == 0 }
         && match POOL.lock() {
             Ok(mut pool) if pool.len() < POOL_SLOTS => {
-                pool.push(FreeReservation { base: base as usize, accessible });
+                pool.push(FreeReservation { base: base as usize, accessible, huge_pages });
                 true
             }
             _ => false,
@@ -80,6 +156,8 @@ pub struct MemoryInner {
     /// What compiled code reads (through the pointer stored in each vmctx).
     def: UnsafeCell<VMMemory>,
     reserved: usize,
+    /// The reservation was made with huge pages requested (see `reserve_address_space`).
+    huge_pages: bool,
     ty: MemoryType,
     /// Largest size in pages this memory may grow to (declared maximum ∧ engine limit).
     max_pages: u64,
@@ -97,7 +175,10 @@ unsafe impl Send for MemoryInner {}
 unsafe impl Sync for MemoryInner {}
 
 impl MemoryInner {
-    pub fn new(ty: MemoryType, guard_pages: bool, engine_max_pages: u64) -> Result<MemoryInner, String> {
+    /// A memory of type `ty`; `guard_pages` selects the 8 GiB guarded reservation (compiled code
+    /// without bounds checks), `huge_pages` asks for transparent huge pages (see the module
+    /// comment).
+    pub fn new(ty: MemoryType, guard_pages: bool, huge_pages: bool, engine_max_pages: u64) -> Result<MemoryInner, String> {
         let declared_max = ty.limits.max.unwrap_or(MAX_PAGES_32).min(MAX_PAGES_32);
         let max_pages = declared_max.min(engine_max_pages);
         if ty.limits.min > max_pages {
@@ -115,10 +196,11 @@ impl MemoryInner {
         } as usize;
         let initial = ty.limits.min * PAGE_SIZE;
         if guard_pages {
-            if let Some(base) = take_pooled(initial as usize) {
+            if let Some(base) = take_pooled(initial as usize, huge_pages) {
                 return Ok(MemoryInner {
                     def: UnsafeCell::new(VMMemory { base, length: initial }),
                     reserved: reserve,
+                    huge_pages,
                     ty,
                     max_pages,
                     host_info: HostInfo::default(),
@@ -127,21 +209,8 @@ impl MemoryInner {
                 });
             }
         }
-        // SAFETY: a fresh private reservation, inaccessible until committed below; on failure
-        // it is released before returning.
-        let base = unsafe {
-            let p = libc::mmap(
-                std::ptr::null_mut(),
-                reserve,
-                libc::PROT_NONE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
-                -1,
-                0,
-            );
-            if p == libc::MAP_FAILED {
-                return Err(format!("failed to reserve {reserve} bytes of address space for a linear memory"));
-            }
-            p as *mut u8
+        let Some(base) = reserve_address_space(reserve, huge_pages) else {
+            return Err(format!("failed to reserve {reserve} bytes of address space for a linear memory"));
         };
         // SAFETY: `initial` <= max_pages * PAGE_SIZE <= `reserve` bytes of our own reservation.
         if initial > 0 && unsafe { libc::mprotect(base as *mut _, initial as usize, libc::PROT_READ | libc::PROT_WRITE) } != 0 {
@@ -151,6 +220,7 @@ impl MemoryInner {
         Ok(MemoryInner {
             def: UnsafeCell::new(VMMemory { base, length: initial }),
             reserved: reserve,
+            huge_pages,
             ty,
             max_pages,
             host_info: HostInfo::default(),
@@ -172,7 +242,7 @@ impl MemoryInner {
     /// charged to the store.
     pub fn new_in(store: &super::store::Store, ty: MemoryType) -> Result<MemoryInner, String> {
         let config = store.engine.config();
-        let mut m = MemoryInner::new(ty, !config.explicit_bounds_checks, config.max_memory_pages)?;
+        let mut m = MemoryInner::new(ty, !config.explicit_bounds_checks, config.huge_pages, config.max_memory_pages)?;
         m.attach(store)?;
         Ok(m)
     }
@@ -257,7 +327,7 @@ impl MemoryInner {
 impl Drop for MemoryInner {
     fn drop(&mut self) {
         if self.reserved == GUARDED_RESERVATION as usize {
-            release_guarded(self.base(), self.byte_len());
+            release_guarded(self.base(), self.byte_len(), self.huge_pages);
         } else {
             // SAFETY: the reservation is ours and no code can use it (see release_guarded).
             unsafe {
@@ -280,7 +350,7 @@ mod tests {
     #[test]
     fn pooled_memories_are_zeroed_and_sized() {
         for round in 0..8u64 {
-            let m = MemoryInner::new(ty(1 + round % 3), true, MAX_PAGES_32).unwrap();
+            let m = MemoryInner::new(ty(1 + round % 3), true, round % 2 == 0, MAX_PAGES_32).unwrap();
             assert_eq!(m.pages(), 1 + round % 3);
             let len = m.byte_len() as u64;
             // SAFETY (these calls): the test is the memory's only user.
@@ -293,5 +363,65 @@ mod tests {
             // SAFETY: as above.
             assert!(unsafe { m.slice_mut(0, grown + 1) }.is_none());
         }
+    }
+
+    /// The VmFlags of the mapping of this process that contains `addr` (from /proc/self/smaps).
+    fn vm_flags(addr: usize) -> String {
+        let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
+        let mut inside = false;
+        for line in smaps.lines() {
+            if let Some((range, _)) = line.split_once(' ') {
+                if let Some((lo, hi)) = range.split_once('-') {
+                    if let (Ok(lo), Ok(hi)) = (usize::from_str_radix(lo, 16), usize::from_str_radix(hi, 16)) {
+                        inside = (lo..hi).contains(&addr);
+                        continue;
+                    }
+                }
+            }
+            if inside {
+                if let Some(flags) = line.strip_prefix("VmFlags:") {
+                    return flags.to_string();
+                }
+            }
+        }
+        panic!("no mapping contains {addr:#x}");
+    }
+
+    /// With huge pages on, a memory starts on a 2 MiB boundary and its mapping carries the
+    /// MADV_HUGEPAGE mark ("hg"), also after growing and when it comes from the pool; with
+    /// them off it never does, even when the pool holds a reservation made with them.
+    #[test]
+    fn huge_pages_follow_the_setting() {
+        if !transparent_huge_pages_usable() {
+            eprintln!("transparent huge pages are off on this kernel; nothing to check");
+            return;
+        }
+        let has_hg = |m: &MemoryInner| vm_flags(m.base() as usize).split_whitespace().any(|f| f == "hg");
+        for guard_pages in [true, false] {
+            let bounded = MemoryType { limits: Limits { min: 40, max: Some(200) }, memory64: false, shared: false };
+            // Several rounds so that the second and later ones come from the pool.
+            for _ in 0..3 {
+                let huge = MemoryInner::new(bounded, guard_pages, true, MAX_PAGES_32).unwrap();
+                let small = MemoryInner::new(bounded, guard_pages, false, MAX_PAGES_32).unwrap();
+                assert_eq!(huge.base() as usize % HUGE_PAGE, 0);
+                assert!(has_hg(&huge), "guard_pages={guard_pages}");
+                assert!(!has_hg(&small), "guard_pages={guard_pages}");
+                assert_eq!(huge.grow(100), Some(40));
+                huge.slice_mut(0, huge.byte_len() as u64).unwrap().fill(7);
+                assert!(has_hg(&huge));
+                assert!(huge.slice_mut(0, huge.byte_len() as u64).unwrap().iter().all(|&b| b == 7));
+                // Dropped in this order, the pool's last slot is the huge one: a request without
+                // huge pages must skip it.
+                drop(small);
+                drop(huge);
+                let again = MemoryInner::new(bounded, guard_pages, false, MAX_PAGES_32).unwrap();
+                assert!(!has_hg(&again));
+                assert!(again.slice_mut(0, again.byte_len() as u64).unwrap().iter().all(|&b| b == 0));
+            }
+        }
+        // A reservation smaller than one huge page is neither aligned on purpose nor marked.
+        let tiny = MemoryType { limits: Limits { min: 1, max: Some(2) }, memory64: false, shared: false };
+        let m = MemoryInner::new(tiny, false, true, MAX_PAGES_32).unwrap();
+        assert!(!has_hg(&m));
     }
 }
