@@ -17,9 +17,10 @@
 //! Cranelift rematerializes them next to their uses, which is cheaper than keeping them live
 //! across a loop.
 
+use cranelift_codegen::cursor::{Cursor, FuncCursor};
 use cranelift_codegen::dominator_tree::DominatorTree;
 use cranelift_codegen::ir::condcodes::{CondCode, IntCC};
-use cranelift_codegen::ir::{self, Block, Function, Inst, InstructionData, Opcode, Type, ValueDef};
+use cranelift_codegen::ir::{self, types, Block, Function, Inst, InstBuilder, InstructionData, Opcode, Type, ValueDef};
 use std::collections::HashMap;
 use cranelift_codegen::isa::TargetIsa;
 use cranelift_codegen::loop_analysis::{Loop, LoopAnalysis};
@@ -74,6 +75,7 @@ pub(crate) fn backend_isa(isa: &dyn TargetIsa) -> Result<Arc<dyn TargetIsa>, Str
 /// `domtree` and `loops` must describe `func` as it is (the pass changes no control flow, so
 /// they stay valid).
 pub(crate) fn hoist_loop_invariants(func: &mut Function, domtree: &DominatorTree, loops: &LoopAnalysis) -> usize {
+    // Everything here is about loops: a function without any is left alone.
     if loops.loops().next().is_none() {
         return 0;
     }
@@ -89,6 +91,7 @@ pub(crate) fn hoist_loop_invariants(func: &mut Function, domtree: &DominatorTree
         insts.extend(func.layout.block_insts(block));
         for &inst in &insts {
             fold_negated_float_compare(func, inst);
+            widen_bounded_index(func, inst);
             if is_float_constant(func, inst) {
                 moved += hoist_float_constant(func, domtree, loops, inst, innermost, &mut hoisted_constants) as usize;
                 continue;
@@ -208,6 +211,105 @@ fn fold_negated_float_compare(func: &mut Function, inst: Inst) {
     }
     // Both produce an i8 (0 or 1), so the result keeps its type and users.
     func.dfg.insts[inst] = InstructionData::FloatCompare { opcode: Opcode::Fcmp, cond: fcc.complement(), args: [x, y] };
+}
+
+/// `uextend.i64 (iadd.i32 (ishl.i32 x, 2), 1024)` — a wasm address like `table[(crc ^ b) &
+/// 0xff]` — computed in 64 bits instead when the 32-bit arithmetic provably cannot wrap (here
+/// x <= 255), so that x86 folds the shift and the constant into the memory operand
+/// (`1024(base, x, 4)`) instead of computing them with two extra instructions on the
+/// load's dependency chain. Only `iadd`/`ishl` chains whose operands have known bounds change.
+fn widen_bounded_index(func: &mut Function, inst: Inst) {
+    let InstructionData::Unary { opcode: Opcode::Uextend, arg } = func.dfg.insts[inst] else { return };
+    if func.dfg.value_type(arg) != types::I32 || func.dfg.value_type(func.dfg.first_result(inst)) != types::I64 {
+        return;
+    }
+    let ValueDef::Result(def, _) = func.dfg.value_def(arg) else { return };
+    if !matches!(func.dfg.insts[def].opcode(), Opcode::Iadd | Opcode::Ishl) || upper_bound(func, arg, 0).is_none() {
+        return;
+    }
+    let mut cursor = FuncCursor::new(func).at_inst(inst);
+    let wide = widen(&mut cursor, arg);
+    // The uextend becomes a copy of the 64-bit computation (an alias, resolved before lowering).
+    let result = cursor.func.dfg.first_result(inst);
+    cursor.func.layout.remove_inst(inst);
+    cursor.func.dfg.detach_inst_results(inst);
+    cursor.func.dfg.change_to_alias(result, wide);
+}
+
+/// The i64 equal to the zero-extended i32 `value`, whose `iadd`/`ishl` steps do not wrap
+/// (checked by `upper_bound` before), built in front of the cursor.
+fn widen(cursor: &mut FuncCursor, value: ir::Value) -> ir::Value {
+    if let ValueDef::Result(def, _) = cursor.func.dfg.value_def(value) {
+        match cursor.func.dfg.insts[def] {
+            InstructionData::UnaryImm { opcode: Opcode::Iconst, imm, .. } => {
+                return cursor.ins().iconst(types::I64, i64::from(imm.bits() as u32));
+            }
+            InstructionData::Binary { opcode: Opcode::Iadd, args: [a, b] } => {
+                let (a, b) = (widen(cursor, a), widen(cursor, b));
+                return cursor.ins().iadd(a, b);
+            }
+            InstructionData::Binary { opcode: Opcode::Ishl, args: [a, amount] } if constant(cursor.func, amount).is_some() => {
+                let a = widen(cursor, a);
+                return cursor.ins().ishl(a, amount);
+            }
+            _ => {}
+        }
+    }
+    cursor.ins().uextend(types::I64, value)
+}
+
+/// The value of an `iconst`, zero-extended.
+fn constant(func: &Function, value: ir::Value) -> Option<u64> {
+    let ValueDef::Result(def, _) = func.dfg.value_def(value) else { return None };
+    match func.dfg.insts[def] {
+        InstructionData::UnaryImm { opcode: Opcode::Iconst, imm, .. } => {
+            let bits = func.dfg.value_type(value).bits();
+            Some(imm.bits() as u64 & if bits >= 64 { u64::MAX } else { (1u64 << bits) - 1 })
+        }
+        _ => None,
+    }
+}
+
+/// An upper bound on the i32 `value` taken as unsigned, when one follows from how it is
+/// computed, such that every `iadd`/`ishl` on the way cannot wrap; None otherwise.
+fn upper_bound(func: &Function, value: ir::Value, depth: u32) -> Option<u64> {
+    const MAX: u64 = u32::MAX as u64;
+    if func.dfg.value_type(value) != types::I32 || depth > 8 {
+        return None;
+    }
+    if let Some(c) = constant(func, value) {
+        return Some(c);
+    }
+    let ValueDef::Result(def, _) = func.dfg.value_def(value) else { return None };
+    let bound = |v| upper_bound(func, v, depth + 1);
+    // The smallest all-ones mask covering `b`: a bound for or/xor of values up to `b`.
+    let mask = |b: u64| if b == 0 { 0 } else { u64::MAX >> b.leading_zeros() };
+    let result = match func.dfg.insts[def] {
+        InstructionData::Binary { opcode: Opcode::Band, args: [a, b] } => match (bound(a), bound(b)) {
+            (Some(x), Some(y)) => Some(x.min(y)),
+            (Some(x), None) | (None, Some(x)) => Some(x),
+            (None, None) => None,
+        },
+        InstructionData::Binary { opcode: Opcode::Bor | Opcode::Bxor, args: [a, b] } => {
+            Some(mask(bound(a)?.max(bound(b)?)))
+        }
+        InstructionData::Binary { opcode: Opcode::Ushr, args: [a, amount] } => {
+            let k = constant(func, amount)? & 31;
+            Some(bound(a).unwrap_or(MAX) >> k)
+        }
+        InstructionData::Binary { opcode: Opcode::Ishl, args: [a, amount] } => {
+            let k = constant(func, amount)? & 31;
+            Some(bound(a)? << k)
+        }
+        InstructionData::Binary { opcode: Opcode::Iadd, args: [a, b] } => Some(bound(a)? + bound(b)?),
+        InstructionData::Load { opcode: Opcode::Uload8, .. } => Some(0xff),
+        InstructionData::Load { opcode: Opcode::Uload16, .. } => Some(0xffff),
+        InstructionData::Unary { opcode: Opcode::Uextend, arg } => {
+            Some(u64::MAX >> (64 - func.dfg.value_type(arg).bits()))
+        }
+        _ => None,
+    };
+    result.filter(|&b| b <= MAX)
 }
 
 /// Pure and unable to trap, with at least one operand (see the module comment).

@@ -693,3 +693,35 @@ fn hoisted_loops_compute_the_same_and_do_not_trap_early() {
     // n = 0: the body (7 / 0, trunc(NaN)) never runs, so nothing traps.
     assert_eq!(m.f64("f", &[i(0), d(f64::NAN), d(0.0), i(7), i(0)]), 0.0);
 }
+
+/// Address arithmetic widened to 64 bits by hoist.rs (`widen_bounded_index`) reads the same
+/// table entries, and 32-bit additions that do wrap are left wrapping.
+#[test]
+fn widened_indices_read_the_same_and_wrapping_sums_still_wrap() {
+    let m = Instance::new(
+        r#"(module (memory 1)
+      (func (export "wrap") (param $x i32) (result i64) (local $i i32) (local $s i64)
+        (loop $l
+          (local.set $s (i64.add (local.get $s) (i64.extend_i32_u
+            (i32.add (i32.and (local.get $x) (i32.const 255)) (i32.const 0xffffff80)))))
+          (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 2))))
+        (local.get $s))
+      (func (export "lookup") (param $x i32) (result i32) (local $i i32) (local $s i32)
+        (loop $fill
+          (i32.store offset=1024 (i32.shl (local.get $i) (i32.const 2)) (i32.mul (local.get $i) (i32.const 3)))
+          (br_if $fill (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 256))))
+        (local.set $i (i32.const 0))
+        (loop $l
+          (local.set $s (i32.add (local.get $s) (i32.load (i32.add
+            (i32.shl (i32.and (i32.xor (local.get $x) (local.get $i)) (i32.const 255)) (i32.const 2))
+            (i32.const 1024)))))
+          (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 300))))
+        (local.get $s)))"#,
+    );
+    // (0x90 & 0xff) + 0xffffff80 wraps to 0x10 in 32 bits; twice.
+    assert_eq!(m.i64("wrap", &[i(0x90)]), 0x20);
+    for x in [0, 7, 0x1234_5678, -1] {
+        let expected: i32 = (0..300).map(|k: i32| 3 * ((x ^ k) & 255)).sum();
+        assert_eq!(m.i32("lookup", &[i(x)]), expected);
+    }
+}
