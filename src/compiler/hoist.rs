@@ -393,7 +393,7 @@ pub(crate) mod tests {
     /// branches inside loops test an `fcmp ule` directly.
     fn placement(wat: &str) -> (Vec<(Opcode, bool)>, usize) {
         let isa = build_isa().unwrap();
-        let module = crate::module::decode(wat::parse_str(wat).unwrap()).unwrap();
+        let module = crate::decode::decode(wat::parse_str(wat).unwrap()).unwrap();
         let tunables = Tunables { explicit_bounds_checks: false, epoch_interruption: false, consume_fuel: false };
         let env = translate::ModuleEnv::new(&*isa, &module, &tunables);
         let mut ctx = Context::new();
@@ -462,7 +462,7 @@ pub(crate) mod tests {
                       (br $outer))))
                 (local.get $acc)))"#;
             let isa = build_isa().unwrap();
-            let module = crate::module::decode(wat::parse_str(wat).unwrap()).unwrap();
+            let module = crate::decode::decode(wat::parse_str(wat).unwrap()).unwrap();
             let tunables = Tunables { explicit_bounds_checks: false, epoch_interruption: false, consume_fuel: false };
             let env = translate::ModuleEnv::new(&*isa, &module, &tunables);
             let mut ctx = Context::new();

@@ -407,16 +407,18 @@ mod tests {
                 assert!(has_hg(&huge), "guard_pages={guard_pages}");
                 assert!(!has_hg(&small), "guard_pages={guard_pages}");
                 assert_eq!(huge.grow(100), Some(40));
-                huge.slice_mut(0, huge.byte_len() as u64).unwrap().fill(7);
+                // SAFETY: no compiled code runs against these memories, so nothing else
+                // accesses their bytes while the slices live.
+                unsafe { huge.slice_mut(0, huge.byte_len() as u64) }.unwrap().fill(7);
                 assert!(has_hg(&huge));
-                assert!(huge.slice_mut(0, huge.byte_len() as u64).unwrap().iter().all(|&b| b == 7));
+                assert!(unsafe { huge.slice_mut(0, huge.byte_len() as u64) }.unwrap().iter().all(|&b| b == 7));
                 // Dropped in this order, the pool's last slot is the huge one: a request without
                 // huge pages must skip it.
                 drop(small);
                 drop(huge);
                 let again = MemoryInner::new(bounded, guard_pages, false, MAX_PAGES_32).unwrap();
                 assert!(!has_hg(&again));
-                assert!(again.slice_mut(0, again.byte_len() as u64).unwrap().iter().all(|&b| b == 0));
+                assert!(unsafe { again.slice_mut(0, again.byte_len() as u64) }.unwrap().iter().all(|&b| b == 0));
             }
         }
         // A reservation smaller than one huge page is neither aligned on purpose nor marked.
