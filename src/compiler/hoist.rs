@@ -24,14 +24,13 @@ use cranelift_codegen::ir::{self, types, Block, Function, Inst, InstBuilder, Ins
 use std::collections::HashMap;
 use cranelift_codegen::isa::TargetIsa;
 use cranelift_codegen::loop_analysis::{Loop, LoopAnalysis};
-use cranelift_codegen::settings::{self, Configurable};
-use cranelift_codegen::{CodegenResult, Context};
-use std::sync::Arc;
+use cranelift_codegen::{CodegenResult, CompiledCode, Context};
+use std::cell::RefCell;
 
 /// Runs Cranelift's mid-end on `ctx.func` as `Context::optimize` does at opt_level=speed (the
 /// same steps in the same order, as of 0.135.8), then this pass. The function must then be
-/// compiled with the ISA from `backend_isa`, which skips the mid-end (it would re-place the
-/// hoisted instructions).
+/// compiled with `compile_backend`, which skips the mid-end (it would re-place the hoisted
+/// instructions and repeat the analyses).
 pub(crate) fn optimize(isa: &dyn TargetIsa, ctx: &mut Context) -> CodegenResult<()> {
     let mut ctrl_plane = Default::default();
     if isa.flags().enable_nan_canonicalization() {
@@ -47,28 +46,40 @@ pub(crate) fn optimize(isa: &dyn TargetIsa, ctx: &mut Context) -> CodegenResult<
     // The egraph pass leaves the CFG and dominator tree up to date, not the loop analysis.
     ctx.compute_loop_analysis();
     hoist_loop_invariants(&mut ctx.func, &ctx.domtree, &ctx.loop_analysis);
-    Ok(())
+    // Merged constants and widened indices leave aliases, which lowering does not accept.
+    ctx.func.dfg.resolve_all_aliases();
+    ctx.verify_if(isa)
+
 }
 
-/// `isa` with opt_level=none and every other setting (shared and ISA-specific, CPU features
-/// included) unchanged: the back end after `optimize`. Nothing but the mid-end reads opt_level.
-pub(crate) fn backend_isa(isa: &dyn TargetIsa) -> Result<Arc<dyn TargetIsa>, String> {
-    let mut shared = settings::builder();
-    for value in isa.flags().iter() {
-        if value.name != "opt_level" {
-            shared
-                .set(value.name, &value.value_string())
-                .map_err(|e| format!("cranelift setting {}: {e}", value.name))?;
-        }
+/// Whether `func` may contain a loop: some branch targets a block at or before its own
+/// position in the layout (in any linear order, every cycle has such an edge). Functions
+/// without one skip this pass and go through `Context::compile` as usual.
+pub(crate) fn may_have_loops(func: &Function) -> bool {
+    let mut position = cranelift_codegen::entity::SecondaryMap::<Block, u32>::with_default(u32::MAX);
+    for (i, block) in func.layout.blocks().enumerate() {
+        position[block] = i as u32;
     }
-    shared.set("opt_level", "none").map_err(|e| format!("cranelift setting opt_level: {e}"))?;
-    let mut builder = cranelift_codegen::isa::lookup(isa.triple().clone()).map_err(|e| format!("{e}"))?;
-    for value in isa.isa_flags() {
-        builder
-            .set(value.name, &value.value_string())
-            .map_err(|e| format!("cranelift ISA setting {}: {e}", value.name))?;
+    func.layout.blocks().any(|block| func.block_successors(block).any(|succ| position[succ] <= position[block]))
+}
+
+/// Compiles `ctx.func`, already through `optimize`, with Cranelift's back end alone (lowering,
+/// register allocation, emission), as `Context::compile` does after its own mid-end.
+pub(crate) fn compile_backend(isa: &dyn TargetIsa, ctx: &Context, want_disasm: bool) -> CodegenResult<CompiledCode> {
+    thread_local! {
+        // The register allocator's reusable buffers, one set per compiling thread.
+        static REGALLOC: RefCell<regalloc2::Ctx> = RefCell::new(regalloc2::Ctx::default());
     }
-    builder.finish(settings::Flags::new(shared)).map_err(|e| format!("cannot build the Cranelift ISA: {e}"))
+    REGALLOC.with(|regalloc| {
+        let stencil = isa.compile_function(
+            &ctx.func,
+            &ctx.domtree,
+            &mut regalloc.borrow_mut(),
+            want_disasm,
+            &mut Default::default(),
+        )?;
+        Ok(stencil.apply_params(&ctx.func.params))
+    })
 }
 
 /// Moves loop-invariant instructions of `func` out of their loops; returns how many moved.

@@ -210,7 +210,6 @@ pub fn compile_module_unless(
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Result<CompiledCode, String> {
     let env = translate::ModuleEnv::new(isa, module, tunables);
-    let backend = hoist::backend_isa(isa)?;
     let num_defined = module.num_defined_funcs();
     let num_types = module.types.len();
 
@@ -246,7 +245,7 @@ pub fn compile_module_unless(
                 break;
             }
             let r = match &jobs[j].1 {
-                Job::Function(i) => compile_function(&env, &*backend, *i, &mut ctx, &mut fctx),
+                Job::Function(i) => compile_function(&env, *i, &mut ctx, &mut fctx),
                 Job::EntryTrampoline(t) => {
                     trampolines::entry_trampoline(isa, &module.types[*t as usize], &mut ctx, &mut fctx)
                 }
@@ -291,11 +290,10 @@ pub fn compile_module_unless(
     Ok(CompiledCode { code: Arc::new(code), functions, entry_trampolines: tramp_offsets, position_independent })
 }
 
-/// Translates and compiles one defined function: Cranelift's mid-end plus loop-invariant code
-/// motion (hoist.rs) with `env.isa`, then the back end with `backend` (`hoist::backend_isa`).
+/// Translates and compiles one defined function; one with loops goes through Cranelift's
+/// mid-end, loop-invariant code motion (hoist.rs) and then the back end alone.
 fn compile_function(
     env: &translate::ModuleEnv,
-    backend: &dyn TargetIsa,
     defined_index: u32,
     ctx: &mut Context,
     fctx: &mut FunctionBuilderContext,
@@ -304,10 +302,17 @@ fn compile_function(
     ctx.clear();
     translate::translate_function(env, func_index, &mut ctx.func, fctx)
         .map_err(|e| format!("{} (in function {})", e, func_display_name(env.module, func_index)))?;
+    if !hoist::may_have_loops(&ctx.func) {
+        return finish_compile(env.isa, ctx)
+            .map_err(|e| format!("{} (in function {})", e, func_display_name(env.module, func_index)));
+    }
     hoist::optimize(env.isa, ctx).map_err(|e| {
         format!("optimization failed: {e:?} (in function {})\n{}", func_display_name(env.module, func_index), ctx.func.display())
     })?;
-    finish_compile(backend, ctx)
+    let compiled = hoist::compile_backend(env.isa, ctx, false).map_err(|e| {
+        format!("code generation failed: {e:?} (in function {})\n{}", func_display_name(env.module, func_index), ctx.func.display())
+    })?;
+    extract_output(&compiled, &ctx.func)
         .map_err(|e| format!("{} (in function {})", e, func_display_name(env.module, func_index)))
 }
 
@@ -326,6 +331,12 @@ pub(crate) fn finish_compile(isa: &dyn TargetIsa, ctx: &mut Context) -> Result<F
         return Err(format!("code generation failed: {:?}\n{}", e.inner, func));
     }
     let compiled = ctx.compiled_code().expect("just compiled");
+    extract_output(compiled, &ctx.func)
+}
+
+/// What layout and the runtime need from a compiled function: its code, trap sites, address
+/// map and relocations.
+fn extract_output(compiled: &cranelift_codegen::CompiledCode, func: &ir::Function) -> Result<FuncOutput, String> {
     let buffer = &compiled.buffer;
     let code = buffer.data().to_vec();
     let mut traps: Vec<TrapSite> =
@@ -341,7 +352,7 @@ pub(crate) fn finish_compile(isa: &dyn TargetIsa, ctx: &mut Context) -> Result<F
         }
         address_map.push((loc.start, loc.loc.bits()));
     }
-    let relocs = link::collect_relocs(buffer.relocs(), &ctx.func)?;
+    let relocs = link::collect_relocs(buffer.relocs(), func)?;
     Ok(FuncOutput { code, traps, address_map, relocs })
 }
 

@@ -619,10 +619,7 @@ fn print_disasm() {
     // The same pipeline as compile_function: mid-end and hoisting, then the back end.
     hoist::optimize(isa(), &mut ctx).unwrap();
     println!("after the mid-end and hoisting:\n{}", ctx.func.display());
-    ctx.set_disasm(true);
-    let mut ctrl = Default::default();
-    let backend = hoist::backend_isa(isa()).unwrap();
-    let c = ctx.compile(&*backend, &mut ctrl).unwrap();
+    let c = hoist::compile_backend(isa(), &ctx, true).unwrap();
     println!("{}", c.vcode.clone().unwrap());
 }
 
