@@ -45,9 +45,12 @@ pub(crate) fn optimize(isa: &dyn TargetIsa, ctx: &mut Context) -> CodegenResult<
     ctx.egraph_pass(isa, &mut ctrl_plane)?;
     // The egraph pass leaves the CFG and dominator tree up to date, not the loop analysis.
     ctx.compute_loop_analysis();
-    hoist_loop_invariants(&mut ctx.func, &ctx.domtree, &ctx.loop_analysis);
-    // Merged constants and widened indices leave aliases, which lowering does not accept.
-    ctx.func.dfg.resolve_all_aliases();
+    let (_, made_aliases) = hoist_loop_invariants(&mut ctx.func, &ctx.domtree, &ctx.loop_analysis);
+    // Merged constants and widened indices leave aliases, which lowering does not accept (a
+    // full pass over the function, so only when needed).
+    if made_aliases {
+        ctx.func.dfg.resolve_all_aliases();
+    }
     ctx.verify_if(isa)
 
 }
@@ -82,15 +85,17 @@ pub(crate) fn compile_backend(isa: &dyn TargetIsa, ctx: &Context, want_disasm: b
     })
 }
 
-/// Moves loop-invariant instructions of `func` out of their loops; returns how many moved.
-/// `domtree` and `loops` must describe `func` as it is (the pass changes no control flow, so
-/// they stay valid).
-pub(crate) fn hoist_loop_invariants(func: &mut Function, domtree: &DominatorTree, loops: &LoopAnalysis) -> usize {
+/// Moves loop-invariant instructions of `func` out of their loops (and applies the small
+/// rewrites below inside loops); returns how many instructions moved and whether values were
+/// turned into aliases (which must be resolved before lowering). `domtree` and `loops` must
+/// describe `func` as it is (the pass changes no control flow, so they stay valid).
+pub(crate) fn hoist_loop_invariants(func: &mut Function, domtree: &DominatorTree, loops: &LoopAnalysis) -> (usize, bool) {
     // Everything here is about loops: a function without any is left alone.
     if loops.loops().next().is_none() {
-        return 0;
+        return (0, false);
     }
     let mut moved = 0;
+    let mut made_aliases = false;
     let mut insts: Vec<Inst> = Vec::new();
     let mut hoisted_constants: HashMap<(Block, Type, u128), ir::Value> = HashMap::new();
     // Reverse post-order visits definitions before their uses, so a chain of invariant
@@ -102,9 +107,10 @@ pub(crate) fn hoist_loop_invariants(func: &mut Function, domtree: &DominatorTree
         insts.extend(func.layout.block_insts(block));
         for &inst in &insts {
             fold_negated_float_compare(func, inst);
-            widen_bounded_index(func, inst);
+            made_aliases |= widen_bounded_index(func, inst);
             if is_float_constant(func, inst) {
-                moved += hoist_float_constant(func, domtree, loops, inst, innermost, &mut hoisted_constants) as usize;
+                moved += hoist_float_constant(func, domtree, loops, inst, innermost, &mut hoisted_constants, &mut made_aliases)
+                    as usize;
                 continue;
             }
             if !movable(func, inst) {
@@ -129,7 +135,7 @@ pub(crate) fn hoist_loop_invariants(func: &mut Function, domtree: &DominatorTree
             moved += 1;
         }
     }
-    moved
+    (moved, made_aliases)
 }
 
 /// The block to hoist out of `lp` into: the immediate dominator of its header, when that lies
@@ -159,6 +165,7 @@ fn hoist_float_constant(
     inst: Inst,
     innermost: Loop,
     hoisted: &mut HashMap<(Block, Type, u128), ir::Value>,
+    made_aliases: &mut bool,
 ) -> bool {
     let Some(target) = preheader(domtree, loops, innermost) else { return false };
     let Some(terminator) = func.layout.last_inst(target) else { return false };
@@ -177,6 +184,7 @@ fn hoist_float_constant(
         Some(&existing) => {
             func.dfg.detach_inst_results(inst);
             func.dfg.change_to_alias(result, existing);
+            *made_aliases = true;
         }
         None => {
             func.layout.insert_inst(inst, terminator);
@@ -229,14 +237,15 @@ fn fold_negated_float_compare(func: &mut Function, inst: Inst) {
 /// x <= 255), so that x86 folds the shift and the constant into the memory operand
 /// (`1024(base, x, 4)`) instead of computing them with two extra instructions on the
 /// load's dependency chain. Only `iadd`/`ishl` chains whose operands have known bounds change.
-fn widen_bounded_index(func: &mut Function, inst: Inst) {
-    let InstructionData::Unary { opcode: Opcode::Uextend, arg } = func.dfg.insts[inst] else { return };
+/// Returns whether it rewrote (leaving an alias).
+fn widen_bounded_index(func: &mut Function, inst: Inst) -> bool {
+    let InstructionData::Unary { opcode: Opcode::Uextend, arg } = func.dfg.insts[inst] else { return false };
     if func.dfg.value_type(arg) != types::I32 || func.dfg.value_type(func.dfg.first_result(inst)) != types::I64 {
-        return;
+        return false;
     }
-    let ValueDef::Result(def, _) = func.dfg.value_def(arg) else { return };
+    let ValueDef::Result(def, _) = func.dfg.value_def(arg) else { return false };
     if !matches!(func.dfg.insts[def].opcode(), Opcode::Iadd | Opcode::Ishl) || upper_bound(func, arg, 0).is_none() {
-        return;
+        return false;
     }
     let mut cursor = FuncCursor::new(func).at_inst(inst);
     let wide = widen(&mut cursor, arg);
@@ -245,6 +254,7 @@ fn widen_bounded_index(func: &mut Function, inst: Inst) {
     cursor.func.layout.remove_inst(inst);
     cursor.func.dfg.detach_inst_results(inst);
     cursor.func.dfg.change_to_alias(result, wide);
+    true
 }
 
 /// The i64 equal to the zero-extended i32 `value`, whose `iadd`/`ishl` steps do not wrap
@@ -336,6 +346,20 @@ fn movable(func: &Function, inst: Inst) -> bool {
         || op.is_return())
         && !func.dfg.inst_args(inst).is_empty()
         && func.dfg.inst_results(inst).len() == 1
+        && !rematerialized(func, inst)
+}
+
+/// What Cranelift's egraph deliberately recomputes in every block that uses it (its
+/// `remat.isle`): an add, subtract, and, or, xor with a constant operand, and `bnot`. They cost
+/// one cheap instruction, while keeping their result live across a loop costs a register.
+fn rematerialized(func: &Function, inst: Inst) -> bool {
+    match func.dfg.insts[inst] {
+        InstructionData::Binary { opcode: Opcode::Iadd | Opcode::Isub | Opcode::Band | Opcode::Bor | Opcode::Bxor, args } => {
+            args.iter().any(|&a| constant(func, a).is_some())
+        }
+        InstructionData::Unary { opcode: Opcode::Bnot, .. } => true,
+        _ => false,
+    }
 }
 
 /// The instruction defining `value` when it is a constant, which is invariant wherever it is
