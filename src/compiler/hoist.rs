@@ -55,10 +55,16 @@ pub(crate) fn optimize(isa: &dyn TargetIsa, ctx: &mut Context) -> CodegenResult<
 
 }
 
+/// Whether `func` compiled with `isa` goes through `optimize` and `compile_backend`: only at
+/// the optimizing tier (the baseline tier runs no mid-end at all) and only when it may contain
+/// a loop. Everything else goes through `Context::compile` as usual.
+pub(crate) fn applies(isa: &dyn TargetIsa, func: &Function) -> bool {
+    isa.flags().opt_level() != cranelift_codegen::settings::OptLevel::None && may_have_loops(func)
+}
+
 /// Whether `func` may contain a loop: some branch targets a block at or before its own
-/// position in the layout (in any linear order, every cycle has such an edge). Functions
-/// without one skip this pass and go through `Context::compile` as usual.
-pub(crate) fn may_have_loops(func: &Function) -> bool {
+/// position in the layout (in any linear order, every cycle has such an edge).
+fn may_have_loops(func: &Function) -> bool {
     let mut position = cranelift_codegen::entity::SecondaryMap::<Block, u32>::with_default(u32::MAX);
     for (i, block) in func.layout.blocks().enumerate() {
         position[block] = i as u32;

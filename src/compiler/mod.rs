@@ -290,8 +290,9 @@ pub fn compile_module_unless(
     Ok(CompiledCode { code: Arc::new(code), functions, entry_trampolines: tramp_offsets, position_independent })
 }
 
-/// Translates and compiles one defined function; one with loops goes through Cranelift's
-/// mid-end, loop-invariant code motion (hoist.rs) and then the back end alone.
+/// Translates and compiles one defined function; one with loops, at the optimizing tier, goes
+/// through Cranelift's mid-end, loop-invariant code motion (hoist.rs) and then the back end
+/// alone.
 fn compile_function(
     env: &translate::ModuleEnv,
     defined_index: u32,
@@ -302,7 +303,7 @@ fn compile_function(
     ctx.clear();
     translate::translate_function(env, func_index, &mut ctx.func, fctx)
         .map_err(|e| format!("{} (in function {})", e, func_display_name(env.module, func_index)))?;
-    if !hoist::may_have_loops(&ctx.func) {
+    if !hoist::applies(env.isa, &ctx.func) {
         return finish_compile(env.isa, ctx)
             .map_err(|e| format!("{} (in function {})", e, func_display_name(env.module, func_index)));
     }
