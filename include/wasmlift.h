@@ -62,10 +62,11 @@ WASM_API_EXTERN void wasmlift_config_compile_threads(wasm_config_t *config, size
 WASM_API_EXTERN void wasmlift_config_max_memory_pages(wasm_config_t *config, uint64_t pages);
 
 // Ask the kernel for transparent huge pages (2 MiB) for linear memories: their reservations
-// start on a 2 MiB boundary and are marked MADV_HUGEPAGE, so memory-heavy code needs far fewer
-// TLB entries and runs at a steadier speed. The price is resident memory: touching one byte
-// of a whole 2 MiB stretch may commit all of it. Default true (unless the environment variable
-// WASMLIFT_HUGE_PAGES is 0); no effect when the kernel has them off.
+// start on a 2 MiB boundary and are marked MADV_HUGEPAGE, so code walking large memories needs
+// far fewer TLB entries. The price is paid at first touch: the kernel zeroes (and may compact
+// memory for) a whole 2 MiB page at once, which makes instantiating modules with memories of
+// 2 MiB or more much slower, and touching one byte may commit 2 MiB. Default true (unless the
+// environment variable WASMLIFT_HUGE_PAGES is 0); no effect when the kernel has them off.
 WASM_API_EXTERN void wasmlift_config_huge_pages(wasm_config_t *config, bool enable);
 
 // The message of the last failure on this thread (e.g. why `wasm_module_new` returned NULL:
