@@ -65,8 +65,10 @@ WASM_API_EXTERN void wasmlift_config_max_memory_pages(wasm_config_t *config, uin
 // start on a 2 MiB boundary and are marked MADV_HUGEPAGE, so code walking large memories needs
 // far fewer TLB entries. The price is paid at first touch: the kernel zeroes (and may compact
 // memory for) a whole 2 MiB page at once, which makes instantiating modules with memories of
-// 2 MiB or more much slower, and touching one byte may commit 2 MiB. Default true (unless the
-// environment variable WASMLIFT_HUGE_PAGES is 0); no effect when the kernel has them off.
+// 2 MiB or more much slower (4 µs → 170 µs and more, bench/RESULTS.md), and touching one byte
+// may commit 2 MiB. Off by default, as no kernel of the bench gained measurably on this
+// machine (the environment variable WASMLIFT_HUGE_PAGES=1 turns it on by default); no effect
+// when the kernel has them off.
 WASM_API_EXTERN void wasmlift_config_huge_pages(wasm_config_t *config, bool enable);
 
 // The message of the last failure on this thread (e.g. why `wasm_module_new` returned NULL:

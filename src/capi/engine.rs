@@ -49,7 +49,7 @@ fn default_config() -> Config {
         config.consume_fuel = matches!(v.as_str(), "1" | "true" | "yes" | "on");
     }
     if let Ok(v) = std::env::var("WASMLIFT_HUGE_PAGES") {
-        config.huge_pages = !matches!(v.as_str(), "0" | "false" | "no" | "off");
+        config.huge_pages = matches!(v.as_str(), "1" | "true" | "yes" | "on");
     }
     config
 }

@@ -35,7 +35,7 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Config {
-        Config { explicit_bounds_checks: false, max_wasm_stack: 1 << 20, compile_threads: 0, max_memory_pages: 65536, features: Default::default(), serialize_key: None, epoch_interruption: false, consume_fuel: false, compilation: CompilationMode::default_mode(), huge_pages: true }
+        Config { explicit_bounds_checks: false, max_wasm_stack: 1 << 20, compile_threads: 0, max_memory_pages: 65536, features: Default::default(), serialize_key: None, epoch_interruption: false, consume_fuel: false, compilation: CompilationMode::default_mode(), huge_pages: false }
     }
 }
 
