@@ -18,3 +18,4 @@ pub mod compiler;
 pub mod decode;
 pub mod runtime;
 pub mod types;
+pub mod wasi;

@@ -83,3 +83,4 @@ pub(crate) unsafe fn copy_boxed<T: Clone>(p: *const T) -> *mut T {
         None => std::ptr::null_mut(),
     }
 }
+pub mod wasi;
