@@ -385,10 +385,10 @@ fn list_dir(fd: i32) -> WasiResult<Vec<DirEntry>> {
 pub fn fd_readdir(cx: &mut WasiCtx, mem: &mut GuestMemory, a: &[u64]) -> CallResult {
     let (buf, buf_len, cookie, used_ptr) = (a[1] as u32, a[2] as u32, a[3], a[4] as u32);
     let e = cx.fds.get_mut(a[0] as u32)?;
-    e.require(RIGHT_FD_READDIR)?;
     if e.filetype != FILETYPE_DIRECTORY {
         return Err(Errno::NOTDIR.into());
     }
+    e.require(RIGHT_FD_READDIR)?;
     mem.slice(buf, buf_len)?;
     let fd = host_of(e, Errno::NOTDIR)?;
     // Starting over re-reads the directory; later calls continue in the same snapshot, so

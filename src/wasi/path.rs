@@ -30,7 +30,9 @@ pub fn open_beneath(dirfd: i32, path: &[u8], flags: i32, mode: u32) -> WasiResul
     // SAFETY: open_how is plain data; all-zero is a valid (empty) request.
     let mut how: libc::open_how = unsafe { std::mem::zeroed() };
     how.flags = (flags | libc::O_CLOEXEC) as u64;
-    how.mode = if flags & (libc::O_CREAT | libc::O_TMPFILE) != 0 { mode as u64 } else { 0 };
+    // A mode is only allowed when creating (O_TMPFILE includes the O_DIRECTORY bit).
+    let creating = flags & libc::O_CREAT != 0 || flags & libc::O_TMPFILE == libc::O_TMPFILE;
+    how.mode = if creating { mode as u64 } else { 0 };
     how.resolve = libc::RESOLVE_BENEATH | libc::RESOLVE_NO_MAGICLINKS;
     // RESOLVE_BENEATH may answer EAGAIN when a rename raced the walk; it is safe to retry.
     for _ in 0..64 {

@@ -11,10 +11,11 @@ use std::os::fd::AsRawFd;
 
 /// The host fd of a directory the guest names for a path operation, with `rights`.
 fn dir_fd(cx: &WasiCtx, fd: u64, rights: u64) -> WasiResult<i32> {
-    let e = cx.fds.get(fd as u32)?.require(rights)?;
+    let e = cx.fds.get(fd as u32)?;
     if e.filetype != FILETYPE_DIRECTORY {
         return Err(Errno::NOTDIR);
     }
+    e.require(rights)?;
     e.host_fd().ok_or(Errno::NOTDIR)
 }
 
@@ -78,10 +79,11 @@ pub fn path_link(cx: &mut WasiCtx, mem: &mut GuestMemory, a: &[u64]) -> CallResu
 pub fn path_open(cx: &mut WasiCtx, mem: &mut GuestMemory, a: &[u64]) -> CallResult {
     let (fd, dirflags, path_ptr, path_len, oflags, req_base, req_inheriting, fdflags, out) =
         (a[0] as u32, a[1] as u32, a[2] as u32, a[3] as u32, a[4] as u32, a[5], a[6], a[7] as u32, a[8] as u32);
-    let dir = cx.fds.get(fd)?.require(RIGHT_PATH_OPEN)?;
+    let dir = cx.fds.get(fd)?;
     if dir.filetype != FILETYPE_DIRECTORY {
         return Err(Errno::NOTDIR.into());
     }
+    dir.require(RIGHT_PATH_OPEN)?;
     let valid_oflags = (OFLAGS_CREAT | OFLAGS_DIRECTORY | OFLAGS_EXCL | OFLAGS_TRUNC) as u32;
     let valid_fdflags = (FDFLAGS_APPEND | FDFLAGS_DSYNC | FDFLAGS_NONBLOCK | FDFLAGS_RSYNC | FDFLAGS_SYNC) as u32;
     if oflags & !valid_oflags != 0 || fdflags & !valid_fdflags != 0 {
