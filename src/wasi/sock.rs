@@ -8,10 +8,11 @@ use super::types::*;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 
 fn socket_fd(cx: &WasiCtx, fd: u64, rights: u64) -> WasiResult<i32> {
-    let e = cx.fds.get(fd as u32)?.require(rights)?;
+    let e = cx.fds.get(fd as u32)?;
     if e.filetype != FILETYPE_SOCKET_STREAM && e.filetype != FILETYPE_SOCKET_DGRAM {
         return Err(Errno::NOTSOCK);
     }
+    e.require(rights)?;
     e.host_fd().ok_or(Errno::NOTSOCK)
 }
 
