@@ -109,3 +109,56 @@ pub fn locate(dirfd: i32, path: &[u8], follow: bool) -> WasiResult<OwnedFd> {
 pub fn proc_fd_path(fd: i32) -> CString {
     CString::new(format!("/proc/self/fd/{fd}")).expect("no NUL in a formatted number")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    /// A fresh directory tree: root/inside.txt, root/sub/, root/out -> ../secret, secret.
+    fn fixture() -> (std::path::PathBuf, OwnedFd) {
+        let base = std::env::temp_dir().join(format!("wasmlift-path-{}-{:?}", std::process::id(), std::thread::current().id()));
+        let _ = std::fs::remove_dir_all(&base);
+        std::fs::create_dir_all(base.join("root/sub")).unwrap();
+        std::fs::write(base.join("root/inside.txt"), b"in").unwrap();
+        std::fs::write(base.join("secret"), b"s").unwrap();
+        symlink("../secret", base.join("root/out")).unwrap();
+        symlink("loop", base.join("root/loop")).unwrap();
+        let c = std::ffi::CString::new(base.join("root").to_str().unwrap()).unwrap();
+        let root = crate::wasi::config::open_host_dir(&c).unwrap();
+        (base, root)
+    }
+
+    #[test]
+    fn resolution_stays_beneath_the_start() {
+        let (base, root) = fixture();
+        let fd = root.as_raw_fd();
+        assert!(open_beneath(fd, b"inside.txt", libc::O_RDONLY, 0).is_ok());
+        assert!(open_beneath(fd, b"sub/../inside.txt", libc::O_RDONLY, 0).is_ok());
+        assert_eq!(open_beneath(fd, b"../secret", libc::O_RDONLY, 0).err(), Some(Errno::NOTCAPABLE));
+        assert_eq!(open_beneath(fd, b"/etc/passwd", libc::O_RDONLY, 0).err(), Some(Errno::NOTCAPABLE));
+        assert_eq!(open_beneath(fd, b"out", libc::O_RDONLY, 0).err(), Some(Errno::NOTCAPABLE));
+        assert_eq!(open_beneath(fd, b"loop", libc::O_RDONLY, 0).err(), Some(Errno::LOOP));
+        assert_eq!(open_beneath(fd, b"", libc::O_RDONLY, 0).err(), Some(Errno::NOENT));
+        assert_eq!(open_beneath(fd, b"a\0b", libc::O_RDONLY, 0).err(), Some(Errno::INVAL));
+        std::fs::remove_dir_all(base).unwrap();
+    }
+
+    #[test]
+    fn parents_split_and_check_dot_dot() {
+        let (base, root) = fixture();
+        let fd = root.as_raw_fd();
+        let p = parent_beneath(fd, b"sub/new/").unwrap();
+        assert_eq!(p.name.as_bytes(), b"new");
+        assert!(p.trailing_slash);
+        assert_eq!(p.name_as_given().as_bytes(), b"new/");
+        let p = parent_beneath(fd, b"inside.txt").unwrap();
+        assert_eq!(p.name.as_bytes(), b"inside.txt");
+        assert!(!p.trailing_slash);
+        assert_eq!(parent_beneath(fd, b"..").err(), Some(Errno::NOTCAPABLE));
+        assert_eq!(parent_beneath(fd, b"sub/../..").err(), Some(Errno::NOTCAPABLE));
+        assert!(parent_beneath(fd, b"sub/..").is_ok());
+        assert_eq!(parent_beneath(fd, b"out/x").err(), Some(Errno::NOTCAPABLE));
+        std::fs::remove_dir_all(base).unwrap();
+    }
+}
