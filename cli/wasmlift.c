@@ -23,7 +23,7 @@ static const char usage_text[] =
   "      Without --invoke, MODULE is a WASI command: its _start export runs with ARGS as\n"
   "      its arguments (argv[0] is MODULE) and wasmlift exits with the program's exit\n"
   "      status. With --invoke, the export is called with ARGS as its parameters and its\n"
-  "      results are printed one per line.\n"
+  "      results are printed one per line (a WASI reactor's _initialize runs first).\n"
   "  wasmlift compile [--key-file FILE] IN -o OUT.cwasm\n"
   "      Compile IN (.wasm or .wat) to native code and write it as a serialized module.\n"
   "  wasmlift wat2wasm IN.wat -o OUT.wasm\n"
@@ -291,10 +291,27 @@ static int cmd_run(int argc, char **argv) {
   wasm_module_exports(module, &export_types);
   wasm_extern_vec_t exports;
   wasm_instance_exports(instance, &exports);
-  wasm_func_t *func = NULL;
+  wasm_func_t *func = NULL, *initialize = NULL;
   for (size_t k = 0; k < export_types.size && k < exports.size; k++) {
     const wasm_name_t *name = wasm_exporttype_name(export_types.data[k]);
     if (name->size == strlen(entry) && memcmp(name->data, entry, name->size) == 0) func = wasm_extern_as_func(exports.data[k]);
+    if (name->size == 11 && memcmp(name->data, "_initialize", 11) == 0) initialize = wasm_extern_as_func(exports.data[k]);
+  }
+  /* A WASI reactor sets itself up in _initialize before any other export is called. */
+  if (invoke && initialize && wasm_func_param_arity(initialize) == 0 && wasm_func_result_arity(initialize) == 0) {
+    wasm_val_vec_t none = WASM_EMPTY_VEC;
+    trap = wasm_func_call(initialize, &none, &none);
+    if (trap) {
+      int code;
+      if (wasmlift_trap_exit_code(trap, &code)) {
+        status = code;
+      } else {
+        print_trap(trap);
+        status = EXIT_TRAP;
+      }
+      wasm_trap_delete(trap);
+      goto out_exports;
+    }
   }
   if (!func) {
     fprintf(stderr, "wasmlift: %s exports no function `%s`%s\n", path, entry, invoke ? "" : " (use --invoke EXPORT to call another export)");

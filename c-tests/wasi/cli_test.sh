@@ -41,6 +41,10 @@ printf '(module (import "env" "missing" (func)) (func (export "_start")))' > "$t
 "$w" run "$tmp/link.wat" 2> "$tmp/err"; [ $? -eq 1 ] || fail "link error: status 1"
 grep -q '"env" "missing"' "$tmp/err" || fail "link error names the import: $(cat "$tmp/err")"
 
+# A reactor: _initialize runs before the invoked export.
+printf '(module (global $g (mut i32) (i32.const 0)) (func (export "_initialize") (global.set $g (i32.const 41))) (func (export "get") (result i32) (i32.add (global.get $g) (i32.const 1))))' > "$tmp/reactor.wat"
+[ "$("$w" run --invoke get "$tmp/reactor.wat")" = "42" ] || fail "_initialize before --invoke"
+
 # wat2wasm, and running the binary it wrote.
 "$w" wat2wasm "$tmp/m.wat" -o "$tmp/m.wasm" || fail "wat2wasm"
 [ "$(head -c 4 "$tmp/m.wasm" | od -An -c | tr -d ' ')" = '\0asm' ] || fail "wat2wasm output is not a binary"
