@@ -400,6 +400,9 @@ pub fn fd_readdir(cx: &mut WasiCtx, mem: &mut GuestMemory, a: &[u64]) -> CallRes
     let mut used: u32 = 0;
     let start = usize::try_from(cookie).unwrap_or(usize::MAX);
     for (i, ent) in entries.iter().enumerate().skip(start) {
+        if used == buf_len {
+            break;
+        }
         let mut rec = Vec::new();
         rec.try_reserve(DIRENT_SIZE as usize + ent.name.len()).map_err(|_| Errno::NOMEM)?;
         rec.extend_from_slice(&(i as u64 + 1).to_le_bytes());

@@ -7,14 +7,16 @@ use super::types::*;
 /// Writes a list of strings the way args_get/environ_get lay them out: a pointer per string
 /// into `ptrs`, the NUL-terminated strings back to back into `buf`.
 fn write_string_list(mem: &mut GuestMemory, list: &[Vec<u8>], ptrs: u32, buf: u32) -> CallResult {
-    let mut at = buf;
+    // Offsets in u64: the last string may end at the very top of a 4 GiB memory.
+    let mut at = buf as u64;
     for (i, s) in list.iter().enumerate() {
-        let slot = ptrs.checked_add(i as u32 * 4).ok_or(Errno::FAULT)?;
-        mem.write_u32(slot, at)?;
-        mem.write(at, s)?;
-        let end = at.checked_add(s.len() as u32).ok_or(Errno::FAULT)?;
+        let slot = u32::try_from(ptrs as u64 + i as u64 * 4).map_err(|_| Errno::FAULT)?;
+        let here = u32::try_from(at).map_err(|_| Errno::FAULT)?;
+        mem.write_u32(slot, here)?;
+        mem.write(here, s)?;
+        let end = u32::try_from(at + s.len() as u64).map_err(|_| Errno::FAULT)?;
         mem.write_u8(end, 0)?;
-        at = end + 1;
+        at = end as u64 + 1;
     }
     Ok(())
 }

@@ -45,7 +45,17 @@ pub fn path_filestat_set_times(cx: &mut WasiCtx, mem: &mut GuestMemory, a: &[u64
     let times = timespecs(a[4], a[5], a[6] as u16)?;
     let target = locate(dir, path, follow)?;
     // SAFETY: "" with AT_EMPTY_PATH names the O_PATH fd itself; `times` holds two timespecs.
-    cvt(|| unsafe { libc::utimensat(target.as_raw_fd(), c"".as_ptr(), times.as_ptr(), libc::AT_EMPTY_PATH) })?;
+    match cvt(|| unsafe { libc::utimensat(target.as_raw_fd(), c"".as_ptr(), times.as_ptr(), libc::AT_EMPTY_PATH) }) {
+        // Kernels before 5.8 do not take AT_EMPTY_PATH here: name the same inode through /proc.
+        Err(Errno::INVAL) => {
+            let via = proc_fd_path(target.as_raw_fd());
+            // SAFETY: as above, with a NUL-terminated path.
+            cvt(|| unsafe { libc::utimensat(libc::AT_FDCWD, via.as_ptr(), times.as_ptr(), 0) })?;
+        }
+        other => {
+            other?;
+        }
+    }
     Ok(())
 }
 
