@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # WASI benchmark: each bench/kernels/<name>.c built as a WASI command (bench/wasi/main.c prints
 # run(N)) and run as a whole process by `wasmlift run`, by node's WASI, and natively (same
-# source, gcc -O2). Times are wall-clock per process (start-up and compilation included, as a
-# user of the command sees them), median of the rounds, engines interleaved in each round;
+# source, gcc -O2 -march=native -ffp-contract=off, so floats round as in wasm). Times are
+# wall-clock per process (start-up and compilation included, as a user of the command sees
+# them), median of the rounds, engines interleaved in each round;
 # every output is checked against the native checksum. Prints a Markdown table.
 # Usage: bench/wasi/run.sh [--rounds N] [--only k1,k2] [--small]   (needs the CMake-built
 # wasmlift command in $WASMLIFT (default build/wasmlift), clang + wasi-libc, and node for
@@ -41,7 +42,7 @@ while read -r name bench_n small_n; do
   [ "$name" = simd ] && extra=(-msimd128)
   clang --target=wasm32-wasi --sysroot="$SYSROOT" "${FLAGS[@]}" "${extra[@]}" -Wl,-z,stack-size=262144 \
     -o "$OUT/$name.wasm" "$KERNELS/$name.c" "$HERE/main.c"
-  gcc -O2 -march=native -DNATIVE_ENTRY="native_$name" -o "$OUT/$name.native" "$KERNELS/$name.c" "$HERE/main.c" -lm
+  gcc -O2 -march=native -ffp-contract=off -DNATIVE_ENTRY="native_$name" -o "$OUT/$name.native" "$KERNELS/$name.c" "$HERE/main.c" -lm
   kernels+=("$name:$n")
 done < "$KERNELS/kernels.tsv"
 
@@ -74,7 +75,7 @@ for entry in "${kernels[@]}"; do
   tn=$(median < "$OUT/$name.t.native")
   tw=$(median < "$OUT/$name.t.wasmlift")
   if [ $have_node = 1 ]; then tj=$(printf '%.3f' "$(median < "$OUT/$name.t.node")"); else tj=; fi
-  ratio_w=$(echo "scale=2; $tw / $tn" | bc)
-  ratio_j=$([ -n "$tj" ] && echo "scale=2; $tj / $tw" | bc || echo "-")
+  ratio_w=$(printf '%.2f' "$(echo "scale=4; $tw / $tn" | bc)")
+  ratio_j=$([ -n "$tj" ] && printf '%.2f' "$(echo "scale=4; $tj / $tw" | bc)" || echo "-")
   printf '| %s | %s | %.3f | %.3f | %s | %s | %s |\n' "$name" "$n" "$tn" "$tw" "${tj:-n/a}" "$ratio_w" "$ratio_j"
 done
