@@ -11,6 +11,8 @@ fn host_of(e: &FdEntry, pipe_errno: Errno) -> WasiResult<i32> {
 }
 
 /// Writes a filestat record for host `stat` data.
+// The stat field types differ between Linux targets (st_nlink is u32 on aarch64).
+#[allow(clippy::unnecessary_cast)]
 pub fn write_filestat(mem: &mut GuestMemory, at: u32, st: &libc::stat, filetype: u8) -> WasiResult<()> {
     let ns = |s: i64, n: i64| (s as u64).wrapping_mul(1_000_000_000).wrapping_add(n as u64);
     let mut rec = [0u8; FILESTAT_SIZE as usize];
