@@ -37,6 +37,9 @@ static const char usage_text[] =
   "                          leave it: `..`, absolute paths and symlinks out are refused.\n"
   "  --ro-dir HOST[::GUEST]  The same, read-only (no creating, writing, renaming or\n"
   "                          deleting).\n"
+  "  --socket FD             Give the guest the host socket FD (listening or connected, e.g.\n"
+  "                          inherited from a supervisor); it follows the directories in\n"
+  "                          the guest's fd numbering. Repeatable.\n"
   "  --env NAME=VALUE        Set an environment variable for the guest. Repeatable. The\n"
   "                          guest sees no host variables unless given this way.\n"
   "  --invoke EXPORT         Call the exported function EXPORT instead of _start. ARGS\n"
@@ -220,6 +223,12 @@ static int cmd_run(int argc, char **argv) {
       *eq = '\0';
       if (!wasmlift_wasi_config_push_env(wcfg, copy, eq + 1)) usage_error("bad --env `%s`", argv[i]);
       free(copy);
+    } else if (strcmp(a, "--socket") == 0) {
+      char *end;
+      errno = 0;
+      long fd = strtol(argv[++i], &end, 10);
+      if (errno || *end || end == argv[i] || fd < 0 || fd > INT32_MAX) usage_error("bad --socket `%s`", argv[i]);
+      if (!wasmlift_wasi_config_preopen_socket(wcfg, (int32_t)fd)) fail("cannot preopen socket", wasmlift_error_message());
     } else if (strcmp(a, "--invoke") == 0) invoke = argv[++i];
     else if (strcmp(a, "--key-file") == 0) key_file = argv[++i];
     else if (strcmp(a, "--fuel") == 0) {

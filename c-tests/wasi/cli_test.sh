@@ -11,7 +11,7 @@ trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 "$w" --help > "$tmp/help" || fail "--help"
-for flag in run compile wat2wasm --dir --ro-dir --env --invoke --fuel --key-file WASMLIFT_SERIALIZE_KEY -o --help; do
+for flag in run compile wat2wasm --dir --ro-dir --socket --env --invoke --fuel --key-file WASMLIFT_SERIALIZE_KEY -o --help; do
   grep -q -- "$flag" "$tmp/help" || fail "--help does not mention $flag"
 done
 "$w" > /dev/null 2>&1; [ $? -eq 2 ] || fail "no command: status 2"
