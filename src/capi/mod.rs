@@ -58,6 +58,7 @@ pub mod r#ref;
 pub mod trap;
 pub mod extensions;
 pub mod version;
+pub mod wasi;
 
 /// Frees an object the library handed to C as an `own` pointer (`Box::into_raw`); NULL is a
 /// no-op. The `*_delete` functions of boxed objects are this.
@@ -83,4 +84,3 @@ pub(crate) unsafe fn copy_boxed<T: Clone>(p: *const T) -> *mut T {
         None => std::ptr::null_mut(),
     }
 }
-pub mod wasi;

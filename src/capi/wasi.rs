@@ -37,13 +37,15 @@ pub struct wasmlift_wasi_t {
     ctx: Arc<Mutex<WasiCtx>>,
 }
 
+/// # Safety
+/// `p` is NULL or a NUL-terminated string that outlives `'a`.
 unsafe fn c_str<'a>(p: *const c_char, what: &str) -> Option<&'a CStr> {
     if p.is_null() {
         set_error(&format!("{what} must not be NULL"));
         return None;
     }
-    // SAFETY: the caller passes a NUL-terminated string.
-    Some(CStr::from_ptr(p))
+    // SAFETY: a non-NULL string argument is NUL-terminated (C API contract, rule 6).
+    Some(unsafe { CStr::from_ptr(p) })
 }
 
 /// A new, empty configuration: no arguments, no environment, no preopens, stdin empty and
@@ -55,15 +57,15 @@ pub extern "C" fn wasmlift_wasi_config_new() -> *mut wasmlift_wasi_config_t {
 
 #[no_mangle]
 pub unsafe extern "C" fn wasmlift_wasi_config_delete(cfg: *mut wasmlift_wasi_config_t) {
-    if !cfg.is_null() {
-        drop(Box::from_raw(cfg));
-    }
+    // SAFETY: NULL or a configuration from wasmlift_wasi_config_new, deleted once (rules 1, 4).
+    unsafe { crate::capi::delete_boxed(cfg) }
 }
 
 /// Appends one argument (the first is the program name, argv[0]).
 #[no_mangle]
 pub unsafe extern "C" fn wasmlift_wasi_config_push_arg(cfg: *mut wasmlift_wasi_config_t, arg: *const c_char) -> bool {
-    let (Some(c), Some(arg)) = (cfg.as_mut(), c_str(arg, "wasmlift_wasi_config_push_arg: arg")) else { return false };
+    // SAFETY: `cfg` is NULL or a live configuration, `arg` NULL or a C string (rules 1, 6).
+    let (Some(c), Some(arg)) = (unsafe { cfg.as_mut() }, unsafe { c_str(arg, "wasmlift_wasi_config_push_arg: arg") }) else { return false };
     c.cfg.args.push(arg.to_bytes().to_vec());
     true
 }
@@ -71,8 +73,10 @@ pub unsafe extern "C" fn wasmlift_wasi_config_push_arg(cfg: *mut wasmlift_wasi_c
 /// Adds the environment variable `name=value`; false if `name` is empty or contains '='.
 #[no_mangle]
 pub unsafe extern "C" fn wasmlift_wasi_config_push_env(cfg: *mut wasmlift_wasi_config_t, name: *const c_char, value: *const c_char) -> bool {
-    let Some(c) = cfg.as_mut() else { return false };
-    let (Some(name), Some(value)) = (c_str(name, "environment name"), c_str(value, "environment value")) else { return false };
+    // SAFETY: `cfg` is NULL or a live configuration (rule 1).
+    let Some(c) = (unsafe { cfg.as_mut() }) else { return false };
+    // SAFETY: NULL or C strings (rule 6).
+    let (Some(name), Some(value)) = (unsafe { c_str(name, "environment name") }, unsafe { c_str(value, "environment value") }) else { return false };
     let name = name.to_bytes();
     if name.is_empty() || name.contains(&b'=') {
         set_error("wasmlift_wasi_config_push_env: the name must be non-empty and contain no '='");
@@ -96,8 +100,10 @@ pub unsafe extern "C" fn wasmlift_wasi_config_preopen_dir(
     guest_path: *const c_char,
     writable: bool,
 ) -> bool {
-    let Some(c) = cfg.as_mut() else { return false };
-    let (Some(host), Some(guest)) = (c_str(host_path, "host_path"), c_str(guest_path, "guest_path")) else { return false };
+    // SAFETY: `cfg` is NULL or a live configuration (rule 1).
+    let Some(c) = (unsafe { cfg.as_mut() }) else { return false };
+    // SAFETY: NULL or C strings (rule 6).
+    let (Some(host), Some(guest)) = (unsafe { c_str(host_path, "host_path") }, unsafe { c_str(guest_path, "guest_path") }) else { return false };
     if guest.to_bytes().is_empty() {
         set_error("wasmlift_wasi_config_preopen_dir: the guest path must not be empty");
         return false;
@@ -118,7 +124,8 @@ pub unsafe extern "C" fn wasmlift_wasi_config_preopen_dir(
 /// preopened directories. The fd is duplicated: the caller keeps its own.
 #[no_mangle]
 pub unsafe extern "C" fn wasmlift_wasi_config_preopen_socket(cfg: *mut wasmlift_wasi_config_t, host_fd: i32) -> bool {
-    let Some(c) = cfg.as_mut() else { return false };
+    // SAFETY: `cfg` is NULL or a live configuration (rule 1).
+    let Some(c) = (unsafe { cfg.as_mut() }) else { return false };
     match dup_fd(host_fd) {
         Ok(fd) => {
             c.cfg.sockets.push(fd);
@@ -131,8 +138,11 @@ pub unsafe extern "C" fn wasmlift_wasi_config_preopen_socket(cfg: *mut wasmlift_
     }
 }
 
+/// # Safety
+/// `cfg` is NULL or a live configuration.
 unsafe fn set_stdio(cfg: *mut wasmlift_wasi_config_t, which: usize, setup: StdioSetup) -> bool {
-    let Some(c) = cfg.as_mut() else { return false };
+    // SAFETY: by this function's contract.
+    let Some(c) = (unsafe { cfg.as_mut() }) else { return false };
     match which {
         0 => c.cfg.stdin = setup,
         1 => c.cfg.stdout = setup,
@@ -141,32 +151,37 @@ unsafe fn set_stdio(cfg: *mut wasmlift_wasi_config_t, which: usize, setup: Stdio
     true
 }
 
+/// # Safety
+/// `path` is NULL or a NUL-terminated string.
 unsafe fn open_stdio_file(path: *const c_char, input: bool) -> Option<std::os::fd::OwnedFd> {
     use std::os::fd::FromRawFd;
-    let path = c_str(path, "path")?;
+    // SAFETY: by this function's contract.
+    let path = unsafe { c_str(path, "path") }?;
     let flags = libc::O_CLOEXEC | if input { libc::O_RDONLY } else { libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC };
     // SAFETY: `path` is NUL-terminated.
-    let fd = libc::open(path.as_ptr(), flags, 0o666);
+    let fd = unsafe { libc::open(path.as_ptr(), flags, 0o666) };
     if fd < 0 {
         set_error(&format!("cannot open {}: {}", path.to_string_lossy(), std::io::Error::last_os_error()));
         return None;
     }
     // SAFETY: `fd` was just opened and is owned by nobody else.
-    Some(std::os::fd::OwnedFd::from_raw_fd(fd))
+    Some(unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) })
 }
 
 /// The guest's stdin, stdout and stderr are the host process's own.
 #[no_mangle]
 pub unsafe extern "C" fn wasmlift_wasi_config_inherit_stdio(cfg: *mut wasmlift_wasi_config_t) {
     for which in 0..3 {
-        set_stdio(cfg, which, StdioSetup::Inherit);
+        // SAFETY: `cfg` is NULL or a live configuration (rule 1).
+        unsafe { set_stdio(cfg, which, StdioSetup::Inherit) };
     }
 }
 
 /// The guest's stdin reads this host file.
 #[no_mangle]
 pub unsafe extern "C" fn wasmlift_wasi_config_stdin_file(cfg: *mut wasmlift_wasi_config_t, path: *const c_char) -> bool {
-    !cfg.is_null() && open_stdio_file(path, true).is_some_and(|fd| set_stdio(cfg, 0, StdioSetup::File(fd)))
+    // SAFETY: `cfg` is NULL or a live configuration, `path` NULL or a C string (rules 1, 6).
+    !cfg.is_null() && unsafe { open_stdio_file(path, true) }.is_some_and(|fd| unsafe { set_stdio(cfg, 0, StdioSetup::File(fd)) })
 }
 
 /// The guest's stdin reads these `len` bytes (copied), then end of file.
@@ -175,14 +190,16 @@ pub unsafe extern "C" fn wasmlift_wasi_config_stdin_bytes(cfg: *mut wasmlift_was
     if data.is_null() && len > 0 {
         return false;
     }
-    let bytes = if len == 0 { &[][..] } else { std::slice::from_raw_parts(data, len) };
+    // SAFETY: `data` holds `len` readable bytes (rule 6), non-NULL when len > 0 (checked).
+    let bytes = if len == 0 { &[][..] } else { unsafe { std::slice::from_raw_parts(data, len) } };
     let mut v = Vec::new();
     if v.try_reserve(len).is_err() {
         set_error("wasmlift_wasi_config_stdin_bytes: out of memory");
         return false;
     }
     v.extend_from_slice(bytes);
-    set_stdio(cfg, 0, StdioSetup::Bytes(v))
+    // SAFETY: `cfg` is NULL or a live configuration (rule 1).
+    unsafe { set_stdio(cfg, 0, StdioSetup::Bytes(v)) }
 }
 
 /// The guest's stdout (`fd` 1) or stderr (`fd` 2) is written to this host file, created or
@@ -192,7 +209,8 @@ pub unsafe extern "C" fn wasmlift_wasi_config_output_file(cfg: *mut wasmlift_was
     if cfg.is_null() || !(fd == 1 || fd == 2) {
         return false;
     }
-    open_stdio_file(path, false).is_some_and(|f| set_stdio(cfg, fd as usize, StdioSetup::File(f)))
+    // SAFETY: `cfg` is a live configuration, `path` NULL or a C string (rules 1, 6).
+    unsafe { open_stdio_file(path, false) }.is_some_and(|f| unsafe { set_stdio(cfg, fd as usize, StdioSetup::File(f)) })
 }
 
 /// The guest's stdout (`fd` 1) or stderr (`fd` 2) is captured in memory, up to `max_bytes`
@@ -202,14 +220,16 @@ pub unsafe extern "C" fn wasmlift_wasi_config_output_buffer(cfg: *mut wasmlift_w
     if !(fd == 1 || fd == 2) {
         return false;
     }
-    set_stdio(cfg, fd as usize, StdioSetup::Buffer(max_bytes))
+    // SAFETY: `cfg` is NULL or a live configuration (rule 1).
+    unsafe { set_stdio(cfg, fd as usize, StdioSetup::Buffer(max_bytes)) }
 }
 
 /// Creates a WASI context from the configuration (which stays the caller's: it can be reused
 /// or deleted). NULL with `wasmlift_error_message` on failure.
 #[no_mangle]
 pub unsafe extern "C" fn wasmlift_wasi_new(cfg: *const wasmlift_wasi_config_t) -> *mut wasmlift_wasi_t {
-    let Some(c) = cfg.as_ref() else {
+    // SAFETY: `cfg` is NULL or a live configuration (rule 1).
+    let Some(c) = (unsafe { cfg.as_ref() }) else {
         set_error("wasmlift_wasi_new: the configuration must not be NULL");
         return std::ptr::null_mut();
     };
@@ -226,9 +246,8 @@ pub unsafe extern "C" fn wasmlift_wasi_new(cfg: *const wasmlift_wasi_config_t) -
 /// trap if called afterwards.
 #[no_mangle]
 pub unsafe extern "C" fn wasmlift_wasi_delete(wasi: *mut wasmlift_wasi_t) {
-    if !wasi.is_null() {
-        drop(Box::from_raw(wasi));
-    }
+    // SAFETY: NULL or a context from wasmlift_wasi_new, deleted once (rules 1, 4).
+    unsafe { crate::capi::delete_boxed(wasi) }
 }
 
 /// What each created WASI function carries: the context (weakly), the store (weakly, to build
@@ -241,7 +260,7 @@ struct HostEnv {
 
 unsafe extern "C" fn drop_env(env: *mut c_void) {
     // SAFETY: `env` is the Box<HostEnv> leaked in `make_func`, released once by the runtime.
-    drop(Box::from_raw(env as *mut HostEnv));
+    drop(unsafe { Box::from_raw(env as *mut HostEnv) });
 }
 
 /// Traps whose reason is proc_exit, with the exit status. Keyed by the trap object itself (a
@@ -258,33 +277,35 @@ fn register_exit(trap: &Trap, code: i32) {
 
 unsafe extern "C" fn wasi_trampoline(env: *mut c_void, args: *const wasm_val_vec_t, results: *mut wasm_val_vec_t) -> *mut wasm_trap_t {
     // SAFETY: `env` is the HostEnv given at creation, alive as long as the function.
-    let env = &*(env as *const HostEnv);
+    let env = unsafe { &*(env as *const HostEnv) };
     let Some(store) = env.store.upgrade() else { return std::ptr::null_mut() };
     let trap = |message: String| wasm_trap_t::new_boxed(TrapInner::new(message), &store);
     let Some(ctx) = env.ctx.upgrade() else {
         return trap(format!("WASI {} called after its wasmlift_wasi_t was deleted", env.func.name));
     };
     let mut raw = [0u64; 9];
-    // SAFETY: the runtime passes exactly the declared parameters, typed as declared.
-    let args = match args.as_ref() {
-        Some(a) if a.size > 0 => std::slice::from_raw_parts(a.data, a.size),
+    // SAFETY: the runtime passes a vector of exactly the declared parameters.
+    let args = match unsafe { args.as_ref() } {
+        Some(a) if a.size > 0 && !a.data.is_null() => unsafe { std::slice::from_raw_parts(a.data, a.size) },
         _ => &[],
     };
     for (i, (v, p)) in args.iter().zip(env.func.params).enumerate() {
+        // SAFETY: each value has the kind of its declared parameter type, so this is the
+        // union field that is set (rule 5; the runtime checked the types).
         raw[i] = match p {
-            Param::I32 => v.of.i32 as u32 as u64,
-            Param::I64 => v.of.i64 as u64,
+            Param::I32 => (unsafe { v.of.i32 }) as u32 as u64,
+            Param::I64 => (unsafe { v.of.i64 }) as u64,
         };
     }
     let outcome = {
         let mut ctx = ctx.lock().unwrap_or_else(|p| p.into_inner());
         let bytes: &mut [u8] = match &ctx.memory {
-            // SAFETY: the handle is live (we own it); no wasm code runs and the memory cannot
-            // grow during this host call, and no other reference to its bytes exists here.
             Some(m) => {
-                let data = wasm_memory_data(m.0) as *mut u8;
-                let len = wasm_memory_data_size(m.0);
-                if data.is_null() { &mut [] } else { std::slice::from_raw_parts_mut(data, len) }
+                // SAFETY: the handle is live (the context owns it).
+                let (data, len) = unsafe { (wasm_memory_data(m.0) as *mut u8, wasm_memory_data_size(m.0)) };
+                // SAFETY: `len` bytes at `data` are the memory; no wasm code runs and the memory
+                // cannot grow during this host call, and no other reference to them exists here.
+                if data.is_null() { &mut [] } else { unsafe { std::slice::from_raw_parts_mut(data, len) } }
             }
             None if env.func.needs_memory => {
                 return trap(format!(
@@ -307,28 +328,35 @@ unsafe extern "C" fn wasi_trampoline(env: *mut c_void, args: *const wasm_val_vec
         }
     };
     if env.func.returns_errno {
-        if let Some(r) = results.as_mut() {
+        // SAFETY: the runtime passes a results vector with room for the declared i32 (rule 2).
+        if let Some(r) = unsafe { results.as_mut() } {
             if r.size >= 1 && !r.data.is_null() {
-                *r.data = wasm_val_t { kind: WASM_I32, of: wasm_val_union { i32: errno as i32 } };
+                // SAFETY: checked non-NULL with at least one slot.
+                unsafe { r.data.write(wasm_val_t { kind: WASM_I32, of: wasm_val_union { i32: errno as i32 } }) };
             }
         }
     }
     std::ptr::null_mut()
 }
 
+/// # Safety
+/// `store` is NULL or a live store.
 unsafe fn make_func(wasi: &wasmlift_wasi_t, store: *mut wasm_store_t, func: &'static WasiFunc) -> *mut wasm_extern_t {
-    let Some(s) = store.as_ref() else { return std::ptr::null_mut() };
+    // SAFETY: by this function's contract.
+    let Some(s) = (unsafe { store.as_ref() }) else { return std::ptr::null_mut() };
     let params: Vec<ValType> = func.params.iter().map(|p| if *p == Param::I32 { ValType::I32 } else { ValType::I64 }).collect();
     let results: Vec<ValType> = if func.returns_errno { vec![ValType::I32] } else { Vec::new() };
     let ty = wasm_functype_t::from_core(&FuncType::new(params, results));
     let env = Box::into_raw(Box::new(HostEnv { ctx: Arc::downgrade(&wasi.ctx), store: Arc::downgrade(&s.store), func }));
-    let f = wasm_func_new_with_env(store, &*ty, Some(wasi_trampoline), env as *mut c_void, Some(drop_env));
+    // SAFETY: a live store and type; the trampoline and finalizer match `env`'s type.
+    let f = unsafe { wasm_func_new_with_env(store, &*ty, Some(wasi_trampoline), env as *mut c_void, Some(drop_env)) };
     if f.is_null() {
-        // Creation failed, so the finalizer will not run: the env is still ours.
-        drop(Box::from_raw(env));
+        // SAFETY: creation failed, so the finalizer will not run: the env is still ours.
+        drop(unsafe { Box::from_raw(env) });
         return std::ptr::null_mut();
     }
-    crate::capi::r#extern::wasm_func_as_extern(f)
+    // SAFETY: `f` is a live function we own; the extern handle is the same object.
+    unsafe { crate::capi::r#extern::wasm_func_as_extern(f) }
 }
 
 /// Fills `out` (a new vector, one entry per import of `module`, in import order) with WASI
@@ -347,18 +375,24 @@ pub unsafe extern "C" fn wasmlift_wasi_define_imports(
     if out.is_null() {
         return false;
     }
-    out.write(wasm_extern_vec_t::empty());
-    let (Some(w), Some(_), Some(_)) = (wasi.as_ref(), store.as_ref(), module.as_ref()) else {
+    // SAFETY: `out` is writable storage for a vector (rule 2).
+    unsafe { out.write(wasm_extern_vec_t::empty()) };
+    // SAFETY: each is NULL or a live object (rule 1).
+    let (Some(w), Some(_), Some(_)) = (unsafe { wasi.as_ref() }, unsafe { store.as_ref() }, unsafe { module.as_ref() }) else {
         set_error("wasmlift_wasi_define_imports: wasi, store and module must not be NULL");
         return false;
     };
     let mut imports = wasm_importtype_vec_t::empty();
-    crate::capi::module::wasm_module_imports(module, &mut imports);
+    // SAFETY: a live module and a vector to fill.
+    unsafe { crate::capi::module::wasm_module_imports(module, &mut imports) };
+    // SAFETY: the library just filled this vector.
+    let import_types = unsafe { imports.as_slice() };
     let mut items: Vec<*mut wasm_extern_t> = Vec::new();
-    let mut ok = items.try_reserve(imports.as_slice().len()).is_ok();
+    let mut ok = items.try_reserve(import_types.len()).is_ok();
     if ok {
-        for it in imports.as_slice() {
-            let Some(it) = it.as_ref() else {
+        for it in import_types {
+            // SAFETY: the vector's elements are live import types (or NULL).
+            let Some(it) = (unsafe { it.as_ref() }) else {
                 items.push(std::ptr::null_mut());
                 continue;
             };
@@ -366,7 +400,8 @@ pub unsafe extern "C" fn wasmlift_wasi_define_imports(
             let func = if wanted { std::str::from_utf8(it.name_bytes()).ok().and_then(lookup) } else { None };
             let e = match func {
                 Some(f) => {
-                    let e = make_func(w, store, f);
+                    // SAFETY: `store` is live (checked above).
+                    let e = unsafe { make_func(w, store, f) };
                     if e.is_null() {
                         ok = false;
                     }
@@ -377,23 +412,28 @@ pub unsafe extern "C" fn wasmlift_wasi_define_imports(
             items.push(e);
         }
     }
-    crate::capi::vec::vec_delete(&mut imports);
+    // SAFETY: the vector was filled by the library and is deleted once.
+    unsafe { crate::capi::vec::vec_delete(&mut imports) };
     if !ok {
         for e in items {
-            crate::capi::r#ref::wasm_extern_delete(e);
+            // SAFETY: each is NULL or an extern we created and still own.
+            unsafe { crate::capi::r#ref::wasm_extern_delete(e) };
         }
         set_error("wasmlift_wasi_define_imports: could not create the WASI functions");
         return false;
     }
-    out.write(wasm_extern_vec_t::from_vec(items));
+    // SAFETY: `out` is writable storage for a vector (rule 2).
+    unsafe { out.write(wasm_extern_vec_t::from_vec(items)) };
     true
 }
 
 /// Gives the context the memory its functions read and write. Keeps its own handle.
 #[no_mangle]
 pub unsafe extern "C" fn wasmlift_wasi_bind_memory(wasi: *mut wasmlift_wasi_t, memory: *const wasm_memory_t) -> bool {
-    let (Some(w), false) = (wasi.as_ref(), memory.is_null()) else { return false };
-    let handle = crate::capi::r#ref::wasm_memory_copy(memory);
+    // SAFETY: `wasi` is NULL or a live context (rule 1).
+    let (Some(w), false) = (unsafe { wasi.as_ref() }, memory.is_null()) else { return false };
+    // SAFETY: `memory` is a live memory (rule 1); the copy is a new handle we own.
+    let handle = unsafe { crate::capi::r#ref::wasm_memory_copy(memory) };
     if handle.is_null() {
         return false;
     }
@@ -405,7 +445,8 @@ pub unsafe extern "C" fn wasmlift_wasi_bind_memory(wasi: *mut wasmlift_wasi_t, m
 /// `wasmlift_error_message`, if there is none.
 #[no_mangle]
 pub unsafe extern "C" fn wasmlift_wasi_bind_instance(wasi: *mut wasmlift_wasi_t, instance: *const wasm_instance_t) -> bool {
-    let (Some(w), Some(i)) = (wasi.as_ref(), instance.as_ref()) else { return false };
+    // SAFETY: each is NULL or a live object (rule 1).
+    let (Some(w), Some(i)) = (unsafe { wasi.as_ref() }, unsafe { instance.as_ref() }) else { return false };
     let inst = i.instance();
     let found = inst.module.info.exports.iter().position(|e| e.name == "memory").and_then(|k| inst.export(k));
     let Some(ext @ crate::runtime::instance::Extern::Memory(_)) = found else {
@@ -413,7 +454,9 @@ pub unsafe extern "C" fn wasmlift_wasi_bind_instance(wasi: *mut wasmlift_wasi_t,
         return false;
     };
     let e = wasm_extern_t::boxed(ext, &i.r.store);
-    let m = crate::capi::r#extern::wasm_extern_as_memory(e);
+    // SAFETY: `e` is a live extern of kind memory that we own; the memory handle is the same
+    // object, now owned by the context.
+    let m = unsafe { crate::capi::r#extern::wasm_extern_as_memory(e) };
     w.ctx.lock().unwrap_or_else(|p| p.into_inner()).memory = Some(BoundMemory(m));
     true
 }
@@ -426,8 +469,10 @@ pub unsafe extern "C" fn wasmlift_wasi_output(wasi: *const wasmlift_wasi_t, fd: 
     if out.is_null() {
         return false;
     }
-    out.write(wasm_byte_vec_t::empty());
-    let Some(w) = wasi.as_ref() else { return false };
+    // SAFETY: `out` is writable storage for a vector (rule 2).
+    unsafe { out.write(wasm_byte_vec_t::empty()) };
+    // SAFETY: `wasi` is NULL or a live context (rule 1).
+    let Some(w) = (unsafe { wasi.as_ref() }) else { return false };
     let ctx = w.ctx.lock().unwrap_or_else(|p| p.into_inner());
     let capture = match fd {
         1 => ctx.stdout_capture.clone(),
@@ -436,7 +481,8 @@ pub unsafe extern "C" fn wasmlift_wasi_output(wasi: *const wasmlift_wasi_t, fd: 
     };
     let Some(c) = capture else { return false };
     let c = c.lock().unwrap_or_else(|p| p.into_inner());
-    out.write(wasm_byte_vec_t::from_bytes(&c.data));
+    // SAFETY: `out` is writable storage for a vector (rule 2).
+    unsafe { out.write(wasm_byte_vec_t::from_bytes(&c.data)) };
     true
 }
 
@@ -444,14 +490,16 @@ pub unsafe extern "C" fn wasmlift_wasi_output(wasi: *const wasmlift_wasi_t, fd: 
 /// the exit status in `*code`. False for every other trap.
 #[no_mangle]
 pub unsafe extern "C" fn wasmlift_trap_exit_code(trap: *const wasm_trap_t, code: *mut i32) -> bool {
-    let Some(t) = trap.as_ref() else { return false };
+    // SAFETY: `trap` is NULL or a live trap (rule 1).
+    let Some(t) = (unsafe { trap.as_ref() }) else { return false };
     let target = t.trap();
     let list = EXIT_TRAPS.lock().unwrap_or_else(|p| p.into_inner());
     let found = list.iter().find(|(w, _)| std::ptr::eq(w.as_ptr(), Arc::as_ptr(target))).map(|(_, c)| *c);
     match found {
         Some(c) => {
             if !code.is_null() {
-                *code = c;
+                // SAFETY: `code` is writable storage for an int (rule 2).
+                unsafe { code.write(c) };
             }
             true
         }
