@@ -448,7 +448,7 @@ pub unsafe extern "C" fn wasmlift_wasi_bind_instance(wasi: *mut wasmlift_wasi_t,
     // SAFETY: each is NULL or a live object (rule 1).
     let (Some(w), Some(i)) = (unsafe { wasi.as_ref() }, unsafe { instance.as_ref() }) else { return false };
     let inst = i.instance();
-    let found = inst.module.info.exports.iter().position(|e| e.name == "memory").and_then(|k| inst.export(k));
+    let found = inst.export_named("memory");
     let Some(ext @ crate::runtime::instance::Extern::Memory(_)) = found else {
         set_error("wasmlift_wasi_bind_instance: the instance exports no memory named \"memory\"");
         return false;

@@ -147,6 +147,12 @@ impl InstanceInner {
         unsafe { self.vmctx.add(self.module.offsets.funcref(index) as usize) as *const VMFuncRef }
     }
 
+    /// The export named `name`, if any.
+    pub fn export_named(self: &Arc<Self>, name: &str) -> Option<Extern> {
+        let index = self.module.info.exports.iter().position(|e| e.name == name)?;
+        self.export(index)
+    }
+
     /// The exports, in the module's export order.
     pub fn exports(self: &Arc<Self>) -> impl Iterator<Item = Extern> + '_ {
         (0..self.module.info.exports.len()).filter_map(|k| self.export(k))
