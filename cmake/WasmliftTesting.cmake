@@ -4,6 +4,23 @@
 # That run uses explicit bounds checks (WASMLIFT_EXPLICIT_BOUNDS_CHECKS=1), because valgrind
 # reports each deliberate guard-page hit as an invalid read; the plain run covers guard pages.
 
+# With WASMLIFT_SANITIZE on, the C test programs are built with AddressSanitizer and
+# UndefinedBehaviorSanitizer (-fsanitize=address,undefined) and run with the options below.
+# ASan's own fatal-signal handlers must stay off (handle_segv=0 etc.): wasm traps arrive as
+# SIGSEGV/SIGBUS/SIGFPE/SIGILL in JIT code, and the library's handler turns them into traps.
+# The Rust library itself is not instrumented, but every malloc/free it makes goes through
+# ASan's allocator (double frees, frees of foreign pointers and leaks are caught), and every
+# access the C code makes to memory the library hands out is checked.
+set(WASMLIFT_SANITIZE_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+set(WASMLIFT_SANITIZE_ENV
+    "ASAN_OPTIONS=handle_segv=0:handle_sigbus=0:handle_sigfpe=0:handle_sigill=0:allow_user_segv_handler=1:detect_leaks=1:abort_on_error=0:exitcode=23"
+    "UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1"
+    "LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_LIST_DIR}/lsan.supp")
+if(WASMLIFT_SANITIZE AND WASMLIFT_VALGRIND)
+  message(WARNING "WASMLIFT_SANITIZE and WASMLIFT_VALGRIND do not mix; the valgrind runs are skipped")
+  set(WASMLIFT_VALGRIND OFF)
+endif()
+
 if(WASMLIFT_VALGRIND)
   find_program(VALGRIND valgrind)
   if(VALGRIND)
@@ -48,6 +65,11 @@ function(wasmlift_add_c_test name)
     target_link_libraries(${name} PRIVATE wasmlift::wasmlift)
   endif()
   add_test(NAME ${name} COMMAND $<TARGET_FILE:${name}>)
+  if(WASMLIFT_SANITIZE)
+    target_compile_options(${name} PRIVATE ${WASMLIFT_SANITIZE_FLAGS})
+    target_link_options(${name} PRIVATE ${WASMLIFT_SANITIZE_FLAGS})
+    set_tests_properties(${name} PROPERTIES ENVIRONMENT "${WASMLIFT_SANITIZE_ENV}" LABELS sanitize)
+  endif()
   if(T_TIMEOUT)
     set_tests_properties(${name} PROPERTIES TIMEOUT ${T_TIMEOUT})
   endif()
