@@ -106,6 +106,12 @@ fn deserialize_smoke() {
             }
         }
     }
+    // The recipe mode: untouched and bit-flipped authentic serializations.
+    for k in 0..=255u8 {
+        t.deserialize(&[0xa5, k]);
+        t.deserialize(&[0xa5, k, k, k.wrapping_mul(7), 1 << (k % 8)]);
+        tried += 2;
+    }
     println!("deserialize smoke: {} corpus files, {tried} mutated serializations", files.len());
 }
 
@@ -197,6 +203,10 @@ fn write_seed_corpora() {
             write("deserialize", &s);
         }
     }
+    // Recipes (see ByteTargets::deserialize): authentic in every build.
+    for k in 0..10u8 {
+        write("deserialize", &[0xa5, k]);
+    }
 }
 
 /// Seeds for the structured targets: random byte strings long enough for wasm-smith to build
@@ -275,5 +285,38 @@ fn differential_long() {
         }
         println!("DIFFERENTIAL-LONG done: seeds {first}..{seed} secs={} divergences={divergences} {c:?}", start.elapsed().as_secs());
         assert_eq!(divergences, 0, "unexplained divergences (see fuzz/artifacts/differential-long/)");
+    });
+}
+
+/// A long seeded run of one byte-level or structured target without coverage guidance or
+/// sanitizer (many more inputs per second than libFuzzer under ASan):
+/// `FUZZ_LONG_TARGET=api_sequence FUZZ_LONG_SECONDS=600 FUZZ_LONG_FIRST_SEED=0 cargo test --test
+/// fuzz_smoke long_run -- --ignored --nocapture`. Any failure panics with the seed.
+#[test]
+#[ignore]
+fn long_run() {
+    with_big_stack(|| {
+        let target = std::env::var("FUZZ_LONG_TARGET").expect("FUZZ_LONG_TARGET");
+        let seconds: u64 = std::env::var("FUZZ_LONG_SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(60);
+        let first: u64 = std::env::var("FUZZ_LONG_FIRST_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
+        let bytes_targets = bytes::ByteTargets::new();
+        let hostile = hostile::Hostile::new();
+        let mut hc = hostile::HostileCounters::default();
+        let start = std::time::Instant::now();
+        let mut seed = first;
+        while start.elapsed().as_secs() < seconds {
+            match target.as_str() {
+                "api_sequence" => api_sequence::run(&smith::seeded_bytes(seed, 1024)),
+                "hostile_imports" => hostile.run(&smith::seeded_bytes(seed, 8192), &mut hc),
+                "module_new" => bytes_targets.module_new(&smith::seeded_bytes(seed, (seed % 512) as usize)),
+                "deserialize" => bytes_targets.deserialize(&smith::seeded_bytes(seed, (seed % 64) as usize)),
+                other => panic!("unknown target {other}"),
+            }
+            seed += 1;
+            if seed % 1000 == 0 {
+                println!("LONG {target} seeds {first}..{seed} secs={} {hc:?}", start.elapsed().as_secs());
+            }
+        }
+        println!("LONG {target} done: seeds {first}..{seed} ({} inputs) secs={} {hc:?}", seed - first, start.elapsed().as_secs());
     });
 }

@@ -6,13 +6,15 @@ use std::collections::HashSet;
 
 /// Engines and stores reused across inputs (creating an engine per input would dominate).
 pub struct ByteTargets {
-    engines: Vec<*mut wasm_engine_t>,
+    _engines: Vec<*mut wasm_engine_t>,
     stores: Vec<*mut wasm_store_t>,
     /// An engine with another serialization key: must reject everything.
     foreign_store: *mut wasm_store_t,
     _foreign_engine: *mut wasm_engine_t,
     /// Every serialization the fuzzer's engines produced for the seed modules.
     authentic: HashSet<Vec<u8>>,
+    /// The same, in a fixed order (for the mutation mode of `deserialize`).
+    authentic_list: Vec<Vec<u8>>,
 }
 
 impl Default for ByteTargets {
@@ -33,10 +35,18 @@ impl ByteTargets {
             wasm_engine_new_with_config(c)
         };
         let foreign_store = unsafe { wasm_store_new(foreign_engine) };
-        let mut t = ByteTargets { engines, stores, foreign_store, _foreign_engine: foreign_engine, authentic: HashSet::new() };
+        let mut t = ByteTargets {
+            _engines: engines,
+            stores,
+            foreign_store,
+            _foreign_engine: foreign_engine,
+            authentic: HashSet::new(),
+            authentic_list: Vec::new(),
+        };
         for wasm in serialize_seed_modules() {
             for s in t.serialize_all(&wasm) {
-                t.authentic.insert(s);
+                t.authentic.insert(s.clone());
+                t.authentic_list.push(s);
             }
         }
         t
@@ -89,8 +99,27 @@ impl ByteTargets {
         }
     }
 
-    /// Deserialization accepts exactly the authentic serializations, byte for byte.
+    /// Deserialization accepts exactly the authentic serializations, byte for byte. Inputs
+    /// starting with 0xa5 are a recipe instead: data[1] picks one of this build's authentic
+    /// serializations and each following (position hi, position lo, xor) triple flips bits in
+    /// it — so the fuzzer reaches the accepting path in every build, although serializations
+    /// (and so committed seeds) are only authentic in the build that made them.
     pub fn deserialize(&self, data: &[u8]) {
+        if data.len() >= 2 && data[0] == 0xa5 && !self.authentic_list.is_empty() {
+            let mut m = self.authentic_list[data[1] as usize % self.authentic_list.len()].clone();
+            for t in data[2..].chunks_exact(3) {
+                let at = (t[0] as usize * 256 + t[1] as usize) % m.len();
+                m[at] ^= t[2];
+            }
+            if data.len() % 3 == 1 {
+                m.truncate(m.len() - (data[data.len() - 1] as usize % 8));
+            }
+            return self.deserialize_bytes(&m);
+        }
+        self.deserialize_bytes(data)
+    }
+
+    fn deserialize_bytes(&self, data: &[u8]) {
         let binary = wasm_byte_vec_t::from_bytes(data);
         // SAFETY: as above.
         unsafe {
