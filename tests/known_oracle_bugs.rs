@@ -122,3 +122,43 @@ fn the_select_pattern_is_recognised() {
     assert_eq!(oracle_bugs::known_oracle_bug(&wat2wasm(SELECT_EQZ_SAME_LOCAL)), Some("select-eqz-same-local"));
     assert_eq!(oracle_bugs::known_oracle_bug(&wat2wasm(IF_PARAM_LOCAL_SET)), None);
 }
+
+/// Allowed divergence (KNOWN-ORACLE-BUGS.md, "allowed by the spec"): `table.grow` by about 4e9
+/// elements on a table without a maximum. The spec lets it fail at any size; wasmi grows the
+/// table, wasmlift returns -1. wasmlift's answer must be one of the two and agree with
+/// `table.size`.
+pub const HUGE_TABLE_GROW: &str = r#"(module
+  (table 4 externref)
+  (func (export "f") (result i32) (table.grow 0 (ref.null extern) (i32.const -265060862)))
+  (func (export "size") (result i32) (table.size 0)))"#;
+
+#[test]
+fn huge_table_grow_fails_cleanly_or_grows() {
+    let wasm = wat2wasm(HUGE_TABLE_GROW);
+    // SAFETY: every handle is created and deleted here, once.
+    unsafe {
+        let engine = new_engine(EngineConfig::Default, false);
+        let store = wasm_store_new(engine);
+        let module = compile(store, &wasm);
+        let imports = wasm_extern_vec_t::empty();
+        let instance = wasm_instance_new(store, module, &imports, ptr::null_mut());
+        let mut exports = wasm_extern_vec_t::empty();
+        wasm_instance_exports(instance, &mut exports);
+        let call = |i: usize| {
+            let f = wasm_extern_as_func(exports.as_slice()[i]);
+            let mut r = [zero_val(WASM_I32)];
+            let args = wasm_val_vec_t::empty();
+            let mut rv = wasm_val_vec_t { size: 1, data: r.as_mut_ptr() };
+            assert!(wasm_func_call(f, &args, &mut rv).is_null());
+            r[0].of.i32
+        };
+        let grown = call(0);
+        let size = call(1) as u32;
+        assert!((grown == -1 && size == 4) || (grown == 4 && size == 4 + 4_029_906_434), "grow {grown}, size {size}");
+        wasm_extern_vec_delete(&mut exports);
+        wasm_instance_delete(instance);
+        wasm_module_delete(module);
+        wasm_store_delete(store);
+        wasm_engine_delete(engine);
+    }
+}
