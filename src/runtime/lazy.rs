@@ -231,9 +231,14 @@ impl ModuleInner {
 
     /// Waits until the tier-up thread has brought every function of this (tiered) module to the
     /// optimising tier. Returns at once for other modules.
-    pub fn wait_for_tier_up(&self) {
+    pub fn wait_for_tier_up(self: &Arc<Self>) {
         if let Some(lazy) = &self.lazy {
             if self.engine.config().compilation == CompilationMode::Tiered {
+                // The whole-module compile is queued by a function's first tier-up; a module
+                // none of whose functions ran yet has none, and would be waited for forever.
+                if !module_queued(self) {
+                    self.engine.tier_up().enqueue(Arc::downgrade(self), None);
+                }
                 self.engine.tier_up().wait_until(|| lazy.complete.load(Ordering::Acquire));
             }
         }
