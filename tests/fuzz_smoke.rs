@@ -159,13 +159,20 @@ fn differential_smoke_body() {
     let d = differential::Differential::new();
     let mut c = differential::Counters::default();
     let files = corpus("differential");
+    let trace = std::env::var("FUZZ_DIFF_TRACE").is_ok();
     for (p, data) in &files {
+        if trace {
+            eprintln!("{}", p.display());
+        }
         if let Err(div) = d.run(data, None, &mut c) {
             panic!("{}: divergence in {}: {}", p.display(), div.config.name(), div.what);
         }
     }
     for config in capi::EngineConfig::ALL {
         for seed in 0..60 * scale() {
+            if trace {
+                eprintln!("seed {seed} {}", config.name());
+            }
             if let Err(div) = d.run(&smith::seeded_bytes(seed, 8192), Some(config), &mut c) {
                 panic!("seed {seed}: divergence in {}: {}", div.config.name(), div.what);
             }
@@ -240,6 +247,15 @@ fn reproduce() {
         "api_sequence" => with_big_stack(move || api_sequence::run(&data)),
         "hostile_imports" => with_big_stack(move || hostile::Hostile::new().run(&data, &mut Default::default())),
         "differential" => with_big_stack(move || {
+            // The module and configuration the data picks (as Differential::run does), written
+            // out first so that a crash leaves them behind.
+            let mut u = arbitrary::Unstructured::new(&data);
+            let config = *u.choose(&capi::EngineConfig::ALL).unwrap();
+            let extra: bool = u.arbitrary().unwrap_or(false);
+            if let Some(wasm) = smith::module(&mut u, extra) {
+                std::fs::write(format!("{file}.wasm"), &wasm).unwrap();
+                println!("configuration {} (3.0 extras {extra}), module in {file}.wasm", config.name());
+            }
             let mut c = differential::Counters::default();
             let r = differential::Differential::new().run(&data, None, &mut c);
             println!("{c:?}");
@@ -255,7 +271,7 @@ fn reproduce() {
 /// The long seeded differential run (not coverage-guided, no sanitizer, so many more modules
 /// per second than the libFuzzer target): `FUZZ_DIFF_SECONDS=3600 FUZZ_DIFF_FIRST_SEED=0 cargo
 /// test --test fuzz_smoke differential_long -- --ignored --nocapture`. The configurations take
-/// turns; every divergence is written to fuzz/artifacts/differential-long/ and fails the run.
+/// turns (all six, or those named in FUZZ_DIFF_CONFIGS); every divergence is written to fuzz/artifacts/differential-long/ and fails the run.
 #[test]
 #[ignore]
 fn differential_long() {
@@ -263,13 +279,26 @@ fn differential_long() {
         let seconds: u64 = std::env::var("FUZZ_DIFF_SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(60);
         let first: u64 = std::env::var("FUZZ_DIFF_FIRST_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
         let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fuzz/artifacts/differential-long");
+        // FUZZ_DIFF_CONFIGS=lazy,tiered restricts the rotation (names as EngineConfig::name).
+        let configs: Vec<capi::EngineConfig> = match std::env::var("FUZZ_DIFF_CONFIGS") {
+            Ok(names) => names
+                .split(',')
+                .map(|n| *capi::EngineConfig::ALL.iter().find(|c| c.name() == n).expect("unknown configuration"))
+                .collect(),
+            Err(_) => capi::EngineConfig::ALL.to_vec(),
+        };
+        let trace = std::env::var("FUZZ_DIFF_TRACE").is_ok();
         let d = differential::Differential::new();
         let mut c = differential::Counters::default();
         let start = std::time::Instant::now();
         let mut divergences = 0;
         let mut seed = first;
         while start.elapsed().as_secs() < seconds {
-            let config = capi::EngineConfig::ALL[(seed % 4) as usize];
+            let config = configs[(seed % configs.len() as u64) as usize];
+            if trace {
+                // Before the run, so that a crash names its seed.
+                eprintln!("seed {seed} {}", config.name());
+            }
             let data = smith::seeded_bytes(seed, 8192);
             if let Err(div) = d.run(&data, Some(config), &mut c) {
                 divergences += 1;

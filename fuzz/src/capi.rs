@@ -33,11 +33,23 @@ pub enum EngineConfig {
     Epoch,
     /// `wasmlift_config_consume_fuel` on.
     Fuel,
+    /// `wasmlift_config_compilation(WASMLIFT_COMPILATION_LAZY)`: baseline code compiled on
+    /// each function's first call (through lazy stubs).
+    Lazy,
+    /// `WASMLIFT_COMPILATION_TIERED`: lazy baseline code, patched to optimised code by a
+    /// background thread while calls run.
+    Tiered,
 }
 
 impl EngineConfig {
-    pub const ALL: [EngineConfig; 4] =
-        [EngineConfig::Default, EngineConfig::ExplicitBoundsChecks, EngineConfig::Epoch, EngineConfig::Fuel];
+    pub const ALL: [EngineConfig; 6] = [
+        EngineConfig::Default,
+        EngineConfig::ExplicitBoundsChecks,
+        EngineConfig::Epoch,
+        EngineConfig::Fuel,
+        EngineConfig::Lazy,
+        EngineConfig::Tiered,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -45,6 +57,8 @@ impl EngineConfig {
             EngineConfig::ExplicitBoundsChecks => "explicit-bounds-checks",
             EngineConfig::Epoch => "epoch",
             EngineConfig::Fuel => "fuel",
+            EngineConfig::Lazy => "lazy",
+            EngineConfig::Tiered => "tiered",
         }
     }
 }
@@ -66,6 +80,8 @@ pub fn new_engine(config: EngineConfig, extra: bool) -> *mut wasm_engine_t {
             EngineConfig::ExplicitBoundsChecks => wasmlift_config_explicit_bounds_checks(c, true),
             EngineConfig::Epoch => wasmlift_config_epoch_interruption(c, true),
             EngineConfig::Fuel => wasmlift_config_consume_fuel(c, true),
+            EngineConfig::Lazy => assert!(wasmlift_config_compilation(c, WASMLIFT_COMPILATION_LAZY)),
+            EngineConfig::Tiered => assert!(wasmlift_config_compilation(c, WASMLIFT_COMPILATION_TIERED)),
         }
         if extra {
             wasmlift_config_multi_memory(c, true);

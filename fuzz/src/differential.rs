@@ -126,7 +126,7 @@ pub struct Counters {
     /// the C API cannot create the one nor return the other from a host function.
     pub v128_imports: u64,
     /// Compared calls per configuration, in EngineConfig::ALL order.
-    pub calls_by_config: [u64; 4],
+    pub calls_by_config: [u64; 6],
 }
 
 impl Counters {
@@ -532,14 +532,16 @@ impl Differential {
             };
             pairs.push((name.clone(), pair));
         }
-        let r = self.compare_calls(store, &pairs, ostore, config, u, c);
+        let r = self.compare_calls(store, module, &pairs, ostore, config, u, c);
         wasm_extern_vec_delete(&mut exports);
         r
     }
 
+    #[allow(clippy::too_many_arguments)]
     unsafe fn compare_calls(
         &self,
         store: *mut wasm_store_t,
+        module: *mut wasm_module_t,
         pairs: &[(String, ExportPair)],
         ostore: &mut wasmi::Store<()>,
         config: EngineConfig,
@@ -555,7 +557,13 @@ impl Differential {
                 order.push(*u.choose(&funcs).expect("not empty"));
             }
         }
-        for i in order {
+        let first_round = funcs.len();
+        for (k, i) in order.into_iter().enumerate() {
+            if k == first_round && config == EngineConfig::Tiered && u.arbitrary::<bool>().unwrap_or(false) {
+                // The later rounds run the optimised code the background thread patched in
+                // (without the wait they race with the patching, which is tested too).
+                wasmlift_module_wait_for_tier_up(module);
+            }
             let (name, ExportPair::Func(lf, of)) = &pairs[i] else { unreachable!() };
             // (An explicit byte, so that exhausted data never reads as "yes".)
             if config == EngineConfig::Epoch && u.arbitrary::<u8>().unwrap_or(0) == 0xa5 {
