@@ -41,7 +41,11 @@ const MODULES: &[&str] = &[
         (func (export "v") (param v128) (result v128) (i64x2.add (local.get 0) (local.get 0)))
         (func (export "put") (param i32 externref) (table.set 0 (local.get 0) (local.get 1))))"#,
     r#"(module (func $r (export "recurse") (param i32) (result i32) (call $r (i32.add (local.get 0) (i32.const 1)))))"#,
-    r#"(module (memory (export "big") 0 65536) (func (export "spin") (param i32) (loop (br_if 0 (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))))"#,
+    // At most 2^20 iterations: long enough for epoch and fuel to stop it, short enough for the
+    // smoke test.
+    r#"(module (memory (export "big") 0 65536) (func (export "spin") (param i32)
+        (local.set 0 (i32.and (local.get 0) (i32.const 0xfffff)))
+        (loop (br_if 0 (i32.gt_s (local.tee 0 (i32.sub (local.get 0) (i32.const 1))) (i32.const 0))))))"#,
 ];
 
 fn module_binaries() -> &'static Vec<Vec<u8>> {
