@@ -349,3 +349,21 @@ fn long_run() {
         println!("LONG {target} done: seeds {first}..{seed} ({} inputs) secs={} {hc:?}", seed - first, start.elapsed().as_secs());
     });
 }
+
+/// Re-runs one seed of `differential_long`: `FUZZ_DIFF_SEED=<seed> FUZZ_DIFF_CONFIG=<name>
+/// cargo test --test fuzz_smoke replay_seed -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn replay_seed() {
+    with_big_stack(|| {
+        let seed: u64 = std::env::var("FUZZ_DIFF_SEED").expect("FUZZ_DIFF_SEED").parse().unwrap();
+        let name = std::env::var("FUZZ_DIFF_CONFIG").expect("FUZZ_DIFF_CONFIG");
+        let config = *capi::EngineConfig::ALL.iter().find(|c| c.name() == name).expect("configuration");
+        let mut c = differential::Counters::default();
+        let r = differential::Differential::new().run(&smith::seeded_bytes(seed, 8192), Some(config), &mut c);
+        println!("{c:?}");
+        if let Err(div) = r {
+            panic!("divergence in {}: {}", div.config.name(), div.what);
+        }
+    });
+}

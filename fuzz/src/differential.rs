@@ -600,6 +600,21 @@ impl Differential {
                 let message = LAST_TRAP.with(|t| t.borrow().clone());
                 return Err(format!("call {name:?}{args:?}: wasmlift {lift:?} (last trap message {message:?}), oracle {oracle:?}"));
             }
+            // Globals after every call (cheap), so that a divergence names the call that made it.
+            for (gname, p) in pairs {
+                if let ExportPair::Global(lg, og) = p {
+                    let ov = og.get(&*ostore);
+                    if matches!(ov, wasmi::Val::V128(_)) {
+                        continue;
+                    }
+                    let mut v = zero_val(WASM_I32);
+                    wasm_global_get(*lg, &mut v);
+                    let (lv, ov) = (from_c(&mut v).canonical(), from_wasmi(&ov).canonical());
+                    if lv != ov {
+                        return Err(format!("global {gname:?} after call {name:?}{args:?} (result {lift:?}): wasmlift {lv:?}, oracle {ov:?}"));
+                    }
+                }
+            }
         }
         // The state every call left behind.
         for (name, p) in pairs {
