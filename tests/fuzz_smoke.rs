@@ -333,7 +333,11 @@ fn long_run() {
         let mut hc = hostile::HostileCounters::default();
         let start = std::time::Instant::now();
         let mut seed = first;
+        let trace = std::env::var("FUZZ_LONG_TRACE").is_ok();
         while start.elapsed().as_secs() < seconds {
+            if trace {
+                eprintln!("seed {seed}");
+            }
             match target.as_str() {
                 "api_sequence" => api_sequence::run(&smith::seeded_bytes(seed, 1024)),
                 "hostile_imports" => hostile.run(&smith::seeded_bytes(seed, 8192), &mut hc),

@@ -74,7 +74,11 @@ unsafe extern "C" fn hostile_host(env: *mut c_void, args: *const wasm_val_vec_t,
     let cx = &mut *(env as *mut HostContext);
     cx.host_calls += 1;
     let _ = (*args).as_slice();
-    match cx.next() % 10 {
+    let action = cx.next() % 10;
+    if std::env::var_os("FUZZ_HOSTILE_TRACE").is_some() {
+        eprintln!("host call {} (depth {}): action {action}", cx.host_calls, cx.depth);
+    }
+    match action {
         1 if !cx.store.is_null() => return new_trap(cx.store, "host trap"),
         2 if cx.depth < 3 => {
             // Re-enter the instance through an export the data picks.
@@ -209,6 +213,10 @@ impl Hostile {
         let (config, engine) = *u.choose(&self.engines).unwrap_or(&self.engines[0]);
         let script: Vec<u8> = (0..64).map(|_| u.arbitrary().unwrap_or(0)).collect();
         let Some(wasm) = smith::module(&mut u, false) else { return };
+        if let Some(path) = std::env::var_os("FUZZ_HOSTILE_TRACE") {
+            eprintln!("configuration {}, module written to {:?}", config.name(), path);
+            let _ = std::fs::write(path, &wasm);
+        }
         counters.modules += 1;
         // SAFETY: the context outlives every host call (it is freed after the store and every
         // handle are gone); handles are deleted once, and NULLed where the host deleted them.
@@ -282,6 +290,9 @@ impl Hostile {
                     }
                     // Take a handle of our own: the host may delete the export's copy mid-call.
                     let own = wasm_func_copy(f);
+                    if std::env::var_os("FUZZ_HOSTILE_TRACE").is_some() {
+                        eprintln!("calling export {idx}");
+                    }
                     counters.calls += 1;
                     if let Some(t) = call_zero(own) {
                         counters.traps += 1;
