@@ -238,9 +238,9 @@ impl ModuleInner {
     pub fn wait_for_tier_up(self: &Arc<Self>) {
         if let Some(lazy) = &self.lazy {
             if self.engine.config().compilation == CompilationMode::Tiered {
-                // The whole-module compile is queued by a function's first tier-up; a module
+                // The whole-module compile is queued by the first call of a function; a module
                 // none of whose functions ran yet has none, and would be waited for forever.
-                if !module_queued(self) {
+                if !lazy.tiered_queued.swap(true, Ordering::AcqRel) {
                     self.engine.tier_up().enqueue(Arc::downgrade(self), None);
                 }
                 self.engine.tier_up().wait_until(|| lazy.complete.load(Ordering::Acquire));
