@@ -19,6 +19,9 @@ mod api_sequence;
 #[path = "../fuzz/src/hostile.rs"]
 #[allow(dead_code)]
 mod hostile;
+#[path = "../fuzz/src/wasi_paths.rs"]
+#[allow(dead_code)]
+mod wasi_paths;
 #[path = "../fuzz/src/oracle_bugs.rs"]
 mod oracle_bugs;
 #[path = "../fuzz/src/differential.rs"]
@@ -148,6 +151,26 @@ fn hostile_imports_smoke_body() {
     }
     println!("hostile_imports smoke: {} corpus files, {c:?}", files.len());
     assert!(c.host_calls > 0, "no host function was ever called");
+}
+
+#[test]
+fn wasi_paths_smoke() {
+    with_big_stack(|| {
+        let engine = capi::new_engine(capi::EngineConfig::Default, false);
+        let (mut calls, mut succeeded) = (0, 0);
+        for (_, data) in corpus("wasi_paths") {
+            let (c, s) = wasi_paths::run(&data, engine);
+            (calls, succeeded) = (calls + c, succeeded + s);
+        }
+        for seed in 0..200 * scale() {
+            let (c, s) = wasi_paths::run(&smith::seeded_bytes(seed, 256), engine);
+            (calls, succeeded) = (calls + c, succeeded + s);
+        }
+        // SAFETY: the engine is no longer used.
+        unsafe { capi::wasm_engine_delete(engine) };
+        println!("wasi_paths smoke: {calls} WASI path calls, {succeeded} succeeded");
+        assert!(calls > 1000 && succeeded > 20, "too few WASI calls did anything");
+    });
 }
 
 #[test]
@@ -331,6 +354,7 @@ fn long_run() {
         let bytes_targets = bytes::ByteTargets::new();
         let hostile = hostile::Hostile::new();
         let mut hc = hostile::HostileCounters::default();
+        let mut wasi_engine = None;
         let start = std::time::Instant::now();
         let mut seed = first;
         let trace = std::env::var("FUZZ_LONG_TRACE").is_ok();
@@ -343,6 +367,12 @@ fn long_run() {
                 "hostile_imports" => hostile.run(&smith::seeded_bytes(seed, 8192), &mut hc),
                 "module_new" => bytes_targets.module_new(&smith::seeded_bytes(seed, (seed % 512) as usize)),
                 "deserialize" => bytes_targets.deserialize(&smith::seeded_bytes(seed, (seed % 64) as usize)),
+                "wasi_paths" => {
+                    let engine = *wasi_engine.get_or_insert_with(|| capi::new_engine(capi::EngineConfig::Default, false));
+                    let (c, s) = wasi_paths::run(&smith::seeded_bytes(seed, 256), engine);
+                    hc.calls += c;
+                    hc.traps += s; // (succeeded calls, for the report)
+                }
                 other => panic!("unknown target {other}"),
             }
             seed += 1;

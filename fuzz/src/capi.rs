@@ -21,6 +21,7 @@ pub use wasmlift::capi::types::*;
 pub use wasmlift::capi::val::*;
 pub use wasmlift::capi::vec::{wasm_byte_vec_t, CVec};
 pub use wasmlift::capi::vecs::*;
+pub use wasmlift::capi::wasi::*;
 
 /// The engine configurations the fuzzers run modules under.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

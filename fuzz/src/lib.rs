@@ -10,3 +10,4 @@ pub mod differential;
 pub mod hostile;
 pub mod oracle_bugs;
 pub mod smith;
+pub mod wasi_paths;
