@@ -1,5 +1,6 @@
 //! Build script: generates `include/wasm.h` and `include/wasmlift.h` with cbindgen from the
-//! C API declarations in `src/capi/`, and compiles the small C helper used for trap unwinding.
+//! C API declarations in `src/capi/`, compiles the small C helper used for trap unwinding, and
+//! sets `WASMLIFT_BUILD_ID` (a hash of the sources, Cargo.lock and the compiler's version).
 
 use std::path::Path;
 
@@ -11,6 +12,8 @@ fn main() {
     println!("cargo:rerun-if-changed=include/wasm-trailer.h");
     println!("cargo:rerun-if-changed=src/runtime/unwind.c");
     println!("cargo:rerun-if-env-changed=WASMLIFT_SKIP_HEADERS");
+    println!("cargo:rerun-if-changed=Cargo.lock");
+    println!("cargo:rustc-env=WASMLIFT_BUILD_ID={:016x}", build_id());
 
     // The shared library's SONAME: the major ABI version, so that downstream binaries link
     // against `libwasmlift.so.0` (CMake installs the versioned file plus symlinks).
@@ -118,4 +121,42 @@ fn link_soname() {
     if let Err(e) = std::os::unix::fs::symlink("libwasmlift.so", &link) {
         println!("cargo:warning=could not create {}: {e}", link.display());
     }
+}
+
+/// Identifies this build's machine code and runtime layouts: serialized modules carry it, so a
+/// build never loads code another build compiled (same version number or not). FNV-1a over
+/// every file under src/ (path and bytes, in sorted order), Cargo.lock (the code generator's
+/// version) and `rustc -vV` (the layouts of the runtime's structures).
+fn build_id() -> u64 {
+    fn fnv(h: &mut u64, bytes: &[u8]) {
+        for b in bytes {
+            *h ^= *b as u64;
+            *h = h.wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    fn files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                files(&p, out);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    let mut all = Vec::new();
+    files(Path::new("src"), &mut all);
+    all.push("Cargo.lock".into());
+    all.sort();
+    for p in &all {
+        fnv(&mut h, p.to_string_lossy().as_bytes());
+        fnv(&mut h, &std::fs::read(p).unwrap_or_default());
+    }
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    if let Ok(out) = std::process::Command::new(rustc).arg("-vV").output() {
+        fnv(&mut h, &out.stdout);
+    }
+    h
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every wasmlift test: the Rust tests (cargo test), then the CMake build of the C library,
 # demo and C tests, and ctest (C tests under valgrind, API symbol check, install + downstream
-# build). Usage: ./test.sh   (build directory: build/, or $WASMLIFT_BUILD_DIR)
+# build), the same C tests built with -fsanitize=address,undefined (ctest -L sanitize), and the
+# Python binding. Usage: ./test.sh   (build directory: build/, or $WASMLIFT_BUILD_DIR)
 set -euo pipefail
 cd "$(dirname "$0")"
 build_dir=${WASMLIFT_BUILD_DIR:-build}
@@ -24,6 +25,11 @@ cmake --build "$build_dir" -j "$(nproc)"
 
 echo "== ctest"
 (cd "$build_dir" && ctest --output-on-failure -j "$(nproc)") 2>&1 | tee "$build_dir/ctest.log"
+
+echo "== C tests with -fsanitize=address,undefined"
+cmake -S . -B "$build_dir-sanitize" -DCMAKE_BUILD_TYPE=Release -DWASMLIFT_SANITIZE=ON
+cmake --build "$build_dir-sanitize" -j "$(nproc)"
+(cd "$build_dir-sanitize" && ctest -L sanitize --output-on-failure -j "$(nproc)")
 
 echo "== Python binding (pytest)"
 bash python/run_tests.sh

@@ -108,11 +108,11 @@ int main(int argc, char** argv) {
 
   // Flat memory: a leak of even a few hundred bytes per instance, or of a linear memory's
   // address-space reservation, shows here (valgrind's own bookkeeping makes this meaningless
-  // under valgrind, whose leak check covers it instead).
+  // under valgrind, whose leak check covers it instead; likewise ASan's quarantine and LSan).
   long long res_growth = res_after - res_before, virt_growth = virt_after - virt_before;
   printf("finalize_test: %ld instances; resident %+lld KiB, virtual %+lld MiB after warm-up\n", n_instances,
          res_growth / 1024, virt_growth >> 20);
-  if (!test_under_valgrind() && n_instances >= 1000) {
+  if (!test_under_valgrind() && !test_under_asan() && n_instances >= 1000) {
     long long slack = 8ll << 20;  // allocator caches and the like
     CHECK_MSG(res_growth < slack, "resident size grew by %lld KiB over %ld instances", res_growth / 1024,
               n_instances - warmup);

@@ -92,6 +92,22 @@ static inline int test_under_valgrind(void) {
   return p != NULL && (strstr(p, "vgpreload") != NULL || strstr(p, "valgrind") != NULL);
 }
 
+// True when built with AddressSanitizer (WASMLIFT_SANITIZE): its quarantine keeps freed memory
+// resident for a while, so resident-size checks mean nothing there (LeakSanitizer checks leaks).
+static inline int test_under_asan(void) {
+#if defined(__SANITIZE_ADDRESS__)
+  return 1;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  return 1;
+#else
+  return 0;
+#endif
+#else
+  return 0;
+#endif
+}
+
 // Deliberate faults: accesses to [start, start + len) are expected to fault (a linear memory's
 // guard region, a PROT_NONE page) and the fault is handled; memcheck must not report them.
 static inline void test_expect_faults_in(const void* start, size_t len) {

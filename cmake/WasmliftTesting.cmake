@@ -4,6 +4,29 @@
 # That run uses explicit bounds checks (WASMLIFT_EXPLICIT_BOUNDS_CHECKS=1), because valgrind
 # reports each deliberate guard-page hit as an invalid read; the plain run covers guard pages.
 
+# With WASMLIFT_SANITIZE on, the C test programs are built with AddressSanitizer and
+# UndefinedBehaviorSanitizer (-fsanitize=address,undefined) and run with the options below.
+# Wasm traps arrive as SIGSEGV/SIGBUS/SIGFPE/SIGILL in JIT code. ASan installs its handlers at
+# startup; the library installs its own on first use (allow_user_segv_handler=1 lets it) and
+# passes every fault that is not a wasm trap on to ASan's, so real crashes still get ASan's
+# report. (handle_segv=0 etc. also work, but then a crash in C code has no ASan report.)
+# The Rust library itself is not instrumented, but every malloc/free it makes goes through
+# ASan's allocator (double frees, frees of foreign pointers and leaks are caught), and every
+# access the C code makes to memory the library hands out is checked. allocator_may_return_null:
+# the library handles allocation failure (security_test runs it under RLIMIT_AS), so malloc must
+# return NULL as it does without ASan. GCC's -Wformat-truncation reasons worse about the
+# instrumented code and warns where it does not without the sanitizers.
+set(WASMLIFT_SANITIZE_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+set(WASMLIFT_SANITIZE_COMPILE_FLAGS ${WASMLIFT_SANITIZE_FLAGS} -Wno-format-truncation)
+set(WASMLIFT_SANITIZE_ENV
+    "ASAN_OPTIONS=allow_user_segv_handler=1:allocator_may_return_null=1:detect_leaks=1:exitcode=23"
+    "UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1"
+    "LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_LIST_DIR}/lsan.supp")
+if(WASMLIFT_SANITIZE AND WASMLIFT_VALGRIND)
+  message(WARNING "WASMLIFT_SANITIZE and WASMLIFT_VALGRIND do not mix; the valgrind runs are skipped")
+  set(WASMLIFT_VALGRIND OFF)
+endif()
+
 if(WASMLIFT_VALGRIND)
   find_program(VALGRIND valgrind)
   if(VALGRIND)
@@ -48,6 +71,11 @@ function(wasmlift_add_c_test name)
     target_link_libraries(${name} PRIVATE wasmlift::wasmlift)
   endif()
   add_test(NAME ${name} COMMAND $<TARGET_FILE:${name}>)
+  if(WASMLIFT_SANITIZE)
+    target_compile_options(${name} PRIVATE ${WASMLIFT_SANITIZE_COMPILE_FLAGS})
+    target_link_options(${name} PRIVATE ${WASMLIFT_SANITIZE_FLAGS})
+    set_tests_properties(${name} PROPERTIES ENVIRONMENT "${WASMLIFT_SANITIZE_ENV}" LABELS sanitize)
+  endif()
   if(T_TIMEOUT)
     set_tests_properties(${name} PROPERTIES TIMEOUT ${T_TIMEOUT})
   endif()

@@ -1,183 +1,403 @@
-//! Robustness smoke test: random valid modules from `wasm-smith` (WebAssembly 2.0 features, made
-//! to terminate with fuel) go through the same wasm.h entry points a C embedder uses — compile,
-//! instantiate with host imports of every kind, call every exported function — and the process
-//! must survive: every outcome is a module, a link error or a trap, never a crash. The seeds are
-//! fixed, so a failure reproduces; `FUZZ_SMOKE_CASES` sets how many modules run (default 1000).
+//! Stable-toolchain smoke of every fuzz target (CI runs it with `cargo test`): the committed
+//! corpus of each target (fuzz/corpus/<target>/) is replayed, then a seeded random loop runs
+//! each target's harness for a few seconds' worth of inputs. The harness is the fuzz crate's
+//! own code, included by path, so the smoke and the libFuzzer targets test the same thing.
+//! `FUZZ_SMOKE_SCALE` multiplies the number of seeded inputs (default 1).
 
-use arbitrary::Unstructured;
-use std::ptr;
-use wasmlift::capi::engine::*;
-use wasmlift::capi::extensions::*;
-use wasmlift::capi::func::*;
-use wasmlift::capi::global::*;
-use wasmlift::capi::instance::*;
-use wasmlift::capi::memory::*;
-use wasmlift::capi::module::*;
-use wasmlift::capi::r#extern::*;
-use wasmlift::capi::r#ref::*;
-use wasmlift::capi::store::*;
-use wasmlift::capi::table::*;
-use wasmlift::capi::types::*;
-use wasmlift::capi::val::*;
-use wasmlift::capi::vec::{wasm_byte_vec_t, CVec};
-use wasmlift::capi::vecs::*;
+#[path = "../fuzz/src/capi.rs"]
+#[allow(dead_code)]
+mod capi;
+#[path = "../fuzz/src/smith.rs"]
+#[allow(dead_code)]
+mod smith;
+#[path = "../fuzz/src/bytes.rs"]
+#[allow(dead_code)]
+mod bytes;
+#[path = "../fuzz/src/api_sequence.rs"]
+#[allow(dead_code)]
+mod api_sequence;
+#[path = "../fuzz/src/hostile.rs"]
+#[allow(dead_code)]
+mod hostile;
+#[path = "../fuzz/src/wasi_paths.rs"]
+#[allow(dead_code)]
+mod wasi_paths;
+#[path = "../fuzz/src/oracle_bugs.rs"]
+mod oracle_bugs;
+#[path = "../fuzz/src/differential.rs"]
+#[allow(dead_code)]
+mod differential;
 
-/// A host function that leaves its results zeroed (the engine pre-sets their kinds).
-unsafe extern "C" fn zero_results(_args: *const wasm_val_vec_t, _results: *mut wasm_val_vec_t) -> *mut wasm_trap_t {
-    ptr::null_mut()
+use std::path::PathBuf;
+
+/// Runs `f` on a thread with a large stack: wasm code runs on the calling thread's stack and
+/// may use 1 MiB of it (the engine's default limit) on top of the unoptimised host frames.
+fn with_big_stack(f: impl FnOnce() + Send + 'static) {
+    std::thread::Builder::new().stack_size(64 << 20).spawn(f).expect("thread").join().expect("the smoke run panicked");
 }
 
-fn zero_val(kind: wasm_valkind_t) -> wasm_val_t {
-    wasm_val_t { kind, of: wasm_val_union { i64: 0 } }
+fn scale() -> u64 {
+    std::env::var("FUZZ_SMOKE_SCALE").ok().and_then(|v| v.parse().ok()).unwrap_or(1)
 }
 
-fn smith_config() -> wasm_smith::Config {
-    wasm_smith::Config {
-        // Exactly the WebAssembly 2.0 feature set the engine runs by default.
-        simd_enabled: true,
-        relaxed_simd_enabled: false,
-        reference_types_enabled: true,
-        bulk_memory_enabled: true,
-        multi_value_enabled: true,
-        saturating_float_to_int_enabled: true,
-        sign_extension_ops_enabled: true,
-        extended_const_enabled: true,
-        gc_enabled: false,
-        exceptions_enabled: false,
-        memory64_enabled: false,
-        threads_enabled: false,
-        tail_call_enabled: false,
-        wide_arithmetic_enabled: false,
-        custom_page_sizes_enabled: false,
-        compact_imports_enabled: false,
-        max_memories: 1,
-        max_tables: 3,
-        max_memory32_bytes: 1 << 24,
-        max_funcs: 30,
-        min_funcs: 1,
-        export_everything: true,
-        ..wasm_smith::Config::default()
-    }
-}
-
-/// One generated module: imports satisfied by host objects, every exported function called
-/// with zero arguments. Returns (compiled, instantiated, calls, traps).
-unsafe fn run_one(store: *mut wasm_store_t, bytes: &[u8]) -> (bool, bool, usize, usize) {
-    let binary = wasm_byte_vec_t::from_bytes(bytes);
-    let module = wasm_module_new(store, &binary);
-    let mut binary = binary;
-    wasm_byte_vec_delete(&mut binary);
-    if module.is_null() {
-        return (false, false, 0, 0);
-    }
-    let mut import_types = wasm_importtype_vec_t { size: 0, data: ptr::null_mut() };
-    wasm_module_imports(module, &mut import_types);
-    let mut externs: Vec<*mut wasm_extern_t> = Vec::new();
-    for it in import_types.as_slice() {
-        let ty = wasm_importtype_type(*it);
-        let ext = match wasm_externtype_kind(ty) {
-            0 => wasm_func_as_extern(wasm_func_new(store, wasm_externtype_as_functype_const(ty), Some(zero_results))),
-            1 => {
-                let gt = wasm_externtype_as_globaltype_const(ty);
-                let v = zero_val(wasm_valtype_kind(wasm_globaltype_content(gt)));
-                wasm_global_as_extern(wasm_global_new(store, gt, &v))
-            }
-            2 => wasm_table_as_extern(wasm_table_new(store, wasm_externtype_as_tabletype_const(ty), ptr::null_mut())),
-            _ => wasm_memory_as_extern(wasm_memory_new(store, wasm_externtype_as_memorytype_const(ty))),
-        };
-        externs.push(ext);
-    }
-    wasm_importtype_vec_delete(&mut import_types);
-    let imports = wasm_extern_vec_t { size: externs.len(), data: externs.as_mut_ptr() };
-    let mut trap: *mut wasm_trap_t = ptr::null_mut();
-    let instance = wasm_instance_new(store, module, &imports, &mut trap);
-    for e in externs {
-        wasm_extern_delete(e);
-    }
-    if !trap.is_null() {
-        wasm_trap_delete(trap);
-    }
-    let (mut calls, mut traps) = (0, 0);
-    if !instance.is_null() {
-        let mut exports = wasm_extern_vec_t { size: 0, data: ptr::null_mut() };
-        wasm_instance_exports(instance, &mut exports);
-        for e in exports.as_slice() {
-            let f = wasm_extern_as_func(*e);
-            if f.is_null() {
-                continue;
-            }
-            let ft = wasm_func_type(f);
-            let params: Vec<wasm_valkind_t> =
-                (*wasm_functype_params(ft)).as_slice().iter().map(|t| wasm_valtype_kind(*t)).collect();
-            let results: Vec<wasm_valkind_t> =
-                (*wasm_functype_results(ft)).as_slice().iter().map(|t| wasm_valtype_kind(*t)).collect();
-            wasm_functype_delete(ft);
-            let t = if params.iter().chain(results.iter()).any(|k| *k == WASM_V128) {
-                if params.iter().chain(results.iter()).any(|k| *k >= WASM_EXTERNREF) {
-                    continue;
-                }
-                let mut slots = vec![wasmlift_v128_slot_t { bytes: [0; 16] }; params.len().max(results.len()).max(1)];
-                wasmlift_func_call_v128(f, slots.as_mut_ptr(), slots.len())
-            } else {
-                let mut args: Vec<wasm_val_t> = params.iter().map(|k| zero_val(*k)).collect();
-                let mut outs: Vec<wasm_val_t> = results.iter().map(|k| zero_val(*k)).collect();
-                let a = wasm_val_vec_t { size: args.len(), data: args.as_mut_ptr() };
-                let mut r = wasm_val_vec_t { size: outs.len(), data: outs.as_mut_ptr() };
-                let t = wasm_func_call(f, &a, &mut r);
-                if t.is_null() {
-                    for v in outs.iter_mut() {
-                        wasm_val_delete(v);
-                    }
-                }
-                t
-            };
-            calls += 1;
-            if !t.is_null() {
-                traps += 1;
-                wasm_trap_delete(t);
-            }
-        }
-        wasm_extern_vec_delete(&mut exports);
-        wasm_instance_delete(instance);
-    }
-    wasm_module_delete(module);
-    (true, !instance.is_null(), calls, traps)
+/// The committed corpus of one target (empty when there is none).
+fn corpus(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus").join(target);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
+    files.sort();
+    files.into_iter().filter_map(|p| std::fs::read(&p).ok().map(|b| (p, b))).collect()
 }
 
 #[test]
-fn random_modules_never_crash_the_host() {
-    let cases: u64 = std::env::var("FUZZ_SMOKE_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
-    let (mut compiled, mut instantiated, mut calls, mut traps) = (0, 0, 0, 0);
-    unsafe {
-        let engine = wasm_engine_new();
-        let store = wasm_store_new(engine);
-        for seed in 0..cases {
-            // A deterministic byte stream per seed (xorshift), enough for wasm-smith's choices.
-            let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-            let bytes: Vec<u8> = (0..16 * 1024)
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    (state >> 24) as u8
-                })
-                .collect();
-            let mut u = Unstructured::new(&bytes);
-            let Ok(mut module) = wasm_smith::Module::new(smith_config(), &mut u) else { continue };
-            if module.ensure_termination(10_000).is_err() {
-                continue;
-            }
-            let wasm = module.to_bytes();
-            let (c, i, n, t) = run_one(store, &wasm);
-            assert!(c, "seed {seed}: a valid WebAssembly 2.0 module was rejected: {}", std::ffi::CStr::from_ptr(wasmlift_error_message()).to_string_lossy());
-            compiled += c as usize;
-            instantiated += i as usize;
-            calls += n;
-            traps += t;
-        }
-        wasm_store_delete(store);
-        wasm_engine_delete(engine);
+fn module_new_smoke() {
+    let t = bytes::ByteTargets::new();
+    let files = corpus("module_new");
+    for (_, data) in &files {
+        t.module_new(data);
     }
-    println!("fuzz smoke: {cases} seeds, {compiled} compiled, {instantiated} instantiated, {calls} calls ({traps} trapped)");
-    assert!(compiled > cases as usize / 2, "too few modules generated");
+    // Seeded mutations of valid modules: flipped, inserted and removed bytes, truncations.
+    let mut compiled = 0;
+    for seed in 0..60 * scale() {
+        let data = smith::seeded_bytes(seed, 4096);
+        let mut u = arbitrary::Unstructured::new(&data);
+        let Some(wasm) = smith::module(&mut u, seed % 2 == 1) else { continue };
+        t.module_new(&wasm);
+        compiled += 1;
+        let noise = smith::seeded_bytes(seed ^ 0xfeed, 64);
+        for k in 0..20usize {
+            let mut m = wasm.clone();
+            let at = (noise[k] as usize * 257 + noise[k + 1] as usize) % m.len().max(1);
+            match k % 4 {
+                0 => m[at] ^= 1 << (noise[k + 2] % 8),
+                1 => m.insert(at, noise[k + 3]),
+                2 => {
+                    m.remove(at);
+                }
+                _ => m.truncate(at),
+            }
+            t.module_new(&m);
+        }
+    }
+    for seed in 0..2000 * scale() {
+        t.module_new(&smith::seeded_bytes(seed, (seed % 97) as usize));
+    }
+    println!("module_new smoke: {} corpus files, {compiled} generated modules and their mutations", files.len());
+}
+
+#[test]
+fn deserialize_smoke() {
+    let t = bytes::ByteTargets::new();
+    let files = corpus("deserialize");
+    for (_, data) in &files {
+        t.deserialize(data);
+    }
+    let mut tried = 0;
+    for wasm in bytes::serialize_seed_modules() {
+        for s in t.serialize_all(&wasm) {
+            t.deserialize(&s);
+            let noise = smith::seeded_bytes(s.len() as u64, 256);
+            for k in 0..200usize {
+                let mut m = s.clone();
+                let at = (noise[k] as usize * 131 + k * 7919) % m.len();
+                match k % 3 {
+                    0 => m[at] ^= 1 << (noise[k + 1] % 8),
+                    1 => m.truncate(at),
+                    _ => m.push(noise[k + 2]),
+                }
+                t.deserialize(&m);
+                tried += 1;
+            }
+        }
+    }
+    // The recipe mode: untouched and bit-flipped authentic serializations.
+    for k in 0..=255u8 {
+        t.deserialize(&[0xa5, k]);
+        t.deserialize(&[0xa5, k, k, k.wrapping_mul(7), 1 << (k % 8)]);
+        tried += 2;
+    }
+    println!("deserialize smoke: {} corpus files, {tried} mutated serializations", files.len());
+}
+
+#[test]
+fn api_sequence_smoke() {
+    with_big_stack(api_sequence_smoke_body);
+}
+
+fn api_sequence_smoke_body() {
+    let files = corpus("api_sequence");
+    for (_, data) in &files {
+        api_sequence::run(data);
+    }
+    for seed in 0..300 * scale() {
+        api_sequence::run(&smith::seeded_bytes(seed, 1024));
+    }
+    println!("api_sequence smoke: {} corpus files, {} seeded sequences", files.len(), 300 * scale());
+}
+
+#[test]
+fn hostile_imports_smoke() {
+    with_big_stack(hostile_imports_smoke_body);
+}
+
+fn hostile_imports_smoke_body() {
+    let h = hostile::Hostile::new();
+    let mut c = hostile::HostileCounters::default();
+    let files = corpus("hostile_imports");
+    for (_, data) in &files {
+        h.run(data, &mut c);
+    }
+    for seed in 0..150 * scale() {
+        h.run(&smith::seeded_bytes(seed, 8192), &mut c);
+    }
+    println!("hostile_imports smoke: {} corpus files, {c:?}", files.len());
+    assert!(c.host_calls > 0, "no host function was ever called");
+}
+
+#[test]
+fn wasi_paths_smoke() {
+    with_big_stack(|| {
+        let engine = capi::new_engine(capi::EngineConfig::Default, false);
+        let (mut calls, mut succeeded) = (0, 0);
+        for (_, data) in corpus("wasi_paths") {
+            let (c, s) = wasi_paths::run(&data, engine);
+            (calls, succeeded) = (calls + c, succeeded + s);
+        }
+        for seed in 0..200 * scale() {
+            let (c, s) = wasi_paths::run(&smith::seeded_bytes(seed, 256), engine);
+            (calls, succeeded) = (calls + c, succeeded + s);
+        }
+        // SAFETY: the engine is no longer used.
+        unsafe { capi::wasm_engine_delete(engine) };
+        println!("wasi_paths smoke: {calls} WASI path calls, {succeeded} succeeded");
+        assert!(calls > 1000 && succeeded > 20, "too few WASI calls did anything");
+    });
+}
+
+#[test]
+fn differential_smoke() {
+    with_big_stack(differential_smoke_body);
+}
+
+fn differential_smoke_body() {
+    let d = differential::Differential::new();
+    let mut c = differential::Counters::default();
+    let files = corpus("differential");
+    let trace = std::env::var("FUZZ_DIFF_TRACE").is_ok();
+    for (p, data) in &files {
+        if trace {
+            eprintln!("{}", p.display());
+        }
+        if let Err(div) = d.run(data, None, &mut c) {
+            panic!("{}: divergence in {}: {}", p.display(), div.config.name(), div.what);
+        }
+    }
+    for config in capi::EngineConfig::ALL {
+        for seed in 0..60 * scale() {
+            if trace {
+                eprintln!("seed {seed} {}", config.name());
+            }
+            if let Err(div) = d.run(&smith::seeded_bytes(seed, 8192), Some(config), &mut c) {
+                panic!("seed {seed}: divergence in {}: {}", div.config.name(), div.what);
+            }
+        }
+    }
+    println!("differential smoke: {} corpus files, {c:?}", files.len());
+    assert!(c.calls > 0, "no call was compared");
+}
+
+/// Writes the seed corpora into fuzz/corpus/ (run once with `--ignored`; libFuzzer then grows
+/// and minimises them): valid modules for module_new, serializations for deserialize.
+#[test]
+#[ignore]
+fn write_seed_corpora() {
+    use std::hash::{Hash, Hasher};
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
+    let write = |target: &str, data: &[u8]| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        data.hash(&mut h);
+        let dir = root.join(target);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("seed-{:016x}", h.finish())), data).unwrap();
+    };
+    for seed in 0..150u64 {
+        let data = smith::seeded_bytes(seed, 4096);
+        let mut u = arbitrary::Unstructured::new(&data);
+        if let Some(wasm) = smith::module(&mut u, seed % 2 == 1) {
+            write("module_new", &wasm);
+        }
+    }
+    let t = bytes::ByteTargets::new();
+    for wasm in bytes::serialize_seed_modules() {
+        write("module_new", &wasm);
+        for s in t.serialize_all(&wasm) {
+            write("deserialize", &s);
+        }
+    }
+    // Recipes (see ByteTargets::deserialize): authentic in every build.
+    for k in 0..10u8 {
+        write("deserialize", &[0xa5, k]);
+    }
+}
+
+/// Seeds for the structured targets: random byte strings long enough for wasm-smith to build
+/// modules with many functions (libFuzzer's own inputs start at a few bytes).
+#[test]
+#[ignore]
+fn write_structured_seeds() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
+    for (target, n, len) in [("differential", 64u64, 8192usize), ("hostile_imports", 32, 8192), ("api_sequence", 32, 1024)] {
+        let dir = root.join(target);
+        std::fs::create_dir_all(&dir).unwrap();
+        for seed in 0..n {
+            std::fs::write(dir.join(format!("seed-{seed:04}")), smith::seeded_bytes(seed * 7919 + 13, len)).unwrap();
+        }
+    }
+}
+
+/// Reproduces one input of a target: `FUZZ_REPRO=<target>:<file> cargo test --test fuzz_smoke
+/// reproduce -- --ignored --nocapture`. For the execution targets the generated module is
+/// written next to the input as `<file>.wasm` (to minimise by hand or with wasm-tools).
+#[test]
+#[ignore]
+fn reproduce() {
+    let spec = std::env::var("FUZZ_REPRO").expect("FUZZ_REPRO=<target>:<file>");
+    let (target, file) = spec.split_once(':').expect("<target>:<file>");
+    let data = std::fs::read(file).expect("input file");
+    let file = file.to_string();
+    match target {
+        "module_new" => bytes::ByteTargets::new().module_new(&data),
+        "deserialize" => bytes::ByteTargets::new().deserialize(&data),
+        "api_sequence" => with_big_stack(move || api_sequence::run(&data)),
+        "hostile_imports" => with_big_stack(move || hostile::Hostile::new().run(&data, &mut Default::default())),
+        "differential" => with_big_stack(move || {
+            // The module and configuration the data picks (as Differential::run does), written
+            // out first so that a crash leaves them behind.
+            let mut u = arbitrary::Unstructured::new(&data);
+            let config = *u.choose(&capi::EngineConfig::ALL).unwrap();
+            let extra: bool = u.arbitrary().unwrap_or(false);
+            if let Some(wasm) = smith::module(&mut u, extra) {
+                std::fs::write(format!("{file}.wasm"), &wasm).unwrap();
+                println!("configuration {} (3.0 extras {extra}), module in {file}.wasm", config.name());
+            }
+            let mut c = differential::Counters::default();
+            let r = differential::Differential::new().run(&data, None, &mut c);
+            println!("{c:?}");
+            if let Err(div) = r {
+                std::fs::write(format!("{file}.wasm"), &div.wasm).unwrap();
+                panic!("divergence in {}: {} (module in {file}.wasm)", div.config.name(), div.what);
+            }
+        }),
+        other => panic!("unknown target {other}"),
+    }
+}
+
+/// The long seeded differential run (not coverage-guided, no sanitizer, so many more modules
+/// per second than the libFuzzer target): `FUZZ_DIFF_SECONDS=3600 FUZZ_DIFF_FIRST_SEED=0 cargo
+/// test --test fuzz_smoke differential_long -- --ignored --nocapture`. The configurations take
+/// turns (all six, or those named in FUZZ_DIFF_CONFIGS); every divergence is written to fuzz/artifacts/differential-long/ and fails the run.
+#[test]
+#[ignore]
+fn differential_long() {
+    with_big_stack(|| {
+        let seconds: u64 = std::env::var("FUZZ_DIFF_SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(60);
+        let first: u64 = std::env::var("FUZZ_DIFF_FIRST_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
+        let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fuzz/artifacts/differential-long");
+        // FUZZ_DIFF_CONFIGS=lazy,tiered restricts the rotation (names as EngineConfig::name).
+        let configs: Vec<capi::EngineConfig> = match std::env::var("FUZZ_DIFF_CONFIGS") {
+            Ok(names) => names
+                .split(',')
+                .map(|n| *capi::EngineConfig::ALL.iter().find(|c| c.name() == n).expect("unknown configuration"))
+                .collect(),
+            Err(_) => capi::EngineConfig::ALL.to_vec(),
+        };
+        let trace = std::env::var("FUZZ_DIFF_TRACE").is_ok();
+        let d = differential::Differential::new();
+        let mut c = differential::Counters::default();
+        let start = std::time::Instant::now();
+        let mut divergences = 0;
+        let mut seed = first;
+        while start.elapsed().as_secs() < seconds {
+            let config = configs[(seed % configs.len() as u64) as usize];
+            if trace {
+                // Before the run, so that a crash names its seed.
+                eprintln!("seed {seed} {}", config.name());
+            }
+            let data = smith::seeded_bytes(seed, 8192);
+            if let Err(div) = d.run(&data, Some(config), &mut c) {
+                divergences += 1;
+                std::fs::create_dir_all(&out).unwrap();
+                std::fs::write(out.join(format!("seed-{seed}.wasm")), &div.wasm).unwrap();
+                std::fs::write(out.join(format!("seed-{seed}.txt")), format!("{}: {}\n", div.config.name(), div.what)).unwrap();
+                println!("DIVERGENCE seed {seed} in {}: {}", div.config.name(), div.what);
+            }
+            seed += 1;
+            if seed % 2000 == 0 {
+                println!("DIFFERENTIAL-LONG seeds {first}..{seed} secs={} {c:?}", start.elapsed().as_secs());
+            }
+        }
+        println!("DIFFERENTIAL-LONG done: seeds {first}..{seed} secs={} divergences={divergences} {c:?}", start.elapsed().as_secs());
+        assert_eq!(divergences, 0, "unexplained divergences (see fuzz/artifacts/differential-long/)");
+    });
+}
+
+/// A long seeded run of one byte-level or structured target without coverage guidance or
+/// sanitizer (many more inputs per second than libFuzzer under ASan):
+/// `FUZZ_LONG_TARGET=api_sequence FUZZ_LONG_SECONDS=600 FUZZ_LONG_FIRST_SEED=0 cargo test --test
+/// fuzz_smoke long_run -- --ignored --nocapture`. Any failure panics with the seed.
+#[test]
+#[ignore]
+fn long_run() {
+    with_big_stack(|| {
+        let target = std::env::var("FUZZ_LONG_TARGET").expect("FUZZ_LONG_TARGET");
+        let seconds: u64 = std::env::var("FUZZ_LONG_SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(60);
+        let first: u64 = std::env::var("FUZZ_LONG_FIRST_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
+        let bytes_targets = bytes::ByteTargets::new();
+        let hostile = hostile::Hostile::new();
+        let mut hc = hostile::HostileCounters::default();
+        let mut wasi_engine = None;
+        let start = std::time::Instant::now();
+        let mut seed = first;
+        let trace = std::env::var("FUZZ_LONG_TRACE").is_ok();
+        while start.elapsed().as_secs() < seconds {
+            if trace {
+                eprintln!("seed {seed}");
+            }
+            match target.as_str() {
+                "api_sequence" => api_sequence::run(&smith::seeded_bytes(seed, 1024)),
+                "hostile_imports" => hostile.run(&smith::seeded_bytes(seed, 8192), &mut hc),
+                "module_new" => bytes_targets.module_new(&smith::seeded_bytes(seed, (seed % 512) as usize)),
+                "deserialize" => bytes_targets.deserialize(&smith::seeded_bytes(seed, (seed % 64) as usize)),
+                "wasi_paths" => {
+                    let engine = *wasi_engine.get_or_insert_with(|| capi::new_engine(capi::EngineConfig::Default, false));
+                    let (c, s) = wasi_paths::run(&smith::seeded_bytes(seed, 256), engine);
+                    hc.calls += c;
+                    hc.traps += s; // (succeeded calls, for the report)
+                }
+                other => panic!("unknown target {other}"),
+            }
+            seed += 1;
+            if seed % 1000 == 0 {
+                println!("LONG {target} seeds {first}..{seed} secs={} {hc:?}", start.elapsed().as_secs());
+            }
+        }
+        println!("LONG {target} done: seeds {first}..{seed} ({} inputs) secs={} {hc:?}", seed - first, start.elapsed().as_secs());
+    });
+}
+
+/// Re-runs one seed of `differential_long`: `FUZZ_DIFF_SEED=<seed> FUZZ_DIFF_CONFIG=<name>
+/// cargo test --test fuzz_smoke replay_seed -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn replay_seed() {
+    with_big_stack(|| {
+        let seed: u64 = std::env::var("FUZZ_DIFF_SEED").expect("FUZZ_DIFF_SEED").parse().unwrap();
+        let name = std::env::var("FUZZ_DIFF_CONFIG").expect("FUZZ_DIFF_CONFIG");
+        let config = *capi::EngineConfig::ALL.iter().find(|c| c.name() == name).expect("configuration");
+        let mut c = differential::Counters::default();
+        let r = differential::Differential::new().run(&smith::seeded_bytes(seed, 8192), Some(config), &mut c);
+        println!("{c:?}");
+        if let Err(div) = r {
+            panic!("divergence in {}: {}", div.config.name(), div.what);
+        }
+    });
 }

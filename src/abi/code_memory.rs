@@ -84,8 +84,9 @@ impl Drop for CodeMemory {
     }
 }
 
-/// Bytes of one function entry: `mov r11d, imm32` (the function index, for the lazy-compile
-/// stub) and `jmp [rip + disp32]` (through the function's slot), padded with `int3`.
+/// Bytes of one function entry: `mov r11d, imm32` (a value for the lazy-compile stub: the
+/// function index and flags, see `CodeRegion::new`) and `jmp [rip + disp32]` (through the
+/// function's slot), padded with `int3`.
 pub const ENTRY_SIZE: usize = 16;
 
 /// The code region of a lazily compiled module, one reservation of address space:
@@ -118,8 +119,14 @@ unsafe impl Sync for CodeRegion {}
 
 impl CodeRegion {
     /// Reserves a region for `num_functions` functions with `code_capacity` bytes for their code
-    /// (at most 1.5 GiB), every slot pointing at `initial_target`.
-    pub fn new(num_functions: usize, code_capacity: usize, initial_target: usize) -> Result<CodeRegion, String> {
+    /// (at most 1.5 GiB), every slot pointing at `initial_target`; entry `i` puts
+    /// `entry_value(i)` in r11d for the code it jumps to.
+    pub fn new(
+        num_functions: usize,
+        code_capacity: usize,
+        initial_target: usize,
+        entry_value: impl Fn(usize) -> u32,
+    ) -> Result<CodeRegion, String> {
         let page = region::page::size();
         let entries_len = (num_functions * ENTRY_SIZE).max(1).div_ceil(page) * page;
         let slots_len = (num_functions * 8).max(1).div_ceil(page) * page;
@@ -153,7 +160,7 @@ impl CodeRegion {
                 let slot = slots + 8 * i;
                 let mut bytes = [0xccu8; ENTRY_SIZE];
                 bytes[0..2].copy_from_slice(&[0x41, 0xbb]); // mov r11d, imm32
-                bytes[2..6].copy_from_slice(&(i as u32).to_le_bytes());
+                bytes[2..6].copy_from_slice(&entry_value(i).to_le_bytes());
                 bytes[6..8].copy_from_slice(&[0xff, 0x25]); // jmp [rip + disp32]
                 let disp = slot as i64 - (entry as i64 + 12);
                 bytes[8..12].copy_from_slice(&(disp as i32).to_le_bytes());

@@ -47,8 +47,11 @@ pub unsafe extern "C" fn wasm_instance_new(
     // SAFETY: each element is NULL or a live `wasm_extern_t` (rule 1); the runtime object is
     // cloned out of it before anything runs.
     let provided: Vec<_> = given.iter().map(|e| unsafe { e.as_ref() }.and_then(|e| e.to_extern())).collect();
-    match instantiate(&store.store, module.module(), &provided) {
-        Ok(instance) => wasm_ref_t::boxed(Object::Instance(instance), store.store.clone()) as *mut wasm_instance_t,
+    // Owned for the whole instantiation: the start function may call a host function that
+    // deletes the store or module handle (which the handles themselves would then not survive).
+    let (store, module) = (store.store.clone(), module.module().clone());
+    match instantiate(&store, &module, &provided) {
+        Ok(instance) => wasm_ref_t::boxed(Object::Instance(instance), store) as *mut wasm_instance_t,
         Err(e) => {
             let message = e.message();
             set_error(&message);
@@ -58,7 +61,7 @@ pub unsafe extern "C" fn wasm_instance_new(
                     _ => TrapInner::new(message),
                 };
                 // SAFETY: `trap` is non-NULL, so writable storage for one pointer (rule 2).
-                unsafe { trap.write(wasm_trap_t::new_boxed(t, &store.store)) };
+                unsafe { trap.write(wasm_trap_t::new_boxed(t, &store)) };
             }
             std::ptr::null_mut()
         }

@@ -19,6 +19,7 @@ use super::instance::InstanceInner;
 use super::module::ModuleInner;
 use crate::abi::code_memory::CodeRegion;
 use crate::abi::compiled::{CompiledCode, Tier};
+use crate::types::{FuncType, ValType};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Condvar, Mutex, Weak};
@@ -81,13 +82,16 @@ pub struct LazyCode {
 pub const TIER_UP_BUDGET: i32 = 10_000;
 
 impl LazyCode {
-    /// A region for `num_defined` functions; `wasm_bytes` sizes the code part.
-    pub fn new(num_defined: usize, wasm_bytes: usize) -> Result<LazyCode, String> {
+    /// A region for `num_defined` functions; `wasm_bytes` sizes the code part; `ty(defined)`
+    /// is each function's type.
+    pub fn new<'a>(num_defined: usize, wasm_bytes: usize, ty: impl Fn(usize) -> &'a FuncType) -> Result<LazyCode, String> {
         // Baseline code is a few times larger than the wasm, and every function takes whole
         // pages: reserve generously (address space only).
         let capacity = (64 << 20) + wasm_bytes.saturating_mul(16) + num_defined.saturating_mul(8192);
         Ok(LazyCode {
-            region: CodeRegion::new(num_defined, capacity, lazy_stub_address())?,
+            region: CodeRegion::new(num_defined, capacity, lazy_stub_address(), |defined| {
+                defined as u32 | if uses_return_area(ty(defined)) { RETURN_AREA_TAG } else { 0 }
+            })?,
             tiers: (0..num_defined).map(|_| AtomicU8::new(NOT_COMPILED)).collect(),
             compiled: Mutex::new(Vec::new()),
             compile_lock: Mutex::new(()),
@@ -231,9 +235,14 @@ impl ModuleInner {
 
     /// Waits until the tier-up thread has brought every function of this (tiered) module to the
     /// optimising tier. Returns at once for other modules.
-    pub fn wait_for_tier_up(&self) {
+    pub fn wait_for_tier_up(self: &Arc<Self>) {
         if let Some(lazy) = &self.lazy {
             if self.engine.config().compilation == CompilationMode::Tiered {
+                // The whole-module compile is queued by the first call of a function; a module
+                // none of whose functions ran yet has none, and would be waited for forever.
+                if !lazy.tiered_queued.swap(true, Ordering::AcqRel) {
+                    self.engine.tier_up().enqueue(Arc::downgrade(self), None);
+                }
                 self.engine.tier_up().wait_until(|| lazy.complete.load(Ordering::Acquire));
             }
         }
@@ -374,12 +383,32 @@ fn worker(tier_up: Weak<TierUp>) {
 
 // ---- The lazy-compile stub -----------------------------------------------------------------
 
-/// Called by the stub with the callee's vmctx and the function index from its entry: compiles
+/// Set in an entry's r11d value when the function returns through a return area: Cranelift then
+/// passes the return-area pointer as the first argument (rdi) and the vmctx second (rsi).
+const RETURN_AREA_TAG: u32 = 1 << 31;
+
+/// Whether wasm functions of type `ty` return through a return area in the engine's calling
+/// convention (Cranelift's `tail` on x86-64 returns up to 8 integer/reference values in rax,
+/// rcx, rdx, rsi, rdi, r8, r9, r10 and up to 8 float/vector values in xmm0-xmm7; any more
+/// and every result goes through memory, with the pointer as an extra first argument).
+fn uses_return_area(ty: &FuncType) -> bool {
+    let vector = ty.results.iter().filter(|t| matches!(t, ValType::F32 | ValType::F64 | ValType::V128)).count();
+    vector > 8 || ty.results.len() - vector > 8
+}
+
+/// Called by the stub with the function's first two arguments and the value from its entry
+/// (the function index, and RETURN_AREA_TAG when the vmctx is the second argument): compiles
 /// the function (if another thread has not) and returns the code to continue in. A failure
 /// cannot be returned to the wasm caller: it becomes a trap at the entry's call.
-extern "C" fn lazy_compile(vmctx: *mut u8, func_index: u32) -> usize {
+extern "C" fn lazy_compile(first: *mut u8, entry_value: u32, second: *mut u8) -> usize {
+    let (vmctx, func_index) = if entry_value & RETURN_AREA_TAG != 0 {
+        (second, entry_value & !RETURN_AREA_TAG)
+    } else {
+        (first, entry_value)
+    };
     // SAFETY: the stub is only reached through an entry of a live instance's module, called
-    // with that instance's vmctx as its first argument (the wasm calling convention).
+    // with that instance's vmctx as its first argument, or its second after the return-area
+    // pointer (the wasm calling convention; the entry's tag says which).
     let instance = unsafe { InstanceInner::borrow_vmctx(vmctx) };
     let module = &instance.module;
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -407,9 +436,10 @@ std::arch::global_asm!(
     ".hidden wasmlift_lazy_stub",
     ".type wasmlift_lazy_stub,@function",
     // Entered by a jump from a function's entry, in place of the function: the wasm arguments
-    // are in rdi (the callee's vmctx), rsi, rdx, rcx, r8, r9, xmm0-xmm7 and on the stack; r11
-    // holds the defined function's index. Saves the argument registers, calls lazy_compile and
-    // jumps to the code it returns with everything as the caller left it.
+    // are in rdi (the callee's vmctx, or the return-area pointer), rsi, rdx, rcx, r8, r9,
+    // xmm0-xmm7 and on the stack; r11 holds the entry's value (the defined function's index
+    // and RETURN_AREA_TAG). Saves the argument registers, calls lazy_compile(rdi, r11d, rsi)
+    // and jumps to the code it returns with everything as the caller left it.
     "wasmlift_lazy_stub:",
     "push rbp",
     "mov rbp, rsp",
@@ -428,6 +458,7 @@ std::arch::global_asm!(
     "movdqu [rsp + 80], xmm5",
     "movdqu [rsp + 96], xmm6",
     "movdqu [rsp + 112], xmm7",
+    "mov rdx, rsi",
     "mov esi, r11d",
     "call {compile}",
     "movdqu xmm0, [rsp]",

@@ -43,7 +43,9 @@ impl ModuleInner {
         // Lazy and tiered: bodies were validated by decoding; only the entry trampolines are
         // compiled now, every function on its first call.
         let code = engine.0.compiler.compile_entry_trampolines(&info)?;
-        let lazy = LazyCode::new(info.num_defined_funcs(), info.bytes.len())?;
+        let lazy = LazyCode::new(info.num_defined_funcs(), info.bytes.len(), |defined| {
+            info.func_type(info.num_imported_funcs + defined as u32)
+        })?;
         Ok(Self::from_parts(engine, info, code, Some(lazy)))
     }
 

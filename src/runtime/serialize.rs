@@ -25,8 +25,11 @@ const FORMAT_VERSION: u32 = 2;
 /// The engine's identity as recorded in a serialized module: version, target and ISA flags.
 fn engine_fingerprint(engine: &Engine) -> String {
     format!(
-        "wasmlift {} | {} | bounds={} | epoch={} | fuel={} | {:?}",
+        "wasmlift {} build {} | {} | bounds={} | epoch={} | fuel={} | {:?}",
         env!("CARGO_PKG_VERSION"),
+        // Another build (even of the same version) may compile differently or lay the
+        // runtime's structures out differently: its code must not load here.
+        env!("WASMLIFT_BUILD_ID"),
         engine.0.compiler.target_fingerprint(),
         engine.0.tunables.explicit_bounds_checks,
         engine.0.tunables.epoch_interruption,

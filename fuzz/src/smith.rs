@@ -1,0 +1,68 @@
+//! wasm-smith configurations: random valid modules for the execution targets, restricted to the
+//! features both wasmlift and the oracle run, and made to terminate (wasm-smith's fuel counter).
+
+use arbitrary::Unstructured;
+
+/// WebAssembly 2.0 (plus, when `extra`, the multi-memory and tail-call proposals, which both the
+/// engine — behind its knobs — and the oracle support). NaNs are canonicalised by the generated
+/// code itself, so memories and globals can be compared bit for bit.
+pub fn config(extra: bool) -> wasm_smith::Config {
+    wasm_smith::Config {
+        simd_enabled: true,
+        relaxed_simd_enabled: false,
+        reference_types_enabled: true,
+        bulk_memory_enabled: true,
+        multi_value_enabled: true,
+        saturating_float_to_int_enabled: true,
+        sign_extension_ops_enabled: true,
+        extended_const_enabled: true,
+        gc_enabled: false,
+        exceptions_enabled: false,
+        memory64_enabled: false,
+        threads_enabled: false,
+        tail_call_enabled: extra,
+        wide_arithmetic_enabled: false,
+        custom_page_sizes_enabled: false,
+        compact_imports_enabled: false,
+        // More than one memory turns multi-memory on.
+        max_memories: if extra { 3 } else { 1 },
+        max_tables: 3,
+        max_memory32_bytes: 1 << 22,
+        max_table_elements: 1000,
+        // Declared maxima make growth deterministic: memory.grow and table.grow may fail at
+        // any size by the spec, and the two engines' allocation limits differ (a table grown
+        // by 4e9 elements succeeds in wasmi and fails in wasmlift; both are correct).
+        table_max_size_required: true,
+        memory_max_size_required: true,
+        max_funcs: 20,
+        min_funcs: 1,
+        max_instructions: 200,
+        export_everything: true,
+        canonicalize_nans: true,
+        ..wasm_smith::Config::default()
+    }
+}
+
+/// Fuel for wasm-smith's termination counter: every loop header and function entry spends one
+/// and traps with `unreachable` once it is used up, identically in every engine.
+pub const TERMINATION_FUEL: u32 = 5_000;
+
+/// A random valid, terminating module from the fuzzer's bytes; None when the bytes run out.
+pub fn module(u: &mut Unstructured, extra: bool) -> Option<Vec<u8>> {
+    let mut m = wasm_smith::Module::new(config(extra), u).ok()?;
+    m.ensure_termination(TERMINATION_FUEL).ok()?;
+    Some(m.to_bytes())
+}
+
+/// A deterministic byte stream for `seed` (xorshift), for the seeded loops of the smoke test.
+pub fn seeded_bytes(seed: u64, len: usize) -> Vec<u8> {
+    let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect()
+}
