@@ -253,7 +253,9 @@ pub fn const_expr(expr: &wasmparser::ConstExpr) -> Result<ConstExpr, String> {
             O::F64Const { value } => ConstOp::F64Const(value.bits()),
             O::V128Const { value } => ConstOp::V128Const(u128::from_le_bytes(*value.bytes())),
             O::GlobalGet { global_index } => ConstOp::GlobalGet(global_index),
-            O::RefNull { hty } => ConstOp::RefNull(reftype(wasmparser::RefType::new(true, hty).ok_or("bad ref type")?)?),
+            O::RefNull { hty } => {
+                ConstOp::RefNull(reftype(wasmparser::RefType::new(true, hty).ok_or("bad ref type")?)?)
+            }
             O::RefFunc { function_index } => ConstOp::RefFunc(function_index),
             O::I32Add => ConstOp::I32Add,
             O::I32Sub => ConstOp::I32Sub,
@@ -319,7 +321,9 @@ fn decode_impl(bytes: Vec<u8>, features: Features, validate_bodies: bool) -> Res
     parser.set_features(features.to_wasmparser());
     for payload in parser.parse_all(&bytes) {
         let payload = payload.map_err(|e| format_error(&e))?;
-        if let wasmparser::ValidPayload::Func(to_validate, _) = validator.payload(&payload).map_err(|e| format_error(&e))? {
+        if let wasmparser::ValidPayload::Func(to_validate, _) =
+            validator.payload(&payload).map_err(|e| format_error(&e))?
+        {
             pending_bodies.push(to_validate);
         }
         match payload {
@@ -417,7 +421,8 @@ fn decode_impl(bytes: Vec<u8>, features: Features, validate_bodies: bool) -> Res
                     let e = e.map_err(|e| format_error(&e))?;
                     let (ty, items) = match e.items {
                         wasmparser::ElementItems::Functions(funcs) => {
-                            let funcs = funcs.into_iter().collect::<Result<Vec<u32>, _>>().map_err(|e| format_error(&e))?;
+                            let funcs =
+                                funcs.into_iter().collect::<Result<Vec<u32>, _>>().map_err(|e| format_error(&e))?;
                             (ValType::FuncRef, ElementItems::Funcs(funcs))
                         }
                         wasmparser::ElementItems::Expressions(rt, exprs) => {
@@ -432,10 +437,9 @@ fn decode_impl(bytes: Vec<u8>, features: Features, validate_bodies: bool) -> Res
                     let mode = match e.kind {
                         wasmparser::ElementKind::Passive => ElementMode::Passive,
                         wasmparser::ElementKind::Declared => ElementMode::Declared,
-                        wasmparser::ElementKind::Active { table_index, offset_expr } => ElementMode::Active {
-                            table: table_index.unwrap_or(0),
-                            offset: const_expr(&offset_expr)?,
-                        },
+                        wasmparser::ElementKind::Active { table_index, offset_expr } => {
+                            ElementMode::Active { table: table_index.unwrap_or(0), offset: const_expr(&offset_expr)? }
+                        }
                     };
                     m.elements.push(Element { ty, mode, items });
                 }

@@ -4,29 +4,29 @@
 //! own code, included by path, so the smoke and the libFuzzer targets test the same thing.
 //! `FUZZ_SMOKE_SCALE` multiplies the number of seeded inputs (default 1).
 
-#[path = "../fuzz/src/capi.rs"]
-#[allow(dead_code)]
-mod capi;
-#[path = "../fuzz/src/smith.rs"]
-#[allow(dead_code)]
-mod smith;
-#[path = "../fuzz/src/bytes.rs"]
-#[allow(dead_code)]
-mod bytes;
 #[path = "../fuzz/src/api_sequence.rs"]
 #[allow(dead_code)]
 mod api_sequence;
-#[path = "../fuzz/src/hostile.rs"]
+#[path = "../fuzz/src/bytes.rs"]
 #[allow(dead_code)]
-mod hostile;
-#[path = "../fuzz/src/wasi_paths.rs"]
+mod bytes;
+#[path = "../fuzz/src/capi.rs"]
 #[allow(dead_code)]
-mod wasi_paths;
-#[path = "../fuzz/src/oracle_bugs.rs"]
-mod oracle_bugs;
+mod capi;
 #[path = "../fuzz/src/differential.rs"]
 #[allow(dead_code)]
 mod differential;
+#[path = "../fuzz/src/hostile.rs"]
+#[allow(dead_code)]
+mod hostile;
+#[path = "../fuzz/src/oracle_bugs.rs"]
+mod oracle_bugs;
+#[path = "../fuzz/src/smith.rs"]
+#[allow(dead_code)]
+mod smith;
+#[path = "../fuzz/src/wasi_paths.rs"]
+#[allow(dead_code)]
+mod wasi_paths;
 
 use std::path::PathBuf;
 
@@ -43,7 +43,8 @@ fn scale() -> u64 {
 /// The committed corpus of one target (empty when there is none).
 fn corpus(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus").join(target);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(&dir).map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
     files.sort();
     files.into_iter().filter_map(|p| std::fs::read(&p).ok().map(|b| (p, b))).collect()
 }
@@ -245,7 +246,9 @@ fn write_seed_corpora() {
 #[ignore]
 fn write_structured_seeds() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
-    for (target, n, len) in [("differential", 64u64, 8192usize), ("hostile_imports", 32, 8192), ("api_sequence", 32, 1024)] {
+    for (target, n, len) in
+        [("differential", 64u64, 8192usize), ("hostile_imports", 32, 8192), ("api_sequence", 32, 1024)]
+    {
         let dir = root.join(target);
         std::fs::create_dir_all(&dir).unwrap();
         for seed in 0..n {
@@ -327,7 +330,8 @@ fn differential_long() {
                 divergences += 1;
                 std::fs::create_dir_all(&out).unwrap();
                 std::fs::write(out.join(format!("seed-{seed}.wasm")), &div.wasm).unwrap();
-                std::fs::write(out.join(format!("seed-{seed}.txt")), format!("{}: {}\n", div.config.name(), div.what)).unwrap();
+                std::fs::write(out.join(format!("seed-{seed}.txt")), format!("{}: {}\n", div.config.name(), div.what))
+                    .unwrap();
                 println!("DIVERGENCE seed {seed} in {}: {}", div.config.name(), div.what);
             }
             seed += 1;
@@ -335,7 +339,10 @@ fn differential_long() {
                 println!("DIFFERENTIAL-LONG seeds {first}..{seed} secs={} {c:?}", start.elapsed().as_secs());
             }
         }
-        println!("DIFFERENTIAL-LONG done: seeds {first}..{seed} secs={} divergences={divergences} {c:?}", start.elapsed().as_secs());
+        println!(
+            "DIFFERENTIAL-LONG done: seeds {first}..{seed} secs={} divergences={divergences} {c:?}",
+            start.elapsed().as_secs()
+        );
         assert_eq!(divergences, 0, "unexplained divergences (see fuzz/artifacts/differential-long/)");
     });
 }
@@ -368,7 +375,8 @@ fn long_run() {
                 "module_new" => bytes_targets.module_new(&smith::seeded_bytes(seed, (seed % 512) as usize)),
                 "deserialize" => bytes_targets.deserialize(&smith::seeded_bytes(seed, (seed % 64) as usize)),
                 "wasi_paths" => {
-                    let engine = *wasi_engine.get_or_insert_with(|| capi::new_engine(capi::EngineConfig::Default, false));
+                    let engine =
+                        *wasi_engine.get_or_insert_with(|| capi::new_engine(capi::EngineConfig::Default, false));
                     let (c, s) = wasi_paths::run(&smith::seeded_bytes(seed, 256), engine);
                     hc.calls += c;
                     hc.traps += s; // (succeeded calls, for the report)
@@ -380,7 +388,11 @@ fn long_run() {
                 println!("LONG {target} seeds {first}..{seed} secs={} {hc:?}", start.elapsed().as_secs());
             }
         }
-        println!("LONG {target} done: seeds {first}..{seed} ({} inputs) secs={} {hc:?}", seed - first, start.elapsed().as_secs());
+        println!(
+            "LONG {target} done: seeds {first}..{seed} ({} inputs) secs={} {hc:?}",
+            seed - first,
+            start.elapsed().as_secs()
+        );
     });
 }
 

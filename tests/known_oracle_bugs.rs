@@ -26,10 +26,15 @@ fn wasmlift_i32(wat: &str, name: &str, args: &[i32], extra: bool) -> i32 {
         wasm_instance_exports(instance, &mut exports);
         let mut etypes = wasm_exporttype_vec_t::empty();
         wasm_module_exports(module, &mut etypes);
-        let idx = etypes.as_slice().iter().position(|t| (*wasm_exporttype_name(*t)).bytes() == name.as_bytes()).expect("export");
+        let idx = etypes
+            .as_slice()
+            .iter()
+            .position(|t| (*wasm_exporttype_name(*t)).bytes() == name.as_bytes())
+            .expect("export");
         wasm_exporttype_vec_delete(&mut etypes);
         let f = wasm_extern_as_func(exports.as_slice()[idx]);
-        let mut a: Vec<wasm_val_t> = args.iter().map(|x| wasm_val_t { kind: WASM_I32, of: wasm_val_union { i32: *x } }).collect();
+        let mut a: Vec<wasm_val_t> =
+            args.iter().map(|x| wasm_val_t { kind: WASM_I32, of: wasm_val_union { i32: *x } }).collect();
         let mut r = [zero_val(WASM_I32)];
         let av = wasm_val_vec_t { size: a.len(), data: a.as_mut_ptr() };
         let mut rv = wasm_val_vec_t { size: 1, data: r.as_mut_ptr() };
@@ -106,9 +111,11 @@ pub const IF_PARAM_LOCAL_SET: &str = r#"(module
 
 #[test]
 fn reported_but_unreproduced_forms_agree() {
-    for (wat, arg, extra, expected) in
-        [(STORE_LANE_BIG_OFFSET, 3, false, 7), (STORE_LANE_MEMORY_1, 10, true, 0x1234), (IF_PARAM_LOCAL_SET, 1, false, 11)]
-    {
+    for (wat, arg, extra, expected) in [
+        (STORE_LANE_BIG_OFFSET, 3, false, 7),
+        (STORE_LANE_MEMORY_1, 10, true, 0x1234),
+        (IF_PARAM_LOCAL_SET, 1, false, 11),
+    ] {
         assert_eq!(wasmlift_i32(wat, "f", &[arg], extra), expected, "{wat}");
         assert_eq!(wasmi_i32(wat, "f", &[arg]), expected, "{wat}");
     }

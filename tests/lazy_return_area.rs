@@ -84,7 +84,14 @@ fn run(config: EngineConfig, first: &str) {
         assert_eq!(r.iter().map(|v| v.of.f64).collect::<Vec<_>>(), [2.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 11.0]);
         let r = call(i9, &[i64v(3)], 9);
         assert_eq!(r.iter().map(|v| v.of.i64).collect::<Vec<_>>(), [3, 1, 2, 3, 4, 5, 6, 7, 24]);
-        let r = call(mixed, &[wasm_val_t { kind: WASM_I32, of: wasm_val_union { i32: 9 } }, wasm_val_t { kind: WASM_F32, of: wasm_val_union { f32: 0.5 } }], 16);
+        let r = call(
+            mixed,
+            &[
+                wasm_val_t { kind: WASM_I32, of: wasm_val_union { i32: 9 } },
+                wasm_val_t { kind: WASM_F32, of: wasm_val_union { f32: 0.5 } },
+            ],
+            16,
+        );
         assert_eq!(r[0].of.i32, 9);
         assert_eq!(r[7].of.i32, 7);
         assert_eq!(r[8].of.f32, 0.5);

@@ -16,8 +16,11 @@ use capi::*;
 
 #[test]
 fn a_serialization_by_another_build_is_refused() {
-    let old = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/serialized-by-an-older-build.bin")).unwrap();
-    for (config, extra) in [(EngineConfig::Default, false), (EngineConfig::ExplicitBoundsChecks, true), (EngineConfig::Default, true)] {
+    let old =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/serialized-by-an-older-build.bin")).unwrap();
+    for (config, extra) in
+        [(EngineConfig::Default, false), (EngineConfig::ExplicitBoundsChecks, true), (EngineConfig::Default, true)]
+    {
         // SAFETY: every handle is created and deleted here, once.
         unsafe {
             let engine = new_engine(config, extra);

@@ -76,7 +76,11 @@ fn suite_files(dir: &str) -> Vec<(String, &'static str)> {
             proposal(p).collect()
         }
     };
-    let mut out: Vec<_> = files.into_iter().filter(|f| f.name().ends_with(".wast")).map(|f| (format!("{dir}/{}", f.name()), f.raw())).collect();
+    let mut out: Vec<_> = files
+        .into_iter()
+        .filter(|f| f.name().ends_with(".wast"))
+        .map(|f| (format!("{dir}/{}", f.name()), f.raw()))
+        .collect();
     out.sort();
     out
 }
@@ -93,7 +97,11 @@ fn script_text(key: &str) -> Result<String, String> {
     }
     if let Some((dir, _)) = key.rsplit_once('/') {
         if GATING.contains(&dir) || EXTRA.contains(&dir) {
-            return suite_files(dir).into_iter().find(|(k, _)| k == key).map(|(_, t)| t.to_string()).ok_or_else(|| format!("no suite file {key}"));
+            return suite_files(dir)
+                .into_iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, t)| t.to_string())
+                .ok_or_else(|| format!("no suite file {key}"));
         }
     }
     std::fs::read_to_string(key).map_err(|e| format!("cannot read {key}: {e}"))
@@ -163,7 +171,9 @@ impl FileResult {
         let mut f: Vec<_> = self
             .outcomes
             .iter()
-            .filter_map(|o| o.message.as_ref().map(|m| (format!("{}:{}", self.script.key, o.line), format!("{}: {m}", o.what))))
+            .filter_map(|o| {
+                o.message.as_ref().map(|m| (format!("{}:{}", self.script.key, o.line), format!("{}: {m}", o.what)))
+            })
             .collect();
         if let Some(a) = &self.abnormal {
             f.push((format!("{}:abnormal-exit", self.script.key), a.clone()));
@@ -190,10 +200,15 @@ fn env_flag(name: &str) -> bool {
 
 fn options() -> Options {
     let mut o = Options {
-        filters: std::env::var("SPEC_FILTER").map(|f| f.split(',').filter(|s| !s.is_empty()).map(String::from).collect()).unwrap_or_default(),
+        filters: std::env::var("SPEC_FILTER")
+            .map(|f| f.split(',').filter(|s| !s.is_empty()).map(String::from).collect())
+            .unwrap_or_default(),
         verbose: env_flag("SPEC_VERBOSE"),
         all: env_flag("SPEC_ALL"),
-        jobs: std::env::var("SPEC_JOBS").ok().and_then(|v| v.parse().ok()).unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        jobs: std::env::var("SPEC_JOBS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
         timeout: Duration::from_secs(std::env::var("SPEC_TIMEOUT").ok().and_then(|v| v.parse().ok()).unwrap_or(300)),
         strict: env_flag("SPEC_STRICT"),
         kinds: env_flag("SPEC_KINDS"),
@@ -288,7 +303,13 @@ fn run_child(script: &Script, o: &Options) -> FileResult {
     let mut child = match cmd.spawn() {
         Ok(c) => c,
         Err(e) => {
-            return FileResult { script: script.clone(), outcomes: Vec::new(), abnormal: Some(format!("cannot start: {e}")), stderr: String::new(), elapsed: start.elapsed() }
+            return FileResult {
+                script: script.clone(),
+                outcomes: Vec::new(),
+                abnormal: Some(format!("cannot start: {e}")),
+                stderr: String::new(),
+                elapsed: start.elapsed(),
+            }
         }
     };
     let stdout = child.stdout.take().unwrap();
@@ -354,7 +375,8 @@ fn run_child(script: &Script, o: &Options) -> FileResult {
 /// Turns the self-test's raw outcomes into checks of the runner: a directive marked
 /// "expect failure" passes when it failed, and every directive must have been reported.
 fn check_selftest(r: &mut FileResult) {
-    let lines: Vec<usize> = SELFTEST.lines().enumerate().filter(|(_, l)| l.contains(SELFTEST_MARK)).map(|(i, _)| i + 1).collect();
+    let lines: Vec<usize> =
+        SELFTEST.lines().enumerate().filter(|(_, l)| l.contains(SELFTEST_MARK)).map(|(i, _)| i + 1).collect();
     for o in &mut r.outcomes {
         if lines.contains(&o.line) {
             o.message = match o.message.take() {
@@ -365,7 +387,11 @@ fn check_selftest(r: &mut FileResult) {
     }
     for l in lines {
         if !r.outcomes.iter().any(|o| o.line == l) {
-            r.outcomes.push(Outcome { line: l, what: "self-test".into(), message: Some("runner self-test: no outcome reported".into()) });
+            r.outcomes.push(Outcome {
+                line: l,
+                what: "self-test".into(),
+                message: Some("runner self-test: no outcome reported".into()),
+            });
         }
     }
 }
@@ -444,7 +470,8 @@ fn main() {
             });
         }
     });
-    let results: Vec<FileResult> = Arc::try_unwrap(results).ok().unwrap().into_inner().unwrap().into_iter().flatten().collect();
+    let results: Vec<FileResult> =
+        Arc::try_unwrap(results).ok().unwrap().into_inner().unwrap().into_iter().flatten().collect();
     report(&o, &results, started.elapsed());
 }
 
@@ -472,7 +499,8 @@ fn report(o: &Options, results: &[FileResult], elapsed: Duration) {
             }
             _ => dirs.push((r.script.dir.clone(), r.script.gating, Totals { passed, failed: failures.len() })),
         }
-        let mut line = format!("{}: {} passed, {} failed ({:.2}s)", r.script.key, passed, failures.len(), r.elapsed.as_secs_f64());
+        let mut line =
+            format!("{}: {} passed, {} failed ({:.2}s)", r.script.key, passed, failures.len(), r.elapsed.as_secs_f64());
         if let Some(a) = &r.abnormal {
             line.push_str(&format!(" [{a}]"));
         }
@@ -539,7 +567,10 @@ fn report(o: &Options, results: &[FileResult], elapsed: Duration) {
         .entries
         .iter()
         .filter(|(k, _)| {
-            let file = k.rsplit_once(':').filter(|(_, l)| l.parse::<usize>().is_ok() || *l == "abnormal-exit").map_or(k.as_str(), |(f, _)| f);
+            let file = k
+                .rsplit_once(':')
+                .filter(|(_, l)| l.parse::<usize>().is_ok() || *l == "abnormal-exit")
+                .map_or(k.as_str(), |(f, _)| f);
             ran.contains(&file) && !known_hit.contains_key(*k)
         })
         .collect();
@@ -567,7 +598,10 @@ fn report(o: &Options, results: &[FileResult], elapsed: Duration) {
     }
     println!();
     if extra.passed + extra.failed > 0 {
-        println!("not gating (WebAssembly 3.0 and proposal directories): {} passed, {} failed", extra.passed, extra.failed);
+        println!(
+            "not gating (WebAssembly 3.0 and proposal directories): {} passed, {} failed",
+            extra.passed, extra.failed
+        );
     }
     if gate_known > 0 {
         println!("{gate_known} known failures listed in {KNOWN_FAILURES} are counted as skipped");

@@ -19,7 +19,11 @@ struct Handles {
     calls: u32,
 }
 
-unsafe extern "C" fn delete_handles(env: *mut c_void, _args: *const wasm_val_vec_t, _results: *mut wasm_val_vec_t) -> *mut wasm_trap_t {
+unsafe extern "C" fn delete_handles(
+    env: *mut c_void,
+    _args: *const wasm_val_vec_t,
+    _results: *mut wasm_val_vec_t,
+) -> *mut wasm_trap_t {
     // SAFETY: env is the test's Handles, alive for the whole instantiation.
     let h = &mut *(env as *mut Handles);
     h.calls += 1;
@@ -56,7 +60,13 @@ fn the_start_function_may_delete_the_store_and_module_handles() {
                 let mut imports_types = wasm_importtype_vec_t::empty();
                 wasm_module_imports(module, &mut imports_types);
                 let ft = wasm_externtype_as_functype_const(wasm_importtype_type(imports_types.as_slice()[0]));
-                let f = wasm_func_new_with_env(store, ft, Some(delete_handles), &mut h as *mut Handles as *mut c_void, None);
+                let f = wasm_func_new_with_env(
+                    store,
+                    ft,
+                    Some(delete_handles),
+                    &mut h as *mut Handles as *mut c_void,
+                    None,
+                );
                 wasm_importtype_vec_delete(&mut imports_types);
                 let mut externs = [wasm_func_as_extern(f)];
                 let imports = wasm_extern_vec_t { size: 1, data: externs.as_mut_ptr() };

@@ -27,7 +27,13 @@ fn waiting_for_the_tier_up_of_a_module_never_called_returns() {
             // No function has run: no tier-up was queued by a call.
             wasmlift_module_wait_for_tier_up(module);
             let (mut total, mut compiled, mut optimized, mut compilations) = (0, 0, 0, 0);
-            assert!(wasmlift_module_compilation_stats(module, &mut total, &mut compiled, &mut optimized, &mut compilations));
+            assert!(wasmlift_module_compilation_stats(
+                module,
+                &mut total,
+                &mut compiled,
+                &mut optimized,
+                &mut compilations
+            ));
             assert_eq!((total, optimized), (2, 2));
             wasm_module_delete(module);
             wasm_store_delete(store);
@@ -35,5 +41,7 @@ fn waiting_for_the_tier_up_of_a_module_never_called_returns() {
         }
         done.send(()).unwrap();
     });
-    finished.recv_timeout(std::time::Duration::from_secs(120)).expect("wasmlift_module_wait_for_tier_up did not return");
+    finished
+        .recv_timeout(std::time::Duration::from_secs(120))
+        .expect("wasmlift_module_wait_for_tier_up did not return");
 }

@@ -1,10 +1,10 @@
 //! Function types are released with the last module (or host function) that uses them: a
 //! long-running engine that compiles and drops modules with ever new types does not grow.
 
-use wasmlift::runtime::engine::{Config, Engine};
-use wasmlift::runtime::module::ModuleInner;
-use wasmlift::runtime::type_registry::live_types;
 use std::sync::Arc;
+use wasmlift::runtime::engine::{Config, Engine};
+use wasmlift::runtime::module::CompiledModule;
+use wasmlift::runtime::type_registry::live_types;
 
 fn new_engine() -> Engine {
     Engine::new(Config::default(), Arc::new(wasmlift::compiler::Cranelift::for_host().unwrap())).unwrap()
@@ -20,16 +20,17 @@ fn module_with_distinct_type(k: usize) -> Vec<u8> {
 fn types_are_released_with_their_last_module() {
     let engine = new_engine();
     let baseline = live_types();
-    let modules: Vec<_> = (0..160).map(|k| ModuleInner::new(&engine, module_with_distinct_type(k)).unwrap()).collect();
+    let modules: Vec<_> =
+        (0..160).map(|k| CompiledModule::new(&engine, module_with_distinct_type(k)).unwrap()).collect();
     assert_eq!(live_types(), baseline + 160);
     // Two modules sharing a type: the id stays until both are gone, and is the same id.
-    let again = ModuleInner::new(&engine, module_with_distinct_type(7)).unwrap();
+    let again = CompiledModule::new(&engine, module_with_distinct_type(7)).unwrap();
     assert_eq!(again.type_ids[0], modules[7].type_ids[0]);
     drop(modules);
     assert_eq!(live_types(), baseline + 1);
     // Another engine gets the same canonical id for the same structural type.
     let other = new_engine();
-    let there = ModuleInner::new(&other, module_with_distinct_type(7)).unwrap();
+    let there = CompiledModule::new(&other, module_with_distinct_type(7)).unwrap();
     assert_eq!(there.type_ids[0], again.type_ids[0]);
     drop(again);
     drop(there);

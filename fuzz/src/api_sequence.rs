@@ -95,7 +95,8 @@ fn pick<'a, T>(u: &mut Unstructured, v: &'a [T]) -> Option<&'a T> {
 }
 
 fn valkind(u: &mut Unstructured) -> wasm_valkind_t {
-    *pick(u, &[WASM_I32, WASM_I64, WASM_F32, WASM_F64, WASM_EXTERNREF, WASM_FUNCREF, WASM_V128, 77]).unwrap_or(&WASM_I32)
+    *pick(u, &[WASM_I32, WASM_I64, WASM_F32, WASM_F64, WASM_EXTERNREF, WASM_FUNCREF, WASM_V128, 77])
+        .unwrap_or(&WASM_I32)
 }
 
 /// The limits a fuzzer may ask for, including absurd ones.
@@ -142,6 +143,7 @@ impl World {
     }
 
     /// One operation; false when the data is used up.
+    #[allow(clippy::collapsible_match)] // one arm per operation reads better than guards
     unsafe fn step(&mut self, u: &mut Unstructured) -> bool {
         let Ok(op) = u.int_in_range(0u8..=31) else { return false };
         match op {
@@ -163,7 +165,9 @@ impl World {
                     assert!(!s.is_null());
                     match config {
                         EngineConfig::Fuel => wasmlift_store_set_fuel(s, u.int_in_range(0..=100_000u64).unwrap_or(0)),
-                        EngineConfig::Epoch => wasmlift_store_set_epoch_deadline(s, u.int_in_range(0..=3u64).unwrap_or(1)),
+                        EngineConfig::Epoch => {
+                            wasmlift_store_set_epoch_deadline(s, u.int_in_range(0..=3u64).unwrap_or(1))
+                        }
                         _ => {}
                     }
                     let id = self.id();
@@ -266,7 +270,11 @@ impl World {
                         let delta = *pick(u, &[0u32, 1, 2, 100, 65536, u32::MAX]).unwrap_or(&1);
                         let ok = wasm_memory_grow(m, delta);
                         let after = wasm_memory_size(m);
-                        assert_eq!(after as u64, if ok { before as u64 + delta as u64 } else { before as u64 }, "wasm_memory_grow");
+                        assert_eq!(
+                            after as u64,
+                            if ok { before as u64 + delta as u64 } else { before as u64 },
+                            "wasm_memory_grow"
+                        );
                         assert_eq!(wasm_memory_data_size(m), after as usize * 65536);
                     }
                 }
@@ -301,7 +309,11 @@ impl World {
                         if !mutable || v.kind != kind {
                             // Rejected: the value is unchanged.
                             if kind < WASM_EXTERNREF && kind != WASM_V128 {
-                                assert_eq!(before.of.i64 & mask(kind), after.of.i64 & mask(kind), "a rejected wasm_global_set changed the global");
+                                assert_eq!(
+                                    before.of.i64 & mask(kind),
+                                    after.of.i64 & mask(kind),
+                                    "a rejected wasm_global_set changed the global"
+                                );
                             }
                         } else if kind < WASM_EXTERNREF && kind != WASM_V128 {
                             assert_eq!(v.of.i64 & mask(kind), after.of.i64 & mask(kind), "wasm_global_set did not set");
@@ -374,7 +386,7 @@ impl World {
             24 => {
                 // Host info with a finalizer on a random object; the finalizer runs once.
                 if let Some(&(e, _)) = pick(u, &self.externs) {
-                    wasm_extern_set_host_info_with_finalizer(e, 1 as *mut _, Some(count_finalizer));
+                    wasm_extern_set_host_info_with_finalizer(e, std::ptr::dangling_mut(), Some(count_finalizer));
                 }
             }
             25 => {
@@ -422,7 +434,9 @@ impl World {
     }
 
     unsafe fn instantiate(&mut self, u: &mut Unstructured) {
-        let (Some(&(m, _, meid)), Some(&(sid, s, seid))) = (pick(u, &self.modules), pick(u, &self.stores)) else { return };
+        let (Some(&(m, _, meid)), Some(&(sid, s, seid))) = (pick(u, &self.modules), pick(u, &self.stores)) else {
+            return;
+        };
         let mut import_types = wasm_importtype_vec_t::empty();
         wasm_module_imports(m, &mut import_types);
         let needed = import_types.size;
@@ -480,10 +494,12 @@ impl World {
                 let nparams = u.int_in_range(0..=3usize).unwrap_or(0);
                 let nresults = u.int_in_range(0..=2usize).unwrap_or(0);
                 let mut params = wasm_valtype_vec_t::empty();
-                let p: Vec<*mut wasm_valtype_t> = (0..nparams).map(|_| wasm_valtype_new(valkind(u) % 130)).filter(|t| !t.is_null()).collect();
+                let p: Vec<*mut wasm_valtype_t> =
+                    (0..nparams).map(|_| wasm_valtype_new(valkind(u) % 130)).filter(|t| !t.is_null()).collect();
                 wasm_valtype_vec_new(&mut params, p.len(), p.as_ptr());
                 let mut results = wasm_valtype_vec_t::empty();
-                let r: Vec<*mut wasm_valtype_t> = (0..nresults).map(|_| wasm_valtype_new(valkind(u) % 130)).filter(|t| !t.is_null()).collect();
+                let r: Vec<*mut wasm_valtype_t> =
+                    (0..nresults).map(|_| wasm_valtype_new(valkind(u) % 130)).filter(|t| !t.is_null()).collect();
                 wasm_valtype_vec_new(&mut results, r.len(), r.as_ptr());
                 let ft = wasm_functype_new(&mut params, &mut results);
                 let f = wasm_func_new(s, ft, Some(zero_results));
@@ -508,7 +524,11 @@ impl World {
                 let l = limits(u);
                 let l = wasm_limits_t { min: l.min % 100_000, max: l.max };
                 let tt = wasm_tabletype_new(vt, &l);
-                let init = if u.arbitrary().unwrap_or(false) { pick(u, &self.refs).map_or(ptr::null_mut(), |r| r.0) } else { ptr::null_mut() };
+                let init = if u.arbitrary().unwrap_or(false) {
+                    pick(u, &self.refs).map_or(ptr::null_mut(), |r| r.0)
+                } else {
+                    ptr::null_mut()
+                };
                 let t = wasm_table_new(s, tt, init);
                 wasm_tabletype_delete(tt);
                 wasm_table_as_extern(t)
@@ -534,8 +554,10 @@ impl World {
             return;
         }
         let ft = wasm_func_type(f);
-        let kinds: Vec<wasm_valkind_t> = (*wasm_functype_params(ft)).as_slice().iter().map(|t| wasm_valtype_kind(*t)).collect();
-        let rkinds: Vec<wasm_valkind_t> = (*wasm_functype_results(ft)).as_slice().iter().map(|t| wasm_valtype_kind(*t)).collect();
+        let kinds: Vec<wasm_valkind_t> =
+            (*wasm_functype_params(ft)).as_slice().iter().map(|t| wasm_valtype_kind(*t)).collect();
+        let rkinds: Vec<wasm_valkind_t> =
+            (*wasm_functype_results(ft)).as_slice().iter().map(|t| wasm_valtype_kind(*t)).collect();
         wasm_functype_delete(ft);
         if u.ratio(1u8, 6).unwrap_or(false) {
             let mut slots = vec![wasmlift_v128_slot_t { bytes: [0; 16] }; u.int_in_range(0..=4usize).unwrap_or(1)];
@@ -567,7 +589,10 @@ impl World {
         if t.is_null() {
             // Extra room in the results vector is allowed; too little, or a wrong argument
             // count, is not.
-            assert!(nargs == kinds.len() && (nres >= rkinds.len() || rkinds.is_empty()), "wasm_func_call accepted the wrong arity");
+            assert!(
+                nargs == kinds.len() && (nres >= rkinds.len() || rkinds.is_empty()),
+                "wasm_func_call accepted the wrong arity"
+            );
             for v in outs.iter_mut() {
                 if v.kind >= WASM_EXTERNREF && !v.of.r#ref.is_null() && self.refs.len() < 16 {
                     let sid = self.externs.iter().find(|x| x.0 == e).map_or(0, |x| x.1);

@@ -25,7 +25,8 @@ impl Default for ByteTargets {
 
 impl ByteTargets {
     pub fn new() -> Self {
-        let engines = vec![new_engine(EngineConfig::Default, false), new_engine(EngineConfig::ExplicitBoundsChecks, true)];
+        let engines =
+            vec![new_engine(EngineConfig::Default, false), new_engine(EngineConfig::ExplicitBoundsChecks, true)];
         // SAFETY: the engines are live; the stores live as long as `self`.
         let stores: Vec<_> = engines.iter().map(|e| unsafe { wasm_store_new(*e) }).collect();
         let foreign_engine = unsafe {

@@ -128,7 +128,11 @@ pub fn wat2wasm(text: &str) -> Vec<u8> {
     // SAFETY: text/len describe a valid buffer; `out` is always written.
     unsafe {
         let mut out = wasm_byte_vec_t::empty();
-        assert!(wasmlift_wat2wasm(text.as_ptr() as *const _, text.len(), &mut out), "bad test module: {}", last_error());
+        assert!(
+            wasmlift_wat2wasm(text.as_ptr() as *const _, text.len(), &mut out),
+            "bad test module: {}",
+            last_error()
+        );
         let v = out.bytes().to_vec();
         wasm_byte_vec_delete(&mut out);
         v

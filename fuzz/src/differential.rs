@@ -340,10 +340,18 @@ impl Differential {
     }
 
     /// Runs `wasm` in both engines; Err(description) at the first difference.
-    pub fn compare(&self, wasm: &[u8], config: EngineConfig, extra: bool, u: &mut Unstructured, c: &mut Counters) -> Result<(), String> {
+    pub fn compare(
+        &self,
+        wasm: &[u8],
+        config: EngineConfig,
+        extra: bool,
+        u: &mut Unstructured,
+        c: &mut Counters,
+    ) -> Result<(), String> {
         // ---- wasmi
         let mut ostore = wasmi::Store::new(&self.oracle, ());
-        let omodule = wasmi::Module::new(&self.oracle, wasm).map_err(|e| format!("the oracle rejected a generated module: {e}"))?;
+        let omodule = wasmi::Module::new(&self.oracle, wasm)
+            .map_err(|e| format!("the oracle rejected a generated module: {e}"))?;
         let mut oimports = Vec::new();
         for imp in omodule.imports() {
             let ext: wasmi::Extern = match imp.ty() {
@@ -381,7 +389,9 @@ impl Differential {
             match config {
                 // Usually enough for the module's calls, sometimes not (then the comparison
                 // stops at the first "all fuel consumed").
-                EngineConfig::Fuel => wasmlift_store_set_fuel(store, 20_000 + u.arbitrary::<u16>().unwrap_or(0) as u64 * 16),
+                EngineConfig::Fuel => {
+                    wasmlift_store_set_fuel(store, 20_000 + u.arbitrary::<u16>().unwrap_or(0) as u64 * 16)
+                }
                 EngineConfig::Epoch => wasmlift_store_set_epoch_deadline(store, 1_000_000),
                 _ => {}
             }
@@ -419,7 +429,11 @@ impl Differential {
                         let v = zero_val(wasm_valtype_kind(wasm_globaltype_content(gt)));
                         wasm_global_as_extern(wasm_global_new(store, gt, &v))
                     }
-                    WASM_EXTERN_TABLE => wasm_table_as_extern(wasm_table_new(store, wasm_externtype_as_tabletype_const(ty), ptr::null_mut())),
+                    WASM_EXTERN_TABLE => wasm_table_as_extern(wasm_table_new(
+                        store,
+                        wasm_externtype_as_tabletype_const(ty),
+                        ptr::null_mut(),
+                    )),
                     _ => wasm_memory_as_extern(wasm_memory_new(store, wasm_externtype_as_memorytype_const(ty))),
                 };
                 externs.push(ext);
@@ -451,9 +465,12 @@ impl Differential {
                         // wasmi reports an element segment out of its table's bounds as an
                         // instantiation error; the spec (and wasmlift) as the trap "out of
                         // bounds table access". Same outcome: nothing is instantiated.
-                        (None, wasmi::errors::ErrorKind::Instantiation(wasmi::errors::InstantiationError::ElementSegmentDoesNotFit { .. })) => {
-                            Outcome::Trap(TrapClass::TableOutOfBounds)
-                        }
+                        (
+                            None,
+                            wasmi::errors::ErrorKind::Instantiation(
+                                wasmi::errors::InstantiationError::ElementSegmentDoesNotFit { .. },
+                            ),
+                        ) => Outcome::Trap(TrapClass::TableOutOfBounds),
                         (None, _) => Outcome::Refused,
                     },
                 };
@@ -469,7 +486,10 @@ impl Differential {
                     if !instance.is_null() {
                         wasm_instance_delete(instance);
                     }
-                    return Err(format!("instantiation: wasmlift {lift_inst:?} {why}, oracle {oracle_inst:?} {:?}", oinstance.as_ref().err()));
+                    return Err(format!(
+                        "instantiation: wasmlift {lift_inst:?} {why}, oracle {oracle_inst:?} {:?}",
+                        oinstance.as_ref().err()
+                    ));
                 }
                 if instance.is_null() {
                     return Ok(());
@@ -550,7 +570,8 @@ impl Differential {
     ) -> Result<(), String> {
         // Every exported function three times in order (with different arguments), then a few
         // more picked by the data: compiling dominates the cost, so each module is called often.
-        let funcs: Vec<usize> = pairs.iter().enumerate().filter(|(_, (_, p))| matches!(p, ExportPair::Func(..))).map(|(i, _)| i).collect();
+        let funcs: Vec<usize> =
+            pairs.iter().enumerate().filter(|(_, (_, p))| matches!(p, ExportPair::Func(..))).map(|(i, _)| i).collect();
         let mut order: Vec<usize> = funcs.iter().chain(&funcs).chain(&funcs).copied().collect();
         if !funcs.is_empty() {
             for _ in 0..u.int_in_range(0..=8usize).unwrap_or(0) {
@@ -598,7 +619,9 @@ impl Differential {
             }
             if lift != oracle {
                 let message = LAST_TRAP.with(|t| t.borrow().clone());
-                return Err(format!("call {name:?}{args:?}: wasmlift {lift:?} (last trap message {message:?}), oracle {oracle:?}"));
+                return Err(format!(
+                    "call {name:?}{args:?}: wasmlift {lift:?} (last trap message {message:?}), oracle {oracle:?}"
+                ));
             }
             // Globals after every call (cheap), so that a divergence names the call that made it.
             for (gname, p) in pairs {
@@ -625,7 +648,11 @@ impl Differential {
                     let odata = om.data(&*ostore);
                     if data != odata {
                         let first = data.iter().zip(odata).position(|(a, b)| a != b);
-                        return Err(format!("memory {name:?}: sizes {} vs {}, first difference at {first:?}", data.len(), odata.len()));
+                        return Err(format!(
+                            "memory {name:?}: sizes {} vs {}, first difference at {first:?}",
+                            data.len(),
+                            odata.len()
+                        ));
                     }
                 }
                 ExportPair::Global(lg, og) => {
@@ -685,7 +712,13 @@ fn kind_of(t: &wasmi::ValType) -> wasm_valkind_t {
 }
 
 /// Calls through wasm_func_call, or wasmlift_func_call_v128 when v128 is involved.
-unsafe fn call_wasmlift(f: *mut wasm_func_t, args: &[Value], kinds: &[wasm_valkind_t], rkinds: &[wasm_valkind_t], v128: bool) -> Outcome {
+unsafe fn call_wasmlift(
+    f: *mut wasm_func_t,
+    args: &[Value],
+    kinds: &[wasm_valkind_t],
+    rkinds: &[wasm_valkind_t],
+    v128: bool,
+) -> Outcome {
     let trap = if v128 {
         let mut slots = vec![wasmlift_v128_slot_t { bytes: [0; 16] }; args.len().max(rkinds.len()).max(1)];
         for (s, a) in slots.iter_mut().zip(args) {

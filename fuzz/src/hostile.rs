@@ -42,8 +42,10 @@ unsafe fn new_trap(store: *mut wasm_store_t, text: &str) -> *mut wasm_trap_t {
 /// Calls an exported function with zero arguments; None when it returned, Some(trap) if not.
 unsafe fn call_zero(f: *const wasm_func_t) -> Option<*mut wasm_trap_t> {
     let ft = wasm_func_type(f);
-    let kinds: Vec<wasm_valkind_t> = (*wasm_functype_params(ft)).as_slice().iter().map(|t| wasm_valtype_kind(*t)).collect();
-    let rkinds: Vec<wasm_valkind_t> = (*wasm_functype_results(ft)).as_slice().iter().map(|t| wasm_valtype_kind(*t)).collect();
+    let kinds: Vec<wasm_valkind_t> =
+        (*wasm_functype_params(ft)).as_slice().iter().map(|t| wasm_valtype_kind(*t)).collect();
+    let rkinds: Vec<wasm_valkind_t> =
+        (*wasm_functype_results(ft)).as_slice().iter().map(|t| wasm_valtype_kind(*t)).collect();
     wasm_functype_delete(ft);
     let any_v128 = kinds.iter().chain(&rkinds).any(|k| *k == WASM_V128);
     let t = if any_v128 {
@@ -69,7 +71,11 @@ unsafe fn call_zero(f: *const wasm_func_t) -> Option<*mut wasm_trap_t> {
     }
 }
 
-unsafe extern "C" fn hostile_host(env: *mut c_void, args: *const wasm_val_vec_t, results: *mut wasm_val_vec_t) -> *mut wasm_trap_t {
+unsafe extern "C" fn hostile_host(
+    env: *mut c_void,
+    args: *const wasm_val_vec_t,
+    results: *mut wasm_val_vec_t,
+) -> *mut wasm_trap_t {
     // SAFETY: env is the HostContext the run created; it outlives every call.
     let cx = &mut *(env as *mut HostContext);
     cx.host_calls += 1;
@@ -164,7 +170,8 @@ unsafe extern "C" fn hostile_host(env: *mut c_void, args: *const wasm_val_vec_t,
                     let gt = wasm_global_type(g);
                     let kind = wasm_valtype_kind(wasm_globaltype_content(gt));
                     wasm_globaltype_delete(gt);
-                    let v = wasm_val_t { kind, of: wasm_val_union { i64: if kind >= WASM_EXTERNREF { 0 } else { -1 } } };
+                    let v =
+                        wasm_val_t { kind, of: wasm_val_union { i64: if kind >= WASM_EXTERNREF { 0 } else { -1 } } };
                     wasm_global_set(g, &v);
                 }
             }
@@ -257,7 +264,11 @@ impl Hostile {
                         let v = zero_val(wasm_valtype_kind(wasm_globaltype_content(gt)));
                         wasm_global_as_extern(wasm_global_new(store, gt, &v))
                     }
-                    WASM_EXTERN_TABLE => wasm_table_as_extern(wasm_table_new(store, wasm_externtype_as_tabletype_const(ty), ptr::null_mut())),
+                    WASM_EXTERN_TABLE => wasm_table_as_extern(wasm_table_new(
+                        store,
+                        wasm_externtype_as_tabletype_const(ty),
+                        ptr::null_mut(),
+                    )),
                     _ => wasm_memory_as_extern(wasm_memory_new(store, wasm_externtype_as_memorytype_const(ty))),
                 };
                 externs.push(ext);
@@ -277,10 +288,13 @@ impl Hostile {
                 (*cx).exports = exports.as_slice().iter().map(|e| wasm_extern_copy(*e)).collect();
                 wasm_extern_vec_delete(&mut exports);
                 // Short borrows only: host calls below mutate the context through the raw pointer.
-                let n = (&(*cx).exports).len();
+                let n = (*cx).exports.len();
                 for i in 0..n + 4 {
                     let idx = if i < n { i } else { u.choose_index(n.max(1)).unwrap_or(0) };
-                    let Some(e) = (&(*cx).exports).get(idx).copied() else { break };
+                    #[allow(clippy::needless_borrow)] // an explicit, short borrow through the raw pointer
+                    let Some(e) = (&(*cx).exports).get(idx).copied() else {
+                        break;
+                    };
                     if e.is_null() {
                         continue;
                     }

@@ -13,7 +13,9 @@ pub fn known_oracle_bug(wasm: &[u8]) -> Option<&'static str> {
         let ops: Vec<Operator> = reader.into_iter().filter_map(|o| o.ok()).collect();
         for w in ops.windows(4) {
             // Entry 1: (select X (local.get L) (i32.eqz (local.get L))).
-            if let [Operator::LocalGet { local_index: a }, Operator::LocalGet { local_index: b }, Operator::I32Eqz, Operator::Select | Operator::TypedSelect { .. }] = w {
+            if let [Operator::LocalGet { local_index: a }, Operator::LocalGet { local_index: b }, Operator::I32Eqz, Operator::Select | Operator::TypedSelect { .. }] =
+                w
+            {
                 if a == b {
                     return Some("select-eqz-same-local");
                 }

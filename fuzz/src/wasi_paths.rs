@@ -40,7 +40,23 @@ const GUEST: &str = r#"(module
   (func (export "rename") (param i32 i32 i32 i32) (result i32)
     (call $rename (i32.const 3) (local.get 0) (local.get 1) (i32.const 3) (local.get 2) (local.get 3))))"#;
 
-const COMPONENTS: &[&str] = &["..", ".", "", "/", "outside", "secret", "escape", "abs", "up", "a", "b", "sandbox", "/tmp", "/etc/passwd", "x\0y"];
+const COMPONENTS: &[&str] = &[
+    "..",
+    ".",
+    "",
+    "/",
+    "outside",
+    "secret",
+    "escape",
+    "abs",
+    "up",
+    "a",
+    "b",
+    "sandbox",
+    "/tmp",
+    "/etc/passwd",
+    "x\0y",
+];
 
 /// Everything under `dir` (relative paths, file contents, link targets), for comparisons.
 fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
@@ -53,7 +69,9 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
             let rel = p.strip_prefix(dir).unwrap_or(&p).to_path_buf();
             let meta = std::fs::symlink_metadata(&p);
             let content = match meta {
-                Ok(m) if m.file_type().is_symlink() => std::fs::read_link(&p).map(|t| t.into_os_string().into_encoded_bytes()).unwrap_or_default(),
+                Ok(m) if m.file_type().is_symlink() => {
+                    std::fs::read_link(&p).map(|t| t.into_os_string().into_encoded_bytes()).unwrap_or_default()
+                }
                 Ok(m) if m.is_dir() => {
                     stack.push(p.clone());
                     b"<dir>".to_vec()
@@ -109,7 +127,7 @@ pub fn run(data: &[u8], engine: *mut wasm_engine_t) -> (u64, u64) {
         let ex = exports.as_slice().to_vec();
         let memory = wasm_extern_as_memory(ex[0]);
         let base = wasm_memory_data(memory) as *mut u8;
-        let mut path = |u: &mut Unstructured, at: usize| -> i32 {
+        let path = |u: &mut Unstructured, at: usize| -> i32 {
             let mut p: Vec<u8> = Vec::new();
             for _ in 0..u.int_in_range(1..=5u8).unwrap_or(1) {
                 if !p.is_empty() || u.arbitrary().unwrap_or(false) {
@@ -117,7 +135,9 @@ pub fn run(data: &[u8], engine: *mut wasm_engine_t) -> (u64, u64) {
                 }
                 match u.int_in_range(0..=COMPONENTS.len()).unwrap_or(0) {
                     k if k < COMPONENTS.len() => p.extend_from_slice(COMPONENTS[k].as_bytes()),
-                    _ => p.extend((0..u.int_in_range(1..=3u8).unwrap_or(1)).map(|_| u.arbitrary::<u8>().unwrap_or(b'z'))),
+                    _ => {
+                        p.extend((0..u.int_in_range(1..=3u8).unwrap_or(1)).map(|_| u.arbitrary::<u8>().unwrap_or(b'z')))
+                    }
                 }
             }
             p.truncate(900);

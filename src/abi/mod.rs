@@ -9,7 +9,6 @@
 //! - `compiled`: what compiling a module produces (code, trap sites, address maps), the
 //!   settings it depends on, and the `Compiler` interface through which the runtime asks for it.
 
-
 pub mod builtins;
 pub mod code_memory;
 pub mod compiled;

@@ -104,7 +104,7 @@ pub const TABLE_LENGTH: i32 = offset_of!(VMTable, length) as i32;
 pub struct VMLimits {
     /// Lowest stack address wasm code may use; prologues trap with STACK_OVERFLOW below it.
     pub stack_limit: usize,
-    /// The engine's epoch counter (`EngineInner::epoch`), read with plain loads.
+    /// The engine's epoch counter (`EngineState::epoch`), read with plain loads.
     pub epoch: *const std::sync::atomic::AtomicU64,
     /// Code traps with INTERRUPTED once the epoch is at or past this value.
     pub epoch_deadline: u64,
@@ -129,7 +129,7 @@ pub const LIMITS_FUEL: i32 = offset_of!(VMLimits, fuel) as i32;
 pub struct VMContextHeader {
     pub magic: u32,
     pub _pad: u32,
-    /// Back pointer to the runtime's instance (`*const runtime::instance::InstanceInner`).
+    /// Back pointer to the runtime's instance (`*const runtime::instance::WasmInstance`).
     pub instance: *const u8,
     pub limits: *const VMLimits,
     /// The engine's epoch counter (the same as `VMLimits::epoch`), one load closer to the

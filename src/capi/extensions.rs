@@ -2,10 +2,10 @@
 //! instead of `wasm.h` (see build.rs). Every item here must be written out literally so that
 //! cbindgen sees it.
 
-use crate::runtime::lazy::CompilationMode;
 use crate::capi::engine::wasm_config_t;
 use crate::capi::r#ref::wasm_module_t;
 use crate::capi::types::wasm_valkind_t;
+use crate::runtime::lazy::CompilationMode;
 
 /// The `wasm_valkind_t` of 128-bit SIMD values (`v128`), which the standard API has no kind
 /// for. `wasm_valtype_new(WASMLIFT_V128)` creates the type; it appears in the function types
@@ -88,7 +88,10 @@ mod config_tests {
             wasmlift_config_compile_threads(c, 1);
             wasmlift_config_max_memory_pages(c, 10);
             let cfg = &(*c).config;
-            assert_eq!((cfg.max_wasm_stack, cfg.explicit_bounds_checks, cfg.compile_threads, cfg.max_memory_pages), (4096, true, 1, 10));
+            assert_eq!(
+                (cfg.max_wasm_stack, cfg.explicit_bounds_checks, cfg.compile_threads, cfg.max_memory_pages),
+                (4096, true, 1, 10)
+            );
             wasm_config_delete(c);
             wasmlift_config_max_wasm_stack(std::ptr::null_mut(), 1);
         }
@@ -116,7 +119,11 @@ pub extern "C" fn wasmlift_error_message() -> *const std::os::raw::c_char {
 /// Translates WebAssembly text (`len` bytes at `wat`) to a binary module in `out`. Returns false
 /// and sets `wasmlift_error_message()` on a syntax error (`out` is then empty).
 #[no_mangle]
-pub unsafe extern "C" fn wasmlift_wat2wasm(wat: *const std::os::raw::c_char, len: usize, out: *mut crate::capi::vec::wasm_byte_vec_t) -> bool {
+pub unsafe extern "C" fn wasmlift_wat2wasm(
+    wat: *const std::os::raw::c_char,
+    len: usize,
+    out: *mut crate::capi::vec::wasm_byte_vec_t,
+) -> bool {
     use crate::capi::vec::CVec;
     if out.is_null() {
         return false;
@@ -172,7 +179,7 @@ pub unsafe extern "C" fn wasmlift_func_call_v128(
     nslots: usize,
 ) -> *mut crate::capi::r#ref::wasm_trap_t {
     use crate::capi::r#ref::wasm_trap_t;
-    use crate::runtime::trap::TrapInner;
+    use crate::runtime::trap::TrapRecord;
     // SAFETY: `func` is NULL or a live `wasm_func_t` (C API contract, rule 1).
     let Some(f) = (unsafe { func.as_ref() }) else { return std::ptr::null_mut() };
     // Owned for the whole call: a host callback may delete the handle `f` mid-call.
@@ -181,10 +188,16 @@ pub unsafe extern "C" fn wasmlift_func_call_v128(
     let ty = func.ty();
     let need = ty.params.len().max(ty.results.len());
     if ty.params.iter().chain(ty.results.iter()).any(|t| t.is_ref()) {
-        return wasm_trap_t::new_boxed(TrapInner::new("wasmlift_func_call_v128: reference types are not supported here"), &store);
+        return wasm_trap_t::new_boxed(
+            TrapRecord::new("wasmlift_func_call_v128: reference types are not supported here"),
+            &store,
+        );
     }
     if slots.is_null() && need > 0 || nslots < need {
-        return wasm_trap_t::new_boxed(TrapInner::new(format!("wasmlift_func_call_v128: need {need} slots, got {nslots}")), &store);
+        return wasm_trap_t::new_boxed(
+            TrapRecord::new(format!("wasmlift_func_call_v128: need {need} slots, got {nslots}")),
+            &store,
+        );
     }
     // The caller's slots have the layout of the engine's own value slots (16 bytes, 16-aligned),
     // so the call runs on them directly: no copy, no allocation.
@@ -421,4 +434,3 @@ pub unsafe extern "C" fn wasmlift_module_wait_for_tier_up(module: *const wasm_mo
         module.module().wait_for_tier_up();
     }
 }
-

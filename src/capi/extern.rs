@@ -2,10 +2,10 @@
 //! that imports and exports use.
 #![allow(non_camel_case_types)]
 
+pub use crate::capi::r#ref::wasm_extern_t;
 use crate::capi::r#ref::wasm_func_t;
 use crate::capi::r#ref::wasm_global_t;
 use crate::capi::r#ref::wasm_memory_t;
-pub use crate::capi::r#ref::wasm_extern_t;
 use crate::capi::r#ref::wasm_ref_t;
 use crate::capi::r#ref::wasm_table_t;
 use crate::capi::types::{
@@ -40,7 +40,6 @@ impl wasm_extern_t {
     }
 }
 
-
 #[no_mangle]
 pub unsafe extern "C" fn wasm_extern_kind(e: *const wasm_extern_t) -> wasm_externkind_t {
     // SAFETY: `e` is NULL or a live `wasm_extern_t` (C API contract, rule 1).
@@ -61,7 +60,6 @@ pub unsafe extern "C" fn wasm_extern_type(e: *const wasm_extern_t) -> *mut wasm_
         None => std::ptr::null_mut(),
     }
 }
-
 
 fn is_func(e: &wasm_extern_t) -> bool {
     matches!(e.r.obj, Object::Func(_))
@@ -113,47 +111,79 @@ pub unsafe extern "C" fn wasm_memory_as_extern_const(m: *const wasm_memory_t) ->
 pub unsafe extern "C" fn wasm_extern_as_func(e: *mut wasm_extern_t) -> *mut wasm_func_t {
     // SAFETY: `e` is NULL or a live `wasm_extern_t` (C API contract, rule 1); the cast is made
     // only for a matching object, and every typed handle is a transparent `wasm_ref_t`.
-    if unsafe { e.as_ref() }.is_some_and(is_func) { e as *mut wasm_func_t } else { std::ptr::null_mut() }
+    if unsafe { e.as_ref() }.is_some_and(is_func) {
+        e as *mut wasm_func_t
+    } else {
+        std::ptr::null_mut()
+    }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_extern_as_global(e: *mut wasm_extern_t) -> *mut wasm_global_t {
     // SAFETY: `e` is NULL or a live `wasm_extern_t` (C API contract, rule 1); the cast is made
     // only for a matching object, and every typed handle is a transparent `wasm_ref_t`.
-    if unsafe { e.as_ref() }.is_some_and(is_global) { e as *mut wasm_global_t } else { std::ptr::null_mut() }
+    if unsafe { e.as_ref() }.is_some_and(is_global) {
+        e as *mut wasm_global_t
+    } else {
+        std::ptr::null_mut()
+    }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_extern_as_table(e: *mut wasm_extern_t) -> *mut wasm_table_t {
     // SAFETY: `e` is NULL or a live `wasm_extern_t` (C API contract, rule 1); the cast is made
     // only for a matching object, and every typed handle is a transparent `wasm_ref_t`.
-    if unsafe { e.as_ref() }.is_some_and(is_table) { e as *mut wasm_table_t } else { std::ptr::null_mut() }
+    if unsafe { e.as_ref() }.is_some_and(is_table) {
+        e as *mut wasm_table_t
+    } else {
+        std::ptr::null_mut()
+    }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_extern_as_memory(e: *mut wasm_extern_t) -> *mut wasm_memory_t {
     // SAFETY: `e` is NULL or a live `wasm_extern_t` (C API contract, rule 1); the cast is made
     // only for a matching object, and every typed handle is a transparent `wasm_ref_t`.
-    if unsafe { e.as_ref() }.is_some_and(is_memory) { e as *mut wasm_memory_t } else { std::ptr::null_mut() }
+    if unsafe { e.as_ref() }.is_some_and(is_memory) {
+        e as *mut wasm_memory_t
+    } else {
+        std::ptr::null_mut()
+    }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_extern_as_func_const(e: *const wasm_extern_t) -> *const wasm_func_t {
     // SAFETY: `e` is NULL or a live `wasm_extern_t` (C API contract, rule 1); the cast is made
     // only for a matching object, and every typed handle is a transparent `wasm_ref_t`.
-    if unsafe { e.as_ref() }.is_some_and(is_func) { e as *const wasm_func_t } else { std::ptr::null() }
+    if unsafe { e.as_ref() }.is_some_and(is_func) {
+        e as *const wasm_func_t
+    } else {
+        std::ptr::null()
+    }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_extern_as_global_const(e: *const wasm_extern_t) -> *const wasm_global_t {
     // SAFETY: `e` is NULL or a live `wasm_extern_t` (C API contract, rule 1); the cast is made
     // only for a matching object, and every typed handle is a transparent `wasm_ref_t`.
-    if unsafe { e.as_ref() }.is_some_and(is_global) { e as *const wasm_global_t } else { std::ptr::null() }
+    if unsafe { e.as_ref() }.is_some_and(is_global) {
+        e as *const wasm_global_t
+    } else {
+        std::ptr::null()
+    }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_extern_as_table_const(e: *const wasm_extern_t) -> *const wasm_table_t {
     // SAFETY: `e` is NULL or a live `wasm_extern_t` (C API contract, rule 1); the cast is made
     // only for a matching object, and every typed handle is a transparent `wasm_ref_t`.
-    if unsafe { e.as_ref() }.is_some_and(is_table) { e as *const wasm_table_t } else { std::ptr::null() }
+    if unsafe { e.as_ref() }.is_some_and(is_table) {
+        e as *const wasm_table_t
+    } else {
+        std::ptr::null()
+    }
 }
 #[no_mangle]
 pub unsafe extern "C" fn wasm_extern_as_memory_const(e: *const wasm_extern_t) -> *const wasm_memory_t {
     // SAFETY: `e` is NULL or a live `wasm_extern_t` (C API contract, rule 1); the cast is made
     // only for a matching object, and every typed handle is a transparent `wasm_ref_t`.
-    if unsafe { e.as_ref() }.is_some_and(is_memory) { e as *const wasm_memory_t } else { std::ptr::null() }
+    if unsafe { e.as_ref() }.is_some_and(is_memory) {
+        e as *const wasm_memory_t
+    } else {
+        std::ptr::null()
+    }
 }

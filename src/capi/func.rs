@@ -2,6 +2,7 @@
 //! Calls with up to `INLINE_SLOTS` values use stack buffers only: no allocation, no locking.
 #![allow(non_camel_case_types)]
 
+use crate::abi::vmctx::VMVal;
 use crate::capi::r#ref::{wasm_func_t, wasm_ref_t, wasm_trap_t};
 use crate::capi::store::wasm_store_t;
 use crate::capi::types::{valkind_of, wasm_functype_t, WASM_I32};
@@ -11,16 +12,20 @@ use crate::capi::vecs::wasm_val_vec_t;
 use crate::runtime::func::{Func, HostCallback, HostFunc};
 use crate::runtime::object::Object;
 use crate::runtime::store::{StoreHandle, StoreRoot};
-use std::sync::{Arc, Weak};
-use crate::runtime::trap::TrapInner;
-use crate::abi::vmctx::VMVal;
+use crate::runtime::trap::TrapRecord;
 use crate::types::FuncType;
 use std::ffi::c_void;
+use std::sync::{Arc, Weak};
 
 pub type wasm_func_callback_t =
     Option<unsafe extern "C" fn(args: *const wasm_val_vec_t, results: *mut wasm_val_vec_t) -> *mut wasm_trap_t>;
-pub type wasm_func_callback_with_env_t =
-    Option<unsafe extern "C" fn(env: *mut c_void, args: *const wasm_val_vec_t, results: *mut wasm_val_vec_t) -> *mut wasm_trap_t>;
+pub type wasm_func_callback_with_env_t = Option<
+    unsafe extern "C" fn(
+        env: *mut c_void,
+        args: *const wasm_val_vec_t,
+        results: *mut wasm_val_vec_t,
+    ) -> *mut wasm_trap_t,
+>;
 
 const INLINE_SLOTS: usize = 8;
 
@@ -74,7 +79,7 @@ unsafe fn host_callback(
 ) -> HostCallback {
     Box::new(move |slots: &mut [VMVal]| {
         let Some(store) = store.upgrade() else {
-            return Err(TrapInner::new("host function called after its store was deleted"));
+            return Err(TrapRecord::new("host function called after its store was deleted"));
         };
         let np = ty.params.len();
         let nr = ty.results.len();
@@ -134,7 +139,7 @@ unsafe fn host_callback(
                 Err(e) => keep_err = Some(e),
             }
             if let (Some(e), Ok(())) = (keep_err, &outcome) {
-                outcome = Err(TrapInner::new(format!("host function returned a bad result {i}: {e}")));
+                outcome = Err(TrapRecord::new(format!("host function returned a bad result {i}: {e}")));
             }
             // SAFETY: `results[i]` is a valid value owned by us; `to_slot` copied out what wasm
             // keeps (pinning or registering what a reference points at).
@@ -147,9 +152,15 @@ unsafe fn host_callback(
 /// # Safety
 /// `store` is NULL or a live `wasm_store_t`, `ty` NULL or a live `wasm_functype_t` (C API
 /// contract, rule 1).
-unsafe fn new_host_func(store: *mut wasm_store_t, ty: *const wasm_functype_t, make: impl FnOnce(FuncType, Weak<StoreRoot>) -> HostCallback) -> *mut wasm_func_t {
+unsafe fn new_host_func(
+    store: *mut wasm_store_t,
+    ty: *const wasm_functype_t,
+    make: impl FnOnce(FuncType, Weak<StoreRoot>) -> HostCallback,
+) -> *mut wasm_func_t {
     // SAFETY: `store` and `ty` are NULL or live objects of their types (this function's contract).
-    let (Some(store), Some(ty)) = (unsafe { store.as_ref() }, unsafe { ty.as_ref() }) else { return std::ptr::null_mut() };
+    let (Some(store), Some(ty)) = (unsafe { store.as_ref() }, unsafe { ty.as_ref() }) else {
+        return std::ptr::null_mut();
+    };
     let core = ty.to_core();
     // The callback holds the store weakly: a host function must not keep its store's root
     // (and with it everything the store pins) alive.
@@ -164,7 +175,11 @@ unsafe fn new_host_func(store: *mut wasm_store_t, ty: *const wasm_functype_t, ma
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_func_new(store: *mut wasm_store_t, ty: *const wasm_functype_t, callback: wasm_func_callback_t) -> *mut wasm_func_t {
+pub unsafe extern "C" fn wasm_func_new(
+    store: *mut wasm_store_t,
+    ty: *const wasm_functype_t,
+    callback: wasm_func_callback_t,
+) -> *mut wasm_func_t {
     let Some(cb) = callback else { return std::ptr::null_mut() };
     let make = |ty: FuncType, store: Weak<StoreRoot>| {
         let call = move |args: *const wasm_val_vec_t, results: *mut wasm_val_vec_t| {
@@ -242,7 +257,7 @@ pub unsafe extern "C" fn wasm_func_result_arity(f: *const wasm_func_t) -> usize 
 }
 
 fn trap(store: &StoreHandle, message: String) -> *mut wasm_trap_t {
-    wasm_trap_t::new_boxed(TrapInner::new(message), store)
+    wasm_trap_t::new_boxed(TrapRecord::new(message), store)
 }
 
 /// Calls the function. Arguments must match the parameter types (count and kinds), otherwise a
@@ -250,7 +265,11 @@ fn trap(store: &StoreHandle, message: String) -> *mut wasm_trap_t {
 /// room for them; if it is too small the function still runs (its own trap wins) and then a
 /// trap reports the short vector. Returns NULL on success.
 #[no_mangle]
-pub unsafe extern "C" fn wasm_func_call(f: *const wasm_func_t, args: *const wasm_val_vec_t, results: *mut wasm_val_vec_t) -> *mut wasm_trap_t {
+pub unsafe extern "C" fn wasm_func_call(
+    f: *const wasm_func_t,
+    args: *const wasm_val_vec_t,
+    results: *mut wasm_val_vec_t,
+) -> *mut wasm_trap_t {
     // SAFETY: `f` is NULL or a live `wasm_func_t` (C API contract, rule 1).
     let Some(f) = (unsafe { f.as_ref() }) else { return std::ptr::null_mut() };
     // The call owns what it runs: a host callback may delete this very handle (and every other
@@ -296,7 +315,12 @@ pub unsafe extern "C" fn wasm_func_call(f: *const wasm_func_t, args: *const wasm
 /// function reference among them is null or live). `results` is NULL or points at a vector
 /// whose `data`, if non-NULL, is writable for `size` values; the old values are overwritten
 /// without being released (C API contract, rules 2 and 3).
-unsafe fn write_results(store: &StoreHandle, ty: &FuncType, slots: &[VMVal], results: *mut wasm_val_vec_t) -> *mut wasm_trap_t {
+unsafe fn write_results(
+    store: &StoreHandle,
+    ty: &FuncType,
+    slots: &[VMVal],
+    results: *mut wasm_val_vec_t,
+) -> *mut wasm_trap_t {
     let nr = ty.results.len();
     if nr == 0 {
         return std::ptr::null_mut();
@@ -306,7 +330,12 @@ unsafe fn write_results(store: &StoreHandle, ty: &FuncType, slots: &[VMVal], res
         // SAFETY: non-NULL `data` is writable for `size` >= `nr` values (this function's
         // contract), and nothing else accesses them until we return.
         Some(r) if r.size >= nr && !r.data.is_null() => unsafe { std::slice::from_raw_parts_mut(r.data, nr) },
-        Some(r) => return trap(store, format!("wasm_func_call: results vector has room for {} values, the function returns {nr}", r.size)),
+        Some(r) => {
+            return trap(
+                store,
+                format!("wasm_func_call: results vector has room for {} values, the function returns {nr}", r.size),
+            )
+        }
         None => return trap(store, format!("wasm_func_call: no results vector for {nr} results")),
     };
     for (i, t) in ty.results.iter().enumerate() {

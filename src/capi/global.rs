@@ -5,12 +5,12 @@ use crate::capi::r#ref::{wasm_global_t, wasm_ref_t};
 use crate::capi::store::wasm_store_t;
 use crate::capi::types::wasm_globaltype_t;
 use crate::capi::val::{from_slot, to_slot, wasm_val_t};
-use crate::runtime::global::{GlobalInner, GlobalRef};
+use crate::runtime::global::{GlobalRef, WasmGlobal};
 use crate::runtime::object::Object;
 use std::sync::Arc;
 
 impl wasm_global_t {
-    pub(crate) fn global(&self) -> &Arc<GlobalInner> {
+    pub(crate) fn global(&self) -> &Arc<WasmGlobal> {
         match &self.r.obj {
             Object::Global(g) => &g.global,
             _ => unreachable!("a wasm_global_t always holds a global"),
@@ -27,14 +27,16 @@ pub unsafe extern "C" fn wasm_global_new(
 ) -> *mut wasm_global_t {
     // SAFETY: `store`, `ty` and `val` are each NULL or a live object of its type (C API
     // contract, rules 1 and 5).
-    let (Some(store), Some(ty), Some(val)) = (unsafe { store.as_ref() }, unsafe { ty.as_ref() }, unsafe { val.as_ref() }) else {
+    let (Some(store), Some(ty), Some(val)) =
+        (unsafe { store.as_ref() }, unsafe { ty.as_ref() }, unsafe { val.as_ref() })
+    else {
         return std::ptr::null_mut();
     };
     let ty = ty.to_core();
     // SAFETY: `val` is a valid value (C API contract, rule 5).
     match unsafe { to_slot(val, ty.content, &store.store) } {
         Ok(slot) => {
-            let g = Arc::new(GlobalInner::new_in(&store.store.inner, ty, slot));
+            let g = Arc::new(WasmGlobal::new_in(&store.store.inner, ty, slot));
             wasm_ref_t::boxed(Object::Global(GlobalRef::new(g)), store.store.clone()) as *mut wasm_global_t
         }
         Err(e) => {

@@ -7,13 +7,13 @@ use crate::capi::r#ref::{wasm_instance_t, wasm_module_t, wasm_ref_t, wasm_trap_t
 use crate::capi::store::wasm_store_t;
 use crate::capi::vec::{vec_slice, CVec};
 use crate::capi::vecs::wasm_extern_vec_t;
-use crate::runtime::instance::{instantiate, InstanceInner, InstantiationError};
+use crate::runtime::instance::{instantiate, InstantiationError, WasmInstance};
 use crate::runtime::object::Object;
-use crate::runtime::trap::TrapInner;
+use crate::runtime::trap::TrapRecord;
 use std::sync::Arc;
 
 impl wasm_instance_t {
-    pub(crate) fn instance(&self) -> &Arc<InstanceInner> {
+    pub(crate) fn instance(&self) -> &Arc<WasmInstance> {
         match &self.r.obj {
             Object::Instance(i) => i,
             _ => unreachable!("a wasm_instance_t always holds an instance"),
@@ -58,7 +58,7 @@ pub unsafe extern "C" fn wasm_instance_new(
             if !trap.is_null() {
                 let t = match e {
                     InstantiationError::Trap(t) => t,
-                    _ => TrapInner::new(message),
+                    _ => TrapRecord::new(message),
                 };
                 // SAFETY: `trap` is non-NULL, so writable storage for one pointer (rule 2).
                 unsafe { trap.write(wasm_trap_t::new_boxed(t, &store)) };
@@ -78,9 +78,7 @@ pub unsafe extern "C" fn wasm_instance_exports(instance: *const wasm_instance_t,
     let items = match unsafe { instance.as_ref() } {
         Some(i) => {
             let inst = i.instance();
-            inst.exports()
-                .map(|e| wasm_extern_t::boxed(e, &i.r.store))
-                .collect()
+            inst.exports().map(|e| wasm_extern_t::boxed(e, &i.r.store)).collect()
         }
         None => Vec::new(),
     };

@@ -4,12 +4,12 @@
 use crate::capi::r#ref::{wasm_memory_t, wasm_ref_t};
 use crate::capi::store::wasm_store_t;
 use crate::capi::types::wasm_memorytype_t;
-use crate::runtime::memory::MemoryInner;
+use crate::runtime::memory::LinearMemory;
 use crate::runtime::object::Object;
 use std::sync::Arc;
 
 impl wasm_memory_t {
-    pub(crate) fn memory(&self) -> &Arc<MemoryInner> {
+    pub(crate) fn memory(&self) -> &Arc<LinearMemory> {
         match &self.r.obj {
             Object::Memory(m) => m,
             _ => unreachable!("a wasm_memory_t always holds a memory"),
@@ -21,8 +21,10 @@ impl wasm_memory_t {
 pub unsafe extern "C" fn wasm_memory_new(store: *mut wasm_store_t, ty: *const wasm_memorytype_t) -> *mut wasm_memory_t {
     // SAFETY: `store` is NULL or a live `wasm_store_t`, `ty` NULL or a live
     // `wasm_memorytype_t` (C API contract, rule 1).
-    let (Some(store), Some(ty)) = (unsafe { store.as_ref() }, unsafe { ty.as_ref() }) else { return std::ptr::null_mut() };
-    match MemoryInner::new_in(&store.store.inner, ty.to_core()) {
+    let (Some(store), Some(ty)) = (unsafe { store.as_ref() }, unsafe { ty.as_ref() }) else {
+        return std::ptr::null_mut();
+    };
+    match LinearMemory::new_in(&store.store.inner, ty.to_core()) {
         Ok(m) => wasm_ref_t::boxed(Object::Memory(Arc::new(m)), store.store.clone()) as *mut wasm_memory_t,
         Err(e) => {
             crate::capi::extensions::set_error(&e);

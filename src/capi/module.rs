@@ -7,7 +7,7 @@ use crate::capi::store::wasm_store_t;
 use crate::capi::types::{wasm_exporttype_t, wasm_importtype_t};
 use crate::capi::vec::{wasm_byte_vec_t, CVec};
 use crate::capi::vecs::{wasm_exporttype_vec_t, wasm_importtype_vec_t};
-use crate::runtime::module::{Module, ModuleInner};
+use crate::runtime::module::{CompiledModule, Module};
 use crate::runtime::object::Object;
 
 impl wasm_module_t {
@@ -27,7 +27,10 @@ pub struct wasm_shared_module_t {
 /// Decodes, validates and compiles a module. On failure returns NULL and
 /// `wasmlift_error_message()` says why (with the byte offset for malformed or invalid input).
 #[no_mangle]
-pub unsafe extern "C" fn wasm_module_new(store: *mut wasm_store_t, binary: *const wasm_byte_vec_t) -> *mut wasm_module_t {
+pub unsafe extern "C" fn wasm_module_new(
+    store: *mut wasm_store_t,
+    binary: *const wasm_byte_vec_t,
+) -> *mut wasm_module_t {
     // SAFETY: `store` is NULL or a live `wasm_store_t`, `binary` NULL or a valid byte vector
     // (C API contract, rules 1 and 3).
     let (Some(store), Some(binary)) = (unsafe { store.as_ref() }, unsafe { binary.as_ref() }) else {
@@ -36,7 +39,7 @@ pub unsafe extern "C" fn wasm_module_new(store: *mut wasm_store_t, binary: *cons
     };
     // SAFETY: `binary` is a valid byte vector (rule 3), copied before anything else runs.
     let bytes = unsafe { binary.bytes() }.to_vec();
-    match ModuleInner::new(&store.store.engine, bytes) {
+    match CompiledModule::new(&store.store.engine, bytes) {
         Ok(m) => wasm_ref_t::boxed(Object::Module(m), store.store.clone()) as *mut wasm_module_t,
         Err(e) => {
             set_error(&e);
@@ -97,7 +100,10 @@ pub unsafe extern "C" fn wasm_module_exports(module: *const wasm_module_t, out: 
     let items = match unsafe { module.as_ref() } {
         Some(m) => {
             let info = &m.module().info;
-            info.exports.iter().map(|e| Box::into_raw(wasm_exporttype_t::from_core(&e.name, &info.export_extern_type(e)))).collect()
+            info.exports
+                .iter()
+                .map(|e| Box::into_raw(wasm_exporttype_t::from_core(&e.name, &info.export_extern_type(e))))
+                .collect()
         }
         None => Vec::new(),
     };
@@ -116,7 +122,10 @@ pub unsafe extern "C" fn wasm_module_share(module: *const wasm_module_t) -> *mut
 
 /// Gives a store (possibly on another thread) a handle to a shared module; no recompilation.
 #[no_mangle]
-pub unsafe extern "C" fn wasm_module_obtain(store: *mut wasm_store_t, shared: *const wasm_shared_module_t) -> *mut wasm_module_t {
+pub unsafe extern "C" fn wasm_module_obtain(
+    store: *mut wasm_store_t,
+    shared: *const wasm_shared_module_t,
+) -> *mut wasm_module_t {
     // SAFETY: `store` is NULL or a live `wasm_store_t` and `shared` NULL or a live
     // `wasm_shared_module_t`, which may be used from any thread (C API contract, rule 1).
     match (unsafe { store.as_ref() }, unsafe { shared.as_ref() }) {
@@ -163,7 +172,10 @@ pub unsafe extern "C" fn wasm_module_serialize(module: *const wasm_module_t, out
 /// Loads a serialized module. Data from another engine version or CPU, or corrupted, truncated
 /// or random bytes, give NULL and an error message.
 #[no_mangle]
-pub unsafe extern "C" fn wasm_module_deserialize(store: *mut wasm_store_t, bytes: *const wasm_byte_vec_t) -> *mut wasm_module_t {
+pub unsafe extern "C" fn wasm_module_deserialize(
+    store: *mut wasm_store_t,
+    bytes: *const wasm_byte_vec_t,
+) -> *mut wasm_module_t {
     // SAFETY: `store` is NULL or a live `wasm_store_t`, `bytes` NULL or a valid byte vector
     // (C API contract, rules 1 and 3).
     let (Some(store), Some(bytes)) = (unsafe { store.as_ref() }, unsafe { bytes.as_ref() }) else {

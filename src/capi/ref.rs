@@ -5,7 +5,7 @@
 #![allow(non_camel_case_types)]
 
 use crate::runtime::host_info::Finalizer;
-use crate::runtime::object::{ForeignInner, Object};
+use crate::runtime::object::{ForeignObject, Object};
 use crate::runtime::store::StoreHandle;
 use std::ffi::c_void;
 use std::sync::Arc;
@@ -117,7 +117,8 @@ pub unsafe extern "C" fn wasm_ref_set_host_info_with_finalizer(
 pub unsafe extern "C" fn wasm_foreign_new(store: *mut crate::capi::store::wasm_store_t) -> *mut wasm_foreign_t {
     // SAFETY: `store` is NULL or a live `wasm_store_t` (C API contract, rule 1).
     match unsafe { store.as_ref() } {
-        Some(s) => wasm_ref_t::boxed(Object::Foreign(Arc::new(ForeignInner::default())), s.store.clone()) as *mut wasm_foreign_t,
+        Some(s) => wasm_ref_t::boxed(Object::Foreign(Arc::new(ForeignObject::default())), s.store.clone())
+            as *mut wasm_foreign_t,
         None => std::ptr::null_mut(),
     }
 }

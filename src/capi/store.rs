@@ -13,9 +13,7 @@ pub struct wasm_store_t {
 pub unsafe extern "C" fn wasm_store_new(engine: *mut wasm_engine_t) -> *mut wasm_store_t {
     // SAFETY: `engine` is NULL or a live `wasm_engine_t` (C API contract, rule 1).
     match unsafe { engine.as_ref() } {
-        Some(e) => Box::into_raw(Box::new(wasm_store_t {
-            store: StoreRoot::new(e.engine.clone()),
-        })),
+        Some(e) => Box::into_raw(Box::new(wasm_store_t { store: StoreRoot::new(e.engine.clone()) })),
         None => std::ptr::null_mut(),
     }
 }

@@ -4,16 +4,16 @@
 use crate::capi::r#ref::{wasm_ref_t, wasm_table_t};
 use crate::capi::store::wasm_store_t;
 use crate::capi::types::wasm_tabletype_t;
+use crate::capi::val::funcref_bits;
 use crate::runtime::func::Func;
 use crate::runtime::object::Object;
 use crate::runtime::store::StoreHandle;
-use crate::capi::val::funcref_bits;
-use crate::runtime::table::{TableInner, TableRef};
+use crate::runtime::table::{TableRef, WasmTable};
 use crate::types::ValType;
 use std::sync::Arc;
 
 impl wasm_table_t {
-    pub(crate) fn table(&self) -> &Arc<TableInner> {
+    pub(crate) fn table(&self) -> &Arc<WasmTable> {
         match &self.r.obj {
             Object::Table(t) => &t.table,
             _ => unreachable!("a wasm_table_t always holds a table"),
@@ -58,17 +58,25 @@ unsafe fn element_ref(bits: usize, ty: ValType, store: &StoreHandle) -> *mut was
 
 /// Creates a table of type `ty` with every element set to `init` (NULL for null).
 #[no_mangle]
-pub unsafe extern "C" fn wasm_table_new(store: *mut wasm_store_t, ty: *const wasm_tabletype_t, init: *mut wasm_ref_t) -> *mut wasm_table_t {
+pub unsafe extern "C" fn wasm_table_new(
+    store: *mut wasm_store_t,
+    ty: *const wasm_tabletype_t,
+    init: *mut wasm_ref_t,
+) -> *mut wasm_table_t {
     // SAFETY: `store` is NULL or a live `wasm_store_t`, `ty` NULL or a live
     // `wasm_tabletype_t` (C API contract, rule 1).
-    let (Some(store), Some(ty)) = (unsafe { store.as_ref() }, unsafe { ty.as_ref() }) else { return std::ptr::null_mut() };
+    let (Some(store), Some(ty)) = (unsafe { store.as_ref() }, unsafe { ty.as_ref() }) else {
+        return std::ptr::null_mut();
+    };
     let ty = ty.to_core();
     // SAFETY: `init` is NULL or a live reference (C API contract, rule 1).
     let Some(bits) = (unsafe { element_bits(init, ty.element, &store.store) }) else {
-        crate::capi::extensions::set_error("wasm_table_new: the initial value has the wrong reference type or belongs to another store");
+        crate::capi::extensions::set_error(
+            "wasm_table_new: the initial value has the wrong reference type or belongs to another store",
+        );
         return std::ptr::null_mut();
     };
-    match TableInner::new(ty, bits) {
+    match WasmTable::new(ty, bits) {
         Ok(mut t) => {
             if let Err(e) = t.attach(&store.store.inner) {
                 crate::capi::extensions::set_error(&e);

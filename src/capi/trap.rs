@@ -7,7 +7,7 @@ use crate::capi::vec::{wasm_byte_vec_t, wasm_message_t, BoxedElem, CVec};
 use crate::capi::vecs::wasm_frame_vec_t;
 use crate::runtime::object::Object;
 use crate::runtime::store::StoreHandle;
-use crate::runtime::trap::{Frame, Trap, TrapInner};
+use crate::runtime::trap::{Frame, Trap, TrapRecord};
 
 #[derive(Clone)]
 pub struct wasm_frame_t {
@@ -41,7 +41,7 @@ pub unsafe extern "C" fn wasm_trap_new(store: *mut wasm_store_t, message: *const
     let bytes = unsafe { message.as_ref().map(|m| m.bytes()) }.unwrap_or(&[]);
     let bytes = bytes.strip_suffix(&[0]).unwrap_or(bytes);
     let text = String::from_utf8_lossy(bytes).into_owned();
-    wasm_trap_t::new_boxed(TrapInner::new(text), &store.store)
+    wasm_trap_t::new_boxed(TrapRecord::new(text), &store.store)
 }
 
 /// The message, NUL-terminated (the NUL is counted in `out->size`).
@@ -115,7 +115,10 @@ pub unsafe extern "C" fn wasm_frame_instance(frame: *const wasm_frame_t) -> *mut
     // thread at a time, so the `OnceCell` is not raced.
     let Some(f) = (unsafe { frame.as_ref() }) else { return std::ptr::null_mut() };
     let handle = f.instance.get_or_init(|| {
-        f.frame.instance.as_ref().map(|i| Box::new(wasm_ref_t { obj: Object::Instance(i.clone()), store: f.store.clone() }))
+        f.frame
+            .instance
+            .as_ref()
+            .map(|i| Box::new(wasm_ref_t { obj: Object::Instance(i.clone()), store: f.store.clone() }))
     });
     match handle {
         Some(h) => &**h as *const wasm_ref_t as *mut wasm_instance_t,

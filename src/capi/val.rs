@@ -2,16 +2,15 @@
 //! slots compiled code uses. References become new `wasm_ref_t` handles owned by the receiver.
 #![allow(non_camel_case_types)]
 
+use crate::abi::vmctx::VMVal;
 use crate::capi::r#ref::wasm_ref_t;
 use crate::capi::types::{valkind_of, wasm_valkind_t, WASM_EXTERNREF};
 use crate::capi::vec::VecElem;
 use crate::runtime::func::Func;
 use crate::runtime::object::Object;
 use crate::runtime::store::StoreHandle;
-use crate::abi::vmctx::VMVal;
 use crate::types::ValType;
 use std::sync::Arc;
-
 
 #[repr(C)]
 #[derive(Clone, Copy)]

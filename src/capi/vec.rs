@@ -1,8 +1,8 @@
 //! `wasm_*_vec_t`: the standard's vectors, with its ownership rules — `new` takes ownership of
 //! the elements, `copy` is deep, `delete` frees the elements and the buffer.
 
-use std::ptr;
 pub use crate::capi::vecs::wasm_byte_vec_t;
+use std::ptr;
 
 /// How a vector element is deep-copied and released.
 pub trait VecElem: Sized {

@@ -2,11 +2,11 @@
 //! sees them; the behaviour lives in the generic functions of `vec.rs`.
 #![allow(non_camel_case_types)]
 
-use crate::capi::vec::*;
+use crate::capi::r#extern::wasm_extern_t;
+use crate::capi::trap::wasm_frame_t;
 use crate::capi::types::*;
 use crate::capi::val::wasm_val_t;
-use crate::capi::trap::wasm_frame_t;
-use crate::capi::r#extern::wasm_extern_t;
+use crate::capi::vec::*;
 
 #[repr(C)]
 pub struct wasm_byte_vec_t {
@@ -62,7 +62,11 @@ pub unsafe extern "C" fn wasm_valtype_vec_new_uninitialized(out: *mut wasm_valty
     unsafe { vec_new_uninitialized(out, size) }
 }
 #[no_mangle]
-pub unsafe extern "C" fn wasm_valtype_vec_new(out: *mut wasm_valtype_vec_t, size: usize, data: *const *mut wasm_valtype_t) {
+pub unsafe extern "C" fn wasm_valtype_vec_new(
+    out: *mut wasm_valtype_vec_t,
+    size: usize,
+    data: *const *mut wasm_valtype_t,
+) {
     // SAFETY: `out` is NULL or writable storage for one vector (rule 2); `data` is NULL or
     // points at `size` initialised elements whose ownership moves into the vector (rules 3, 4).
     unsafe { vec_new(out, size, data) }
@@ -98,7 +102,11 @@ pub unsafe extern "C" fn wasm_functype_vec_new_uninitialized(out: *mut wasm_func
     unsafe { vec_new_uninitialized(out, size) }
 }
 #[no_mangle]
-pub unsafe extern "C" fn wasm_functype_vec_new(out: *mut wasm_functype_vec_t, size: usize, data: *const *mut wasm_functype_t) {
+pub unsafe extern "C" fn wasm_functype_vec_new(
+    out: *mut wasm_functype_vec_t,
+    size: usize,
+    data: *const *mut wasm_functype_t,
+) {
     // SAFETY: `out` is NULL or writable storage for one vector (rule 2); `data` is NULL or
     // points at `size` initialised elements whose ownership moves into the vector (rules 3, 4).
     unsafe { vec_new(out, size, data) }
@@ -134,7 +142,11 @@ pub unsafe extern "C" fn wasm_globaltype_vec_new_uninitialized(out: *mut wasm_gl
     unsafe { vec_new_uninitialized(out, size) }
 }
 #[no_mangle]
-pub unsafe extern "C" fn wasm_globaltype_vec_new(out: *mut wasm_globaltype_vec_t, size: usize, data: *const *mut wasm_globaltype_t) {
+pub unsafe extern "C" fn wasm_globaltype_vec_new(
+    out: *mut wasm_globaltype_vec_t,
+    size: usize,
+    data: *const *mut wasm_globaltype_t,
+) {
     // SAFETY: `out` is NULL or writable storage for one vector (rule 2); `data` is NULL or
     // points at `size` initialised elements whose ownership moves into the vector (rules 3, 4).
     unsafe { vec_new(out, size, data) }
@@ -170,7 +182,11 @@ pub unsafe extern "C" fn wasm_tabletype_vec_new_uninitialized(out: *mut wasm_tab
     unsafe { vec_new_uninitialized(out, size) }
 }
 #[no_mangle]
-pub unsafe extern "C" fn wasm_tabletype_vec_new(out: *mut wasm_tabletype_vec_t, size: usize, data: *const *mut wasm_tabletype_t) {
+pub unsafe extern "C" fn wasm_tabletype_vec_new(
+    out: *mut wasm_tabletype_vec_t,
+    size: usize,
+    data: *const *mut wasm_tabletype_t,
+) {
     // SAFETY: `out` is NULL or writable storage for one vector (rule 2); `data` is NULL or
     // points at `size` initialised elements whose ownership moves into the vector (rules 3, 4).
     unsafe { vec_new(out, size, data) }
@@ -206,7 +222,11 @@ pub unsafe extern "C" fn wasm_memorytype_vec_new_uninitialized(out: *mut wasm_me
     unsafe { vec_new_uninitialized(out, size) }
 }
 #[no_mangle]
-pub unsafe extern "C" fn wasm_memorytype_vec_new(out: *mut wasm_memorytype_vec_t, size: usize, data: *const *mut wasm_memorytype_t) {
+pub unsafe extern "C" fn wasm_memorytype_vec_new(
+    out: *mut wasm_memorytype_vec_t,
+    size: usize,
+    data: *const *mut wasm_memorytype_t,
+) {
     // SAFETY: `out` is NULL or writable storage for one vector (rule 2); `data` is NULL or
     // points at `size` initialised elements whose ownership moves into the vector (rules 3, 4).
     unsafe { vec_new(out, size, data) }
@@ -242,7 +262,11 @@ pub unsafe extern "C" fn wasm_externtype_vec_new_uninitialized(out: *mut wasm_ex
     unsafe { vec_new_uninitialized(out, size) }
 }
 #[no_mangle]
-pub unsafe extern "C" fn wasm_externtype_vec_new(out: *mut wasm_externtype_vec_t, size: usize, data: *const *mut wasm_externtype_t) {
+pub unsafe extern "C" fn wasm_externtype_vec_new(
+    out: *mut wasm_externtype_vec_t,
+    size: usize,
+    data: *const *mut wasm_externtype_t,
+) {
     // SAFETY: `out` is NULL or writable storage for one vector (rule 2); `data` is NULL or
     // points at `size` initialised elements whose ownership moves into the vector (rules 3, 4).
     unsafe { vec_new(out, size, data) }
@@ -278,7 +302,11 @@ pub unsafe extern "C" fn wasm_importtype_vec_new_uninitialized(out: *mut wasm_im
     unsafe { vec_new_uninitialized(out, size) }
 }
 #[no_mangle]
-pub unsafe extern "C" fn wasm_importtype_vec_new(out: *mut wasm_importtype_vec_t, size: usize, data: *const *mut wasm_importtype_t) {
+pub unsafe extern "C" fn wasm_importtype_vec_new(
+    out: *mut wasm_importtype_vec_t,
+    size: usize,
+    data: *const *mut wasm_importtype_t,
+) {
     // SAFETY: `out` is NULL or writable storage for one vector (rule 2); `data` is NULL or
     // points at `size` initialised elements whose ownership moves into the vector (rules 3, 4).
     unsafe { vec_new(out, size, data) }
@@ -314,7 +342,11 @@ pub unsafe extern "C" fn wasm_exporttype_vec_new_uninitialized(out: *mut wasm_ex
     unsafe { vec_new_uninitialized(out, size) }
 }
 #[no_mangle]
-pub unsafe extern "C" fn wasm_exporttype_vec_new(out: *mut wasm_exporttype_vec_t, size: usize, data: *const *mut wasm_exporttype_t) {
+pub unsafe extern "C" fn wasm_exporttype_vec_new(
+    out: *mut wasm_exporttype_vec_t,
+    size: usize,
+    data: *const *mut wasm_exporttype_t,
+) {
     // SAFETY: `out` is NULL or writable storage for one vector (rule 2); `data` is NULL or
     // points at `size` initialised elements whose ownership moves into the vector (rules 3, 4).
     unsafe { vec_new(out, size, data) }
@@ -422,7 +454,11 @@ pub unsafe extern "C" fn wasm_extern_vec_new_uninitialized(out: *mut wasm_extern
     unsafe { vec_new_uninitialized(out, size) }
 }
 #[no_mangle]
-pub unsafe extern "C" fn wasm_extern_vec_new(out: *mut wasm_extern_vec_t, size: usize, data: *const *mut wasm_extern_t) {
+pub unsafe extern "C" fn wasm_extern_vec_new(
+    out: *mut wasm_extern_vec_t,
+    size: usize,
+    data: *const *mut wasm_extern_t,
+) {
     // SAFETY: `out` is NULL or writable storage for one vector (rule 2); `data` is NULL or
     // points at `size` initialised elements whose ownership moves into the vector (rules 3, 4).
     unsafe { vec_new(out, size, data) }

@@ -15,12 +15,12 @@ use crate::capi::memory::{wasm_memory_data, wasm_memory_data_size};
 use crate::capi::r#extern::wasm_extern_t;
 use crate::capi::r#ref::{wasm_instance_t, wasm_memory_t, wasm_module_t, wasm_trap_t};
 use crate::capi::store::wasm_store_t;
-use crate::runtime::store::StoreRoot;
 use crate::capi::types::{wasm_functype_t, WASM_EXTERN_FUNC, WASM_I32};
 use crate::capi::val::{wasm_val_t, wasm_val_union};
 use crate::capi::vec::{wasm_byte_vec_t, CVec};
 use crate::capi::vecs::{wasm_extern_vec_t, wasm_importtype_vec_t, wasm_val_vec_t};
-use crate::runtime::trap::{Trap, TrapInner};
+use crate::runtime::store::StoreRoot;
+use crate::runtime::trap::{Trap, TrapRecord};
 use crate::types::{FuncType, ValType};
 use crate::wasi::config::{dup_fd, open_host_dir, PreopenDir, StdioSetup, WasiConfig};
 use crate::wasi::ctx::{BoundMemory, Stop, WasiCtx};
@@ -65,18 +65,29 @@ pub unsafe extern "C" fn wasmlift_wasi_config_delete(cfg: *mut wasmlift_wasi_con
 #[no_mangle]
 pub unsafe extern "C" fn wasmlift_wasi_config_push_arg(cfg: *mut wasmlift_wasi_config_t, arg: *const c_char) -> bool {
     // SAFETY: `cfg` is NULL or a live configuration, `arg` NULL or a C string (rules 1, 6).
-    let (Some(c), Some(arg)) = (unsafe { cfg.as_mut() }, unsafe { c_str(arg, "wasmlift_wasi_config_push_arg: arg") }) else { return false };
+    let (Some(c), Some(arg)) = (unsafe { cfg.as_mut() }, unsafe { c_str(arg, "wasmlift_wasi_config_push_arg: arg") })
+    else {
+        return false;
+    };
     c.cfg.args.push(arg.to_bytes().to_vec());
     true
 }
 
 /// Adds the environment variable `name=value`; false if `name` is empty or contains '='.
 #[no_mangle]
-pub unsafe extern "C" fn wasmlift_wasi_config_push_env(cfg: *mut wasmlift_wasi_config_t, name: *const c_char, value: *const c_char) -> bool {
+pub unsafe extern "C" fn wasmlift_wasi_config_push_env(
+    cfg: *mut wasmlift_wasi_config_t,
+    name: *const c_char,
+    value: *const c_char,
+) -> bool {
     // SAFETY: `cfg` is NULL or a live configuration (rule 1).
     let Some(c) = (unsafe { cfg.as_mut() }) else { return false };
     // SAFETY: NULL or C strings (rule 6).
-    let (Some(name), Some(value)) = (unsafe { c_str(name, "environment name") }, unsafe { c_str(value, "environment value") }) else { return false };
+    let (Some(name), Some(value)) =
+        (unsafe { c_str(name, "environment name") }, unsafe { c_str(value, "environment value") })
+    else {
+        return false;
+    };
     let name = name.to_bytes();
     if name.is_empty() || name.contains(&b'=') {
         set_error("wasmlift_wasi_config_push_env: the name must be non-empty and contain no '='");
@@ -103,7 +114,11 @@ pub unsafe extern "C" fn wasmlift_wasi_config_preopen_dir(
     // SAFETY: `cfg` is NULL or a live configuration (rule 1).
     let Some(c) = (unsafe { cfg.as_mut() }) else { return false };
     // SAFETY: NULL or C strings (rule 6).
-    let (Some(host), Some(guest)) = (unsafe { c_str(host_path, "host_path") }, unsafe { c_str(guest_path, "guest_path") }) else { return false };
+    let (Some(host), Some(guest)) =
+        (unsafe { c_str(host_path, "host_path") }, unsafe { c_str(guest_path, "guest_path") })
+    else {
+        return false;
+    };
     if guest.to_bytes().is_empty() {
         set_error("wasmlift_wasi_config_preopen_dir: the guest path must not be empty");
         return false;
@@ -179,14 +194,22 @@ pub unsafe extern "C" fn wasmlift_wasi_config_inherit_stdio(cfg: *mut wasmlift_w
 
 /// The guest's stdin reads this host file.
 #[no_mangle]
-pub unsafe extern "C" fn wasmlift_wasi_config_stdin_file(cfg: *mut wasmlift_wasi_config_t, path: *const c_char) -> bool {
+pub unsafe extern "C" fn wasmlift_wasi_config_stdin_file(
+    cfg: *mut wasmlift_wasi_config_t,
+    path: *const c_char,
+) -> bool {
     // SAFETY: `cfg` is NULL or a live configuration, `path` NULL or a C string (rules 1, 6).
-    !cfg.is_null() && unsafe { open_stdio_file(path, true) }.is_some_and(|fd| unsafe { set_stdio(cfg, 0, StdioSetup::File(fd)) })
+    !cfg.is_null()
+        && unsafe { open_stdio_file(path, true) }.is_some_and(|fd| unsafe { set_stdio(cfg, 0, StdioSetup::File(fd)) })
 }
 
 /// The guest's stdin reads these `len` bytes (copied), then end of file.
 #[no_mangle]
-pub unsafe extern "C" fn wasmlift_wasi_config_stdin_bytes(cfg: *mut wasmlift_wasi_config_t, data: *const u8, len: usize) -> bool {
+pub unsafe extern "C" fn wasmlift_wasi_config_stdin_bytes(
+    cfg: *mut wasmlift_wasi_config_t,
+    data: *const u8,
+    len: usize,
+) -> bool {
     if data.is_null() && len > 0 {
         return false;
     }
@@ -205,7 +228,11 @@ pub unsafe extern "C" fn wasmlift_wasi_config_stdin_bytes(cfg: *mut wasmlift_was
 /// The guest's stdout (`fd` 1) or stderr (`fd` 2) is written to this host file, created or
 /// truncated now.
 #[no_mangle]
-pub unsafe extern "C" fn wasmlift_wasi_config_output_file(cfg: *mut wasmlift_wasi_config_t, fd: i32, path: *const c_char) -> bool {
+pub unsafe extern "C" fn wasmlift_wasi_config_output_file(
+    cfg: *mut wasmlift_wasi_config_t,
+    fd: i32,
+    path: *const c_char,
+) -> bool {
     if cfg.is_null() || !(fd == 1 || fd == 2) {
         return false;
     }
@@ -216,7 +243,11 @@ pub unsafe extern "C" fn wasmlift_wasi_config_output_file(cfg: *mut wasmlift_was
 /// The guest's stdout (`fd` 1) or stderr (`fd` 2) is captured in memory, up to `max_bytes`
 /// (past that, writes fail with ENOSPC); read it with `wasmlift_wasi_output`.
 #[no_mangle]
-pub unsafe extern "C" fn wasmlift_wasi_config_output_buffer(cfg: *mut wasmlift_wasi_config_t, fd: i32, max_bytes: usize) -> bool {
+pub unsafe extern "C" fn wasmlift_wasi_config_output_buffer(
+    cfg: *mut wasmlift_wasi_config_t,
+    fd: i32,
+    max_bytes: usize,
+) -> bool {
     if !(fd == 1 || fd == 2) {
         return false;
     }
@@ -265,7 +296,7 @@ unsafe extern "C" fn drop_env(env: *mut c_void) {
 
 /// Traps whose reason is proc_exit, with the exit status. Keyed by the trap object itself (a
 /// guest cannot forge one: only the WASI host functions register them).
-static EXIT_TRAPS: Mutex<Vec<(Weak<TrapInner>, i32)>> = Mutex::new(Vec::new());
+static EXIT_TRAPS: Mutex<Vec<(Weak<TrapRecord>, i32)>> = Mutex::new(Vec::new());
 
 fn register_exit(trap: &Trap, code: i32) {
     let mut list = EXIT_TRAPS.lock().unwrap_or_else(|p| p.into_inner());
@@ -275,11 +306,15 @@ fn register_exit(trap: &Trap, code: i32) {
     }
 }
 
-unsafe extern "C" fn wasi_trampoline(env: *mut c_void, args: *const wasm_val_vec_t, results: *mut wasm_val_vec_t) -> *mut wasm_trap_t {
+unsafe extern "C" fn wasi_trampoline(
+    env: *mut c_void,
+    args: *const wasm_val_vec_t,
+    results: *mut wasm_val_vec_t,
+) -> *mut wasm_trap_t {
     // SAFETY: `env` is the HostEnv given at creation, alive as long as the function.
     let env = unsafe { &*(env as *const HostEnv) };
     let Some(store) = env.store.upgrade() else { return std::ptr::null_mut() };
-    let trap = |message: String| wasm_trap_t::new_boxed(TrapInner::new(message), &store);
+    let trap = |message: String| wasm_trap_t::new_boxed(TrapRecord::new(message), &store);
     let Some(ctx) = env.ctx.upgrade() else {
         return trap(format!("WASI {} called after its wasmlift_wasi_t was deleted", env.func.name));
     };
@@ -305,7 +340,11 @@ unsafe extern "C" fn wasi_trampoline(env: *mut c_void, args: *const wasm_val_vec
                 let (data, len) = unsafe { (wasm_memory_data(m.0) as *mut u8, wasm_memory_data_size(m.0)) };
                 // SAFETY: `len` bytes at `data` are the memory; no wasm code runs and the memory
                 // cannot grow during this host call, and no other reference to them exists here.
-                if data.is_null() { &mut [] } else { unsafe { std::slice::from_raw_parts_mut(data, len) } }
+                if data.is_null() {
+                    &mut []
+                } else {
+                    unsafe { std::slice::from_raw_parts_mut(data, len) }
+                }
             }
             None if env.func.needs_memory => {
                 return trap(format!(
@@ -322,7 +361,7 @@ unsafe extern "C" fn wasi_trampoline(env: *mut c_void, args: *const wasm_val_vec
         Ok(()) => 0,
         Err(Stop::Errno(e)) => e.0,
         Err(Stop::Exit(code)) => {
-            let t = TrapInner::new(format!("wasi: exit status {code}"));
+            let t = TrapRecord::new(format!("wasi: exit status {code}"));
             register_exit(&t, code as i32);
             return wasm_trap_t::new_boxed(t, &store);
         }
@@ -344,10 +383,12 @@ unsafe extern "C" fn wasi_trampoline(env: *mut c_void, args: *const wasm_val_vec
 unsafe fn make_func(wasi: &wasmlift_wasi_t, store: *mut wasm_store_t, func: &'static WasiFunc) -> *mut wasm_extern_t {
     // SAFETY: by this function's contract.
     let Some(s) = (unsafe { store.as_ref() }) else { return std::ptr::null_mut() };
-    let params: Vec<ValType> = func.params.iter().map(|p| if *p == Param::I32 { ValType::I32 } else { ValType::I64 }).collect();
+    let params: Vec<ValType> =
+        func.params.iter().map(|p| if *p == Param::I32 { ValType::I32 } else { ValType::I64 }).collect();
     let results: Vec<ValType> = if func.returns_errno { vec![ValType::I32] } else { Vec::new() };
     let ty = wasm_functype_t::from_core(&FuncType::new(params, results));
-    let env = Box::into_raw(Box::new(HostEnv { ctx: Arc::downgrade(&wasi.ctx), store: Arc::downgrade(&s.store), func }));
+    let env =
+        Box::into_raw(Box::new(HostEnv { ctx: Arc::downgrade(&wasi.ctx), store: Arc::downgrade(&s.store), func }));
     // SAFETY: a live store and type; the trampoline and finalizer match `env`'s type.
     let f = unsafe { wasm_func_new_with_env(store, &*ty, Some(wasi_trampoline), env as *mut c_void, Some(drop_env)) };
     if f.is_null() {
@@ -378,7 +419,8 @@ pub unsafe extern "C" fn wasmlift_wasi_define_imports(
     // SAFETY: `out` is writable storage for a vector (rule 2).
     unsafe { out.write(wasm_extern_vec_t::empty()) };
     // SAFETY: each is NULL or a live object (rule 1).
-    let (Some(w), Some(_), Some(_)) = (unsafe { wasi.as_ref() }, unsafe { store.as_ref() }, unsafe { module.as_ref() }) else {
+    let (Some(w), Some(_), Some(_)) = (unsafe { wasi.as_ref() }, unsafe { store.as_ref() }, unsafe { module.as_ref() })
+    else {
         set_error("wasmlift_wasi_define_imports: wasi, store and module must not be NULL");
         return false;
     };
@@ -444,7 +486,10 @@ pub unsafe extern "C" fn wasmlift_wasi_bind_memory(wasi: *mut wasmlift_wasi_t, m
 /// Binds the instance's exported "memory" (what every WASI command exports). False, with
 /// `wasmlift_error_message`, if there is none.
 #[no_mangle]
-pub unsafe extern "C" fn wasmlift_wasi_bind_instance(wasi: *mut wasmlift_wasi_t, instance: *const wasm_instance_t) -> bool {
+pub unsafe extern "C" fn wasmlift_wasi_bind_instance(
+    wasi: *mut wasmlift_wasi_t,
+    instance: *const wasm_instance_t,
+) -> bool {
     // SAFETY: each is NULL or a live object (rule 1).
     let (Some(w), Some(i)) = (unsafe { wasi.as_ref() }, unsafe { instance.as_ref() }) else { return false };
     let inst = i.instance();
@@ -465,7 +510,11 @@ pub unsafe extern "C" fn wasmlift_wasi_bind_instance(wasi: *mut wasmlift_wasi_t,
 /// vector), when that stream was configured with `wasmlift_wasi_config_output_buffer`;
 /// false otherwise.
 #[no_mangle]
-pub unsafe extern "C" fn wasmlift_wasi_output(wasi: *const wasmlift_wasi_t, fd: i32, out: *mut wasm_byte_vec_t) -> bool {
+pub unsafe extern "C" fn wasmlift_wasi_output(
+    wasi: *const wasmlift_wasi_t,
+    fd: i32,
+    out: *mut wasm_byte_vec_t,
+) -> bool {
     if out.is_null() {
         return false;
     }
@@ -506,4 +555,3 @@ pub unsafe extern "C" fn wasmlift_trap_exit_code(trap: *const wasm_trap_t, code:
         None => false,
     }
 }
-

@@ -100,7 +100,11 @@ pub(crate) fn compile_backend(isa: &dyn TargetIsa, ctx: &Context, want_disasm: b
 /// rewrites below inside loops); returns how many instructions moved and whether values were
 /// turned into aliases (which must be resolved before lowering). `domtree` and `loops` must
 /// describe `func` as it is (the pass changes no control flow, so they stay valid).
-pub(crate) fn hoist_loop_invariants(func: &mut Function, domtree: &DominatorTree, loops: &LoopAnalysis) -> (usize, bool) {
+pub(crate) fn hoist_loop_invariants(
+    func: &mut Function,
+    domtree: &DominatorTree,
+    loops: &LoopAnalysis,
+) -> (usize, bool) {
     // Everything here is about loops: a function without any is left alone.
     if loops.loops().next().is_none() {
         return (0, false);
@@ -120,8 +124,15 @@ pub(crate) fn hoist_loop_invariants(func: &mut Function, domtree: &DominatorTree
             fold_negated_float_compare(func, inst);
             made_aliases |= widen_bounded_index(func, inst);
             if is_float_constant(func, inst) {
-                moved += hoist_float_constant(func, domtree, loops, inst, innermost, &mut hoisted_constants, &mut made_aliases)
-                    as usize;
+                moved += hoist_float_constant(
+                    func,
+                    domtree,
+                    loops,
+                    inst,
+                    innermost,
+                    &mut hoisted_constants,
+                    &mut made_aliases,
+                ) as usize;
                 continue;
             }
             if !movable(func, inst) {
@@ -216,7 +227,9 @@ fn fold_negated_float_compare(func: &mut Function, inst: Inst) {
         return;
     }
     let is_zero = |v: ir::Value| match func.dfg.value_def(v) {
-        ValueDef::Result(d, _) => matches!(func.dfg.insts[d], InstructionData::UnaryImm { opcode: Opcode::Iconst, imm, .. } if imm.bits() == 0),
+        ValueDef::Result(d, _) => {
+            matches!(func.dfg.insts[d], InstructionData::UnaryImm { opcode: Opcode::Iconst, imm, .. } if imm.bits() == 0)
+        }
         _ => false,
     };
     let tested = if is_zero(rhs) {
@@ -280,7 +293,9 @@ fn widen(cursor: &mut FuncCursor, value: ir::Value) -> ir::Value {
                 let (a, b) = (widen(cursor, a), widen(cursor, b));
                 return cursor.ins().iadd(a, b);
             }
-            InstructionData::Binary { opcode: Opcode::Ishl, args: [a, amount] } if constant(cursor.func, amount).is_some() => {
+            InstructionData::Binary { opcode: Opcode::Ishl, args: [a, amount] }
+                if constant(cursor.func, amount).is_some() =>
+            {
                 let a = widen(cursor, a);
                 return cursor.ins().ishl(a, amount);
             }
@@ -365,9 +380,10 @@ fn movable(func: &Function, inst: Inst) -> bool {
 /// one cheap instruction, while keeping their result live across a loop costs a register.
 fn rematerialized(func: &Function, inst: Inst) -> bool {
     match func.dfg.insts[inst] {
-        InstructionData::Binary { opcode: Opcode::Iadd | Opcode::Isub | Opcode::Band | Opcode::Bor | Opcode::Bxor, args } => {
-            args.iter().any(|&a| constant(func, a).is_some())
-        }
+        InstructionData::Binary {
+            opcode: Opcode::Iadd | Opcode::Isub | Opcode::Band | Opcode::Bor | Opcode::Bxor,
+            args,
+        } => args.iter().any(|&a| constant(func, a).is_some()),
         InstructionData::Unary { opcode: Opcode::Bnot, .. } => true,
         _ => false,
     }
@@ -414,8 +430,8 @@ fn outermost_invariant_loop(func: &Function, loops: &LoopAnalysis, inst: Inst, i
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use cranelift_codegen::ir::condcodes::FloatCC;
     use crate::compiler::{build_isa, translate, Tunables};
+    use cranelift_codegen::ir::condcodes::FloatCC;
 
     /// A loop whose body is the `then` arm of an `if` (the shape that defeats the elaborator:
     /// the dominator-tree walk reaches the exit before the body) with invariant operands for a
@@ -440,7 +456,8 @@ pub(crate) mod tests {
     fn placement(wat: &str) -> (Vec<(Opcode, bool)>, usize) {
         let isa = build_isa().unwrap();
         let module = crate::decode::decode(wat::parse_str(wat).unwrap()).unwrap();
-        let tunables = Tunables { explicit_bounds_checks: false, epoch_interruption: false, consume_fuel: false, tier_up: false };
+        let tunables =
+            Tunables { explicit_bounds_checks: false, epoch_interruption: false, consume_fuel: false, tier_up: false };
         let env = translate::ModuleEnv::new(&*isa, &module, &tunables);
         let mut ctx = Context::new();
         let mut fctx = cranelift_frontend::FunctionBuilderContext::new();
@@ -509,7 +526,12 @@ pub(crate) mod tests {
                 (local.get $acc)))"#;
             let isa = build_isa().unwrap();
             let module = crate::decode::decode(wat::parse_str(wat).unwrap()).unwrap();
-            let tunables = Tunables { explicit_bounds_checks: false, epoch_interruption: false, consume_fuel: false, tier_up: false };
+            let tunables = Tunables {
+                explicit_bounds_checks: false,
+                epoch_interruption: false,
+                consume_fuel: false,
+                tier_up: false,
+            };
             let env = translate::ModuleEnv::new(&*isa, &module, &tunables);
             let mut ctx = Context::new();
             let mut fctx = cranelift_frontend::FunctionBuilderContext::new();

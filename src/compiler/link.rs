@@ -92,9 +92,11 @@ pub(crate) fn link(
             }
         }
     }
-    let position_independent = all
-        .iter()
-        .all(|o| o.relocs.iter().all(|r| !matches!(r.kind, RelocKind::Abs8 | RelocKind::Abs4) && !matches!(r.target, Target::LibCall(_))));
+    let position_independent = all.iter().all(|o| {
+        o.relocs
+            .iter()
+            .all(|r| !matches!(r.kind, RelocKind::Abs8 | RelocKind::Abs4) && !matches!(r.target, Target::LibCall(_)))
+    });
     let num_funcs = funcs.len();
     let code = CodeMemory::new(&bytes, |buf, base| {
         for (i, out) in all.iter().enumerate() {
@@ -143,7 +145,11 @@ pub(crate) fn link_into_region(
         }
         if !matches!(
             r.kind,
-            RelocKind::Abs8 | RelocKind::Abs4 | RelocKind::X86PCRel4 | RelocKind::X86CallPCRel4 | RelocKind::X86CallPLTRel4
+            RelocKind::Abs8
+                | RelocKind::Abs4
+                | RelocKind::X86PCRel4
+                | RelocKind::X86CallPCRel4
+                | RelocKind::X86CallPLTRel4
         ) {
             return Err(format!("unsupported relocation kind {:?}", r.kind));
         }

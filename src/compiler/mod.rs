@@ -21,7 +21,6 @@
 //! - Every non-leaf function checks the stack limit in its prologue after pushing the frame
 //!   pointer; leaf functions without a frame skip the check, so the limit needs a small slack.
 
-
 mod hoist;
 mod link;
 mod simd;
@@ -31,8 +30,8 @@ mod translate;
 #[cfg(test)]
 mod tests;
 
-pub use crate::abi::compiled::{CompiledCode, CompiledFunction, Tier, TrapSite, Tunables};
 use crate::abi::code_memory::CodeRegion;
+pub use crate::abi::compiled::{CompiledCode, CompiledFunction, Tier, TrapSite, Tunables};
 use crate::abi::traps::{trap_codes, TrapKind};
 use crate::decode::ModuleInfo;
 use crate::types::FuncType;
@@ -286,7 +285,8 @@ pub fn compile_module_unless(
     let funcs: Vec<FuncOutput> = func_out.into_iter().map(|o| o.expect("every function compiled")).collect();
     let tramps: Vec<FuncOutput> = tramp_out.into_iter().map(|o| o.expect("every trampoline compiled")).collect();
     let align = isa.function_alignment().preferred.max(16);
-    let (code, functions, tramp_offsets, position_independent) = link::link(funcs, tramps, module.num_imported_funcs, align)?;
+    let (code, functions, tramp_offsets, position_independent) =
+        link::link(funcs, tramps, module.num_imported_funcs, align)?;
     Ok(CompiledCode { code: Arc::new(code), functions, entry_trampolines: tramp_offsets, position_independent })
 }
 
@@ -308,10 +308,18 @@ fn compile_function(
             .map_err(|e| format!("{} (in function {})", e, func_display_name(env.module, func_index)));
     }
     hoist::optimize(env.isa, ctx).map_err(|e| {
-        format!("optimization failed: {e:?} (in function {})\n{}", func_display_name(env.module, func_index), ctx.func.display())
+        format!(
+            "optimization failed: {e:?} (in function {})\n{}",
+            func_display_name(env.module, func_index),
+            ctx.func.display()
+        )
     })?;
     let compiled = hoist::compile_backend(env.isa, ctx, false).map_err(|e| {
-        format!("code generation failed: {e:?} (in function {})\n{}", func_display_name(env.module, func_index), ctx.func.display())
+        format!(
+            "code generation failed: {e:?} (in function {})\n{}",
+            func_display_name(env.module, func_index),
+            ctx.func.display()
+        )
     })?;
     extract_output(&compiled, &ctx.func)
         .map_err(|e| format!("{} (in function {})", e, func_display_name(env.module, func_index)))

@@ -381,7 +381,11 @@ fn memory_guard_pages() {
 
 #[test]
 fn memory_explicit_bounds_checks() {
-    let m = Instance::with(MEMORY_WAT, &Tunables { explicit_bounds_checks: true, epoch_interruption: false, consume_fuel: false, tier_up: false }, 1);
+    let m = Instance::with(
+        MEMORY_WAT,
+        &Tunables { explicit_bounds_checks: true, epoch_interruption: false, consume_fuel: false, tier_up: false },
+        1,
+    );
     check_memory(&m, false);
     // Every access is guarded by a check against the length, so trap sites are recorded.
     assert!(m.code.functions.iter().any(|f| f.traps.iter().any(|t| t.kind == TrapKind::MemoryOutOfBounds)));
@@ -610,7 +614,12 @@ fn print_disasm() {
     };
     let module = decode::decode(bytes).unwrap();
     let func: u32 = std::env::var("FUNC").ok().and_then(|f| f.parse().ok()).unwrap_or(module.num_imported_funcs);
-    let tunables = Tunables { explicit_bounds_checks: std::env::var_os("EXPLICIT").is_some(), epoch_interruption: false, consume_fuel: false, tier_up: false };
+    let tunables = Tunables {
+        explicit_bounds_checks: std::env::var_os("EXPLICIT").is_some(),
+        epoch_interruption: false,
+        consume_fuel: false,
+        tier_up: false,
+    };
     let env = translate::ModuleEnv::new(isa(), &module, &tunables);
     let mut ctx = cranelift_codegen::Context::new();
     let mut fctx = cranelift_frontend::FunctionBuilderContext::new();

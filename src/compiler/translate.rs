@@ -3,10 +3,10 @@
 
 use super::link::FUNC_NAMESPACE;
 use super::{wasm_signature, Tunables};
-use crate::decode::ModuleInfo;
 use crate::abi::builtins::{signatures as builtin, ArgType, BuiltinSignature};
 use crate::abi::traps::trap_codes;
 use crate::abi::vmctx::{self, VMOffsets};
+use crate::decode::ModuleInfo;
 use crate::types::{FuncType, ValType};
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
@@ -92,7 +92,6 @@ struct Frame {
     /// The parameters the `else` arm starts with (only for `if`).
     else_params: Vec<Value>,
 }
-
 
 /// Disjoint kinds of memory wasm code touches, so that alias analysis knows that e.g. a heap
 /// store cannot change a global or a table length.
@@ -1152,7 +1151,11 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
             Operator::TableFill { table } => {
                 let (dst, val, len) = self.pop3();
                 let t = self.iconst32(table as i32);
-                self.call_builtin_checked(builtin::table_fill, &[t, dst, val, len], user_trap(trap_codes::TABLE_OUT_OF_BOUNDS));
+                self.call_builtin_checked(
+                    builtin::table_fill,
+                    &[t, dst, val, len],
+                    user_trap(trap_codes::TABLE_OUT_OF_BOUNDS),
+                );
             }
             Operator::TableCopy { dst_table, src_table } => {
                 let (dst, src, len) = self.pop3();

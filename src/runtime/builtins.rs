@@ -4,23 +4,23 @@
 //! segments were validated at compile time, while every offset and length from the guest is
 //! checked here.
 
-use super::instance::InstanceInner;
+use super::instance::WasmInstance;
 use crate::abi::builtins::Builtins;
 
 /// The table every instance's vmctx header points at.
 pub static BUILTINS: Builtins = crate::builtin_table!(bodies);
 
 mod bodies {
-    use super::InstanceInner;
+    use super::WasmInstance;
 
     /// The calling instance.
     ///
     /// # Safety
     /// Only for the vmctx compiled code passed to a builtin: its instance is alive for the call.
-    unsafe fn caller<'a>(vmctx: *mut u8) -> &'a InstanceInner {
+    unsafe fn caller<'a>(vmctx: *mut u8) -> &'a WasmInstance {
         // SAFETY: compiled code passes its own instance's vmctx, and its frame keeps the
         // instance alive until the builtin returns.
-        unsafe { InstanceInner::borrow_vmctx(vmctx) }
+        unsafe { WasmInstance::borrow_vmctx(vmctx) }
     }
 
     pub unsafe extern "C" fn memory_grow(vmctx: *mut u8, memory: u32, delta: u32) -> u32 {
@@ -68,14 +68,7 @@ mod bodies {
         0
     }
 
-    pub unsafe extern "C" fn memory_init(
-        vmctx: *mut u8,
-        memory: u32,
-        data: u32,
-        dst: u32,
-        src: u32,
-        len: u32,
-    ) -> u32 {
+    pub unsafe extern "C" fn memory_init(vmctx: *mut u8, memory: u32, data: u32, dst: u32, src: u32, len: u32) -> u32 {
         // SAFETY: called by compiled code with its vmctx.
         let inst = unsafe { caller(vmctx) };
         let bytes = inst.data_bytes(data);
@@ -122,14 +115,7 @@ mod bodies {
         0
     }
 
-    pub unsafe extern "C" fn table_copy(
-        vmctx: *mut u8,
-        dst_t: u32,
-        src_t: u32,
-        dst: u32,
-        src: u32,
-        len: u32,
-    ) -> u32 {
+    pub unsafe extern "C" fn table_copy(vmctx: *mut u8, dst_t: u32, src_t: u32, dst: u32, src: u32, len: u32) -> u32 {
         // SAFETY: called by compiled code with its vmctx.
         let inst = unsafe { caller(vmctx) };
         let d = &inst.tables[dst_t as usize];
@@ -145,14 +131,7 @@ mod bodies {
         0
     }
 
-    pub unsafe extern "C" fn table_init(
-        vmctx: *mut u8,
-        table: u32,
-        elem: u32,
-        dst: u32,
-        src: u32,
-        len: u32,
-    ) -> u32 {
+    pub unsafe extern "C" fn table_init(vmctx: *mut u8, table: u32, elem: u32, dst: u32, src: u32, len: u32) -> u32 {
         // SAFETY: called by compiled code with its vmctx.
         let inst = unsafe { caller(vmctx) };
         // SAFETY: the segments and the table are distinct allocations, each accessed once here

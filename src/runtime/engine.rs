@@ -25,7 +25,7 @@ pub struct Config {
     pub serialize_key: Option<[u8; 32]>,
     /// Compile epoch checks into function entries and loop headers (see `Engine::epoch`).
     pub epoch_interruption: bool,
-    /// Count executed operators against each store's fuel (see `StoreInner::set_fuel`).
+    /// Count executed operators against each store's fuel (see `StoreState::set_fuel`).
     pub consume_fuel: bool,
     /// Eager, lazy or tiered compilation of module bodies (see lazy.rs).
     pub compilation: CompilationMode,
@@ -35,11 +35,22 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Config {
-        Config { explicit_bounds_checks: false, max_wasm_stack: 1 << 20, compile_threads: 0, max_memory_pages: 65536, features: Default::default(), serialize_key: None, epoch_interruption: false, consume_fuel: false, compilation: CompilationMode::default_mode(), huge_pages: false }
+        Config {
+            explicit_bounds_checks: false,
+            max_wasm_stack: 1 << 20,
+            compile_threads: 0,
+            max_memory_pages: 65536,
+            features: Default::default(),
+            serialize_key: None,
+            epoch_interruption: false,
+            consume_fuel: false,
+            compilation: CompilationMode::default_mode(),
+            huge_pages: false,
+        }
     }
 }
 
-pub struct EngineInner {
+pub struct EngineState {
     pub config: Config,
     /// The code generator modules and host trampolines are compiled with.
     pub compiler: Arc<dyn Compiler>,
@@ -64,7 +75,7 @@ pub struct EngineInner {
     trap_stub: Option<(Arc<CompiledCode>, code_registry::Registration)>,
 }
 
-impl Drop for EngineInner {
+impl Drop for EngineState {
     fn drop(&mut self) {
         self.tier_up.stop();
     }
@@ -87,10 +98,9 @@ impl HostTrampoline {
     }
 }
 
-
 /// A shared handle to an engine; cheap to clone, `Send + Sync`.
 #[derive(Clone)]
-pub struct Engine(pub Arc<EngineInner>);
+pub struct Engine(pub Arc<EngineState>);
 
 impl Engine {
     pub fn new(config: Config, compiler: Arc<dyn Compiler>) -> Result<Engine, String> {
@@ -104,13 +114,17 @@ impl Engine {
             let registration = code_registry::register(code.clone(), false, Arc::from(Vec::new()), 0, 0);
             Some((code, registration))
         };
-        let tunables =
-            Tunables { explicit_bounds_checks: config.explicit_bounds_checks, epoch_interruption: config.epoch_interruption, consume_fuel: config.consume_fuel, tier_up: config.compilation == CompilationMode::Tiered };
+        let tunables = Tunables {
+            explicit_bounds_checks: config.explicit_bounds_checks,
+            epoch_interruption: config.epoch_interruption,
+            consume_fuel: config.consume_fuel,
+            tier_up: config.compilation == CompilationMode::Tiered,
+        };
         let serialize_key = match config.serialize_key {
             Some(key) => key,
             None => random_key()?,
         };
-        Ok(Engine(Arc::new(EngineInner {
+        Ok(Engine(Arc::new(EngineState {
             config,
             compiler,
             tunables,

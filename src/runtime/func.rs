@@ -1,15 +1,15 @@
 //! Functions: wasm functions of an instance and host functions, calls into them from the host,
 //! and the landing point of calls from compiled code into host callbacks.
 
+use super::engine::HostTrampoline;
 use super::host_info::HostInfo;
-use super::type_registry::TypeRef;
-use super::instance::InstanceInner;
-use super::store::Store;
-use super::trap::{frames_from_pcs, Trap, TrapInner};
+use super::instance::WasmInstance;
 use super::signals::{self, RawTrap};
+use super::store::Store;
+use super::trap::{frames_from_pcs, Trap, TrapRecord};
+use super::type_registry::TypeRef;
 use crate::abi::traps::TrapKind;
 use crate::abi::vmctx::{EntryTrampoline, VMFuncRef, VMVal, HOST_CTX_MAGIC, VMCTX_MAGIC};
-use super::engine::HostTrampoline;
 use crate::types::FuncType;
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -72,7 +72,7 @@ thread_local! {
 
 /// Makes `message` the trap a following HOST_TRAP reports (see `trap_from_raw`).
 pub(crate) fn set_pending_trap(message: String) {
-    PENDING_HOST_TRAP.with(|p| *p.borrow_mut() = Some(TrapInner::new(message)));
+    PENDING_HOST_TRAP.with(|p| *p.borrow_mut() = Some(TrapRecord::new(message)));
 }
 
 /// Called by host trampolines (C convention): runs the callback; nonzero means "trap", with the
@@ -92,7 +92,7 @@ unsafe extern "C" fn host_call(ctx: *mut u8, values: *mut VMVal) -> u32 {
     let trap = match result {
         Ok(Ok(())) => return 0,
         Ok(Err(trap)) => trap,
-        Err(_) => TrapInner::new("host function panicked"),
+        Err(_) => TrapRecord::new("host function panicked"),
     };
     PENDING_HOST_TRAP.with(|p| *p.borrow_mut() = Some(trap));
     1
@@ -102,7 +102,7 @@ unsafe extern "C" fn host_call(ctx: *mut u8, values: *mut VMVal) -> u32 {
 /// that defines it (never by one that imports it), so equal functions compare equal.
 #[derive(Clone)]
 pub enum Func {
-    Wasm { instance: Arc<InstanceInner>, index: u32, entry: WasmEntry },
+    Wasm { instance: Arc<WasmInstance>, index: u32, entry: WasmEntry },
     Host(Arc<HostFunc>),
 }
 
@@ -127,7 +127,7 @@ unsafe impl Sync for WasmEntry {}
 
 impl Func {
     /// The defined function `index` of `instance`.
-    pub fn wasm(instance: Arc<InstanceInner>, index: u32) -> Func {
+    pub fn wasm(instance: Arc<WasmInstance>, index: u32) -> Func {
         let module = &instance.module;
         let type_index = module.info.functions[index as usize];
         let entry = WasmEntry {
@@ -198,7 +198,7 @@ impl Func {
         }
         debug_assert_eq!(magic, VMCTX_MAGIC);
         // SAFETY: otherwise it is a live instance's vmctx.
-        let instance = unsafe { InstanceInner::from_vmctx(fr.vmctx) };
+        let instance = unsafe { WasmInstance::from_vmctx(fr.vmctx) };
         let index = instance.module.function_at_code(fr.code as usize)?;
         Some(Func::wasm(instance, index))
     }
@@ -233,7 +233,7 @@ impl Func {
 }
 
 /// Builds the trap object for a trap caught at an entry.
-pub fn trap_from_raw(raw: RawTrap, instance: Option<&Arc<InstanceInner>>) -> Trap {
+pub fn trap_from_raw(raw: RawTrap, instance: Option<&Arc<WasmInstance>>) -> Trap {
     let frames = frames_from_pcs(&raw, instance);
     if raw.kind == TrapKind::HostTrap {
         if let Some(t) = PENDING_HOST_TRAP.with(|p| p.borrow_mut().take()) {
@@ -241,5 +241,5 @@ pub fn trap_from_raw(raw: RawTrap, instance: Option<&Arc<InstanceInner>>) -> Tra
             return t;
         }
     }
-    TrapInner::with_frames(raw.kind.message(), frames)
+    TrapRecord::with_frames(raw.kind.message(), frames)
 }

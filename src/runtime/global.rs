@@ -11,44 +11,44 @@ use std::sync::Arc;
 /// `TableRef` for why).
 #[derive(Clone)]
 pub struct GlobalRef {
-    pub global: Arc<GlobalInner>,
-    pub owner: Option<Arc<super::instance::InstanceInner>>,
+    pub global: Arc<WasmGlobal>,
+    pub owner: Option<Arc<super::instance::WasmInstance>>,
 }
 
 impl GlobalRef {
-    pub fn new(global: Arc<GlobalInner>) -> GlobalRef {
+    pub fn new(global: Arc<WasmGlobal>) -> GlobalRef {
         GlobalRef { global, owner: None }
     }
 }
 
 impl std::ops::Deref for GlobalRef {
-    type Target = GlobalInner;
-    fn deref(&self) -> &GlobalInner {
+    type Target = WasmGlobal;
+    fn deref(&self) -> &WasmGlobal {
         &self.global
     }
 }
 
-pub struct GlobalInner {
+pub struct WasmGlobal {
     value: UnsafeCell<VMVal>,
     pub ty: GlobalType,
     pub host_info: HostInfo,
-    /// The store the global belongs to (`StoreInner::id`; 0 until the creator sets it).
+    /// The store the global belongs to (`StoreState::id`; 0 until the creator sets it).
     pub store_id: u64,
 }
 
 // SAFETY: store-confined like memories (see memory.rs): the value cell is only accessed on the
 // thread using the store.
-unsafe impl Send for GlobalInner {}
-unsafe impl Sync for GlobalInner {}
+unsafe impl Send for WasmGlobal {}
+unsafe impl Sync for WasmGlobal {}
 
-impl GlobalInner {
-    pub fn new(ty: GlobalType, value: VMVal) -> GlobalInner {
-        GlobalInner { value: UnsafeCell::new(value), ty, host_info: HostInfo::default(), store_id: 0 }
+impl WasmGlobal {
+    pub fn new(ty: GlobalType, value: VMVal) -> WasmGlobal {
+        WasmGlobal { value: UnsafeCell::new(value), ty, host_info: HostInfo::default(), store_id: 0 }
     }
 
     /// A global of `store`.
-    pub fn new_in(store: &super::store::Store, ty: GlobalType, value: VMVal) -> GlobalInner {
-        GlobalInner { store_id: store.id, ..GlobalInner::new(ty, value) }
+    pub fn new_in(store: &super::store::Store, ty: GlobalType, value: VMVal) -> WasmGlobal {
+        WasmGlobal { store_id: store.id, ..WasmGlobal::new(ty, value) }
     }
 
     pub fn vm(&self) -> *mut VMVal {

@@ -4,13 +4,13 @@
 //! functions compiled code calls (memory/table bulk operations and growth).
 
 use super::func::Func;
-use super::global::{GlobalInner, GlobalRef};
+use super::global::{GlobalRef, WasmGlobal};
 use super::host_info::HostInfo;
-use super::memory::MemoryInner;
+use super::memory::LinearMemory;
 use super::module::Module;
 use super::store::{Store, StoreHandle};
-use super::table::{TableInner, TableRef};
-use super::trap::{Trap, TrapInner};
+use super::table::{TableRef, WasmTable};
+use super::trap::{Trap, TrapRecord};
 use crate::abi::traps::TrapKind;
 use crate::abi::vmctx::*;
 use crate::decode::{ConstExpr, ConstOp, DataMode, ElementItems, ElementMode, ExportKind, ImportKind};
@@ -25,7 +25,7 @@ pub enum Extern {
     Func(Func),
     Global(GlobalRef),
     Table(TableRef),
-    Memory(Arc<MemoryInner>),
+    Memory(Arc<LinearMemory>),
 }
 
 impl Extern {
@@ -49,13 +49,13 @@ impl Extern {
     }
 }
 
-pub struct InstanceInner {
+pub struct WasmInstance {
     pub module: Module,
     pub store: Store,
     vmctx: *mut u8,
-    pub memories: Vec<Arc<MemoryInner>>,
-    pub tables: Vec<Arc<TableInner>>,
-    pub globals: Vec<Arc<GlobalInner>>,
+    pub memories: Vec<Arc<LinearMemory>>,
+    pub tables: Vec<Arc<WasmTable>>,
+    pub globals: Vec<Arc<WasmGlobal>>,
     pub imported_funcs: Vec<Func>,
     /// Owners of imported tables and globals, re-exported with them.
     imported_owners: ImportedOwners,
@@ -70,10 +70,10 @@ pub struct InstanceInner {
 
 // SAFETY: store-confined (see store.rs): the vmctx and the cells are only accessed on the
 // thread using the store; the rest is immutable after instantiation.
-unsafe impl Send for InstanceInner {}
-unsafe impl Sync for InstanceInner {}
+unsafe impl Send for WasmInstance {}
+unsafe impl Sync for WasmInstance {}
 
-impl Drop for InstanceInner {
+impl Drop for WasmInstance {
     fn drop(&mut self) {
         // SAFETY: allocated in `allocate` with this very layout; the last reference is gone, so
         // no code runs on this vmctx any more (every call holds the instance).
@@ -88,8 +88,8 @@ fn vmctx_layout(size: u32) -> std::alloc::Layout {
 /// The instances that defined this instance's imported tables and globals (by index).
 #[derive(Default)]
 struct ImportedOwners {
-    tables: Vec<Option<Arc<InstanceInner>>>,
-    globals: Vec<Option<Arc<InstanceInner>>>,
+    tables: Vec<Option<Arc<WasmInstance>>>,
+    globals: Vec<Option<Arc<WasmInstance>>>,
 }
 
 /// Why instantiation failed.
@@ -111,16 +111,15 @@ impl InstantiationError {
     }
 }
 
-
-impl InstanceInner {
+impl WasmInstance {
     /// # Safety
     /// `vmctx` must be the vmctx of a live instance.
-    pub unsafe fn from_vmctx(vmctx: *mut u8) -> Arc<InstanceInner> {
+    pub unsafe fn from_vmctx(vmctx: *mut u8) -> Arc<WasmInstance> {
         // SAFETY: the header's instance field was set at instantiation to the pointer of the
         // instance's `Arc` (`Arc::as_ptr`), which is alive (the caller's obligation); taking
         // one more count makes the returned `Arc` own it.
         unsafe {
-            let p = *(vmctx.add(VMCTX_INSTANCE as usize) as *const *const InstanceInner);
+            let p = *(vmctx.add(VMCTX_INSTANCE as usize) as *const *const WasmInstance);
             Arc::increment_strong_count(p);
             Arc::from_raw(p)
         }
@@ -131,10 +130,10 @@ impl InstanceInner {
     /// # Safety
     /// `vmctx` must be the vmctx of a live instance, and the reference must not outlive the
     /// call that received `vmctx` (the running code keeps the instance alive until then).
-    pub(crate) unsafe fn borrow_vmctx<'a>(vmctx: *mut u8) -> &'a InstanceInner {
+    pub(crate) unsafe fn borrow_vmctx<'a>(vmctx: *mut u8) -> &'a WasmInstance {
         // SAFETY: the header's instance field was written at instantiation and points at the
-        // live `InstanceInner` owning this vmctx (the caller's obligation).
-        unsafe { &**(vmctx.add(VMCTX_INSTANCE as usize) as *const *const InstanceInner) }
+        // live `WasmInstance` owning this vmctx (the caller's obligation).
+        unsafe { &**(vmctx.add(VMCTX_INSTANCE as usize) as *const *const WasmInstance) }
     }
 
     pub fn vmctx(&self) -> *mut u8 {
@@ -254,13 +253,13 @@ fn check_import(module: &Module, index: usize, provided: Option<&Extern>) -> Res
 /// Instantiates `module` in `store` with `imports` given in the module's import order, in the
 /// spec's order: check the imports, allocate the instance, initialise its vmctx, run the
 /// initialisers and segments, run the start function. Instances whose function references may
-/// outlive them (see `ModuleInner::pins_instances`) are pinned in the store as soon as they
+/// outlive them (see `CompiledModule::pins_instances`) are pinned in the store as soon as they
 /// exist, so that partial effects of a failed instantiation stay valid.
 pub fn instantiate(
     store: &StoreHandle,
     module: &Module,
     imports: &[Option<Extern>],
-) -> Result<Arc<InstanceInner>, InstantiationError> {
+) -> Result<Arc<WasmInstance>, InstantiationError> {
     check_imports(&store.inner, module, imports)?;
     let instance = allocate(&store.inner, module, imports)?;
     init_vmctx(&instance);
@@ -303,7 +302,11 @@ fn check_imports(store: &Store, module: &Module, imports: &[Option<Extern>]) -> 
 
 /// Step 2: the instance's own memories, tables and globals (charged to the store), and its
 /// zeroed vmctx.
-fn allocate(store: &Store, module: &Module, imports: &[Option<Extern>]) -> Result<Arc<InstanceInner>, InstantiationError> {
+fn allocate(
+    store: &Store,
+    module: &Module,
+    imports: &[Option<Extern>],
+) -> Result<Arc<WasmInstance>, InstantiationError> {
     let info = &module.info;
     let charge = super::resources::Charge::new(&store.account, super::resources::Resource::Instances, 1)
         .map_err(InstantiationError::Resource)?;
@@ -328,17 +331,18 @@ fn allocate(store: &Store, module: &Module, imports: &[Option<Extern>]) -> Resul
     }
     let config = store.engine.config();
     for ty in &info.memories[info.num_imported_memories as usize..] {
-        let mut m = MemoryInner::new(*ty, !config.explicit_bounds_checks, config.huge_pages, config.max_memory_pages).map_err(InstantiationError::Resource)?;
+        let mut m = LinearMemory::new(*ty, !config.explicit_bounds_checks, config.huge_pages, config.max_memory_pages)
+            .map_err(InstantiationError::Resource)?;
         m.attach(store).map_err(InstantiationError::Resource)?;
         memories.push(Arc::new(m));
     }
     for ty in &info.tables[info.num_imported_tables as usize..] {
-        let mut t = TableInner::new(*ty, 0).map_err(InstantiationError::Resource)?;
+        let mut t = WasmTable::new(*ty, 0).map_err(InstantiationError::Resource)?;
         t.attach(store).map_err(InstantiationError::Resource)?;
         tables.push(Arc::new(t));
     }
     for g in &info.globals[info.num_imported_globals as usize..] {
-        let mut global = GlobalInner::new(*g, VMVal::default());
+        let mut global = WasmGlobal::new(*g, VMVal::default());
         global.store_id = store.id;
         globals.push(Arc::new(global));
     }
@@ -349,7 +353,7 @@ fn allocate(store: &Store, module: &Module, imports: &[Option<Extern>]) -> Resul
     if vmctx.is_null() {
         return Err(InstantiationError::Resource("out of memory allocating an instance".into()));
     }
-    let instance = Arc::new(InstanceInner {
+    let instance = Arc::new(WasmInstance {
         module: module.clone(),
         store: store.clone(),
         vmctx,
@@ -368,7 +372,7 @@ fn allocate(store: &Store, module: &Module, imports: &[Option<Extern>]) -> Resul
 }
 
 /// Step 3: the vmctx header and the pointers to memories, tables, globals and functions.
-fn init_vmctx(instance: &Arc<InstanceInner>) {
+fn init_vmctx(instance: &Arc<WasmInstance>) {
     let module = &instance.module;
     let info = &module.info;
     let vmctx = instance.vmctx;
@@ -410,7 +414,7 @@ fn init_vmctx(instance: &Arc<InstanceInner>) {
 
 /// Step 4: global initialisers, table initialisers, element segments and data segments, in
 /// order; an out-of-bounds segment traps (earlier effects stay, as the spec requires).
-fn run_initializers(instance: &Arc<InstanceInner>) -> Result<(), InstantiationError> {
+fn run_initializers(instance: &Arc<WasmInstance>) -> Result<(), InstantiationError> {
     let instance = instance.clone();
     let info = &instance.module.info;
     // Globals, in order (an initialiser may read imported and earlier globals).
@@ -453,7 +457,7 @@ fn run_initializers(instance: &Arc<InstanceInner>) -> Result<(), InstantiationEr
             let t = &instance.tables[*table as usize];
             let end = offset.checked_add(items.len() as u64);
             if end.is_none_or(|end| end > t.len() as u64) {
-                return Err(InstantiationError::Trap(TrapInner::new(TrapKind::TableOutOfBounds.message())));
+                return Err(InstantiationError::Trap(TrapRecord::new(TrapKind::TableOutOfBounds.message())));
             }
             // SAFETY: on the store's thread, one access; `items` is a separate allocation.
             (unsafe { t.elements() })[offset as usize..offset as usize + items.len()].copy_from_slice(&items);
@@ -468,9 +472,7 @@ fn run_initializers(instance: &Arc<InstanceInner>) -> Result<(), InstantiationEr
             // the slice is used for this one copy.
             match unsafe { m.slice_mut(offset, bytes.len() as u64) } {
                 Some(dst) => dst.copy_from_slice(bytes),
-                None => {
-                    return Err(InstantiationError::Trap(TrapInner::new(TrapKind::MemoryOutOfBounds.message())))
-                }
+                None => return Err(InstantiationError::Trap(TrapRecord::new(TrapKind::MemoryOutOfBounds.message()))),
             }
             // SAFETY: on the store's thread, one access.
             (unsafe { instance.dropped_data() })[i] = true;
@@ -480,7 +482,7 @@ fn run_initializers(instance: &Arc<InstanceInner>) -> Result<(), InstantiationEr
 }
 
 /// Step 5: the start function, if any.
-fn run_start(instance: &Arc<InstanceInner>) -> Result<(), InstantiationError> {
+fn run_start(instance: &Arc<WasmInstance>) -> Result<(), InstantiationError> {
     let info = &instance.module.info;
     if let Some(start) = info.start {
         let f = instance.func(start);
@@ -492,7 +494,7 @@ fn run_start(instance: &Arc<InstanceInner>) -> Result<(), InstantiationError> {
 }
 
 /// Evaluates a constant expression (validated, so the stack discipline holds).
-fn eval_const(instance: &InstanceInner, expr: &ConstExpr) -> VMVal {
+fn eval_const(instance: &WasmInstance, expr: &ConstExpr) -> VMVal {
     let mut stack: Vec<VMVal> = Vec::with_capacity(2);
     for op in &expr.0 {
         let v = match *op {

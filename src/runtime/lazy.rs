@@ -15,8 +15,8 @@
 //! in it); `LazyCode::code_bytes` reports it.
 
 use super::code_registry::{self, Registration};
-use super::instance::InstanceInner;
-use super::module::ModuleInner;
+use super::instance::WasmInstance;
+use super::module::CompiledModule;
 use crate::abi::code_memory::CodeRegion;
 use crate::abi::compiled::{CompiledCode, Tier};
 use crate::types::{FuncType, ValType};
@@ -84,7 +84,11 @@ pub const TIER_UP_BUDGET: i32 = 10_000;
 impl LazyCode {
     /// A region for `num_defined` functions; `wasm_bytes` sizes the code part; `ty(defined)`
     /// is each function's type.
-    pub fn new<'a>(num_defined: usize, wasm_bytes: usize, ty: impl Fn(usize) -> &'a FuncType) -> Result<LazyCode, String> {
+    pub fn new<'a>(
+        num_defined: usize,
+        wasm_bytes: usize,
+        ty: impl Fn(usize) -> &'a FuncType,
+    ) -> Result<LazyCode, String> {
         // Baseline code is a few times larger than the wasm, and every function takes whole
         // pages: reserve generously (address space only).
         let capacity = (64 << 20) + wasm_bytes.saturating_mul(16) + num_defined.saturating_mul(8192);
@@ -136,7 +140,7 @@ impl LazyCode {
     }
 }
 
-impl ModuleInner {
+impl CompiledModule {
     /// Compiles defined function `defined` of a lazily compiled module if it is not compiled
     /// yet, and returns the address its entry jumps to now.
     pub fn compile_on_first_call(self: &Arc<Self>, defined: usize) -> Result<usize, String> {
@@ -147,7 +151,9 @@ impl ModuleInner {
         }
         let address = self.compile_one(defined, Tier::Baseline)?;
         lazy.tiers[defined].store(BASELINE, Ordering::Release);
-        if self.engine.config().compilation == CompilationMode::Tiered && !lazy.tiered_queued.swap(true, Ordering::AcqRel) {
+        if self.engine.config().compilation == CompilationMode::Tiered
+            && !lazy.tiered_queued.swap(true, Ordering::AcqRel)
+        {
             // The module is in use: compile all of it at the optimising tier in the background
             // (after any function that runs out of its budget meanwhile).
             self.engine.tier_up().enqueue(Arc::downgrade(self), None);
@@ -209,8 +215,12 @@ impl ModuleInner {
             return Ok(());
         }
         let engine = &self.engine.0;
-        let code =
-            engine.compiler.compile_module_unless(&self.info, &engine.tunables, engine.config.compile_threads, cancelled)?;
+        let code = engine.compiler.compile_module_unless(
+            &self.info,
+            &engine.tunables,
+            engine.config.compile_threads,
+            cancelled,
+        )?;
         let code = Arc::new(code);
         let body_starts: Arc<[u32]> = self.info.bodies.iter().map(|b| b.range.start as u32).collect();
         let registration = code_registry::register(
@@ -263,8 +273,8 @@ pub struct TierUp {
 }
 
 struct TierUpState {
-    functions: VecDeque<(Weak<ModuleInner>, usize)>,
-    modules: VecDeque<Weak<ModuleInner>>,
+    functions: VecDeque<(Weak<CompiledModule>, usize)>,
+    modules: VecDeque<Weak<CompiledModule>>,
     stop: bool,
     started: bool,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -288,7 +298,7 @@ impl TierUp {
 
     /// Queues `defined` of `module` for the optimising tier (or, with `None`, the whole module
     /// once the functions before it are done).
-    pub fn enqueue(self: &Arc<Self>, module: Weak<ModuleInner>, defined: Option<usize>) {
+    pub fn enqueue(self: &Arc<Self>, module: Weak<CompiledModule>, defined: Option<usize>) {
         let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
         if st.stop {
             return;
@@ -314,7 +324,11 @@ impl TierUp {
     pub fn wait_until(&self, done: impl Fn() -> bool) {
         let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
         while !done() && !st.stop {
-            st = self.progress.wait_timeout(st, std::time::Duration::from_millis(50)).unwrap_or_else(|e| e.into_inner()).0;
+            st = self
+                .progress
+                .wait_timeout(st, std::time::Duration::from_millis(50))
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
         }
     }
 
@@ -409,13 +423,13 @@ extern "C" fn lazy_compile(first: *mut u8, entry_value: u32, second: *mut u8) ->
     // SAFETY: the stub is only reached through an entry of a live instance's module, called
     // with that instance's vmctx as its first argument, or its second after the return-area
     // pointer (the wasm calling convention; the entry's tag says which).
-    let instance = unsafe { InstanceInner::borrow_vmctx(vmctx) };
+    let instance = unsafe { WasmInstance::borrow_vmctx(vmctx) };
     let module = &instance.module;
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let defined = func_index as usize;
-        module
-            .compile_on_first_call(defined)
-            .map_err(|e| format!("compiling function {} failed: {e}", module.info.num_imported_funcs as usize + defined))
+        module.compile_on_first_call(defined).map_err(|e| {
+            format!("compiling function {} failed: {e}", module.info.num_imported_funcs as usize + defined)
+        })
     }));
     let message = match result {
         Ok(Ok(address)) => return address,

@@ -152,7 +152,7 @@ fn release_guarded(base: *mut u8, accessible: usize, huge_pages: bool) {
     }
 }
 
-pub struct MemoryInner {
+pub struct LinearMemory {
     /// What compiled code reads (through the pointer stored in each vmctx).
     def: UnsafeCell<VMMemory>,
     reserved: usize,
@@ -162,7 +162,7 @@ pub struct MemoryInner {
     /// Largest size in pages this memory may grow to (declared maximum ∧ engine limit).
     max_pages: u64,
     pub host_info: HostInfo,
-    /// The store the memory belongs to (`StoreInner::id`; 0 until the creator sets it).
+    /// The store the memory belongs to (`StoreState::id`; 0 until the creator sets it).
     pub store_id: u64,
     /// Its bytes and itself, charged to the store (see `attach`).
     charges: super::resources::SizeCharge,
@@ -171,21 +171,23 @@ pub struct MemoryInner {
 // SAFETY: a memory belongs to one store, which one thread uses at a time (see the threading
 // rules in the README); the engine never touches it concurrently, and the reservation it owns
 // may be released from any thread.
-unsafe impl Send for MemoryInner {}
-unsafe impl Sync for MemoryInner {}
+unsafe impl Send for LinearMemory {}
+unsafe impl Sync for LinearMemory {}
 
-impl MemoryInner {
+impl LinearMemory {
     /// A memory of type `ty`; `guard_pages` selects the 8 GiB guarded reservation (compiled code
     /// without bounds checks), `huge_pages` asks for transparent huge pages (see the module
     /// comment).
-    pub fn new(ty: MemoryType, guard_pages: bool, huge_pages: bool, engine_max_pages: u64) -> Result<MemoryInner, String> {
+    pub fn new(
+        ty: MemoryType,
+        guard_pages: bool,
+        huge_pages: bool,
+        engine_max_pages: u64,
+    ) -> Result<LinearMemory, String> {
         let declared_max = ty.limits.max.unwrap_or(MAX_PAGES_32).min(MAX_PAGES_32);
         let max_pages = declared_max.min(engine_max_pages);
         if ty.limits.min > max_pages {
-            return Err(format!(
-                "memory of {} pages exceeds the limit of {} pages",
-                ty.limits.min, max_pages
-            ));
+            return Err(format!("memory of {} pages exceeds the limit of {} pages", ty.limits.min, max_pages));
         }
         let reserve = if guard_pages {
             GUARDED_RESERVATION
@@ -197,7 +199,7 @@ impl MemoryInner {
         let initial = ty.limits.min * PAGE_SIZE;
         if guard_pages {
             if let Some(base) = take_pooled(initial as usize, huge_pages) {
-                return Ok(MemoryInner {
+                return Ok(LinearMemory {
                     def: UnsafeCell::new(VMMemory { base, length: initial }),
                     reserved: reserve,
                     huge_pages,
@@ -213,11 +215,13 @@ impl MemoryInner {
             return Err(format!("failed to reserve {reserve} bytes of address space for a linear memory"));
         };
         // SAFETY: `initial` <= max_pages * PAGE_SIZE <= `reserve` bytes of our own reservation.
-        if initial > 0 && unsafe { libc::mprotect(base as *mut _, initial as usize, libc::PROT_READ | libc::PROT_WRITE) } != 0 {
+        if initial > 0
+            && unsafe { libc::mprotect(base as *mut _, initial as usize, libc::PROT_READ | libc::PROT_WRITE) } != 0
+        {
             unsafe { libc::munmap(base as *mut _, reserve) };
             return Err("failed to commit linear memory".to_string());
         }
-        Ok(MemoryInner {
+        Ok(LinearMemory {
             def: UnsafeCell::new(VMMemory { base, length: initial }),
             reserved: reserve,
             huge_pages,
@@ -231,7 +235,7 @@ impl MemoryInner {
 
     /// Makes the memory belong to `store`, charging its current size and itself to the
     /// store's resource limits.
-    pub fn attach(&mut self, store: &super::store::StoreInner) -> Result<(), String> {
+    pub fn attach(&mut self, store: &super::store::StoreState) -> Result<(), String> {
         use super::resources::Resource;
         self.charges.attach(&store.account, Resource::MemoryBytes, Resource::Memories, self.byte_len() as u64)?;
         self.store_id = store.id;
@@ -240,9 +244,9 @@ impl MemoryInner {
 
     /// A memory of type `ty` for `store` (its engine's bounds-check mode and size limit),
     /// charged to the store.
-    pub fn new_in(store: &super::store::Store, ty: MemoryType) -> Result<MemoryInner, String> {
+    pub fn new_in(store: &super::store::Store, ty: MemoryType) -> Result<LinearMemory, String> {
         let config = store.engine.config();
-        let mut m = MemoryInner::new(ty, !config.explicit_bounds_checks, config.huge_pages, config.max_memory_pages)?;
+        let mut m = LinearMemory::new(ty, !config.explicit_bounds_checks, config.huge_pages, config.max_memory_pages)?;
         m.attach(store)?;
         Ok(m)
     }
@@ -324,7 +328,7 @@ impl MemoryInner {
     }
 }
 
-impl Drop for MemoryInner {
+impl Drop for LinearMemory {
     fn drop(&mut self) {
         if self.reserved == GUARDED_RESERVATION as usize {
             release_guarded(self.base(), self.byte_len(), self.huge_pages);
@@ -350,7 +354,7 @@ mod tests {
     #[test]
     fn pooled_memories_are_zeroed_and_sized() {
         for round in 0..8u64 {
-            let m = MemoryInner::new(ty(1 + round % 3), true, round % 2 == 0, MAX_PAGES_32).unwrap();
+            let m = LinearMemory::new(ty(1 + round % 3), true, round % 2 == 0, MAX_PAGES_32).unwrap();
             assert_eq!(m.pages(), 1 + round % 3);
             let len = m.byte_len() as u64;
             // SAFETY (these calls): the test is the memory's only user.
@@ -396,13 +400,13 @@ mod tests {
             eprintln!("transparent huge pages are off on this kernel; nothing to check");
             return;
         }
-        let has_hg = |m: &MemoryInner| vm_flags(m.base() as usize).split_whitespace().any(|f| f == "hg");
+        let has_hg = |m: &LinearMemory| vm_flags(m.base() as usize).split_whitespace().any(|f| f == "hg");
         for guard_pages in [true, false] {
             let bounded = MemoryType { limits: Limits { min: 40, max: Some(200) }, memory64: false, shared: false };
             // Several rounds so that the second and later ones come from the pool.
             for _ in 0..3 {
-                let huge = MemoryInner::new(bounded, guard_pages, true, MAX_PAGES_32).unwrap();
-                let small = MemoryInner::new(bounded, guard_pages, false, MAX_PAGES_32).unwrap();
+                let huge = LinearMemory::new(bounded, guard_pages, true, MAX_PAGES_32).unwrap();
+                let small = LinearMemory::new(bounded, guard_pages, false, MAX_PAGES_32).unwrap();
                 assert_eq!(huge.base() as usize % HUGE_PAGE, 0);
                 assert!(has_hg(&huge), "guard_pages={guard_pages}");
                 assert!(!has_hg(&small), "guard_pages={guard_pages}");
@@ -416,14 +420,14 @@ mod tests {
                 // huge pages must skip it.
                 drop(small);
                 drop(huge);
-                let again = MemoryInner::new(bounded, guard_pages, false, MAX_PAGES_32).unwrap();
+                let again = LinearMemory::new(bounded, guard_pages, false, MAX_PAGES_32).unwrap();
                 assert!(!has_hg(&again));
                 assert!(unsafe { again.slice_mut(0, again.byte_len() as u64) }.unwrap().iter().all(|&b| b == 0));
             }
         }
         // A reservation smaller than one huge page is neither aligned on purpose nor marked.
         let tiny = MemoryType { limits: Limits { min: 1, max: Some(2) }, memory64: false, shared: false };
-        let m = MemoryInner::new(tiny, false, true, MAX_PAGES_32).unwrap();
+        let m = LinearMemory::new(tiny, false, true, MAX_PAGES_32).unwrap();
         assert!(!has_hg(&m));
     }
 }

@@ -1,9 +1,8 @@
 //! What compiled code runs against: engine, store, instances, memories, tables, globals,
 //! host functions, calls across the boundary and trap handling.
 
-
-pub mod code_registry;
 pub mod builtins;
+pub mod code_registry;
 pub mod engine;
 pub mod func;
 pub mod global;
@@ -15,8 +14,8 @@ pub mod module;
 pub mod object;
 pub mod resources;
 pub mod serialize;
+pub mod signals;
 pub mod store;
 pub mod table;
 pub mod trap;
-pub mod signals;
 pub mod type_registry;

@@ -6,13 +6,13 @@ use super::engine::Engine;
 use super::host_info::HostInfo;
 use super::lazy::{CompilationMode, LazyCode};
 use super::type_registry::TypeRef;
-use crate::abi::vmctx::{EntryTrampoline, VMOffsets};
 use crate::abi::compiled::CompiledCode;
+use crate::abi::vmctx::{EntryTrampoline, VMOffsets};
 use crate::decode::{self, ModuleInfo};
 use crate::types::ValType;
 use std::sync::Arc;
 
-pub struct ModuleInner {
+pub struct CompiledModule {
     pub engine: Engine,
     pub info: ModuleInfo,
     pub code: Arc<CompiledCode>,
@@ -31,9 +31,9 @@ pub struct ModuleInner {
     _registration: Registration,
 }
 
-pub type Module = Arc<ModuleInner>;
+pub type Module = Arc<CompiledModule>;
 
-impl ModuleInner {
+impl CompiledModule {
     pub fn new(engine: &Engine, bytes: Vec<u8>) -> Result<Module, String> {
         let info = decode::decode_with(bytes, engine.config().features)?;
         if engine.config().compilation == CompilationMode::Eager {
@@ -53,12 +53,13 @@ impl ModuleInner {
         let code = Arc::new(code);
         let body_starts: Arc<[u32]> = info.bodies.iter().map(|b| b.range.start as u32).collect();
         let module_key = code.code.base() as usize;
-        let registration = code_registry::register(code.clone(), true, body_starts, info.num_imported_funcs, module_key);
+        let registration =
+            code_registry::register(code.clone(), true, body_starts, info.num_imported_funcs, module_key);
         let type_refs: Box<[TypeRef]> = info.types.iter().map(TypeRef::new).collect();
         let type_ids = type_refs.iter().map(TypeRef::id).collect();
         let offsets = VMOffsets::new(&info);
         let pins_instances = function_references_may_escape(&info);
-        Arc::new(ModuleInner {
+        Arc::new(CompiledModule {
             engine: engine.clone(),
             info,
             code,
@@ -127,8 +128,10 @@ fn function_references_may_escape(info: &ModuleInfo) -> bool {
     use crate::decode::ImportKind;
     // Exported tables and globals are safe: whoever holds one holds its defining instance too
     // (`TableRef`/`GlobalRef`). Imported ones may be owned by someone who outlives us.
-    let shared_table = info.imports.iter().any(|i| matches!(&i.kind, ImportKind::Table(t) if t.element == ValType::FuncRef));
-    let shared_global = info.imports.iter().any(|i| matches!(&i.kind, ImportKind::Global(g) if g.content == ValType::FuncRef));
+    let shared_table =
+        info.imports.iter().any(|i| matches!(&i.kind, ImportKind::Table(t) if t.element == ValType::FuncRef));
+    let shared_global =
+        info.imports.iter().any(|i| matches!(&i.kind, ImportKind::Global(g) if g.content == ValType::FuncRef));
     let passed_in_calls =
         info.types.iter().any(|t| t.params.iter().chain(t.results.iter()).any(|v| *v == ValType::FuncRef));
     shared_table || shared_global || passed_in_calls

@@ -3,17 +3,17 @@
 use super::func::Func;
 use super::global::GlobalRef;
 use super::host_info::HostInfo;
-use super::instance::InstanceInner;
-use super::memory::MemoryInner;
-use super::module::ModuleInner;
+use super::instance::WasmInstance;
+use super::memory::LinearMemory;
+use super::module::CompiledModule;
 use super::table::TableRef;
-use super::trap::TrapInner;
+use super::trap::TrapRecord;
 use std::ffi::c_void;
 use std::sync::Arc;
 
 /// An object with no behaviour of its own (`wasm_foreign_t`), used to pass host identities.
 #[derive(Default)]
-pub struct ForeignInner {
+pub struct ForeignObject {
     pub host_info: HostInfo,
 }
 
@@ -22,11 +22,11 @@ pub enum Object {
     Func(Func),
     Global(GlobalRef),
     Table(TableRef),
-    Memory(Arc<MemoryInner>),
-    Instance(Arc<InstanceInner>),
-    Module(Arc<ModuleInner>),
-    Trap(Arc<TrapInner>),
-    Foreign(Arc<ForeignInner>),
+    Memory(Arc<LinearMemory>),
+    Instance(Arc<WasmInstance>),
+    Module(Arc<CompiledModule>),
+    Trap(Arc<TrapRecord>),
+    Foreign(Arc<ForeignObject>),
 }
 
 impl Object {

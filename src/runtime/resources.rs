@@ -48,7 +48,11 @@ impl Account {
         let mut current = usage.load(Ordering::Relaxed);
         loop {
             let new = current.checked_add(amount).filter(|n| *n <= limit).ok_or_else(|| {
-                format!("store resource limit reached: {} {} in use, limit {limit}, {amount} more requested", current, what.name())
+                format!(
+                    "store resource limit reached: {} {} in use, limit {limit}, {amount} more requested",
+                    current,
+                    what.name()
+                )
             })?;
             match usage.compare_exchange_weak(current, new, Ordering::Relaxed, Ordering::Relaxed) {
                 Ok(_) => return Ok(()),
@@ -107,7 +111,13 @@ pub struct SizeCharge(std::cell::UnsafeCell<Option<(Charge, Charge)>>);
 
 impl SizeCharge {
     /// Charges one `count` and `size` units of `size_what` to `account`.
-    pub fn attach(&mut self, account: &Arc<Account>, size_what: Resource, count: Resource, size: u64) -> Result<(), String> {
+    pub fn attach(
+        &mut self,
+        account: &Arc<Account>,
+        size_what: Resource,
+        count: Resource,
+        size: u64,
+    ) -> Result<(), String> {
         let count = Charge::new(account, count, 1)?;
         let size = Charge::new(account, size_what, size)?;
         *self.0.get_mut() = Some((size, count));

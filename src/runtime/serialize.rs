@@ -13,9 +13,9 @@
 //! any byte is mapped executable; the messages never reveal the engine's fingerprint or key.
 
 use super::engine::Engine;
-use super::module::{Module, ModuleInner};
-use crate::abi::compiled::{CompiledCode, CompiledFunction, TrapSite};
+use super::module::{CompiledModule, Module};
 use crate::abi::code_memory::CodeMemory;
+use crate::abi::compiled::{CompiledCode, CompiledFunction, TrapSite};
 use crate::abi::traps::TrapKind;
 use std::sync::Arc;
 
@@ -220,11 +220,6 @@ pub fn deserialize(engine: &Engine, data: &[u8]) -> Result<Module, String> {
         return Err("serialized module is corrupt (metadata does not match the module)".into());
     }
     let code_memory = CodeMemory::new(text, |_, _| {})?;
-    let code = CompiledCode {
-        code: Arc::new(code_memory),
-        functions,
-        entry_trampolines,
-        position_independent: true,
-    };
-    Ok(ModuleInner::from_parts(engine, info, code, None))
+    let code = CompiledCode { code: Arc::new(code_memory), functions, entry_trampolines, position_independent: true };
+    Ok(CompiledModule::from_parts(engine, info, code, None))
 }

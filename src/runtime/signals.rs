@@ -247,7 +247,6 @@ fn ensure_alt_stack() {
     });
 }
 
-
 static INIT: Once = Once::new();
 static mut PREV_SEGV: std::mem::MaybeUninit<libc::sigaction> = std::mem::MaybeUninit::uninit();
 static mut PREV_BUS: std::mem::MaybeUninit<libc::sigaction> = std::mem::MaybeUninit::uninit();
@@ -434,4 +433,3 @@ unsafe fn forward(signum: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_voi
         }
     }
 }
-

@@ -1,9 +1,9 @@
 //! Stores, in two parts.
 //!
-//! `StoreInner` (shared as `Store`) is what every runtime object holds: the engine, the store's
+//! `StoreState` (shared as `Store`) is what every runtime object holds: the engine, the store's
 //! id, its resource account and the limits compiled code reads (stack limit, epoch deadline,
 //! fuel). `StoreRoot` (shared as `StoreHandle`) is what the embedder's handles hold: the
-//! `StoreInner` plus what only the store keeps alive.
+//! `StoreState` plus what only the store keeps alive.
 //!
 //! Lifetime rule: every handle keeps the store alive, and every object keeps alive what it
 //! refers to (a function its instance, an instance its module and imports), so handles may be
@@ -14,14 +14,14 @@
 
 use super::engine::Engine;
 use super::object::Object;
-use std::any::Any;
-use std::collections::HashMap;
-use std::sync::Mutex;
 use crate::abi::vmctx::VMLimits;
+use std::any::Any;
 use std::cell::UnsafeCell;
+use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::Mutex;
 
-pub struct StoreInner {
+pub struct StoreState {
     pub engine: Engine,
     /// Unique for the process's lifetime (never reused, never 0): what every object created in
     /// the store records, so that objects of different stores are never mixed.
@@ -34,12 +34,12 @@ pub struct StoreInner {
 // SAFETY: a store is used by one thread at a time (the documented rule); the limits cell is
 // read and written only by that thread (and by the code it runs), the rest is immutable or
 // synchronised (the account is atomic).
-unsafe impl Send for StoreInner {}
-unsafe impl Sync for StoreInner {}
+unsafe impl Send for StoreState {}
+unsafe impl Sync for StoreState {}
 
-pub type Store = Arc<StoreInner>;
+pub type Store = Arc<StoreState>;
 
-impl StoreInner {
+impl StoreState {
     pub fn new(engine: Engine) -> Store {
         static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -51,7 +51,7 @@ impl StoreInner {
             epoch_deadline: epoch.load(std::sync::atomic::Ordering::Relaxed).saturating_add(1),
             ..VMLimits::default()
         };
-        Arc::new(StoreInner { engine, id, account: Default::default(), limits: Box::new(UnsafeCell::new(limits)) })
+        Arc::new(StoreState { engine, id, account: Default::default(), limits: Box::new(UnsafeCell::new(limits)) })
     }
 
     pub fn limits(&self) -> *mut VMLimits {
@@ -97,9 +97,9 @@ pub struct StoreRoot {
 pub type StoreHandle = Arc<StoreRoot>;
 
 impl std::ops::Deref for StoreRoot {
-    type Target = StoreInner;
+    type Target = StoreState;
 
-    fn deref(&self) -> &StoreInner {
+    fn deref(&self) -> &StoreState {
         &self.inner
     }
 }
@@ -107,7 +107,7 @@ impl std::ops::Deref for StoreRoot {
 impl StoreRoot {
     pub fn new(engine: Engine) -> StoreHandle {
         Arc::new(StoreRoot {
-            inner: StoreInner::new(engine),
+            inner: StoreState::new(engine),
             externrefs: Mutex::new(HashMap::new()),
             pinned: Mutex::new(HashMap::new()),
         })
@@ -133,4 +133,3 @@ impl StoreRoot {
         self.pinned.lock().unwrap().entry(key).or_insert(object);
     }
 }
-

@@ -18,29 +18,29 @@ pub const MAX_TABLE_ELEMENTS: u64 = 10_000_000;
 /// holds the table, and the two would keep each other alive forever.)
 #[derive(Clone)]
 pub struct TableRef {
-    pub table: Arc<TableInner>,
-    pub owner: Option<Arc<super::instance::InstanceInner>>,
+    pub table: Arc<WasmTable>,
+    pub owner: Option<Arc<super::instance::WasmInstance>>,
 }
 
 impl TableRef {
-    pub fn new(table: Arc<TableInner>) -> TableRef {
+    pub fn new(table: Arc<WasmTable>) -> TableRef {
         TableRef { table, owner: None }
     }
 }
 
 impl std::ops::Deref for TableRef {
-    type Target = TableInner;
-    fn deref(&self) -> &TableInner {
+    type Target = WasmTable;
+    fn deref(&self) -> &WasmTable {
         &self.table
     }
 }
 
-pub struct TableInner {
+pub struct WasmTable {
     def: UnsafeCell<VMTable>,
     elements: UnsafeCell<Vec<usize>>,
     ty: TableType,
     pub host_info: HostInfo,
-    /// The store the table belongs to (`StoreInner::id`; 0 until the creator sets it).
+    /// The store the table belongs to (`StoreState::id`; 0 until the creator sets it).
     pub store_id: u64,
     /// Its elements and itself, charged to the store (see `attach`).
     charges: super::resources::SizeCharge,
@@ -48,11 +48,11 @@ pub struct TableInner {
 
 // SAFETY: store-confined like memories (see memory.rs): the elements are only accessed on the
 // thread using the store.
-unsafe impl Send for TableInner {}
-unsafe impl Sync for TableInner {}
+unsafe impl Send for WasmTable {}
+unsafe impl Sync for WasmTable {}
 
-impl TableInner {
-    pub fn new(ty: TableType, init: usize) -> Result<TableInner, String> {
+impl WasmTable {
+    pub fn new(ty: TableType, init: usize) -> Result<WasmTable, String> {
         if ty.limits.min > MAX_TABLE_ELEMENTS {
             return Err(format!("table of {} elements exceeds the limit of {}", ty.limits.min, MAX_TABLE_ELEMENTS));
         }
@@ -63,7 +63,7 @@ impl TableInner {
             .map_err(|_| format!("out of memory allocating a table of {} elements", ty.limits.min))?;
         elements.resize(ty.limits.min as usize, init);
         let def = VMTable { base: elements.as_mut_ptr(), length: elements.len() as u64 };
-        Ok(TableInner {
+        Ok(WasmTable {
             def: UnsafeCell::new(def),
             elements: UnsafeCell::new(elements),
             ty,
@@ -75,7 +75,7 @@ impl TableInner {
 
     /// Makes the table belong to `store`, charging its elements and itself to the store's
     /// resource limits.
-    pub fn attach(&mut self, store: &super::store::StoreInner) -> Result<(), String> {
+    pub fn attach(&mut self, store: &super::store::StoreState) -> Result<(), String> {
         use super::resources::Resource;
         self.charges.attach(&store.account, Resource::TableElements, Resource::Tables, self.len() as u64)?;
         self.store_id = store.id;

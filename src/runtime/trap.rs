@@ -2,7 +2,7 @@
 
 use super::code_registry;
 use super::host_info::HostInfo;
-use super::instance::InstanceInner;
+use super::instance::WasmInstance;
 use super::signals::RawTrap;
 use std::sync::{Arc, OnceLock};
 
@@ -11,24 +11,24 @@ pub struct Frame {
     pub func_index: u32,
     pub func_offset: usize,
     pub module_offset: usize,
-    pub instance: Option<Arc<InstanceInner>>,
+    pub instance: Option<Arc<WasmInstance>>,
 }
 
-pub struct TrapInner {
+pub struct TrapRecord {
     pub message: String,
     frames: OnceLock<Vec<Frame>>,
     pub host_info: HostInfo,
 }
 
-pub type Trap = Arc<TrapInner>;
+pub type Trap = Arc<TrapRecord>;
 
-impl TrapInner {
+impl TrapRecord {
     pub fn new(message: impl Into<String>) -> Trap {
-        Arc::new(TrapInner { message: message.into(), frames: OnceLock::new(), host_info: HostInfo::default() })
+        Arc::new(TrapRecord { message: message.into(), frames: OnceLock::new(), host_info: HostInfo::default() })
     }
 
     pub fn with_frames(message: impl Into<String>, frames: Vec<Frame>) -> Trap {
-        let t = TrapInner::new(message);
+        let t = TrapRecord::new(message);
         let _ = t.frames.set(frames);
         t
     }
@@ -46,7 +46,7 @@ impl TrapInner {
 /// Turns recorded PCs into frames. `instance` is the instance the entry called into; frames in
 /// the same module's code are attributed to it (code is shared between instances, so a PC alone
 /// does not name one).
-pub fn frames_from_pcs(raw: &RawTrap, instance: Option<&Arc<InstanceInner>>) -> Vec<Frame> {
+pub fn frames_from_pcs(raw: &RawTrap, instance: Option<&Arc<WasmInstance>>) -> Vec<Frame> {
     let entry_base = instance.map(|i| i.module.code.code.base() as usize);
     raw.pcs
         .iter()
@@ -54,7 +54,12 @@ pub fn frames_from_pcs(raw: &RawTrap, instance: Option<&Arc<InstanceInner>>) -> 
         .filter_map(|(i, pc)| {
             let info = code_registry::frame_info(*pc, i > 0 || raw.kind == crate::abi::traps::TrapKind::HostTrap)?;
             let inst = if Some(info.module_key) == entry_base { instance.cloned() } else { None };
-            Some(Frame { func_index: info.func_index, func_offset: info.func_offset, module_offset: info.module_offset, instance: inst })
+            Some(Frame {
+                func_index: info.func_index,
+                func_offset: info.func_offset,
+                module_offset: info.module_offset,
+                instance: inst,
+            })
         })
         .collect()
 }

@@ -97,8 +97,14 @@ mod tests {
 
     #[test]
     fn ids_are_structural_and_shared() {
-        let a = FuncType { params: vec![ValType::I64, ValType::F32, ValType::I32].into(), results: vec![ValType::FuncRef, ValType::F64].into() };
-        let b = FuncType { params: vec![ValType::I64, ValType::F32, ValType::I32].into(), results: vec![ValType::I64, ValType::F64].into() };
+        let a = FuncType {
+            params: vec![ValType::I64, ValType::F32, ValType::I32].into(),
+            results: vec![ValType::FuncRef, ValType::F64].into(),
+        };
+        let b = FuncType {
+            params: vec![ValType::I64, ValType::F32, ValType::I32].into(),
+            results: vec![ValType::I64, ValType::F64].into(),
+        };
         let ra = TypeRef::new(&a);
         let ra2 = TypeRef::new(&a.clone());
         let rb = TypeRef::new(&b);

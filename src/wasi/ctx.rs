@@ -46,22 +46,55 @@ impl From<Errno> for Stop {
 
 pub type CallResult = Result<(), Stop>;
 
-fn stdio_entry(setup: &StdioSetup, host_fd: i32, is_input: bool) -> std::io::Result<(FdEntry, Option<Arc<Mutex<MemOutput>>>)> {
+fn stdio_entry(
+    setup: &StdioSetup,
+    host_fd: i32,
+    is_input: bool,
+) -> std::io::Result<(FdEntry, Option<Arc<Mutex<MemOutput>>>)> {
     let io_rights = if is_input { RIGHT_FD_READ } else { RIGHT_FD_WRITE };
     let stream_rights = io_rights | RIGHT_FD_FDSTAT_SET_FLAGS | RIGHT_FD_FILESTAT_GET | RIGHT_POLL_FD_READWRITE;
     let mem = |handle, capture| {
-        Ok((FdEntry { handle, filetype: FILETYPE_CHARACTER_DEVICE, rights_base: stream_rights, rights_inheriting: 0, preopen: None, dir_cache: None }, capture))
+        Ok((
+            FdEntry {
+                handle,
+                filetype: FILETYPE_CHARACTER_DEVICE,
+                rights_base: stream_rights,
+                rights_inheriting: 0,
+                preopen: None,
+                dir_cache: None,
+            },
+            capture,
+        ))
     };
     let host = |fd: std::os::fd::OwnedFd| -> std::io::Result<(FdEntry, Option<Arc<Mutex<MemOutput>>>)> {
         use std::os::fd::AsRawFd;
-        let filetype = filetype_of_fd(fd.as_raw_fd()).map_err(|e| std::io::Error::other(format!("WASI errno {}", e.0)))?;
+        let filetype =
+            filetype_of_fd(fd.as_raw_fd()).map_err(|e| std::io::Error::other(format!("WASI errno {}", e.0)))?;
         // A seekable file keeps its seek rights; terminals and pipes do not have them.
-        let rights = if filetype == FILETYPE_REGULAR_FILE { stream_rights | RIGHT_FD_SEEK | RIGHT_FD_TELL | RIGHT_FD_ADVISE } else { stream_rights };
-        Ok((FdEntry { handle: Handle::Host(fd), filetype, rights_base: rights, rights_inheriting: 0, preopen: None, dir_cache: None }, None))
+        let rights = if filetype == FILETYPE_REGULAR_FILE {
+            stream_rights | RIGHT_FD_SEEK | RIGHT_FD_TELL | RIGHT_FD_ADVISE
+        } else {
+            stream_rights
+        };
+        Ok((
+            FdEntry {
+                handle: Handle::Host(fd),
+                filetype,
+                rights_base: rights,
+                rights_inheriting: 0,
+                preopen: None,
+                dir_cache: None,
+            },
+            None,
+        ))
     };
     match setup {
-        StdioSetup::Null if is_input => mem(Handle::MemIn(Arc::new(Mutex::new(MemInput { data: Vec::new(), pos: 0 }))), None),
-        StdioSetup::Null => mem(Handle::MemOut(Arc::new(Mutex::new(MemOutput { data: Vec::new(), max: 0, discard: true }))), None),
+        StdioSetup::Null if is_input => {
+            mem(Handle::MemIn(Arc::new(Mutex::new(MemInput { data: Vec::new(), pos: 0 }))), None)
+        }
+        StdioSetup::Null => {
+            mem(Handle::MemOut(Arc::new(Mutex::new(MemOutput { data: Vec::new(), max: 0, discard: true }))), None)
+        }
         StdioSetup::Inherit => host(dup_fd(host_fd)?),
         StdioSetup::File(fd) => host(fd.try_clone()?),
         StdioSetup::Bytes(b) => {
@@ -94,7 +127,8 @@ impl WasiCtx {
         // fd that is not a preopened directory.
         for d in &cfg.dirs {
             let base = if d.writable { DIR_RIGHTS_READ | DIR_RIGHTS_WRITE } else { DIR_RIGHTS_READ };
-            let inheriting = if d.writable { base | FILE_RIGHTS_READ | FILE_RIGHTS_WRITE } else { base | FILE_RIGHTS_READ };
+            let inheriting =
+                if d.writable { base | FILE_RIGHTS_READ | FILE_RIGHTS_WRITE } else { base | FILE_RIGHTS_READ };
             let entry = FdEntry {
                 handle: Handle::Host(d.host.try_clone()?),
                 filetype: FILETYPE_DIRECTORY,
@@ -108,11 +142,19 @@ impl WasiCtx {
         for s in &cfg.sockets {
             use std::os::fd::AsRawFd;
             let fd = s.try_clone()?;
-            let filetype = filetype_of_fd(fd.as_raw_fd()).map_err(|e| std::io::Error::other(format!("WASI errno {}", e.0)))?;
+            let filetype =
+                filetype_of_fd(fd.as_raw_fd()).map_err(|e| std::io::Error::other(format!("WASI errno {}", e.0)))?;
             if filetype != FILETYPE_SOCKET_STREAM && filetype != FILETYPE_SOCKET_DGRAM {
                 return Err(std::io::Error::other("a preopened socket must be a socket"));
             }
-            let entry = FdEntry { handle: Handle::Host(fd), filetype, rights_base: SOCKET_RIGHTS, rights_inheriting: SOCKET_RIGHTS, preopen: None, dir_cache: None };
+            let entry = FdEntry {
+                handle: Handle::Host(fd),
+                filetype,
+                rights_base: SOCKET_RIGHTS,
+                rights_inheriting: SOCKET_RIGHTS,
+                preopen: None,
+                dir_cache: None,
+            };
             fds.insert(entry).map_err(|_| std::io::Error::other("too many preopens"))?;
         }
         let [stdout_capture, stderr_capture] = captures;

@@ -42,7 +42,9 @@ pub fn timespecs(atim: u64, mtim: u64, flags: u16) -> WasiResult<[libc::timespec
     let one = |t: u64, set: u16, now: u16| -> WasiResult<libc::timespec> {
         match (flags & set != 0, flags & now != 0) {
             (true, true) => Err(Errno::INVAL),
-            (true, false) => Ok(libc::timespec { tv_sec: (t / 1_000_000_000) as i64, tv_nsec: (t % 1_000_000_000) as i64 }),
+            (true, false) => {
+                Ok(libc::timespec { tv_sec: (t / 1_000_000_000) as i64, tv_nsec: (t % 1_000_000_000) as i64 })
+            }
             (false, true) => Ok(libc::timespec { tv_sec: 0, tv_nsec: libc::UTIME_NOW }),
             (false, false) => Ok(libc::timespec { tv_sec: 0, tv_nsec: libc::UTIME_OMIT }),
         }
@@ -364,7 +366,9 @@ fn list_dir(fd: i32) -> WasiResult<Vec<DirEntry>> {
             break if errno == 0 { Ok(()) } else { Err(Errno::from_host(errno)) };
         }
         // SAFETY: readdir returned a valid entry whose name is NUL-terminated.
-        let (ino, dtype, name) = unsafe { ((*ent).d_ino, (*ent).d_type, std::ffi::CStr::from_ptr((*ent).d_name.as_ptr()).to_bytes().to_vec()) };
+        let (ino, dtype, name) = unsafe {
+            ((*ent).d_ino, (*ent).d_type, std::ffi::CStr::from_ptr((*ent).d_name.as_ptr()).to_bytes().to_vec())
+        };
         let filetype = match dtype {
             libc::DT_REG => FILETYPE_REGULAR_FILE,
             libc::DT_DIR => FILETYPE_DIRECTORY,

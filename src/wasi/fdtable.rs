@@ -90,7 +90,9 @@ pub fn filetype_of_fd(fd: i32) -> WasiResult<u8> {
         let mut ty: i32 = 0;
         let mut len = std::mem::size_of::<i32>() as libc::socklen_t;
         // SAFETY: SO_TYPE writes one int into `ty`, whose size we pass.
-        cvt(|| unsafe { libc::getsockopt(fd, libc::SOL_SOCKET, libc::SO_TYPE, &mut ty as *mut i32 as *mut _, &mut len) })?;
+        cvt(|| unsafe {
+            libc::getsockopt(fd, libc::SOL_SOCKET, libc::SO_TYPE, &mut ty as *mut i32 as *mut _, &mut len)
+        })?;
         return Ok(if ty == libc::SOCK_DGRAM { FILETYPE_SOCKET_DGRAM } else { FILETYPE_SOCKET_STREAM });
     }
     Ok(filetype_of_mode(st.st_mode))

@@ -108,7 +108,8 @@ pub fn proc_raise(_: &mut WasiCtx, _: &mut GuestMemory, a: &[u64]) -> CallResult
     // segv, usr2, pipe, alrm, term, chld, cont, stop, tstp, ttin, ttou, urg, xcpu, xfsz,
     // vtalrm, prof, winch, poll, pwr, sys.
     const HOST: [i32; 31] = [
-        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
+        31,
     ];
     let sig = a[0] as u32;
     let Some(&host) = HOST.get(sig as usize) else { return Err(Errno::INVAL.into()) };

@@ -37,7 +37,15 @@ pub fn open_beneath(dirfd: i32, path: &[u8], flags: i32, mode: u32) -> WasiResul
     // RESOLVE_BENEATH may answer EAGAIN when a rename raced the walk; it is safe to retry.
     for _ in 0..64 {
         // SAFETY: `c` is NUL-terminated and `how` is a valid open_how whose size we pass.
-        let fd = unsafe { libc::syscall(libc::SYS_openat2, dirfd, c.as_ptr(), &how as *const libc::open_how, std::mem::size_of::<libc::open_how>()) };
+        let fd = unsafe {
+            libc::syscall(
+                libc::SYS_openat2,
+                dirfd,
+                c.as_ptr(),
+                &how as *const libc::open_how,
+                std::mem::size_of::<libc::open_how>(),
+            )
+        };
         if fd >= 0 {
             // SAFETY: the kernel just gave us this fd; nobody else owns it.
             return Ok(unsafe { OwnedFd::from_raw_fd(fd as i32) });
@@ -117,7 +125,11 @@ mod tests {
 
     /// A fresh directory tree: root/inside.txt, root/sub/, root/out -> ../secret, secret.
     fn fixture() -> (std::path::PathBuf, OwnedFd) {
-        let base = std::env::temp_dir().join(format!("wasmlift-path-{}-{:?}", std::process::id(), std::thread::current().id()));
+        let base = std::env::temp_dir().join(format!(
+            "wasmlift-path-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
         let _ = std::fs::remove_dir_all(&base);
         std::fs::create_dir_all(base.join("root/sub")).unwrap();
         std::fs::write(base.join("root/inside.txt"), b"in").unwrap();

@@ -77,7 +77,9 @@ pub fn path_link(cx: &mut WasiCtx, mem: &mut GuestMemory, a: &[u64]) -> CallResu
         }
         let via = proc_fd_path(target.as_raw_fd());
         // SAFETY: both names are NUL-terminated; the fds are ours.
-        cvt(|| unsafe { libc::linkat(libc::AT_FDCWD, via.as_ptr(), new.fd(), new.name_as_given().as_ptr(), libc::AT_SYMLINK_FOLLOW) })?;
+        cvt(|| unsafe {
+            libc::linkat(libc::AT_FDCWD, via.as_ptr(), new.fd(), new.name_as_given().as_ptr(), libc::AT_SYMLINK_FOLLOW)
+        })?;
     } else {
         // SAFETY: both names are NUL-terminated; linkat without AT_SYMLINK_FOLLOW links the
         // final name itself, never what a symlink points to.
@@ -151,13 +153,24 @@ pub fn path_open(cx: &mut WasiCtx, mem: &mut GuestMemory, a: &[u64]) -> CallResu
     let path = mem.string(path_ptr, path_len)?;
     let file = open_beneath(host_dir, path, flags, 0o666)?;
     let filetype = filetype_of_fd(file.as_raw_fd())?;
-    let applicable = if filetype == FILETYPE_DIRECTORY { DIR_RIGHTS_READ | DIR_RIGHTS_WRITE } else { FILE_RIGHTS_READ | FILE_RIGHTS_WRITE };
+    let applicable = if filetype == FILETYPE_DIRECTORY {
+        DIR_RIGHTS_READ | DIR_RIGHTS_WRITE
+    } else {
+        FILE_RIGHTS_READ | FILE_RIGHTS_WRITE
+    };
     let mut rights = base & applicable;
     if filetype != FILETYPE_REGULAR_FILE && filetype != FILETYPE_DIRECTORY {
         // Devices and fifos do not seek.
         rights &= !(RIGHT_FD_SEEK | RIGHT_FD_TELL);
     }
-    let entry = FdEntry { handle: Handle::Host(file), filetype, rights_base: rights, rights_inheriting: inheriting, preopen: None, dir_cache: None };
+    let entry = FdEntry {
+        handle: Handle::Host(file),
+        filetype,
+        rights_base: rights,
+        rights_inheriting: inheriting,
+        preopen: None,
+        dir_cache: None,
+    };
     let new_fd = cx.fds.insert(entry)?;
     if let Err(e) = mem.write_u32(out, new_fd) {
         cx.fds.remove(new_fd)?;
@@ -179,7 +192,9 @@ pub fn path_readlink(cx: &mut WasiCtx, mem: &mut GuestMemory, a: &[u64]) -> Call
     }
     let mut target = vec![0u8; libc::PATH_MAX as usize];
     // SAFETY: `target` has the length we pass; the name is NUL-terminated.
-    let n = cvt(|| unsafe { libc::readlinkat(p.fd(), p.name.as_ptr(), target.as_mut_ptr() as *mut libc::c_char, target.len()) })? as usize;
+    let n = cvt(|| unsafe {
+        libc::readlinkat(p.fd(), p.name.as_ptr(), target.as_mut_ptr() as *mut libc::c_char, target.len())
+    })? as usize;
     let n = n.min(buf_len as usize);
     mem.write(buf, &target[..n])?;
     mem.write_u32(used_ptr, n as u32)?;

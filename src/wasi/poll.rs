@@ -21,7 +21,15 @@ struct Sub {
     waiting: Waiting,
 }
 
-fn write_event(mem: &mut GuestMemory, at: u32, userdata: u64, error: Errno, kind: u8, nbytes: u64, flags: u16) -> WasiResult<()> {
+fn write_event(
+    mem: &mut GuestMemory,
+    at: u32,
+    userdata: u64,
+    error: Errno,
+    kind: u8,
+    nbytes: u64,
+    flags: u16,
+) -> WasiResult<()> {
     let mut rec = [0u8; EVENT_SIZE as usize];
     rec[0..8].copy_from_slice(&userdata.to_le_bytes());
     rec[8..10].copy_from_slice(&error.0.to_le_bytes());
@@ -44,7 +52,11 @@ fn readable_bytes(fd: i32, regular_file: bool) -> u64 {
     }
     let mut n: libc::c_int = 0;
     // SAFETY: FIONREAD writes one int.
-    if unsafe { libc::ioctl(fd, libc::FIONREAD, &mut n) } == 0 { n.max(0) as u64 } else { 0 }
+    if unsafe { libc::ioctl(fd, libc::FIONREAD, &mut n) } == 0 {
+        n.max(0) as u64
+    } else {
+        0
+    }
 }
 
 pub fn poll_oneoff(cx: &mut WasiCtx, mem: &mut GuestMemory, a: &[u64]) -> CallResult {
@@ -71,7 +83,11 @@ pub fn poll_oneoff(cx: &mut WasiCtx, mem: &mut GuestMemory, a: &[u64]) -> CallRe
                 match now(id) {
                     Err(e) => Waiting::Ready { nbytes: 0, error: e },
                     Ok(clock_now) => {
-                        let remaining = if flags & SUBCLOCKFLAGS_ABSTIME != 0 { timeout.saturating_sub(clock_now) } else { timeout };
+                        let remaining = if flags & SUBCLOCKFLAGS_ABSTIME != 0 {
+                            timeout.saturating_sub(clock_now)
+                        } else {
+                            timeout
+                        };
                         Waiting::Clock { deadline: start.saturating_add(remaining) }
                     }
                 }
@@ -81,15 +97,26 @@ pub fn poll_oneoff(cx: &mut WasiCtx, mem: &mut GuestMemory, a: &[u64]) -> CallRe
                 let read = kind == EVENTTYPE_FD_READ;
                 match cx.fds.get(fd) {
                     Err(e) => Waiting::Ready { nbytes: 0, error: e },
-                    Ok(e) if e.rights_base & RIGHT_POLL_FD_READWRITE == 0 && e.rights_base & if read { RIGHT_FD_READ } else { RIGHT_FD_WRITE } == 0 => {
+                    Ok(e)
+                        if e.rights_base & RIGHT_POLL_FD_READWRITE == 0
+                            && e.rights_base & if read { RIGHT_FD_READ } else { RIGHT_FD_WRITE } == 0 =>
+                    {
                         Waiting::Ready { nbytes: 0, error: Errno::NOTCAPABLE }
                     }
                     Ok(e) => match &e.handle {
                         Handle::Host(_) => {
                             let host = e.host_fd().ok_or(Errno::BADF)?;
                             pollfds.try_reserve(1).map_err(|_| Errno::NOMEM)?;
-                            pollfds.push(libc::pollfd { fd: host, events: if read { libc::POLLIN } else { libc::POLLOUT }, revents: 0 });
-                            Waiting::HostFd { slot: pollfds.len() - 1, read, regular_file: e.filetype == FILETYPE_REGULAR_FILE }
+                            pollfds.push(libc::pollfd {
+                                fd: host,
+                                events: if read { libc::POLLIN } else { libc::POLLOUT },
+                                revents: 0,
+                            });
+                            Waiting::HostFd {
+                                slot: pollfds.len() - 1,
+                                read,
+                                regular_file: e.filetype == FILETYPE_REGULAR_FILE,
+                            }
                         }
                         Handle::MemIn(m) if read => {
                             let m = m.lock().unwrap_or_else(|p| p.into_inner());
@@ -108,7 +135,10 @@ pub fn poll_oneoff(cx: &mut WasiCtx, mem: &mut GuestMemory, a: &[u64]) -> CallRe
         subs.push(Sub { userdata, kind, waiting });
     }
     let anything_ready = subs.iter().any(|s| matches!(s.waiting, Waiting::Ready { .. }));
-    let earliest = subs.iter().filter_map(|s| if let Waiting::Clock { deadline } = s.waiting { Some(deadline) } else { None }).min();
+    let earliest = subs
+        .iter()
+        .filter_map(|s| if let Waiting::Clock { deadline } = s.waiting { Some(deadline) } else { None })
+        .min();
     let mut current = start;
     loop {
         let timeout_ms: i32 = if anything_ready {

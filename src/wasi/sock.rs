@@ -30,7 +30,14 @@ pub fn sock_accept(cx: &mut WasiCtx, mem: &mut GuestMemory, a: &[u64]) -> CallRe
     let conn = unsafe { OwnedFd::from_raw_fd(conn) };
     let filetype = filetype_of_fd(conn.as_raw_fd())?;
     let rights = SOCKET_RIGHTS & !RIGHT_SOCK_ACCEPT;
-    let new_fd = cx.fds.insert(FdEntry { handle: Handle::Host(conn), filetype, rights_base: rights, rights_inheriting: 0, preopen: None, dir_cache: None })?;
+    let new_fd = cx.fds.insert(FdEntry {
+        handle: Handle::Host(conn),
+        filetype,
+        rights_base: rights,
+        rights_inheriting: 0,
+        preopen: None,
+        dir_cache: None,
+    })?;
     mem.write_u32(a[2] as u32, new_fd)?;
     Ok(())
 }

@@ -206,8 +206,12 @@ impl Instance {
     /// `wasm_instance_new` with `imports` in the module's import order (None = not provided).
     pub fn new(store: &Store, module: &Module, imports: &[Option<Extern>]) -> Result<Instance, InstantiateError> {
         unsafe {
-            let mut ptrs: Vec<*mut wasm_extern_t> = imports.iter().map(|e| e.as_ref().map_or(ptr::null_mut(), |e| e.0)).collect();
-            let v = wasm_extern_vec_t { size: ptrs.len(), data: if ptrs.is_empty() { ptr::null_mut() } else { ptrs.as_mut_ptr() } };
+            let mut ptrs: Vec<*mut wasm_extern_t> =
+                imports.iter().map(|e| e.as_ref().map_or(ptr::null_mut(), |e| e.0)).collect();
+            let v = wasm_extern_vec_t {
+                size: ptrs.len(),
+                data: if ptrs.is_empty() { ptr::null_mut() } else { ptrs.as_mut_ptr() },
+            };
             let mut trap = ptr::null_mut();
             let inst = wasm_instance_new(store.store, module.0, &v, &mut trap);
             if inst.is_null() {
@@ -218,14 +222,21 @@ impl Instance {
                 return Err(InstantiateError { message });
             }
             if let Some(t) = take_trap(trap) {
-                return Err(InstantiateError { message: format!("wasm_instance_new returned an instance and a trap: {}", t.message()) });
+                return Err(InstantiateError {
+                    message: format!("wasm_instance_new returned an instance and a trap: {}", t.message()),
+                });
             }
             let names = module.export_names();
             let mut ev = wasm_extern_vec_t { size: 0, data: ptr::null_mut() };
             wasm_instance_exports(inst, &mut ev);
-            assert_eq!(ev.size, names.len(), "wasm_instance_exports and wasm_module_exports disagree on the export count");
+            assert_eq!(
+                ev.size,
+                names.len(),
+                "wasm_instance_exports and wasm_module_exports disagree on the export count"
+            );
             // Keep copies of the handles; the vector is deleted with the originals it owns.
-            let exports = names.into_iter().enumerate().map(|(i, n)| (n, Extern(wasm_extern_copy(*ev.data.add(i))))).collect();
+            let exports =
+                names.into_iter().enumerate().map(|(i, n)| (n, Extern(wasm_extern_copy(*ev.data.add(i))))).collect();
             wasm_extern_vec_delete(&mut ev);
             Ok(Instance { handle: inst, exports })
         }
@@ -271,9 +282,15 @@ impl Drop for Results {
 pub fn call(f: *const wasm_func_t, args: &[Val], nresults: usize) -> Result<Results, String> {
     unsafe {
         let mut args = args.to_vec();
-        let argv = wasm_val_vec_t { size: args.len(), data: if args.is_empty() { ptr::null_mut() } else { args.as_mut_ptr() } };
+        let argv = wasm_val_vec_t {
+            size: args.len(),
+            data: if args.is_empty() { ptr::null_mut() } else { args.as_mut_ptr() },
+        };
         let mut results = vec![Val { kind: WASM_I32, of: ValUnion { i64: 0 } }; nresults];
-        let mut resv = wasm_val_vec_t { size: results.len(), data: if results.is_empty() { ptr::null_mut() } else { results.as_mut_ptr() } };
+        let mut resv = wasm_val_vec_t {
+            size: results.len(),
+            data: if results.is_empty() { ptr::null_mut() } else { results.as_mut_ptr() },
+        };
         match take_trap(wasm_func_call(f, &argv, &mut resv)) {
             Some(t) => Err(t.message()),
             None => Ok(Results(results)),

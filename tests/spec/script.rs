@@ -147,7 +147,9 @@ impl Runner {
                     self.instances.remove(id.name());
                 }
                 let m = match module {
-                    Some(id) => self.modules.get(id.name()).cloned().ok_or_else(|| format!("no module named ${}", id.name()))?,
+                    Some(id) => {
+                        self.modules.get(id.name()).cloned().ok_or_else(|| format!("no module named ${}", id.name()))?
+                    }
                     None => self.last_definition.clone().ok_or("no module definition to instantiate")?,
                 };
                 let inst = Rc::new(self.instantiate(&m).map_err(|e| format!("instantiation failed: {e}"))?);
@@ -181,8 +183,12 @@ impl Runner {
                 WastExecute::Get { .. } => Err("assert_trap on a global read is not meaningful".into()),
             },
             WastDirective::AssertExhaustion { call, message, .. } => self.expect_trap(&call, message),
-            WastDirective::AssertInvalid { mut module, message, .. } => self.expect_rejected(&mut module, message, "invalid"),
-            WastDirective::AssertMalformed { mut module, message, .. } => self.expect_rejected(&mut module, message, "malformed"),
+            WastDirective::AssertInvalid { mut module, message, .. } => {
+                self.expect_rejected(&mut module, message, "invalid")
+            }
+            WastDirective::AssertMalformed { mut module, message, .. } => {
+                self.expect_rejected(&mut module, message, "malformed")
+            }
             WastDirective::AssertUnlinkable { module, message, .. } => {
                 let module = self.compile(&mut QuoteWat::Wat(module))?;
                 match self.instantiate(&module) {
@@ -209,7 +215,9 @@ impl Runner {
         let imports: Vec<Option<Extern>> = module
             .imports()
             .iter()
-            .map(|(m, n, _)| self.registered.get(m).and_then(|exports| exports.iter().find(|(e, _)| e == n)).map(|(_, e)| e.clone()))
+            .map(|(m, n, _)| {
+                self.registered.get(m).and_then(|exports| exports.iter().find(|(e, _)| e == n)).map(|(_, e)| e.clone())
+            })
             .collect();
         Instance::new(&self.store, module, &imports).map_err(|e| e.message)
     }
@@ -227,7 +235,12 @@ impl Runner {
         let func = export.as_func().ok_or_else(|| format!("export \"{}\" is not a function", invoke.name))?;
         let (params, results) = api::func_kinds(func);
         if params.len() != invoke.args.len() {
-            return Err(format!("\"{}\" takes {} arguments, the script passes {}", invoke.name, params.len(), invoke.args.len()));
+            return Err(format!(
+                "\"{}\" takes {} arguments, the script passes {}",
+                invoke.name,
+                params.len(),
+                invoke.args.len()
+            ));
         }
         let uses_v128 = params.iter().chain(results.iter()).any(|k| *k == api::WASM_V128);
         if uses_v128 {
@@ -306,15 +319,30 @@ impl Runner {
         let binary = match module.encode() {
             Ok(b) => b,
             Err(_) => {
-                self.note = Some(if what == "invalid" { "assert_invalid (text rejected by wast)" } else { "assert_malformed (text rejected by wast)" });
+                self.note = Some(if what == "invalid" {
+                    "assert_invalid (text rejected by wast)"
+                } else {
+                    "assert_malformed (text rejected by wast)"
+                });
                 return Ok(());
             }
         };
         match Module::new(&self.store, &binary) {
-            Ok(_) => Err(format!("expected the module to be rejected as {what} (\"{message}\"), wasm_module_new accepted it")),
+            Ok(_) => Err(format!(
+                "expected the module to be rejected as {what} (\"{message}\"), wasm_module_new accepted it"
+            )),
             // Rejected, but only because the engine lacks a feature: counted, and labelled so.
-            Err(e) if e.contains("unsupported") || e.contains("proposal not enabled") || e.contains("required for") || e.contains("require the") => {
-                self.note = Some(if what == "invalid" { "assert_invalid (rejected as unsupported)" } else { "assert_malformed (rejected as unsupported)" });
+            Err(e)
+                if e.contains("unsupported")
+                    || e.contains("proposal not enabled")
+                    || e.contains("required for")
+                    || e.contains("require the") =>
+            {
+                self.note = Some(if what == "invalid" {
+                    "assert_invalid (rejected as unsupported)"
+                } else {
+                    "assert_malformed (rejected as unsupported)"
+                });
                 Ok(())
             }
             Err(_) => Ok(()),
@@ -330,7 +358,9 @@ pub fn trap_matches(actual: &str, expected: &str) -> bool {
         return true;
     }
     match expected.rsplit_once(' ') {
-        Some((kind @ ("uninitialized element" | "undefined element"), index)) if !index.is_empty() && index.bytes().all(|b| b.is_ascii_digit()) => {
+        Some((kind @ ("uninitialized element" | "undefined element"), index))
+            if !index.is_empty() && index.bytes().all(|b| b.is_ascii_digit()) =>
+        {
             actual.contains(kind)
         }
         _ => false,

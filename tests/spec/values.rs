@@ -2,7 +2,10 @@
 //! v128 slots, and checking results against expected patterns (exact bits, `nan:canonical`,
 //! `nan:arithmetic`, v128 lane by lane, null/non-null references, host identities).
 
-use super::api::{Foreigns, Store, V128Slot, Val, ValUnion, WASM_EXTERNREF, WASM_F32, WASM_F64, WASM_FUNCREF, WASM_I32, WASM_I64, WASM_V128};
+use super::api::{
+    Foreigns, Store, V128Slot, Val, ValUnion, WASM_EXTERNREF, WASM_F32, WASM_F64, WASM_FUNCREF, WASM_I32, WASM_I64,
+    WASM_V128,
+};
 use wasmlift::capi::r#ref::wasm_ref_t;
 use wasmlift::capi::types::wasm_valkind_t;
 use wast::core::{AbstractHeapType, HeapType, NanPattern, V128Pattern, WastArgCore, WastRetCore};
@@ -128,7 +131,8 @@ impl Got {
 }
 
 fn hex_lanes(b: &[u8; 16]) -> String {
-    let lanes: Vec<String> = b.chunks(4).map(|c| format!("{:08x}", u32::from_le_bytes(c.try_into().unwrap()))).collect();
+    let lanes: Vec<String> =
+        b.chunks(4).map(|c| format!("{:08x}", u32::from_le_bytes(c.try_into().unwrap()))).collect();
     format!("i32x4 [{}]", lanes.join(" "))
 }
 
@@ -187,8 +191,12 @@ fn check_core(expected: &WastRetCore<'_>, got: &Got, store: &Store, hosts: &mut 
         (WastRetCore::F32(p), Got::F32(g)) => f32_matches(p, *g),
         (WastRetCore::F64(p), Got::F64(g)) => f64_matches(p, *g),
         (WastRetCore::V128(p), Got::V128(b)) => v128_mismatches(p, b).is_empty(),
-        (WastRetCore::RefNull(ht), Got::FuncRef(nonnull)) => !nonnull && ht.as_ref().and_then(null_kind).is_none_or(|k| k == WASM_FUNCREF),
-        (WastRetCore::RefNull(ht), Got::ExternRef(r)) => r.is_null() && ht.as_ref().and_then(null_kind).is_none_or(|k| k == WASM_EXTERNREF),
+        (WastRetCore::RefNull(ht), Got::FuncRef(nonnull)) => {
+            !nonnull && ht.as_ref().and_then(null_kind).is_none_or(|k| k == WASM_FUNCREF)
+        }
+        (WastRetCore::RefNull(ht), Got::ExternRef(r)) => {
+            r.is_null() && ht.as_ref().and_then(null_kind).is_none_or(|k| k == WASM_EXTERNREF)
+        }
         (WastRetCore::RefFunc(_), Got::FuncRef(nonnull)) => *nonnull,
         (WastRetCore::RefExtern(None), Got::ExternRef(r)) => !r.is_null(),
         (WastRetCore::RefExtern(Some(n)), Got::ExternRef(r)) => !r.is_null() && hosts.externs.same(store, *r, *n),
@@ -226,8 +234,12 @@ pub fn describe_expected(e: &WastRetCore<'_>) -> String {
     match e {
         WastRetCore::I32(v) => format!("i32:{v} (0x{:x})", *v as u32),
         WastRetCore::I64(v) => format!("i64:{v} (0x{:x})", *v as u64),
-        WastRetCore::F32(p) => format!("f32:{}", describe_nan(p, |v| format!("{} (0x{:08x})", f32::from_bits(v.bits), v.bits))),
-        WastRetCore::F64(p) => format!("f64:{}", describe_nan(p, |v| format!("{} (0x{:016x})", f64::from_bits(v.bits), v.bits))),
+        WastRetCore::F32(p) => {
+            format!("f32:{}", describe_nan(p, |v| format!("{} (0x{:08x})", f32::from_bits(v.bits), v.bits)))
+        }
+        WastRetCore::F64(p) => {
+            format!("f64:{}", describe_nan(p, |v| format!("{} (0x{:016x})", f64::from_bits(v.bits), v.bits)))
+        }
         WastRetCore::V128(p) => match p {
             V128Pattern::F32x4(l) => {
                 let l: Vec<String> = l.iter().map(|p| describe_nan(p, |v| format!("{:08x}", v.bits))).collect();

@@ -16,7 +16,10 @@ impl BoxedElem for wasm_exporttype_t {}
 
 impl wasm_exporttype_t {
     pub fn from_core(name: &str, ty: &ExternType) -> Box<wasm_exporttype_t> {
-        Box::new(wasm_exporttype_t { name: wasm_name_t::from_bytes(name.as_bytes()), ty: wasm_externtype_t::from_core(ty) })
+        Box::new(wasm_exporttype_t {
+            name: wasm_name_t::from_bytes(name.as_bytes()),
+            ty: wasm_externtype_t::from_core(ty),
+        })
     }
 
     pub fn name_bytes(&self) -> &[u8] {
@@ -49,7 +52,10 @@ impl Drop for wasm_exporttype_t {
 /// Takes ownership of the name's contents and of the extern type; NULL (after freeing them)
 /// if an argument is null.
 #[no_mangle]
-pub unsafe extern "C" fn wasm_exporttype_new(name: *mut wasm_name_t, ty: *mut wasm_externtype_t) -> *mut wasm_exporttype_t {
+pub unsafe extern "C" fn wasm_exporttype_new(
+    name: *mut wasm_name_t,
+    ty: *mut wasm_externtype_t,
+) -> *mut wasm_exporttype_t {
     // SAFETY: `name` is NULL or a name vector of ours whose contents the caller hands over
     // (C API contract, rules 3 and 4).
     let mut n = unsafe { take_vec(name) };
@@ -106,7 +112,8 @@ mod tests {
 
     #[test]
     fn from_core_copy_and_accessors() {
-        let ty = ExternType::Memory(MemoryType { limits: Limits { min: 1, max: None }, memory64: false, shared: false });
+        let ty =
+            ExternType::Memory(MemoryType { limits: Limits { min: 1, max: None }, memory64: false, shared: false });
         let e = wasm_exporttype_t::from_core("mem", &ty);
         // SAFETY: every pointer used is NULL, a live object made in this test, or points into one;
         // each object is deleted once and not used after.

@@ -29,9 +29,9 @@ macro_rules! extern_subtype {
         impl $name {
             pub fn from_core(ty: &$core) -> Box<$name> {
                 Box::new($name {
-                    ext: super::externtype::wasm_externtype_t::from_data(
-                        super::externtype::ExternTypeData::$variant($data::from_core(ty)),
-                    ),
+                    ext: super::externtype::wasm_externtype_t::from_data(super::externtype::ExternTypeData::$variant(
+                        $data::from_core(ty),
+                    )),
                 })
             }
 
@@ -221,9 +221,7 @@ pub unsafe extern "C" fn wasm_externtype_as_functype_const(t: *const wasm_extern
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_externtype_as_globaltype_const(
-    t: *const wasm_externtype_t,
-) -> *const wasm_globaltype_t {
+pub unsafe extern "C" fn wasm_externtype_as_globaltype_const(t: *const wasm_externtype_t) -> *const wasm_globaltype_t {
     // SAFETY: `t` is NULL or a live extern type (C API contract, rule 1); `wasm_globaltype_t`
     // wraps the global kind.
     unsafe { cast_if(t, WASM_EXTERN_GLOBAL) }
@@ -237,9 +235,7 @@ pub unsafe extern "C" fn wasm_externtype_as_tabletype_const(t: *const wasm_exter
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_externtype_as_memorytype_const(
-    t: *const wasm_externtype_t,
-) -> *const wasm_memorytype_t {
+pub unsafe extern "C" fn wasm_externtype_as_memorytype_const(t: *const wasm_externtype_t) -> *const wasm_memorytype_t {
     // SAFETY: `t` is NULL or a live extern type (C API contract, rule 1); `wasm_memorytype_t`
     // wraps the memory kind.
     unsafe { cast_if(t, WASM_EXTERN_MEMORY) }

@@ -161,7 +161,10 @@ mod tests {
         unsafe {
             let mut m = wasm_name_t::from_bytes(b"a");
             let mut n = wasm_name_t::from_bytes(b"b");
-            let e = Box::into_raw(wasm_externtype_t::from_core(&ExternType::Func(crate::types::FuncType::new(vec![], vec![]))));
+            let e = Box::into_raw(wasm_externtype_t::from_core(&ExternType::Func(crate::types::FuncType::new(
+                vec![],
+                vec![],
+            ))));
             let i = wasm_importtype_new(&mut m, &mut n, e);
             assert_eq!(m.size, 0);
             assert_eq!((*i).name_bytes(), b"b");

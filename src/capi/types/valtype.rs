@@ -120,7 +120,15 @@ mod tests {
 
     #[test]
     fn kinds_round_trip() {
-        for ty in [ValType::I32, ValType::I64, ValType::F32, ValType::F64, ValType::V128, ValType::FuncRef, ValType::ExternRef] {
+        for ty in [
+            ValType::I32,
+            ValType::I64,
+            ValType::F32,
+            ValType::F64,
+            ValType::V128,
+            ValType::FuncRef,
+            ValType::ExternRef,
+        ] {
             assert_eq!(valtype_of_kind(valkind_of(ty)), Some(ty));
         }
         assert_eq!(valkind_of(ValType::FuncRef), 129);

@@ -8,8 +8,8 @@ use crate::abi::vmctx::VMVal;
 use crate::decode::{ExportKind, ImportKind};
 use crate::runtime::engine::{Config, Engine};
 use crate::runtime::func::{Func, HostFunc};
-use crate::runtime::instance::{instantiate, Extern, InstanceInner};
-use crate::runtime::module::{Module, ModuleInner};
+use crate::runtime::instance::{instantiate, Extern, WasmInstance};
+use crate::runtime::module::{CompiledModule, Module};
 use crate::runtime::store::{StoreHandle, StoreRoot};
 use std::sync::OnceLock;
 
@@ -19,12 +19,13 @@ pub fn isa() -> &'static dyn TargetIsa {
     &**ISA.get_or_init(|| build_isa().expect("host ISA"))
 }
 
-pub const NO_CHECKS: Tunables = Tunables { explicit_bounds_checks: false, epoch_interruption: false, consume_fuel: false, tier_up: false };
+pub const NO_CHECKS: Tunables =
+    Tunables { explicit_bounds_checks: false, epoch_interruption: false, consume_fuel: false, tier_up: false };
 
 pub struct Instance {
     pub module: Module,
     pub code: Arc<CompiledCode>,
-    instance: Arc<InstanceInner>,
+    instance: Arc<WasmInstance>,
     _store: StoreHandle,
 }
 
@@ -53,7 +54,7 @@ impl Instance {
         };
         let engine = Engine::new(config, Arc::new(Cranelift::for_host()?))?;
         let store = StoreRoot::new(engine.clone());
-        let module = ModuleInner::new(&engine, bytes)?;
+        let module = CompiledModule::new(&engine, bytes)?;
         let mut imports = Vec::new();
         for import in &module.info.imports {
             let ImportKind::Func { type_index } = import.kind else {
