@@ -32,21 +32,12 @@ fetch_wasmtime() {
 }
 
 fetch_large() {
-    local out="$CACHE/large-${LARGE_PACKAGE//[@\/]/_}-$LARGE_VERSION.wasm"
-    if [ ! -f "$out" ]; then
-        local tmp
-        tmp=$(mktemp -d "$CACHE/tmp.XXXXXX")
-        (cd "$tmp" && npm pack --silent "$LARGE_PACKAGE@$LARGE_VERSION" >/dev/null 2>&1)
-        tar -xzf "$tmp"/*.tgz -C "$tmp" "$LARGE_FILE"
-        mv "$tmp/$LARGE_FILE" "$out.partial" && mv "$out.partial" "$out"
-        rm -rf "$tmp"
-    fi
-    echo "$out"
+    fetch_npm_file "$LARGE_PACKAGE" "$LARGE_VERSION" "$LARGE_FILE" large-
 }
 
-# fetch_npm_file PACKAGE VERSION FILE-IN-PACKAGE: caches one file of an npm package.
+# fetch_npm_file PACKAGE VERSION FILE-IN-PACKAGE [PREFIX]: caches one file of an npm package.
 fetch_npm_file() {
-    local out="$CACHE/${1//[@\/]/_}-$2.wasm"
+    local out="$CACHE/${4:-}${1//[@\/]/_}-$2.wasm"
     if [ ! -f "$out" ]; then
         local tmp
         tmp=$(mktemp -d "$CACHE/tmp.XXXXXX")

@@ -59,6 +59,14 @@ static char* chain_wat(void) {
   return w;
 }
 
+// The chain module, compiled in `store`.
+static wasm_module_t* chain_module(wasm_store_t* store) {
+  char* wat = chain_wat();
+  wasm_module_t* m = module_from_wat(store, wat);
+  free(wat);
+  return m;
+}
+
 // Sum of k over k = 0..CHAIN-2, plus CHAIN-1 for the last.
 static int32_t chain_sum(void) {
   int32_t s = 0;
@@ -69,9 +77,7 @@ static int32_t chain_sum(void) {
 static void first_call_compiles(void) {
   wasm_engine_t* engine = engine_in_mode(WASMLIFT_COMPILATION_LAZY, NULL);
   wasm_store_t* store = wasm_store_new(engine);
-  char* wat = chain_wat();
-  wasm_module_t* m = module_from_wat(store, wat);
-  free(wat);
+  wasm_module_t* m = chain_module(store);
   stats_t s = stats(m);
   CHECK_EQ(s.total, (size_t)(CHAIN + 6));
   CHECK_EQ(s.compiled, (size_t)0);  // nothing compiled by wasm_module_new
@@ -154,9 +160,7 @@ static void concurrent_first_calls(wasmlift_compilation_t mode) {
   enum { THREADS = 8 };
   wasm_engine_t* engine = engine_in_mode(mode, NULL);
   wasm_store_t* store = wasm_store_new(engine);
-  char* wat = chain_wat();
-  wasm_module_t* m = module_from_wat(store, wat);
-  free(wat);
+  wasm_module_t* m = chain_module(store);
   wasm_shared_module_t* shared = wasm_module_share(m);
   pthread_barrier_t start;
   REQUIRE(pthread_barrier_init(&start, NULL, THREADS) == 0);
@@ -221,9 +225,7 @@ static trap_info_t divide_by_zero(wasm_func_t* trap_fn) {
 static void traps_in_both_tiers(void) {
   wasm_engine_t* engine = engine_in_mode(WASMLIFT_COMPILATION_TIERED, NULL);
   wasm_store_t* store = wasm_store_new(engine);
-  char* wat = chain_wat();
-  wasm_module_t* m = module_from_wat(store, wat);
-  free(wat);
+  wasm_module_t* m = chain_module(store);
   wasm_instance_t* inst = instantiate(store, m, NULL, 0);
   wasm_func_t* trap_fn = export_func(m, inst, "trap");
   trap_info_t baseline = divide_by_zero(trap_fn);  // the first call compiles at the baseline tier
@@ -281,10 +283,8 @@ static void calls_during_tier_up(void) {
   wasm_instance_t* instances[THREADS];
   caller_t callers[THREADS];
   pthread_t threads[THREADS];
-  char* wat = chain_wat();
   wasm_store_t* first = wasm_store_new(engine);
-  wasm_module_t* m = module_from_wat(first, wat);
-  free(wat);
+  wasm_module_t* m = chain_module(first);
   wasm_shared_module_t* shared = wasm_module_share(m);
   for (int t = 0; t < THREADS; t++) {
     stores[t] = wasm_store_new(engine);
@@ -320,9 +320,7 @@ static void delete_during_tier_up(void) {
   for (int round = 0; round < rounds; round++) {
     wasm_engine_t* engine = engine_in_mode(WASMLIFT_COMPILATION_TIERED, NULL);
     wasm_store_t* store = wasm_store_new(engine);
-    char* wat = chain_wat();
-    wasm_module_t* m = module_from_wat(store, wat);
-    free(wat);
+    wasm_module_t* m = chain_module(store);
     wasm_instance_t* inst = instantiate(store, m, NULL, 0);
     wasm_func_t* sum = export_func(m, inst, "sum");
     CHECK_EQ(CALL_I32_0(sum), chain_sum());  // queues tier-up work
@@ -342,9 +340,7 @@ static void serialize_lazy(void) {
   const char* key = "lazy-test-serialize-key";
   wasm_engine_t* lazy = engine_in_mode(WASMLIFT_COMPILATION_LAZY, key);
   wasm_store_t* store = wasm_store_new(lazy);
-  char* wat = chain_wat();
-  wasm_module_t* m = module_from_wat(store, wat);
-  free(wat);
+  wasm_module_t* m = chain_module(store);
   wasm_byte_vec_t bytes;
   wasm_module_serialize(m, &bytes);  // nothing called yet: all of it is compiled for this
   REQUIRE(bytes.size > 0);

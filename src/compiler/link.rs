@@ -73,24 +73,7 @@ pub(crate) fn link(
     let all: Vec<&FuncOutput> = funcs.iter().chain(tramps.iter()).collect();
     // `patch` cannot fail, so every relocation is checked to be one we can apply first.
     for out in &all {
-        for r in &out.relocs {
-            if let Target::LibCall(lc) = r.target {
-                if libcall_address(lc).is_none() {
-                    return Err(format!("unsupported libcall {lc}"));
-                }
-            }
-            if !matches!(
-                r.kind,
-                RelocKind::Abs8
-                    | RelocKind::Abs4
-                    | RelocKind::X86PCRel4
-                    | RelocKind::X86CallPCRel4
-                    | RelocKind::X86CallPLTRel4
-                    | RelocKind::Arm64Call
-            ) {
-                return Err(format!("unsupported relocation kind {:?}", r.kind));
-            }
-        }
+        check_relocs(&out.relocs, true)?;
     }
     let position_independent = all.iter().all(|o| {
         o.relocs
@@ -137,23 +120,9 @@ pub(crate) fn link_into_region(
     region: &CodeRegion,
     num_imported_funcs: u32,
 ) -> Result<(CodeMemory, CompiledFunction), String> {
-    for r in &out.relocs {
-        if let Target::LibCall(lc) = r.target {
-            if libcall_address(lc).is_none() {
-                return Err(format!("unsupported libcall {lc}"));
-            }
-        }
-        if !matches!(
-            r.kind,
-            RelocKind::Abs8
-                | RelocKind::Abs4
-                | RelocKind::X86PCRel4
-                | RelocKind::X86CallPCRel4
-                | RelocKind::X86CallPLTRel4
-        ) {
-            return Err(format!("unsupported relocation kind {:?}", r.kind));
-        }
-    }
+    // Relative calls only reach entries from the region itself: no AArch64 calls here (lazy
+    // compilation is x86-64 only).
+    check_relocs(&out.relocs, false)?;
     let code = region.publish(&out.code, |buf, base| {
         for r in &out.relocs {
             let site = r.offset as usize;
@@ -168,6 +137,30 @@ pub(crate) fn link_into_region(
     let function =
         CompiledFunction { offset: 0, len: out.code.len() as u32, traps: out.traps, address_map: out.address_map };
     Ok((code, function))
+}
+
+/// Refuses relocations `apply_reloc` cannot write (checked before any code is published, since
+/// patching cannot fail).
+fn check_relocs(relocs: &[Reloc], arm64_calls: bool) -> Result<(), String> {
+    for r in relocs {
+        if let Target::LibCall(lc) = r.target {
+            if libcall_address(lc).is_none() {
+                return Err(format!("unsupported libcall {lc}"));
+            }
+        }
+        let supported = matches!(
+            r.kind,
+            RelocKind::Abs8
+                | RelocKind::Abs4
+                | RelocKind::X86PCRel4
+                | RelocKind::X86CallPCRel4
+                | RelocKind::X86CallPLTRel4
+        ) || (arm64_calls && r.kind == RelocKind::Arm64Call);
+        if !supported {
+            return Err(format!("unsupported relocation kind {:?}", r.kind));
+        }
+    }
+    Ok(())
 }
 
 /// Writes one relocation. `value` is the target address plus addend; `pc` is the address of the
