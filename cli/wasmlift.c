@@ -153,6 +153,18 @@ static void print_trap(wasm_trap_t *trap) {
   wasm_frame_vec_delete(&frames);
 }
 
+/* The exit status a call ending in `trap` gives (the program's proc_exit status, or EXIT_TRAP
+ * after printing the trap); deletes the trap. */
+static int finish_trap(wasm_trap_t *trap) {
+  int code;
+  if (!wasmlift_trap_exit_code(trap, &code)) {
+    print_trap(trap);
+    code = EXIT_TRAP;
+  }
+  wasm_trap_delete(trap);
+  return code;
+}
+
 /* Splits HOST[::GUEST]; GUEST defaults to HOST. */
 static void add_dir(wasmlift_wasi_config_t *wcfg, const char *spec, int writable) {
   char *copy = strdup(spec);
@@ -311,14 +323,7 @@ static int cmd_run(int argc, char **argv) {
     wasm_val_vec_t none = WASM_EMPTY_VEC;
     trap = wasm_func_call(initialize, &none, &none);
     if (trap) {
-      int code;
-      if (wasmlift_trap_exit_code(trap, &code)) {
-        status = code;
-      } else {
-        print_trap(trap);
-        status = EXIT_TRAP;
-      }
-      wasm_trap_delete(trap);
+      status = finish_trap(trap);
       goto out_exports;
     }
   }
@@ -349,14 +354,7 @@ static int cmd_run(int argc, char **argv) {
   wasm_val_vec_t arg_vec = {nparams, args}, res_vec = {nresults, results};
   trap = wasm_func_call(func, &arg_vec, &res_vec);
   if (trap) {
-    int code;
-    if (wasmlift_trap_exit_code(trap, &code)) {
-      status = code;
-    } else {
-      print_trap(trap);
-      status = EXIT_TRAP;
-    }
-    wasm_trap_delete(trap);
+    status = finish_trap(trap);
   } else if (invoke) {
     for (size_t k = 0; k < nresults; k++) print_val(&results[k]);
   }
