@@ -9,6 +9,12 @@
 #include <stdbool.h>
 #include "wasm.h"
 
+// `wasmlift_config_feature_set`: exactly the WebAssembly 2.0 features.
+#define WASMLIFT_FEATURES_WASM2 2
+
+// `wasmlift_config_feature_set`: the WebAssembly 3.0 features (the default).
+#define WASMLIFT_FEATURES_WASM3 3
+
 // The major version of the wasmlift release these headers belong to.
 #define WASMLIFT_VERSION_MAJOR 0
 
@@ -89,13 +95,35 @@ WASM_API_EXTERN bool wasmlift_wat2wasm(const char *wat, size_t len, wasm_byte_ve
 // `nslots` must be at least max(params, results). Returns NULL or a trap (owned by the caller).
 WASM_API_EXTERN wasm_trap_t *wasmlift_func_call_v128(const wasm_func_t *func, struct wasmlift_v128_slot_t *slots, size_t nslots);
 
-// Enables the multi-memory proposal (several memories per module; WebAssembly 3.0). Off by
-// default, as WebAssembly 2.0 requires such modules to be rejected.
+// Selects a whole feature set: `WASMLIFT_FEATURES_WASM3` (the default) or
+// `WASMLIFT_FEATURES_WASM2`, for hosts that must reject modules using newer features. Later
+// `wasmlift_config_<proposal>` calls adjust single proposals. Returns false (and changes
+// nothing) for NULL or an unknown set; `wasmlift_error_message()` says which.
+WASM_API_EXTERN bool wasmlift_config_feature_set(wasm_config_t *config, uint32_t set);
+
+// Switches the multi-memory proposal (several memories per module). On by default.
 WASM_API_EXTERN void wasmlift_config_multi_memory(wasm_config_t *config, bool enable);
 
-// Enables the tail-call proposal (`return_call`, `return_call_indirect`; WebAssembly 3.0).
-// Off by default.
+// Switches the tail-call proposal (`return_call*`). On by default.
 WASM_API_EXTERN void wasmlift_config_tail_call(wasm_config_t *config, bool enable);
+
+// Switches extended constant expressions (arithmetic in initialisers). On by default.
+WASM_API_EXTERN void wasmlift_config_extended_const(wasm_config_t *config, bool enable);
+
+// Switches memory64 (i64-indexed memories and tables).
+WASM_API_EXTERN void wasmlift_config_memory64(wasm_config_t *config, bool enable);
+
+// Switches typed function references (`call_ref`, non-nullable references, ...).
+WASM_API_EXTERN void wasmlift_config_function_references(wasm_config_t *config, bool enable);
+
+// Switches exception handling (tags, `throw`, `throw_ref`, `try_table`, `exnref`).
+WASM_API_EXTERN void wasmlift_config_exceptions(wasm_config_t *config, bool enable);
+
+// Switches relaxed SIMD.
+WASM_API_EXTERN void wasmlift_config_relaxed_simd(wasm_config_t *config, bool enable);
+
+// Switches garbage collection (structs, arrays, i31 references).
+WASM_API_EXTERN void wasmlift_config_gc(wasm_config_t *config, bool enable);
 
 // Sets the key that authenticates serialized modules (`wasm_module_serialize` appends a keyed
 // BLAKE3 MAC; `wasm_module_deserialize` accepts only bytes whose MAC verifies under the

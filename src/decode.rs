@@ -165,30 +165,83 @@ impl ModuleInfo {
     }
 }
 
-/// Optional proposals beyond WebAssembly 2.0 that an engine may enable.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// The WebAssembly proposals an engine accepts beyond 2.0. `Default` is the 3.0 feature set as
+/// far as the engine implements it; `Features::WASM2` is exactly 2.0 (hosts that must reject
+/// newer modules). Each proposal can also be switched on its own (`wasmlift_config_*`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Features {
-    /// Several memories per module (WebAssembly 3.0). Off by default: WebAssembly 2.0
-    /// requires modules with more than one memory to be rejected.
+    /// Several memories per module.
     pub multi_memory: bool,
-    /// `return_call` and `return_call_indirect` (WebAssembly 3.0). Off by default.
+    /// `return_call`, `return_call_indirect` (and `return_call_ref` with typed references).
     pub tail_call: bool,
+    /// `global.get`, `i32/i64.add/sub/mul` in constant expressions.
+    pub extended_const: bool,
+    /// i64-indexed memories and tables.
+    pub memory64: bool,
+    /// Typed function references: `(ref $t)`, `call_ref`, `br_on_null`, ...
+    pub function_references: bool,
+    /// Exception handling with `exnref`: tags, `throw`, `throw_ref`, `try_table`.
+    pub exceptions: bool,
+    /// Relaxed SIMD instructions.
+    pub relaxed_simd: bool,
+    /// Garbage-collected structs, arrays and i31 references.
+    pub gc: bool,
 }
 
 impl Features {
+    /// Exactly WebAssembly 2.0.
+    pub const WASM2: Features = Features {
+        multi_memory: false,
+        tail_call: false,
+        extended_const: false,
+        memory64: false,
+        function_references: false,
+        exceptions: false,
+        relaxed_simd: false,
+        gc: false,
+    };
+
+    /// WebAssembly 3.0 as far as this engine implements it: the default. Proposals not yet
+    /// implemented stay off here, so their modules fail validation with a clear message.
+    pub const WASM3: Features = Features {
+        multi_memory: true,
+        tail_call: true,
+        extended_const: true,
+        memory64: false,
+        function_references: false,
+        exceptions: false,
+        relaxed_simd: false,
+        gc: false,
+    };
+
     pub fn to_wasmparser(self) -> WasmFeatures {
-        let mut f = WasmFeatures::WASM2 | WasmFeatures::EXTENDED_CONST;
-        if self.multi_memory {
-            f |= WasmFeatures::MULTI_MEMORY;
-        }
-        if self.tail_call {
-            f |= WasmFeatures::TAIL_CALL;
+        let mut f = WasmFeatures::WASM2;
+        let switches = [
+            (self.multi_memory, WasmFeatures::MULTI_MEMORY),
+            (self.tail_call, WasmFeatures::TAIL_CALL),
+            (self.extended_const, WasmFeatures::EXTENDED_CONST),
+            (self.memory64, WasmFeatures::MEMORY64),
+            (self.function_references, WasmFeatures::FUNCTION_REFERENCES),
+            (self.exceptions, WasmFeatures::EXCEPTIONS),
+            (self.relaxed_simd, WasmFeatures::RELAXED_SIMD),
+            (self.gc, WasmFeatures::GC | WasmFeatures::FUNCTION_REFERENCES),
+        ];
+        for (on, feature) in switches {
+            if on {
+                f |= feature;
+            }
         }
         f
     }
 }
 
-/// Validates a binary (WebAssembly 2.0 features) without building anything.
+impl Default for Features {
+    fn default() -> Features {
+        Features::WASM3
+    }
+}
+
+/// Validates a binary (the default feature set) without building anything.
 pub fn validate(bytes: &[u8]) -> Result<(), String> {
     validate_with(bytes, Features::default())
 }
@@ -270,7 +323,7 @@ pub fn const_expr(expr: &wasmparser::ConstExpr) -> Result<ConstExpr, String> {
     Ok(ConstExpr(ops))
 }
 
-/// Decodes and fully validates a binary (WebAssembly 2.0 features).
+/// Decodes and fully validates a binary (the default feature set).
 pub fn decode(bytes: Vec<u8>) -> Result<ModuleInfo, String> {
     decode_impl(bytes, Features::default(), true)
 }

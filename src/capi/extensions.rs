@@ -5,6 +5,7 @@
 use crate::capi::engine::wasm_config_t;
 use crate::capi::r#ref::wasm_module_t;
 use crate::capi::types::wasm_valkind_t;
+use crate::decode::Features;
 use crate::runtime::lazy::CompilationMode;
 
 /// The `wasm_valkind_t` of 128-bit SIMD values (`v128`), which the standard API has no kind
@@ -216,26 +217,97 @@ pub unsafe extern "C" fn wasmlift_func_call_v128(
     }
 }
 
-/// Enables the multi-memory proposal (several memories per module; WebAssembly 3.0). Off by
-/// default, as WebAssembly 2.0 requires such modules to be rejected.
+/// `wasmlift_config_feature_set`: exactly the WebAssembly 2.0 features.
+pub const WASMLIFT_FEATURES_WASM2: u32 = 2;
+/// `wasmlift_config_feature_set`: the WebAssembly 3.0 features (the default).
+pub const WASMLIFT_FEATURES_WASM3: u32 = 3;
+
+/// Selects a whole feature set: `WASMLIFT_FEATURES_WASM3` (the default) or
+/// `WASMLIFT_FEATURES_WASM2`, for hosts that must reject modules using newer features. Later
+/// `wasmlift_config_<proposal>` calls adjust single proposals. Returns false (and changes
+/// nothing) for NULL or an unknown set; `wasmlift_error_message()` says which.
 #[no_mangle]
-pub unsafe extern "C" fn wasmlift_config_multi_memory(config: *mut wasm_config_t, enable: bool) {
+pub unsafe extern "C" fn wasmlift_config_feature_set(config: *mut wasm_config_t, set: u32) -> bool {
+    // SAFETY: `config` is NULL or a live `wasm_config_t` the caller still owns (C API
+    // contract, rule 1); no other reference to it exists during this call.
+    let Some(c) = (unsafe { config.as_mut() }) else {
+        set_error("wasmlift_config_feature_set: config is NULL");
+        return false;
+    };
+    c.config.features = match set {
+        WASMLIFT_FEATURES_WASM2 => Features::WASM2,
+        WASMLIFT_FEATURES_WASM3 => Features::WASM3,
+        other => {
+            set_error(&format!("wasmlift_config_feature_set: unknown feature set {other} (2 or 3)"));
+            return false;
+        }
+    };
+    true
+}
+
+/// Applies `change` to the feature set of `config` (NULL is ignored, as for every setter).
+unsafe fn change_features(config: *mut wasm_config_t, change: impl FnOnce(&mut Features)) {
     // SAFETY: `config` is NULL or a live `wasm_config_t` the caller still owns (C API
     // contract, rule 1); no other reference to it exists during this call.
     if let Some(c) = unsafe { config.as_mut() } {
-        c.config.features.multi_memory = enable;
+        change(&mut c.config.features);
     }
 }
 
-/// Enables the tail-call proposal (`return_call`, `return_call_indirect`; WebAssembly 3.0).
-/// Off by default.
+/// Switches the multi-memory proposal (several memories per module). On by default.
+#[no_mangle]
+pub unsafe extern "C" fn wasmlift_config_multi_memory(config: *mut wasm_config_t, enable: bool) {
+    // SAFETY: forwarded under the same contract as this function's.
+    unsafe { change_features(config, |f| f.multi_memory = enable) }
+}
+
+/// Switches the tail-call proposal (`return_call*`). On by default.
 #[no_mangle]
 pub unsafe extern "C" fn wasmlift_config_tail_call(config: *mut wasm_config_t, enable: bool) {
-    // SAFETY: `config` is NULL or a live `wasm_config_t` the caller still owns (C API
-    // contract, rule 1); no other reference to it exists during this call.
-    if let Some(c) = unsafe { config.as_mut() } {
-        c.config.features.tail_call = enable;
-    }
+    // SAFETY: forwarded under the same contract as this function's.
+    unsafe { change_features(config, |f| f.tail_call = enable) }
+}
+
+/// Switches extended constant expressions (arithmetic in initialisers). On by default.
+#[no_mangle]
+pub unsafe extern "C" fn wasmlift_config_extended_const(config: *mut wasm_config_t, enable: bool) {
+    // SAFETY: forwarded under the same contract as this function's.
+    unsafe { change_features(config, |f| f.extended_const = enable) }
+}
+
+/// Switches memory64 (i64-indexed memories and tables).
+#[no_mangle]
+pub unsafe extern "C" fn wasmlift_config_memory64(config: *mut wasm_config_t, enable: bool) {
+    // SAFETY: forwarded under the same contract as this function's.
+    unsafe { change_features(config, |f| f.memory64 = enable) }
+}
+
+/// Switches typed function references (`call_ref`, non-nullable references, ...).
+#[no_mangle]
+pub unsafe extern "C" fn wasmlift_config_function_references(config: *mut wasm_config_t, enable: bool) {
+    // SAFETY: forwarded under the same contract as this function's.
+    unsafe { change_features(config, |f| f.function_references = enable) }
+}
+
+/// Switches exception handling (tags, `throw`, `throw_ref`, `try_table`, `exnref`).
+#[no_mangle]
+pub unsafe extern "C" fn wasmlift_config_exceptions(config: *mut wasm_config_t, enable: bool) {
+    // SAFETY: forwarded under the same contract as this function's.
+    unsafe { change_features(config, |f| f.exceptions = enable) }
+}
+
+/// Switches relaxed SIMD.
+#[no_mangle]
+pub unsafe extern "C" fn wasmlift_config_relaxed_simd(config: *mut wasm_config_t, enable: bool) {
+    // SAFETY: forwarded under the same contract as this function's.
+    unsafe { change_features(config, |f| f.relaxed_simd = enable) }
+}
+
+/// Switches garbage collection (structs, arrays, i31 references).
+#[no_mangle]
+pub unsafe extern "C" fn wasmlift_config_gc(config: *mut wasm_config_t, enable: bool) {
+    // SAFETY: forwarded under the same contract as this function's.
+    unsafe { change_features(config, |f| f.gc = enable) }
 }
 
 /// Sets the key that authenticates serialized modules (`wasm_module_serialize` appends a keyed

@@ -77,14 +77,26 @@ pub struct Store {
 
 impl Store {
     /// `compile_threads` is passed to `wasmlift_config_compile_threads` (0 = all cores);
-    /// `proposals` enables the WebAssembly 3.0 features the engine implements (multi-memory,
-    /// tail calls).
+    /// `proposals` selects the WebAssembly 3.0 feature set (every proposal the runner tests);
+    /// without it, exactly WebAssembly 2.0.
     pub fn new(compile_threads: usize, proposals: bool) -> Store {
         unsafe {
             let config = wasm_config_new();
             wasmlift_config_compile_threads(config, compile_threads);
-            wasmlift_config_multi_memory(config, proposals);
-            wasmlift_config_tail_call(config, proposals);
+            if proposals {
+                assert!(wasmlift_config_feature_set(config, WASMLIFT_FEATURES_WASM3));
+                for enable in [
+                    wasmlift_config_memory64,
+                    wasmlift_config_function_references,
+                    wasmlift_config_exceptions,
+                    wasmlift_config_relaxed_simd,
+                    wasmlift_config_gc,
+                ] {
+                    enable(config, true);
+                }
+            } else {
+                assert!(wasmlift_config_feature_set(config, WASMLIFT_FEATURES_WASM2));
+            }
             let engine = wasm_engine_new_with_config(config);
             assert!(!engine.is_null(), "wasm_engine_new_with_config failed");
             let store = wasm_store_new(engine);

@@ -16,9 +16,9 @@ pub struct Outcome {
 
 /// Parses `text` and runs every directive, calling `report` after each one. A script that does
 /// not parse is reported as one failure at its error's line.
-/// `proposals` enables the 3.0 features the engine implements (multi-memory, tail calls): the
-/// WebAssembly 2.0 directories require e.g. modules with several memories to be rejected, while
-/// the proposal directories assume the 3.0 baseline.
+/// `proposals` selects WebAssembly 3.0 with every proposal on, else exactly 2.0: the 2.0
+/// directories require e.g. modules with several memories to be rejected, while the proposal
+/// directories assume the 3.0 baseline.
 pub fn run(text: &str, compile_threads: usize, proposals: bool, report: &mut dyn FnMut(Outcome)) {
     let mut lexer = wast::lexer::Lexer::new(text);
     lexer.allow_confusing_unicode(true);

@@ -49,7 +49,7 @@ impl Instance {
             compile_threads: threads,
             // The tests look at the compiled code of the whole module.
             compilation: crate::runtime::lazy::CompilationMode::Eager,
-            features: crate::decode::Features { multi_memory: true, tail_call: true },
+            features: crate::decode::Features::WASM3,
             ..Config::default()
         };
         let engine = Engine::new(config, Arc::new(Cranelift::for_host()?))?;
