@@ -121,6 +121,11 @@ impl LazyCode {
         self.budgets.as_ptr() as *mut i32
     }
 
+    /// The tier-up budget defined function `defined` has left.
+    pub fn budget(&self, defined: usize) -> i32 {
+        self.budgets[defined].load(Ordering::Relaxed)
+    }
+
     /// How many defined functions have been compiled at either tier.
     pub fn compiled_functions(&self) -> usize {
         self.tiers.iter().filter(|t| t.load(Ordering::Relaxed) != NOT_COMPILED).count()
