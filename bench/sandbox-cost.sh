@@ -5,7 +5,8 @@
 # and its ratio to the default, plus the geometric mean of the ratios.
 # With --instructions it instead counts executed instructions with valgrind's callgrind (exact
 # and unaffected by other load on the machine): one call of each kernel at the reduced size in
-# bench/instructions.sh, counting only the kernel call itself.
+# bench/instructions.sh after a warm-up call (so that tiered code is optimised), counting only
+# the kernel call itself.
 # Usage: bench/sandbox-cost.sh [--rounds N] [--only KERNELS] [--instructions]
 set -euo pipefail
 BENCH="$(cd "$(dirname "$0")" && pwd)"
@@ -42,7 +43,7 @@ if [ "$INSTRUCTIONS" = 1 ]; then
     for k in $kernels; do
         line="$k"
         for mode in default epoch fuel; do
-            line+=" $(count_instructions "$k" "$(mode_env "$mode")")"
+            line+=" $(count_instructions "$k" "$(mode_env "$mode")" --warm-up)"
         done
         echo "$line"
     done | awk '{e = $3 / $2; f = $4 / $2; le += log(e); lf += log(f); k++
