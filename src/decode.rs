@@ -110,12 +110,27 @@ pub struct FunctionBody {
     pub range: Range<usize>,
 }
 
+/// Where a type sits in the WebAssembly 3.0 type system: its recursive group and its declared
+/// supertype. Type identity is structural over whole rec groups (see `runtime::type_registry`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SubTypeInfo {
+    /// `final` types have no subtypes (the default for `(type (func ...))`).
+    pub is_final: bool,
+    /// The declared supertype, a module type index (always of an earlier type).
+    pub supertype: Option<u32>,
+    /// The rec group: its first type index and how many types it holds.
+    pub group_start: u32,
+    pub group_len: u32,
+}
+
 /// A decoded and validated module.
 #[derive(Debug)]
 pub struct ModuleInfo {
     /// The original binary; function bodies and data segments point into it.
     pub bytes: Vec<u8>,
     pub types: Vec<FuncType>,
+    /// Per type index: its rec group and supertype.
+    pub subtypes: Vec<SubTypeInfo>,
     pub imports: Vec<Import>,
     /// Type index of every function, imported ones first.
     pub functions: Vec<u32>,
@@ -208,7 +223,7 @@ impl Features {
         tail_call: true,
         extended_const: true,
         memory64: false,
-        function_references: false,
+        function_references: true,
         exceptions: false,
         relaxed_simd: false,
         gc: false,
@@ -344,6 +359,7 @@ fn decode_impl(bytes: Vec<u8>, features: Features, validate_bodies: bool) -> Res
     let mut m = ModuleInfo {
         bytes: Vec::new(),
         types: Vec::new(),
+        subtypes: Vec::new(),
         imports: Vec::new(),
         functions: Vec::new(),
         num_imported_funcs: 0,
@@ -383,14 +399,26 @@ fn decode_impl(bytes: Vec<u8>, features: Features, validate_bodies: bool) -> Res
             Payload::TypeSection(reader) => {
                 for group in reader {
                     let group = group.map_err(|e| format_error(&e))?;
+                    let group_start = m.types.len() as u32;
+                    let group_len = group.types().len() as u32;
                     for sub in group.into_types() {
+                        let supertype = match sub.supertype_idxs.as_slice() {
+                            [] => None,
+                            [one] => Some(one.as_module_index().ok_or("bad supertype index")?),
+                            _ => return Err(unsupported("several supertypes")),
+                        };
+                        m.subtypes.push(SubTypeInfo { is_final: sub.is_final, supertype, group_start, group_len });
                         match &sub.composite_type.inner {
                             wasmparser::CompositeInnerType::Func(f) => {
                                 let params = f.params().iter().map(|t| valtype(*t)).collect::<Result<Vec<_>, _>>()?;
                                 let results = f.results().iter().map(|t| valtype(*t)).collect::<Result<Vec<_>, _>>()?;
                                 m.types.push(FuncType::new(params, results));
                             }
-                            _ => return Err(unsupported("GC composite types")),
+                            _ => {
+                                return Err(unsupported(
+                                    "GC composite types (struct and array types need GC, issue 18)",
+                                ))
+                            }
                         }
                     }
                 }

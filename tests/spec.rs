@@ -122,6 +122,8 @@ fn child_main(key: &str) -> i32 {
     let threads: usize = std::env::var("SPEC_COMPILE_THREADS").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
     spec::api::set_print(verbose);
     let proposals = !(key.starts_with("wasm-v1") || key.starts_with("wasm-v2"));
+    // The function-references proposal branched from the spec before multi-memory was merged.
+    spec::api::set_without_multi_memory(key.starts_with("proposals/function-references/"));
     // Deep recursion tests need room beyond the engine's 1 MiB wasm stack budget.
     let worker = std::thread::Builder::new()
         .stack_size(64 << 20)

@@ -75,6 +75,14 @@ pub struct Store {
     pub store: *mut wasm_store_t,
 }
 
+/// Proposal directories written before multi-memory joined the standard (their binary.wast
+/// requires the memory index byte of `memory.size`/`memory.grow` to be zero) run without it.
+static WITHOUT_MULTI_MEMORY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub fn set_without_multi_memory(on: bool) {
+    WITHOUT_MULTI_MEMORY.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
 impl Store {
     /// `compile_threads` is passed to `wasmlift_config_compile_threads` (0 = all cores);
     /// `proposals` selects the WebAssembly 3.0 feature set (every proposal the runner tests);
@@ -93,6 +101,9 @@ impl Store {
                     wasmlift_config_gc,
                 ] {
                     enable(config, true);
+                }
+                if WITHOUT_MULTI_MEMORY.load(std::sync::atomic::Ordering::Relaxed) {
+                    wasmlift_config_multi_memory(config, false);
                 }
             } else {
                 assert!(wasmlift_config_feature_set(config, WASMLIFT_FEATURES_WASM2));
