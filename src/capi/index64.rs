@@ -164,10 +164,10 @@ pub unsafe extern "C" fn wasmlift_memory_grow64(m: *mut wasm_memory_t, delta: u6
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::capi::types::limits::wasm_limits_t;
-    use crate::capi::types::memorytype::{wasm_memorytype_delete, wasm_memorytype_limits, wasm_memorytype_new};
-    use crate::capi::types::tabletype::{wasm_tabletype_delete, wasm_tabletype_limits};
-    use crate::capi::types::valtype::{wasm_valtype_new, WASM_FUNCREF, WASM_I32};
+    use crate::capi::types::{
+        wasm_limits_t, wasm_memorytype_delete, wasm_memorytype_limits, wasm_memorytype_new, wasm_tabletype_delete,
+        wasm_tabletype_limits, wasm_valtype_new, WASM_FUNCREF, WASM_I32,
+    };
 
     fn error() -> String {
         // SAFETY: the message pointer is a live C string of this thread.
