@@ -88,6 +88,10 @@ static void run_module(int explicit_checks) {
   wasm_func_t* calli = export_func(module, inst, "call");
   wasm_func_t* tab_null = export_func(module, inst, "tab_get_null");
   wasm_memory_t* mem = export_memory(module, inst, "mem");
+  // With guard pages, accesses that start at most at the length but reach past it fault in
+  // the reservation after the memory (its maximum plus a 2 GiB guard region): deliberate.
+  const size_t reservation = 90000 * PAGE + (2ull << 30);
+  test_expect_faults_in(wasm_memory_data(mem), reservation);
 
   // 5 GiB, seen alike from wasm and the host.
   wasm_val_t r[1] = {WASM_INIT_VAL};
@@ -201,6 +205,11 @@ static void run_module(int explicit_checks) {
   CHECK(wasmlift_tabletype_is64(tt));
   wasm_tabletype_delete(tt);
 
+  test_unexpect_faults_in(wasm_memory_data(mem), reservation);
+  wasm_func_t* funcs[] = {st, ld, ld_off, ld_huge, grow, size, fill, sum, calli, tab_null};
+  for (size_t i = 0; i < sizeof funcs / sizeof funcs[0]; i++) wasm_func_delete(funcs[i]);
+  wasm_memory_delete(mem);
+  wasm_table_delete(tab);
   wasm_instance_delete(inst);
   wasm_module_delete(module);
   wasm_store_delete(store);
@@ -255,8 +264,10 @@ static void host_types(void) {
   if (trap) wasm_trap_delete(trap);
   wasm_instance_t* inst = instantiate(store, m64, imports, 1);
   wasm_val_t r[1] = {WASM_INIT_VAL};
-  CHECK_NO_TRAP(call(export_func(m64, inst, "sz"), NULL, 0, r, 1));
+  wasm_func_t* sz = export_func(m64, inst, "sz");
+  CHECK_NO_TRAP(call(sz, NULL, 0, r, 1));
   CHECK_EQ(r[0].of.i64, 20);
+  wasm_func_delete(sz);
   // A module needing more than the ceiling does not instantiate.
   wasm_module_t* too_big = module_from_wat(store, "(module (memory i64 21))");
   trap = NULL;
