@@ -103,6 +103,9 @@ struct Regions {
     /// Runtime metadata wasm code only reads (memory lengths, funcref fields); it changes only
     /// across calls, which clobber every region anyway.
     vm: AliasRegion,
+    /// The memory64 length loads of `memory_lengths_reload` (also runtime metadata), in a region
+    /// of their own so that the unused ones can be found and removed after translation.
+    memory64_lengths: AliasRegion,
 }
 
 impl Regions {
@@ -127,6 +130,7 @@ impl Regions {
             table: region(2, "table"),
             globals: region(3, "globals"),
             vm: region(4, "vm"),
+            memory64_lengths: region(5, "memory64 lengths"),
         }
     }
 }
@@ -293,8 +297,41 @@ pub(crate) fn translate_function(
     if !t.frames.is_empty() {
         return Err("function body ended with open blocks".to_string());
     }
+    let lengths_region = t.regions.memory64_lengths;
+    let has_memory64 = t.memory_lengths.iter().any(Option::is_some);
     t.b.finalize(env.isa.frontend_config());
+    if has_memory64 {
+        remove_unused_length_loads(func, lengths_region);
+    }
     Ok(())
+}
+
+/// Removes the memory64 length loads (alias region `region`) whose value nothing uses. They have
+/// no effect besides their value (trusted, cannot trap), but Cranelift keeps loads that are not
+/// read-only even when unused.
+fn remove_unused_length_loads(func: &mut ir::Function, region: AliasRegion) {
+    let mut used = std::collections::HashSet::new();
+    for block in func.layout.blocks() {
+        for inst in func.layout.block_insts(block) {
+            for v in func.dfg.inst_values(inst) {
+                used.insert(func.dfg.resolve_aliases(v));
+            }
+        }
+    }
+    let mut unused = Vec::new();
+    for block in func.layout.blocks() {
+        for inst in func.layout.block_insts(block) {
+            if let ir::InstructionData::Load { opcode: ir::Opcode::Load, flags, .. } = func.dfg.insts[inst] {
+                let results = func.dfg.inst_results(inst);
+                if func.dfg.mem_flags[flags].alias_region() == Some(region) && !used.contains(&results[0]) {
+                    unused.push(inst);
+                }
+            }
+        }
+    }
+    for inst in unused {
+        func.layout.remove_inst(inst);
+    }
 }
 
 /// True when the body contains a call of any kind (a pre-pass over the operators, done only
@@ -489,10 +526,17 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
     }
 
     /// Reads the length of every memory64 memory into its register (see `memory_lengths`).
+    ///
+    /// Every function of a module with a memory64 memory reads the lengths on entry and after
+    /// each call; the reads nothing uses are removed after translation
+    /// (`remove_unused_length_loads`), so functions that never touch memory, and calls after the
+    /// last access, cost nothing.
     fn memory_lengths_reload(&mut self) {
         for mem in 0..self.memory_lengths.len() {
             if let Some(var) = self.memory_lengths[mem] {
-                let len = self.memory_length(mem as u32);
+                let def = self.memory_def(mem as u32);
+                let flags = trusted().with_alias_region(Some(self.regions.memory64_lengths));
+                let len = self.b.ins().load(I64, flags, def, vmctx::MEMORY_LENGTH);
                 self.b.def_var(var, len);
             }
         }
