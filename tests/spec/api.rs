@@ -69,43 +69,53 @@ fn take_trap(t: *mut wasm_trap_t) -> Option<Trap> {
     }
 }
 
-/// The features a script runs with.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FeatureSet {
-    /// Exactly WebAssembly 2.0 (the 2.0 directories require e.g. several memories to be rejected).
-    Wasm2,
-    /// WebAssembly 3.0 with every proposal the runner tests.
-    Wasm3,
-    /// 3.0 without multi-memory: proposals/memory64 was written before multi-memory joined the
-    /// standard and requires a second memory (and a nonzero memory index byte) to be rejected.
-    Wasm3SingleMemory,
-}
-
 /// One engine and one store, for one script.
 pub struct Store {
     engine: *mut wasm_engine_t,
     pub store: *mut wasm_store_t,
 }
 
+/// Proposal directories written before multi-memory joined the standard (their binary.wast
+/// requires the memory index byte of `memory.size`/`memory.grow` to be zero) run without it.
+static WITHOUT_MULTI_MEMORY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub fn set_without_multi_memory(on: bool) {
+    WITHOUT_MULTI_MEMORY.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// wasmlift's own scripts run with the default (3.0) feature set exactly, as embedders get it.
+static DEFAULT_FEATURES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub fn set_default_features(on: bool) {
+    DEFAULT_FEATURES.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
 impl Store {
     /// `compile_threads` is passed to `wasmlift_config_compile_threads` (0 = all cores);
-    /// `features` selects the feature set (see `FeatureSet`).
-    pub fn new(compile_threads: usize, features: FeatureSet) -> Store {
+    /// `proposals` selects the WebAssembly 3.0 feature set (every proposal the runner tests);
+    /// without it, exactly WebAssembly 2.0.
+    pub fn new(compile_threads: usize, proposals: bool) -> Store {
         unsafe {
             let config = wasm_config_new();
             wasmlift_config_compile_threads(config, compile_threads);
-            if features != FeatureSet::Wasm2 {
+            if proposals {
                 assert!(wasmlift_config_feature_set(config, WASMLIFT_FEATURES_WASM3));
-                for enable in [
-                    wasmlift_config_memory64,
-                    wasmlift_config_function_references,
-                    wasmlift_config_exceptions,
-                    wasmlift_config_relaxed_simd,
-                    wasmlift_config_gc,
-                ] {
+                let extra: &[unsafe extern "C" fn(*mut wasm_config_t, bool)] =
+                    if DEFAULT_FEATURES.load(std::sync::atomic::Ordering::Relaxed) {
+                        &[]
+                    } else {
+                        &[
+                            wasmlift_config_memory64,
+                            wasmlift_config_function_references,
+                            wasmlift_config_exceptions,
+                            wasmlift_config_relaxed_simd,
+                            wasmlift_config_gc,
+                        ]
+                    };
+                for enable in extra {
                     enable(config, true);
                 }
-                if features == FeatureSet::Wasm3SingleMemory {
+                if WITHOUT_MULTI_MEMORY.load(std::sync::atomic::Ordering::Relaxed) {
                     wasmlift_config_multi_memory(config, false);
                 }
             } else {

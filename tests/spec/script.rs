@@ -16,10 +16,10 @@ pub struct Outcome {
 
 /// Parses `text` and runs every directive, calling `report` after each one. A script that does
 /// not parse is reported as one failure at its error's line.
-/// `features` selects the feature set (see `api::FeatureSet`): the 2.0 directories require e.g.
-/// modules with several memories to be rejected, while the proposal directories assume the 3.0
-/// baseline.
-pub fn run(text: &str, compile_threads: usize, features: super::api::FeatureSet, report: &mut dyn FnMut(Outcome)) {
+/// `proposals` selects WebAssembly 3.0 with every proposal on, else exactly 2.0: the 2.0
+/// directories require e.g. modules with several memories to be rejected, while the proposal
+/// directories assume the 3.0 baseline.
+pub fn run(text: &str, compile_threads: usize, proposals: bool, report: &mut dyn FnMut(Outcome)) {
     let mut lexer = wast::lexer::Lexer::new(text);
     lexer.allow_confusing_unicode(true);
     let buf = match wast::parser::ParseBuffer::new_with_lexer(lexer) {
@@ -30,7 +30,7 @@ pub fn run(text: &str, compile_threads: usize, features: super::api::FeatureSet,
         Ok(s) => s,
         Err(e) => return report(parse_failure(e, text)),
     };
-    let mut runner = Runner::new(compile_threads, features);
+    let mut runner = Runner::new(compile_threads, proposals);
     for directive in script.directives {
         let line = directive.span().linecol_in(text).0 + 1;
         let what = name_of(&directive);
@@ -92,8 +92,8 @@ struct Runner {
 }
 
 impl Runner {
-    fn new(compile_threads: usize, features: super::api::FeatureSet) -> Runner {
-        let store = Store::new(compile_threads, features);
+    fn new(compile_threads: usize, proposals: bool) -> Runner {
+        let store = Store::new(compile_threads, proposals);
         let mut registered = HashMap::new();
         registered.insert("spectest".to_string(), api::spectest(&store));
         Runner {

@@ -139,6 +139,29 @@ fn memory64_second_memory_grows() {
     assert_eq!(m.trap("oob", &[]), OOB);
 }
 
+/// Calls of every kind may grow the memory: the length register is reread after each (here
+/// `call_indirect` and `call_ref`, each growing by one page before the access to the new page).
+#[test]
+fn memory64_length_reread_after_indirect_calls() {
+    let m = Instance::new(
+        r#"(module
+        (memory i64 1)
+        (type $v (func))
+        (table 1 funcref)
+        (elem (i32.const 0) $grow)
+        (elem declare func $grow)
+        (func $grow (type $v) (drop (memory.grow (i64.const 1))))
+        (func (export "f") (result i64)
+          (i64.store (i64.const 0) (i64.const 1))
+          (call_indirect (type $v) (i32.const 0))
+          (i64.store (i64.const 131064) (i64.const 2))
+          (call_ref $v (ref.func $grow))
+          (i64.store (i64.const 196600) (i64.const 3))
+          (i64.add (i64.load (i64.const 131064)) (i64.load (i64.const 196600)))))"#,
+    );
+    assert_eq!(m.i64("f", &[]), 5);
+}
+
 const TABLE64_WAT: &str = r#"(module
     (table $t64 i64 2 10 funcref)
     (table $t32 2 funcref)
