@@ -52,6 +52,6 @@ printf '%-16s%16s%16s%10s\n' what base new ratio
         echo "$line"
     done
     echo "compile:dprint $(compile_instructions base) $(compile_instructions new)"
-} | awk '{r = $3 / $2; printf "%-16s%16d%16d%9.3fx\n", $1, $2, $3, r
+} | awk '{r = $3 / $2; printf "%-16s%16.0f%16.0f%9.3fx\n", $1, $2, $3, r
           if ($1 ~ /^kernel:/) {l += log(r); k++}}
          END {printf "%-48s%9.3fx\n", "kernel geomean", exp(l / k)}'
