@@ -325,8 +325,13 @@ static void gc_constructs_rejected(void) {
     if (module) wasm_module_delete(module);
     wasm_byte_vec_delete(&binary);
   }
-  // The type system alone is accepted.
+  // An invalid module that uses rec groups is reported for what is wrong with it.
   wasm_byte_vec_t binary;
+  wat_to_wasm("(module (rec (type $t (func))) (func (result i32) (i64.const 0)))", &binary);
+  CHECK(wasm_module_new(store, &binary) == NULL);
+  CHECK_MSG(strstr(wasmlift_error_message(), "type mismatch") != NULL, "error \"%s\"", wasmlift_error_message());
+  wasm_byte_vec_delete(&binary);
+  // The type system alone is accepted.
   wat_to_wasm("(module (rec (type $t (sub (func))) (type (sub final $t (func)))))", &binary);
   CHECK(wasm_module_validate(store, &binary));
   wasm_byte_vec_delete(&binary);
