@@ -20,7 +20,7 @@
 use crate::decode::SubTypeInfo;
 use crate::types::{FuncType, HeapType, RefType, ValType};
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// In a group's key, `HeapType::Concrete(IN_GROUP | k)` names the group's own type `k`; any
 /// other concrete index is the canonical id of a type outside the group. Canonical ids stay
@@ -61,14 +61,20 @@ struct Registry {
     free_types: Vec<u32>,
 }
 
-fn registry() -> &'static Mutex<Registry> {
-    static REGISTRY: OnceLock<Mutex<Registry>> = OnceLock::new();
+/// A read-write lock: subtype checks from compiled code (every `call_indirect`/`call_ref` to a
+/// proper subtype) only read, and must not serialise the threads of unrelated engines.
+fn registry() -> &'static RwLock<Registry> {
+    static REGISTRY: OnceLock<RwLock<Registry>> = OnceLock::new();
     REGISTRY.get_or_init(Default::default)
 }
 
-fn lock() -> std::sync::MutexGuard<'static, Registry> {
+fn lock() -> RwLockWriteGuard<'static, Registry> {
     // A panic while holding the lock leaves the maps consistent (no update can panic halfway).
-    registry().lock().unwrap_or_else(|e| e.into_inner())
+    registry().write().unwrap_or_else(|e| e.into_inner())
+}
+
+fn read() -> RwLockReadGuard<'static, Registry> {
+    registry().read().unwrap_or_else(|e| e.into_inner())
 }
 
 fn map_valtype(v: ValType, f: &mut impl FnMut(u32) -> Option<u32>) -> Option<ValType> {
@@ -264,7 +270,7 @@ impl Drop for TypeRef {
 /// Whether the type `sub` is `sup` or declares it as a (transitive) supertype. Ids must be
 /// held by the caller (or by objects it holds).
 pub fn is_subtype(sub: u32, sup: u32) -> bool {
-    sub == sup || lock().type_entry(sub).is_some_and(|t| t.supers.contains(&sup))
+    sub == sup || read().type_entry(sub).is_some_and(|t| t.supers.contains(&sup))
 }
 
 /// Whether heap type `a` is a subtype of `b` (concrete types named by canonical ids).
@@ -308,12 +314,12 @@ pub fn check_funcref(type_id: Option<u32>, ty: RefType) -> Result<(), String> {
 
 /// The function type with canonical id `id` (concrete references as canonical ids).
 pub fn canonical_type(id: u32) -> Option<FuncType> {
-    lock().type_entry(id).map(|t| t.ty.clone())
+    read().type_entry(id).map(|t| t.ty.clone())
 }
 
 /// How many distinct types are registered now (for tests).
 pub fn live_types() -> usize {
-    lock().types.iter().filter(|t| t.is_some()).count()
+    read().types.iter().filter(|t| t.is_some()).count()
 }
 
 #[cfg(test)]
