@@ -234,3 +234,11 @@
 (assert_return (invoke "pick" (i32.const 1)) (i32.const 42))
 (assert_trap (invoke "non-null" (ref.null func)) "null reference")
 (assert_return (invoke "local-init") (i32.const 42))
+
+;; ---- A non-nullable externref parameter refuses null from the host.
+(module
+  (func (export "is-null") (param (ref extern)) (result i32) (ref.is_null (local.get 0)))
+)
+(assert_return (invoke "is-null" (ref.extern 1)) (i32.const 0))
+;; (The reference interpreter cannot even express this call; through wasm.h it is refused.)
+(assert_trap (invoke "is-null" (ref.null extern)) "null is not a value of the non-nullable type")
