@@ -264,7 +264,7 @@ fn check_import(module: &Module, index: usize, provided: Option<&Extern>) -> Res
     } else {
         // Types that print alike can still differ (rec group, supertype, finality, or the
         // types they refer to): say so rather than print two equal-looking types.
-        let why = if expected.to_string() == got.to_string() {
+        let why = if matches!(expected, ExternType::Func(_)) && expected.to_string() == got.to_string() {
             " (the same signature, but not the same type or a declared subtype: types are identified by their rec group and supertypes)"
         } else {
             ""
