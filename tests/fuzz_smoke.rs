@@ -257,6 +257,17 @@ fn write_structured_seeds() {
     }
 }
 
+/// The differential executor, with the flavour pinned by FUZZ_DIFF_FLAVOUR (wasm2, extra,
+/// memory64) or picked by the data.
+fn differential_for_env() -> differential::Differential {
+    match std::env::var("FUZZ_DIFF_FLAVOUR") {
+        Ok(name) => differential::Differential::pinned(
+            *smith::Flavour::COMPARED.iter().find(|f| f.name() == name).expect("unknown FUZZ_DIFF_FLAVOUR"),
+        ),
+        Err(_) => differential::Differential::new(),
+    }
+}
+
 /// Reproduces one input of a target: `FUZZ_REPRO=<target>:<file> cargo test --test fuzz_smoke
 /// reproduce -- --ignored --nocapture`. For the execution targets the generated module is
 /// written next to the input as `<file>.wasm` (to minimise by hand or with wasm-tools).
@@ -275,15 +286,16 @@ fn reproduce() {
         "differential" => with_big_stack(move || {
             // The module and configuration the data picks (as Differential::run does), written
             // out first so that a crash leaves them behind.
+            let d = differential_for_env();
             let mut u = arbitrary::Unstructured::new(&data);
             let config = *u.choose(&capi::EngineConfig::ALL).unwrap();
-            let extra: bool = u.arbitrary().unwrap_or(false);
-            if let Some(wasm) = smith::module(&mut u, extra) {
+            let flavour = d.pick_flavour(&mut u);
+            if let Some(wasm) = smith::module_of(&mut u, flavour) {
                 std::fs::write(format!("{file}.wasm"), &wasm).unwrap();
-                println!("configuration {} (3.0 extras {extra}), module in {file}.wasm", config.name());
+                println!("configuration {}, flavour {}, module in {file}.wasm", config.name(), flavour.name());
             }
             let mut c = differential::Counters::default();
-            let r = differential::Differential::new().run(&data, None, &mut c);
+            let r = d.run(&data, None, &mut c);
             println!("{c:?}");
             if let Err(div) = r {
                 std::fs::write(format!("{file}.wasm"), &div.wasm).unwrap();
@@ -314,7 +326,7 @@ fn differential_long() {
             Err(_) => capi::EngineConfig::ALL.to_vec(),
         };
         let trace = std::env::var("FUZZ_DIFF_TRACE").is_ok();
-        let d = differential::Differential::new();
+        let d = differential_for_env();
         let mut c = differential::Counters::default();
         let start = std::time::Instant::now();
         let mut divergences = 0;
@@ -330,9 +342,12 @@ fn differential_long() {
                 divergences += 1;
                 std::fs::create_dir_all(&out).unwrap();
                 std::fs::write(out.join(format!("seed-{seed}.wasm")), &div.wasm).unwrap();
-                std::fs::write(out.join(format!("seed-{seed}.txt")), format!("{}: {}\n", div.config.name(), div.what))
-                    .unwrap();
-                println!("DIVERGENCE seed {seed} in {}: {}", div.config.name(), div.what);
+                std::fs::write(
+                    out.join(format!("seed-{seed}.txt")),
+                    format!("{} ({}): {}\n", div.config.name(), div.flavour.name(), div.what),
+                )
+                .unwrap();
+                println!("DIVERGENCE seed {seed} in {} ({}): {}", div.config.name(), div.flavour.name(), div.what);
             }
             seed += 1;
             if seed % 2000 == 0 {
@@ -406,7 +421,7 @@ fn replay_seed() {
         let name = std::env::var("FUZZ_DIFF_CONFIG").expect("FUZZ_DIFF_CONFIG");
         let config = *capi::EngineConfig::ALL.iter().find(|c| c.name() == name).expect("configuration");
         let mut c = differential::Counters::default();
-        let r = differential::Differential::new().run(&smith::seeded_bytes(seed, 8192), Some(config), &mut c);
+        let r = differential_for_env().run(&smith::seeded_bytes(seed, 8192), Some(config), &mut c);
         println!("{c:?}");
         if let Err(div) = r {
             panic!("divergence in {}: {}", div.config.name(), div.what);

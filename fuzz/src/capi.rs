@@ -71,6 +71,19 @@ pub const FUZZ_SERIALIZE_KEY: &[u8; 32] = b"wasmlift fuzzing key, not secret";
 /// engine has knobs for (multi-memory, tail calls). Compiles single-threaded: fuzzing runs
 /// many small modules, and threads would only add noise to the sanitizers.
 pub fn new_engine(config: EngineConfig, extra: bool) -> *mut wasm_engine_t {
+    new_engine_with(config, extra, None)
+}
+
+/// An engine for modules of one wasm-smith flavour (see `smith::Flavour`): `extra` as in
+/// `new_engine`, plus memory64 for `Memory64` and relaxed SIMD and exceptions for `ExnRelaxed`.
+/// The knobs are set explicitly (on or off), so the fuzzers do not depend on the defaults.
+pub fn new_engine_flavour(config: EngineConfig, flavour: crate::smith::Flavour) -> *mut wasm_engine_t {
+    use crate::smith::Flavour;
+    new_engine_with(config, flavour.extra(), Some((flavour == Flavour::Memory64, flavour == Flavour::ExnRelaxed)))
+}
+
+/// `knobs`: (memory64, exceptions + relaxed SIMD) set explicitly, or None for the defaults.
+fn new_engine_with(config: EngineConfig, extra: bool, knobs: Option<(bool, bool)>) -> *mut wasm_engine_t {
     // SAFETY: a fresh config is handed to wasm_engine_new_with_config, which takes ownership.
     unsafe {
         let c = wasm_config_new();
@@ -87,6 +100,10 @@ pub fn new_engine(config: EngineConfig, extra: bool) -> *mut wasm_engine_t {
         if extra {
             wasmlift_config_multi_memory(c, true);
             wasmlift_config_tail_call(c, true);
+        }
+        if let Some((memory64, exn_relaxed)) = knobs {
+            wasmlift_config_memory64(c, memory64);
+            wasmlift_config_relaxed_simd(c, exn_relaxed);
         }
         let e = wasm_engine_new_with_config(c);
         assert!(!e.is_null(), "engine creation failed");

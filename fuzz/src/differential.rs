@@ -6,6 +6,7 @@
 
 use crate::capi::*;
 use crate::smith;
+use crate::smith::Flavour;
 use arbitrary::Unstructured;
 use std::ptr;
 
@@ -127,6 +128,10 @@ pub struct Counters {
     pub v128_imports: u64,
     /// Compared calls per configuration, in EngineConfig::ALL order.
     pub calls_by_config: [u64; 6],
+    /// Compared calls per module flavour, in Flavour::COMPARED order (wasm2, extra, memory64).
+    pub calls_by_flavour: [u64; 3],
+    /// Modules with at least one i64-indexed memory or table (memory64 flavour).
+    pub modules_with_64bit_index: u64,
 }
 
 impl Counters {
@@ -142,6 +147,10 @@ impl Counters {
         for (a, b) in self.calls_by_config.iter_mut().zip(o.calls_by_config) {
             *a += b;
         }
+        for (a, b) in self.calls_by_flavour.iter_mut().zip(o.calls_by_flavour) {
+            *a += b;
+        }
+        self.modules_with_64bit_index += o.modules_with_64bit_index;
     }
 }
 
@@ -150,14 +159,17 @@ impl Counters {
 pub struct Divergence {
     pub wasm: Vec<u8>,
     pub config: EngineConfig,
+    pub flavour: Flavour,
     pub what: String,
 }
 
-/// Engines reused across modules: one wasmlift engine per (configuration, 3.0 extras) and one
+/// Engines reused across modules: one wasmlift engine per (configuration, flavour) and one
 /// wasmi engine with every feature the generator may use.
 pub struct Differential {
-    engines: Vec<((EngineConfig, bool), *mut wasm_engine_t)>,
+    engines: Vec<((EngineConfig, Flavour), *mut wasm_engine_t)>,
     oracle: wasmi::Engine,
+    /// The flavour every module is generated in; None: the data picks one of Flavour::COMPARED.
+    pinned_flavour: Option<Flavour>,
 }
 
 impl Default for Differential {
@@ -282,8 +294,8 @@ impl Differential {
     pub fn new() -> Self {
         let mut engines = Vec::new();
         for c in EngineConfig::ALL {
-            for extra in [false, true] {
-                engines.push(((c, extra), new_engine(c, extra)));
+            for f in Flavour::COMPARED {
+                engines.push(((c, f), new_engine_flavour(c, f)));
             }
         }
         let mut config = wasmi::Config::default();
@@ -299,14 +311,26 @@ impl Differential {
             .wasm_tail_call(true)
             .wasm_simd(true)
             .wasm_relaxed_simd(false)
-            .wasm_memory64(false)
+            .wasm_memory64(true)
             .wasm_wide_arithmetic(false)
             .wasm_custom_page_sizes(false);
-        Differential { engines, oracle: wasmi::Engine::new(&config) }
+        Differential { engines, oracle: wasmi::Engine::new(&config), pinned_flavour: None }
     }
 
-    fn engine(&self, config: EngineConfig, extra: bool) -> *mut wasm_engine_t {
-        self.engines.iter().find(|(k, _)| *k == (config, extra)).expect("every configuration has an engine").1
+    /// A differential executor that generates every module in `flavour` (which must be one of
+    /// Flavour::COMPARED).
+    pub fn pinned(flavour: Flavour) -> Self {
+        assert!(Flavour::COMPARED.contains(&flavour), "the oracle cannot compare {}", flavour.name());
+        Differential { pinned_flavour: Some(flavour), ..Self::new() }
+    }
+
+    fn engine(&self, config: EngineConfig, flavour: Flavour) -> *mut wasm_engine_t {
+        self.engines.iter().find(|(k, _)| *k == (config, flavour)).expect("every configuration has an engine").1
+    }
+
+    /// The flavour `run` generates for data whose configuration was already picked.
+    pub fn pick_flavour(&self, u: &mut Unstructured) -> Flavour {
+        self.pinned_flavour.unwrap_or_else(|| *u.choose(&Flavour::COMPARED).unwrap_or(&Flavour::Wasm2))
     }
 
     /// Generates a module from `data` and compares it in `config` (or in a configuration the
@@ -317,13 +341,18 @@ impl Differential {
             Some(c) => c,
             None => *u.choose(&EngineConfig::ALL).unwrap_or(&EngineConfig::Default),
         };
-        let extra: bool = u.arbitrary().unwrap_or(false);
-        let Some(wasm) = smith::module(&mut u, extra) else { return Ok(()) };
+        let flavour = self.pick_flavour(&mut u);
+        let Some(wasm) = smith::module_of(&mut u, flavour) else { return Ok(()) };
         counters.modules += 1;
         let mut local = Counters::default();
-        let r = self.compare(&wasm, config, extra, &mut u, &mut local);
+        if flavour == Flavour::Memory64 && has_64bit_index(&wasm) {
+            local.modules_with_64bit_index += 1;
+        }
+        let r = self.compare(&wasm, config, flavour, &mut u, &mut local);
         let k = EngineConfig::ALL.iter().position(|c| *c == config).expect("a known configuration");
         local.calls_by_config[k] += local.calls;
+        let k = Flavour::COMPARED.iter().position(|f| *f == flavour).expect("a compared flavour");
+        local.calls_by_flavour[k] += local.calls;
         match r {
             Ok(()) => {
                 counters.add(&local);
@@ -334,7 +363,7 @@ impl Differential {
                     counters.oracle_bugs += 1;
                     Ok(())
                 }
-                None => Err(Divergence { wasm, config, what }),
+                None => Err(Divergence { wasm, config, flavour, what }),
             },
         }
     }
@@ -344,7 +373,7 @@ impl Differential {
         &self,
         wasm: &[u8],
         config: EngineConfig,
-        extra: bool,
+        flavour: Flavour,
         u: &mut Unstructured,
         c: &mut Counters,
     ) -> Result<(), String> {
@@ -381,7 +410,7 @@ impl Differential {
         let oinstance = wasmi::Instance::new(&mut ostore, &omodule, &oimports);
 
         // ---- wasmlift
-        let engine = self.engine(config, extra);
+        let engine = self.engine(config, flavour);
         // SAFETY: every pointer below comes from the C API and is deleted exactly once, in
         // reverse order of creation, at the end of this block.
         unsafe {
@@ -692,6 +721,23 @@ impl Differential {
         }
         Ok(())
     }
+}
+
+/// Whether the module declares or imports an i64-indexed memory or table.
+fn has_64bit_index(wasm: &[u8]) -> bool {
+    use wasmparser::{Parser, Payload, TypeRef};
+    Parser::new(0).parse_all(wasm).filter_map(|p| p.ok()).any(|p| match p {
+        Payload::MemorySection(r) => r.into_iter().any(|m| m.is_ok_and(|m| m.memory64)),
+        Payload::TableSection(r) => r.into_iter().any(|t| t.is_ok_and(|t| t.ty.table64)),
+        Payload::ImportSection(r) => r.into_imports().any(|i| {
+            i.is_ok_and(|i| match i.ty {
+                TypeRef::Memory(m) => m.memory64,
+                TypeRef::Table(t) => t.table64,
+                _ => false,
+            })
+        }),
+        _ => false,
+    })
 }
 
 thread_local! {

@@ -2,10 +2,14 @@
 //! says next: return normally, trap, re-enter the instance through another export, delete
 //! handles (the instance, exports, the module, the store) while wasm code is on the stack, grow
 //! the memory or table under the caller, overwrite globals, or hand back results of the wrong
-//! kind. Nothing may crash; every call ends in results or a trap.
+//! kind, or references of the wrong type (an externref, funcref or exnref argument of an earlier
+//! host call handed back where another reference type is expected). Modules come in the flavours
+//! of `Flavour::HOSTILE`, including memory64 and exceptions with relaxed SIMD. Nothing may
+//! crash; every call ends in results or a trap.
 
 use crate::capi::*;
 use crate::smith;
+use crate::smith::Flavour;
 use arbitrary::Unstructured;
 use std::ffi::c_void;
 use std::ptr;
@@ -22,6 +26,9 @@ struct HostContext {
     cursor: usize,
     depth: u32,
     host_calls: u64,
+    /// Copies of reference arguments host functions received (funcrefs, externrefs, exnrefs),
+    /// handed back later as results, possibly where another reference type is expected.
+    saved_refs: Vec<*mut wasm_ref_t>,
 }
 
 impl HostContext {
@@ -79,7 +86,14 @@ unsafe extern "C" fn hostile_host(
     // SAFETY: env is the HostContext the run created; it outlives every call.
     let cx = &mut *(env as *mut HostContext);
     cx.host_calls += 1;
-    let _ = (*args).as_slice();
+    let args_slice = (*args).as_slice();
+    if cx.saved_refs.len() < 16 {
+        for a in args_slice {
+            if a.kind >= WASM_EXTERNREF && !a.of.r#ref.is_null() {
+                cx.saved_refs.push(wasm_ref_copy(a.of.r#ref));
+            }
+        }
+    }
     let action = cx.next() % 10;
     if std::env::var_os("FUZZ_HOSTILE_TRACE").is_some() {
         eprintln!("host call {} (depth {}): action {action}", cx.host_calls, cx.depth);
@@ -184,6 +198,18 @@ unsafe extern "C" fn hostile_host(
                 r.of.i64 = 0;
             }
         }
+        8 if !cx.saved_refs.is_empty() => {
+            // Reference results from earlier arguments, of whatever reference type they were: an
+            // externref or funcref where an exnref is expected (which compiled code would read
+            // through) must be refused with a trap, a matching one accepted.
+            let (n, p) = (*results).parts();
+            for r in std::slice::from_raw_parts_mut(p, if p.is_null() { 0 } else { n }) {
+                if r.kind >= WASM_EXTERNREF {
+                    let k = cx.next() as usize % cx.saved_refs.len();
+                    r.of.r#ref = wasm_ref_copy(cx.saved_refs[k]);
+                }
+            }
+        }
         _ => {}
     }
     ptr::null_mut()
@@ -197,11 +223,15 @@ pub struct HostileCounters {
     pub calls: u64,
     pub traps: u64,
     pub host_calls: u64,
+    /// Modules run per configuration, in EngineConfig::ALL order.
+    pub modules_by_config: [u64; 6],
 }
 
-/// Engines reused across inputs, one per configuration.
+/// Engines reused across inputs, one per (configuration, flavour).
 pub struct Hostile {
-    engines: Vec<(EngineConfig, *mut wasm_engine_t)>,
+    engines: Vec<((EngineConfig, Flavour), *mut wasm_engine_t)>,
+    /// The flavour every module is generated in; None: the data picks one of Flavour::HOSTILE.
+    pinned_flavour: Option<Flavour>,
 }
 
 impl Default for Hostile {
@@ -212,19 +242,34 @@ impl Default for Hostile {
 
 impl Hostile {
     pub fn new() -> Hostile {
-        Hostile { engines: EngineConfig::ALL.iter().map(|c| (*c, new_engine(*c, false))).collect() }
+        let mut engines = Vec::new();
+        for c in EngineConfig::ALL {
+            for f in Flavour::HOSTILE {
+                engines.push(((c, f), new_engine_flavour(c, f)));
+            }
+        }
+        Hostile { engines, pinned_flavour: None }
+    }
+
+    /// Every module generated in `flavour`.
+    pub fn pinned(flavour: Flavour) -> Hostile {
+        Hostile { pinned_flavour: Some(flavour), ..Hostile::new() }
     }
 
     pub fn run(&self, data: &[u8], counters: &mut HostileCounters) {
         let mut u = Unstructured::new(data);
-        let (config, engine) = *u.choose(&self.engines).unwrap_or(&self.engines[0]);
+        let config = *u.choose(&EngineConfig::ALL).unwrap_or(&EngineConfig::Default);
+        let flavour = self.pinned_flavour.unwrap_or_else(|| *u.choose(&Flavour::HOSTILE).unwrap_or(&Flavour::Wasm2));
+        let engine = self.engines.iter().find(|(k, _)| *k == (config, flavour)).expect("an engine per flavour").1;
         let script: Vec<u8> = (0..64).map(|_| u.arbitrary().unwrap_or(0)).collect();
-        let Some(wasm) = smith::module(&mut u, false) else { return };
+        let Some(wasm) = smith::module_of(&mut u, flavour) else { return };
         if let Some(path) = std::env::var_os("FUZZ_HOSTILE_TRACE") {
-            eprintln!("configuration {}, module written to {:?}", config.name(), path);
+            eprintln!("configuration {}, flavour {}, module written to {:?}", config.name(), flavour.name(), path);
             let _ = std::fs::write(path, &wasm);
         }
         counters.modules += 1;
+        let k = EngineConfig::ALL.iter().position(|c| *c == config).expect("a known configuration");
+        counters.modules_by_config[k] += 1;
         // SAFETY: the context outlives every host call (it is freed after the store and every
         // handle are gone); handles are deleted once, and NULLed where the host deleted them.
         unsafe {
@@ -245,6 +290,7 @@ impl Hostile {
                 cursor: 0,
                 depth: 0,
                 host_calls: 0,
+                saved_refs: Vec::new(),
             }));
             let mut import_types = wasm_importtype_vec_t::empty();
             wasm_module_imports(module, &mut import_types);
@@ -330,6 +376,9 @@ impl Hostile {
                 wasm_module_delete(cxr.module);
             }
             counters.host_calls += cxr.host_calls;
+            for r in cxr.saved_refs.drain(..) {
+                wasm_ref_delete(r);
+            }
             if !cxr.store.is_null() {
                 wasm_store_delete(cxr.store);
             }

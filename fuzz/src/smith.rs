@@ -3,13 +3,58 @@
 
 use arbitrary::Unstructured;
 
+/// The feature sets the execution targets generate modules for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flavour {
+    /// WebAssembly 2.0.
+    Wasm2,
+    /// 2.0 plus multi-memory and tail calls.
+    Extra,
+    /// `Extra` plus memory64: i64-indexed memories and tables (table64) next to i32 ones. The
+    /// oracle runs memory64 too, so this flavour is compared.
+    Memory64,
+    /// `Extra` plus exception handling (tags, throw, throw_ref, try_table, exnref values, tag
+    /// imports) and relaxed SIMD. Crash-only: the oracle runs neither exceptions nor relaxed
+    /// SIMD deterministically (relaxed SIMD results are implementation-defined).
+    ExnRelaxed,
+}
+
+impl Flavour {
+    /// The flavours the differential target compares (the oracle supports each of them).
+    pub const COMPARED: [Flavour; 3] = [Flavour::Wasm2, Flavour::Extra, Flavour::Memory64];
+    /// The flavours the hostile-imports target runs.
+    pub const HOSTILE: [Flavour; 3] = [Flavour::Wasm2, Flavour::Memory64, Flavour::ExnRelaxed];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Flavour::Wasm2 => "wasm2",
+            Flavour::Extra => "extra",
+            Flavour::Memory64 => "memory64",
+            Flavour::ExnRelaxed => "exn-relaxed",
+        }
+    }
+
+    /// Multi-memory and tail calls (the engine's `extra` knobs).
+    pub fn extra(self) -> bool {
+        self != Flavour::Wasm2
+    }
+}
+
 /// WebAssembly 2.0 (plus, when `extra`, the multi-memory and tail-call proposals, which both the
 /// engine — behind its knobs — and the oracle support). NaNs are canonicalised by the generated
 /// code itself, so memories and globals can be compared bit for bit.
 pub fn config(extra: bool) -> wasm_smith::Config {
+    config_of(if extra { Flavour::Extra } else { Flavour::Wasm2 })
+}
+
+/// The wasm-smith configuration of one flavour (see `config`).
+pub fn config_of(flavour: Flavour) -> wasm_smith::Config {
+    let extra = flavour.extra();
+    let memory64 = flavour == Flavour::Memory64;
+    let exn_relaxed = flavour == Flavour::ExnRelaxed;
     wasm_smith::Config {
         simd_enabled: true,
-        relaxed_simd_enabled: false,
+        relaxed_simd_enabled: exn_relaxed,
         reference_types_enabled: true,
         bulk_memory_enabled: true,
         multi_value_enabled: true,
@@ -17,8 +62,8 @@ pub fn config(extra: bool) -> wasm_smith::Config {
         sign_extension_ops_enabled: true,
         extended_const_enabled: true,
         gc_enabled: false,
-        exceptions_enabled: false,
-        memory64_enabled: false,
+        exceptions_enabled: exn_relaxed,
+        memory64_enabled: memory64,
         threads_enabled: false,
         tail_call_enabled: extra,
         wide_arithmetic_enabled: false,
@@ -28,6 +73,9 @@ pub fn config(extra: bool) -> wasm_smith::Config {
         max_memories: if extra { 3 } else { 1 },
         max_tables: 3,
         max_memory32_bytes: 1 << 22,
+        // i64 memories as small as i32 ones: what memory64 changes is the index type, the
+        // bounds checks of 64-bit addresses and offsets, not the size.
+        max_memory64_bytes: 1 << 22,
         max_table_elements: 1000,
         // Declared maxima make growth deterministic: memory.grow and table.grow may fail at
         // any size by the spec, and the two engines' allocation limits differ (a table grown
@@ -49,7 +97,12 @@ pub const TERMINATION_FUEL: u32 = 5_000;
 
 /// A random valid, terminating module from the fuzzer's bytes; None when the bytes run out.
 pub fn module(u: &mut Unstructured, extra: bool) -> Option<Vec<u8>> {
-    let mut m = wasm_smith::Module::new(config(extra), u).ok()?;
+    module_of(u, if extra { Flavour::Extra } else { Flavour::Wasm2 })
+}
+
+/// A random valid, terminating module of one flavour; None when the bytes run out.
+pub fn module_of(u: &mut Unstructured, flavour: Flavour) -> Option<Vec<u8>> {
+    let mut m = wasm_smith::Module::new(config_of(flavour), u).ok()?;
     m.ensure_termination(TERMINATION_FUEL).ok()?;
     Some(m.to_bytes())
 }
