@@ -150,7 +150,18 @@ fn hostile_imports_smoke_body() {
     for seed in 0..150 * scale() {
         h.run(&smith::seeded_bytes(seed, 8192), &mut c);
     }
-    println!("hostile_imports smoke: {} corpus files, {c:?}", files.len());
+    // A few seeds of each new flavour for sure (the loop above mixes them).
+    let mut per_flavour = Vec::new();
+    for flavour in [smith::Flavour::Memory64, smith::Flavour::ExnRelaxed] {
+        let h = hostile::Hostile::pinned(flavour);
+        let mut fc = hostile::HostileCounters::default();
+        for seed in 0..24 * scale() {
+            h.run(&smith::seeded_bytes(seed ^ 0x5eed_f1a5, 8192), &mut fc);
+        }
+        assert!(fc.calls > 0 && fc.host_calls > 0, "no {} module was called: {fc:?}", flavour.name());
+        per_flavour.push((flavour.name(), fc));
+    }
+    println!("hostile_imports smoke: {} corpus files, {c:?}, pinned flavours {per_flavour:?}", files.len());
     assert!(c.host_calls > 0, "no host function was ever called");
 }
 
@@ -202,8 +213,22 @@ fn differential_smoke_body() {
             }
         }
     }
-    println!("differential smoke: {} corpus files, {c:?}", files.len());
+    // A few memory64 modules in every configuration for sure (the loop above mixes flavours).
+    let d64 = differential::Differential::pinned(smith::Flavour::Memory64);
+    let mut c64 = differential::Counters::default();
+    for config in capi::EngineConfig::ALL {
+        for seed in 0..12 * scale() {
+            if let Err(div) = d64.run(&smith::seeded_bytes(seed ^ 0x64_64, 8192), Some(config), &mut c64) {
+                panic!("memory64 seed {seed}: divergence in {}: {}", div.config.name(), div.what);
+            }
+        }
+    }
+    println!("differential smoke: {} corpus files, {c:?}; memory64 {c64:?}", files.len());
     assert!(c.calls > 0, "no call was compared");
+    assert!(
+        c64.modules_with_64bit_index > 0 && c64.calls_by_config.iter().all(|n| *n > 0),
+        "memory64 was not compared in every configuration: {c64:?}"
+    );
 }
 
 /// Writes the seed corpora into fuzz/corpus/ (run once with `--ignored`; libFuzzer then grows
@@ -374,7 +399,13 @@ fn long_run() {
         let seconds: u64 = std::env::var("FUZZ_LONG_SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(60);
         let first: u64 = std::env::var("FUZZ_LONG_FIRST_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
         let bytes_targets = bytes::ByteTargets::new();
-        let hostile = hostile::Hostile::new();
+        // FUZZ_HOSTILE_FLAVOUR=wasm2|memory64|exn-relaxed pins the hostile modules' flavour.
+        let hostile = match std::env::var("FUZZ_HOSTILE_FLAVOUR") {
+            Ok(name) => hostile::Hostile::pinned(
+                *smith::Flavour::HOSTILE.iter().find(|f| f.name() == name).expect("unknown FUZZ_HOSTILE_FLAVOUR"),
+            ),
+            Err(_) => hostile::Hostile::new(),
+        };
         let mut hc = hostile::HostileCounters::default();
         let mut wasi_engine = None;
         let start = std::time::Instant::now();
