@@ -617,8 +617,9 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
     }
 
     /// An upper bound of the unsigned value of `v`, from the instructions that computed it in
-    /// this function (constants, zero extension, `and`, shifts by constants, `urem` by a
-    /// constant, and `add`/`mul` that cannot wrap), looking `depth` definitions deep; the
+    /// this function (constants, zero extension, zero-extending narrow loads, `and`/`or`/`xor`,
+    /// shifts by constants, `urem` by a constant, and `add`/`mul` that cannot wrap), looking
+    /// `depth` definitions deep; the
     /// type's maximum when nothing better is known (block parameters, loads, calls, ...).
     fn index_bound(&self, v: Value, depth: u32) -> u64 {
         use ir::{InstructionData as D, Opcode as Op};
@@ -648,6 +649,14 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
             D::UnaryImm { opcode: Op::Iconst, imm } => (imm.bits() as u64) & type_max,
             D::Unary { opcode: Op::Uextend, arg } => bound(arg),
             D::Binary { opcode: Op::Band, args: [a, b] } => bound(a).min(bound(b)),
+            // Neither sets a bit above the highest either operand may have.
+            D::Binary { opcode: Op::Bor | Op::Bxor, args: [a, b] } => {
+                let high = bound(a).max(bound(b));
+                if high == 0 { 0 } else { u64::MAX >> high.leading_zeros() }
+            }
+            D::Load { opcode: Op::Uload8, .. } => u8::MAX as u64,
+            D::Load { opcode: Op::Uload16, .. } => u16::MAX as u64,
+            D::Load { opcode: Op::Uload32, .. } => u32::MAX as u64,
             D::Binary { opcode: Op::Iadd, args: [a, b] } => fits(bound(a).checked_add(bound(b))),
             D::Binary { opcode: Op::Imul, args: [a, b] } => fits(bound(a).checked_mul(bound(b))),
             D::Binary { opcode: Op::Ushr, args: [a, k] } => match constant(k) {
