@@ -9,6 +9,9 @@ use std::sync::{Arc, RwLock};
 
 /// What a registered range holds.
 struct Entry {
+    /// The registration's own number: a range can only be unregistered by the registration
+    /// that made it, never by an older one that happened to start at the same address.
+    id: u64,
     end: usize,
     code: Arc<CompiledCode>,
     /// True for module code (wasm functions); false for standalone trampolines.
@@ -43,15 +46,22 @@ fn write<R>(f: impl FnOnce(&mut BTreeMap<usize, Entry>) -> R) -> R {
     r
 }
 
+/// Numbers registrations (see `Entry::id`).
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
 /// Unregisters its range when dropped.
 pub struct Registration {
     start: usize,
+    id: u64,
 }
 
 impl Drop for Registration {
     fn drop(&mut self) {
         // The entry (possibly the last owner of the code) is dropped after the lock is released.
-        let entry = write(|map| map.remove(&self.start));
+        let entry = write(|map| match map.get(&self.start) {
+            Some(e) if e.id == self.id => map.remove(&self.start),
+            _ => None,
+        });
         drop(entry);
     }
 }
@@ -69,10 +79,11 @@ pub fn register(
 ) -> Registration {
     let start = code.code.base() as usize;
     let end = start + code.code.len();
-    let entry = Entry { end, code, is_module, body_starts, num_imported_funcs, module_key };
+    let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+    let entry = Entry { id, end, code, is_module, body_starts, num_imported_funcs, module_key };
     let old = write(|map| map.insert(start, entry));
     drop(old);
-    Registration { start }
+    Registration { start, id }
 }
 
 /// Runs `f` on the entry containing `pc`. The signal handler calls this, so it never blocks in

@@ -58,11 +58,16 @@ const OPTIMIZED: u8 = 2;
 
 /// The lazily compiled part of a module.
 pub struct LazyCode {
+    /// Code compiled so far, kept alive (and registered with the trap handler) with the module.
+    /// Declared before `region` so that it is dropped first: the functions are unregistered
+    /// before the region holding their code is unmapped. The other way round, another thread
+    /// could map a new module's region at the freed addresses and register a function there,
+    /// which a late unregistration would then remove: the signal handler would no longer know
+    /// its trap sites and a wasm trap would kill the process.
+    compiled: Mutex<Vec<(Arc<CompiledCode>, Option<Registration>)>>,
     pub region: CodeRegion,
     /// Per defined function: NOT_COMPILED, BASELINE or OPTIMIZED.
     tiers: Box<[AtomicU8]>,
-    /// Code compiled so far, kept alive (and registered with the trap handler) with the module.
-    compiled: Mutex<Vec<(Arc<CompiledCode>, Option<Registration>)>>,
     /// Held while compiling into the region or patching slots.
     compile_lock: Mutex<()>,
     /// Set once the whole module is at the optimising tier.
