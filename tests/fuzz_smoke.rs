@@ -7,6 +7,9 @@
 #[path = "../fuzz/src/api_sequence.rs"]
 #[allow(dead_code)]
 mod api_sequence;
+#[path = "../fuzz/src/bounds64.rs"]
+#[allow(dead_code)]
+mod bounds64;
 #[path = "../fuzz/src/bytes.rs"]
 #[allow(dead_code)]
 mod bytes;
@@ -223,7 +226,17 @@ fn differential_smoke_body() {
             }
         }
     }
-    println!("differential smoke: {} corpus files, {c:?}; memory64 {c64:?}", files.len());
+    // Generated memory64 address computations (bounds-check elision).
+    let mut cb = differential::Counters::default();
+    for config in capi::EngineConfig::ALL {
+        for seed in 0..12 * scale() {
+            if let Err(div) = bounds64::run(&d64, &smith::seeded_bytes(seed ^ 0xb0_b0, 512), config, &mut cb) {
+                panic!("bounds64 seed {seed}: divergence in {}: {}", div.config.name(), div.what);
+            }
+        }
+    }
+    println!("differential smoke: {} corpus files, {c:?}; memory64 {c64:?}; bounds64 {cb:?}", files.len());
+    assert!(cb.calls_by_config.iter().all(|n| *n > 0), "bounds64 compared nothing in some configuration: {cb:?}");
     assert!(c.calls > 0, "no call was compared");
     assert!(
         c64.modules_with_64bit_index > 0 && c64.calls_by_config.iter().all(|n| *n > 0),
@@ -352,6 +365,9 @@ fn differential_long() {
         };
         let trace = std::env::var("FUZZ_DIFF_TRACE").is_ok();
         let d = differential_for_env();
+        // FUZZ_DIFF_BOUNDS64=1: the modules come from the memory64 address generator
+        // (fuzz/src/bounds64.rs) instead of wasm-smith.
+        let bounds64 = std::env::var_os("FUZZ_DIFF_BOUNDS64").is_some();
         let mut c = differential::Counters::default();
         let start = std::time::Instant::now();
         let mut divergences = 0;
@@ -363,7 +379,12 @@ fn differential_long() {
                 eprintln!("seed {seed} {}", config.name());
             }
             let data = smith::seeded_bytes(seed, 8192);
-            if let Err(div) = d.run(&data, Some(config), &mut c) {
+            let r = if bounds64 {
+                bounds64::run(&d, &data[..512], config, &mut c)
+            } else {
+                d.run(&data, Some(config), &mut c)
+            };
+            if let Err(div) = r {
                 divergences += 1;
                 std::fs::create_dir_all(&out).unwrap();
                 std::fs::write(out.join(format!("seed-{seed}.wasm")), &div.wasm).unwrap();
@@ -452,7 +473,16 @@ fn replay_seed() {
         let name = std::env::var("FUZZ_DIFF_CONFIG").expect("FUZZ_DIFF_CONFIG");
         let config = *capi::EngineConfig::ALL.iter().find(|c| c.name() == name).expect("configuration");
         let mut c = differential::Counters::default();
-        let r = differential_for_env().run(&smith::seeded_bytes(seed, 8192), Some(config), &mut c);
+        let data = smith::seeded_bytes(seed, 8192);
+        let r = if std::env::var_os("FUZZ_DIFF_BOUNDS64").is_some() {
+            // The module's text, for triage.
+            if let Some(text) = bounds64::module_text(&mut arbitrary::Unstructured::new(&data[..512])) {
+                println!("{text}");
+            }
+            bounds64::run(&differential_for_env(), &data[..512], config, &mut c)
+        } else {
+            differential_for_env().run(&data, Some(config), &mut c)
+        };
         println!("{c:?}");
         if let Err(div) = r {
             panic!("divergence in {}: {}", div.config.name(), div.what);

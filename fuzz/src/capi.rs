@@ -74,16 +74,9 @@ pub fn new_engine(config: EngineConfig, extra: bool) -> *mut wasm_engine_t {
     new_engine_with(config, extra, None)
 }
 
-/// An engine for modules of one wasm-smith flavour (see `smith::Flavour`): `extra` as in
-/// `new_engine`, plus memory64 for `Memory64` and relaxed SIMD and exceptions for `ExnRelaxed`.
-/// The knobs are set explicitly (on or off), so the fuzzers do not depend on the defaults.
-pub fn new_engine_flavour(config: EngineConfig, flavour: crate::smith::Flavour) -> *mut wasm_engine_t {
-    use crate::smith::Flavour;
-    new_engine_with(config, flavour.extra(), Some((flavour == Flavour::Memory64, flavour == Flavour::ExnRelaxed)))
-}
-
-/// `knobs`: (memory64, exceptions + relaxed SIMD) set explicitly, or None for the defaults.
-fn new_engine_with(config: EngineConfig, extra: bool, knobs: Option<(bool, bool)>) -> *mut wasm_engine_t {
+/// `new_engine` with `knobs`: (memory64, exceptions + relaxed SIMD) set explicitly on or off,
+/// or None for the engine's defaults (see `smith::new_engine_flavour`).
+pub fn new_engine_with(config: EngineConfig, extra: bool, knobs: Option<(bool, bool)>) -> *mut wasm_engine_t {
     // SAFETY: a fresh config is handed to wasm_engine_new_with_config, which takes ownership.
     unsafe {
         let c = wasm_config_new();

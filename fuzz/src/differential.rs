@@ -295,7 +295,7 @@ impl Differential {
         let mut engines = Vec::new();
         for c in EngineConfig::ALL {
             for f in Flavour::COMPARED {
-                engines.push(((c, f), new_engine_flavour(c, f)));
+                engines.push(((c, f), smith::new_engine_flavour(c, f)));
             }
         }
         let mut config = wasmi::Config::default();
@@ -343,12 +343,25 @@ impl Differential {
         };
         let flavour = self.pick_flavour(&mut u);
         let Some(wasm) = smith::module_of(&mut u, flavour) else { return Ok(()) };
+        self.run_wasm(wasm, config, flavour, &mut u, counters)
+    }
+
+    /// Compares a given module of `flavour` in `config`; `u` supplies the arguments and the
+    /// order of calls. Err on an unexplained divergence.
+    pub fn run_wasm(
+        &self,
+        wasm: Vec<u8>,
+        config: EngineConfig,
+        flavour: Flavour,
+        u: &mut Unstructured,
+        counters: &mut Counters,
+    ) -> Result<(), Divergence> {
         counters.modules += 1;
         let mut local = Counters::default();
         if flavour == Flavour::Memory64 && has_64bit_index(&wasm) {
             local.modules_with_64bit_index += 1;
         }
-        let r = self.compare(&wasm, config, flavour, &mut u, &mut local);
+        let r = self.compare(&wasm, config, flavour, u, &mut local);
         let k = EngineConfig::ALL.iter().position(|c| *c == config).expect("a known configuration");
         local.calls_by_config[k] += local.calls;
         let k = Flavour::COMPARED.iter().position(|f| *f == flavour).expect("a compared flavour");

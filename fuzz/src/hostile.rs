@@ -245,7 +245,7 @@ impl Hostile {
         let mut engines = Vec::new();
         for c in EngineConfig::ALL {
             for f in Flavour::HOSTILE {
-                engines.push(((c, f), new_engine_flavour(c, f)));
+                engines.push(((c, f), smith::new_engine_flavour(c, f)));
             }
         }
         Hostile { engines, pinned_flavour: None }

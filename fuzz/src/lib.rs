@@ -4,6 +4,7 @@
 //! targets keep working while src/compiler and src/runtime change underneath.
 
 pub mod api_sequence;
+pub mod bounds64;
 pub mod bytes;
 pub mod capi;
 pub mod differential;

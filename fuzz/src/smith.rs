@@ -40,6 +40,17 @@ impl Flavour {
     }
 }
 
+/// An engine for modules of `flavour`: `extra` as in `capi::new_engine`, plus memory64 for
+/// `Memory64` and relaxed SIMD and exceptions for `ExnRelaxed`. The knobs are set explicitly (on
+/// or off), so the fuzzers do not depend on the defaults.
+pub fn new_engine_flavour(config: crate::capi::EngineConfig, flavour: Flavour) -> *mut crate::capi::wasm_engine_t {
+    crate::capi::new_engine_with(
+        config,
+        flavour.extra(),
+        Some((flavour == Flavour::Memory64, flavour == Flavour::ExnRelaxed)),
+    )
+}
+
 /// WebAssembly 2.0 (plus, when `extra`, the multi-memory and tail-call proposals, which both the
 /// engine — behind its knobs — and the oracle support). NaNs are canonicalised by the generated
 /// code itself, so memories and globals can be compared bit for bit.
