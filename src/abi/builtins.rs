@@ -41,6 +41,12 @@ macro_rules! for_each_builtin {
             /// Tiered compilation: defined function `defined_index` used up its budget (see
             /// `VMContextHeader::tiering_budgets`); queues it for the optimising tier.
             tier_up(defined_index: u32);
+            /// `throw`: an exception of tag `tag` with the payload at `values` (one `VMVal` per
+            /// parameter). Called with the wasm `Tail` convention (a try_call inside a
+            /// `try_table`); never returns: it resumes at a handler or ends the activation.
+            throw(tag: u32, values: usize);
+            /// `throw_ref` of a non-null exnref; as `throw`.
+            throw_ref(exn: usize);
         }
     };
 }
@@ -129,6 +135,6 @@ mod tests {
         assert_eq!(signatures::memory_grow.params, &[ArgType::I32, ArgType::I32]);
         assert_eq!((signatures::memory_grow.returns, signatures::data_drop.returns), (true, false));
         assert_eq!(signatures::table_grow.params, &[ArgType::I32, ArgType::I32, ArgType::I64]);
-        assert_eq!(signatures::tier_up.offset as usize, std::mem::size_of::<Builtins>() - 8);
+        assert_eq!(signatures::throw_ref.offset as usize, std::mem::size_of::<Builtins>() - 8);
     }
 }

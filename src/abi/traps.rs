@@ -20,6 +20,8 @@ pub enum TrapKind {
     Interrupted,
     /// The store's fuel ran out.
     OutOfFuel,
+    /// `throw_ref` of a null exnref.
+    NullExceptionReference,
 }
 
 /// Trap codes compiled code uses (Cranelift user trap codes), beyond Cranelift's built-in
@@ -44,6 +46,8 @@ pub mod trap_codes {
     pub const INTERRUPTED: u8 = 8;
     /// The store's fuel is exhausted: "all fuel consumed".
     pub const OUT_OF_FUEL: u8 = 9;
+    /// `throw_ref` on null: "null exception reference".
+    pub const NULL_EXCEPTION_REFERENCE: u8 = 10;
 }
 
 impl TrapKind {
@@ -64,6 +68,7 @@ impl TrapKind {
             TrapKind::HostTrap => "host trap",
             TrapKind::Interrupted => "interrupted",
             TrapKind::OutOfFuel => "all fuel consumed",
+            TrapKind::NullExceptionReference => "null exception reference",
         }
     }
 }

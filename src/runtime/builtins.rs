@@ -13,6 +13,9 @@ pub static BUILTINS: Builtins = crate::builtin_table!(bodies);
 mod bodies {
     use super::WasmInstance;
 
+    // Assembly stubs: they capture the calling wasm frame before entering the unwinder.
+    pub use crate::runtime::exception::{wasmlift_throw_ref_stub as throw_ref, wasmlift_throw_stub as throw};
+
     /// The calling instance.
     ///
     /// # Safety

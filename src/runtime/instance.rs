@@ -3,6 +3,7 @@
 //! initialisers → element segments → data segments → start function. Also the builtin
 //! functions compiled code calls (memory/table bulk operations and growth).
 
+use super::exception::WasmTag;
 use super::func::Func;
 use super::global::{GlobalRef, WasmGlobal};
 use super::host_info::HostInfo;
@@ -26,6 +27,7 @@ pub enum Extern {
     Global(GlobalRef),
     Table(TableRef),
     Memory(Arc<LinearMemory>),
+    Tag(Arc<WasmTag>),
 }
 
 impl Extern {
@@ -36,6 +38,7 @@ impl Extern {
             Extern::Global(g) => g.global.store_id,
             Extern::Table(t) => t.table.store_id,
             Extern::Memory(m) => m.store_id,
+            Extern::Tag(t) => t.store_id,
         }
     }
 
@@ -45,6 +48,7 @@ impl Extern {
             Extern::Global(g) => ExternType::Global(g.ty),
             Extern::Table(t) => ExternType::Table(t.ty()),
             Extern::Memory(m) => ExternType::Memory(m.ty()),
+            Extern::Tag(t) => ExternType::Tag(t.ty.clone()),
         }
     }
 }
@@ -57,6 +61,8 @@ pub struct WasmInstance {
     pub tables: Vec<Arc<WasmTable>>,
     pub globals: Vec<Arc<WasmGlobal>>,
     pub imported_funcs: Vec<Func>,
+    /// Exception tags, imported ones first (their addresses are the identities in the vmctx).
+    pub tags: Vec<Arc<WasmTag>>,
     /// Owners of imported tables and globals, re-exported with them.
     imported_owners: ImportedOwners,
     /// Items of each element segment until dropped (evaluated once at instantiation).
@@ -174,6 +180,7 @@ impl WasmInstance {
             ExportKind::Global => Extern::Global(self.global_ref(idx)),
             ExportKind::Table => Extern::Table(self.table_ref(idx)),
             ExportKind::Memory => Extern::Memory(self.memories[idx].clone()),
+            ExportKind::Tag => Extern::Tag(self.tags[idx].clone()),
         })
     }
 
@@ -241,6 +248,8 @@ fn check_import(module: &Module, index: usize, provided: Option<&Extern>) -> Res
             let pt = p.ty();
             pt.limits.matches(&m.limits)
         }
+        // Tag types must be equal (type ids are engine-wide and structural).
+        (ImportKind::Tag { type_index }, Extern::Tag(t)) => module.type_ids[*type_index as usize] == t.type_id,
         _ => false,
     };
     if ok {
@@ -314,6 +323,7 @@ fn allocate(
     let mut tables = Vec::with_capacity(info.tables.len());
     let mut globals = Vec::with_capacity(info.globals.len());
     let mut imported_funcs = Vec::with_capacity(info.num_imported_funcs as usize);
+    let mut tags = Vec::with_capacity(info.tags.len());
     let mut imported_owners = ImportedOwners::default();
     for ext in imports.iter().take(info.imports.len()).flatten() {
         match ext {
@@ -327,7 +337,16 @@ fn allocate(
                 imported_owners.tables.push(t.owner.clone());
             }
             Extern::Memory(m) => memories.push(m.clone()),
+            Extern::Tag(t) => tags.push(t.clone()),
         }
+    }
+    for i in info.num_imported_tags..info.tags.len() as u32 {
+        let export = info.exports.iter().find(|e| e.kind == ExportKind::Tag && e.index == i);
+        let name = match export {
+            Some(e) => format!("{:?}", e.name),
+            None => format!("index {i}"),
+        };
+        tags.push(WasmTag::new(store.id, info.tag_type(i).clone(), name));
     }
     let config = store.engine.config();
     for ty in &info.memories[info.num_imported_memories as usize..] {
@@ -361,6 +380,7 @@ fn allocate(
         tables,
         globals,
         imported_funcs,
+        tags,
         imported_owners,
         elements: UnsafeCell::new(Vec::new()),
         dropped_data: UnsafeCell::new(vec![false; info.data.len()]),
@@ -398,6 +418,9 @@ fn init_vmctx(instance: &Arc<WasmInstance>) {
         }
         for (i, g) in instance.globals.iter().enumerate() {
             *(vmctx.add(offsets.global_ptr(i as u32) as usize) as *mut *mut VMVal) = g.vm();
+        }
+        for (i, t) in instance.tags.iter().enumerate() {
+            *(vmctx.add(offsets.tag_ptr(i as u32) as usize) as *mut *const u8) = t.identity();
         }
         for (i, f) in instance.imported_funcs.iter().enumerate() {
             *(instance.funcref(i as u32) as *mut VMFuncRef) = *f.funcref();

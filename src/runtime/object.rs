@@ -27,6 +27,7 @@ pub enum Object {
     Module(Arc<CompiledModule>),
     Trap(Arc<TrapRecord>),
     Foreign(Arc<ForeignObject>),
+    Tag(Arc<super::exception::WasmTag>),
 }
 
 impl Object {
@@ -41,6 +42,7 @@ impl Object {
             Object::Module(m) => Arc::as_ptr(m) as usize,
             Object::Trap(t) => Arc::as_ptr(t) as usize,
             Object::Foreign(f) => Arc::as_ptr(f) as usize,
+            Object::Tag(t) => Arc::as_ptr(t) as usize,
         }
     }
 
@@ -62,6 +64,7 @@ impl Object {
             Object::Module(m) => f(&m.host_info),
             Object::Trap(t) => f(&t.host_info),
             Object::Foreign(o) => f(&o.host_info),
+            Object::Tag(t) => f(&t.host_info),
         }
     }
 

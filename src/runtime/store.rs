@@ -29,6 +29,9 @@ pub struct StoreState {
     /// Resource limits and usage (see resources.rs).
     pub account: Arc<super::resources::Account>,
     limits: Box<UnsafeCell<VMLimits>>,
+    /// Every exception thrown in the store: exnrefs are plain pointers that wasm may keep in
+    /// locals, globals or tables, so the objects live as long as the store (like externrefs).
+    exceptions: Mutex<Vec<Arc<super::exception::ExnObject>>>,
 }
 
 // SAFETY: a store is used by one thread at a time (the documented rule); the limits cell is
@@ -51,7 +54,20 @@ impl StoreState {
             epoch_deadline: epoch.load(std::sync::atomic::Ordering::Relaxed).saturating_add(1),
             ..VMLimits::default()
         };
-        Arc::new(StoreState { engine, id, account: Default::default(), limits: Box::new(UnsafeCell::new(limits)) })
+        Arc::new(StoreState {
+            engine,
+            id,
+            account: Default::default(),
+            limits: Box::new(UnsafeCell::new(limits)),
+            exceptions: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Keeps a thrown exception alive for the store's lifetime (see `exceptions`).
+    pub fn keep_exception(&self, exn: Arc<super::exception::ExnObject>) {
+        if exn.mark_kept() {
+            self.exceptions.lock().unwrap_or_else(|e| e.into_inner()).push(exn);
+        }
     }
 
     pub fn limits(&self) -> *mut VMLimits {
