@@ -501,7 +501,7 @@ fn decode_impl(bytes: Vec<u8>, features: Features, validate_bodies: bool) -> Res
                         wasmparser::ElementItems::Functions(funcs) => {
                             let funcs =
                                 funcs.into_iter().collect::<Result<Vec<u32>, _>>().map_err(|e| format_error(&e))?;
-                            (ValType::FuncRef, ElementItems::Funcs(funcs))
+                            (ValType::FUNCREF, ElementItems::Funcs(funcs))
                         }
                         wasmparser::ElementItems::Expressions(rt, exprs) => {
                             let mut out = Vec::new();

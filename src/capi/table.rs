@@ -30,7 +30,7 @@ unsafe fn element_bits(r: *const wasm_ref_t, ty: ValType, store: &StoreHandle) -
     // SAFETY: `r` is NULL or a live handle (this function's contract).
     let Some(r) = (unsafe { r.as_ref() }) else { return Some(0) };
     match ty {
-        ValType::FuncRef => match &r.obj {
+        ValType::Ref(r_ty) if r_ty.is_func() => match &r.obj {
             Object::Func(f) => funcref_bits(f, store).ok(),
             _ => None,
         },
@@ -47,7 +47,7 @@ unsafe fn element_bits(r: *const wasm_ref_t, ty: ValType, store: &StoreHandle) -
 unsafe fn element_ref(bits: usize, ty: ValType, store: &StoreHandle) -> *mut wasm_ref_t {
     let obj = match ty {
         // SAFETY: a funcref element is 0 or a live `VMFuncRef` (this function's contract).
-        ValType::FuncRef => unsafe { Func::from_funcref(bits as *const _) }.map(Object::Func),
+        ValType::Ref(r) if r.is_func() => unsafe { Func::from_funcref(bits as *const _) }.map(Object::Func),
         _ => store.externref_object(bits),
     };
     match obj {

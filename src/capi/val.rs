@@ -110,15 +110,15 @@ pub unsafe fn to_slot(v: &wasm_val_t, ty: ValType, store: &StoreHandle) -> Resul
         ValType::V128 => return Err("v128 values cannot be passed as wasm_val_t; use wasmlift_func_call_v128".into()),
         // SAFETY: a reference kind (checked above) means `ref` is set, NULL or a live handle
         // (this function's contract).
-        ValType::FuncRef => match unsafe { v.of.r#ref.as_ref() } {
+        ValType::Ref(r) if r.is_func() => match unsafe { v.of.r#ref.as_ref() } {
             None => VMVal::default(),
             Some(r) => match &r.obj {
                 Object::Func(f) => VMVal::from_u64(funcref_bits(f, store)? as u64),
                 _ => return Err("expected a function reference".into()),
             },
         },
-        // SAFETY: as for `FuncRef`: `ref` is set, NULL or a live handle.
-        ValType::ExternRef => match unsafe { v.of.r#ref.as_ref() } {
+        // SAFETY: as for function references: `ref` is set, NULL or a live handle.
+        ValType::Ref(_) => match unsafe { v.of.r#ref.as_ref() } {
             None => VMVal::default(),
             Some(r) if !Arc::ptr_eq(&r.store, store) => return Err("the reference belongs to another store".into()),
             Some(r) => VMVal::from_u64(store.externref_bits(&r.obj) as u64),
@@ -152,14 +152,14 @@ pub unsafe fn from_slot(slot: &VMVal, ty: ValType, store: &StoreHandle) -> wasm_
         ValType::I32 | ValType::F32 => wasm_val_union { i32: slot.u32() as i32 },
         ValType::I64 | ValType::F64 => wasm_val_union { i64: slot.u64() as i64 },
         ValType::V128 => wasm_val_union { i64: slot.u64() as i64 },
-        ValType::FuncRef => wasm_val_union {
+        ValType::Ref(r) if r.is_func() => wasm_val_union {
             // SAFETY: a funcref slot is null or a live `VMFuncRef` (this function's contract).
             r#ref: match unsafe { Func::from_funcref(slot.ptr()) } {
                 Some(f) => wasm_ref_t::boxed(Object::Func(f), store.clone()),
                 None => std::ptr::null_mut(),
             },
         },
-        ValType::ExternRef => wasm_val_union {
+        ValType::Ref(_) => wasm_val_union {
             r#ref: match store.externref_object(slot.u64() as usize) {
                 Some(o) => wasm_ref_t::boxed(o, store.clone()),
                 None => std::ptr::null_mut(),

@@ -45,7 +45,7 @@ pub(crate) fn ir_type(ty: ValType) -> Type {
         ValType::F32 => F32,
         ValType::F64 => F64,
         ValType::V128 => I8X16,
-        ValType::FuncRef | ValType::ExternRef => I64,
+        ValType::Ref(_) => I64,
     }
 }
 
@@ -311,7 +311,7 @@ fn body_makes_calls(body: &wasmparser::FunctionBody) -> Result<bool, String> {
 fn zero_value(b: &mut FunctionBuilder, vt: ValType) -> Value {
     match vt {
         ValType::I32 => b.ins().iconst(I32, 0),
-        ValType::I64 | ValType::FuncRef | ValType::ExternRef => b.ins().iconst(I64, 0),
+        ValType::I64 | ValType::Ref(_) => b.ins().iconst(I64, 0),
         ValType::F32 => b.ins().f32const(Ieee32::with_bits(0)),
         ValType::F64 => b.ins().f64const(Ieee64::with_bits(0)),
         ValType::V128 => {

@@ -15,7 +15,7 @@ use super::trap::{Trap, TrapRecord};
 use crate::abi::traps::TrapKind;
 use crate::abi::vmctx::*;
 use crate::decode::{ConstExpr, ConstOp, DataMode, ElementItems, ElementMode, ExportKind, ImportKind};
-use crate::types::{ExternType, ValType};
+use crate::types::ExternType;
 use std::cell::UnsafeCell;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -188,7 +188,7 @@ impl WasmInstance {
     pub fn global_ref(self: &Arc<Self>, idx: usize) -> GlobalRef {
         let global = self.globals[idx].clone();
         let defined = idx >= self.module.info.num_imported_globals as usize;
-        let owner = (defined && global.ty.content == ValType::FuncRef).then(|| self.clone());
+        let owner = (defined && global.ty.content.is_func_ref()).then(|| self.clone());
         GlobalRef { global, owner: owner.or_else(|| self.imported_owners.globals.get(idx).cloned().flatten()) }
     }
 
@@ -196,7 +196,7 @@ impl WasmInstance {
     pub fn table_ref(self: &Arc<Self>, idx: usize) -> TableRef {
         let table = self.tables[idx].clone();
         let defined = idx >= self.module.info.num_imported_tables as usize;
-        let owner = (defined && table.element_type() == ValType::FuncRef).then(|| self.clone());
+        let owner = (defined && table.element_type().is_func_ref()).then(|| self.clone());
         TableRef { table, owner: owner.or_else(|| self.imported_owners.tables.get(idx).cloned().flatten()) }
     }
 

@@ -9,7 +9,6 @@ use super::type_registry::TypeRef;
 use crate::abi::compiled::CompiledCode;
 use crate::abi::vmctx::{EntryTrampoline, VMOffsets};
 use crate::decode::{self, ModuleInfo};
-use crate::types::ValType;
 use std::sync::Arc;
 
 pub struct CompiledModule {
@@ -128,11 +127,9 @@ fn function_references_may_escape(info: &ModuleInfo) -> bool {
     use crate::decode::ImportKind;
     // Exported tables and globals are safe: whoever holds one holds its defining instance too
     // (`TableRef`/`GlobalRef`). Imported ones may be owned by someone who outlives us.
-    let shared_table =
-        info.imports.iter().any(|i| matches!(&i.kind, ImportKind::Table(t) if t.element == ValType::FuncRef));
+    let shared_table = info.imports.iter().any(|i| matches!(&i.kind, ImportKind::Table(t) if t.element.is_func_ref()));
     let shared_global =
-        info.imports.iter().any(|i| matches!(&i.kind, ImportKind::Global(g) if g.content == ValType::FuncRef));
-    let passed_in_calls =
-        info.types.iter().any(|t| t.params.iter().chain(t.results.iter()).any(|v| *v == ValType::FuncRef));
+        info.imports.iter().any(|i| matches!(&i.kind, ImportKind::Global(g) if g.content.is_func_ref()));
+    let passed_in_calls = info.types.iter().any(|t| t.params.iter().chain(t.results.iter()).any(|v| v.is_func_ref()));
     shared_table || shared_global || passed_in_calls
 }

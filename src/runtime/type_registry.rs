@@ -99,7 +99,7 @@ mod tests {
     fn ids_are_structural_and_shared() {
         let a = FuncType {
             params: vec![ValType::I64, ValType::F32, ValType::I32].into(),
-            results: vec![ValType::FuncRef, ValType::F64].into(),
+            results: vec![ValType::FUNCREF, ValType::F64].into(),
         };
         let b = FuncType {
             params: vec![ValType::I64, ValType::F32, ValType::I32].into(),
