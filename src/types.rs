@@ -110,7 +110,16 @@ impl ValType {
             W::V128 => ValType::V128,
             W::Ref(r) if r == wasmparser::RefType::FUNCREF => ValType::FUNCREF,
             W::Ref(r) if r == wasmparser::RefType::EXTERNREF => ValType::EXTERNREF,
-            W::Ref(_) => return None,
+            // Exception references (the exceptions proposal): `exnref`, `(ref exn)`, `nullexnref`.
+            W::Ref(r) => {
+                use wasmparser::AbstractHeapType as A;
+                let heap = match r.heap_type() {
+                    wasmparser::HeapType::Abstract { shared: false, ty: A::Exn } => HeapType::Exn,
+                    wasmparser::HeapType::Abstract { shared: false, ty: A::NoExn } => HeapType::NoExn,
+                    _ => return None,
+                };
+                ValType::Ref(RefType { nullable: r.is_nullable(), heap })
+            }
         })
     }
 }

@@ -7,7 +7,8 @@
 use crate::capi::extensions::set_error;
 use crate::capi::r#ref::{wasm_extern_t, wasm_ref_t, wasm_trap_t};
 use crate::capi::store::wasm_store_t;
-use crate::capi::types::{wasm_externkind_t, wasmlift_tagtype_t};
+pub use crate::capi::types::wasmlift_tagtype_t;
+use crate::capi::types::wasm_externkind_t;
 use crate::capi::val::{from_slot, to_slot, wasm_val_t};
 use crate::capi::vec::CVec;
 use crate::capi::vecs::wasm_val_vec_t;
@@ -16,10 +17,13 @@ use crate::runtime::object::Object;
 use crate::types::ValType;
 use std::ptr;
 
-/// The extern kind of tags (`wasm_extern_kind`, `wasm_externtype_kind`). wasm.h defines kinds 0
-/// to 3 only: code that switches over `wasm_externkind_t` must have a default branch to see
-/// tag imports and exports (modules using exceptions have them).
-pub const WASMLIFT_EXTERN_TAG: wasm_externkind_t = crate::capi::types::WASMLIFT_EXTERN_TAG;
+/// The extern kind of tags, as `wasm_extern_kind` and `wasm_externtype_kind` report it for tag
+/// exports, tag imports and `wasmlift_tag_t` externs. wasm.h defines kinds 0 to 3 only: code
+/// that switches over `wasm_externkind_t` without a default branch never sees this value unless
+/// it handles modules that use exceptions, and must then treat unknown kinds as "skip" (an
+/// embedder that knows only wasm.h cannot provide a tag import: instantiation fails with an
+/// "unknown import ... expected tag(...)" link error naming the import).
+pub const WASMLIFT_EXTERN_TAG: wasm_externkind_t = 4;
 
 /// A tag handle (an exception tag of a store).
 #[repr(transparent)]
@@ -46,7 +50,9 @@ pub unsafe extern "C" fn wasmlift_tag_new(store: *mut wasm_store_t, ty: *const w
         set_error("wasmlift_tag_new: NULL store or type");
         return ptr::null_mut();
     };
-    let tag = WasmTag::new(store.store.id, ty.core().clone(), "(host)".to_string());
+    let core = ty.core().clone();
+    let type_ref = crate::runtime::type_registry::TypeRef::new(&core);
+    let tag = WasmTag::new(store.store.id, core, type_ref, "(host)".to_string());
     wasm_ref_t::boxed(Object::Tag(tag), store.store.clone()) as *mut wasmlift_tag_t
 }
 

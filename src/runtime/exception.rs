@@ -38,8 +38,9 @@ pub struct WasmTag {
 }
 
 impl WasmTag {
-    pub fn new(store_id: u64, ty: FuncType, name: String) -> Arc<WasmTag> {
-        let type_ref = TypeRef::new(&ty);
+    /// A new tag whose payload type `ty` has the canonical id held by `type_ref` (a module's
+    /// type for tags it defines, so that import matching compares canonical ids).
+    pub fn new(store_id: u64, ty: FuncType, type_ref: TypeRef, name: String) -> Arc<WasmTag> {
         let type_id = type_ref.id();
         Arc::new(WasmTag { ty, type_id, _type_ref: type_ref, store_id, name, host_info: HostInfo::default() })
     }

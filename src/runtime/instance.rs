@@ -346,7 +346,8 @@ fn allocate(
             Some(e) => format!("{:?}", e.name),
             None => format!("index {i}"),
         };
-        tags.push(WasmTag::new(store.id, info.tag_type(i).clone(), name));
+        let type_index = info.tags[i as usize];
+        tags.push(WasmTag::new(store.id, info.tag_type(i).clone(), module.type_ref(type_index), name));
     }
     let config = store.engine.config();
     for ty in &info.memories[info.num_imported_memories as usize..] {
