@@ -52,7 +52,7 @@ pub unsafe extern "C" fn wasmlift_tag_new(store: *mut wasm_store_t, ty: *const w
     };
     let core = ty.core().clone();
     let type_ref = crate::runtime::type_registry::TypeRef::new(&core);
-    let tag = WasmTag::new(store.store.id, core, type_ref, "(host)".to_string());
+    let tag = WasmTag::new(store.store.id, core, type_ref, "created by the host".to_string());
     wasm_ref_t::boxed(Object::Tag(tag), store.store.clone()) as *mut wasmlift_tag_t
 }
 

@@ -32,7 +32,8 @@ pub struct WasmTag {
     pub type_id: u32,
     _type_ref: TypeRef,
     pub store_id: u64,
-    /// How messages name it: `"name"` when its module exports it, else `index N`, or `(host)`.
+    /// How messages name it: `"name"` when its module exports it, else `index N`, or
+    /// `created by the host`.
     pub name: String,
     pub host_info: HostInfo,
 }
