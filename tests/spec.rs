@@ -46,12 +46,12 @@ const GATING: &[&str] = &[
     "proposals/tail-call",
     "proposals/extended-const",
     "proposals/multi-memory",
+    "proposals/exceptions",
 ];
 const EXTRA: &[&str] = &[
     "wasm-v3",
     "proposals/memory64",
     "proposals/function-references",
-    "proposals/exceptions",
     "proposals/gc",
     "proposals/relaxed-simd",
 ];
