@@ -4,7 +4,7 @@
 
 use crate::abi::vmctx::VMVal;
 use crate::capi::r#ref::wasm_ref_t;
-use crate::capi::types::{valkind_of, wasm_valkind_t, WASM_EXTERNREF};
+use crate::capi::types::{valkind_of, wasm_valkind_t, WASM_EXTERNREF, WASM_FUNCREF};
 use crate::capi::vec::VecElem;
 use crate::runtime::func::Func;
 use crate::runtime::object::Object;
@@ -50,7 +50,7 @@ impl VecElem for wasm_val_t {
 pub unsafe extern "C" fn wasm_val_delete(v: *mut wasm_val_t) {
     // SAFETY: `v` is NULL or a valid value the caller owns (C API contract, rules 1 and 5).
     let Some(v) = (unsafe { v.as_mut() }) else { return };
-    if v.kind >= WASM_EXTERNREF {
+    if is_ref_kind(v.kind) {
         // SAFETY: a reference kind means `ref` is the union field set (rule 5).
         let r = unsafe { v.of.r#ref };
         if !r.is_null() {
@@ -60,6 +60,13 @@ pub unsafe extern "C" fn wasm_val_delete(v: *mut wasm_val_t) {
             v.of.r#ref = std::ptr::null_mut();
         }
     }
+}
+
+/// Whether a value of `kind` holds a reference handle. Only the two reference kinds do: a value
+/// with any other kind, including numbers no kind has, owns nothing (deleting or copying a
+/// value of a forged kind must not free or copy whatever its payload bits point at).
+fn is_ref_kind(kind: wasm_valkind_t) -> bool {
+    kind == WASM_EXTERNREF || kind == WASM_FUNCREF
 }
 
 /// Copies a value; a reference is copied into a new handle.
@@ -75,7 +82,7 @@ pub unsafe extern "C" fn wasm_val_copy(out: *mut wasm_val_t, src: *const wasm_va
         return;
     };
     let mut v = *src;
-    if v.kind >= WASM_EXTERNREF {
+    if is_ref_kind(v.kind) {
         // SAFETY: a reference kind means `ref` is the union field set, and it is NULL or a live
         // handle (rule 5); the copy gets a handle of its own.
         v.of.r#ref = unsafe { crate::capi::copy_boxed(v.of.r#ref) };

@@ -82,6 +82,19 @@ impl CompiledModule {
         }
     }
 
+    /// Bytes of compiled function code: (what runs now, what was replaced by other code but
+    /// stays mapped until the module is dropped, because a frame may still run in it).
+    pub fn code_bytes(&self) -> (usize, usize) {
+        let eager: usize = self.code.functions.iter().map(|f| f.len as usize).sum();
+        match &self.lazy {
+            Some(lazy) => {
+                let (live, superseded) = lazy.code_bytes();
+                (eager + live, superseded)
+            }
+            None => (eager, 0),
+        }
+    }
+
     /// The entry trampoline for type index `type_index` (valid while this module lives).
     /// One more reference to the canonical id of type `type_index` (for objects, like tags,
     /// that may outlive the module).
