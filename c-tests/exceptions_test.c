@@ -515,6 +515,133 @@ static void test_outlives(wasm_engine_t* engine) {
   wasmlift_tag_delete(tag);
 }
 
+static const char* EXNREF_WAT =
+    "(module"
+    "  (tag $e (export \"e\") (param i32))"
+    "  (global (export \"g\") (mut exnref) (ref.null exn))"
+    "  (table (export \"t\") 2 exnref)"
+    "  (func (export \"catch_it\") (param i32) (result exnref)"
+    "    (block $h (result exnref) (try_table (catch_all_ref $h) (throw $e (local.get 0))) (unreachable)))"
+    "  (func (export \"rethrow\") (param exnref) (throw_ref (local.get 0)))"
+    "  (func (export \"rethrow_global\") (throw_ref (global.get 0)))"
+    "  (func (export \"rethrow_elem\") (param i32) (throw_ref (table.get (local.get 0))))"
+    ")";
+
+// exnref values leaving and entering wasm through wasm.h (shown as externref-kind handles):
+// only exceptions of the same store that came out of wasm go back in. Anything else the host
+// could pass (a foreign object, a function, another store's exception) is refused; compiled code
+// reads through an exnref, so a forged one would be a wild pointer.
+static void test_exnref_values(wasm_engine_t* engine) {
+  wasm_module_t* mod = module_from_wat(store, EXNREF_WAT);
+  wasm_instance_t* inst = instantiate(store, mod, NULL, 0);
+  wasm_func_t* catch_it = export_func(mod, inst, "catch_it");
+  wasm_func_t* rethrow = export_func(mod, inst, "rethrow");
+  wasm_func_t* rethrow_global = export_func(mod, inst, "rethrow_global");
+  wasm_func_t* rethrow_elem = export_func(mod, inst, "rethrow_elem");
+  wasm_global_t* g = export_global(mod, inst, "g");
+  wasm_table_t* t = export_table(mod, inst, "t");
+
+  wasm_val_t a = WASM_I32_VAL(55);
+  wasm_val_t exn = WASM_INIT_VAL;
+  CHECK_NO_TRAP(call(catch_it, &a, 1, &exn, 1));
+  CHECK(exn.kind == WASM_EXTERNREF && exn.of.ref != NULL);
+  // Back into wasm as an argument: thrown again, same tag and payload.
+  wasm_trap_t* trap = call(rethrow, &exn, 1, NULL, 0);
+  CHECK_TRAP_IS(trap, "uncaught exception: tag \"e\"");
+  CHECK_EQ(payload_i32(trap), 55);
+  if (trap) wasm_trap_delete(trap);
+  // Into a global and a table element.
+  wasm_global_set(g, &exn);
+  wasm_val_vec_t none = WASM_EMPTY_VEC;
+  trap = wasm_func_call(rethrow_global, &none, &none);
+  CHECK_TRAP_IS(trap, "uncaught exception: tag \"e\"");
+  if (trap) wasm_trap_delete(trap);
+  CHECK(wasm_table_set(t, 1, exn.of.ref));
+  wasm_ref_t* back = wasm_table_get(t, 1);
+  CHECK(back != NULL && wasm_ref_same(back, exn.of.ref));
+  if (back) wasm_ref_delete(back);
+  wasm_val_t one = WASM_I32_VAL(1);
+  trap = call(rethrow_elem, &one, 1, NULL, 0);
+  CHECK_TRAP_IS(trap, "uncaught exception: tag \"e\"");
+  if (trap) wasm_trap_delete(trap);
+  wasm_val_t zero = WASM_I32_VAL(0);
+  trap = call(rethrow_elem, &zero, 1, NULL, 0);
+  CHECK_TRAP_IS(trap, "null exception reference");
+  if (trap) wasm_trap_delete(trap);
+
+  // Forged exnrefs: a foreign object, a function, an exception of another store.
+  wasm_foreign_t* foreign = wasm_foreign_new(store);
+  wasm_val_t forged = WASM_REF_VAL(wasm_foreign_as_ref(foreign));
+  trap = call(rethrow, &forged, 1, NULL, 0);
+  CHECK_TRAP_HAS(trap, "expected an exception reference");
+  if (trap) wasm_trap_delete(trap);
+  wasm_global_set(g, &forged);  // refused: the global keeps the exception
+  trap = wasm_func_call(rethrow_global, &none, &none);
+  CHECK_TRAP_IS(trap, "uncaught exception: tag \"e\"");
+  if (trap) wasm_trap_delete(trap);
+  CHECK(!wasm_table_set(t, 1, wasm_foreign_as_ref(foreign)));
+  CHECK(!wasm_table_grow(t, 1, wasm_foreign_as_ref(foreign)));
+  wasm_val_t fn = WASM_REF_VAL(wasm_func_as_ref(rethrow));
+  trap = call(rethrow, &fn, 1, NULL, 0);
+  CHECK_TRAP_HAS(trap, "expected an exception reference");
+  if (trap) wasm_trap_delete(trap);
+
+  wasm_store_t* other = wasm_store_new(engine);
+  wasm_module_t* omod = module_from_wat(other, EXNREF_WAT);
+  wasm_instance_t* oinst = instantiate(other, omod, NULL, 0);
+  wasm_func_t* ocatch = export_func(omod, oinst, "catch_it");
+  wasm_val_t oexn = WASM_INIT_VAL;
+  CHECK_NO_TRAP(call(ocatch, &a, 1, &oexn, 1));
+  trap = call(rethrow, &oexn, 1, NULL, 0);
+  CHECK_TRAP_HAS(trap, "another store");
+  if (trap) wasm_trap_delete(trap);
+  wasm_val_delete(&oexn);
+  wasm_func_delete(ocatch);
+  wasm_instance_delete(oinst);
+  wasm_module_delete(omod);
+  wasm_store_delete(other);
+
+  wasm_foreign_delete(foreign);
+  wasm_val_delete(&exn);
+  wasm_func_delete(catch_it);
+  wasm_func_delete(rethrow);
+  wasm_func_delete(rethrow_global);
+  wasm_func_delete(rethrow_elem);
+  wasm_global_delete(g);
+  wasm_table_delete(t);
+  wasm_instance_delete(inst);
+  wasm_module_delete(mod);
+}
+
+// A serialized and deserialized module keeps its exception handlers (they are part of the
+// compiled code's metadata): same results as the original.
+static void test_serialized(Main* m) {
+  wasm_byte_vec_t bytes;
+  wasm_module_serialize(m->module, &bytes);
+  REQUIRE(bytes.size > 0);
+  wasm_module_t* copy = wasm_module_deserialize(store, &bytes);
+  wasm_byte_vec_delete(&bytes);
+  REQUIRE(copy != NULL);
+  wasm_valkind_t i32 = WASM_I32;
+  wasm_func_t* host = host_func(store, 1, &i32, 1, &i32, host_cb);
+  wasm_extern_t* imports[] = {wasm_func_as_extern(host)};
+  wasm_instance_t* inst = instantiate(store, copy, imports, 1);
+  wasm_func_t* catch_local = export_func(copy, inst, "catch_local");
+  wasm_func_t* catch_all = export_func(copy, inst, "catch_all_host");
+  wasm_func_t* deep_rethrow = export_func(copy, inst, "deep_rethrow");
+  CHECK_EQ(CALL_I32(catch_local, 1), 2);
+  host_mode = 1;  // the original instance's `thrower`: another $e, caught by catch_all only
+  CHECK_EQ(CALL_I32(catch_all, 4), -2);
+  host_mode = 0;
+  CHECK_EQ(CALL_I32(deep_rethrow, 100), 88);
+  wasm_func_delete(catch_local);
+  wasm_func_delete(catch_all);
+  wasm_func_delete(deep_rethrow);
+  wasm_instance_delete(inst);
+  wasm_func_delete(host);
+  wasm_module_delete(copy);
+}
+
 // With fuel and epoch checks: handlers reload both after a callee threw (fuel keeps being
 // charged across the unwind), and running out of fuel is a trap no catch_all can catch.
 static void test_metered(void) {
@@ -574,6 +701,8 @@ int main(int argc, char** argv) {
   test_host_frames(&m);
   test_import_export(&m);
   test_deep(&m);
+  test_serialized(&m);
+  test_exnref_values(engine);
   test_other_store(engine, &m);
   test_threads(engine, iterations);
   test_outlives(engine);

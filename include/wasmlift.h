@@ -318,7 +318,8 @@ WASM_API_EXTERN wasmlift_tag_t *wasmlift_trap_exception_tag(const wasm_trap_t *t
 
 // Writes the payload of the exception the trap carries into `out` (owned by the caller) and
 // returns true; false (with `wasmlift_error_message`, `out` empty) when the trap carries none,
-// or a value cannot be expressed as a `wasm_val_t` (v128, exnref).
+// or a value cannot be expressed as a `wasm_val_t` (v128; an exnref becomes an externref-kind
+// handle of the exception).
 WASM_API_EXTERN bool wasmlift_trap_exception_args(const wasm_trap_t *trap, wasm_val_vec_t *out);
 
 // A tag type whose payload has the parameters of `functype` (taken over; it must have no

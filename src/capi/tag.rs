@@ -188,7 +188,8 @@ pub unsafe extern "C" fn wasmlift_trap_exception_tag(trap: *const wasm_trap_t) -
 
 /// Writes the payload of the exception the trap carries into `out` (owned by the caller) and
 /// returns true; false (with `wasmlift_error_message`, `out` empty) when the trap carries none,
-/// or a value cannot be expressed as a `wasm_val_t` (v128, exnref).
+/// or a value cannot be expressed as a `wasm_val_t` (v128; an exnref becomes an externref-kind
+/// handle of the exception).
 #[no_mangle]
 pub unsafe extern "C" fn wasmlift_trap_exception_args(trap: *const wasm_trap_t, out: *mut wasm_val_vec_t) -> bool {
     if out.is_null() {

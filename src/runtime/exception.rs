@@ -63,6 +63,7 @@ pub struct ExnObject {
     pub store_id: u64,
     /// Already in its store's list.
     kept: std::sync::atomic::AtomicBool,
+    pub host_info: HostInfo,
 }
 
 // SAFETY: the raw pointers in `vm` point at `tag` and `payload`, owned by this immutable object.
@@ -74,7 +75,7 @@ impl ExnObject {
     pub fn new(tag: Arc<WasmTag>, payload: Box<[VMVal]>) -> Arc<ExnObject> {
         let vm = VMException { tag: tag.identity(), values: payload.as_ptr() };
         let store_id = tag.store_id;
-        Arc::new(ExnObject { vm, tag, payload, store_id, kept: Default::default() })
+        Arc::new(ExnObject { vm, tag, payload, store_id, kept: Default::default(), host_info: HostInfo::default() })
     }
 
     /// True the first time only: whoever gets true adds the object to its store's list.

@@ -28,6 +28,8 @@ pub enum Object {
     Trap(Arc<TrapRecord>),
     Foreign(Arc<ForeignObject>),
     Tag(Arc<super::exception::WasmTag>),
+    /// An exception (an exnref value that left wasm; wasm.h shows it as an externref handle).
+    Exn(Arc<super::exception::ExnObject>),
 }
 
 impl Object {
@@ -43,6 +45,7 @@ impl Object {
             Object::Trap(t) => Arc::as_ptr(t) as usize,
             Object::Foreign(f) => Arc::as_ptr(f) as usize,
             Object::Tag(t) => Arc::as_ptr(t) as usize,
+            Object::Exn(e) => Arc::as_ptr(e) as usize,
         }
     }
 
@@ -65,6 +68,7 @@ impl Object {
             Object::Trap(t) => f(&t.host_info),
             Object::Foreign(o) => f(&o.host_info),
             Object::Tag(t) => f(&t.host_info),
+            Object::Exn(e) => f(&e.host_info),
         }
     }
 
