@@ -43,6 +43,22 @@ static const char* MAIN_WAT =
     "    (block $h"
     "      (return (try_table (result i32) (catch_all $h) (call $host (local.get 0)))))"
     "    (i32.const -2))"
+    // loop_sum(n): a loop whose body throws from a callee and catches the payload each time
+    // (loop-invariant code motion sees the try_call and its handler): sum of 0..n-1.
+    "  (func $throw_i (param i32) (if (i32.and (local.get 0) (i32.const 1))"
+    "    (then (throw $e (local.get 0))) (else (throw $quiet (i64.extend_i32_u (local.get 0)) (f64.const 0)))))"
+    "  (func (export \"loop_sum\") (param i32) (result i32) (local $i i32) (local $sum i32)"
+    "    (block $done (loop $next"
+    "      (br_if $done (i32.ge_u (local.get $i) (local.get 0)))"
+    "      (local.set $sum (i32.add (local.get $sum)"
+    "        (block $odd (result i32)"
+    "          (block $even (result i64 f64)"
+    "            (try_table (catch $e $odd) (catch $quiet $even) (call $throw_i (local.get $i)))"
+    "            (unreachable))"
+    "          (drop) (i32.wrap_i64))))"
+    "      (local.set $i (i32.add (local.get $i) (i32.const 1)))"
+    "      (br $next)))"
+    "    (local.get $sum))"
     // depth_ok(n): recursion n deep that returns (probes the stack).
     "  (func $depth_ok (export \"depth_ok\") (param i32) (result i32)"
     "    (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))"
@@ -152,6 +168,9 @@ static wasmlift_tag_t* export_tag(const Main* m, const char* name) {
 static void test_uncaught_and_local(Main* m) {
   wasm_func_t* catch_local = export_func(m->module, m->instance, "catch_local");
   CHECK_EQ(CALL_I32(catch_local, 41), 42);
+  wasm_func_t* loop_sum = export_func(m->module, m->instance, "loop_sum");
+  CHECK_EQ(CALL_I32(loop_sum, 1000), 499500);
+  wasm_func_delete(loop_sum);
 
   wasm_trap_t* trap = NULL;
   call1(thrower, 9, &trap);

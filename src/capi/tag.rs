@@ -168,10 +168,13 @@ pub unsafe extern "C" fn wasmlift_exception_trap_new(
     wasm_trap_t::new_boxed(uncaught_trap(exn), &store.store)
 }
 
-/// The exception a trap carries, if any.
-fn exception_of(trap: *const wasm_trap_t) -> Option<(&'static wasm_trap_t, std::sync::Arc<ExnObject>)> {
-    // SAFETY: NULL or a live trap (rule 1); the reference is used within the caller's call only.
-    let t: &'static wasm_trap_t = unsafe { trap.as_ref() }?;
+/// The trap and the exception it carries, if any.
+///
+/// # Safety
+/// `trap` is NULL or a live trap (C API contract, rule 1) for the lifetime `'a`.
+unsafe fn exception_of<'a>(trap: *const wasm_trap_t) -> Option<(&'a wasm_trap_t, std::sync::Arc<ExnObject>)> {
+    // SAFETY: this function's contract.
+    let t: &'a wasm_trap_t = unsafe { trap.as_ref() }?;
     let exn = t.trap().exception.clone()?;
     Some((t, exn))
 }
@@ -180,7 +183,8 @@ fn exception_of(trap: *const wasm_trap_t) -> Option<(&'static wasm_trap_t, std::
 /// uncaught wasm exception.
 #[no_mangle]
 pub unsafe extern "C" fn wasmlift_trap_exception_tag(trap: *const wasm_trap_t) -> *mut wasmlift_tag_t {
-    match exception_of(trap) {
+    // SAFETY: NULL or a live trap (rule 1), used during this call only.
+    match unsafe { exception_of(trap) } {
         Some((t, exn)) => wasm_ref_t::boxed(Object::Tag(exn.tag.clone()), t.r.store.clone()) as *mut wasmlift_tag_t,
         None => ptr::null_mut(),
     }
@@ -198,7 +202,8 @@ pub unsafe extern "C" fn wasmlift_trap_exception_args(trap: *const wasm_trap_t, 
     }
     // SAFETY: `out` is writable (rule 2).
     unsafe { out.write(wasm_val_vec_t::empty()) };
-    let Some((t, exn)) = exception_of(trap) else {
+    // SAFETY: NULL or a live trap (rule 1), used during this call only.
+    let Some((t, exn)) = (unsafe { exception_of(trap) }) else {
         set_error("wasmlift_trap_exception_args: the trap carries no exception");
         return false;
     };
