@@ -47,6 +47,10 @@ macro_rules! for_each_builtin {
             throw(tag: u32, values: usize);
             /// `throw_ref` of a non-null exnref; as `throw`.
             throw_ref(exn: usize);
+            /// A `catch`/`catch_all` clause took the exception (payload already read): unless an
+            /// exnref to it was ever a value, nothing can reach it any more and its store lets
+            /// it go (bounded memory for code that throws and catches in a loop).
+            exn_release(exn: usize);
         }
     };
 }
@@ -135,6 +139,6 @@ mod tests {
         assert_eq!(signatures::memory_grow.params, &[ArgType::I32, ArgType::I32]);
         assert_eq!((signatures::memory_grow.returns, signatures::data_drop.returns), (true, false));
         assert_eq!(signatures::table_grow.params, &[ArgType::I32, ArgType::I32, ArgType::I64]);
-        assert_eq!(signatures::throw_ref.offset as usize, std::mem::size_of::<Builtins>() - 8);
+        assert_eq!(signatures::exn_release.offset as usize, std::mem::size_of::<Builtins>() - 8);
     }
 }

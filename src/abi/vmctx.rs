@@ -253,14 +253,18 @@ impl VMOffsets {
 }
 
 /// The start of a thrown exception as compiled code reads it (an `exnref` points here): the
-/// identity of its tag (compared with `VMOffsets::tag_ptr` entries by `catch` clauses) and its
-/// payload, one `VMVal` per parameter of the tag's type.
+/// identity of its tag (compared with `VMOffsets::tag_ptr` entries by `catch` clauses), its
+/// payload, one `VMVal` per parameter of the tag's type, and whether an exnref to it ever
+/// became a value (nonzero: caught by `catch_ref`/`catch_all_ref`, or passed in by the host),
+/// which compiled code sets and the runtime reads on the store's thread.
 #[repr(C)]
 #[derive(Debug)]
 pub struct VMException {
     pub tag: *const u8,
     pub values: *const VMVal,
+    pub exposed: std::sync::atomic::AtomicU64,
 }
 
 pub const EXCEPTION_TAG: i32 = offset_of!(VMException, tag) as i32;
 pub const EXCEPTION_VALUES: i32 = offset_of!(VMException, values) as i32;
+pub const EXCEPTION_EXPOSED: i32 = offset_of!(VMException, exposed) as i32;

@@ -145,6 +145,7 @@ pub unsafe fn to_slot(v: &wasm_val_t, ty: ValType, store: &StoreHandle) -> Resul
 pub fn exnref_bits(obj: &Object, store: &StoreHandle) -> Result<usize, String> {
     match obj {
         Object::Exn(e) if e.store_id == store.id => {
+            e.expose();
             store.keep_exception(e.clone());
             Ok(e.exnref())
         }
@@ -163,6 +164,7 @@ pub unsafe fn exnref_handle(bits: usize, store: &StoreHandle) -> *mut wasm_ref_t
     }
     // SAFETY: a live exnref of this store (this function's contract).
     let exn = unsafe { crate::runtime::exception::ExnObject::from_exnref(bits) };
+    exn.expose();
     wasm_ref_t::boxed(Object::Exn(exn), store.clone())
 }
 

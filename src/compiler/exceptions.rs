@@ -92,7 +92,14 @@ impl FuncTranslator<'_, '_> {
                 None => None,
             };
             if with_ref {
+                // The exnref becomes a value: its store must keep the exception from now on.
+                let one = self.b.ins().iconst(I64, 1);
+                self.b.ins().store(trusted(), one, exn, vmctx::EXCEPTION_EXPOSED);
                 args.push(exn);
+            } else {
+                // Nothing else can reach the exception unless it was exposed before; the
+                // payload is in registers by now.
+                self.call_builtin(builtin::exn_release, &[exn]);
             }
             let (target, _) = self.branch_target(label);
             let block_args: Vec<BlockArg> = args.iter().map(|v| BlockArg::Value(*v)).collect();

@@ -530,7 +530,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         self.b.ins().iadd(base, scaled)
     }
 
-    fn call_builtin(&mut self, builtin: BuiltinSignature, args: &[Value]) -> Option<Value> {
+    pub(super) fn call_builtin(&mut self, builtin: BuiltinSignature, args: &[Value]) -> Option<Value> {
         let sig = match self.builtin_sigs.get(&builtin.offset) {
             Some(s) => *s,
             None => {

@@ -158,6 +158,13 @@ mod bodies {
         inst.module.hot(defined as usize);
     }
 
+    pub unsafe extern "C" fn exn_release(vmctx: *mut u8, exn: usize) {
+        // SAFETY: called by compiled code with its vmctx.
+        let inst = unsafe { caller(vmctx) };
+        // SAFETY: a handler passes the (non-null) exnref it received, of this store.
+        unsafe { inst.store.release_exception(exn) };
+    }
+
     pub unsafe extern "C" fn elem_drop(vmctx: *mut u8, elem: u32) {
         // SAFETY: called by compiled code with its vmctx.
         let inst = unsafe { caller(vmctx) };

@@ -73,7 +73,7 @@ unsafe impl Sync for ExnObject {}
 impl ExnObject {
     /// A new exception of `tag` with `payload` (one slot per parameter of the tag's type).
     pub fn new(tag: Arc<WasmTag>, payload: Box<[VMVal]>) -> Arc<ExnObject> {
-        let vm = VMException { tag: tag.identity(), values: payload.as_ptr() };
+        let vm = VMException { tag: tag.identity(), values: payload.as_ptr(), exposed: Default::default() };
         let store_id = tag.store_id;
         Arc::new(ExnObject { vm, tag, payload, store_id, kept: Default::default(), host_info: HostInfo::default() })
     }
@@ -81,6 +81,22 @@ impl ExnObject {
     /// True the first time only: whoever gets true adds the object to its store's list.
     pub fn mark_kept(&self) -> bool {
         !self.kept.swap(true, std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// After the store's list let go of it (it may be kept again later, e.g. when a host
+    /// function returns a trap that carries it).
+    pub fn unmark_kept(&self) {
+        self.kept.store(false, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// An exnref to this exception becomes a value the host or wasm may keep: the store must
+    /// own it until the store goes. (Compiled code sets the same flag in `_ref` catches.)
+    pub fn expose(&self) {
+        self.vm.exposed.store(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn is_exposed(&self) -> bool {
+        self.vm.exposed.load(std::sync::atomic::Ordering::Relaxed) != 0
     }
 
     pub fn payload(&self) -> &[VMVal] {

@@ -70,6 +70,31 @@ impl StoreState {
         }
     }
 
+    /// Lets go of the exception behind `exnref` if no exnref to it was ever a value (see
+    /// `ExnObject::expose`): a `catch` without `_ref` just took it, so wasm cannot reach it any
+    /// more. Traps or handles that carry it keep it alive on their own.
+    ///
+    /// # Safety
+    /// `exnref` is a live exnref of this store (its list or a trap keeps it alive).
+    pub unsafe fn release_exception(&self, exnref: usize) {
+        // SAFETY: the caller's obligation.
+        let exn = unsafe { &*(exnref as *const super::exception::ExnObject) };
+        if exn.is_exposed() {
+            return;
+        }
+        let released = {
+            let mut list = self.exceptions.lock().unwrap_or_else(|e| e.into_inner());
+            // Usually the most recent exception: search from the end.
+            let at = list.iter().rposition(|e| e.exnref() == exnref);
+            at.map(|i| list.swap_remove(i))
+        };
+        if let Some(e) = released {
+            e.unmark_kept();
+            // Dropped here, after the lock: the last owner may be this reference.
+            drop(e);
+        }
+    }
+
     pub fn limits(&self) -> *mut VMLimits {
         self.limits.get()
     }
