@@ -94,6 +94,7 @@ static long resident_kib(void) {
 
 static wasm_store_t* store;
 static wasm_func_t* thrower;          // MAIN's "thrower", called back by the host function
+static wasm_func_t* host_uncaught;    // MAIN's "host_uncaught" (mode 4 calls it)
 static wasmlift_tag_t* host_made_tag;  // used by the host function in mode 2
 static wasm_trap_t* foreign_trap;     // an exception trap of another store (mode 3)
 static int host_mode;                 // 0 normal, 1 via thrower, 2 own exception, 3 foreign
@@ -118,6 +119,16 @@ static wasm_trap_t* host_cb(const wasm_val_vec_t* args, wasm_val_vec_t* results)
     }
     case 3:
       return wasm_trap_copy(foreign_trap);
+    case 4: {
+      // wasm -> host -> wasm (no handler) -> host -> wasm throws: two host frames to cross.
+      host_mode = 1;
+      wasm_val_t a = WASM_I32_VAL(x);
+      wasm_val_t r = WASM_INIT_VAL;
+      wasm_trap_t* trap = call(host_uncaught, &a, 1, &r, 1);
+      host_mode = 4;
+      REQUIRE(trap != NULL);
+      return trap;
+    }
     default:
       results->data[0].kind = WASM_I32;
       results->data[0].of.i32 = x + 3;
@@ -173,6 +184,9 @@ static wasmlift_tag_t* export_tag(const Main* m, const char* name) {
   wasmlift_tag_t* t = wasmlift_extern_as_tag(e);
   REQUIRE(t != NULL);
   CHECK(wasm_extern_as_func(e) == NULL);
+  wasm_externtype_t* et = wasm_extern_type(e);
+  CHECK(et != NULL && wasm_externtype_kind(et) == WASMLIFT_EXTERN_TAG && wasmlift_externtype_as_tagtype(et) != NULL);
+  if (et) wasm_externtype_delete(et);
   return t;
 }
 
@@ -249,6 +263,13 @@ static void test_host_frames(Main* m) {
   CHECK_EQ(CALL_I32(through, 21), 1042);
   wasm_global_get(after, &g);
   CHECK_EQ(g.of.i32, 1);
+
+  // Through two host frames (and a wasm frame without a handler between them).
+  host_mode = 4;
+  CHECK_EQ(CALL_I32(through, 8), 1016);
+  wasm_global_get(after, &g);
+  CHECK_EQ(g.of.i32, 1);
+  host_mode = 1;
 
   // Not caught in the outer wasm either: the outermost call traps with the exception.
   wasm_trap_t* trap = NULL;
@@ -734,6 +755,7 @@ int main(int argc, char** argv) {
   store = wasm_store_new(engine);
   Main m = main_instance(store);
   thrower = export_func(m.module, m.instance, "thrower");
+  host_uncaught = export_func(m.module, m.instance, "host_uncaught");
 
   test_uncaught_and_local(&m);
   test_host_frames(&m);
@@ -748,6 +770,7 @@ int main(int argc, char** argv) {
 
   wasmlift_tag_delete(host_made_tag);
   wasm_func_delete(thrower);
+  wasm_func_delete(host_uncaught);
   main_delete(&m);
   wasm_store_delete(store);
   wasm_engine_delete(engine);
