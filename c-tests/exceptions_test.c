@@ -383,8 +383,9 @@ static void test_import_export(Main* m) {
   wasm_extern_vec_t v3 = {3, bad3};
   err = NULL;
   CHECK(wasm_instance_new(store, user, &v3, &err) == NULL);
-  CHECK_MSG(strstr(wasmlift_error_message(), "\"m\" \"e\" was not provided (expected tag(") != NULL, "%s",
-            wasmlift_error_message());
+  CHECK_MSG(strstr(wasmlift_error_message(), "\"m\" \"e\" was not provided (expected tag(") != NULL &&
+                strstr(wasmlift_error_message(), "wasmlift_tag_t") != NULL,
+            "%s", wasmlift_error_message());
   if (err) wasm_trap_delete(err);
 
   wasmlift_tag_delete(h64);

@@ -234,7 +234,14 @@ fn check_import(module: &Module, index: usize, provided: Option<&Extern>) -> Res
     let expected = module.info.import_extern_type(import);
     let name = format!("import {} \"{}\" \"{}\"", index, import.module, import.name);
     let Some(provided) = provided else {
-        return Err(format!("unknown import: {name} was not provided (expected {})", expected));
+        // wasm.h has no tag object: say where one comes from.
+        let hint = match import.kind {
+            ImportKind::Tag { .. } => {
+                "; a tag is provided as a wasmlift_tag_t extern (wasmlift.h: another instance's tag export or wasmlift_tag_new)"
+            }
+            _ => "",
+        };
+        return Err(format!("unknown import: {name} was not provided (expected {}){hint}", expected));
     };
     let got = provided.ty();
     let ok = match (&import.kind, provided) {
