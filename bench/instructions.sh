@@ -19,12 +19,13 @@ prepare_instruction_kernels() {
     done <"$BENCH/kernels/kernels.tsv" >"$dir/kernels/kernels.tsv"
 }
 
-# count_instructions KERNEL ENV_ASSIGNMENT [HARNESS_ARGS...] -> instructions of one timed call.
+# count_instructions KERNEL ENV_ASSIGNMENT [HARNESS_ARGS...] -> instructions of one timed call,
+# with the harness $HARNESS (default: $OUT/harness-wasmlift).
 count_instructions() {
     local kernel="$1" assignment="$2" log="$OUT/instructions-callgrind.log"
     shift 2
     env "$assignment" valgrind --tool=callgrind --collect-atstart=no --callgrind-out-file=/dev/null \
-        "$OUT/harness-wasmlift" --bench-dir "$OUT/instructions-bench" --only "kernel:$kernel" \
+        "${HARNESS:-$OUT/harness-wasmlift}" --bench-dir "$OUT/instructions-bench" --only "kernel:$kernel" \
         --kernel-runs 1 "$@" >/dev/null 2>"$log"
     sed -nE 's/.*Collected : ([0-9]+).*/\1/p' "$log"
 }

