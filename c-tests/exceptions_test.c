@@ -20,7 +20,13 @@ static const char* MAIN_WAT =
     "  (tag $quiet (param i64 f64))"
     "  (global $after (export \"after\") (mut i32) (i32.const 0))"
     // thrower(x): throws $e(x).
-    "  (func (export \"thrower\") (param i32) (throw $e (local.get 0)))"
+    "  (type $ti (func (param i32)))"
+    "  (func $thrower (export \"thrower\") (type $ti) (throw $e (local.get 0)))"
+    "  (elem declare func $thrower)"
+    // catch_call_ref(x): the throw comes through call_ref (typed function references): x.
+    "  (func (export \"catch_call_ref\") (param i32) (result i32)"
+    "    (block $h (result i32)"
+    "      (try_table (catch $e $h) (call_ref $ti (local.get 0) (ref.func $thrower))) (i32.const -1)))"
     "  (func (export \"throw_quiet\") (throw $quiet (i64.const -5) (f64.const 2.5)))"
     // catch_local(x): throws and catches in one function: x + 1.
     "  (func (export \"catch_local\") (param i32) (result i32)"
@@ -193,6 +199,9 @@ static wasmlift_tag_t* export_tag(const Main* m, const char* name) {
 static void test_uncaught_and_local(Main* m) {
   wasm_func_t* catch_local = export_func(m->module, m->instance, "catch_local");
   CHECK_EQ(CALL_I32(catch_local, 41), 42);
+  wasm_func_t* catch_call_ref = export_func(m->module, m->instance, "catch_call_ref");
+  CHECK_EQ(CALL_I32(catch_call_ref, 17), 17);
+  wasm_func_delete(catch_call_ref);
   wasm_func_t* loop_sum = export_func(m->module, m->instance, "loop_sum");
   CHECK_EQ(CALL_I32(loop_sum, 1000), 499500);
   // Exceptions caught by plain catch clauses are let go at once: a long throwing loop does not

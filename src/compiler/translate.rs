@@ -1474,8 +1474,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
             self.b.ins().return_call_indirect(sig, code, &args);
             return Ok(());
         }
-        let call = self.b.ins().call_indirect(sig, code, &args);
-        let results = self.b.inst_results(call).to_vec();
+        let results = self.emit_call(Callee::Indirect(sig, code), &args);
         self.stack.extend(results);
         self.fuel_reload();
         self.epoch_deadline_reload();
