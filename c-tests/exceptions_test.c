@@ -682,6 +682,25 @@ static void test_exnref_values(wasm_engine_t* engine) {
   wasm_module_delete(mod);
 }
 
+// A memory64 memory's length lives in a register: a handler reached after the callee grew the
+// memory and threw must see the new length (the store past the old end must not trap).
+static void test_memory64_handler(void) {
+  wasm_module_t* mod = module_from_wat(store,
+      "(module (memory (export \"mem\") i64 1) (tag $g)"
+      "  (func $grow_throw (drop (memory.grow (i64.const 1))) (throw $g))"
+      "  (func (export \"grow_catch\") (result i32)"
+      "    (i32.store (i64.const 100) (i32.const 1))"
+      "    (block $h (try_table (catch $g $h) (call $grow_throw)))"
+      "    (i32.store (i64.const 70000) (i32.const 5))"
+      "    (i32.add (i32.load (i64.const 70000)) (i32.load (i64.const 100)))))");
+  wasm_instance_t* inst = instantiate(store, mod, NULL, 0);
+  wasm_func_t* f = export_func(mod, inst, "grow_catch");
+  CHECK_EQ(CALL_I32_0(f), 6);
+  wasm_func_delete(f);
+  wasm_instance_delete(inst);
+  wasm_module_delete(mod);
+}
+
 // A serialized and deserialized module keeps its exception handlers (they are part of the
 // compiled code's metadata): same results as the original.
 static void test_serialized(Main* m) {
@@ -772,6 +791,7 @@ int main(int argc, char** argv) {
   test_import_export(&m);
   test_deep(&m);
   test_serialized(&m);
+  test_memory64_handler();
   test_exnref_values(engine);
   test_other_store(engine, &m);
   test_threads(engine, iterations);

@@ -49,8 +49,10 @@ const GATING: &[&str] = &[
     "proposals/exceptions",
     "wasm-v3",
     "proposals/function-references",
+    "proposals/memory64",
+    "proposals/relaxed-simd",
 ];
-const EXTRA: &[&str] = &["proposals/memory64", "proposals/gc", "proposals/relaxed-simd"];
+const EXTRA: &[&str] = &["proposals/gc"];
 
 /// Scripts of the gating directories that cannot run before GC is implemented (issue 18): they
 /// are not run, and the runner says so. Nothing else is skipped.
@@ -132,8 +134,11 @@ fn child_main(key: &str) -> i32 {
     let threads: usize = std::env::var("SPEC_COMPILE_THREADS").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
     spec::api::set_print(verbose);
     let proposals = !(key.starts_with("wasm-v1") || key.starts_with("wasm-v2"));
-    // The function-references proposal branched from the spec before multi-memory was merged.
-    spec::api::set_without_multi_memory(key.starts_with("proposals/function-references/"));
+    // The function-references and memory64 proposals branched from the spec before
+    // multi-memory was merged.
+    spec::api::set_without_multi_memory(
+        key.starts_with("proposals/function-references/") || key.starts_with("proposals/memory64/"),
+    );
     spec::api::set_default_features(key.starts_with(&format!("{OWN_DIR}/")));
     // Deep recursion tests need room beyond the engine's 1 MiB wasm stack budget.
     let worker = std::thread::Builder::new()

@@ -59,9 +59,8 @@ impl FuncTranslator<'_, '_> {
         self.b.seal_block(handler);
         self.b.switch_to_block(handler);
         let exn = self.b.block_params(handler)[0];
-        // The callees ran: fuel and deadline may have changed.
-        self.fuel_reload();
-        self.epoch_deadline_reload();
+        // The callees ran: fuel, deadline and memory64 lengths may have changed.
+        self.after_call();
         let thrown_tag = self.b.ins().load(I64, trusted(), exn, vmctx::EXCEPTION_TAG);
         for catch in scope.catches {
             let (tag, label, with_ref) = match catch {
