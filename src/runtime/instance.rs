@@ -238,6 +238,7 @@ fn check_import(module: &Module, index: usize, provided: Option<&Extern>) -> Res
         ImportKind::Global(g) => ExternType::Global(GlobalType { content: module.canonical_valtype(g.content), ..*g }),
         ImportKind::Table(t) => ExternType::Table(TableType { element: module.canonical_valtype(t.element), ..*t }),
         ImportKind::Memory(m) => ExternType::Memory(*m),
+        ImportKind::Tag { type_index } => ExternType::Tag(module.canonical_types[*type_index as usize].clone()),
     };
     let name = format!("import {} \"{}\" \"{}\"", index, import.module, import.name);
     let Some(provided) = provided else {
@@ -377,7 +378,8 @@ fn allocate(
             None => format!("index {i}"),
         };
         let type_index = info.tags[i as usize];
-        tags.push(WasmTag::new(store.id, info.tag_type(i).clone(), module.type_ref(type_index), name));
+        let ty = module.canonical_types[type_index as usize].clone();
+        tags.push(WasmTag::new(store.id, ty, module.type_ref(type_index), name));
     }
     let config = store.engine.config();
     for ty in &info.memories[info.num_imported_memories as usize..] {
