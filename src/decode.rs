@@ -37,12 +37,16 @@ pub struct Import {
 /// What an import provides, by index into the module's index spaces.
 #[derive(Clone, Debug)]
 pub enum ImportKind {
-    Func { type_index: u32 },
+    Func {
+        type_index: u32,
+    },
     Global(GlobalType),
     Table(TableType),
     Memory(MemoryType),
     /// An exception tag whose payload has the parameters of type `type_index`.
-    Tag { type_index: u32 },
+    Tag {
+        type_index: u32,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -124,8 +124,7 @@ pub trait Compiler: Send + Sync {
     /// When `host_call` returns 2 the callback ended with a wasm exception (its exnref in value
     /// slot 0): the trampoline then calls `rethrow(host_ctx, exnref)` (the runtime's throw stub,
     /// wasm `Tail` convention) which continues unwinding into the calling wasm code.
-    fn compile_host_trampoline(&self, ty: &FuncType, host_call: usize, rethrow: usize)
-        -> Result<CompiledCode, String>;
+    fn compile_host_trampoline(&self, ty: &FuncType, host_call: usize, rethrow: usize) -> Result<CompiledCode, String>;
 
     /// The target and code-generation settings compiled code depends on (architecture, CPU
     /// features, flags): serialized code is only loaded by an engine with the same fingerprint.

@@ -7,8 +7,8 @@
 use crate::capi::extensions::set_error;
 use crate::capi::r#ref::{wasm_extern_t, wasm_ref_t, wasm_trap_t};
 use crate::capi::store::wasm_store_t;
-pub use crate::capi::types::wasmlift_tagtype_t;
 use crate::capi::types::wasm_externkind_t;
+pub use crate::capi::types::wasmlift_tagtype_t;
 use crate::capi::val::{from_slot, to_slot, wasm_val_t};
 use crate::capi::vec::CVec;
 use crate::capi::vecs::wasm_val_vec_t;
@@ -44,7 +44,10 @@ impl wasmlift_tag_t {
 /// A new tag of `store` with type `type` (not taken over). Each call makes a distinct tag: an
 /// exception matches a `catch` only for the very tag it was thrown with.
 #[no_mangle]
-pub unsafe extern "C" fn wasmlift_tag_new(store: *mut wasm_store_t, ty: *const wasmlift_tagtype_t) -> *mut wasmlift_tag_t {
+pub unsafe extern "C" fn wasmlift_tag_new(
+    store: *mut wasm_store_t,
+    ty: *const wasmlift_tagtype_t,
+) -> *mut wasmlift_tag_t {
     // SAFETY: NULL or live objects of ours (rule 1).
     let (Some(store), Some(ty)) = (unsafe { store.as_ref() }, unsafe { ty.as_ref() }) else {
         set_error("wasmlift_tag_new: NULL store or type");

@@ -219,7 +219,9 @@ pub unsafe fn from_slot(slot: &VMVal, ty: ValType, store: &StoreHandle) -> wasm_
             },
         },
         // SAFETY: an exnref slot is 0 or an exnref of this store (this function's contract).
-        ValType::Ref(r) if r.heap.is_exn() => wasm_val_union { r#ref: unsafe { exnref_handle(slot.u64() as usize, store) } },
+        ValType::Ref(r) if r.heap.is_exn() => {
+            wasm_val_union { r#ref: unsafe { exnref_handle(slot.u64() as usize, store) } }
+        }
         ValType::Ref(_) => wasm_val_union {
             r#ref: match store.externref_object(slot.u64() as usize) {
                 Some(o) => wasm_ref_t::boxed(o, store.clone()),

@@ -4,11 +4,11 @@
 use super::{finish_compile, translate::ir_type, wasm_signature, FuncOutput};
 use crate::abi::traps::trap_codes;
 use crate::types::FuncType;
+use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
     self, types::I32, types::I64, AbiParam, InstBuilder, MemFlagsData, StackSlotData, StackSlotKind, TrapCode,
     UserFuncName,
 };
-use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::isa::{CallConv, TargetIsa};
 use cranelift_codegen::Context;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};

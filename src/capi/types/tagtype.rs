@@ -91,4 +91,3 @@ pub unsafe extern "C" fn wasmlift_externtype_as_tagtype_const(
         _ => ptr::null(),
     }
 }
-
