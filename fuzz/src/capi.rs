@@ -16,6 +16,7 @@ pub use wasmlift::capi::r#extern::*;
 pub use wasmlift::capi::r#ref::*;
 pub use wasmlift::capi::store::*;
 pub use wasmlift::capi::table::*;
+pub use wasmlift::capi::tag::*;
 pub use wasmlift::capi::trap::*;
 pub use wasmlift::capi::types::*;
 pub use wasmlift::capi::val::*;
@@ -97,6 +98,7 @@ pub fn new_engine_with(config: EngineConfig, extra: bool, knobs: Option<(bool, b
         if let Some((memory64, exn_relaxed)) = knobs {
             wasmlift_config_memory64(c, memory64);
             wasmlift_config_relaxed_simd(c, exn_relaxed);
+            wasmlift_config_exceptions(c, exn_relaxed);
         }
         let e = wasm_engine_new_with_config(c);
         assert!(!e.is_null(), "engine creation failed");

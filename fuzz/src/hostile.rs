@@ -29,6 +29,12 @@ struct HostContext {
     /// Copies of reference arguments host functions received (funcrefs, externrefs, exnrefs),
     /// handed back later as results, possibly where another reference type is expected.
     saved_refs: Vec<*mut wasm_ref_t>,
+    /// Tags the host may throw exceptions of: those it provided as imports and the instance's
+    /// exported ones (our own handles).
+    tags: Vec<*mut wasmlift_tag_t>,
+    /// Exceptions host functions threw, and reference results they handed back.
+    host_throws: u64,
+    refs_handed_back: u64,
 }
 
 impl HostContext {
@@ -47,7 +53,8 @@ unsafe fn new_trap(store: *mut wasm_store_t, text: &str) -> *mut wasm_trap_t {
 }
 
 /// Calls an exported function with zero arguments; None when it returned, Some(trap) if not.
-unsafe fn call_zero(f: *const wasm_func_t) -> Option<*mut wasm_trap_t> {
+/// Non-null reference results (exnrefs among them) are kept in `keep` (at most 16).
+unsafe fn call_zero(f: *const wasm_func_t, keep: &mut Vec<*mut wasm_ref_t>) -> Option<*mut wasm_trap_t> {
     let ft = wasm_func_type(f);
     let kinds: Vec<wasm_valkind_t> =
         (*wasm_functype_params(ft)).as_slice().iter().map(|t| wasm_valtype_kind(*t)).collect();
@@ -66,6 +73,9 @@ unsafe fn call_zero(f: *const wasm_func_t) -> Option<*mut wasm_trap_t> {
         let t = wasm_func_call(f, &a, &mut r);
         if t.is_null() {
             for v in outs.iter_mut() {
+                if v.kind >= WASM_EXTERNREF && !v.of.r#ref.is_null() && keep.len() < 16 {
+                    keep.push(wasm_ref_copy(v.of.r#ref));
+                }
                 wasm_val_delete(v);
             }
         }
@@ -108,7 +118,9 @@ unsafe extern "C" fn hostile_host(
                 let f = if e.is_null() { ptr::null_mut() } else { wasm_extern_as_func(e) };
                 if !f.is_null() {
                     cx.depth += 1;
-                    let t = call_zero(f);
+                    let mut keep = Vec::new();
+                    let t = call_zero(f, &mut keep);
+                    cx.saved_refs.append(&mut keep);
                     cx.depth -= 1;
                     if let Some(t) = t {
                         // Pass the inner trap on, or swallow it.
@@ -207,6 +219,40 @@ unsafe extern "C" fn hostile_host(
                 if r.kind >= WASM_EXTERNREF {
                     let k = cx.next() as usize % cx.saved_refs.len();
                     r.of.r#ref = wasm_ref_copy(cx.saved_refs[k]);
+                    cx.refs_handed_back += 1;
+                }
+            }
+        }
+        9 if !cx.tags.is_empty() && !cx.store.is_null() => {
+            // Throw: an exception of a tag the module imports or exports, with a zero payload or
+            // with earlier reference arguments (of whatever reference type) in its reference
+            // slots, which wasmlift_exception_trap_new must refuse when they do not fit. The
+            // exception unwinds into the calling wasm code, where a try_table may catch it.
+            let pick = cx.next() as usize;
+            let tag = cx.tags[pick % cx.tags.len()];
+            let tt = wasmlift_tag_type(tag);
+            let kinds: Vec<wasm_valkind_t> =
+                (*wasmlift_tagtype_params(tt)).as_slice().iter().map(|t| wasm_valtype_kind(*t)).collect();
+            wasmlift_tagtype_delete(tt);
+            if !kinds.contains(&WASM_V128) {
+                let pick = cx.next() as usize;
+                let mut vals: Vec<wasm_val_t> = kinds
+                    .iter()
+                    .enumerate()
+                    .map(|(i, k)| {
+                        let mut v = zero_val(*k);
+                        if *k >= WASM_EXTERNREF && pick & 1 == 1 && !cx.saved_refs.is_empty() {
+                            // Borrowed: the payload keeps references as wasm_func_call does.
+                            v.of.r#ref = cx.saved_refs[(pick / 2 + i) % cx.saved_refs.len()];
+                        }
+                        v
+                    })
+                    .collect();
+                let a = wasm_val_vec_t { size: vals.len(), data: vals.as_mut_ptr() };
+                let t = wasmlift_exception_trap_new(cx.store, tag, &a);
+                if !t.is_null() {
+                    cx.host_throws += 1;
+                    return t;
                 }
             }
         }
@@ -223,6 +269,13 @@ pub struct HostileCounters {
     pub calls: u64,
     pub traps: u64,
     pub host_calls: u64,
+    /// Export calls that ended in an uncaught exception (a trap carrying one).
+    pub exceptions: u64,
+    /// Exceptions thrown by host functions; reference results handed back from earlier
+    /// arguments; tag imports the harness provided.
+    pub host_throws: u64,
+    pub refs_handed_back: u64,
+    pub tag_imports: u64,
     /// Modules run per configuration, in EngineConfig::ALL order.
     pub modules_by_config: [u64; 6],
 }
@@ -291,6 +344,9 @@ impl Hostile {
                 depth: 0,
                 host_calls: 0,
                 saved_refs: Vec::new(),
+                tags: Vec::new(),
+                host_throws: 0,
+                refs_handed_back: 0,
             }));
             let mut import_types = wasm_importtype_vec_t::empty();
             wasm_module_imports(module, &mut import_types);
@@ -315,6 +371,15 @@ impl Hostile {
                         wasm_externtype_as_tabletype_const(ty),
                         ptr::null_mut(),
                     )),
+                    WASMLIFT_EXTERN_TAG => {
+                        // A tag of our own, which host functions then throw exceptions of.
+                        let tag = wasmlift_tag_new(store, wasmlift_externtype_as_tagtype_const(ty));
+                        if !tag.is_null() {
+                            (*cx).tags.push(wasmlift_tag_copy(tag));
+                        }
+                        counters.tag_imports += 1;
+                        wasmlift_tag_as_extern(tag)
+                    }
                     _ => wasm_memory_as_extern(wasm_memory_new(store, wasm_externtype_as_memorytype_const(ty))),
                 };
                 externs.push(ext);
@@ -332,6 +397,24 @@ impl Hostile {
                 let mut exports = wasm_extern_vec_t::empty();
                 wasm_instance_exports(instance, &mut exports);
                 (*cx).exports = exports.as_slice().iter().map(|e| wasm_extern_copy(*e)).collect();
+                // References of other types to hand back where exnrefs (or externrefs) are
+                // expected: an exported function and a foreign object.
+                if let Some(f) = exports.as_slice().iter().map(|e| wasm_extern_as_func(*e)).find(|f| !f.is_null()) {
+                    (*cx).saved_refs.push(wasm_ref_copy(wasm_func_as_ref(f)));
+                }
+                // (Through the context: a host call of the start function may have deleted the
+                // store handle.)
+                let foreign = if (*cx).store.is_null() { ptr::null_mut() } else { wasm_foreign_new((*cx).store) };
+                if !foreign.is_null() {
+                    (*cx).saved_refs.push(wasm_ref_copy(wasm_foreign_as_ref(foreign)));
+                    wasm_foreign_delete(foreign);
+                }
+                for e in exports.as_slice() {
+                    let tag = wasmlift_extern_as_tag(*e);
+                    if !tag.is_null() {
+                        (*cx).tags.push(wasmlift_tag_copy(tag));
+                    }
+                }
                 wasm_extern_vec_delete(&mut exports);
                 // Short borrows only: host calls below mutate the context through the raw pointer.
                 let n = (*cx).exports.len();
@@ -354,9 +437,22 @@ impl Hostile {
                         eprintln!("calling export {idx}");
                     }
                     counters.calls += 1;
-                    if let Some(t) = call_zero(own) {
+                    let mut keep = Vec::new();
+                    let r = call_zero(own, &mut keep);
+                    (*cx).saved_refs.append(&mut keep);
+                    if let Some(t) = r {
                         counters.traps += 1;
                         let _ = trap_message(t);
+                        // An uncaught exception: its tag and payload must be readable.
+                        let tag = wasmlift_trap_exception_tag(t);
+                        if !tag.is_null() {
+                            counters.exceptions += 1;
+                            let mut payload = wasm_val_vec_t::empty();
+                            if wasmlift_trap_exception_args(t, &mut payload) {
+                                wasm_val_vec_delete(&mut payload);
+                            }
+                            wasmlift_tag_delete(tag);
+                        }
                         wasm_trap_delete(t);
                     }
                     wasm_func_delete(own);
@@ -376,8 +472,13 @@ impl Hostile {
                 wasm_module_delete(cxr.module);
             }
             counters.host_calls += cxr.host_calls;
+            counters.host_throws += cxr.host_throws;
+            counters.refs_handed_back += cxr.refs_handed_back;
             for r in cxr.saved_refs.drain(..) {
                 wasm_ref_delete(r);
+            }
+            for t in cxr.tags.drain(..) {
+                wasmlift_tag_delete(t);
             }
             if !cxr.store.is_null() {
                 wasm_store_delete(cxr.store);
