@@ -43,7 +43,8 @@ fn churn(config: EngineConfig, wasm: &[u8], until: Instant) -> u64 {
             assert!(!instance.is_null());
             let mut exports = wasm_extern_vec_t::empty();
             wasm_instance_exports(instance, &mut exports);
-            for (i, expected) in ["unreachable", "out of bounds memory access", "integer divide by zero"].iter().enumerate()
+            for (i, expected) in
+                ["unreachable", "out of bounds memory access", "integer divide by zero"].iter().enumerate()
             {
                 let f = wasm_extern_as_func(exports.as_slice()[i]);
                 let mut args = if i == 0 { vec![] } else { vec![i32v(if i == 1 { 70_000 } else { 0 })] };

@@ -19,7 +19,8 @@ const PAGE: u64 = 65536;
 /// A constant near an interesting boundary of a memory of `min` pages.
 fn edge_constant(u: &mut Unstructured, min: u64) -> u64 {
     let bytes = min * PAGE;
-    let near = |u: &mut Unstructured, base: u64| base.wrapping_add(u.int_in_range(0..=16u64).unwrap_or(0)).wrapping_sub(8);
+    let near =
+        |u: &mut Unstructured, base: u64| base.wrapping_add(u.int_in_range(0..=16u64).unwrap_or(0)).wrapping_sub(8);
     match u.int_in_range(0u8..=9).unwrap_or(0) {
         0 => u.int_in_range(0..=64).unwrap_or(0),
         1 => near(u, bytes),
@@ -158,9 +159,16 @@ pub fn module_text(u: &mut Unstructured) -> Option<String> {
         let _ = writeln!(wat, "  (memory (export \"mem32\") 1 2)");
     }
     if min > 0 {
-        let _ = writeln!(wat, "  (data (i64.const {}) \"\\01\\02\\03\\04\\05\\06\\07\\08\\ff\\fe\\fd\\fc\")", u.int_in_range(0..=(min * PAGE - 12)).ok()?);
+        let _ = writeln!(
+            wat,
+            "  (data (i64.const {}) \"\\01\\02\\03\\04\\05\\06\\07\\08\\ff\\fe\\fd\\fc\")",
+            u.int_in_range(0..=(min * PAGE - 12)).ok()?
+        );
     }
-    let _ = writeln!(wat, "  (func (export \"grow\") (param i64) (result i64) (memory.grow (i64.and (local.get 0) (i64.const 3))))");
+    let _ = writeln!(
+        wat,
+        "  (func (export \"grow\") (param i64) (result i64) (memory.grow (i64.and (local.get 0) (i64.const 3))))"
+    );
     let _ = writeln!(wat, "  (func (export \"size\") (result i64) (memory.size))");
     let n = u.int_in_range(1..=6usize).ok()?;
     for f in 0..n {
