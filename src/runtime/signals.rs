@@ -50,6 +50,8 @@ struct ThreadState {
     stack_size: Cell<usize>,
     /// Signal stack and stack bounds are set up for this thread.
     ready: Cell<bool>,
+    /// `DEFERRED` holds something (see `defer_drop`).
+    deferred: Cell<bool>,
     fault: Cell<Option<Fault>>,
     trace: Cell<[usize; MAX_TRACE]>,
 }
@@ -63,10 +65,14 @@ thread_local! {
             stack_bottom: Cell::new(0),
             stack_size: Cell::new(0),
             ready: Cell::new(false),
+            deferred: Cell::new(false),
             fault: Cell::new(None),
             trace: Cell::new([0; MAX_TRACE]),
         }
     };
+    /// Handles deleted while wasm ran on this thread, kept until the outermost call returns
+    /// (see `defer_drop`). Not read by the signal handler, so it may have a destructor.
+    static DEFERRED: std::cell::RefCell<Vec<Box<dyn std::any::Any>>> = const { std::cell::RefCell::new(Vec::new()) };
     /// Owns the signal stack this thread allocated; frees it at thread exit.
     static ALT_STACK: AltStack = const { AltStack { ptr: Cell::new(std::ptr::null_mut()), len: Cell::new(0) } };
 }
@@ -138,6 +144,39 @@ pub unsafe fn catch_traps(
     let fault = st.fault.take().expect("trap without recorded fault");
     let trace = st.trace.get();
     Err(RawTrap { kind: fault.kind, pcs: trace[..fault.frame_count].to_vec() })
+}
+
+/// Whether wasm code runs on this thread (a host callback is then inside a call).
+pub fn in_wasm() -> bool {
+    !state().jmp_buf.get().is_null()
+}
+
+/// Keeps `keep` alive until the outermost call into wasm on this thread is over (see
+/// `release_deferred`). A call from the host into wasm borrows what it runs from the embedder's
+/// handle instead of taking counted references (atomic operations that cost more than the rest
+/// of a short call); a host callback that deletes that handle mid-call therefore hands the
+/// handle's contents here, and they are released once no call can still be using them.
+pub fn defer_drop(keep: Box<dyn std::any::Any>) {
+    DEFERRED.with(|d| d.borrow_mut().push(keep));
+    state().deferred.set(true);
+}
+
+/// Releases what `defer_drop` kept, once no wasm runs on this thread any more. Called at the
+/// end of every C API call that runs wasm, after its last use of what it borrowed.
+#[inline]
+pub fn release_deferred() {
+    let st = state();
+    if st.deferred.get() && st.jmp_buf.get().is_null() {
+        release_deferred_slow(st);
+    }
+}
+
+#[cold]
+fn release_deferred_slow(st: &ThreadState) {
+    // Taken out first: dropping may run embedder finalizers, which may call back into us.
+    let kept = DEFERRED.with(|d| std::mem::take(&mut *d.borrow_mut()));
+    st.deferred.set(false);
+    drop(kept);
 }
 
 /// First entry on a thread: installs the process-wide handlers (once), gives the thread a
