@@ -150,15 +150,40 @@ unsafe fn host_callback(
     })
 }
 
-/// What the scalar route of a host function calls: `invoke(host, values)` with `host.target`
-/// the C callback and `host.env` its env (see `invoke_scalar`).
-type DirectCallback = (unsafe fn(&ScalarHost, *mut VMVal) -> u32, usize, *mut c_void);
+/// How the scalar route of a host function calls its C callback: `invoke(host, values)` with
+/// `host.target` the callback and `host.env` its env (see `invoke_scalar`).
+type Invoke = unsafe fn(&ScalarHost, *mut VMVal) -> u32;
+
+/// What a scalar route is made of: the choice of `Invoke` for a signature, the callback and
+/// its env.
+type DirectCallback = (fn(&ScalarSig) -> Invoke, usize, *mut c_void);
+
+/// The `invoke_scalar` for `sig`: one unrolled for its counts when they are among the common
+/// small ones, otherwise the one that reads them from `sig`.
+fn scalar_invoker<const WITH_ENV: bool>(sig: &ScalarSig) -> Invoke {
+    macro_rules! pick {
+        ($(($np:literal, $nr:literal)),*) => {
+            match (sig.params, sig.results) {
+                $(($np, $nr) => invoke_scalar::<WITH_ENV, true, $np, $nr>,)*
+                _ => invoke_scalar::<WITH_ENV, false, 0, 0>,
+            }
+        };
+    }
+    pick!((0, 0), (1, 0), (2, 0), (3, 0), (4, 0), (0, 1), (1, 1), (2, 1), (3, 1), (4, 1))
+}
 
 /// The value in a slot as a wasm.h value of scalar kind `kind` (0 i32, 1 i64, 2 f32, 3 f64): the
 /// 32-bit kinds are zero-extended, as `from_slot` writes them.
 #[inline(always)]
 fn scalar_val(slot: &VMVal, kind: u8) -> wasm_val_t {
-    let bits = if kind & 1 == 0 { slot.u32() as u64 } else { slot.u64() };
+    // Loads exactly as wide as what compiled code stored: a wider load right after a narrow
+    // store cannot be forwarded from the store buffer and stalls.
+    let bytes = &slot.0;
+    let bits = if kind & 1 == 0 {
+        u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) as u64
+    } else {
+        u64::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7]])
+    };
     wasm_val_t { kind, of: wasm_val_union { i64: bits as i64 } }
 }
 
@@ -187,19 +212,34 @@ unsafe fn scalar_slot(v: &wasm_val_t, kind: u8) -> VMVal {
 /// `values` is the trampoline's slot array for a function of type `host.sig` (arguments in,
 /// room for the results); `host.target` (and `host.env`) are as described above, the callback
 /// obeying wasm.h as `host_callback` requires.
-unsafe fn invoke_scalar<const WITH_ENV: bool>(host: &ScalarHost, values: *mut VMVal) -> u32 {
-    const ZERO: wasm_val_t = wasm_val_t { kind: WASM_I32, of: wasm_val_union { i64: 0 } };
+/// With `FIXED`, the signature has exactly `NP` parameters and `NR` results (so the loops
+/// unroll); otherwise the counts come from `host.sig`.
+unsafe fn invoke_scalar<const WITH_ENV: bool, const FIXED: bool, const NP: usize, const NR: usize>(
+    host: &ScalarHost,
+    values: *mut VMVal,
+) -> u32 {
     let sig = &host.sig;
-    let (np, nr) = (sig.params as usize, sig.results as usize);
-    let mut args = [ZERO; SCALAR_MAX];
-    let mut results = [ZERO; SCALAR_MAX];
-    for (i, (a, &kind)) in args.iter_mut().zip(sig.param_kinds()).enumerate() {
+    let (np, nr) = if FIXED { (NP, NR) } else { (sig.params as usize, sig.results as usize) };
+    // Only the first `np` / `nr` values are written and handed out (zeroing whole arrays was
+    // a large part of a host call).
+    const UNINIT: std::mem::MaybeUninit<wasm_val_t> = std::mem::MaybeUninit::uninit();
+    let mut arg_buf = [UNINIT; SCALAR_MAX];
+    let mut result_buf = [UNINIT; SCALAR_MAX];
+    for i in 0..np.min(SCALAR_MAX) {
         // SAFETY: the slot array holds the `np` arguments (this function's contract).
-        *a = scalar_val(unsafe { &*values.add(i) }, kind);
+        arg_buf[i].write(scalar_val(unsafe { &*values.add(i) }, sig.kinds[i]));
     }
-    for (r, &kind) in results.iter_mut().zip(sig.result_kinds()) {
-        r.kind = kind;
+    for i in 0..nr.min(SCALAR_MAX) {
+        result_buf[i].write(wasm_val_t { kind: sig.kinds[SCALAR_MAX + i], of: wasm_val_union { i64: 0 } });
     }
+    // SAFETY: the first `np` / `nr` elements (at most SCALAR_MAX: `ScalarSig::of`) were
+    // initialised just above; the slices cover exactly those.
+    let (args, results) = unsafe {
+        (
+            std::slice::from_raw_parts_mut(arg_buf.as_mut_ptr() as *mut wasm_val_t, np),
+            std::slice::from_raw_parts_mut(result_buf.as_mut_ptr() as *mut wasm_val_t, nr),
+        )
+    };
     let args_vec = wasm_val_vec_t { size: np, data: args.as_mut_ptr() };
     let mut results_vec = wasm_val_vec_t { size: nr, data: results.as_mut_ptr() };
     let trap = if WITH_ENV {
@@ -222,16 +262,16 @@ unsafe fn invoke_scalar<const WITH_ENV: bool>(host: &ScalarHost, values: *mut VM
         // SAFETY: a non-NULL result of the callback is a trap of this library whose ownership
         // passes to us (wasm.h rule 4); it is freed here, once.
         let t = unsafe { Box::from_raw(trap) };
-        release_values(&mut results[..nr]);
+        release_values(results);
         crate::runtime::func::set_pending(t.trap().clone());
         return 1;
     }
-    for (i, (r, &kind)) in results[..nr].iter().zip(sig.result_kinds()).enumerate() {
+    for (i, (r, &kind)) in results.iter().zip(sig.result_kinds()).enumerate() {
         if r.kind != kind {
             let expected = crate::capi::types::valtype_of_kind(kind).map_or(String::new(), |t| t.to_string());
             let message =
                 format!("host function returned a bad result {i}: expected a value of type {expected}, got value kind {}", r.kind);
-            release_values(&mut results[..nr]);
+            release_values(results);
             crate::runtime::func::set_pending_trap(message);
             return 1;
         }
@@ -266,8 +306,8 @@ unsafe fn new_host_func(
     };
     let core = ty.to_core();
     let scalar = ScalarSig::of(&core).map(|sig| {
-        let (invoke, target, env) = direct;
-        ScalarHost { sig, invoke, target, env }
+        let (choose, target, env) = direct;
+        ScalarHost { sig, invoke: choose(&sig), target, env }
     });
     // The callback holds the store weakly: a host function must not keep its store's root
     // (and with it everything the store pins) alive.
@@ -299,9 +339,9 @@ pub unsafe extern "C" fn wasm_func_new(
         // 7): what `host_callback` requires.
         unsafe { host_callback(ty, store, call) }
     };
-    let direct: DirectCallback = (invoke_scalar::<false>, cb as usize, std::ptr::null_mut());
+    let direct: DirectCallback = (scalar_invoker::<false>, cb as usize, std::ptr::null_mut());
     // SAFETY: `store` is NULL or a live `wasm_store_t`, `ty` NULL or a live
-    // `wasm_functype_t` (C API contract, rule 1); `direct` names `cb` as `invoke_scalar::<false>`
+    // `wasm_functype_t` (C API contract, rule 1); `direct` names `cb` as `invoke_scalar::<false, ..>`
     // expects.
     unsafe { new_host_func(store, ty, make, direct) }
 }
@@ -323,7 +363,7 @@ pub unsafe extern "C" fn wasm_func_new_with_env(
     let armed = Arc::new(std::sync::atomic::AtomicBool::new(false));
     // The scalar route passes the same `env` as the closure (which owns it, with its finalizer,
     // for as long as the function lives; both go together).
-    let direct: DirectCallback = (invoke_scalar::<true>, cb as usize, env);
+    let direct: DirectCallback = (scalar_invoker::<true>, cb as usize, env);
     let env = Env { env, finalizer, armed: armed.clone() };
     let make = move |ty: FuncType, store: Weak<StoreRoot>| {
         let call = move |args: *const wasm_val_vec_t, results: *mut wasm_val_vec_t| {
@@ -340,7 +380,7 @@ pub unsafe extern "C" fn wasm_func_new_with_env(
     };
     // SAFETY: `store` is NULL or a live `wasm_store_t`, `ty` NULL or a live
     // `wasm_functype_t` (C API contract, rule 1); `direct` names `cb` and its env as
-    // `invoke_scalar::<true>` expects.
+    // `invoke_scalar::<true, ..>` expects.
     let created = unsafe { new_host_func(store, ty, make, direct) };
     if !created.is_null() {
         armed.store(true, std::sync::atomic::Ordering::Relaxed);
