@@ -29,6 +29,8 @@ pub type wasm_func_callback_with_env_t = Option<
 >;
 
 const INLINE_SLOTS: usize = 8;
+// `call_scalar` packs the result kinds into one u64.
+const _: () = assert!(SCALAR_MAX == 8);
 
 impl wasm_func_t {
     pub(crate) fn func(&self) -> &Func {
@@ -426,11 +428,10 @@ pub unsafe extern "C" fn wasm_func_call(
     // SAFETY: `f` is NULL or a live `wasm_func_t` (C API contract, rule 1).
     let Some(f) = (unsafe { f.as_ref() }) else { return std::ptr::null_mut() };
     if let Func::Wasm { instance, entry, .. } = f.func() {
-        if let Some(sig) = entry.scalar {
+        if let Some(sig) = &entry.scalar {
             // SAFETY: `f` is live, `instance` and `entry` are its own; `args` and `results` are
             // as this function's contract (C API rules 2, 3 and 5) says.
-            if let Some(trap) = unsafe { call_scalar(&f.r.store, instance, entry, &sig, args, results) } {
-                crate::runtime::signals::release_deferred();
+            if let Some(trap) = unsafe { call_scalar(&f.r.store, instance, entry, sig, args, results) } {
                 return trap;
             }
         }
@@ -446,7 +447,8 @@ pub unsafe extern "C" fn wasm_func_call(
 /// and store from the caller's handle without counting references: a host callback deleting
 /// that handle mid-call leaves its contents with `signals::defer_drop` until the call is over
 /// (wasm_ref_t's `Drop`). Returns `None`, having run nothing, when the arguments do not match
-/// the signature: the general path then reports what is wrong.
+/// the signature or the results vector is too small: the general path then reports what is
+/// wrong.
 ///
 /// # Safety
 /// `store`, `instance` and `entry` belong to a live `wasm_func_t` and `sig` is `entry.scalar`;
@@ -474,48 +476,54 @@ unsafe fn call_scalar(
         // SAFETY: the kind matches (checked just above).
         *slot = unsafe { scalar_slot(a, kind) };
     }
+    let nr = sig.results as usize;
+    let out: *mut wasm_val_t = if nr == 0 {
+        std::ptr::null_mut()
+    } else {
+        // SAFETY: `results` is NULL or a vector the caller lends us (this function's contract).
+        match unsafe { results.as_ref() } {
+            Some(r) if r.size >= nr && !r.data.is_null() => r.data,
+            // A results vector too small: the general path runs the function and reports it.
+            _ => return None,
+        }
+    };
     // Raw pointers from here on: the handle these came from may be freed by a callback (its
-    // contents are then kept by `defer_drop`, so the pointees stay alive until we return).
+    // contents are then kept by `defer_drop` until the call is over).
     let store_ptr = Arc::as_ptr(store);
     let instance_ptr = Arc::as_ptr(instance);
-    let entry = *entry;
+    // The result kinds, packed into one word on the stack (`sig` lives in the handle).
+    let mut result_kinds = [0u8; SCALAR_MAX];
+    result_kinds.copy_from_slice(&sig.kinds[SCALAR_MAX..]);
+    let result_kinds = u64::from_le_bytes(result_kinds);
     // SAFETY: the entry belongs to the live instance, the slots hold the arguments of its
-    // scalar type and have room for its results.
-    let outcome = unsafe { entry.call(&(*instance_ptr).store, slots.as_mut_ptr()) };
-    // Counted references for the slow ends only (traps, a bad results vector).
-    // SAFETY: both pointees are alive (see above) and were `Arc`s; one more count each makes
-    // the new `Arc`s own them.
-    let store = || unsafe {
-        Arc::increment_strong_count(store_ptr);
-        Arc::from_raw(store_ptr)
-    };
-    if let Err(raw) = outcome {
-        // SAFETY: as above.
-        let instance = unsafe {
-            Arc::increment_strong_count(instance_ptr);
-            Arc::from_raw(instance_ptr)
-        };
-        let t = crate::runtime::func::trap_from_raw(raw, Some(&instance));
-        return Some(wasm_trap_t::new_boxed(t, &store()));
-    }
-    let nr = sig.results as usize;
-    if nr == 0 {
-        return Some(std::ptr::null_mut());
-    }
-    // SAFETY: `results` is NULL or a vector the caller lends us to write (this function's contract).
-    match unsafe { results.as_ref() } {
-        Some(r) if r.size >= nr && !r.data.is_null() => {
-            for (i, (slot, &kind)) in slots.iter().zip(sig.result_kinds()).enumerate() {
-                // SAFETY: `data` is writable for `size` >= `nr` values (this function's contract).
-                unsafe { *r.data.add(i) = scalar_val(slot, kind) };
+    // scalar type and have room for its results. `call_and_release` reads what it needs from
+    // `entry` before any code runs; after `Ok`, only locals and the caller's results vector
+    // are used.
+    match unsafe { entry.call_and_release(slots.as_mut_ptr()) } {
+        Ok(()) => {
+            for (i, slot) in slots.iter().take(nr).enumerate() {
+                let kind = (result_kinds >> (8 * i)) as u8;
+                // SAFETY: `out` is writable for `nr` values (checked above; the caller's vector).
+                unsafe { *out.add(i) = scalar_val(slot, kind) };
             }
             Some(std::ptr::null_mut())
         }
-        Some(r) => Some(trap(
-            &store(),
-            format!("wasm_func_call: results vector has room for {} values, the function returns {nr}", r.size),
-        )),
-        None => Some(trap(&store(), format!("wasm_func_call: no results vector for {nr} results"))),
+        Err(raw) => {
+            // Counted references for the trap: both pointees are still alive (nothing is
+            // released before `release_deferred` below) and were `Arc`s; one more count
+            // each makes the new `Arc`s own them.
+            // SAFETY: as just said.
+            let (instance, store) = unsafe {
+                Arc::increment_strong_count(instance_ptr);
+                Arc::increment_strong_count(store_ptr);
+                (Arc::from_raw(instance_ptr), Arc::from_raw(store_ptr))
+            };
+            let t = crate::runtime::func::trap_from_raw(raw, Some(&instance));
+            let trap = wasm_trap_t::new_boxed(t, &store);
+            drop((instance, store));
+            crate::runtime::signals::release_deferred();
+            Some(trap)
+        }
     }
 }
 

@@ -195,6 +195,9 @@ pub struct WasmEntry {
     funcref: *const VMFuncRef,
     /// The function's type flattened, when it is scalar (the fast path of `wasm_func_call`).
     pub scalar: Option<ScalarSig>,
+    /// The store's stack-limit slot and the engine's wasm stack size (see `catch_traps`).
+    stack_limit: *mut usize,
+    max_stack: usize,
 }
 
 // SAFETY: the pointers refer to immutable data (the module's types, its code, the instance's
@@ -208,24 +211,31 @@ impl WasmEntry {
     /// `values[..results]`.
     ///
     /// # Safety
-    /// The instance this entry was resolved from is alive for the call, `store` is its store,
-    /// and `values` holds the arguments (of the function's types) with room for
+    /// The instance this entry was resolved from is alive for the call, and `values` holds the arguments (of the function's types) with room for
     /// max(params, results) slots.
     #[inline(always)]
-    pub unsafe fn call(&self, store: &Store, values: *mut VMVal) -> Result<(), RawTrap> {
+    pub unsafe fn call(&self, values: *mut VMVal) -> Result<(), RawTrap> {
         // SAFETY: the callee's vmctx and code come from its live function reference, the
-        // trampoline matches its type and `values` is as required (this function's contract).
-        // Traps come back as `Err`.
+        // trampoline matches its type, `values` is as required and the stack-limit slot is the
+        // live store's (this function's contract). Traps come back as `Err`.
         unsafe {
             let fr = &*self.funcref;
-            signals::catch_traps(
-                store.stack_limit_slot(),
-                store.engine.config().max_wasm_stack,
-                self.trampoline,
-                fr.vmctx,
-                fr.code,
-                values,
-            )
+            signals::catch_traps(self.stack_limit, self.max_stack, self.trampoline, fr.vmctx, fr.code, values)
+        }
+    }
+
+    /// `call` through `signals::catch_traps_and_release`: after an `Ok` nothing borrowed from
+    /// an embedder's handle may be used any more; after an `Err`, `signals::release_deferred`
+    /// is the caller's to call.
+    ///
+    /// # Safety
+    /// As `call`.
+    #[inline(always)]
+    pub unsafe fn call_and_release(&self, values: *mut VMVal) -> Result<(), RawTrap> {
+        // SAFETY: as in `call`.
+        unsafe {
+            let fr = &*self.funcref;
+            signals::catch_traps_and_release(self.stack_limit, self.max_stack, self.trampoline, fr.vmctx, fr.code, values)
         }
     }
 }
@@ -241,6 +251,8 @@ impl Func {
             scalar: ScalarSig::of(ty),
             trampoline: module.entry_trampoline(type_index),
             funcref: instance.funcref(index),
+            stack_limit: instance.store.stack_limit_slot(),
+            max_stack: instance.store.engine.config().max_wasm_stack,
         };
         Func::Wasm { instance, index, entry }
     }
@@ -317,22 +329,10 @@ impl Func {
         match self {
             Func::Host(h) => (h.callback)(values),
             Func::Wasm { instance, entry, .. } => {
-                let store = &instance.store;
-                // SAFETY: `entry` was resolved from this live instance (kept alive by `self`):
-                // the trampoline matches the function's type, `values` holds at least
-                // max(params, results) slots (the caller's obligation above), and the callee's
-                // vmctx and code come from its function reference. Traps come back as `Err`.
-                let r = unsafe {
-                    let fr = &*entry.funcref;
-                    signals::catch_traps(
-                        store.stack_limit_slot(),
-                        store.engine.config().max_wasm_stack,
-                        entry.trampoline,
-                        fr.vmctx,
-                        fr.code,
-                        values.as_mut_ptr(),
-                    )
-                };
+                // SAFETY: `entry` was resolved from this live instance (kept alive by `self`),
+                // and `values` holds at least max(params, results) slots (the caller's
+                // obligation above).
+                let r = unsafe { entry.call(values.as_mut_ptr()) };
                 r.map_err(|raw| trap_from_raw(raw, Some(instance)))
             }
         }

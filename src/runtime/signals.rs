@@ -25,6 +25,76 @@ extern "C" {
     fn wasmlift_unwind(jmp: *mut u8) -> !;
 }
 
+// The entry and the unwind on x86-64 (System V), in place of setjmp/longjmp (unwind.c, used on
+// other targets). A trap needs back only what the entry's caller may rely on: the callee-saved
+// registers and the stack pointer. The entry pushes the callee-saved registers in its own
+// frame and records its stack pointer in a one-word jump buffer on that frame; the unwind
+// restores the stack pointer and leaves through the entry's own epilogue, which pops them.
+// Half the instructions of glibc's _setjmp plus the C wrapper (no pointer mangling, no signal
+// mask bookkeeping: the handler is installed with SA_NODEFER, as for _longjmp).
+//
+// wasmlift_catch_traps(jmp_slot, fn, a, b, c) -> 1 after fn(a, b, c) returned, 0 after a trap.
+// wasmlift_unwind(jmp) jumps back to the wasmlift_catch_traps whose buffer `jmp` is.
+#[cfg(target_arch = "x86_64")]
+std::arch::global_asm!(
+    ".text",
+    ".p2align 4",
+    ".globl wasmlift_catch_traps",
+    ".hidden wasmlift_catch_traps",
+    ".type wasmlift_catch_traps, @function",
+    "wasmlift_catch_traps:",
+    ".cfi_startproc",
+    "push rbp",
+    ".cfi_def_cfa_offset 16",
+    ".cfi_offset rbp, -16",
+    "mov rbp, rsp",
+    ".cfi_def_cfa_register rbp",
+    "push rbx",
+    "push r12",
+    "push r13",
+    "push r14",
+    "push r15",
+    ".cfi_offset rbx, -24",
+    ".cfi_offset r12, -32",
+    ".cfi_offset r13, -40",
+    ".cfi_offset r14, -48",
+    ".cfi_offset r15, -56",
+    // One word of jump buffer (and alignment: rsp is 16-byte aligned at the call below).
+    "sub rsp, 24",
+    "mov [rsp], rsp",
+    "mov [rdi], rsp",
+    "mov rax, rsi",
+    "mov rdi, rdx",
+    "mov rsi, rcx",
+    "mov rdx, r8",
+    "call rax",
+    "mov eax, 1",
+    "2:",
+    "add rsp, 24",
+    "pop r15",
+    "pop r14",
+    "pop r13",
+    "pop r12",
+    "pop rbx",
+    "pop rbp",
+    ".cfi_def_cfa rsp, 8",
+    "ret",
+    ".cfi_endproc",
+    ".size wasmlift_catch_traps, . - wasmlift_catch_traps",
+    "",
+    ".p2align 4",
+    ".globl wasmlift_unwind",
+    ".hidden wasmlift_unwind",
+    ".type wasmlift_unwind, @function",
+    "wasmlift_unwind:",
+    ".cfi_startproc",
+    "mov rsp, [rdi]",
+    "xor eax, eax",
+    "jmp 2b",
+    ".cfi_endproc",
+    ".size wasmlift_unwind, . - wasmlift_unwind",
+);
+
 /// Most wasm frames recorded for one trap's trace.
 pub const MAX_TRACE: usize = 128;
 
@@ -45,9 +115,8 @@ struct ThreadState {
     entry_sp: Cell<usize>,
     /// Stack limit computed at the outermost entry of this thread.
     stack_limit: Cell<usize>,
-    /// This thread's stack: lowest address and size (0 if unknown).
-    stack_bottom: Cell<usize>,
-    stack_size: Cell<usize>,
+    /// Lowest stack limit wasm may be given on this thread (see `prepare_thread`).
+    stack_floor: Cell<usize>,
     /// Signal stack and stack bounds are set up for this thread.
     ready: Cell<bool>,
     /// `DEFERRED` holds something (see `defer_drop`).
@@ -62,8 +131,7 @@ thread_local! {
             jmp_buf: Cell::new(std::ptr::null_mut()),
             entry_sp: Cell::new(0),
             stack_limit: Cell::new(0),
-            stack_bottom: Cell::new(0),
-            stack_size: Cell::new(0),
+            stack_floor: Cell::new(0),
             ready: Cell::new(false),
             deferred: Cell::new(false),
             fault: Cell::new(None),
@@ -111,6 +179,43 @@ pub unsafe fn catch_traps(
     callee_code: *const u8,
     values: *mut VMVal,
 ) -> Result<(), RawTrap> {
+    // SAFETY: the caller's obligations are this function's.
+    unsafe { enter::<false>(limit, max_stack, f, callee_vmctx, callee_code, values) }
+}
+
+/// `catch_traps` that, when the call returns normally and was the outermost on this thread,
+/// also releases what `defer_drop` kept (sparing the caller a second look-up of the thread's
+/// state). After an `Ok`, the caller must not use anything it borrowed from an embedder's
+/// handle; after an `Err`, it calls `release_deferred` once it has built its trap.
+///
+/// # Safety
+/// As `catch_traps`.
+#[inline(always)]
+pub unsafe fn catch_traps_and_release(
+    limit: *mut usize,
+    max_stack: usize,
+    f: EntryTrampoline,
+    callee_vmctx: *mut u8,
+    callee_code: *const u8,
+    values: *mut VMVal,
+) -> Result<(), RawTrap> {
+    // SAFETY: the caller's obligations are this function's.
+    unsafe { enter::<true>(limit, max_stack, f, callee_vmctx, callee_code, values) }
+}
+
+/// The entry itself (see `catch_traps`); with `RELEASE`, as `catch_traps_and_release`.
+///
+/// # Safety
+/// As `catch_traps`.
+#[inline(always)]
+unsafe fn enter<const RELEASE: bool>(
+    limit: *mut usize,
+    max_stack: usize,
+    f: EntryTrampoline,
+    callee_vmctx: *mut u8,
+    callee_code: *const u8,
+    values: *mut VMVal,
+) -> Result<(), RawTrap> {
     let st = state();
     let here = &callee_vmctx as *const _ as usize;
     let prev_jmp = st.jmp_buf.get();
@@ -120,11 +225,7 @@ pub unsafe fn catch_traps(
         if !st.ready.get() {
             prepare_thread(st);
         }
-        // Never let wasm run closer than HOST_STACK_RESERVE (at most half of a small thread
-        // stack) to the thread's real stack end, so host code called from deep wasm recursion
-        // still has room.
-        let floor = st.stack_bottom.get().saturating_add(HOST_STACK_RESERVE.min(st.stack_size.get() / 2));
-        st.stack_limit.set(here.saturating_sub(max_stack).max(floor));
+        st.stack_limit.set(here.saturating_sub(max_stack).max(st.stack_floor.get()));
     }
     // SAFETY: `limit` is the store's live stack-limit slot (the caller's obligation); the store
     // is used by this thread only while it runs code.
@@ -139,11 +240,19 @@ pub unsafe fn catch_traps(
     // SAFETY: as above.
     unsafe { *limit = prev_limit };
     if ok != 0 {
+        if RELEASE && prev_jmp.is_null() && st.deferred.get() {
+            release_deferred_slow(st);
+        }
         return Ok(());
     }
+    Err(take_fault(st))
+}
+
+#[cold]
+fn take_fault(st: &ThreadState) -> RawTrap {
     let fault = st.fault.take().expect("trap without recorded fault");
     let trace = st.trace.get();
-    Err(RawTrap { kind: fault.kind, pcs: trace[..fault.frame_count].to_vec() })
+    RawTrap { kind: fault.kind, pcs: trace[..fault.frame_count].to_vec() }
 }
 
 /// Whether wasm code runs on this thread (a host callback is then inside a call).
@@ -186,8 +295,10 @@ fn prepare_thread(st: &ThreadState) {
     init();
     ensure_alt_stack();
     let (bottom, size) = thread_stack();
-    st.stack_bottom.set(bottom);
-    st.stack_size.set(size);
+    // Never let wasm run closer than HOST_STACK_RESERVE (at most half of a small thread
+    // stack) to the thread's real stack end, so host code called from deep wasm recursion
+    // still has room.
+    st.stack_floor.set(bottom.saturating_add(HOST_STACK_RESERVE.min(size / 2)));
     st.ready.set(true);
 }
 
