@@ -171,6 +171,9 @@ fn take_pooled(initial: usize, huge_pages: bool) -> Option<*mut u8> {
 unsafe fn zero_keeping_resident(base: *mut u8, len: usize, budget: usize) -> Option<usize> {
     let page = region::page::size();
     let pages = len / page;
+    if len == 0 {
+        return Some(0);
+    }
     if len > 64 * KEEP_RESIDENT_MAX || len % page != 0 {
         return None;
     }
