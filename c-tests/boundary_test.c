@@ -5,7 +5,7 @@
 // wasm_func_new and wasm_func_new_with_env) that trap, return a wrong kind, re-enter wasm
 // recursively, see a trap or a fault in a nested entry, or delete the very function, instance,
 // exports and store handles the running call came through; host calls from several threads at
-// once. Run under valgrind (ctest does) to catch any use of freed memory.
+// once; host functions of types that share one trampoline (i32/i64, f32/f64). Run under valgrind (ctest does) to catch any use of freed memory.
 #include "test_util.h"
 
 #include <pthread.h>
@@ -496,6 +496,87 @@ static void test_threads(void) {
   wasm_store_delete(st);
 }
 
+// ---- host functions whose types share one trampoline (i32/i64, f32/f64 pass alike) ----
+
+static wasm_trap_t* neg_i32_cb(const wasm_val_vec_t* args, wasm_val_vec_t* results) {
+  CHECK_EQ(args->data[0].kind, WASM_I32);
+  results->data[0] = (wasm_val_t)WASM_I32_VAL((int32_t)(0u - (uint32_t)args->data[0].of.i32));
+  return NULL;
+}
+static wasm_trap_t* neg_i64_cb(const wasm_val_vec_t* args, wasm_val_vec_t* results) {
+  CHECK_EQ(args->data[0].kind, WASM_I64);
+  results->data[0] = (wasm_val_t)WASM_I64_VAL((int64_t)(0ull - (uint64_t)args->data[0].of.i64));
+  return NULL;
+}
+static wasm_trap_t* neg_f32_cb(const wasm_val_vec_t* args, wasm_val_vec_t* results) {
+  CHECK_EQ(args->data[0].kind, WASM_F32);
+  results->data[0] = (wasm_val_t)WASM_F32_VAL(f32_bits(bits_f32(args->data[0].of.f32) ^ 0x80000000u));
+  return NULL;
+}
+static wasm_trap_t* neg_f64_cb(const wasm_val_vec_t* args, wasm_val_vec_t* results) {
+  CHECK_EQ(args->data[0].kind, WASM_F64);
+  results->data[0] = (wasm_val_t)WASM_F64_VAL(f64_bits(bits_f64(args->data[0].of.f64) ^ 0x8000000000000000ull));
+  return NULL;
+}
+
+static void test_shared_shapes(void) {
+  wasm_store_t* st = wasm_store_new(engine);
+  wasm_module_t* m = module_from_wat(st,
+      "(module\n"
+      "  (import \"\" \"a\" (func $a (param i32) (result i32)))\n"
+      "  (import \"\" \"b\" (func $b (param i64) (result i64)))\n"
+      "  (import \"\" \"c\" (func $c (param f32) (result f32)))\n"
+      "  (import \"\" \"d\" (func $d (param f64) (result f64)))\n"
+      "  (func (export \"a\") (param i32) (result i32) (call $a (local.get 0)))\n"
+      "  (func (export \"b\") (param i64) (result i64) (call $b (local.get 0)))\n"
+      "  (func (export \"c\") (param f32) (result i32) (i32.reinterpret_f32 (call $c (local.get 0))))\n"
+      "  (func (export \"d\") (param f64) (result i64) (i64.reinterpret_f64 (call $d (local.get 0)))))");
+  // Created in both orders across rounds: the wide type's trampoline first, then the narrow.
+  for (int round = 0; round < 2; round++) {
+    wasm_valkind_t k32[1] = {WASM_I32}, k64[1] = {WASM_I64}, kf32[1] = {WASM_F32}, kf64[1] = {WASM_F64};
+    wasm_func_t* fs[4];
+    if (round == 0) {
+      fs[1] = host_func(st, 1, k64, 1, k64, neg_i64_cb);
+      fs[3] = host_func(st, 1, kf64, 1, kf64, neg_f64_cb);
+      fs[0] = host_func(st, 1, k32, 1, k32, neg_i32_cb);
+      fs[2] = host_func(st, 1, kf32, 1, kf32, neg_f32_cb);
+    } else {
+      fs[0] = host_func(st, 1, k32, 1, k32, neg_i32_cb);
+      fs[2] = host_func(st, 1, kf32, 1, kf32, neg_f32_cb);
+      fs[1] = host_func(st, 1, k64, 1, k64, neg_i64_cb);
+      fs[3] = host_func(st, 1, kf64, 1, kf64, neg_f64_cb);
+    }
+    wasm_extern_t* imports[4];
+    for (int i = 0; i < 4; i++) imports[i] = wasm_func_as_extern(fs[i]);
+    wasm_instance_t* inst = instantiate(st, m, imports, 4);
+    wasm_func_t* a = export_func(m, inst, "a");
+    wasm_func_t* b = export_func(m, inst, "b");
+    wasm_func_t* c = export_func(m, inst, "c");
+    wasm_func_t* d = export_func(m, inst, "d");
+    wasm_val_t arg, res = WASM_INIT_VAL;
+    arg = (wasm_val_t)WASM_I32_VAL(7);
+    CHECK_NO_TRAP(call(a, &arg, 1, &res, 1));
+    CHECK(res.kind == WASM_I32 && res.of.i32 == -7);
+    arg = (wasm_val_t)WASM_I32_VAL(INT32_MIN + 1);
+    CHECK_NO_TRAP(call(a, &arg, 1, &res, 1));
+    CHECK(res.kind == WASM_I32 && res.of.i32 == INT32_MAX);
+    arg = (wasm_val_t)WASM_I64_VAL((int64_t)0x123456789abcdefll);
+    CHECK_NO_TRAP(call(b, &arg, 1, &res, 1));
+    CHECK(res.kind == WASM_I64 && res.of.i64 == -(int64_t)0x123456789abcdefll);
+    arg = (wasm_val_t)WASM_F32_VAL(f32_bits(F32_NAN));
+    CHECK_NO_TRAP(call(c, &arg, 1, &res, 1));
+    CHECK(res.kind == WASM_I32 && (uint32_t)res.of.i32 == (F32_NAN ^ 0x80000000u));
+    arg = (wasm_val_t)WASM_F64_VAL(f64_bits(F64_NAN));
+    CHECK_NO_TRAP(call(d, &arg, 1, &res, 1));
+    CHECK(res.kind == WASM_I64 && (uint64_t)res.of.i64 == (F64_NAN ^ 0x8000000000000000ull));
+    wasm_func_t* all[] = {a, b, c, d, fs[0], fs[1], fs[2], fs[3]};
+    for (int i = 0; i < 8; i++) wasm_func_delete(all[i]);
+    wasm_instance_delete(inst);
+  }
+  wasm_module_delete(m);
+  wasm_store_delete(st);
+}
+
 int main(void) {
   engine = wasm_engine_new();
   REQUIRE(engine != NULL);
@@ -522,6 +603,7 @@ int main(void) {
   test_delete_mid_call();
   test_delete_then_trap();
   test_threads();
+  test_shared_shapes();
 
   wasm_func_t* all[] = {call_mixed, pass, count, outer, call_bad, call_trapper, down, boom};
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) wasm_func_delete(all[i]);
