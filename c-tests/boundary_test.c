@@ -5,7 +5,8 @@
 // wasm_func_new and wasm_func_new_with_env) that trap, return a wrong kind, re-enter wasm
 // recursively, see a trap or a fault in a nested entry, or delete the very function, instance,
 // exports and store handles the running call came through; host calls from several threads at
-// once; host functions of types that share one trampoline (i32/i64, f32/f64). Run under valgrind (ctest does) to catch any use of freed memory.
+// once; host functions of types that share one trampoline (i32/i64, f32/f64). Run under
+// valgrind (ctest does) to catch any use of freed memory.
 #include "test_util.h"
 
 #include <pthread.h>
