@@ -4,8 +4,9 @@
 # (WASMLIFT_CONSUME_FUEL=1), interleaved round by round, and prints each kernel's median time
 # and its ratio to the default, plus the geometric mean of the ratios.
 # With --instructions it instead counts executed instructions with valgrind's callgrind (exact
-# and unaffected by other load on the machine): per kernel, a run at the smoke size is
-# subtracted from a run at the reduced size in INSTRUCTION_SIZES, leaving the kernel itself.
+# and unaffected by other load on the machine): one call of each kernel at the reduced size in
+# bench/instructions.sh after a warm-up call (so that tiered code is optimised), counting only
+# the kernel call itself.
 # Usage: bench/sandbox-cost.sh [--rounds N] [--only KERNELS] [--instructions]
 set -euo pipefail
 BENCH="$(cd "$(dirname "$0")" && pwd)"
@@ -14,9 +15,6 @@ OUT="${WASMLIFT_BENCH_OUT:-$REPO/target/bench}"
 ROUNDS=5
 ONLY=kernels
 INSTRUCTIONS=0
-# Kernel sizes for --instructions: a few hundred million instructions each under callgrind.
-declare -A INSTRUCTION_SIZES=([fib]=27 [matmul]=100 [quicksort]=200000 [sha256]=6 [crc32]=5
-    [nbody]=100000 [sieve]=2 [mandelbrot]=160 [simd]=1200)
 while [ $# -gt 0 ]; do
     case "$1" in
         --rounds) ROUNDS="$2"; shift 2 ;;
@@ -38,31 +36,14 @@ mode_env() {
 }
 
 if [ "$INSTRUCTIONS" = 1 ]; then
-    # Two copies of bench/ whose kernels.tsv run each kernel at 1/DIV size and at smoke size.
-    for size in big small; do
-        dir="$OUT/sandbox-cost-$size"
-        mkdir -p "$dir/kernels"
-        cp "$BENCH"/kernels/*.wasm "$dir/kernels/"
-        while read -r name n smoke; do
-            [[ -z "$name" || "$name" == \#* ]] && continue
-            [ "$size" = big ] && n=${INSTRUCTION_SIZES[$name]:-$smoke} || n=$smoke
-            printf '%s\t%s\t%s\n' "$name" "$n" "$smoke"
-        done <"$BENCH/kernels/kernels.tsv" >"$dir/kernels/kernels.tsv"
-    done
-    count() {  # mode kernel size -> instructions executed by the whole harness process
-        local log="$OUT/sandbox-cost-callgrind.log"
-        env "$(mode_env "$1")" valgrind --tool=callgrind --callgrind-out-file=/dev/null \
-            "$OUT/harness-wasmlift" --bench-dir "$OUT/sandbox-cost-$3" --only "kernel:$2" \
-            --kernel-runs 1 >/dev/null 2>"$log"
-        sed -nE 's/.*Collected : ([0-9]+).*/\1/p' "$log"
-    }
-    kernels=$(awk '!/^#/ && NF {print $1}' "$BENCH/kernels/kernels.tsv")
-    [ "$ONLY" != kernels ] && kernels=$(tr ',' '\n' <<<"$ONLY" | sed 's/^kernel://')
+    source "$BENCH/instructions.sh"
+    prepare_instruction_kernels
+    kernels=$(instruction_kernels "$ONLY")
     printf '%-14s%16s%10s%10s\n' kernel "default instr" epoch fuel
     for k in $kernels; do
         line="$k"
         for mode in default epoch fuel; do
-            line+=" $(( $(count "$mode" "$k" big) - $(count "$mode" "$k" small) ))"
+            line+=" $(count_instructions "$k" "$(mode_env "$mode")" --warm-up)"
         done
         echo "$line"
     done | awk '{e = $3 / $2; f = $4 / $2; le += log(e); lf += log(f); k++

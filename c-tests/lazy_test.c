@@ -228,10 +228,24 @@ static void traps_in_both_tiers(void) {
   wasm_module_t* m = chain_module(store);
   wasm_instance_t* inst = instantiate(store, m, NULL, 0);
   wasm_func_t* trap_fn = export_func(m, inst, "trap");
+  size_t live0 = 1, superseded0 = 1;
+  CHECK(wasmlift_module_code_bytes(m, &live0, &superseded0));
+  CHECK_EQ(live0, (size_t)0);  // nothing compiled before the first call
+  CHECK_EQ(superseded0, (size_t)0);
   trap_info_t baseline = divide_by_zero(trap_fn);  // the first call compiles at the baseline tier
+  size_t live1 = 0, superseded1 = 1;
+  CHECK(wasmlift_module_code_bytes(m, &live1, &superseded1));
   wasmlift_module_wait_for_tier_up(m);
   stats_t s = stats(m);
   CHECK_EQ(s.optimized, s.total);
+  // Tier-up replaced the baseline code, which stays mapped (a call may still run in it) and
+  // is accounted for: at least the baseline code of the functions the first call compiled.
+  size_t live2 = 0, superseded2 = 0;
+  CHECK(wasmlift_module_code_bytes(m, &live2, &superseded2));
+  CHECK(live1 > 0);
+  CHECK(live2 > 0);
+  if (superseded1 == 0)  // all baseline code at the first measurement (tier-up had not finished)
+    CHECK_MSG(superseded2 >= live1, "superseded %zu, baseline %zu", superseded2, live1);
   trap_info_t optimized = divide_by_zero(trap_fn);
   CHECK_MSG(strcmp(baseline.message, "integer divide by zero") == 0, "message: %s", baseline.message);
   CHECK_MSG(strcmp(baseline.message, optimized.message) == 0, "%s vs %s", baseline.message, optimized.message);
@@ -384,6 +398,12 @@ static void configuration(void) {
   CHECK_EQ(s.compiled, (size_t)2);
   CHECK_EQ(s.optimized, (size_t)2);
   wasmlift_module_wait_for_tier_up(m);  // returns at once
+  size_t live = 0, superseded = 1;
+  CHECK(wasmlift_module_code_bytes(m, &live, NULL));
+  CHECK(wasmlift_module_code_bytes(m, NULL, &superseded));
+  CHECK(live > 0);
+  CHECK_EQ(superseded, (size_t)0);  // eager code is never replaced
+  CHECK(!wasmlift_module_code_bytes(NULL, &live, &superseded));
   wasm_module_delete(m);
   wasm_store_delete(store);
   wasm_engine_delete(engine);

@@ -461,7 +461,27 @@ static void finalizer_on_failure(void) {
   wasm_engine_delete(engine);
 }
 
+// A value of a kind no type has owns nothing: deleting or copying it must not free or copy
+// whatever its payload bits point at (here a stack address and an arbitrary number).
+static void forged_value_kinds(void) {
+  int on_stack = 42;
+  wasm_valkind_t kinds[] = {5, 77, 127, 200, 255};
+  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+    wasm_val_t v = {.kind = kinds[i], .of = {.ref = (wasm_ref_t*)&on_stack}};
+    wasm_val_t copy;
+    wasm_val_copy(&copy, &v);
+    CHECK_EQ(copy.kind, kinds[i]);
+    CHECK(copy.of.ref == (wasm_ref_t*)&on_stack);
+    wasm_val_delete(&copy);
+    wasm_val_delete(&v);
+    v.of.i64 = 0x4141414141414141;
+    wasm_val_delete(&v);
+  }
+  CHECK_EQ(on_stack, 42);
+}
+
 int main(void) {
+  forged_value_kinds();
   table_growth_under_rlimit();
   stray_signals();
   forged_serialized_code();

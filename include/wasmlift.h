@@ -183,6 +183,12 @@ WASM_API_EXTERN bool wasmlift_config_compilation(wasm_config_t *config, wasmlift
 // out-pointer may be NULL. False if `module` is NULL.
 WASM_API_EXTERN bool wasmlift_module_compilation_stats(const wasm_module_t *module, size_t *total, size_t *compiled, size_t *optimized, size_t *compilations);
 
+// Machine code held by `module`, in bytes: `*live` is the code its functions run now, and
+// `*superseded` is code that was replaced (baseline code after tier-up) but stays mapped until
+// the module is deleted, since a call may still be running in it. NULL out-pointers are
+// skipped; returns false for a NULL module.
+WASM_API_EXTERN bool wasmlift_module_code_bytes(const wasm_module_t *module, size_t *live, size_t *superseded);
+
 // Blocks until every function of `module` runs optimised code (tiered compilation; returns at
 // once for other modules, or if the engine's background thread cannot run).
 WASM_API_EXTERN void wasmlift_module_wait_for_tier_up(const wasm_module_t *module);

@@ -110,12 +110,27 @@ pub struct FunctionBody {
     pub range: Range<usize>,
 }
 
+/// Where a type sits in the WebAssembly 3.0 type system: its recursive group and its declared
+/// supertype. Type identity is structural over whole rec groups (see `runtime::type_registry`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SubTypeInfo {
+    /// `final` types have no subtypes (the default for `(type (func ...))`).
+    pub is_final: bool,
+    /// The declared supertype, a module type index (always of an earlier type).
+    pub supertype: Option<u32>,
+    /// The rec group: its first type index and how many types it holds.
+    pub group_start: u32,
+    pub group_len: u32,
+}
+
 /// A decoded and validated module.
 #[derive(Debug)]
 pub struct ModuleInfo {
     /// The original binary; function bodies and data segments point into it.
     pub bytes: Vec<u8>,
     pub types: Vec<FuncType>,
+    /// Per type index: its rec group and supertype.
+    pub subtypes: Vec<SubTypeInfo>,
     pub imports: Vec<Import>,
     /// Type index of every function, imported ones first.
     pub functions: Vec<u32>,
@@ -208,11 +223,18 @@ impl Features {
         tail_call: true,
         extended_const: true,
         memory64: false,
-        function_references: false,
+        function_references: true,
         exceptions: false,
         relaxed_simd: false,
         gc: false,
     };
+
+    /// Whether modules may use the 3.0 type system (rec groups, `sub`) while GC is off.
+    /// wasmparser only accepts those with its GC feature, so such modules are validated a second
+    /// time with it (see `decode_impl`), and then rejected if they use anything of GC proper.
+    fn type_system_needs_gc_validator(self) -> bool {
+        self.function_references && !self.gc
+    }
 
     pub fn to_wasmparser(self) -> WasmFeatures {
         let mut f = WasmFeatures::WASM2;
@@ -249,7 +271,15 @@ pub fn validate(bytes: &[u8]) -> Result<(), String> {
 /// Validates a binary with the given features enabled.
 pub fn validate_with(bytes: &[u8], features: Features) -> Result<(), String> {
     let mut validator = Validator::new_with_features(features.to_wasmparser());
-    validator.validate_all(bytes).map(|_| ()).map_err(|e| format_error(&e))
+    let first = match validator.validate_all(bytes) {
+        Ok(_) => return Ok(()),
+        Err(e) => format_error(&e),
+    };
+    // As `decode_impl` does: the 3.0 type system without GC, which wasmparser gates behind GC.
+    if features.type_system_needs_gc_validator() && decode_with(bytes.to_vec(), features).is_ok() {
+        return Ok(());
+    }
+    Err(first)
 }
 
 fn format_error(e: &wasmparser::BinaryReaderError) -> String {
@@ -339,11 +369,90 @@ pub fn decode_trusted(bytes: Vec<u8>, features: Features) -> Result<ModuleInfo, 
     decode_impl(bytes, features, false)
 }
 
+/// Decodes with `features`. Typed function references come with the 3.0 type system (rec groups,
+/// declared subtypes), which wasmparser validates only with its GC feature on: a module that
+/// fails without it is validated again with it and accepted when it then uses nothing of GC
+/// proper (struct/array types, GC heap types and instructions; see `reject_gc_constructs`).
+/// Otherwise the first pass's error stands.
 fn decode_impl(bytes: Vec<u8>, features: Features, validate_bodies: bool) -> Result<ModuleInfo, String> {
-    let mut validator = Validator::new_with_features(features.to_wasmparser());
+    let first = match decode_pass(&bytes, features.to_wasmparser(), validate_bodies) {
+        Ok(m) => return Ok(ModuleInfo { bytes, ..m }),
+        Err(e) => e,
+    };
+    if !features.type_system_needs_gc_validator() {
+        return Err(first);
+    }
+    match decode_pass(&bytes, features.to_wasmparser() | WasmFeatures::GC, validate_bodies) {
+        Ok(m) if reject_gc_constructs(&bytes, &m).is_ok() => Ok(ModuleInfo { bytes, ..m }),
+        _ => Err(first),
+    }
+}
+
+macro_rules! define_is_gc_operator {
+    ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
+        /// Whether `op` belongs to the GC proposal (struct, array, i31, casts, `ref.eq`, ...).
+        fn is_gc_operator(op: &wasmparser::Operator) -> bool {
+            match op {
+                $( wasmparser::Operator::$op { .. } => stringify!($proposal) == "gc", )*
+                #[allow(unreachable_patterns)]
+                _ => false,
+            }
+        }
+    };
+}
+wasmparser::for_each_operator!(define_is_gc_operator);
+
+/// Fails when a body (validated with wasmparser's GC feature on) uses GC proper: a GC
+/// instruction, or a GC heap type in a local, block type, `select` or `ref.null`. Types in the
+/// module's sections were already converted by `decode_pass`, which refuses those.
+fn reject_gc_constructs(bytes: &[u8], m: &ModuleInfo) -> Result<(), String> {
+    use wasmparser::Operator as O;
+    let needs_gc = |what: String| Err(unsupported(&format!("{what} (needs GC, issue 18)")));
+    for body in &m.bodies {
+        let reader = wasmparser::BinaryReader::new(&bytes[body.range.clone()], body.range.start as u64);
+        let body = wasmparser::FunctionBody::new(reader);
+        for local in body.get_locals_reader().map_err(|e| format_error(&e))? {
+            let (_, ty) = local.map_err(|e| format_error(&e))?;
+            if ValType::from_wasmparser(ty).is_none() {
+                return needs_gc(format!("local type {ty}"));
+            }
+        }
+        let mut ops = body.get_operators_reader().map_err(|e| format_error(&e))?;
+        while !ops.eof() {
+            let op = ops.read().map_err(|e| format_error(&e))?;
+            if is_gc_operator(&op) {
+                return needs_gc(format!("instruction {op:?}"));
+            }
+            let ok = match &op {
+                O::RefNull { hty } => HeapType::from_wasmparser(*hty).is_some(),
+                O::TypedSelect { ty } => ValType::from_wasmparser(*ty).is_some(),
+                O::TypedSelectMulti { tys } => tys.iter().all(|t| ValType::from_wasmparser(*t).is_some()),
+                O::Block { blockty } | O::Loop { blockty } | O::If { blockty } => match blockty {
+                    wasmparser::BlockType::Type(t) => ValType::from_wasmparser(*t).is_some(),
+                    _ => true,
+                },
+                O::TryTable { try_table } => match try_table.ty {
+                    wasmparser::BlockType::Type(t) => ValType::from_wasmparser(t).is_some(),
+                    _ => true,
+                },
+                _ => true,
+            };
+            if !ok {
+                return needs_gc(format!("a GC heap type in {op:?}"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One decoding pass over `bytes` with wasmparser features `wp_features` (`bytes` in the result
+/// is left empty: `decode_impl` moves the binary in).
+fn decode_pass(bytes: &[u8], wp_features: WasmFeatures, validate_bodies: bool) -> Result<ModuleInfo, String> {
+    let mut validator = Validator::new_with_features(wp_features);
     let mut m = ModuleInfo {
         bytes: Vec::new(),
         types: Vec::new(),
+        subtypes: Vec::new(),
         imports: Vec::new(),
         functions: Vec::new(),
         num_imported_funcs: 0,
@@ -371,8 +480,8 @@ fn decode_impl(bytes: Vec<u8>, features: Features, validate_bodies: bool) -> Res
     // The parser must know the enabled features too: with its default (all features) it reads
     // 32-bit limits as memory64 LEBs and accepts overlong encodings the spec calls malformed.
     let mut parser = Parser::new(0);
-    parser.set_features(features.to_wasmparser());
-    for payload in parser.parse_all(&bytes) {
+    parser.set_features(wp_features);
+    for payload in parser.parse_all(bytes) {
         let payload = payload.map_err(|e| format_error(&e))?;
         if let wasmparser::ValidPayload::Func(to_validate, _) =
             validator.payload(&payload).map_err(|e| format_error(&e))?
@@ -383,14 +492,26 @@ fn decode_impl(bytes: Vec<u8>, features: Features, validate_bodies: bool) -> Res
             Payload::TypeSection(reader) => {
                 for group in reader {
                     let group = group.map_err(|e| format_error(&e))?;
+                    let group_start = m.types.len() as u32;
+                    let group_len = group.types().len() as u32;
                     for sub in group.into_types() {
+                        let supertype = match sub.supertype_idxs.as_slice() {
+                            [] => None,
+                            [one] => Some(one.as_module_index().ok_or("bad supertype index")?),
+                            _ => return Err(unsupported("several supertypes")),
+                        };
+                        m.subtypes.push(SubTypeInfo { is_final: sub.is_final, supertype, group_start, group_len });
                         match &sub.composite_type.inner {
                             wasmparser::CompositeInnerType::Func(f) => {
                                 let params = f.params().iter().map(|t| valtype(*t)).collect::<Result<Vec<_>, _>>()?;
                                 let results = f.results().iter().map(|t| valtype(*t)).collect::<Result<Vec<_>, _>>()?;
                                 m.types.push(FuncType::new(params, results));
                             }
-                            _ => return Err(unsupported("GC composite types")),
+                            _ => {
+                                return Err(unsupported(
+                                    "GC composite types (struct and array types need GC, issue 18)",
+                                ))
+                            }
                         }
                     }
                 }
@@ -476,7 +597,7 @@ fn decode_impl(bytes: Vec<u8>, features: Features, validate_bodies: bool) -> Res
                         wasmparser::ElementItems::Functions(funcs) => {
                             let funcs =
                                 funcs.into_iter().collect::<Result<Vec<u32>, _>>().map_err(|e| format_error(&e))?;
-                            (ValType::FuncRef, ElementItems::Funcs(funcs))
+                            (ValType::FUNCREF, ElementItems::Funcs(funcs))
                         }
                         wasmparser::ElementItems::Expressions(rt, exprs) => {
                             let mut out = Vec::new();
@@ -530,9 +651,8 @@ fn decode_impl(bytes: Vec<u8>, features: Features, validate_bodies: bool) -> Res
         }
     }
     if validate_bodies {
-        validate_bodies_in_parallel(&bytes, &m.bodies, pending_bodies)?;
+        validate_bodies_in_parallel(bytes, &m.bodies, pending_bodies)?;
     }
-    m.bytes = bytes;
     Ok(m)
 }
 

@@ -90,10 +90,17 @@ const SELFTEST_KEY: &str = "runner/selftest.wast";
 const SELFTEST: &str = include_str!("spec/selftest.wast");
 const SELFTEST_MARK: &str = ";; expect failure";
 
+/// wasmlift's own scripts (tests/wast/), gating, run with the default feature set exactly.
+const OWN_DIR: &str = "wasmlift";
+const OWN_SCRIPTS: &[(&str, &str)] = &[("wasmlift/typed-refs.wast", include_str!("wast/typed-refs.wast"))];
+
 /// The text of a script named by key (a suite file or a path on disk).
 fn script_text(key: &str) -> Result<String, String> {
     if key == SELFTEST_KEY {
         return Ok(SELFTEST.to_string());
+    }
+    if let Some((_, text)) = OWN_SCRIPTS.iter().find(|(k, _)| *k == key) {
+        return Ok(text.to_string());
     }
     if let Some((dir, _)) = key.rsplit_once('/') {
         if GATING.contains(&dir) || EXTRA.contains(&dir) {
@@ -122,6 +129,9 @@ fn child_main(key: &str) -> i32 {
     let threads: usize = std::env::var("SPEC_COMPILE_THREADS").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
     spec::api::set_print(verbose);
     let proposals = !(key.starts_with("wasm-v1") || key.starts_with("wasm-v2"));
+    // The function-references proposal branched from the spec before multi-memory was merged.
+    spec::api::set_without_multi_memory(key.starts_with("proposals/function-references/"));
+    spec::api::set_default_features(key.starts_with(&format!("{OWN_DIR}/")));
     // Deep recursion tests need room beyond the engine's 1 MiB wasm stack budget.
     let worker = std::thread::Builder::new()
         .stack_size(64 << 20)
@@ -273,6 +283,11 @@ fn select(o: &Options) -> Vec<Script> {
     }
     if suite_filters.is_empty() || suite_filters.iter().any(|f| SELFTEST_KEY.contains(f)) {
         scripts.push(Script { key: SELFTEST_KEY.to_string(), dir: "runner".to_string(), gating: true });
+    }
+    for (key, _) in OWN_SCRIPTS {
+        if suite_filters.is_empty() || suite_filters.iter().any(|f| key.contains(f)) {
+            scripts.push(Script { key: key.to_string(), dir: OWN_DIR.to_string(), gating: true });
+        }
     }
     let dirs: Vec<(&str, bool)> = GATING.iter().map(|d| (*d, true)).chain(EXTRA.iter().map(|d| (*d, false))).collect();
     for (dir, gating) in dirs {

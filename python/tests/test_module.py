@@ -104,3 +104,27 @@ def test_deserialize_garbage_raises(store):
 def test_module_needs_store():
     with pytest.raises(TypeError):
         wl.Module(wl.Engine(), ADD)
+
+
+TWO_MEMORIES = "(module (memory 1) (memory 1))"
+TAIL_CALL = "(module (func $f (return_call $f)))"
+
+
+def test_feature_sets_and_proposal_switches():
+    # WebAssembly 3.0 is the default; 2.0 rejects its modules, naming the feature.
+    assert wl.Module(wl.Store(wl.Engine()), TWO_MEMORIES)
+    store2 = wl.Store(wl.Engine(wl.Config(features="2.0")))
+    with pytest.raises(wl.WasmError, match="multiple memories"):
+        wl.Module(store2, TWO_MEMORIES)
+    with pytest.raises(wl.WasmError, match="tail calls"):
+        wl.Module.validate(store2, TAIL_CALL)
+    wl.Module.validate(wl.Store(wl.Engine()), TAIL_CALL)
+    # One proposal back on top of 2.0, or off under 3.0.
+    assert wl.Module(wl.Store(wl.Engine(wl.Config(features="2.0", tail_call=True))), TAIL_CALL)
+    with pytest.raises(wl.WasmError, match="multiple memories"):
+        wl.Module(wl.Store(wl.Engine(wl.Config(multi_memory=False))), TWO_MEMORIES)
+    # Misspelt settings and unknown sets are refused before anything is created.
+    with pytest.raises(TypeError, match="unknown setting"):
+        wl.Config(memory_64=True)
+    with pytest.raises(ValueError, match="features must be"):
+        wl.Config(features="4.0")

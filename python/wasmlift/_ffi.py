@@ -42,13 +42,15 @@ WASM_EXTERN_TABLE = 2
 WASM_EXTERN_MEMORY = 3
 wasm_limits_max_default = 0xFFFFFFFF
 MEMORY_PAGE_SIZE = 0x10000
+WASMLIFT_FEATURES_WASM2 = 2
+WASMLIFT_FEATURES_WASM3 = 3
 
 CONSTANTS = {
     name: globals()[name]
     for name in (
         "WASM_CONST WASM_VAR WASM_I32 WASM_I64 WASM_F32 WASM_F64 WASMLIFT_V128 WASM_EXTERNREF "
         "WASM_FUNCREF WASM_EXTERN_FUNC WASM_EXTERN_GLOBAL WASM_EXTERN_TABLE WASM_EXTERN_MEMORY "
-        "wasm_limits_max_default MEMORY_PAGE_SIZE"
+        "wasm_limits_max_default MEMORY_PAGE_SIZE WASMLIFT_FEATURES_WASM2 WASMLIFT_FEATURES_WASM3"
     ).split()
 }
 
@@ -145,6 +147,15 @@ FUNCTIONS = {
     "wasmlift_config_explicit_bounds_checks": (None, [P, c_bool]),
     "wasmlift_config_compile_threads": (None, [P, c_size_t]),
     "wasmlift_config_max_memory_pages": (None, [P, c_uint64]),
+    "wasmlift_config_feature_set": (c_bool, [P, c_uint32]),
+    "wasmlift_config_multi_memory": (None, [P, c_bool]),
+    "wasmlift_config_tail_call": (None, [P, c_bool]),
+    "wasmlift_config_extended_const": (None, [P, c_bool]),
+    "wasmlift_config_memory64": (None, [P, c_bool]),
+    "wasmlift_config_function_references": (None, [P, c_bool]),
+    "wasmlift_config_exceptions": (None, [P, c_bool]),
+    "wasmlift_config_relaxed_simd": (None, [P, c_bool]),
+    "wasmlift_config_gc": (None, [P, c_bool]),
     # errors / text format
     "wasmlift_error_message": (c_char_p, []),
     "wasmlift_wat2wasm": (c_bool, [c_char_p, c_size_t, _bvec]),

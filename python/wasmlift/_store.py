@@ -10,14 +10,49 @@ from ._errors import WasmError, last_error
 from ._types import _exporttype_from_c, _importtype_from_c
 
 
-class Config:
-    """Engine settings (wasmlift extensions). Consumed by the Engine made from it."""
+# WebAssembly proposals with a switch of their own (Config(memory64=False), ...).
+PROPOSALS = (
+    "multi_memory",
+    "tail_call",
+    "extended_const",
+    "memory64",
+    "function_references",
+    "exceptions",
+    "relaxed_simd",
+    "gc",
+)
 
-    def __init__(self, *, max_wasm_stack=None, explicit_bounds_checks=None, compile_threads=None, max_memory_pages=None):
+
+class Config:
+    """Engine settings (wasmlift extensions). Consumed by the Engine made from it.
+
+    features="3.0" (the default) or "2.0" selects a WebAssembly version's feature set; a
+    keyword named after a proposal (see PROPOSALS) then switches that proposal on or off."""
+
+    def __init__(
+        self,
+        *,
+        max_wasm_stack=None,
+        explicit_bounds_checks=None,
+        compile_threads=None,
+        max_memory_pages=None,
+        features=None,
+        **proposals,
+    ):
+        unknown = sorted(set(proposals) - set(PROPOSALS))
+        if unknown:
+            raise TypeError(f"Config: unknown setting(s) {', '.join(unknown)}")
+        sets = {"2.0": ffi.WASMLIFT_FEATURES_WASM2, "3.0": ffi.WASMLIFT_FEATURES_WASM3}
+        if features is not None and features not in sets:
+            raise ValueError(f"Config: features must be one of {', '.join(sets)}, not {features!r}")
         self._ptr = ffi.wasm_config_new()
         if not self._ptr:
             raise WasmError("wasm_config_new failed")
         self._finalizer = weakref.finalize(self, ffi.wasm_config_delete, self._ptr)
+        if features is not None and not ffi.wasmlift_config_feature_set(self._ptr, sets[features]):
+            raise last_error("wasmlift_config_feature_set failed")
+        for name, on in proposals.items():
+            getattr(ffi, "wasmlift_config_" + name)(self._ptr, bool(on))
         if max_wasm_stack is not None:
             self.max_wasm_stack = max_wasm_stack
         if explicit_bounds_checks is not None:

@@ -38,6 +38,10 @@ macro_rules! for_each_builtin {
             table_init(table: u32, elem_index: u32, dst: u32, src: u32, len: u32) -> u32;
             /// `elem.drop`.
             elem_drop(elem_index: u32);
+            /// `call_indirect`/`call_ref` with a non-final expected type whose id differs from
+            /// the callee's: nonzero (trap INDIRECT_CALL_TYPE_MISMATCH) unless the callee's
+            /// type declares the expected one as a supertype.
+            type_mismatch(actual_type_id: u32, expected_type_id: u32) -> u32;
             /// Tiered compilation: defined function `defined_index` used up its budget (see
             /// `VMContextHeader::tiering_budgets`); queues it for the optimising tier.
             tier_up(defined_index: u32);

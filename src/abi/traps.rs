@@ -11,6 +11,8 @@ pub enum TrapKind {
     UninitializedElement,
     IndirectCallTypeMismatch,
     NullReference,
+    /// `ref.as_non_null` on null.
+    NullReferenceAsNonNull,
     IntegerDivisionByZero,
     IntegerOverflow,
     BadConversionToInteger,
@@ -44,6 +46,8 @@ pub mod trap_codes {
     pub const INTERRUPTED: u8 = 8;
     /// The store's fuel is exhausted: "all fuel consumed".
     pub const OUT_OF_FUEL: u8 = 9;
+    /// `ref.as_non_null` on null: "null reference".
+    pub const NULL_REFERENCE_AS_NON_NULL: u8 = 10;
 }
 
 impl TrapKind {
@@ -57,6 +61,7 @@ impl TrapKind {
             TrapKind::UninitializedElement => "uninitialized element",
             TrapKind::IndirectCallTypeMismatch => "indirect call type mismatch",
             TrapKind::NullReference => "null function reference",
+            TrapKind::NullReferenceAsNonNull => "null reference",
             TrapKind::IntegerDivisionByZero => "integer divide by zero",
             TrapKind::IntegerOverflow => "integer overflow",
             TrapKind::BadConversionToInteger => "invalid conversion to integer",

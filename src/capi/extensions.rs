@@ -497,6 +497,29 @@ pub unsafe extern "C" fn wasmlift_module_compilation_stats(
     true
 }
 
+/// Machine code held by `module`, in bytes: `*live` is the code its functions run now, and
+/// `*superseded` is code that was replaced (baseline code after tier-up) but stays mapped until
+/// the module is deleted, since a call may still be running in it. NULL out-pointers are
+/// skipped; returns false for a NULL module.
+#[no_mangle]
+pub unsafe extern "C" fn wasmlift_module_code_bytes(
+    module: *const wasm_module_t,
+    live: *mut usize,
+    superseded: *mut usize,
+) -> bool {
+    // SAFETY: `module` is NULL or a live `wasm_module_t` (C API contract, rule 1).
+    let Some(module) = (unsafe { module.as_ref() }) else { return false };
+    let (l, s) = module.module().code_bytes();
+    for (out, v) in [(live, l), (superseded, s)] {
+        if !out.is_null() {
+            // SAFETY: a non-NULL out-pointer is writable storage for one `usize` (C API
+            // contract, rule 2); it is written without being read.
+            unsafe { out.write(v) };
+        }
+    }
+    true
+}
+
 /// Blocks until every function of `module` runs optimised code (tiered compilation; returns at
 /// once for other modules, or if the engine's background thread cannot run).
 #[no_mangle]

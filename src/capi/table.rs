@@ -4,7 +4,7 @@
 use crate::capi::r#ref::{wasm_ref_t, wasm_table_t};
 use crate::capi::store::wasm_store_t;
 use crate::capi::types::wasm_tabletype_t;
-use crate::capi::val::funcref_bits;
+use crate::capi::val::typed_funcref_bits;
 use crate::runtime::func::Func;
 use crate::runtime::object::Object;
 use crate::runtime::store::StoreHandle;
@@ -26,16 +26,20 @@ impl wasm_table_t {
 ///
 /// # Safety
 /// `r` is NULL or a live `wasm_ref_t` (C API contract, rule 1).
-unsafe fn element_bits(r: *const wasm_ref_t, ty: ValType, store: &StoreHandle) -> Option<usize> {
+unsafe fn element_bits(r: *const wasm_ref_t, ty: ValType, store: &StoreHandle) -> Result<usize, String> {
+    let ValType::Ref(rt) = ty else { return Err("not a reference type".into()) };
     // SAFETY: `r` is NULL or a live handle (this function's contract).
-    let Some(r) = (unsafe { r.as_ref() }) else { return Some(0) };
+    let Some(r) = (unsafe { r.as_ref() }) else {
+        // Non-nullable tables (typed references) cannot hold null.
+        return if rt.nullable { Ok(0) } else { Err(format!("null is not a value of the non-nullable type {rt}")) };
+    };
     match ty {
-        ValType::FuncRef => match &r.obj {
-            Object::Func(f) => funcref_bits(f, store).ok(),
-            _ => None,
+        ValType::Ref(r_ty) if r_ty.is_func() => match &r.obj {
+            Object::Func(f) => typed_funcref_bits(f, r_ty, store),
+            _ => Err("expected a function reference".into()),
         },
-        _ if !Arc::ptr_eq(&r.store, store) => None,
-        _ => Some(store.externref_bits(&r.obj)),
+        _ if !Arc::ptr_eq(&r.store, store) => Err("the reference belongs to another store".into()),
+        _ => Ok(store.externref_bits(&r.obj)),
     }
 }
 
@@ -47,7 +51,7 @@ unsafe fn element_bits(r: *const wasm_ref_t, ty: ValType, store: &StoreHandle) -
 unsafe fn element_ref(bits: usize, ty: ValType, store: &StoreHandle) -> *mut wasm_ref_t {
     let obj = match ty {
         // SAFETY: a funcref element is 0 or a live `VMFuncRef` (this function's contract).
-        ValType::FuncRef => unsafe { Func::from_funcref(bits as *const _) }.map(Object::Func),
+        ValType::Ref(r) if r.is_func() => unsafe { Func::from_funcref(bits as *const _) }.map(Object::Func),
         _ => store.externref_object(bits),
     };
     match obj {
@@ -70,11 +74,12 @@ pub unsafe extern "C" fn wasm_table_new(
     };
     let ty = ty.to_core();
     // SAFETY: `init` is NULL or a live reference (C API contract, rule 1).
-    let Some(bits) = (unsafe { element_bits(init, ty.element, &store.store) }) else {
-        crate::capi::extensions::set_error(
-            "wasm_table_new: the initial value has the wrong reference type or belongs to another store",
-        );
-        return std::ptr::null_mut();
+    let bits = match unsafe { element_bits(init, ty.element, &store.store) } {
+        Ok(bits) => bits,
+        Err(e) => {
+            crate::capi::extensions::set_error(&format!("wasm_table_new: the initial value does not fit: {e}"));
+            return std::ptr::null_mut();
+        }
     };
     match WasmTable::new(ty, bits) {
         Ok(mut t) => {
@@ -126,8 +131,11 @@ pub unsafe extern "C" fn wasm_table_set(t: *mut wasm_table_t, index: u32, r: *mu
     }
     // SAFETY: `r` is NULL or a live reference (C API contract, rule 1).
     match unsafe { element_bits(r, table.element_type(), &t.r.store) } {
-        Some(bits) => table.set(index as u64, bits),
-        None => false,
+        Ok(bits) => table.set(index as u64, bits),
+        Err(e) => {
+            crate::capi::extensions::set_error(&format!("wasm_table_set: {e}"));
+            false
+        }
     }
 }
 
@@ -145,7 +153,10 @@ pub unsafe extern "C" fn wasm_table_grow(t: *mut wasm_table_t, delta: u32, init:
     let table = t.table();
     // SAFETY: `init` is NULL or a live reference (C API contract, rule 1).
     match unsafe { element_bits(init, table.element_type(), &t.r.store) } {
-        Some(bits) => table.grow(delta as u64, bits).is_some(),
-        None => false,
+        Ok(bits) => table.grow(delta as u64, bits).is_some(),
+        Err(e) => {
+            crate::capi::extensions::set_error(&format!("wasm_table_grow: {e}"));
+            false
+        }
     }
 }

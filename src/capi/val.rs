@@ -4,12 +4,13 @@
 
 use crate::abi::vmctx::VMVal;
 use crate::capi::r#ref::wasm_ref_t;
-use crate::capi::types::{valkind_of, wasm_valkind_t, WASM_EXTERNREF};
+use crate::capi::types::{valkind_of, wasm_valkind_t, WASM_EXTERNREF, WASM_FUNCREF};
 use crate::capi::vec::VecElem;
 use crate::runtime::func::Func;
 use crate::runtime::object::Object;
 use crate::runtime::store::StoreHandle;
-use crate::types::ValType;
+use crate::runtime::type_registry;
+use crate::types::{RefType, ValType};
 use std::sync::Arc;
 
 #[repr(C)]
@@ -50,7 +51,7 @@ impl VecElem for wasm_val_t {
 pub unsafe extern "C" fn wasm_val_delete(v: *mut wasm_val_t) {
     // SAFETY: `v` is NULL or a valid value the caller owns (C API contract, rules 1 and 5).
     let Some(v) = (unsafe { v.as_mut() }) else { return };
-    if v.kind >= WASM_EXTERNREF {
+    if is_ref_kind(v.kind) {
         // SAFETY: a reference kind means `ref` is the union field set (rule 5).
         let r = unsafe { v.of.r#ref };
         if !r.is_null() {
@@ -60,6 +61,13 @@ pub unsafe extern "C" fn wasm_val_delete(v: *mut wasm_val_t) {
             v.of.r#ref = std::ptr::null_mut();
         }
     }
+}
+
+/// Whether a value of `kind` holds a reference handle. Only the two reference kinds do: a value
+/// with any other kind, including numbers no kind has, owns nothing (deleting or copying a
+/// value of a forged kind must not free or copy whatever its payload bits point at).
+fn is_ref_kind(kind: wasm_valkind_t) -> bool {
+    kind == WASM_EXTERNREF || kind == WASM_FUNCREF
 }
 
 /// Copies a value; a reference is copied into a new handle.
@@ -75,7 +83,7 @@ pub unsafe extern "C" fn wasm_val_copy(out: *mut wasm_val_t, src: *const wasm_va
         return;
     };
     let mut v = *src;
-    if v.kind >= WASM_EXTERNREF {
+    if is_ref_kind(v.kind) {
         // SAFETY: a reference kind means `ref` is the union field set, and it is NULL or a live
         // handle (rule 5); the copy gets a handle of its own.
         v.of.r#ref = unsafe { crate::capi::copy_boxed(v.of.r#ref) };
@@ -110,15 +118,18 @@ pub unsafe fn to_slot(v: &wasm_val_t, ty: ValType, store: &StoreHandle) -> Resul
         ValType::V128 => return Err("v128 values cannot be passed as wasm_val_t; use wasmlift_func_call_v128".into()),
         // SAFETY: a reference kind (checked above) means `ref` is set, NULL or a live handle
         // (this function's contract).
-        ValType::FuncRef => match unsafe { v.of.r#ref.as_ref() } {
-            None => VMVal::default(),
+        ValType::Ref(rt) if rt.is_func() => match unsafe { v.of.r#ref.as_ref() } {
+            None => {
+                type_registry::check_funcref(None, rt)?;
+                VMVal::default()
+            }
             Some(r) => match &r.obj {
-                Object::Func(f) => VMVal::from_u64(funcref_bits(f, store)? as u64),
+                Object::Func(f) => VMVal::from_u64(typed_funcref_bits(f, rt, store)? as u64),
                 _ => return Err("expected a function reference".into()),
             },
         },
-        // SAFETY: as for `FuncRef`: `ref` is set, NULL or a live handle.
-        ValType::ExternRef => match unsafe { v.of.r#ref.as_ref() } {
+        // SAFETY: as for function references: `ref` is set, NULL or a live handle.
+        ValType::Ref(_) => match unsafe { v.of.r#ref.as_ref() } {
             None => VMVal::default(),
             Some(r) if !Arc::ptr_eq(&r.store, store) => return Err("the reference belongs to another store".into()),
             Some(r) => VMVal::from_u64(store.externref_bits(&r.obj) as u64),
@@ -141,6 +152,17 @@ pub fn funcref_bits(f: &Func, store: &StoreHandle) -> Result<usize, String> {
     Ok(f.funcref() as usize)
 }
 
+/// `funcref_bits` for a slot of reference type `ty`: typed references (WebAssembly 3.0) also
+/// check that the function's type is a subtype of `ty`'s, since compiled code trusts a value of
+/// type `(ref $t)` to be callable with `$t`'s signature. Checked before the owner is pinned.
+pub fn typed_funcref_bits(f: &Func, ty: RefType, store: &StoreHandle) -> Result<usize, String> {
+    if f.store().id != store.id {
+        return Err("the function reference belongs to another store".into());
+    }
+    type_registry::check_funcref(Some(f.type_id()), ty)?;
+    funcref_bits(f, store)
+}
+
 /// Converts a slot of type `ty` into a C value (references become new owned handles).
 ///
 /// # Safety
@@ -152,14 +174,14 @@ pub unsafe fn from_slot(slot: &VMVal, ty: ValType, store: &StoreHandle) -> wasm_
         ValType::I32 | ValType::F32 => wasm_val_union { i32: slot.u32() as i32 },
         ValType::I64 | ValType::F64 => wasm_val_union { i64: slot.u64() as i64 },
         ValType::V128 => wasm_val_union { i64: slot.u64() as i64 },
-        ValType::FuncRef => wasm_val_union {
+        ValType::Ref(r) if r.is_func() => wasm_val_union {
             // SAFETY: a funcref slot is null or a live `VMFuncRef` (this function's contract).
             r#ref: match unsafe { Func::from_funcref(slot.ptr()) } {
                 Some(f) => wasm_ref_t::boxed(Object::Func(f), store.clone()),
                 None => std::ptr::null_mut(),
             },
         },
-        ValType::ExternRef => wasm_val_union {
+        ValType::Ref(_) => wasm_val_union {
             r#ref: match store.externref_object(slot.u64() as usize) {
                 Some(o) => wasm_ref_t::boxed(o, store.clone()),
                 None => std::ptr::null_mut(),

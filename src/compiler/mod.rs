@@ -380,6 +380,7 @@ pub(crate) fn trap_kind(code: TrapCode) -> TrapKind {
             trap_codes::UNINITIALIZED_ELEMENT => TrapKind::UninitializedElement,
             trap_codes::INDIRECT_CALL_TYPE_MISMATCH => TrapKind::IndirectCallTypeMismatch,
             trap_codes::NULL_REFERENCE => TrapKind::NullReference,
+            trap_codes::NULL_REFERENCE_AS_NON_NULL => TrapKind::NullReferenceAsNonNull,
             trap_codes::HOST_TRAP => TrapKind::HostTrap,
             trap_codes::INTERRUPTED => TrapKind::Interrupted,
             trap_codes::OUT_OF_FUEL => TrapKind::OutOfFuel,

@@ -731,3 +731,36 @@ fn widened_indices_read_the_same_and_wrapping_sums_still_wrap() {
         assert_eq!(m.i32("lookup", &[i(x)]), expected);
     }
 }
+
+/// Baseline code counts one unit of the tier-up budget per function entry and per loop
+/// iteration; the call that overdraws it asks for the optimising tier, which refills the budget
+/// so that a function asks once. (No tier-up thread runs here: the counts are exact.)
+#[test]
+fn tier_up_budget_counts_entries_and_loop_iterations() {
+    use crate::runtime::lazy::TIER_UP_BUDGET;
+    let m = Instance::tiered_without_tier_up(
+        r#"(module
+        (func (export "spin") (param i32)
+          (loop $l (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1))))))
+        (func (export "leaf") (result i32) (i32.const 7))
+        (func (export "calls_leaf") (param i32) (result i32)
+          (loop $l (drop (call 1)) (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+          (i32.const 0)))"#,
+    );
+    // Functions are budgeted separately, and only once they run.
+    assert_eq!(m.tier_up_budget(0), TIER_UP_BUDGET);
+    m.call("spin", &[i(100)]);
+    assert_eq!(m.tier_up_budget(0), TIER_UP_BUDGET - 101); // entry + 100 iterations
+    assert_eq!(m.tier_up_budget(1), TIER_UP_BUDGET);
+    m.call("calls_leaf", &[i(50)]);
+    assert_eq!(m.tier_up_budget(2), TIER_UP_BUDGET - 51);
+    assert_eq!(m.tier_up_budget(1), TIER_UP_BUDGET - 50); // one per entry of the callee
+                                                          // Exactly exhausting the budget does not ask yet; the next unit does, and the budget is
+                                                          // refilled so that the function is not queued again on every iteration.
+    m.call("spin", &[i(TIER_UP_BUDGET - 101 - 1)]);
+    assert_eq!(m.tier_up_budget(0), 0);
+    m.call("spin", &[i(1)]);
+    assert!(m.tier_up_budget(0) > TIER_UP_BUDGET, "refilled: {}", m.tier_up_budget(0));
+    // The code is still the baseline's (no tier-up thread), and still computes the same.
+    assert_eq!(m.i32("leaf", &[]), 7);
+}

@@ -44,7 +44,7 @@ pub(crate) fn ir_type(ty: ValType) -> Type {
         ValType::F32 => F32,
         ValType::F64 => F64,
         ValType::V128 => I8X16,
-        ValType::FuncRef | ValType::ExternRef => I64,
+        ValType::Ref(_) => I64,
     }
 }
 
@@ -307,7 +307,7 @@ fn body_makes_calls(body: &wasmparser::FunctionBody) -> Result<bool, String> {
 fn zero_value(b: &mut FunctionBuilder, vt: ValType) -> Value {
     match vt {
         ValType::I32 => b.ins().iconst(I32, 0),
-        ValType::I64 | ValType::FuncRef | ValType::ExternRef => b.ins().iconst(I64, 0),
+        ValType::I64 | ValType::Ref(_) => b.ins().iconst(I64, 0),
         ValType::F32 => b.ins().f32const(Ieee32::with_bits(0)),
         ValType::F64 => b.ins().f64const(Ieee64::with_bits(0)),
         ValType::V128 => {
@@ -994,6 +994,43 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
                 self.call_indirect(type_index, table_index, true)?;
                 self.reachable = false;
             }
+            // Typed function references (WebAssembly 3.0).
+            Operator::CallRef { type_index } => self.call_ref(type_index, false)?,
+            Operator::ReturnCallRef { type_index } => {
+                self.call_ref(type_index, true)?;
+                self.reachable = false;
+            }
+            Operator::RefAsNonNull => {
+                let r = self.pop();
+                self.b.ins().trapz(r, user_trap(trap_codes::NULL_REFERENCE_AS_NON_NULL));
+                self.push(r);
+            }
+            Operator::BrOnNull { relative_depth } => {
+                // Null: branch with the values below the reference. Otherwise the reference
+                // stays on the stack.
+                let r = self.pop();
+                let (block, n) = self.branch_target(relative_depth);
+                let args = block_args(&self.peekn_canon(n));
+                let cont = self.b.create_block();
+                let is_null = self.b.ins().icmp_imm_u(IntCC::Equal, r, 0);
+                self.b.ins().brif(is_null, block, &args, cont, &[]);
+                self.b.seal_block(cont);
+                self.b.switch_to_block(cont);
+                self.push(r);
+            }
+            Operator::BrOnNonNull { relative_depth } => {
+                // Not null: branch with the reference on top of the label's other values.
+                // Otherwise the null is dropped.
+                let r = self.pop();
+                let (block, n) = self.branch_target(relative_depth);
+                let mut vals = self.peekn_canon(n - 1);
+                vals.push(r);
+                let args = block_args(&vals);
+                let cont = self.b.create_block();
+                self.b.ins().brif(r, block, &args, cont, &[]);
+                self.b.seal_block(cont);
+                self.b.switch_to_block(cont);
+            }
             Operator::Drop => {
                 self.pop();
             }
@@ -1357,6 +1394,66 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         Ok(())
     }
 
+    /// Traps with INDIRECT_CALL_TYPE_MISMATCH unless the (non-null) `funcref`'s type is
+    /// `type_index` or a subtype of it. Canonical ids compare types engine-wide; equal ids are
+    /// the fast path. A final type has no subtypes, so a different id is a mismatch; for a
+    /// non-final type the `type_mismatch` builtin walks the callee type's supertype chain.
+    fn check_callee_type(&mut self, funcref: Value, type_index: u32) {
+        let actual = self.b.ins().load(I32, self.regions.vm_flags(), funcref, vmctx::FUNCREF_TYPE_ID);
+        let type_ids = self.load_vmctx_ptr(vmctx::VMCTX_TYPE_IDS);
+        let expected = self.b.ins().load(I32, readonly(), type_ids, (type_index * 4) as i32);
+        let mismatch = self.b.ins().icmp(IntCC::NotEqual, actual, expected);
+        let is_final = self.env.module.subtypes.get(type_index as usize).is_none_or(|s| s.is_final);
+        if is_final {
+            self.b.ins().trapnz(mismatch, user_trap(trap_codes::INDIRECT_CALL_TYPE_MISMATCH));
+            return;
+        }
+        let slow = self.b.create_block();
+        let go_on = self.b.create_block();
+        self.b.set_cold_block(slow);
+        self.b.ins().brif(mismatch, slow, &[], go_on, &[]);
+        self.b.seal_block(slow);
+        self.b.switch_to_block(slow);
+        self.call_builtin_checked(
+            builtin::type_mismatch,
+            &[actual, expected],
+            user_trap(trap_codes::INDIRECT_CALL_TYPE_MISMATCH),
+        );
+        self.b.ins().jump(go_on, &[]);
+        self.b.seal_block(go_on);
+        self.b.switch_to_block(go_on);
+    }
+
+    /// `call_ref`/`return_call_ref $t`: a call through a function reference of type
+    /// `(ref null $t)`. Null traps. Validation already guarantees the reference's type; the
+    /// callee type is checked again all the same (one compare on the fast path), so that a
+    /// reference that entered from the host unchecked can never become a call with the wrong
+    /// signature.
+    fn call_ref(&mut self, type_index: u32, tail: bool) -> Result<(), String> {
+        let n = self.env.module.types[type_index as usize].params.len();
+        let funcref = self.pop();
+        let params = self.popn_canon(n);
+        self.b.ins().trapz(funcref, user_trap(trap_codes::NULL_REFERENCE));
+        self.check_callee_type(funcref, type_index);
+        let code = self.b.ins().load(I64, self.regions.vm_flags(), funcref, vmctx::FUNCREF_CODE);
+        let callee_vmctx = self.b.ins().load(I64, self.regions.vm_flags(), funcref, vmctx::FUNCREF_VMCTX);
+        let mut args = Vec::with_capacity(n + 1);
+        args.push(callee_vmctx);
+        args.extend(params);
+        let sig = self.sig_for_type(type_index);
+        self.fuel_spill();
+        if tail {
+            self.b.ins().return_call_indirect(sig, code, &args);
+            return Ok(());
+        }
+        let call = self.b.ins().call_indirect(sig, code, &args);
+        let results = self.b.inst_results(call).to_vec();
+        self.stack.extend(results);
+        self.fuel_reload();
+        self.epoch_deadline_reload();
+        Ok(())
+    }
+
     fn call_indirect(&mut self, type_index: u32, table: u32, tail: bool) -> Result<(), String> {
         let n = self.env.module.types[type_index as usize].params.len();
         let index = self.pop();
@@ -1364,11 +1461,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         let slot = self.table_elem_addr(table, index, user_trap(trap_codes::UNDEFINED_ELEMENT));
         let funcref = self.b.ins().load(I64, self.regions.table_flags(), slot, 0);
         self.b.ins().trapz(funcref, user_trap(trap_codes::UNINITIALIZED_ELEMENT));
-        let actual = self.b.ins().load(I32, self.regions.vm_flags(), funcref, vmctx::FUNCREF_TYPE_ID);
-        let type_ids = self.load_vmctx_ptr(vmctx::VMCTX_TYPE_IDS);
-        let expected = self.b.ins().load(I32, readonly(), type_ids, (type_index * 4) as i32);
-        let mismatch = self.b.ins().icmp(IntCC::NotEqual, actual, expected);
-        self.b.ins().trapnz(mismatch, user_trap(trap_codes::INDIRECT_CALL_TYPE_MISMATCH));
+        self.check_callee_type(funcref, type_index);
         let code = self.b.ins().load(I64, self.regions.vm_flags(), funcref, vmctx::FUNCREF_CODE);
         let callee_vmctx = self.b.ins().load(I64, self.regions.vm_flags(), funcref, vmctx::FUNCREF_VMCTX);
         let mut args = Vec::with_capacity(n + 1);

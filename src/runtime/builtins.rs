@@ -155,6 +155,12 @@ mod bodies {
         inst.module.hot(defined as usize);
     }
 
+    pub unsafe extern "C" fn type_mismatch(_vmctx: *mut u8, actual: u32, expected: u32) -> u32 {
+        // Both ids are held: `expected` by the calling module, `actual` by the owner of the
+        // function reference being called.
+        !crate::runtime::type_registry::is_subtype(actual, expected) as u32
+    }
+
     pub unsafe extern "C" fn elem_drop(vmctx: *mut u8, elem: u32) {
         // SAFETY: called by compiled code with its vmctx.
         let inst = unsafe { caller(vmctx) };

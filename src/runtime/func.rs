@@ -187,7 +187,7 @@ pub enum Func {
 /// keeps everything these point at alive.
 #[derive(Clone, Copy)]
 pub struct WasmEntry {
-    /// The function's type, inside the instance's module.
+    /// The function's type, with canonical ids (`CompiledModule::canonical_types`).
     ty: *const FuncType,
     /// The entry trampoline for the function's type.
     trampoline: EntryTrampoline,
@@ -245,7 +245,7 @@ impl Func {
     pub fn wasm(instance: Arc<WasmInstance>, index: u32) -> Func {
         let module = &instance.module;
         let type_index = module.info.functions[index as usize];
-        let ty = &module.info.types[type_index as usize];
+        let ty = &module.canonical_types[type_index as usize];
         let entry = WasmEntry {
             ty,
             scalar: ScalarSig::of(ty),

@@ -11,10 +11,11 @@ use super::module::Module;
 use super::store::{Store, StoreHandle};
 use super::table::{TableRef, WasmTable};
 use super::trap::{Trap, TrapRecord};
+use super::type_registry;
 use crate::abi::traps::TrapKind;
 use crate::abi::vmctx::*;
 use crate::decode::{ConstExpr, ConstOp, DataMode, ElementItems, ElementMode, ExportKind, ImportKind};
-use crate::types::{ExternType, ValType};
+use crate::types::{ExternType, GlobalType, TableType};
 use std::cell::UnsafeCell;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -181,7 +182,7 @@ impl WasmInstance {
     pub fn global_ref(self: &Arc<Self>, idx: usize) -> GlobalRef {
         let global = self.globals[idx].clone();
         let defined = idx >= self.module.info.num_imported_globals as usize;
-        let owner = (defined && global.ty.content == ValType::FuncRef).then(|| self.clone());
+        let owner = (defined && global.ty.content.is_func_ref()).then(|| self.clone());
         GlobalRef { global, owner: owner.or_else(|| self.imported_owners.globals.get(idx).cloned().flatten()) }
     }
 
@@ -189,7 +190,7 @@ impl WasmInstance {
     pub fn table_ref(self: &Arc<Self>, idx: usize) -> TableRef {
         let table = self.tables[idx].clone();
         let defined = idx >= self.module.info.num_imported_tables as usize;
-        let owner = (defined && table.element_type() == ValType::FuncRef).then(|| self.clone());
+        let owner = (defined && table.element_type().is_func_ref()).then(|| self.clone());
         TableRef { table, owner: owner.or_else(|| self.imported_owners.tables.get(idx).cloned().flatten()) }
     }
 
@@ -231,11 +232,20 @@ fn check_import(module: &Module, index: usize, provided: Option<&Extern>) -> Res
     };
     let got = provided.ty();
     let ok = match (&import.kind, provided) {
-        (ImportKind::Func { type_index }, Extern::Func(f)) => module.type_ids[*type_index as usize] == f.type_id(),
-        (ImportKind::Global(g), Extern::Global(p)) => *g == p.ty,
+        // 3.0 matching: a function of a subtype of the declared type; an immutable global of
+        // a subtype; mutable globals and tables exactly the declared type. Types compare by
+        // canonical id (rec-group structure), never by either module's numbering.
+        (ImportKind::Func { type_index }, Extern::Func(f)) => {
+            type_registry::is_subtype(f.type_id(), module.type_ids[*type_index as usize])
+        }
+        (ImportKind::Global(g), Extern::Global(p)) => {
+            let want = module.canonical_valtype(g.content);
+            g.mutable == p.ty.mutable
+                && if g.mutable { want == p.ty.content } else { type_registry::val_is_subtype(p.ty.content, want) }
+        }
         (ImportKind::Table(t), Extern::Table(p)) => {
             let pt = p.ty();
-            t.element == pt.element && pt.limits.matches(&t.limits)
+            module.canonical_valtype(t.element) == pt.element && pt.limits.matches(&t.limits)
         }
         (ImportKind::Memory(m), Extern::Memory(p)) => {
             let pt = p.ty();
@@ -337,12 +347,15 @@ fn allocate(
         memories.push(Arc::new(m));
     }
     for ty in &info.tables[info.num_imported_tables as usize..] {
-        let mut t = WasmTable::new(*ty, 0).map_err(InstantiationError::Resource)?;
+        // Canonical element types: tables may be shared with other modules and the host.
+        let ty = TableType { element: module.canonical_valtype(ty.element), ..*ty };
+        let mut t = WasmTable::new(ty, 0).map_err(InstantiationError::Resource)?;
         t.attach(store).map_err(InstantiationError::Resource)?;
         tables.push(Arc::new(t));
     }
     for g in &info.globals[info.num_imported_globals as usize..] {
-        let mut global = WasmGlobal::new(*g, VMVal::default());
+        let g = GlobalType { content: module.canonical_valtype(g.content), ..*g };
+        let mut global = WasmGlobal::new(g, VMVal::default());
         global.store_id = store.id;
         globals.push(Arc::new(global));
     }

@@ -11,8 +11,8 @@
 //! per function; a function that uses up its budget is queued for the optimising tier, and the
 //! engine's tier-up thread compiles those first (hot functions first), then the whole module
 //! with the eager compiler, patching the slots as code becomes ready.
-//! Replaced baseline code stays mapped until the module is dropped (a frame may still run
-//! in it); `LazyCode::code_bytes` reports it.
+//! Replaced code stays mapped until the module is dropped (a frame may still run in it):
+//! `LazyCode::code_bytes` accounts for it, and `wasmlift_module_code_bytes` reports it.
 
 use super::code_registry::{self, Registration};
 use super::instance::WasmInstance;
@@ -21,7 +21,7 @@ use crate::abi::code_memory::CodeRegion;
 use crate::abi::compiled::{CompiledCode, Tier};
 use crate::types::{FuncType, ValType};
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, Weak};
 
 /// How modules are compiled (`wasmlift_config_compilation`).
@@ -75,6 +75,12 @@ pub struct LazyCode {
     /// Tier-up budgets, one per defined function, counted down by baseline code (read and
     /// written by compiled code through `VMContextHeader::tiering_budgets`).
     budgets: Box<[std::sync::atomic::AtomicI32]>,
+    /// Per defined function: bytes of the machine code its entry points at now (0 before its
+    /// first compile).
+    live_len: Box<[AtomicU32]>,
+    /// Bytes of code no entry points at any more: baseline code replaced by optimised code,
+    /// and whole-module copies of functions that were already optimised one by one.
+    superseded: AtomicUsize,
 }
 
 /// Function entries plus loop iterations of baseline code before a function is queued for the
@@ -103,6 +109,8 @@ impl LazyCode {
             tiered_queued: AtomicBool::new(false),
             compilations: std::sync::atomic::AtomicUsize::new(0),
             budgets: (0..num_defined).map(|_| std::sync::atomic::AtomicI32::new(TIER_UP_BUDGET)).collect(),
+            live_len: (0..num_defined).map(|_| AtomicU32::new(0)).collect(),
+            superseded: AtomicUsize::new(0),
         })
     }
 
@@ -111,6 +119,11 @@ impl LazyCode {
         // `AtomicI32` has the layout of `i32`; compiled code accesses the elements with plain
         // loads and stores (a racy count is fine: it only decides when to ask for tier-up).
         self.budgets.as_ptr() as *mut i32
+    }
+
+    /// The tier-up budget defined function `defined` has left.
+    pub fn budget(&self, defined: usize) -> i32 {
+        self.budgets[defined].load(Ordering::Relaxed)
     }
 
     /// How many defined functions have been compiled at either tier.
@@ -129,10 +142,17 @@ impl LazyCode {
         self.compilations.load(Ordering::Relaxed)
     }
 
-    /// Bytes of code compiled on demand so far (baseline and per-function optimised code,
-    /// including code that was replaced).
-    pub fn code_bytes(&self) -> usize {
-        self.region.code_bytes()
+    /// Bytes of function code compiled on demand so far: (what the entries point at now, what
+    /// was replaced but stays mapped until the module is dropped).
+    pub fn code_bytes(&self) -> (usize, usize) {
+        let live = self.live_len.iter().map(|l| l.load(Ordering::Relaxed) as usize).sum();
+        (live, self.superseded.load(Ordering::Relaxed))
+    }
+
+    /// Records that `defined` now runs `len` bytes of code; the code it ran before is superseded.
+    fn replace_code(&self, defined: usize, len: u32) {
+        let old = self.live_len[defined].swap(len, Ordering::Relaxed);
+        self.superseded.fetch_add(old as usize, Ordering::Relaxed);
     }
 
     fn keep(&self, code: Arc<CompiledCode>, registration: Option<Registration>) {
@@ -190,6 +210,7 @@ impl CompiledModule {
             code_registry::register(code.clone(), true, body_start, func_index, self.code.code.base() as usize);
         let address = code.code.base() as usize + code.functions[0].offset as usize;
         lazy.region.set_target(defined, address);
+        lazy.replace_code(defined, code.functions[0].len);
         lazy.keep(code, Some(registration));
         lazy.compilations.fetch_add(1, Ordering::Relaxed);
         Ok(address)
@@ -234,7 +255,11 @@ impl CompiledModule {
         for (defined, f) in code.functions.iter().enumerate() {
             if lazy.tiers[defined].load(Ordering::Acquire) != OPTIMIZED {
                 lazy.region.set_target(defined, code.code.base() as usize + f.offset as usize);
+                lazy.replace_code(defined, f.len);
                 lazy.tiers[defined].store(OPTIMIZED, Ordering::Release);
+            } else {
+                // Already optimised on its own: this copy is never used.
+                lazy.superseded.fetch_add(f.len as usize, Ordering::Relaxed);
             }
         }
         lazy.compilations.fetch_add(code.functions.len(), Ordering::Relaxed);

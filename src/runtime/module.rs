@@ -9,7 +9,7 @@ use super::type_registry::TypeRef;
 use crate::abi::compiled::CompiledCode;
 use crate::abi::vmctx::{EntryTrampoline, VMOffsets};
 use crate::decode::{self, ModuleInfo};
-use crate::types::ValType;
+use crate::types::{FuncType, HeapType, RefType, ValType};
 use std::sync::Arc;
 
 pub struct CompiledModule {
@@ -19,6 +19,8 @@ pub struct CompiledModule {
     pub offsets: VMOffsets,
     /// Canonical type id per type index (read by compiled code through the vmctx)...
     pub type_ids: Box<[u32]>,
+    /// Per type index: the function type with concrete references as canonical ids.
+    pub canonical_types: Box<[FuncType]>,
     /// ... and the references that keep those ids registered while the module lives.
     _type_refs: Box<[TypeRef]>,
     /// Instances are pinned in their store when function references into them may outlive
@@ -38,7 +40,7 @@ impl CompiledModule {
         let info = decode::decode_with(bytes, engine.config().features)?;
         if engine.config().compilation == CompilationMode::Eager {
             let code = engine.0.compiler.compile_module(&info, &engine.0.tunables, engine.config().compile_threads)?;
-            return Ok(Self::from_parts(engine, info, code, None));
+            return Self::from_parts(engine, info, code, None);
         }
         // Lazy and tiered: bodies were validated by decoding; only the entry trampolines are
         // compiled now, every function on its first call.
@@ -46,31 +48,44 @@ impl CompiledModule {
         let lazy = LazyCode::new(info.num_defined_funcs(), info.bytes.len(), |defined| {
             info.func_type(info.num_imported_funcs + defined as u32)
         })?;
-        Ok(Self::from_parts(engine, info, code, Some(lazy)))
+        Self::from_parts(engine, info, code, Some(lazy))
     }
 
-    pub fn from_parts(engine: &Engine, info: ModuleInfo, code: CompiledCode, lazy: Option<LazyCode>) -> Module {
+    pub fn from_parts(
+        engine: &Engine,
+        info: ModuleInfo,
+        code: CompiledCode,
+        lazy: Option<LazyCode>,
+    ) -> Result<Module, String> {
         let code = Arc::new(code);
         let body_starts: Arc<[u32]> = info.bodies.iter().map(|b| b.range.start as u32).collect();
         let module_key = code.code.base() as usize;
         let registration =
             code_registry::register(code.clone(), true, body_starts, info.num_imported_funcs, module_key);
-        let type_refs: Box<[TypeRef]> = info.types.iter().map(TypeRef::new).collect();
-        let type_ids = type_refs.iter().map(TypeRef::id).collect();
+        let type_refs: Box<[TypeRef]> = TypeRef::for_module(&info.types, &info.subtypes)?.into();
+        let type_ids: Box<[u32]> = type_refs.iter().map(TypeRef::id).collect();
+        let canonical_types = info.types.iter().map(|t| canonical_func_type(t, &type_ids)).collect();
         let offsets = VMOffsets::new(&info);
         let pins_instances = function_references_may_escape(&info);
-        Arc::new(CompiledModule {
+        Ok(Arc::new(CompiledModule {
             engine: engine.clone(),
             info,
             code,
             offsets,
             type_ids,
+            canonical_types,
             _type_refs: type_refs,
             pins_instances,
             host_info: HostInfo::default(),
             lazy,
             _registration: registration,
-        })
+        }))
+    }
+
+    /// `ty` (a type of this module) with concrete references as canonical ids: the form in
+    /// which types are compared with other modules' and checked against host values.
+    pub fn canonical_valtype(&self, ty: ValType) -> ValType {
+        canonical_valtype(ty, &self.type_ids)
     }
 
     /// How far compilation has got: (defined functions, compiled at either tier, optimised,
@@ -80,6 +95,19 @@ impl CompiledModule {
         match &self.lazy {
             Some(lazy) => (n, lazy.compiled_functions(), lazy.optimized_functions(), lazy.compilations()),
             None => (n, n, n, n),
+        }
+    }
+
+    /// Bytes of compiled function code: (what runs now, what was replaced by other code but
+    /// stays mapped until the module is dropped, because a frame may still run in it).
+    pub fn code_bytes(&self) -> (usize, usize) {
+        let eager: usize = self.code.functions.iter().map(|f| f.len as usize).sum();
+        match &self.lazy {
+            Some(lazy) => {
+                let (live, superseded) = lazy.code_bytes();
+                (eager + live, superseded)
+            }
+            None => (eager, 0),
         }
     }
 
@@ -118,6 +146,24 @@ impl CompiledModule {
     }
 }
 
+/// `ty` with its concrete type index (if any) replaced by the canonical id in `type_ids`.
+pub fn canonical_valtype(ty: ValType, type_ids: &[u32]) -> ValType {
+    match ty {
+        ValType::Ref(RefType { nullable, heap: HeapType::Concrete(i) }) => ValType::Ref(RefType {
+            nullable,
+            // Validation guarantees the index is in range; out of range stays as is (and
+            // then matches nothing).
+            heap: HeapType::Concrete(type_ids.get(i as usize).copied().unwrap_or(u32::MAX)),
+        }),
+        other => other,
+    }
+}
+
+fn canonical_func_type(ty: &FuncType, type_ids: &[u32]) -> FuncType {
+    let map = |v: &ValType| canonical_valtype(*v, type_ids);
+    FuncType::new(ty.params.iter().map(map).collect::<Vec<_>>(), ty.results.iter().map(map).collect::<Vec<_>>())
+}
+
 /// Whether function references into an instance of this module can end up somewhere that
 /// outlives the instance's handles without keeping it alive. A reference into the instance can
 /// only leave it through a shared table or global (one it imports or exports), or as a value
@@ -128,11 +174,9 @@ fn function_references_may_escape(info: &ModuleInfo) -> bool {
     use crate::decode::ImportKind;
     // Exported tables and globals are safe: whoever holds one holds its defining instance too
     // (`TableRef`/`GlobalRef`). Imported ones may be owned by someone who outlives us.
-    let shared_table =
-        info.imports.iter().any(|i| matches!(&i.kind, ImportKind::Table(t) if t.element == ValType::FuncRef));
+    let shared_table = info.imports.iter().any(|i| matches!(&i.kind, ImportKind::Table(t) if t.element.is_func_ref()));
     let shared_global =
-        info.imports.iter().any(|i| matches!(&i.kind, ImportKind::Global(g) if g.content == ValType::FuncRef));
-    let passed_in_calls =
-        info.types.iter().any(|t| t.params.iter().chain(t.results.iter()).any(|v| *v == ValType::FuncRef));
+        info.imports.iter().any(|i| matches!(&i.kind, ImportKind::Global(g) if g.content.is_func_ref()));
+    let passed_in_calls = info.types.iter().any(|t| t.params.iter().chain(t.results.iter()).any(|v| v.is_func_ref()));
     shared_table || shared_global || passed_in_calls
 }

@@ -94,7 +94,7 @@ impl<'a> Reader<'a> {
     }
 }
 
-const TRAP_KINDS: [TrapKind; 14] = [
+const TRAP_KINDS: [TrapKind; 15] = [
     TrapKind::Unreachable,
     TrapKind::MemoryOutOfBounds,
     TrapKind::TableOutOfBounds,
@@ -109,6 +109,7 @@ const TRAP_KINDS: [TrapKind; 14] = [
     TrapKind::HostTrap,
     TrapKind::Interrupted,
     TrapKind::OutOfFuel,
+    TrapKind::NullReferenceAsNonNull,
 ];
 
 pub fn serialize(module: &Module) -> Result<Vec<u8>, String> {
@@ -221,5 +222,5 @@ pub fn deserialize(engine: &Engine, data: &[u8]) -> Result<Module, String> {
     }
     let code_memory = CodeMemory::new(text, |_, _| {})?;
     let code = CompiledCode { code: Arc::new(code_memory), functions, entry_trampolines, position_independent: true };
-    Ok(CompiledModule::from_parts(engine, info, code, None))
+    CompiledModule::from_parts(engine, info, code, None)
 }

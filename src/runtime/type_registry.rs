@@ -1,23 +1,64 @@
-//! Canonical function type ids, process-wide and reference-counted.
+//! Canonical type ids, process-wide and reference-counted.
 //!
-//! `call_indirect` and import matching compare the 32-bit ids stored in function references.
-//! An id names one structural function type for the whole process, so it means the same in
-//! every engine (no engine-local numbering that two engines could disagree on), and it lives
-//! exactly as long as something holds a `TypeRef` to it: modules hold one per type they
-//! declare, host functions one for their own type. Every function reference carrying an id is
-//! owned, directly or through its instance, by one of those holders, so a released id is never
-//! compared again before it is reused.
+//! `call_indirect`, `call_ref` and import matching compare the 32-bit ids stored in function
+//! references. An id names one defined type for the whole process, so it means the same in
+//! every engine and every module, whatever index the type has inside a module.
+//!
+//! WebAssembly 3.0 defines type identity over recursive type groups: two types are the same
+//! when they sit at the same position of structurally equal rec groups, where references into
+//! the group compare by position and references out of it by (canonical) identity. The registry
+//! interns whole groups under exactly that key, so equal ids mean equal types and vice versa.
+//! Each type also records its declared supertype chain, for the subtype checks of
+//! `call_indirect`/`call_ref` with non-final types and of import matching.
+//!
+//! An id lives exactly as long as something holds a `TypeRef` to a type of its group: modules
+//! hold one per type they declare, host functions one for their own type, and a group holds
+//! the groups its types refer to. Every function reference carrying an id is owned, directly or
+//! through its instance, by one of those holders, so a released id is never compared again
+//! before it is reused.
 
-use crate::types::FuncType;
+use crate::decode::SubTypeInfo;
+use crate::types::{FuncType, HeapType, RefType, ValType};
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
+/// In a group's key, `HeapType::Concrete(IN_GROUP | k)` names the group's own type `k`; any
+/// other concrete index is the canonical id of a type outside the group. Canonical ids stay
+/// below this bit: reaching it would take 2^31 live types (far beyond any memory).
+const IN_GROUP: u32 = 1 << 31;
+
+/// One type of a rec group, as the group's key sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct SubTypeKey {
+    is_final: bool,
+    supertype: Option<u32>,
+    func: FuncType,
+}
+
+struct TypeEntry {
+    group: u32,
+    /// The type with every concrete reference a canonical id.
+    ty: FuncType,
+    /// The type's id followed by its supertypes' ids, nearest first.
+    supers: Box<[u32]>,
+}
+
+struct GroupEntry {
+    key: Box<[SubTypeKey]>,
+    ids: Box<[u32]>,
+    /// `TypeRef`s naming a type of the group, plus groups that refer to it.
+    count: usize,
+    /// Ids outside the group that its types refer to (each counted once in its group).
+    deps: Box<[u32]>,
+}
+
 #[derive(Default)]
 struct Registry {
-    ids: HashMap<FuncType, u32>,
-    /// Per id: the type and how many `TypeRef`s name it (None when free).
-    entries: Vec<Option<(FuncType, usize)>>,
-    free: Vec<u32>,
+    by_key: HashMap<Box<[SubTypeKey]>, u32>,
+    groups: Vec<Option<GroupEntry>>,
+    free_groups: Vec<u32>,
+    types: Vec<Option<TypeEntry>>,
+    free_types: Vec<u32>,
 }
 
 fn registry() -> &'static Mutex<Registry> {
@@ -26,35 +67,180 @@ fn registry() -> &'static Mutex<Registry> {
 }
 
 fn lock() -> std::sync::MutexGuard<'static, Registry> {
-    // A panic while holding the lock leaves the maps consistent (every update is one step).
+    // A panic while holding the lock leaves the maps consistent (no update can panic halfway).
     registry().lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn map_valtype(v: ValType, f: &mut impl FnMut(u32) -> Option<u32>) -> Option<ValType> {
+    Some(match v {
+        ValType::Ref(RefType { nullable, heap: HeapType::Concrete(i) }) => {
+            ValType::Ref(RefType { nullable, heap: HeapType::Concrete(f(i)?) })
+        }
+        other => other,
+    })
+}
+
+fn map_func(ty: &FuncType, f: &mut impl FnMut(u32) -> Option<u32>) -> Option<FuncType> {
+    let params = ty.params.iter().map(|v| map_valtype(*v, f)).collect::<Option<Vec<_>>>()?;
+    let results = ty.results.iter().map(|v| map_valtype(*v, f)).collect::<Option<Vec<_>>>()?;
+    Some(FuncType::new(params, results))
+}
+
+impl Registry {
+    fn type_entry(&self, id: u32) -> Option<&TypeEntry> {
+        self.types.get(id as usize).and_then(Option::as_ref)
+    }
+
+    fn group_of(&self, id: u32) -> Option<u32> {
+        self.type_entry(id).map(|t| t.group)
+    }
+
+    fn retain(&mut self, id: u32) {
+        if let Some(g) = self.group_of(id) {
+            if let Some(entry) = self.groups[g as usize].as_mut() {
+                entry.count += 1;
+            }
+        }
+    }
+
+    /// Drops one count of the group of `id`, and frees groups that nobody counts any more
+    /// (with the counts they held on the groups they refer to).
+    fn release(&mut self, id: u32) {
+        let mut pending = vec![id];
+        while let Some(id) = pending.pop() {
+            let Some(g) = self.group_of(id) else { continue };
+            let Some(entry) = self.groups[g as usize].as_mut() else { continue };
+            entry.count -= 1;
+            if entry.count > 0 {
+                continue;
+            }
+            let entry = self.groups[g as usize].take().expect("entry checked above");
+            self.by_key.remove(&entry.key);
+            self.free_groups.push(g);
+            for &t in entry.ids.iter() {
+                self.types[t as usize] = None;
+                self.free_types.push(t);
+            }
+            pending.extend(entry.deps.iter().copied());
+        }
+    }
+
+    fn new_type_id(&mut self) -> u32 {
+        match self.free_types.pop() {
+            Some(id) => id,
+            None => {
+                self.types.push(None);
+                (self.types.len() - 1) as u32
+            }
+        }
+    }
+
+    /// The ids of the group with `key` (one more count on it), registering it if new.
+    fn intern(&mut self, key: Box<[SubTypeKey]>) -> Box<[u32]> {
+        if let Some(&g) = self.by_key.get(&key) {
+            let entry = self.groups[g as usize].as_mut().expect("keyed groups are live");
+            entry.count += 1;
+            return entry.ids.clone();
+        }
+        let g = match self.free_groups.pop() {
+            Some(g) => g,
+            None => {
+                self.groups.push(None);
+                (self.groups.len() - 1) as u32
+            }
+        };
+        let ids: Box<[u32]> = key.iter().map(|_| self.new_type_id()).collect();
+        let mut deps = Vec::new();
+        let mut resolve = |i: u32| -> Option<u32> {
+            if i & IN_GROUP != 0 {
+                ids.get((i & !IN_GROUP) as usize).copied()
+            } else {
+                if !deps.contains(&i) {
+                    deps.push(i);
+                }
+                Some(i)
+            }
+        };
+        let mut canonical = Vec::with_capacity(key.len());
+        for member in key.iter() {
+            // Keys are built from validated types: every in-group index is in range.
+            let ty = map_func(&member.func, &mut resolve).unwrap_or_else(|| member.func.clone());
+            let sup = member.supertype.and_then(&mut resolve);
+            canonical.push((ty, sup));
+        }
+        for dep in deps.iter() {
+            self.retain(*dep);
+        }
+        for (k, (ty, sup)) in canonical.into_iter().enumerate() {
+            let mut supers = vec![ids[k]];
+            if let Some(sup) = sup {
+                // A supertype comes earlier in the module, so it is registered already
+                // (in this group: entered by an earlier iteration of this loop).
+                let above = self.type_entry(sup).map(|t| t.supers.clone()).unwrap_or_else(|| Box::new([sup]));
+                supers.extend(above.iter().copied());
+            }
+            self.types[ids[k] as usize] = Some(TypeEntry { group: g, ty, supers: supers.into() });
+        }
+        self.groups[g as usize] = Some(GroupEntry { key: key.clone(), ids: ids.clone(), count: 1, deps: deps.into() });
+        self.by_key.insert(key, g);
+        ids
+    }
 }
 
 /// One counted reference to a canonical type id.
 pub struct TypeRef(u32);
 
 impl TypeRef {
-    /// The canonical id of `ty`, registering it if no one holds it yet.
+    /// The canonical id of a function type in a rec group of its own, final, without a
+    /// supertype (host functions; `(type (func ...))` in a module gets the same id). Concrete
+    /// references in `ty` must be canonical ids someone holds.
     pub fn new(ty: &FuncType) -> TypeRef {
-        let mut reg = lock();
-        if let Some(&id) = reg.ids.get(ty) {
-            if let Some((_, count)) = reg.entries[id as usize].as_mut() {
-                *count += 1;
+        let key: Box<[SubTypeKey]> = Box::new([SubTypeKey { is_final: true, supertype: None, func: ty.clone() }]);
+        let ids = lock().intern(key);
+        TypeRef(ids[0])
+    }
+
+    /// The canonical ids of a module's types (`types[i]` with `subtypes[i]`), rec group by rec
+    /// group. Fails only on a malformed type section (a reference to a later group).
+    pub fn for_module(types: &[FuncType], subtypes: &[SubTypeInfo]) -> Result<Vec<TypeRef>, String> {
+        let mut out: Vec<TypeRef> = Vec::with_capacity(types.len());
+        let mut start = 0usize;
+        while start < types.len() {
+            let info = subtypes.get(start).ok_or("type without rec group information")?;
+            let (group_start, len) = (info.group_start as usize, info.group_len as usize);
+            if group_start != start || len == 0 || start + len > types.len() {
+                return Err("malformed rec group".into());
             }
-            return TypeRef(id);
+            let mut to_key = |i: u32| -> Option<u32> {
+                let i = i as usize;
+                if (start..start + len).contains(&i) {
+                    Some(IN_GROUP | (i - start) as u32)
+                } else {
+                    out.get(i).map(|r| r.0)
+                }
+            };
+            let mut key = Vec::with_capacity(len);
+            for k in start..start + len {
+                let func = map_func(&types[k], &mut to_key).ok_or("type refers to a later rec group")?;
+                let supertype = match subtypes[k].supertype {
+                    Some(s) => Some(to_key(s).ok_or("supertype in a later rec group")?),
+                    None => None,
+                };
+                key.push(SubTypeKey { is_final: subtypes[k].is_final, supertype, func });
+            }
+            let ids = {
+                let mut reg = lock();
+                let ids = reg.intern(key.into());
+                // One count per type handed out (`intern` took one for the first).
+                for _ in 1..len {
+                    reg.retain(ids[0]);
+                }
+                ids
+            };
+            out.extend(ids.iter().map(|&id| TypeRef(id)));
+            start += len;
         }
-        let id = match reg.free.pop() {
-            Some(id) => {
-                reg.entries[id as usize] = Some((ty.clone(), 1));
-                id
-            }
-            None => {
-                reg.entries.push(Some((ty.clone(), 1)));
-                (reg.entries.len() - 1) as u32
-            }
-        };
-        reg.ids.insert(ty.clone(), id);
-        TypeRef(id)
+        Ok(out)
     }
 
     pub fn id(&self) -> u32 {
@@ -64,30 +250,70 @@ impl TypeRef {
 
 impl Clone for TypeRef {
     fn clone(&self) -> TypeRef {
-        if let Some((_, count)) = lock().entries[self.0 as usize].as_mut() {
-            *count += 1;
-        }
+        lock().retain(self.0);
         TypeRef(self.0)
     }
 }
 
 impl Drop for TypeRef {
     fn drop(&mut self) {
-        let mut reg = lock();
-        let slot = &mut reg.entries[self.0 as usize];
-        let Some((_, count)) = slot.as_mut() else { return };
-        *count -= 1;
-        if *count == 0 {
-            let (ty, _) = slot.take().expect("entry checked above");
-            reg.ids.remove(&ty);
-            reg.free.push(self.0);
-        }
+        lock().release(self.0);
     }
+}
+
+/// Whether the type `sub` is `sup` or declares it as a (transitive) supertype. Ids must be
+/// held by the caller (or by objects it holds).
+pub fn is_subtype(sub: u32, sup: u32) -> bool {
+    sub == sup || lock().type_entry(sub).is_some_and(|t| t.supers.contains(&sup))
+}
+
+/// Whether heap type `a` is a subtype of `b` (concrete types named by canonical ids).
+pub fn heap_is_subtype(a: HeapType, b: HeapType) -> bool {
+    use HeapType::*;
+    match (a, b) {
+        _ if a == b => true,
+        (Concrete(x), Concrete(y)) => is_subtype(x, y),
+        (Concrete(_), Func) | (NoFunc, Func) | (NoFunc, Concrete(_)) => true,
+        (NoExtern, Extern) | (NoExn, Exn) => true,
+        _ => false,
+    }
+}
+
+/// Whether reference type `a` is a subtype of `b` (canonical ids).
+pub fn ref_is_subtype(a: RefType, b: RefType) -> bool {
+    (!a.nullable || b.nullable) && heap_is_subtype(a.heap, b.heap)
+}
+
+/// Whether value type `a` is a subtype of `b` (canonical ids).
+pub fn val_is_subtype(a: ValType, b: ValType) -> bool {
+    match (a, b) {
+        (ValType::Ref(a), ValType::Ref(b)) => ref_is_subtype(a, b),
+        _ => a == b,
+    }
+}
+
+/// Whether a function whose type has id `type_id` (or null, for `None`) is a value of `ty`:
+/// the check for function references entering wasm from the host. The message says why not.
+pub fn check_funcref(type_id: Option<u32>, ty: RefType) -> Result<(), String> {
+    match type_id {
+        None if ty.nullable => Ok(()),
+        None => Err(format!("null is not a value of the non-nullable type {ty}")),
+        Some(id) if heap_is_subtype(HeapType::Concrete(id), ty.heap) => Ok(()),
+        Some(id) => Err(format!(
+            "function signature mismatch: a function of type {} is not a value of type {ty}",
+            canonical_type(id).map(|t| t.to_string()).unwrap_or_else(|| "?".into())
+        )),
+    }
+}
+
+/// The function type with canonical id `id` (concrete references as canonical ids).
+pub fn canonical_type(id: u32) -> Option<FuncType> {
+    lock().type_entry(id).map(|t| t.ty.clone())
 }
 
 /// How many distinct types are registered now (for tests).
 pub fn live_types() -> usize {
-    lock().ids.len()
+    lock().types.iter().filter(|t| t.is_some()).count()
 }
 
 #[cfg(test)]
@@ -99,7 +325,7 @@ mod tests {
     fn ids_are_structural_and_shared() {
         let a = FuncType {
             params: vec![ValType::I64, ValType::F32, ValType::I32].into(),
-            results: vec![ValType::FuncRef, ValType::F64].into(),
+            results: vec![ValType::FUNCREF, ValType::F64].into(),
         };
         let b = FuncType {
             params: vec![ValType::I64, ValType::F32, ValType::I32].into(),

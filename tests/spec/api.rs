@@ -75,6 +75,21 @@ pub struct Store {
     pub store: *mut wasm_store_t,
 }
 
+/// Proposal directories written before multi-memory joined the standard (their binary.wast
+/// requires the memory index byte of `memory.size`/`memory.grow` to be zero) run without it.
+static WITHOUT_MULTI_MEMORY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub fn set_without_multi_memory(on: bool) {
+    WITHOUT_MULTI_MEMORY.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// wasmlift's own scripts run with the default (3.0) feature set exactly, as embedders get it.
+static DEFAULT_FEATURES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub fn set_default_features(on: bool) {
+    DEFAULT_FEATURES.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
 impl Store {
     /// `compile_threads` is passed to `wasmlift_config_compile_threads` (0 = all cores);
     /// `proposals` selects the WebAssembly 3.0 feature set (every proposal the runner tests);
@@ -85,14 +100,23 @@ impl Store {
             wasmlift_config_compile_threads(config, compile_threads);
             if proposals {
                 assert!(wasmlift_config_feature_set(config, WASMLIFT_FEATURES_WASM3));
-                for enable in [
-                    wasmlift_config_memory64,
-                    wasmlift_config_function_references,
-                    wasmlift_config_exceptions,
-                    wasmlift_config_relaxed_simd,
-                    wasmlift_config_gc,
-                ] {
+                let extra: &[unsafe extern "C" fn(*mut wasm_config_t, bool)] =
+                    if DEFAULT_FEATURES.load(std::sync::atomic::Ordering::Relaxed) {
+                        &[]
+                    } else {
+                        &[
+                            wasmlift_config_memory64,
+                            wasmlift_config_function_references,
+                            wasmlift_config_exceptions,
+                            wasmlift_config_relaxed_simd,
+                            wasmlift_config_gc,
+                        ]
+                    };
+                for enable in extra {
                     enable(config, true);
+                }
+                if WITHOUT_MULTI_MEMORY.load(std::sync::atomic::Ordering::Relaxed) {
+                    wasmlift_config_multi_memory(config, false);
                 }
             } else {
                 assert!(wasmlift_config_feature_set(config, WASMLIFT_FEATURES_WASM2));

@@ -274,8 +274,8 @@ mod tests {
     fn core_round_trip() {
         let types = [
             ExternType::Func(FuncType::new(vec![ValType::I32], vec![])),
-            ExternType::Global(GlobalType { content: ValType::ExternRef, mutable: true }),
-            ExternType::Table(TableType { element: ValType::FuncRef, limits: Limits { min: 0, max: Some(10) } }),
+            ExternType::Global(GlobalType { content: ValType::EXTERNREF, mutable: true }),
+            ExternType::Table(TableType { element: ValType::FUNCREF, limits: Limits { min: 0, max: Some(10) } }),
             ExternType::Memory(MemoryType { limits: Limits { min: 1, max: None }, memory64: false, shared: false }),
         ];
         for (i, ty) in types.iter().enumerate() {

@@ -157,7 +157,7 @@ mod tests {
             let f = wasm_functype_new(&mut params, &mut results);
             assert!(!f.is_null());
             assert_eq!(params.size, 0, "ownership of the elements moved into the function type");
-            assert_eq!((*f).to_core(), FuncType::new(vec![ValType::I32, ValType::F64], vec![ValType::FuncRef]));
+            assert_eq!((*f).to_core(), FuncType::new(vec![ValType::I32, ValType::F64], vec![ValType::FUNCREF]));
             let p = &*wasm_functype_params(f);
             assert_eq!(p.size, 2);
             assert_eq!(wasm_valtype_kind(*p.data.add(1)), WASM_F64);
@@ -185,7 +185,7 @@ mod tests {
 
     #[test]
     fn from_core_builds_c_vectors() {
-        let ty = FuncType::new(vec![ValType::V128], vec![ValType::I64, ValType::ExternRef]);
+        let ty = FuncType::new(vec![ValType::V128], vec![ValType::I64, ValType::EXTERNREF]);
         let f = wasm_functype_t::from_core(&ty);
         // SAFETY: every pointer used is NULL, a live object made in this test, or points into one;
         // each object is deleted once and not used after.

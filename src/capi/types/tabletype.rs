@@ -108,7 +108,7 @@ mod tests {
             let t = wasm_tabletype_new(wasm_valtype_new(WASM_FUNCREF), &limits);
             assert_eq!(wasm_valtype_kind(wasm_tabletype_element(t)), WASM_FUNCREF);
             assert_eq!(*wasm_tabletype_limits(t), limits);
-            assert_eq!((*t).to_core(), TableType { element: ValType::FuncRef, limits: Limits { min: 3, max: None } });
+            assert_eq!((*t).to_core(), TableType { element: ValType::FUNCREF, limits: Limits { min: 3, max: None } });
             wasm_tabletype_delete(t);
             assert!(wasm_tabletype_new(wasm_valtype_new(WASM_I32), &limits).is_null());
             assert!(wasm_tabletype_new(wasm_valtype_new(WASM_EXTERNREF), ptr::null()).is_null());

@@ -38,8 +38,10 @@ pub fn valkind_of(ty: ValType) -> wasm_valkind_t {
         ValType::F32 => WASM_F32,
         ValType::F64 => WASM_F64,
         ValType::V128 => WASM_V128,
-        ValType::ExternRef => WASM_EXTERNREF,
-        ValType::FuncRef => WASM_FUNCREF,
+        // wasm.h has only the two top kinds: any function-typed reference is a funcref and any
+        // other (extern-typed) reference an externref.
+        ValType::Ref(r) if r.is_func() => WASM_FUNCREF,
+        ValType::Ref(_) => WASM_EXTERNREF,
     }
 }
 
@@ -51,8 +53,8 @@ pub fn valtype_of_kind(kind: wasm_valkind_t) -> Option<ValType> {
         WASM_F32 => ValType::F32,
         WASM_F64 => ValType::F64,
         WASM_V128 => ValType::V128,
-        WASM_EXTERNREF => ValType::ExternRef,
-        WASM_FUNCREF => ValType::FuncRef,
+        WASM_EXTERNREF => ValType::EXTERNREF,
+        WASM_FUNCREF => ValType::FUNCREF,
         _ => return None,
     })
 }
@@ -126,13 +128,13 @@ mod tests {
             ValType::F32,
             ValType::F64,
             ValType::V128,
-            ValType::FuncRef,
-            ValType::ExternRef,
+            ValType::FUNCREF,
+            ValType::EXTERNREF,
         ] {
             assert_eq!(valtype_of_kind(valkind_of(ty)), Some(ty));
         }
-        assert_eq!(valkind_of(ValType::FuncRef), 129);
-        assert_eq!(valkind_of(ValType::ExternRef), 128);
+        assert_eq!(valkind_of(ValType::FUNCREF), 129);
+        assert_eq!(valkind_of(ValType::EXTERNREF), 128);
         assert_eq!(valtype_of_kind(5), None);
         assert_eq!(valtype_of_kind(130), None);
     }

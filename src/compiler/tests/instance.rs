@@ -9,6 +9,7 @@ use crate::decode::{ExportKind, ImportKind};
 use crate::runtime::engine::{Config, Engine};
 use crate::runtime::func::{Func, HostFunc};
 use crate::runtime::instance::{instantiate, Extern, WasmInstance};
+use crate::runtime::lazy::CompilationMode;
 use crate::runtime::module::{CompiledModule, Module};
 use crate::runtime::store::{StoreHandle, StoreRoot};
 use std::sync::OnceLock;
@@ -42,17 +43,36 @@ impl Instance {
     /// Compiles (with `threads` compile threads) and instantiates, with every feature the
     /// compiler supports enabled.
     pub fn from_binary(bytes: Vec<u8>, tunables: &Tunables, threads: usize) -> Result<Instance, String> {
+        // The tests look at the compiled code of the whole module.
+        Instance::build(bytes, tunables, threads, CompilationMode::Eager)
+    }
+
+    /// A tiered module whose engine never tiers up in the background (its tier-up thread is
+    /// stopped first): functions stay at the baseline tier and count their budgets exactly.
+    pub fn tiered_without_tier_up(wat: &str) -> Instance {
+        let bytes = wat::parse_str(wat).expect("valid wat");
+        Instance::build(bytes, &NO_CHECKS, 1, CompilationMode::Tiered).expect("instantiates")
+    }
+
+    /// The tier-up budget left to defined function `defined` (tiered modules).
+    pub fn tier_up_budget(&self, defined: usize) -> i32 {
+        self.module.lazy.as_ref().expect("tiered module").budget(defined)
+    }
+
+    fn build(bytes: Vec<u8>, tunables: &Tunables, threads: usize, mode: CompilationMode) -> Result<Instance, String> {
         let config = Config {
             explicit_bounds_checks: tunables.explicit_bounds_checks,
             epoch_interruption: tunables.epoch_interruption,
             consume_fuel: tunables.consume_fuel,
             compile_threads: threads,
-            // The tests look at the compiled code of the whole module.
-            compilation: crate::runtime::lazy::CompilationMode::Eager,
+            compilation: mode,
             features: crate::decode::Features::WASM3,
             ..Config::default()
         };
         let engine = Engine::new(config, Arc::new(Cranelift::for_host()?))?;
+        if mode == CompilationMode::Tiered {
+            engine.tier_up().stop();
+        }
         let store = StoreRoot::new(engine.clone());
         let module = CompiledModule::new(&engine, bytes)?;
         let mut imports = Vec::new();
