@@ -15,9 +15,14 @@ if [ -z "$NEW_LIB" ]; then
     NEW_LIB="$REPO/target/release/libwasmlift.so"
 fi
 mkdir -p "$OUT/base" "$OUT/new"
-# Each library gets its own directory: the programs find it through their rpath.
+# Each library gets its own directory: the programs find it through their rpath, under its
+# soname (libwasmlift.so.0).
 cp "$BASE_LIB" "$OUT/base/libwasmlift.so"
 cp "$(realpath "$NEW_LIB")" "$OUT/new/libwasmlift.so"
+for build in base new; do
+    soname=$(objdump -p "$OUT/$build/libwasmlift.so" | awk '$1 == "SONAME" {print $2}')
+    [ -n "$soname" ] && ln -sf libwasmlift.so "$OUT/$build/$soname"
+done
 DPRINT="$("$BENCH/fetch.sh" large)"
 for build in base new; do
     "$BENCH/build-harness.sh" "$OUT" "$build" "$OUT/$build/libwasmlift.so"
@@ -26,6 +31,9 @@ for build in base new; do
 done
 source "$BENCH/instructions.sh"
 prepare_instruction_kernels
+# A run that fails (a library that does not load, a wrong checksum) must not read as 0.
+"$OUT/harness-new" --bench-dir "$OUT/instructions-bench" --only kernel:fib --kernel-runs 1 >/dev/null
+"$OUT/harness-base" --bench-dir "$OUT/instructions-bench" --only kernel:fib --kernel-runs 1 >/dev/null
 
 compile_instructions() {  # build -> instructions of the whole startup run, every thread
     local log="$OUT/compile-callgrind.log"
@@ -44,6 +52,6 @@ printf '%-16s%16s%16s%10s\n' what base new ratio
         echo "$line"
     done
     echo "compile:dprint $(compile_instructions base) $(compile_instructions new)"
-} | awk '{r = $3 / $2; printf "%-16s%16d%16d%9.3fx\n", $1, $2, $3, r
+} | awk '{r = $3 / $2; printf "%-16s%16.0f%16.0f%9.3fx\n", $1, $2, $3, r
           if ($1 ~ /^kernel:/) {l += log(r); k++}}
          END {printf "%-48s%9.3fx\n", "kernel geomean", exp(l / k)}'

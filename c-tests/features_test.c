@@ -10,6 +10,10 @@
 static const char* MULTI_MEMORY_WAT = "(module (memory 1) (memory 1))";
 static const char* TAIL_CALL_WAT = "(module (func $f (return_call $f)))";
 static const char* EXTENDED_CONST_WAT = "(module (global i32 (i32.add (i32.const 1) (i32.const 2))))";
+// An i64-indexed memory (memory64) and a relaxed SIMD instruction.
+static const char* MEMORY64_WAT = "(module (memory i64 1) (func (result i64) (memory.size)))";
+static const char* RELAXED_SIMD_WAT =
+    "(module (func (param v128 v128) (result v128) (i8x16.relaxed_swizzle (local.get 0) (local.get 1))))";
 
 // Whether `wat` compiles under the engine `config` builds; `config` is consumed.
 static int accepts(wasm_config_t* config, const char* wat, const char* expected_error) {
@@ -43,11 +47,15 @@ int main(void) {
   CHECK(accepts(wasm_config_new(), MULTI_MEMORY_WAT, NULL));
   CHECK(accepts(wasm_config_new(), TAIL_CALL_WAT, NULL));
   CHECK(accepts(wasm_config_new(), EXTENDED_CONST_WAT, NULL));
+  CHECK(accepts(wasm_config_new(), MEMORY64_WAT, NULL));
+  CHECK(accepts(wasm_config_new(), RELAXED_SIMD_WAT, NULL));
 
   // 2.0 rejects each, saying why.
   CHECK(!accepts(wasm2_config(), MULTI_MEMORY_WAT, "multiple memories"));
   CHECK(!accepts(wasm2_config(), TAIL_CALL_WAT, "tail calls"));
   CHECK(!accepts(wasm2_config(), EXTENDED_CONST_WAT, "constant expression"));
+  CHECK(!accepts(wasm2_config(), MEMORY64_WAT, "memory64"));
+  CHECK(!accepts(wasm2_config(), RELAXED_SIMD_WAT, "relaxed SIMD"));
 
   // One switch on top of 2.0, or off under 3.0.
   wasm_config_t* config = wasm2_config();
@@ -59,6 +67,12 @@ int main(void) {
   config = wasm_config_new();
   wasmlift_config_extended_const(config, false);
   CHECK(!accepts(config, EXTENDED_CONST_WAT, "constant expression"));
+  config = wasm_config_new();
+  wasmlift_config_memory64(config, false);
+  CHECK(!accepts(config, MEMORY64_WAT, "memory64"));
+  config = wasm_config_new();
+  wasmlift_config_relaxed_simd(config, false);
+  CHECK(!accepts(config, RELAXED_SIMD_WAT, "relaxed SIMD"));
 
   // Hostile input: unknown sets and NULL change nothing and say so.
   config = wasm2_config();

@@ -31,6 +31,10 @@ static const char* TYPED_WAT =
     "  (type $ii (func (param i32) (result i32)))"
     "  (table $tab (export \"tab\") 2 (ref null $ii))"
     "  (table $any 1 funcref)"
+    "  (func $inc (type $ii) (i32.add (local.get 0) (i32.const 1)))"
+    "  (table $nn (export \"nn\") 1 (ref $ii) (ref.func $inc))"
+    "  (func (export \"call-nn\") (param i32 i32) (result i32)"
+    "    (call_ref $ii (local.get 1) (table.get $nn (local.get 0))))"
     "  (global $g (export \"g\") (mut (ref null $ii)) (ref.null $ii))"
     "  (func (export \"call-arg\") (param $f (ref null $ii)) (param i32) (result i32)"
     "    (call_ref $ii (local.get 1) (local.get $f)))"
@@ -83,6 +87,8 @@ static void host_funcref_calls(void) {
   wasm_func_t* tail_call_arg = export_func(module, instance, "tail-call-arg");
   wasm_table_t* tab = export_table(module, instance, "tab");
   wasm_global_t* g = export_global(module, instance, "g");
+  wasm_table_t* nn = export_table(module, instance, "nn");
+  wasm_func_t* call_nn = export_func(module, instance, "call-nn");
 
   wasm_valkind_t i32 = WASM_I32, i64 = WASM_I64;
   wasm_func_t* dbl = host_func(store, 1, &i32, 1, &i32, double_cb);
@@ -148,6 +154,22 @@ static void host_funcref_calls(void) {
     CHECK_EQ(call_i32_(__FILE__, __LINE__, call_table, 2, args, -1), 14);
   }
 
+  // A non-nullable table never takes null, from wasm_table_set or wasm_table_grow.
+  CHECK(!wasm_table_set(nn, 0, NULL));
+  CHECK(strstr(wasmlift_error_message(), "non-nullable") != NULL);
+  CHECK(!wasm_table_grow(nn, 1, NULL));
+  CHECK(!wasm_table_set(nn, 0, wasm_func_as_ref(wide)));
+  CHECK_EQ(wasm_table_size(nn), 1);
+  {
+    int32_t args[2] = {0, 4};
+    CHECK_EQ(call_i32_(__FILE__, __LINE__, call_nn, 2, args, -1), 5);
+  }
+  CHECK(wasm_table_grow(nn, 1, wasm_func_as_ref(dbl)));
+  {
+    int32_t args[2] = {1, 4};
+    CHECK_EQ(call_i32_(__FILE__, __LINE__, call_nn, 2, args, -1), 8);
+  }
+
   // Through a typed global: the wrong signature leaves the value as it was.
   wasm_val_t v = ref_val(dbl);
   wasm_global_set(g, &v);
@@ -165,6 +187,8 @@ static void host_funcref_calls(void) {
   wasm_func_delete(wide);
   wasm_func_delete(foreign_dbl);
   wasm_global_delete(g);
+  wasm_table_delete(nn);
+  wasm_func_delete(call_nn);
   wasm_table_delete(tab);
   wasm_func_delete(call_arg);
   wasm_func_delete(call_nonnull);

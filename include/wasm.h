@@ -413,6 +413,10 @@ WASM_API_EXTERN void wasm_memorytype_delete(wasm_memorytype_t *t);
 
 WASM_API_EXTERN wasm_memorytype_t *wasm_memorytype_copy(const wasm_memorytype_t *t);
 
+// The limits in pages. NULL, with `wasmlift_error_message` saying why, when a 64-bit memory's
+// limits do not fit `wasm_limits_t` (a minimum or maximum beyond 32 bits, or a maximum of
+// exactly 0xffffffff, which would read as "no maximum"): `wasmlift_memorytype_limits64` reads
+// them in full.
 WASM_API_EXTERN const struct wasm_limits_t *wasm_memorytype_limits(const wasm_memorytype_t *t);
 
 // Takes ownership of `element`; NULL if an argument is null or the element is not a
@@ -425,6 +429,9 @@ WASM_API_EXTERN wasm_tabletype_t *wasm_tabletype_copy(const wasm_tabletype_t *t)
 
 WASM_API_EXTERN const struct wasm_valtype_t *wasm_tabletype_element(const wasm_tabletype_t *t);
 
+// The limits in elements. NULL, with `wasmlift_error_message` saying why, when a 64-bit
+// table's limits do not fit `wasm_limits_t` (beyond 32 bits, or a maximum of exactly
+// 0xffffffff): `wasmlift_tabletype_limits64` reads them in full.
 WASM_API_EXTERN const struct wasm_limits_t *wasm_tabletype_limits(const wasm_tabletype_t *t);
 
 WASM_API_EXTERN struct wasm_valtype_t *wasm_valtype_new(wasm_valkind_t kind);
@@ -548,6 +555,9 @@ WASM_API_EXTERN char *wasm_memory_data(wasm_memory_t *m);
 
 WASM_API_EXTERN size_t wasm_memory_data_size(const wasm_memory_t *m);
 
+// The size in pages. A size beyond 32 bits of pages (possible only for a memory64 memory, and
+// only with far more address space than wasmlift reserves) returns 0xffffffff, which no real
+// size can be, with `wasmlift_error_message` saying so; `wasmlift_memory_size64` reads it.
 WASM_API_EXTERN uint32_t wasm_memory_size(const wasm_memory_t *m);
 
 // Grows by `delta` pages; false (and no change) past the maximum.

@@ -222,10 +222,10 @@ impl Features {
         multi_memory: true,
         tail_call: true,
         extended_const: true,
-        memory64: false,
+        memory64: true,
         function_references: true,
         exceptions: false,
-        relaxed_simd: false,
+        relaxed_simd: true,
         gc: false,
     };
 
@@ -303,16 +303,10 @@ fn limits(initial: u64, maximum: Option<u64>) -> Limits {
 }
 
 fn table_type(t: &wasmparser::TableType) -> Result<TableType, String> {
-    if t.table64 {
-        return Err(unsupported("64-bit tables"));
-    }
-    Ok(TableType { element: reftype(t.element_type)?, limits: limits(t.initial, t.maximum) })
+    Ok(TableType { element: reftype(t.element_type)?, limits: limits(t.initial, t.maximum), table64: t.table64 })
 }
 
 fn memory_type(m: &wasmparser::MemoryType) -> Result<MemoryType, String> {
-    if m.memory64 {
-        return Err(unsupported("64-bit memories"));
-    }
     if m.page_size_log2.is_some() {
         return Err(unsupported("custom page sizes"));
     }

@@ -262,11 +262,14 @@ impl fmt::Display for Limits {
 pub struct TableType {
     pub element: ValType,
     pub limits: Limits,
+    /// Indexed by i64 (memory64's table64) instead of i32.
+    pub table64: bool,
 }
 
 impl fmt::Display for TableType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "table({} {})", self.limits, self.element)
+        let index = if self.table64 { "i64 " } else { "" };
+        write!(f, "table({index}{} {})", self.limits, self.element)
     }
 }
 
@@ -279,7 +282,8 @@ pub struct MemoryType {
 
 impl fmt::Display for MemoryType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "memory({})", self.limits)
+        let index = if self.memory64 { "i64 " } else { "" };
+        write!(f, "memory({index}{})", self.limits)
     }
 }
 

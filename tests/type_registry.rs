@@ -6,6 +6,9 @@ use wasmlift::runtime::engine::{Config, Engine};
 use wasmlift::runtime::module::CompiledModule;
 use wasmlift::runtime::type_registry::live_types;
 
+/// The tests count live types process-wide: they must not run at the same time.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn new_engine() -> Engine {
     Engine::new(Config::default(), Arc::new(wasmlift::compiler::Cranelift::for_host().unwrap())).unwrap()
 }
@@ -18,6 +21,7 @@ fn module_with_distinct_type(k: usize) -> Vec<u8> {
 
 #[test]
 fn types_are_released_with_their_last_module() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let engine = new_engine();
     let baseline = live_types();
     let modules: Vec<_> =
@@ -34,5 +38,27 @@ fn types_are_released_with_their_last_module() {
     assert_eq!(there.type_ids[0], again.type_ids[0]);
     drop(again);
     drop(there);
+    assert_eq!(live_types(), baseline);
+}
+
+#[test]
+fn rec_groups_and_the_groups_they_refer_to_are_released() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let engine = new_engine();
+    let baseline = live_types();
+    // A group referring to an earlier one, and subtypes: five types in all.
+    let wat = "(module (type $a (func (param i32 i32 i32 i32 i32 i32 i32)))
+        (rec (type $f (sub (func (param (ref null $a) (ref null $g))))) (type $g (sub $f (func (param (ref null $a) (ref null $f))))))
+        (type $h (sub final $g (func (param (ref null $a) (ref null $f)))))
+        (type (func (param (ref $h)))))";
+    let m = CompiledModule::new(&engine, wat::parse_str(wat).unwrap()).unwrap();
+    assert_eq!(live_types(), baseline + 5);
+    // The same module again shares every type.
+    let again = CompiledModule::new(&engine, wat::parse_str(wat).unwrap()).unwrap();
+    assert_eq!(again.type_ids, m.type_ids);
+    assert_eq!(live_types(), baseline + 5);
+    drop(m);
+    assert_eq!(live_types(), baseline + 5);
+    drop(again);
     assert_eq!(live_types(), baseline);
 }

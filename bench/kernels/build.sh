@@ -2,6 +2,8 @@
 # Rebuilds the checked-in kernel modules (bench/kernels/*.wasm) from their C sources with
 # Debian's clang + lld. Only needed after editing a kernel; the benchmark itself uses the
 # committed .wasm files. Usage: bench/kernels/build.sh [kernel...]
+# With --wasm64 first: the memory64 builds of the given kernels (default: those memory64.sh
+# measures) into wasm64/ (clang --target=wasm64; the kernels need no libc).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -19,6 +21,15 @@ FLAGS=(--target=wasm32 -O2 -nostdlib -ffreestanding
        -msign-ext -mnontrapping-fptoint -mbulk-memory -mmutable-globals
        -Wl,--no-entry -Wl,--strip-all -Wl,-z,stack-size=262144)
 
+out_dir=.
+if [ "${1:-}" = --wasm64 ]; then
+    shift
+    FLAGS[0]=--target=wasm64
+    out_dir=wasm64
+    mkdir -p wasm64
+    if [ $# = 0 ]; then set -- sieve matmul quicksort crc32; fi
+fi
+
 kernels=("$@")
 if [ ${#kernels[@]} = 0 ]; then
     kernels=($(awk '!/^#/ && NF {print $1}' kernels.tsv))
@@ -26,6 +37,6 @@ fi
 for k in "${kernels[@]}"; do
     extra=()
     if [ "$k" = simd ]; then extra=(-msimd128); fi
-    clang "${FLAGS[@]}" "${extra[@]}" -o "$k.wasm" "$k.c"
-    echo "built $k.wasm ($(stat -c %s "$k.wasm") bytes)"
+    clang "${FLAGS[@]}" "${extra[@]}" -o "$out_dir/$k.wasm" "$k.c"
+    echo "built $out_dir/$k.wasm ($(stat -c %s "$out_dir/$k.wasm") bytes)"
 done

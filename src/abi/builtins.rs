@@ -7,9 +7,11 @@
 //! (`runtime::builtins`).
 //!
 //! Convention: the host C convention (`CallConv::SystemV` on x86-64 Linux). The first
-//! parameter is always the calling instance's vmctx. Index and length operands are `u32` (i32
-//! in IR), references are `usize` (i64). Builtins that can fail return a `u32` that is nonzero
-//! on failure; compiled code then traps with the code its doc comment names.
+//! parameter is always the calling instance's vmctx. Entity indices are `u32` (i32 in IR);
+//! addresses, table indices and lengths are `u64` (i64 in IR: compiled code zero-extends the
+//! operands of 32-bit memories and tables, so one builtin serves both index types), references
+//! are `usize` (i64). Builtins that can fail return a `u32` that is nonzero on failure; compiled
+//! code then traps with the code its doc comment names.
 
 /// The builtin list: `name(params) [-> u32];`, the vmctx parameter implied. Invokes `$m!` with
 /// `[args]` followed by the whole list.
@@ -18,24 +20,24 @@ macro_rules! for_each_builtin {
     ($m:ident $(, $arg:tt)*) => {
         $crate::$m! {
             [$($arg)*]
-            /// `memory.grow`: the old size in pages, or -1 (u32::MAX) when it cannot grow.
-            memory_grow(memory: u32, delta_pages: u32) -> u32;
+            /// `memory.grow`: the old size in pages, or -1 (u64::MAX) when it cannot grow.
+            memory_grow(memory: u32, delta_pages: u64) -> u64;
             /// `memory.fill`; fails with HEAP_OUT_OF_BOUNDS.
-            memory_fill(memory: u32, dst: u32, value: u32, len: u32) -> u32;
+            memory_fill(memory: u32, dst: u64, value: u32, len: u64) -> u32;
             /// `memory.copy`; fails with HEAP_OUT_OF_BOUNDS.
-            memory_copy(dst_memory: u32, src_memory: u32, dst: u32, src: u32, len: u32) -> u32;
+            memory_copy(dst_memory: u32, src_memory: u32, dst: u64, src: u64, len: u64) -> u32;
             /// `memory.init`; fails with HEAP_OUT_OF_BOUNDS.
-            memory_init(memory: u32, data_index: u32, dst: u32, src: u32, len: u32) -> u32;
+            memory_init(memory: u32, data_index: u32, dst: u64, src: u32, len: u32) -> u32;
             /// `data.drop`.
             data_drop(data_index: u32);
-            /// `table.grow` with `init` as the new elements: the old size, or -1.
-            table_grow(table: u32, delta: u32, init: usize) -> u32;
+            /// `table.grow` with `init` as the new elements: the old size, or -1 (u64::MAX).
+            table_grow(table: u32, delta: u64, init: usize) -> u64;
             /// `table.fill`; fails with TABLE_OUT_OF_BOUNDS.
-            table_fill(table: u32, dst: u32, value: usize, len: u32) -> u32;
+            table_fill(table: u32, dst: u64, value: usize, len: u64) -> u32;
             /// `table.copy`; fails with TABLE_OUT_OF_BOUNDS.
-            table_copy(dst_table: u32, src_table: u32, dst: u32, src: u32, len: u32) -> u32;
+            table_copy(dst_table: u32, src_table: u32, dst: u64, src: u64, len: u64) -> u32;
             /// `table.init`; fails with TABLE_OUT_OF_BOUNDS.
-            table_init(table: u32, elem_index: u32, dst: u32, src: u32, len: u32) -> u32;
+            table_init(table: u32, elem_index: u32, dst: u64, src: u32, len: u32) -> u32;
             /// `elem.drop`.
             elem_drop(elem_index: u32);
             /// `call_indirect`/`call_ref` with a non-final expected type whose id differs from
@@ -66,6 +68,9 @@ impl BuiltinArg for u32 {
 impl BuiltinArg for usize {
     const TYPE: ArgType = ArgType::I64;
 }
+impl BuiltinArg for u64 {
+    const TYPE: ArgType = ArgType::I64;
+}
 
 /// What the compiler needs to call a builtin: where its pointer sits in `Builtins`, and its
 /// parameters after the vmctx.
@@ -74,8 +79,8 @@ pub struct BuiltinSignature {
     pub name: &'static str,
     pub offset: i32,
     pub params: &'static [ArgType],
-    /// Whether it returns a u32 (a result or a failure status).
-    pub returns: bool,
+    /// The type of its result (a size or a failure status), if it has one.
+    pub returns: Option<ArgType>,
 }
 
 #[doc(hidden)]
@@ -98,7 +103,12 @@ macro_rules! define_builtin_table_and_signatures {
                     name: stringify!($name),
                     offset: std::mem::offset_of!(Builtins, $name) as i32,
                     params: &[$(<$ty as BuiltinArg>::TYPE),*],
-                    returns: <[&str]>::len(&[$(stringify!($ret)),*]) > 0,
+                    returns: {
+                        #[allow(unused_variables)]
+                        let ret: Option<ArgType> = None;
+                        $(let ret = Some(<$ret as BuiltinArg>::TYPE);)?
+                        ret
+                    },
                 };
             )*
         }
@@ -130,9 +140,12 @@ mod tests {
     #[test]
     fn signatures_follow_the_list() {
         assert_eq!(signatures::memory_grow.offset, 0);
-        assert_eq!(signatures::memory_grow.params, &[ArgType::I32, ArgType::I32]);
-        assert_eq!((signatures::memory_grow.returns, signatures::data_drop.returns), (true, false));
-        assert_eq!(signatures::table_grow.params, &[ArgType::I32, ArgType::I32, ArgType::I64]);
+        assert_eq!(signatures::memory_grow.params, &[ArgType::I32, ArgType::I64]);
+        assert_eq!(
+            (signatures::memory_grow.returns, signatures::memory_fill.returns, signatures::data_drop.returns),
+            (Some(ArgType::I64), Some(ArgType::I32), None)
+        );
+        assert_eq!(signatures::table_grow.params, &[ArgType::I32, ArgType::I64, ArgType::I64]);
         assert_eq!(signatures::tier_up.offset as usize, std::mem::size_of::<Builtins>() - 8);
     }
 }

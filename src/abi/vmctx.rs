@@ -81,6 +81,13 @@ pub struct VMMemory {
     pub length: u64,
 }
 
+/// Bytes of inaccessible address space that follow the largest size a memory64 memory can
+/// reach when the engine uses guard pages. Compiled code then checks only `index <= length`
+/// for accesses whose static offset plus size fits in this guard: anything past `length` up to
+/// `length + MEMORY64_GUARD_BYTES` faults. (32-bit memories get a guard region covering every
+/// u32 index and offset instead, and no check at all.)
+pub const MEMORY64_GUARD_BYTES: u64 = 2 << 30;
+
 pub const MEMORY_BASE: i32 = offset_of!(VMMemory, base) as i32;
 pub const MEMORY_LENGTH: i32 = offset_of!(VMMemory, length) as i32;
 

@@ -45,8 +45,10 @@ pub unsafe extern "C" fn wasmlift_config_compile_threads(config: *mut wasm_confi
     }
 }
 
-/// Engine-wide ceiling on any linear memory's size, in 64 KiB pages (default 65536 = 4 GiB);
-/// `memory.grow` past it fails and module instantiation needing more traps.
+/// Engine-wide ceiling on any linear memory's size, in 64 KiB pages (default 262144 = 16 GiB;
+/// 32-bit memories never exceed 65536 pages = 4 GiB anyway); `memory.grow` past it fails and
+/// module instantiation needing more fails. A memory64 memory reserves (uncommitted) address
+/// space for its maximum size, its declared maximum or else this ceiling, at most 1 TiB.
 #[no_mangle]
 pub unsafe extern "C" fn wasmlift_config_max_memory_pages(config: *mut wasm_config_t, pages: u64) {
     // SAFETY: `config` is NULL or a live `wasm_config_t` the caller still owns (C API

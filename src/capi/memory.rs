@@ -57,10 +57,21 @@ pub unsafe extern "C" fn wasm_memory_data_size(m: *const wasm_memory_t) -> usize
     unsafe { m.as_ref() }.map_or(0, |m| m.memory().byte_len())
 }
 
+/// The size in pages. A size beyond 32 bits of pages (possible only for a memory64 memory, and
+/// only with far more address space than wasmlift reserves) returns 0xffffffff, which no real
+/// size can be, with `wasmlift_error_message` saying so; `wasmlift_memory_size64` reads it.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_memory_size(m: *const wasm_memory_t) -> u32 {
     // SAFETY: `m` is NULL or a live `wasm_memory_t` (C API contract, rule 1).
-    unsafe { m.as_ref() }.map_or(0, |m| m.memory().pages() as u32)
+    unsafe { m.as_ref() }.map_or(0, |m| {
+        let pages = m.memory().pages();
+        u32::try_from(pages).unwrap_or_else(|_| {
+            crate::capi::extensions::set_error(&format!(
+                "wasm_memory_size: {pages} pages do not fit 32 bits; use wasmlift_memory_size64"
+            ));
+            u32::MAX
+        })
+    })
 }
 
 /// Grows by `delta` pages; false (and no change) past the maximum.

@@ -57,6 +57,7 @@ pub mod r#extern;
 pub mod r#ref;
 pub mod trap;
 pub mod extensions;
+pub mod index64;
 pub mod version;
 pub mod wasi;
 

@@ -4,6 +4,31 @@
 //! its operands to the lane shape it needs (`bitcast`s between vector types are free) and
 //! pushes its result in its natural shape. `FuncTranslator::canon` turns values back into
 //! `i8x16` wherever they cross a block, call, local or global boundary.
+//!
+//! Relaxed SIMD: each relaxed operator may give one of several results; wasmlift picks one per
+//! ISA, always the same on every host of that ISA (so a module's results never depend on the
+//! CPU it happens to run on), the fastest such choice on x86-64:
+//!
+//! | operator                         | x86-64                                  | other ISAs                |
+//! |----------------------------------|-----------------------------------------|---------------------------|
+//! | i8x16.relaxed_swizzle            | `pshufb`: index >= 128 gives 0, other   | `i8x16.swizzle`           |
+//! |                                  | indices pick lane `index % 16`          |                           |
+//! | i32x4.relaxed_trunc_f32x4_s      | `cvttps2dq`: NaN/out of range gives     | `trunc_sat` (saturating)  |
+//! |                                  | i32::MIN                                |                           |
+//! | i32x4.relaxed_trunc_f64x2_s_zero | `cvttpd2dq`: likewise                   | `trunc_sat`               |
+//! | i32x4.relaxed_trunc_f32x4_u,     | `trunc_sat` (saturating; x86 has no     | `trunc_sat`               |
+//! | ..._f64x2_u_zero                 | unsigned vector conversion)             |                           |
+//! | f32x4/f64x2.relaxed_madd, nmadd  | fused (`vfmadd`; hosts without FMA get  | fused                     |
+//! |                                  | the same fused result from a libcall)   |                           |
+//! | iNxM.relaxed_laneselect          | bitwise select (`v128.bitselect`)       | bitwise select            |
+//! | f32x4/f64x2.relaxed_min, max     | `minps`/`maxps`: `a < b ? a : b` (NaN   | `fmin`/`fmax` (wasm       |
+//! |                                  | or ±0 pairs give the second operand)    | semantics)                |
+//! | i16x8.relaxed_q15mulr_s          | `pmulhrsw`: MIN * MIN gives MIN         | `q15mulr_sat_s`           |
+//! | i16x8.relaxed_dot_i8x16_i7x16_s  | `pmaddubsw`: second operand unsigned,   | second operand signed,    |
+//! |                                  | pair sums saturate to i16               | sums wrap                 |
+//! | i32x4.relaxed_dot_..._add_s      | `pmaddubsw`, then `pmaddwd` by 1, add   | as above, widened, add    |
+//!
+//! The x86-64 choices need SSSE3, which every SIMD lowering here already assumes.
 
 use super::translate::{lane_cast, FuncTranslator};
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
@@ -230,8 +255,132 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         self.push(r);
     }
 
+    fn on_x86_64(&self) -> bool {
+        self.env.isa.name() == "x64"
+    }
+
+    /// `relaxed_min`/`relaxed_max` (see the table at the top).
+    fn relaxed_minmax(&mut self, vty: Type, max: bool) {
+        if !self.on_x86_64() {
+            let (a, b) = self.pop2_as(vty);
+            let v = if max { self.b.ins().fmax(a, b) } else { self.b.ins().fmin(a, b) };
+            self.push(v);
+            return;
+        }
+        // Shaped as Cranelift's x64 back end matches `minps`/`maxps`: min is `a < b ? a : b`,
+        // max is `b < a ? a : b`.
+        let (a, b) = self.pop2_as(vty);
+        let cmp =
+            if max { self.b.ins().fcmp(FloatCC::LessThan, b, a) } else { self.b.ins().fcmp(FloatCC::LessThan, a, b) };
+        let mask = self.as_type(cmp, vty);
+        let r = self.b.ins().bitselect(mask, a, b);
+        self.push(r);
+    }
+
+    /// `relaxed_madd` (`a * b + c`) and `relaxed_nmadd` (`-(a * b) + c`), fused.
+    fn relaxed_madd(&mut self, vty: Type, negate: bool) {
+        let c = self.pop_as(vty);
+        let (mut a, b) = self.pop2_as(vty);
+        if negate {
+            a = self.b.ins().fneg(a);
+        }
+        let r = self.b.ins().fma(a, b, c);
+        self.push(r);
+    }
+
+    /// The i16 pair sums of `relaxed_dot_i8x16_i7x16_s` (see the table at the top).
+    fn relaxed_dot_i16(&mut self, a: Value, b: Value) -> Value {
+        if self.on_x86_64() {
+            return self.b.ins().x86_pmaddubsw(a, b);
+        }
+        let (alo, blo) = (self.b.ins().swiden_low(a), self.b.ins().swiden_low(b));
+        let lo = self.b.ins().imul(alo, blo);
+        let (ahi, bhi) = (self.b.ins().swiden_high(a), self.b.ins().swiden_high(b));
+        let hi = self.b.ins().imul(ahi, bhi);
+        self.b.ins().iadd_pairwise(lo, hi)
+    }
+
     pub(crate) fn simd_operator(&mut self, op: Operator) -> Result<(), String> {
         match op {
+            // ------------------------------------------------------------ relaxed SIMD
+            // One fixed choice per ISA for each; see the table at the top of this file.
+            Operator::I8x16RelaxedSwizzle => {
+                let (a, idx) = self.pop2_as(I8X16);
+                let v = if self.on_x86_64() {
+                    self.b.ins().x86_pshufb(a, idx)
+                } else {
+                    self.b.ins().swizzle(a, idx)
+                };
+                self.push(v);
+            }
+            Operator::I32x4RelaxedTruncF32x4S => {
+                if self.on_x86_64() {
+                    vconv!(self, F32X4, x86_cvtt2dq, I32X4)
+                } else {
+                    vconv!(self, F32X4, fcvt_to_sint_sat, I32X4)
+                }
+            }
+            Operator::I32x4RelaxedTruncF32x4U => vconv!(self, F32X4, fcvt_to_uint_sat, I32X4),
+            Operator::I32x4RelaxedTruncF64x2SZero => {
+                let v = self.pop_as(F64X2);
+                // `snarrow(x86_cvtt2dq(v), 0)` is what the x64 back end lowers to one `cvttpd2dq`.
+                let t = if self.on_x86_64() {
+                    self.b.ins().x86_cvtt2dq(I64X2, v)
+                } else {
+                    self.b.ins().fcvt_to_sint_sat(I64X2, v)
+                };
+                let zero = self.vconst(I64X2, [0; 16]);
+                let r = self.b.ins().snarrow(t, zero);
+                self.push(r);
+            }
+            Operator::I32x4RelaxedTruncF64x2UZero => {
+                let v = self.pop_as(F64X2);
+                let t = self.b.ins().fcvt_to_uint_sat(I64X2, v);
+                let zero = self.vconst(I64X2, [0; 16]);
+                let r = self.b.ins().uunarrow(t, zero);
+                self.push(r);
+            }
+            Operator::F32x4RelaxedMadd => self.relaxed_madd(F32X4, false),
+            Operator::F32x4RelaxedNmadd => self.relaxed_madd(F32X4, true),
+            Operator::F64x2RelaxedMadd => self.relaxed_madd(F64X2, false),
+            Operator::F64x2RelaxedNmadd => self.relaxed_madd(F64X2, true),
+            Operator::I8x16RelaxedLaneselect
+            | Operator::I16x8RelaxedLaneselect
+            | Operator::I32x4RelaxedLaneselect
+            | Operator::I64x2RelaxedLaneselect => {
+                let c = self.pop_as(I8X16);
+                let (a, b) = self.pop2_as(I8X16);
+                let v = self.b.ins().bitselect(c, a, b);
+                self.push(v);
+            }
+            Operator::F32x4RelaxedMin => self.relaxed_minmax(F32X4, false),
+            Operator::F32x4RelaxedMax => self.relaxed_minmax(F32X4, true),
+            Operator::F64x2RelaxedMin => self.relaxed_minmax(F64X2, false),
+            Operator::F64x2RelaxedMax => self.relaxed_minmax(F64X2, true),
+            Operator::I16x8RelaxedQ15mulrS => {
+                if self.on_x86_64() {
+                    vbin!(self, I16X8, x86_pmulhrsw)
+                } else {
+                    vbin!(self, I16X8, sqmul_round_sat)
+                }
+            }
+            Operator::I16x8RelaxedDotI8x16I7x16S => {
+                let (a, b) = self.pop2_as(I8X16);
+                let v = self.relaxed_dot_i16(a, b);
+                self.push(v);
+            }
+            Operator::I32x4RelaxedDotI8x16I7x16AddS => {
+                let c = self.pop_as(I32X4);
+                let (a, b) = self.pop2_as(I8X16);
+                let pairs = self.relaxed_dot_i16(a, b);
+                // Shaped as the x64 back end matches `pmaddwd` with ones.
+                let lo = self.b.ins().swiden_low(pairs);
+                let hi = self.b.ins().swiden_high(pairs);
+                let quads = self.b.ins().iadd_pairwise(lo, hi);
+                let v = self.b.ins().iadd(quads, c);
+                self.push(v);
+            }
+
             // ------------------------------------------------------------ memory
             Operator::V128Load { memarg } => self.vload(&memarg, I8X16, |_, x| x)?,
             Operator::V128Load8x8S { memarg } => self.vload_extend(&memarg, true, I16X8)?,

@@ -2,6 +2,7 @@
 //! (`tests/instance.rs`); trap sites and address maps are also checked as data. The spec suite
 //! runs through the C API in `tests/spec.rs`.
 
+mod index64;
 mod instance;
 
 use super::*;

@@ -103,6 +103,9 @@ struct Regions {
     /// Runtime metadata wasm code only reads (memory lengths, funcref fields); it changes only
     /// across calls, which clobber every region anyway.
     vm: AliasRegion,
+    /// The memory64 length loads of `memory_lengths_reload` (also runtime metadata), in a region
+    /// of their own so that the unused ones can be found and removed after translation.
+    memory64_lengths: AliasRegion,
 }
 
 impl Regions {
@@ -127,6 +130,7 @@ impl Regions {
             table: region(2, "table"),
             globals: region(3, "globals"),
             vm: region(4, "vm"),
+            memory64_lengths: region(5, "memory64 lengths"),
         }
     }
 }
@@ -159,6 +163,11 @@ pub(crate) struct FuncTranslator<'e, 'f> {
     /// the engine's epoch against this register; reaching it rereads the deadline from the
     /// store before trapping.
     epoch_deadline: Option<Variable>,
+    /// Per memory index: for memory64 memories, the current length in bytes, read on entry and
+    /// again after calls and `memory.grow` (nothing else changes a length while this function
+    /// runs), so that bounds checks compare against a register: loop-invariant in loops
+    /// without calls.
+    memory_lengths: Vec<Option<Variable>>,
 }
 
 /// Translates defined function `func_index` into `func` (which must be clear).
@@ -254,7 +263,13 @@ pub(crate) fn translate_function(
         fuel_pending: 0,
         fuel: None,
         epoch_deadline: None,
+        memory_lengths: Vec::new(),
     };
+    for memory in &module.memories {
+        let var = memory.memory64.then(|| t.b.declare_var(I64));
+        t.memory_lengths.push(var);
+    }
+    t.memory_lengths_reload();
 
     if t.env.tunables.epoch_interruption {
         let deadline = t.b.declare_var(I64);
@@ -282,8 +297,41 @@ pub(crate) fn translate_function(
     if !t.frames.is_empty() {
         return Err("function body ended with open blocks".to_string());
     }
+    let lengths_region = t.regions.memory64_lengths;
+    let has_memory64 = t.memory_lengths.iter().any(Option::is_some);
     t.b.finalize(env.isa.frontend_config());
+    if has_memory64 {
+        remove_unused_length_loads(func, lengths_region);
+    }
     Ok(())
+}
+
+/// Removes the memory64 length loads (alias region `region`) whose value nothing uses. They have
+/// no effect besides their value (trusted, cannot trap), but Cranelift keeps loads that are not
+/// read-only even when unused.
+fn remove_unused_length_loads(func: &mut ir::Function, region: AliasRegion) {
+    let mut used = std::collections::HashSet::new();
+    for block in func.layout.blocks() {
+        for inst in func.layout.block_insts(block) {
+            for v in func.dfg.inst_values(inst) {
+                used.insert(func.dfg.resolve_aliases(v));
+            }
+        }
+    }
+    let mut unused = Vec::new();
+    for block in func.layout.blocks() {
+        for inst in func.layout.block_insts(block) {
+            if let ir::InstructionData::Load { opcode: ir::Opcode::Load, flags, .. } = func.dfg.insts[inst] {
+                let results = func.dfg.inst_results(inst);
+                if func.dfg.mem_flags[flags].alias_region() == Some(region) && !used.contains(&results[0]) {
+                    unused.push(inst);
+                }
+            }
+        }
+    }
+    for inst in unused {
+        func.layout.remove_inst(inst);
+    }
 }
 
 /// True when the body contains a call of any kind (a pre-pass over the operators, done only
@@ -453,12 +501,90 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         self.b.ins().load(I64, self.regions.vm_flags(), def, vmctx::MEMORY_LENGTH)
     }
 
-    /// Computes the native address of an access of `size` bytes at the i32 `index`, bounds
-    /// checking it if the engine asks for explicit checks. Returns (address, immediate offset).
+    fn is_memory64(&self, mem: u32) -> bool {
+        self.env.module.memories[mem as usize].memory64
+    }
+
+    fn is_table64(&self, table: u32) -> bool {
+        self.env.module.tables[table as usize].table64
+    }
+
+    /// An address, index or length operand as the u64 builtins take it (i32 zero-extended).
+    fn to_u64(&mut self, v: Value) -> Value {
+        if self.ty(v) == I32 {
+            self.b.ins().uextend(I64, v)
+        } else {
+            v
+        }
+    }
+
+    /// Rereads what a call may have changed: fuel, the epoch deadline, memory lengths.
+    fn after_call(&mut self) {
+        self.fuel_reload();
+        self.epoch_deadline_reload();
+        self.memory_lengths_reload();
+    }
+
+    /// Reads the length of every memory64 memory into its register (see `memory_lengths`).
+    ///
+    /// Every function of a module with a memory64 memory reads the lengths on entry and after
+    /// each call; the reads nothing uses are removed after translation
+    /// (`remove_unused_length_loads`), so functions that never touch memory, and calls after the
+    /// last access, cost nothing.
+    fn memory_lengths_reload(&mut self) {
+        for mem in 0..self.memory_lengths.len() {
+            if let Some(var) = self.memory_lengths[mem] {
+                let def = self.memory_def(mem as u32);
+                let flags = trusted().with_alias_region(Some(self.regions.memory64_lengths));
+                let len = self.b.ins().load(I64, flags, def, vmctx::MEMORY_LENGTH);
+                self.b.def_var(var, len);
+            }
+        }
+    }
+
+    /// Computes the native address of an access of `size` bytes at `index` (i32, or i64 for a
+    /// memory64 memory), bounds checking it if needed. Returns (address, immediate offset).
+    ///
+    /// 32-bit memories need a check only with explicit bounds checks (otherwise every u32 index
+    /// and offset lands in the guard region). memory64 accesses are always checked, with the
+    /// same trap as the guard pages ("out of bounds memory access"):
+    /// - with guard pages, when offset + size fits in `MEMORY64_GUARD_BYTES`: `index > length`
+    ///   traps; an index up to the length reaches at most the guard region, which faults. One
+    ///   compare against the length register, the same for every access of the function.
+    /// - otherwise, when offset + size is at most the memory's declared minimum (so at most its
+    ///   length, and `length - (offset + size)` cannot wrap): `index > length - (offset + size)`.
+    /// - otherwise: `index + offset + size` with a trap on u64 overflow, then `> length`.
     pub fn heap_addr(&mut self, memarg: &MemArg, index: Value, size: u32) -> Result<(Value, i32), String> {
         let mem = Self::memory_index(memarg)?;
         let offset = memarg.offset;
         let base = self.memory_base(mem);
+        if let Some(len_var) = self.memory_lengths[mem as usize] {
+            let len = self.b.use_var(len_var);
+            let oob = match offset.checked_add(size as u64) {
+                Some(reach) if !self.env.tunables.explicit_bounds_checks && reach <= vmctx::MEMORY64_GUARD_BYTES => {
+                    self.b.ins().icmp(IntCC::UnsignedGreaterThan, index, len)
+                }
+                Some(reach) if reach <= self.env.module.memories[mem as usize].limits.min.saturating_mul(65536) => {
+                    let last_start = self.b.ins().iadd_imm_s(len, -(reach as i64));
+                    self.b.ins().icmp(IntCC::UnsignedGreaterThan, index, last_start)
+                }
+                Some(reach) => {
+                    let reach = self.b.ins().iconst(I64, reach as i64);
+                    let end = self.b.ins().uadd_overflow_trap(index, reach, TrapCode::HEAP_OUT_OF_BOUNDS);
+                    self.b.ins().icmp(IntCC::UnsignedGreaterThan, end, len)
+                }
+                // offset + size wraps u64: no index is in bounds.
+                None => self.b.ins().iconst(I8, 1),
+            };
+            self.b.ins().trapnz(oob, TrapCode::HEAP_OUT_OF_BOUNDS);
+            let addr = self.b.ins().iadd(base, index);
+            // In bounds, so offset < length < 2^40: the sum cannot wrap.
+            return Ok(if offset <= i32::MAX as u64 {
+                (addr, offset as i32)
+            } else {
+                (self.b.ins().iadd_imm_u(addr, offset as i64), 0)
+            });
+        }
         let index = self.b.ins().uextend(I64, index);
         if self.env.tunables.explicit_bounds_checks {
             // index + offset + size < 2^34: no overflow in 64 bits.
@@ -518,7 +644,8 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
     fn table_elem_addr(&mut self, table: u32, index: Value, code: TrapCode) -> Value {
         let def = self.table_def(table);
         let len = self.b.ins().load(I64, self.regions.table_flags(), def, vmctx::TABLE_LENGTH);
-        let index = self.b.ins().uextend(I64, index);
+        // table64 indices are compared in full: an index of 2^32 + i is not element i.
+        let index = self.to_u64(index);
         let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, index, len);
         self.b.ins().trapnz(oob, code);
         let base = self.b.ins().load(I64, self.regions.table_flags(), def, vmctx::TABLE_BASE);
@@ -538,8 +665,11 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
                         ArgType::I64 => I64,
                     }));
                 }
-                if builtin.returns {
-                    sig.returns.push(AbiParam::new(I32));
+                if let Some(ret) = builtin.returns {
+                    sig.returns.push(AbiParam::new(match ret {
+                        ArgType::I32 => I32,
+                        ArgType::I64 => I64,
+                    }));
                 }
                 let s = self.b.import_signature(sig);
                 self.builtin_sigs.insert(builtin.offset, s);
@@ -1130,28 +1260,38 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
             Operator::MemorySize { mem } => {
                 let len = self.memory_length(mem);
                 let pages = self.b.ins().ushr_imm_u(len, 16);
-                let v = self.b.ins().ireduce(I32, pages);
+                let v = if self.is_memory64(mem) { pages } else { self.b.ins().ireduce(I32, pages) };
                 self.push(v);
             }
             Operator::MemoryGrow { mem } => {
                 let delta = self.pop();
+                let delta = self.to_u64(delta);
                 let m = self.iconst32(mem as i32);
-                let v = self.call_builtin(builtin::memory_grow, &[m, delta]).unwrap();
+                // The old size, or u64::MAX: reduced to i32, -1 stays -1.
+                let old = self.call_builtin(builtin::memory_grow, &[m, delta]).unwrap();
+                let v = if self.is_memory64(mem) { old } else { self.b.ins().ireduce(I32, old) };
+                // Another memory index may name the same (imported) memory: reload them all.
+                self.memory_lengths_reload();
                 self.push(v);
             }
             Operator::MemoryFill { mem } => {
                 let (dst, val, len) = self.pop3();
+                let (dst, len) = (self.to_u64(dst), self.to_u64(len));
                 let m = self.iconst32(mem as i32);
                 self.call_builtin_checked(builtin::memory_fill, &[m, dst, val, len], TrapCode::HEAP_OUT_OF_BOUNDS);
             }
             Operator::MemoryCopy { dst_mem, src_mem } => {
+                // Between a 32-bit and a 64-bit memory the length is an i32 (the smaller index
+                // type); every operand reaches the builtin as a u64.
                 let (dst, src, len) = self.pop3();
+                let (dst, src, len) = (self.to_u64(dst), self.to_u64(src), self.to_u64(len));
                 let dm = self.iconst32(dst_mem as i32);
                 let sm = self.iconst32(src_mem as i32);
                 self.call_builtin_checked(builtin::memory_copy, &[dm, sm, dst, src, len], TrapCode::HEAP_OUT_OF_BOUNDS);
             }
             Operator::MemoryInit { data_index, mem } => {
                 let (dst, src, len) = self.pop3();
+                let dst = self.to_u64(dst);
                 let m = self.iconst32(mem as i32);
                 let d = self.iconst32(data_index as i32);
                 self.call_builtin_checked(builtin::memory_init, &[m, d, dst, src, len], TrapCode::HEAP_OUT_OF_BOUNDS);
@@ -1176,17 +1316,20 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
             Operator::TableSize { table } => {
                 let def = self.table_def(table);
                 let len = self.b.ins().load(I64, self.regions.table_flags(), def, vmctx::TABLE_LENGTH);
-                let v = self.b.ins().ireduce(I32, len);
+                let v = if self.is_table64(table) { len } else { self.b.ins().ireduce(I32, len) };
                 self.push(v);
             }
             Operator::TableGrow { table } => {
                 let (init, delta) = self.pop2();
+                let delta = self.to_u64(delta);
                 let t = self.iconst32(table as i32);
-                let v = self.call_builtin(builtin::table_grow, &[t, delta, init]).unwrap();
+                let old = self.call_builtin(builtin::table_grow, &[t, delta, init]).unwrap();
+                let v = if self.is_table64(table) { old } else { self.b.ins().ireduce(I32, old) };
                 self.push(v);
             }
             Operator::TableFill { table } => {
                 let (dst, val, len) = self.pop3();
+                let (dst, len) = (self.to_u64(dst), self.to_u64(len));
                 let t = self.iconst32(table as i32);
                 self.call_builtin_checked(
                     builtin::table_fill,
@@ -1196,6 +1339,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
             }
             Operator::TableCopy { dst_table, src_table } => {
                 let (dst, src, len) = self.pop3();
+                let (dst, src, len) = (self.to_u64(dst), self.to_u64(src), self.to_u64(len));
                 let dt = self.iconst32(dst_table as i32);
                 let st = self.iconst32(src_table as i32);
                 self.call_builtin_checked(
@@ -1206,6 +1350,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
             }
             Operator::TableInit { elem_index, table } => {
                 let (dst, src, len) = self.pop3();
+                let dst = self.to_u64(dst);
                 let t = self.iconst32(table as i32);
                 let e = self.iconst32(elem_index as i32);
                 self.call_builtin_checked(
@@ -1389,8 +1534,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         };
         let results = self.b.inst_results(call).to_vec();
         self.stack.extend(results);
-        self.fuel_reload();
-        self.epoch_deadline_reload();
+        self.after_call();
         Ok(())
     }
 
@@ -1449,8 +1593,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         let call = self.b.ins().call_indirect(sig, code, &args);
         let results = self.b.inst_results(call).to_vec();
         self.stack.extend(results);
-        self.fuel_reload();
-        self.epoch_deadline_reload();
+        self.after_call();
         Ok(())
     }
 
@@ -1476,8 +1619,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         let call = self.b.ins().call_indirect(sig, code, &args);
         let results = self.b.inst_results(call).to_vec();
         self.stack.extend(results);
-        self.fuel_reload();
-        self.epoch_deadline_reload();
+        self.after_call();
         Ok(())
     }
 }

@@ -23,21 +23,18 @@ mod bodies {
         unsafe { WasmInstance::borrow_vmctx(vmctx) }
     }
 
-    pub unsafe extern "C" fn memory_grow(vmctx: *mut u8, memory: u32, delta: u32) -> u32 {
+    pub unsafe extern "C" fn memory_grow(vmctx: *mut u8, memory: u32, delta: u64) -> u64 {
         // SAFETY: called by compiled code with its vmctx.
         let inst = unsafe { caller(vmctx) };
-        match inst.memories[memory as usize].grow(delta as u64) {
-            Some(old) => old as u32,
-            None => u32::MAX,
-        }
+        inst.memories[memory as usize].grow(delta).unwrap_or(u64::MAX)
     }
 
-    pub unsafe extern "C" fn memory_fill(vmctx: *mut u8, memory: u32, dst: u32, value: u32, len: u32) -> u32 {
+    pub unsafe extern "C" fn memory_fill(vmctx: *mut u8, memory: u32, dst: u64, value: u32, len: u64) -> u32 {
         // SAFETY: called by compiled code with its vmctx.
         let inst = unsafe { caller(vmctx) };
         // SAFETY: on the store's thread, for this one operation; no other view of the bytes
         // is live (wasm code is suspended in this call).
-        match unsafe { inst.memories[memory as usize].slice_mut(dst as u64, len as u64) } {
+        match unsafe { inst.memories[memory as usize].slice_mut(dst, len) } {
             Some(s) => {
                 s.fill(value as u8);
                 0
@@ -50,25 +47,26 @@ mod bodies {
         vmctx: *mut u8,
         dst_mem: u32,
         src_mem: u32,
-        dst: u32,
-        src: u32,
-        len: u32,
+        dst: u64,
+        src: u64,
+        len: u64,
     ) -> u32 {
         // SAFETY: called by compiled code with its vmctx.
         let inst = unsafe { caller(vmctx) };
         let d = &inst.memories[dst_mem as usize];
         let s = &inst.memories[src_mem as usize];
-        let (dst, src, len) = (dst as u64, src as u64, len as u64);
-        if dst + len > d.byte_len() as u64 || src + len > s.byte_len() as u64 {
+        // memory64 operands can be anywhere in u64: the sums are checked.
+        let in_bounds = |at: u64, len_bytes: usize| at.checked_add(len).is_some_and(|end| end <= len_bytes as u64);
+        if !in_bounds(dst, d.byte_len()) || !in_bounds(src, s.byte_len()) {
             return 1;
         }
-        // SAFETY: both ranges lie inside their memories (checked above; u32 operands cannot
-        // overflow u64); `copy` allows overlap, as `memory.copy` within one memory needs.
+        // SAFETY: both ranges lie inside their memories (checked above, without overflow);
+        // `copy` allows overlap, as `memory.copy` within one memory needs.
         unsafe { std::ptr::copy(s.base().add(src as usize), d.base().add(dst as usize), len as usize) };
         0
     }
 
-    pub unsafe extern "C" fn memory_init(vmctx: *mut u8, memory: u32, data: u32, dst: u32, src: u32, len: u32) -> u32 {
+    pub unsafe extern "C" fn memory_init(vmctx: *mut u8, memory: u32, data: u32, dst: u64, src: u32, len: u32) -> u32 {
         // SAFETY: called by compiled code with its vmctx.
         let inst = unsafe { caller(vmctx) };
         let bytes = inst.data_bytes(data);
@@ -77,7 +75,7 @@ mod bodies {
             return 1;
         }
         // SAFETY: as in `memory_fill`; `bytes` is the module's binary, not linear memory.
-        match unsafe { inst.memories[memory as usize].slice_mut(dst as u64, len as u64) } {
+        match unsafe { inst.memories[memory as usize].slice_mut(dst, len as u64) } {
             Some(d) => {
                 d.copy_from_slice(&bytes[src..src + len]);
                 0
@@ -93,45 +91,48 @@ mod bodies {
         (unsafe { inst.dropped_data() })[data as usize] = true;
     }
 
-    pub unsafe extern "C" fn table_grow(vmctx: *mut u8, table: u32, delta: u32, init: usize) -> u32 {
+    pub unsafe extern "C" fn table_grow(vmctx: *mut u8, table: u32, delta: u64, init: usize) -> u64 {
         // SAFETY: called by compiled code with its vmctx.
         let inst = unsafe { caller(vmctx) };
-        match inst.tables[table as usize].grow(delta as u64, init) {
-            Some(old) => old as u32,
-            None => u32::MAX,
-        }
+        inst.tables[table as usize].grow(delta, init).unwrap_or(u64::MAX)
     }
 
-    pub unsafe extern "C" fn table_fill(vmctx: *mut u8, table: u32, dst: u32, value: usize, len: u32) -> u32 {
+    /// `[start, start + len)` as a range of `usize` when it lies within `bound` elements.
+    fn range_within(start: u64, len: u64, bound: usize) -> Option<std::ops::Range<usize>> {
+        let end = start.checked_add(len)?;
+        (end <= bound as u64).then_some(start as usize..end as usize)
+    }
+
+    pub unsafe extern "C" fn table_fill(vmctx: *mut u8, table: u32, dst: u64, value: usize, len: u64) -> u32 {
         // SAFETY: called by compiled code with its vmctx.
         let inst = unsafe { caller(vmctx) };
         // SAFETY: one access to this table's elements on the store's thread.
         let t = unsafe { inst.tables[table as usize].elements() };
-        let (dst, len) = (dst as usize, len as usize);
-        if dst.checked_add(len).is_none_or(|end| end > t.len()) {
-            return 1;
+        match range_within(dst, len, t.len()) {
+            Some(r) => {
+                t[r].fill(value);
+                0
+            }
+            None => 1,
         }
-        t[dst..dst + len].fill(value);
-        0
     }
 
-    pub unsafe extern "C" fn table_copy(vmctx: *mut u8, dst_t: u32, src_t: u32, dst: u32, src: u32, len: u32) -> u32 {
+    pub unsafe extern "C" fn table_copy(vmctx: *mut u8, dst_t: u32, src_t: u32, dst: u64, src: u64, len: u64) -> u32 {
         // SAFETY: called by compiled code with its vmctx.
         let inst = unsafe { caller(vmctx) };
         let d = &inst.tables[dst_t as usize];
         let s = &inst.tables[src_t as usize];
-        let (dst, src, len) = (dst as usize, src as usize, len as usize);
-        if dst + len > d.len() || src + len > s.len() {
+        let (Some(dr), Some(sr)) = (range_within(dst, len, d.len()), range_within(src, len, s.len())) else {
             return 1;
-        }
+        };
         // SAFETY: raw pointers, not `elements()`: source and destination may be the same table,
         // and two `&mut` to one table would alias. Both ranges were checked against the
-        // lengths above (u32 operands cannot overflow usize); `copy` allows overlap.
-        unsafe { std::ptr::copy(s.base_ptr().add(src), d.base_ptr().add(dst), len) };
+        // lengths above (without overflow); `copy` allows overlap.
+        unsafe { std::ptr::copy(s.base_ptr().add(sr.start), d.base_ptr().add(dr.start), dr.len()) };
         0
     }
 
-    pub unsafe extern "C" fn table_init(vmctx: *mut u8, table: u32, elem: u32, dst: u32, src: u32, len: u32) -> u32 {
+    pub unsafe extern "C" fn table_init(vmctx: *mut u8, table: u32, elem: u32, dst: u64, src: u32, len: u32) -> u32 {
         // SAFETY: called by compiled code with its vmctx.
         let inst = unsafe { caller(vmctx) };
         // SAFETY: the segments and the table are distinct allocations, each accessed once here
@@ -139,13 +140,11 @@ mod bodies {
         let items: &[usize] = unsafe { inst.elements() }[elem as usize].as_deref().unwrap_or(&[]);
         // SAFETY: as above.
         let t = unsafe { inst.tables[table as usize].elements() };
-        let (dst, src, len) = (dst as usize, src as usize, len as usize);
-        if src.checked_add(len).is_none_or(|end| end > items.len())
-            || dst.checked_add(len).is_none_or(|end| end > t.len())
-        {
+        let (Some(sr), Some(dr)) = (range_within(src as u64, len as u64, items.len()), range_within(dst, len as u64, t.len()))
+        else {
             return 1;
-        }
-        t[dst..dst + len].copy_from_slice(&items[src..src + len]);
+        };
+        t[dr].copy_from_slice(&items[sr]);
         0
     }
 

@@ -8,6 +8,10 @@ use crate::types::{FuncType, ValType};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
 
+/// Default engine ceiling on a memory's size: 16 GiB, beyond the 4 GiB every 32-bit memory may
+/// reach, for memory64 memories (each reserves address space for its maximum).
+pub const DEFAULT_MAX_MEMORY_PAGES: u64 = 1 << 18;
+
 /// Engine configuration (`wasm_config_t`).
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -17,7 +21,8 @@ pub struct Config {
     pub max_wasm_stack: usize,
     /// Threads used to compile a module; 0 means every available core.
     pub compile_threads: usize,
-    /// Engine-wide ceiling on the size of any linear memory, in 64 KiB pages.
+    /// Engine-wide ceiling on the size of any linear memory, in 64 KiB pages (32-bit memories
+    /// stop at 65536 pages whatever it says; memory64 memories reserve address space up to it).
     pub max_memory_pages: u64,
     /// Proposals enabled beyond WebAssembly 2.0.
     pub features: crate::decode::Features,
@@ -39,7 +44,7 @@ impl Default for Config {
             explicit_bounds_checks: false,
             max_wasm_stack: 1 << 20,
             compile_threads: 0,
-            max_memory_pages: 65536,
+            max_memory_pages: DEFAULT_MAX_MEMORY_PAGES,
             features: Default::default(),
             serialize_key: None,
             epoch_interruption: false,

@@ -245,11 +245,11 @@ fn check_import(module: &Module, index: usize, provided: Option<&Extern>) -> Res
         }
         (ImportKind::Table(t), Extern::Table(p)) => {
             let pt = p.ty();
-            module.canonical_valtype(t.element) == pt.element && pt.limits.matches(&t.limits)
+            module.canonical_valtype(t.element) == pt.element && t.table64 == pt.table64 && pt.limits.matches(&t.limits)
         }
         (ImportKind::Memory(m), Extern::Memory(p)) => {
             let pt = p.ty();
-            pt.limits.matches(&m.limits)
+            m.memory64 == pt.memory64 && pt.limits.matches(&m.limits)
         }
         _ => false,
     };
@@ -464,7 +464,8 @@ fn run_initializers(instance: &Arc<WasmInstance>) -> Result<(), InstantiationErr
     *unsafe { instance.elements() } = evaluated;
     for (i, e) in info.elements.iter().enumerate() {
         if let ElementMode::Active { table, offset } = &e.mode {
-            let offset = eval_const(&instance, offset).u32() as u64;
+            let offset = eval_const(&instance, offset);
+            let offset = if info.tables[*table as usize].table64 { offset.u64() } else { offset.u32() as u64 };
             // SAFETY: as above.
             let items = unsafe { instance.elements() }[i].take().unwrap_or_default();
             let t = &instance.tables[*table as usize];
@@ -478,7 +479,8 @@ fn run_initializers(instance: &Arc<WasmInstance>) -> Result<(), InstantiationErr
     }
     for (i, d) in info.data.iter().enumerate() {
         if let DataMode::Active { memory, offset } = &d.mode {
-            let offset = eval_const(&instance, offset).u32() as u64;
+            let offset = eval_const(&instance, offset);
+            let offset = if info.memories[*memory as usize].memory64 { offset.u64() } else { offset.u32() as u64 };
             let bytes = &info.bytes[d.range.clone()];
             let m = &instance.memories[*memory as usize];
             // SAFETY: instantiation runs on the store's thread before any code of this instance;

@@ -4,6 +4,12 @@
 //! the reservation covers only the maximum size and compiled code checks every access.
 //! The base address never moves.
 //!
+//! memory64 memories (i64 indices) cannot be covered by any guard region, so compiled code
+//! always checks their accesses; they reserve their maximum size (declared maximum ∧ engine
+//! ceiling, at most `MEMORY64_RESERVATION_CAP`) and, with guard pages on, `MEMORY64_GUARD_BYTES`
+//! more, which lets compiled code check only the index against the length for accesses with
+//! small static offsets (see `abi::vmctx::MEMORY64_GUARD_BYTES`). They are never pooled.
+//!
 //! Released guarded reservations go to a process-wide pool instead of being unmapped: a new
 //! memory then costs no mmap (and no mprotect when the size matches), and releasing one costs
 //! an madvise instead of a munmap of 8 GiB. A small memory is zeroed in place and pooled with
@@ -28,6 +34,11 @@ pub const PAGE_SIZE: u64 = 65536;
 /// Pages addressable by a 32-bit memory.
 pub const MAX_PAGES_32: u64 = 65536;
 const GUARDED_RESERVATION: u64 = 8 << 30;
+/// The spec's limit on a memory64 memory: 2^48 pages of 64 KiB (2^64 bytes).
+pub const MAX_PAGES_64: u64 = 1 << 48;
+/// Most address space one memory64 memory reserves (1 TiB, an eighth of x86-64's user address
+/// space); it can grow no further than this, whatever its type and the engine allow.
+const MEMORY64_RESERVATION_CAP: u64 = 1 << 40;
 
 /// A released guarded reservation: `[0, accessible)` is read-write and reads as zero (its
 /// resident pages were zeroed in place or dropped, the others dropped with MADV_DONTNEED), the
@@ -238,6 +249,8 @@ pub struct LinearMemory {
     /// What compiled code reads (through the pointer stored in each vmctx).
     def: UnsafeCell<VMMemory>,
     reserved: usize,
+    /// The reservation is a pooled 8 GiB guarded one (32-bit memories with guard pages).
+    pooled: bool,
     /// The reservation was made with huge pages requested (see `reserve_address_space`).
     huge_pages: bool,
     ty: MemoryType,
@@ -266,24 +279,33 @@ impl LinearMemory {
         huge_pages: bool,
         engine_max_pages: u64,
     ) -> Result<LinearMemory, String> {
-        let declared_max = ty.limits.max.unwrap_or(MAX_PAGES_32).min(MAX_PAGES_32);
-        let max_pages = declared_max.min(engine_max_pages);
+        let spec_max = if ty.memory64 { MAX_PAGES_64 } else { MAX_PAGES_32 };
+        let declared_max = ty.limits.max.unwrap_or(spec_max).min(spec_max);
+        let mut max_pages = declared_max.min(engine_max_pages);
+        if ty.memory64 {
+            max_pages = max_pages.min(MEMORY64_RESERVATION_CAP / PAGE_SIZE);
+        }
         if ty.limits.min > max_pages {
             return Err(format!("memory of {} pages exceeds the limit of {} pages", ty.limits.min, max_pages));
         }
-        let reserve = if guard_pages {
+        let pooled = guard_pages && !ty.memory64;
+        // Explicit bounds checks: reserve the maximum so the base never moves (at least one
+        // page so an empty memory still has a distinct address); memory64 with guard pages
+        // adds its guard region (max_pages <= 2^24 here, so nothing overflows).
+        let reserve = if pooled {
             GUARDED_RESERVATION
+        } else if ty.memory64 && guard_pages {
+            max_pages * PAGE_SIZE + crate::abi::vmctx::MEMORY64_GUARD_BYTES
         } else {
-            // Explicit bounds checks: reserve the maximum so the base never moves (at least one
-            // page so an empty memory still has a distinct address).
             (max_pages * PAGE_SIZE).max(region::page::size() as u64)
         } as usize;
         let initial = ty.limits.min * PAGE_SIZE;
-        if guard_pages {
+        if pooled {
             if let Some(base) = take_pooled(initial as usize, huge_pages) {
                 return Ok(LinearMemory {
                     def: UnsafeCell::new(VMMemory { base, length: initial }),
                     reserved: reserve,
+                    pooled,
                     huge_pages,
                     ty,
                     max_pages,
@@ -306,6 +328,7 @@ impl LinearMemory {
         Ok(LinearMemory {
             def: UnsafeCell::new(VMMemory { base, length: initial }),
             reserved: reserve,
+            pooled,
             huge_pages,
             ty,
             max_pages,
@@ -371,6 +394,7 @@ impl LinearMemory {
             return Some(old);
         }
         let old_len = self.byte_len();
+        // new <= max_pages <= 2^24 (memory64) or 2^16 pages: no overflow.
         let new_len = (new * PAGE_SIZE) as usize;
         if new_len > self.reserved {
             return None;
@@ -412,7 +436,7 @@ impl LinearMemory {
 
 impl Drop for LinearMemory {
     fn drop(&mut self) {
-        if self.reserved == GUARDED_RESERVATION as usize {
+        if self.pooled {
             release_guarded(self.base(), self.byte_len(), self.huge_pages);
         } else {
             // SAFETY: the reservation is ours and no code can use it (see release_guarded).

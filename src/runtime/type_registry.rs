@@ -343,4 +343,89 @@ mod tests {
         assert_eq!(TypeRef::new(&a).id(), copy.id());
         // (Release to the free list is checked in tests/type_registry.rs, in a process of its own.)
     }
+
+    fn r(nullable: bool, index: u32) -> ValType {
+        ValType::Ref(RefType { nullable, heap: HeapType::Concrete(index) })
+    }
+
+    /// Rec groups given as (types, supertypes) per group, numbered consecutively.
+    fn module(groups: &[&[(FuncType, Option<u32>, bool)]]) -> Vec<TypeRef> {
+        let mut types = Vec::new();
+        let mut subs = Vec::new();
+        for g in groups {
+            let start = types.len() as u32;
+            for (t, sup, is_final) in g.iter() {
+                types.push(t.clone());
+                subs.push(SubTypeInfo {
+                    is_final: *is_final,
+                    supertype: *sup,
+                    group_start: start,
+                    group_len: g.len() as u32,
+                });
+            }
+        }
+        TypeRef::for_module(&types, &subs).unwrap()
+    }
+
+    #[test]
+    fn rec_groups_are_identified_by_structure_not_numbering() {
+        let unit = FuncType::new(vec![], vec![]);
+        let takes = |i: u32| FuncType::new(vec![r(true, i)], vec![ValType::I32]);
+        let param = |v: ValType| FuncType::new(vec![v], vec![]);
+        // Module A: group {f(ref null g) -> i32, g(i32)} at indices 0, 1.
+        let a = module(&[&[(takes(1), None, true), (param(ValType::I32), None, true)]]);
+        // Module B: an unrelated type first, then the same group at indices 1, 2.
+        let b = module(&[&[(unit.clone(), None, true)], &[(takes(2), None, true), (param(ValType::I32), None, true)]]);
+        assert_eq!(a[0].id(), b[1].id());
+        assert_eq!(a[1].id(), b[2].id());
+        // The same shape of f, but g takes i64: both types differ.
+        let c = module(&[&[(takes(1), None, true), (param(ValType::I64), None, true)]]);
+        assert_ne!(a[0].id(), c[0].id());
+        // The same members in the other order: a different group, so different types.
+        let d = module(&[&[(param(ValType::I32), None, true), (takes(0), None, true)]]);
+        assert_ne!(a[0].id(), d[1].id());
+        assert_ne!(a[1].id(), d[0].id());
+        // g in a group of its own is not g in a group with f.
+        let e = module(&[&[(param(ValType::I32), None, true)]]);
+        assert_ne!(a[1].id(), e[0].id());
+        // Canonical types name canonical ids, whatever the module's numbering.
+        assert_eq!(canonical_type(b[1].id()).unwrap(), FuncType::new(vec![r(true, a[1].id())], vec![ValType::I32]));
+        // A reference from one group into an earlier one.
+        let f = module(&[&[(param(ValType::I32), None, true)], &[(takes(0), None, true)]]);
+        let g = module(&[&[(unit, None, true)], &[(param(ValType::I32), None, true)], &[(takes(1), None, true)]]);
+        assert_eq!(f[1].id(), g[2].id());
+        assert_ne!(f[1].id(), a[0].id());
+    }
+
+    #[test]
+    fn subtypes_follow_the_declared_chain() {
+        let ty = FuncType::new(vec![], vec![ValType::I32]);
+        let m = module(&[
+            &[(ty.clone(), None, false)],
+            &[(ty.clone(), Some(0), false)],
+            &[(ty.clone(), Some(1), true)],
+            &[(ty.clone(), None, true)],
+        ]);
+        let (t, u, v, fin) = (m[0].id(), m[1].id(), m[2].id(), m[3].id());
+        // Non-final and final versions of one signature are different types.
+        assert_ne!(t, fin);
+        assert!(is_subtype(v, t) && is_subtype(v, u) && is_subtype(u, t) && is_subtype(t, t));
+        assert!(!is_subtype(t, u) && !is_subtype(u, v) && !is_subtype(fin, t) && !is_subtype(t, fin));
+        // A host function's type is the final one.
+        assert_eq!(TypeRef::new(&ty).id(), fin);
+        // Value types: nullability and heap types.
+        assert!(val_is_subtype(r(false, v), r(true, t)));
+        assert!(!val_is_subtype(r(true, v), r(false, t)));
+        assert!(!val_is_subtype(r(false, t), r(false, v)));
+        assert!(val_is_subtype(r(false, t), ValType::FUNCREF));
+        assert!(!val_is_subtype(ValType::FUNCREF, r(true, t)));
+        let nofunc = ValType::Ref(RefType { nullable: true, heap: HeapType::NoFunc });
+        assert!(val_is_subtype(nofunc, r(true, t)) && !val_is_subtype(nofunc, ValType::EXTERNREF));
+        // Host values entering typed slots.
+        assert!(check_funcref(Some(v), RefType { nullable: false, heap: HeapType::Concrete(t) }).is_ok());
+        let err = check_funcref(Some(t), RefType { nullable: true, heap: HeapType::Concrete(v) }).unwrap_err();
+        assert!(err.contains("signature mismatch"), "{err}");
+        assert!(check_funcref(None, RefType { nullable: false, heap: HeapType::Func }).is_err());
+        assert!(check_funcref(None, RefType::FUNCREF).is_ok());
+    }
 }

@@ -22,6 +22,20 @@ impl wasm_limits_t {
         wasm_limits_t { min: clamp(limits.min), max: limits.max.map(clamp).unwrap_or(LIMITS_MAX_DEFAULT) }
     }
 
+    /// Converts engine limits when `wasm_limits_t` can say exactly the same: `None` when the
+    /// minimum or maximum exceeds 32 bits, or when a maximum of exactly 0xffffffff would read
+    /// as "no maximum". (Only 64-bit memories and tables can have such limits; 32-bit ones
+    /// keep the standard's reading of 0xffffffff.)
+    pub fn exact_from_core(limits: &Limits, index64: bool) -> Option<wasm_limits_t> {
+        let min = u32::try_from(limits.min).ok()?;
+        let max = match limits.max {
+            None => LIMITS_MAX_DEFAULT,
+            Some(m) if index64 && m == u64::from(LIMITS_MAX_DEFAULT) => return None,
+            Some(m) => u32::try_from(m).ok()?,
+        };
+        Some(wasm_limits_t { min, max })
+    }
+
     pub fn to_core(&self) -> Limits {
         Limits {
             min: u64::from(self.min),
@@ -43,5 +57,16 @@ mod tests {
         assert_eq!(l.to_core(), Limits { min: 2, max: Some(7) });
         let big = Limits { min: 1 << 40, max: Some(1 << 41) };
         assert_eq!(wasm_limits_t::from_core(&big), wasm_limits_t { min: u32::MAX, max: u32::MAX });
+        assert_eq!(wasm_limits_t::exact_from_core(&big, true), None);
+        assert_eq!(wasm_limits_t::exact_from_core(&Limits { min: 1, max: Some(1 << 32) }, true), None);
+        assert_eq!(wasm_limits_t::exact_from_core(&Limits { min: 1, max: Some(u32::MAX as u64) }, true), None);
+        assert_eq!(
+            wasm_limits_t::exact_from_core(&Limits { min: 1, max: Some(u32::MAX as u64) }, false),
+            Some(wasm_limits_t { min: 1, max: u32::MAX })
+        );
+        assert_eq!(
+            wasm_limits_t::exact_from_core(&Limits { min: 5, max: None }, true),
+            Some(wasm_limits_t { min: 5, max: LIMITS_MAX_DEFAULT })
+        );
     }
 }

@@ -11,13 +11,14 @@ use std::ptr;
 /// The memory-type payload of an extern type.
 #[derive(Clone)]
 pub struct MemoryTypeData {
-    limits: wasm_limits_t,
+    /// The limits as wasm.h can state them, or None when they do not fit (memory64).
+    limits: Option<wasm_limits_t>,
     core: MemoryType,
 }
 
 impl MemoryTypeData {
     pub(crate) fn from_core(core: &MemoryType) -> MemoryTypeData {
-        MemoryTypeData { limits: wasm_limits_t::from_core(&core.limits), core: *core }
+        MemoryTypeData { limits: wasm_limits_t::exact_from_core(&core.limits, core.memory64), core: *core }
     }
 
     pub(crate) fn core(&self) -> &MemoryType {
@@ -63,11 +64,24 @@ pub unsafe extern "C" fn wasm_memorytype_copy(t: *const wasm_memorytype_t) -> *m
     unsafe { crate::capi::copy_boxed(t) }
 }
 
+/// The limits in pages. NULL, with `wasmlift_error_message` saying why, when a 64-bit memory's
+/// limits do not fit `wasm_limits_t` (a minimum or maximum beyond 32 bits, or a maximum of
+/// exactly 0xffffffff, which would read as "no maximum"): `wasmlift_memorytype_limits64` reads
+/// them in full.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_memorytype_limits(t: *const wasm_memorytype_t) -> *const wasm_limits_t {
     // SAFETY: `t` is NULL or a live `wasm_memorytype_t` (C API contract, rule 1).
     match unsafe { t.as_ref() } {
-        Some(t) => &t.data().limits,
+        Some(t) => match &t.data().limits {
+            Some(l) => l,
+            None => {
+                crate::capi::extensions::set_error(&format!(
+                    "wasm_memorytype_limits: the limits of {} do not fit wasm_limits_t; use wasmlift_memorytype_limits64",
+                    t.data().core
+                ));
+                ptr::null()
+            }
+        },
         None => ptr::null(),
     }
 }

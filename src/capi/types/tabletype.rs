@@ -13,7 +13,8 @@ use std::ptr;
 #[derive(Clone)]
 pub struct TableTypeData {
     element: wasm_valtype_t,
-    limits: wasm_limits_t,
+    /// The limits as wasm.h can state them, or None when they do not fit (table64).
+    limits: Option<wasm_limits_t>,
     core: TableType,
 }
 
@@ -21,7 +22,7 @@ impl TableTypeData {
     pub(crate) fn from_core(core: &TableType) -> TableTypeData {
         TableTypeData {
             element: wasm_valtype_t::new(core.element),
-            limits: wasm_limits_t::from_core(&core.limits),
+            limits: wasm_limits_t::exact_from_core(&core.limits, core.table64),
             core: *core,
         }
     }
@@ -58,7 +59,7 @@ pub unsafe extern "C" fn wasm_tabletype_new(
     if !element.ty().is_ref() {
         return ptr::null_mut();
     }
-    Box::into_raw(wasm_tabletype_t::from_core(&TableType { element: element.ty(), limits: limits.to_core() }))
+    Box::into_raw(wasm_tabletype_t::from_core(&TableType { element: element.ty(), limits: limits.to_core(), table64: false }))
 }
 
 #[no_mangle]
@@ -85,11 +86,23 @@ pub unsafe extern "C" fn wasm_tabletype_element(t: *const wasm_tabletype_t) -> *
     }
 }
 
+/// The limits in elements. NULL, with `wasmlift_error_message` saying why, when a 64-bit
+/// table's limits do not fit `wasm_limits_t` (beyond 32 bits, or a maximum of exactly
+/// 0xffffffff): `wasmlift_tabletype_limits64` reads them in full.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_tabletype_limits(t: *const wasm_tabletype_t) -> *const wasm_limits_t {
     // SAFETY: `t` is NULL or a live `wasm_tabletype_t` (C API contract, rule 1).
     match unsafe { t.as_ref() } {
-        Some(t) => &t.data().limits,
+        Some(t) => match &t.data().limits {
+            Some(l) => l,
+            None => {
+                crate::capi::extensions::set_error(&format!(
+                    "wasm_tabletype_limits: the limits of {} do not fit wasm_limits_t; use wasmlift_tabletype_limits64",
+                    t.data().core
+                ));
+                ptr::null()
+            }
+        },
         None => ptr::null(),
     }
 }
@@ -108,7 +121,7 @@ mod tests {
             let t = wasm_tabletype_new(wasm_valtype_new(WASM_FUNCREF), &limits);
             assert_eq!(wasm_valtype_kind(wasm_tabletype_element(t)), WASM_FUNCREF);
             assert_eq!(*wasm_tabletype_limits(t), limits);
-            assert_eq!((*t).to_core(), TableType { element: ValType::FUNCREF, limits: Limits { min: 3, max: None } });
+            assert_eq!((*t).to_core(), TableType { element: ValType::FUNCREF, limits: Limits { min: 3, max: None }, table64: false });
             wasm_tabletype_delete(t);
             assert!(wasm_tabletype_new(wasm_valtype_new(WASM_I32), &limits).is_null());
             assert!(wasm_tabletype_new(wasm_valtype_new(WASM_EXTERNREF), ptr::null()).is_null());
