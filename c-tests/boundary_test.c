@@ -578,6 +578,60 @@ static void test_shared_shapes(void) {
   wasm_store_delete(st);
 }
 
+// ---- handles a callback makes and deletes are freed at once ----
+
+// Only the handle a running call came through is kept until the call is over: a callback
+// that makes and deletes other handles on every call (instances here) frees each at once,
+// so a long wasm loop calling it does not pile them up.
+static wasm_module_t* small_module;
+static int small_finalized = 0;
+static void small_finalizer(void* p) {
+  (void)p;
+  small_finalized++;
+}
+static wasm_trap_t* churn_cb(void* env, const wasm_val_vec_t* args, wasm_val_vec_t* results) {
+  wasm_store_t* st = (wasm_store_t*)env;
+  int before = small_finalized;
+  wasm_instance_t* inst = instantiate(st, small_module, NULL, 0);
+  wasm_instance_set_host_info_with_finalizer(inst, NULL, small_finalizer);
+  wasm_extern_vec_t exports;
+  wasm_instance_exports(inst, &exports);
+  wasm_extern_vec_delete(&exports);
+  wasm_instance_delete(inst);
+  CHECK_EQ(small_finalized, before + 1);
+  results->data[0] = (wasm_val_t)WASM_I32_VAL(args->data[0].of.i32 + 1);
+  return NULL;
+}
+
+static void test_churn(void) {
+  wasm_store_t* st = wasm_store_new(engine);
+  small_module = module_from_wat(st, "(module (memory 1) (func (export \"f\")))");
+  wasm_module_t* m = module_from_wat(st,
+      "(module (import \"\" \"churn\" (func $c (param i32) (result i32)))\n"
+      "  (func (export \"loop\") (param $n i32) (result i32) (local $acc i32)\n"
+      "    (block $done (loop $again\n"
+      "      (br_if $done (i32.eqz (local.get $n)))\n"
+      "      (local.set $acc (call $c (local.get $acc)))\n"
+      "      (local.set $n (i32.sub (local.get $n) (i32.const 1)))\n"
+      "      (br $again)))\n"
+      "    (local.get $acc)))");
+  wasm_valkind_t i32[1] = {WASM_I32};
+  wasm_functype_t* ty = functype(1, i32, 1, i32);
+  wasm_func_t* churn = wasm_func_new_with_env(st, ty, churn_cb, st, NULL);
+  wasm_functype_delete(ty);
+  wasm_extern_t* imports[1] = {wasm_func_as_extern(churn)};
+  wasm_instance_t* inst = instantiate(st, m, imports, 1);
+  wasm_func_t* loop = export_func(m, inst, "loop");
+  CHECK_EQ(CALL_I32(loop, 200), 200);
+  CHECK_EQ(small_finalized, 200);
+  wasm_func_delete(loop);
+  wasm_instance_delete(inst);
+  wasm_func_delete(churn);
+  wasm_module_delete(m);
+  wasm_module_delete(small_module);
+  wasm_store_delete(st);
+}
+
 int main(void) {
   engine = wasm_engine_new();
   REQUIRE(engine != NULL);
@@ -605,6 +659,7 @@ int main(void) {
   test_delete_then_trap();
   test_threads();
   test_shared_shapes();
+  test_churn();
 
   wasm_func_t* all[] = {call_mixed, pass, count, outer, call_bad, call_trapper, down, boom};
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) wasm_func_delete(all[i]);

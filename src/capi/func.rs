@@ -431,7 +431,7 @@ pub unsafe extern "C" fn wasm_func_call(
         if let Some(sig) = &entry.scalar {
             // SAFETY: `f` is live, `instance` and `entry` are its own; `args` and `results` are
             // as this function's contract (C API rules 2, 3 and 5) says.
-            if let Some(trap) = unsafe { call_scalar(&f.r.store, instance, entry, sig, args, results) } {
+            if let Some(trap) = unsafe { call_scalar(f, &f.r.store, instance, entry, sig, args, results) } {
                 return trap;
             }
         }
@@ -451,11 +451,12 @@ pub unsafe extern "C" fn wasm_func_call(
 /// wrong.
 ///
 /// # Safety
-/// `store`, `instance` and `entry` belong to a live `wasm_func_t` and `sig` is `entry.scalar`;
+/// `store`, `instance` and `entry` belong to the live `handle` and `sig` is `entry.scalar`;
 /// `args` is NULL or a valid vector and `results` NULL or an out-vector of the caller (C API
 /// contract, rules 2, 3 and 5).
 #[inline(always)]
 unsafe fn call_scalar(
+    handle: &wasm_func_t,
     store: &StoreHandle,
     instance: &Arc<WasmInstance>,
     entry: &WasmEntry,
@@ -499,7 +500,8 @@ unsafe fn call_scalar(
     // scalar type and have room for its results. `call_and_release` reads what it needs from
     // `entry` before any code runs; after `Ok`, only locals and the caller's results vector
     // are used.
-    match unsafe { entry.call_and_release(slots.as_mut_ptr()) } {
+    let handle = handle as *const wasm_func_t as *const u8;
+    match unsafe { entry.call_and_release(slots.as_mut_ptr(), handle) } {
         Ok(()) => {
             for (i, slot) in slots.iter().take(nr).enumerate() {
                 let kind = (result_kinds >> (8 * i)) as u8;

@@ -224,18 +224,26 @@ impl WasmEntry {
         }
     }
 
-    /// `call` through `signals::catch_traps_and_release`: after an `Ok` nothing borrowed from
-    /// an embedder's handle may be used any more; after an `Err`, `signals::release_deferred`
-    /// is the caller's to call.
+    /// `call` through `signals::catch_traps_and_release`, borrowing from the embedder's handle
+    /// at `handle`: after an `Ok` nothing borrowed from it may be used any more; after an
+    /// `Err`, `signals::release_deferred` is the caller's to call.
     ///
     /// # Safety
     /// As `call`.
     #[inline(always)]
-    pub unsafe fn call_and_release(&self, values: *mut VMVal) -> Result<(), RawTrap> {
+    pub unsafe fn call_and_release(&self, values: *mut VMVal, handle: *const u8) -> Result<(), RawTrap> {
         // SAFETY: as in `call`.
         unsafe {
             let fr = &*self.funcref;
-            signals::catch_traps_and_release(self.stack_limit, self.max_stack, self.trampoline, fr.vmctx, fr.code, values)
+            signals::catch_traps_and_release(
+                self.stack_limit,
+                self.max_stack,
+                self.trampoline,
+                fr.vmctx,
+                fr.code,
+                values,
+                handle,
+            )
         }
     }
 }

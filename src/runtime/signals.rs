@@ -121,6 +121,9 @@ struct ThreadState {
     ready: Cell<bool>,
     /// `DEFERRED` holds something (see `defer_drop`).
     deferred: Cell<bool>,
+    /// The embedder's handles that running calls borrow from, innermost first (see
+    /// `catch_traps_and_release`); null when none.
+    borrowed: Cell<*const BorrowNode>,
     fault: Cell<Option<Fault>>,
     trace: Cell<[usize; MAX_TRACE]>,
 }
@@ -134,6 +137,7 @@ thread_local! {
             stack_floor: Cell::new(0),
             ready: Cell::new(false),
             deferred: Cell::new(false),
+            borrowed: Cell::new(std::ptr::null()),
             fault: Cell::new(None),
             trace: Cell::new([0; MAX_TRACE]),
         }
@@ -180,13 +184,22 @@ pub unsafe fn catch_traps(
     values: *mut VMVal,
 ) -> Result<(), RawTrap> {
     // SAFETY: the caller's obligations are this function's.
-    unsafe { enter::<false>(limit, max_stack, f, callee_vmctx, callee_code, values) }
+    unsafe { enter::<false>(limit, max_stack, f, callee_vmctx, callee_code, values, std::ptr::null()) }
 }
 
-/// `catch_traps` that, when the call returns normally and was the outermost on this thread,
-/// also releases what `defer_drop` kept (sparing the caller a second look-up of the thread's
-/// state). After an `Ok`, the caller must not use anything it borrowed from an embedder's
-/// handle; after an `Err`, it calls `release_deferred` once it has built its trap.
+/// One embedder handle a running call borrows from (a link on the entry's stack frame).
+struct BorrowNode {
+    handle: *const u8,
+    prev: *const BorrowNode,
+}
+
+/// `catch_traps` for a call that borrows what it runs from the embedder's handle at `handle`
+/// (without counting references): while it runs, `is_borrowed(handle)` holds, so that a host
+/// callback deleting that handle hands its contents to `defer_drop` instead of freeing them.
+/// When the call returns normally and was the outermost on this thread, it also releases what
+/// `defer_drop` kept (sparing the caller a second look-up of the thread's state). After an
+/// `Ok`, the caller must not use anything it borrowed from the handle; after an `Err`, it
+/// calls `release_deferred` once it has built its trap.
 ///
 /// # Safety
 /// As `catch_traps`.
@@ -198,12 +211,14 @@ pub unsafe fn catch_traps_and_release(
     callee_vmctx: *mut u8,
     callee_code: *const u8,
     values: *mut VMVal,
+    handle: *const u8,
 ) -> Result<(), RawTrap> {
     // SAFETY: the caller's obligations are this function's.
-    unsafe { enter::<true>(limit, max_stack, f, callee_vmctx, callee_code, values) }
+    unsafe { enter::<true>(limit, max_stack, f, callee_vmctx, callee_code, values, handle) }
 }
 
-/// The entry itself (see `catch_traps`); with `RELEASE`, as `catch_traps_and_release`.
+/// The entry itself (see `catch_traps`); with `RELEASE`, as `catch_traps_and_release` (for
+/// `handle`).
 ///
 /// # Safety
 /// As `catch_traps`.
@@ -215,6 +230,7 @@ unsafe fn enter<const RELEASE: bool>(
     callee_vmctx: *mut u8,
     callee_code: *const u8,
     values: *mut VMVal,
+    handle: *const u8,
 ) -> Result<(), RawTrap> {
     let st = state();
     let here = &callee_vmctx as *const _ as usize;
@@ -231,12 +247,20 @@ unsafe fn enter<const RELEASE: bool>(
     // is used by this thread only while it runs code.
     let prev_limit = unsafe { limit.replace(st.stack_limit.get()) };
     st.entry_sp.set(here);
+    // Lives in this frame until the call is over (a trap comes back into this frame too).
+    let node = BorrowNode { handle, prev: st.borrowed.get() };
+    if RELEASE {
+        st.borrowed.set(&node);
+    }
     // SAFETY: the C helper sets a jump buffer in `jmp_buf` and calls `f` with the arguments,
     // which the caller vouched for; a trap returns here through `wasmlift_unwind` (0), with no
     // Rust frame skipped that had anything to drop.
     let ok = unsafe { wasmlift_catch_traps(st.jmp_buf.as_ptr(), f, callee_vmctx, callee_code, values) };
     st.jmp_buf.set(prev_jmp);
     st.entry_sp.set(prev_sp);
+    if RELEASE {
+        st.borrowed.set(node.prev);
+    }
     // SAFETY: as above.
     unsafe { *limit = prev_limit };
     if ok != 0 {
@@ -255,15 +279,26 @@ fn take_fault(st: &ThreadState) -> RawTrap {
     RawTrap { kind: fault.kind, pcs: trace[..fault.frame_count].to_vec() }
 }
 
-/// Whether wasm code runs on this thread (a host callback is then inside a call).
-pub fn in_wasm() -> bool {
-    !state().jmp_buf.get().is_null()
+/// Whether a call running on this thread borrows from the embedder's handle at `handle` (see
+/// `catch_traps_and_release`).
+pub fn is_borrowed(handle: *const u8) -> bool {
+    let mut node = state().borrowed.get();
+    while !node.is_null() {
+        // SAFETY: every node in the chain lives in the frame of a call still running on this
+        // thread (`enter` unlinks its node before it returns).
+        let n = unsafe { &*node };
+        if n.handle == handle {
+            return true;
+        }
+        node = n.prev;
+    }
+    false
 }
 
 /// Keeps `keep` alive until the outermost call into wasm on this thread is over (see
 /// `release_deferred`). A call from the host into wasm borrows what it runs from the embedder's
 /// handle instead of taking counted references (atomic operations that cost more than the rest
-/// of a short call); a host callback that deletes that handle mid-call therefore hands the
+/// of a short call); a host callback that deletes that very handle mid-call therefore hands the
 /// handle's contents here, and they are released once no call can still be using them.
 pub fn defer_drop(keep: Box<dyn std::any::Any>) {
     DEFERRED.with(|d| d.borrow_mut().push(keep));
