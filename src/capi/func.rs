@@ -271,8 +271,10 @@ unsafe fn invoke_scalar<const WITH_ENV: bool, const FIXED: bool, const NP: usize
     for (i, (r, &kind)) in results.iter().zip(sig.result_kinds()).enumerate() {
         if r.kind != kind {
             let expected = crate::capi::types::valtype_of_kind(kind).map_or(String::new(), |t| t.to_string());
-            let message =
-                format!("host function returned a bad result {i}: expected a value of type {expected}, got value kind {}", r.kind);
+            let message = format!(
+                "host function returned a bad result {i}: expected a value of type {expected}, got value kind {}",
+                r.kind
+            );
             release_values(results);
             crate::runtime::func::set_pending_trap(message);
             return 1;
