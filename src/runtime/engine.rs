@@ -171,12 +171,23 @@ impl Engine {
     /// functions of that type (and of every type passed the same way, see
     /// `host_trampoline_shape`), compiled again once they are all gone.
     pub fn host_trampoline(&self, ty: &FuncType, host_call: usize) -> Result<Arc<HostTrampoline>, String> {
-        let shape = host_trampoline_shape(ty);
-        let ty = &shape;
+        // The map holds each trampoline under its shape and under every exact type that asked
+        // for it, so the common case (a type seen before) finds it without computing the shape.
         if let Some(t) = self.0.host_trampolines.lock().unwrap().get(ty).and_then(Weak::upgrade) {
             return Ok(t);
         }
-        let trampoline = self.compile_host_trampoline(ty, host_call)?;
+        let shape = host_trampoline_shape(ty);
+        {
+            let mut cache = self.0.host_trampolines.lock().unwrap();
+            if let Some(t) = cache.get(&shape).and_then(Weak::upgrade) {
+                cache.insert(ty.clone(), Arc::downgrade(&t));
+                return Ok(t);
+            }
+        }
+        let trampoline = self.compile_host_trampoline(&shape, host_call)?;
+        if shape != *ty {
+            self.0.host_trampolines.lock().unwrap().insert(ty.clone(), Arc::downgrade(&trampoline));
+        }
         let mut recent = self.0.recent_trampolines.lock().unwrap();
         if recent.len() == RECENT_TRAMPOLINES {
             recent.pop_front();
