@@ -74,6 +74,12 @@ int main(void) {
   wasmlift_config_relaxed_simd(config, false);
   CHECK(!accepts(config, RELAXED_SIMD_WAT, "relaxed SIMD"));
 
+  // GC is not implemented: switching it on must not let GC instructions through to a lazily
+  // compiled function; wasm_module_new refuses them, saying why.
+  config = wasm_config_new();
+  wasmlift_config_gc(config, true);
+  CHECK(!accepts(config, "(module (func (drop (ref.i31 (i32.const 1)))))", "not implemented"));
+
   // Hostile input: unknown sets and NULL change nothing and say so.
   config = wasm2_config();
   CHECK(!wasmlift_config_feature_set(config, 4));

@@ -272,6 +272,8 @@ pub fn validate(bytes: &[u8]) -> Result<(), String> {
 pub fn validate_with(bytes: &[u8], features: Features) -> Result<(), String> {
     let mut validator = Validator::new_with_features(features.to_wasmparser());
     let first = match validator.validate_all(bytes) {
+        // GC switched on but not implemented: valid exactly when `wasm_module_new` accepts it.
+        Ok(_) if features.gc => return decode_with(bytes.to_vec(), features).map(|_| ()),
         Ok(_) => return Ok(()),
         Err(e) => format_error(&e),
     };
@@ -367,19 +369,31 @@ pub fn decode_trusted(bytes: Vec<u8>, features: Features) -> Result<ModuleInfo, 
 /// declared subtypes), which wasmparser validates only with its GC feature on: a module that
 /// fails without it is validated again with it and accepted when it then uses nothing of GC
 /// proper (struct/array types, GC heap types and instructions; see `reject_gc_constructs`).
-/// Otherwise the first pass's error stands.
+/// When the first pass failed only for want of wasmparser's GC feature, the second pass's error
+/// is the real one; otherwise the first pass's error stands.
 fn decode_impl(bytes: Vec<u8>, features: Features, validate_bodies: bool) -> Result<ModuleInfo, String> {
     let first = match decode_pass(&bytes, features.to_wasmparser(), validate_bodies) {
+        // GC is switched on but not implemented yet: its instructions are refused here, at
+        // `wasm_module_new`, rather than when a lazily compiled function first runs.
+        Ok(m) if features.gc => return reject_gc_constructs(&bytes, &m).map(|()| ModuleInfo { bytes, ..m }),
         Ok(m) => return Ok(ModuleInfo { bytes, ..m }),
         Err(e) => e,
     };
     if !features.type_system_needs_gc_validator() {
         return Err(first);
     }
-    match decode_pass(&bytes, features.to_wasmparser() | WasmFeatures::GC, validate_bodies) {
-        Ok(m) if reject_gc_constructs(&bytes, &m).is_ok() => Ok(ModuleInfo { bytes, ..m }),
-        _ => Err(first),
+    let second = decode_pass(&bytes, features.to_wasmparser() | WasmFeatures::GC, validate_bodies)
+        .and_then(|m| reject_gc_constructs(&bytes, &m).map(|()| m));
+    match second {
+        Ok(m) => Ok(ModuleInfo { bytes, ..m }),
+        Err(second) if mentions_gc_feature(&first) => Err(second),
+        Err(_) => Err(first),
     }
+}
+
+/// Whether a wasmparser error says that a GC feature was missing (its wordings vary).
+fn mentions_gc_feature(e: &str) -> bool {
+    ["gc proposal", "`gc` proposal", "gc feature", "requires gc"].iter().any(|w| e.contains(w))
 }
 
 macro_rules! define_is_gc_operator {
@@ -401,7 +415,7 @@ wasmparser::for_each_operator!(define_is_gc_operator);
 /// module's sections were already converted by `decode_pass`, which refuses those.
 fn reject_gc_constructs(bytes: &[u8], m: &ModuleInfo) -> Result<(), String> {
     use wasmparser::Operator as O;
-    let needs_gc = |what: String| Err(unsupported(&format!("{what} (needs GC, issue 18)")));
+    let needs_gc = |what: String| Err(unsupported(&format!("{what} needs the `gc` proposal (not implemented yet)")));
     for body in &m.bodies {
         let reader = wasmparser::BinaryReader::new(&bytes[body.range.clone()], body.range.start as u64);
         let body = wasmparser::FunctionBody::new(reader);
@@ -503,7 +517,7 @@ fn decode_pass(bytes: &[u8], wp_features: WasmFeatures, validate_bodies: bool) -
                             }
                             _ => {
                                 return Err(unsupported(
-                                    "GC composite types (struct and array types need GC, issue 18)",
+                                    "struct and array types need the `gc` proposal (not implemented yet)",
                                 ))
                             }
                         }

@@ -62,3 +62,19 @@ fn rec_groups_and_the_groups_they_refer_to_are_released() {
     drop(again);
     assert_eq!(live_types(), baseline);
 }
+
+#[test]
+fn a_deserialized_module_gets_the_same_type_ids() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let engine = new_engine();
+    // Rec groups and `sub` are decoded through the GC-validator pass (see decode.rs): so must
+    // they be when a serialized module is loaded.
+    let wat =
+        "(module (rec (type $f (sub (func (param (ref null $g))))) (type $g (sub $f (func (param (ref null $f))))))
+        (func (export \"g\") (type $g)))";
+    let m = CompiledModule::new(&engine, wat::parse_str(wat).unwrap()).unwrap();
+    let bytes = wasmlift::runtime::serialize::serialize(&m).unwrap();
+    let back = wasmlift::runtime::serialize::deserialize(&engine, &bytes).unwrap();
+    assert_eq!(back.type_ids, m.type_ids);
+    assert_eq!(back.info.subtypes, m.info.subtypes);
+}

@@ -28,13 +28,17 @@ before=$(cd "$tmp" && ls -laR --time-style=full-iso outside ro | md5sum)
 "$wasmlift" run --dir "$tmp/sandbox::/sandbox" --ro-dir "$tmp/ro::/ro" "$guest"
 
 # The race: flip the link between inside and outside while the guest opens through it.
-( while :; do
+# It stops at a flag file rather than by a signal: a killed loop could leave an ln or mv
+# running, which then races the clean-up's rm.
+( while [ ! -e "$tmp/stop" ]; do
     ln -sfn ../outside "$tmp/sandbox/flip.new" && mv -T "$tmp/sandbox/flip.new" "$tmp/sandbox/flip"
     ln -sfn flip_real "$tmp/sandbox/flip.new" && mv -T "$tmp/sandbox/flip.new" "$tmp/sandbox/flip"
   done ) &
 swapper=$!
 "$wasmlift" run --dir "$tmp/sandbox::/sandbox" --ro-dir "$tmp/ro::/ro" "$guest" race
-kill $swapper
+touch "$tmp/stop"
+wait $swapper
+swapper=
 
 after=$(cd "$tmp" && ls -laR --time-style=full-iso outside ro | md5sum)
 if [ "$before" != "$after" ]; then

@@ -29,7 +29,9 @@ fn limits(min: u64, has_max: bool, max: u64, largest: u64, what: &str) -> Result
 pub extern "C" fn wasmlift_memorytype_new64(min: u64, has_max: bool, max: u64, is64: bool) -> *mut wasm_memorytype_t {
     let largest = if is64 { MAX_PAGES_64 } else { MAX_PAGES_32 };
     match limits(min, has_max, max, largest, "wasmlift_memorytype_new64") {
-        Ok(limits) => Box::into_raw(wasm_memorytype_t::from_core(&MemoryType { limits, memory64: is64, shared: false })),
+        Ok(limits) => {
+            Box::into_raw(wasm_memorytype_t::from_core(&MemoryType { limits, memory64: is64, shared: false }))
+        }
         Err(e) => {
             set_error(&e);
             ptr::null_mut()

@@ -129,7 +129,8 @@ pub unsafe fn to_slot(v: &wasm_val_t, ty: ValType, store: &StoreHandle) -> Resul
             },
         },
         // SAFETY: as for function references: `ref` is set, NULL or a live handle.
-        ValType::Ref(_) => match unsafe { v.of.r#ref.as_ref() } {
+        ValType::Ref(rt) => match unsafe { v.of.r#ref.as_ref() } {
+            None if !rt.nullable => return Err(format!("null is not a value of the non-nullable type {rt}")),
             None => VMVal::default(),
             Some(r) if !Arc::ptr_eq(&r.store, store) => return Err("the reference belongs to another store".into()),
             Some(r) => VMVal::from_u64(store.externref_bits(&r.obj) as u64),

@@ -306,11 +306,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
             // One fixed choice per ISA for each; see the table at the top of this file.
             Operator::I8x16RelaxedSwizzle => {
                 let (a, idx) = self.pop2_as(I8X16);
-                let v = if self.on_x86_64() {
-                    self.b.ins().x86_pshufb(a, idx)
-                } else {
-                    self.b.ins().swizzle(a, idx)
-                };
+                let v = if self.on_x86_64() { self.b.ins().x86_pshufb(a, idx) } else { self.b.ins().swizzle(a, idx) };
                 self.push(v);
             }
             Operator::I32x4RelaxedTruncF32x4S => {

@@ -510,7 +510,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
     }
 
     /// An address, index or length operand as the u64 builtins take it (i32 zero-extended).
-    fn to_u64(&mut self, v: Value) -> Value {
+    fn widen_to_u64(&mut self, v: Value) -> Value {
         if self.ty(v) == I32 {
             self.b.ins().uextend(I64, v)
         } else {
@@ -645,7 +645,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         let def = self.table_def(table);
         let len = self.b.ins().load(I64, self.regions.table_flags(), def, vmctx::TABLE_LENGTH);
         // table64 indices are compared in full: an index of 2^32 + i is not element i.
-        let index = self.to_u64(index);
+        let index = self.widen_to_u64(index);
         let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, index, len);
         self.b.ins().trapnz(oob, code);
         let base = self.b.ins().load(I64, self.regions.table_flags(), def, vmctx::TABLE_BASE);
@@ -1265,7 +1265,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
             }
             Operator::MemoryGrow { mem } => {
                 let delta = self.pop();
-                let delta = self.to_u64(delta);
+                let delta = self.widen_to_u64(delta);
                 let m = self.iconst32(mem as i32);
                 // The old size, or u64::MAX: reduced to i32, -1 stays -1.
                 let old = self.call_builtin(builtin::memory_grow, &[m, delta]).unwrap();
@@ -1276,7 +1276,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
             }
             Operator::MemoryFill { mem } => {
                 let (dst, val, len) = self.pop3();
-                let (dst, len) = (self.to_u64(dst), self.to_u64(len));
+                let (dst, len) = (self.widen_to_u64(dst), self.widen_to_u64(len));
                 let m = self.iconst32(mem as i32);
                 self.call_builtin_checked(builtin::memory_fill, &[m, dst, val, len], TrapCode::HEAP_OUT_OF_BOUNDS);
             }
@@ -1284,14 +1284,14 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
                 // Between a 32-bit and a 64-bit memory the length is an i32 (the smaller index
                 // type); every operand reaches the builtin as a u64.
                 let (dst, src, len) = self.pop3();
-                let (dst, src, len) = (self.to_u64(dst), self.to_u64(src), self.to_u64(len));
+                let (dst, src, len) = (self.widen_to_u64(dst), self.widen_to_u64(src), self.widen_to_u64(len));
                 let dm = self.iconst32(dst_mem as i32);
                 let sm = self.iconst32(src_mem as i32);
                 self.call_builtin_checked(builtin::memory_copy, &[dm, sm, dst, src, len], TrapCode::HEAP_OUT_OF_BOUNDS);
             }
             Operator::MemoryInit { data_index, mem } => {
                 let (dst, src, len) = self.pop3();
-                let dst = self.to_u64(dst);
+                let dst = self.widen_to_u64(dst);
                 let m = self.iconst32(mem as i32);
                 let d = self.iconst32(data_index as i32);
                 self.call_builtin_checked(builtin::memory_init, &[m, d, dst, src, len], TrapCode::HEAP_OUT_OF_BOUNDS);
@@ -1321,7 +1321,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
             }
             Operator::TableGrow { table } => {
                 let (init, delta) = self.pop2();
-                let delta = self.to_u64(delta);
+                let delta = self.widen_to_u64(delta);
                 let t = self.iconst32(table as i32);
                 let old = self.call_builtin(builtin::table_grow, &[t, delta, init]).unwrap();
                 let v = if self.is_table64(table) { old } else { self.b.ins().ireduce(I32, old) };
@@ -1329,7 +1329,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
             }
             Operator::TableFill { table } => {
                 let (dst, val, len) = self.pop3();
-                let (dst, len) = (self.to_u64(dst), self.to_u64(len));
+                let (dst, len) = (self.widen_to_u64(dst), self.widen_to_u64(len));
                 let t = self.iconst32(table as i32);
                 self.call_builtin_checked(
                     builtin::table_fill,
@@ -1339,7 +1339,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
             }
             Operator::TableCopy { dst_table, src_table } => {
                 let (dst, src, len) = self.pop3();
-                let (dst, src, len) = (self.to_u64(dst), self.to_u64(src), self.to_u64(len));
+                let (dst, src, len) = (self.widen_to_u64(dst), self.widen_to_u64(src), self.widen_to_u64(len));
                 let dt = self.iconst32(dst_table as i32);
                 let st = self.iconst32(src_table as i32);
                 self.call_builtin_checked(
@@ -1350,7 +1350,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
             }
             Operator::TableInit { elem_index, table } => {
                 let (dst, src, len) = self.pop3();
-                let dst = self.to_u64(dst);
+                let dst = self.widen_to_u64(dst);
                 let t = self.iconst32(table as i32);
                 let e = self.iconst32(elem_index as i32);
                 self.call_builtin_checked(

@@ -140,7 +140,8 @@ mod bodies {
         let items: &[usize] = unsafe { inst.elements() }[elem as usize].as_deref().unwrap_or(&[]);
         // SAFETY: as above.
         let t = unsafe { inst.tables[table as usize].elements() };
-        let (Some(sr), Some(dr)) = (range_within(src as u64, len as u64, items.len()), range_within(dst, len as u64, t.len()))
+        let (Some(sr), Some(dr)) =
+            (range_within(src as u64, len as u64, items.len()), range_within(dst, len as u64, t.len()))
         else {
             return 1;
         };

@@ -225,7 +225,13 @@ impl WasmInstance {
 /// Checks one provided extern against the import's declared type (the spec's matching rules).
 fn check_import(module: &Module, index: usize, provided: Option<&Extern>) -> Result<(), String> {
     let import = &module.info.imports[index];
-    let expected = module.info.import_extern_type(import);
+    // With canonical ids in place of the module's type indices, as the provided type has them.
+    let expected = match &import.kind {
+        ImportKind::Func { type_index } => ExternType::Func(module.canonical_types[*type_index as usize].clone()),
+        ImportKind::Global(g) => ExternType::Global(GlobalType { content: module.canonical_valtype(g.content), ..*g }),
+        ImportKind::Table(t) => ExternType::Table(TableType { element: module.canonical_valtype(t.element), ..*t }),
+        ImportKind::Memory(m) => ExternType::Memory(*m),
+    };
     let name = format!("import {} \"{}\" \"{}\"", index, import.module, import.name);
     let Some(provided) = provided else {
         return Err(format!("unknown import: {name} was not provided (expected {})", expected));
@@ -256,7 +262,14 @@ fn check_import(module: &Module, index: usize, provided: Option<&Extern>) -> Res
     if ok {
         Ok(())
     } else {
-        Err(format!("incompatible import type: {name} expected {}, got {}", expected, got))
+        // Types that print alike can still differ (rec group, supertype, finality, or the
+        // types they refer to): say so rather than print two equal-looking types.
+        let why = if matches!(expected, ExternType::Func(_)) && expected.to_string() == got.to_string() {
+            " (the same signature, but not the same type or a declared subtype: types are identified by their rec group and supertypes)"
+        } else {
+            ""
+        };
+        Err(format!("incompatible import type: {name} expected {}, got {}{why}", expected, got))
     }
 }
 

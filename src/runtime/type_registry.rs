@@ -20,7 +20,7 @@
 use crate::decode::SubTypeInfo;
 use crate::types::{FuncType, HeapType, RefType, ValType};
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// In a group's key, `HeapType::Concrete(IN_GROUP | k)` names the group's own type `k`; any
 /// other concrete index is the canonical id of a type outside the group. Canonical ids stay
@@ -61,14 +61,20 @@ struct Registry {
     free_types: Vec<u32>,
 }
 
-fn registry() -> &'static Mutex<Registry> {
-    static REGISTRY: OnceLock<Mutex<Registry>> = OnceLock::new();
+/// A read-write lock: subtype checks from compiled code (every `call_indirect`/`call_ref` to a
+/// proper subtype) only read, and must not serialise the threads of unrelated engines.
+fn registry() -> &'static RwLock<Registry> {
+    static REGISTRY: OnceLock<RwLock<Registry>> = OnceLock::new();
     REGISTRY.get_or_init(Default::default)
 }
 
-fn lock() -> std::sync::MutexGuard<'static, Registry> {
+fn lock() -> RwLockWriteGuard<'static, Registry> {
     // A panic while holding the lock leaves the maps consistent (no update can panic halfway).
-    registry().lock().unwrap_or_else(|e| e.into_inner())
+    registry().write().unwrap_or_else(|e| e.into_inner())
+}
+
+fn read() -> RwLockReadGuard<'static, Registry> {
+    registry().read().unwrap_or_else(|e| e.into_inner())
 }
 
 fn map_valtype(v: ValType, f: &mut impl FnMut(u32) -> Option<u32>) -> Option<ValType> {
@@ -264,7 +270,7 @@ impl Drop for TypeRef {
 /// Whether the type `sub` is `sup` or declares it as a (transitive) supertype. Ids must be
 /// held by the caller (or by objects it holds).
 pub fn is_subtype(sub: u32, sup: u32) -> bool {
-    sub == sup || lock().type_entry(sub).is_some_and(|t| t.supers.contains(&sup))
+    sub == sup || read().type_entry(sub).is_some_and(|t| t.supers.contains(&sup))
 }
 
 /// Whether heap type `a` is a subtype of `b` (concrete types named by canonical ids).
@@ -308,12 +314,12 @@ pub fn check_funcref(type_id: Option<u32>, ty: RefType) -> Result<(), String> {
 
 /// The function type with canonical id `id` (concrete references as canonical ids).
 pub fn canonical_type(id: u32) -> Option<FuncType> {
-    lock().type_entry(id).map(|t| t.ty.clone())
+    read().type_entry(id).map(|t| t.ty.clone())
 }
 
 /// How many distinct types are registered now (for tests).
 pub fn live_types() -> usize {
-    lock().types.iter().filter(|t| t.is_some()).count()
+    read().types.iter().filter(|t| t.is_some()).count()
 }
 
 #[cfg(test)]
@@ -395,6 +401,87 @@ mod tests {
         let g = module(&[&[(unit, None, true)], &[(param(ValType::I32), None, true)], &[(takes(1), None, true)]]);
         assert_eq!(f[1].id(), g[2].id());
         assert_ne!(f[1].id(), a[0].id());
+    }
+
+    /// Random modules against a naive model of iso-recursive identity: a type is its position
+    /// in its group plus the group written out, with in-group references by position and
+    /// references out of the group written out in turn. Ids must be equal exactly when those
+    /// texts are.
+    #[test]
+    fn ids_agree_with_a_naive_structural_model() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let mut seen: Vec<(String, u32)> = Vec::new();
+        let mut held = Vec::new();
+        for _ in 0..40 {
+            let mut types = Vec::new();
+            let mut subs = Vec::new();
+            let mut texts: Vec<String> = Vec::new();
+            while types.len() < 6 {
+                let start = types.len() as u32;
+                let len = 1 + next(2) as u32;
+                let mut members = Vec::new();
+                for k in 0..len {
+                    let mut params = Vec::new();
+                    for _ in 0..next(3) {
+                        params.push(match next(3) {
+                            0 => ValType::I32,
+                            1 => ValType::I64,
+                            // Any type up to the end of this group.
+                            _ => r(next(2) == 0, next((start + len) as u64) as u32),
+                        });
+                    }
+                    let supertype = (next(3) == 0 && start + k > 0).then(|| next((start + k) as u64) as u32);
+                    members.push((FuncType::new(params, vec![]), supertype, next(2) == 0));
+                }
+                // The model's text of the group: in-group references by position, others by text.
+                let refer = |i: u32, texts: &Vec<String>| {
+                    if i >= start {
+                        format!("#{}", i - start)
+                    } else {
+                        format!("({})", texts[i as usize])
+                    }
+                };
+                let mut group = String::new();
+                for (ty, sup, fin) in &members {
+                    group.push_str(&format!("[final={fin} sup={:?} params=", sup.map(|s| refer(s, &texts))));
+                    for p in ty.params.iter() {
+                        match p {
+                            ValType::Ref(RefType { nullable, heap: HeapType::Concrete(i) }) => group
+                                .push_str(&format!("ref{}{} ", if *nullable { "?" } else { "" }, refer(*i, &texts))),
+                            other => group.push_str(&format!("{other} ")),
+                        }
+                    }
+                    group.push(']');
+                }
+                for (k, (ty, sup, fin)) in members.into_iter().enumerate() {
+                    texts.push(format!("{k}@{group}"));
+                    types.push(ty);
+                    subs.push(SubTypeInfo { is_final: fin, supertype: sup, group_start: start, group_len: len });
+                }
+            }
+            let refs = TypeRef::for_module(&types, &subs).unwrap();
+            // Canonical types refer to the canonical ids of the types the module referred to.
+            for (ty, r) in types.iter().zip(refs.iter()) {
+                let expected = map_func(ty, &mut |i| Some(refs[i as usize].id())).unwrap();
+                assert_eq!(canonical_type(r.id()).unwrap(), expected);
+            }
+            for (text, r) in texts.into_iter().zip(refs.iter()) {
+                for (other_text, other_id) in &seen {
+                    assert_eq!(*other_text == text, *other_id == r.id(), "{text} vs {other_text}");
+                }
+                seen.push((text, r.id()));
+            }
+            held.push(refs);
+        }
+        // Collisions happened (the test exercises sharing, not only distinctness).
+        let distinct: std::collections::HashSet<u32> = seen.iter().map(|(_, id)| *id).collect();
+        assert!(distinct.len() < seen.len());
     }
 
     #[test]

@@ -156,9 +156,14 @@
   (import "exp" "tu" (table 1 (ref null $u)))
   (func (export "call-imported") (result i32) (call $f))
   (func (export "call-global") (result i32) (call_ref $t (global.get $g)))
+  ;; The import is declared as $t, but its function keeps its own type $u.
+  (table $tab 1 funcref)
+  (elem (table $tab) (i32.const 0) func $f)
+  (func (export "imported-as-u") (result i32) (call_indirect $tab (type $u) (i32.const 0)))
 )
 (assert_return (invoke "call-imported") (i32.const 20))
 (assert_return (invoke "call-global") (i32.const 20))
+(assert_return (invoke "imported-as-u") (i32.const 20))
 (assert_unlinkable
   (module
     (type $t (sub (func (result i32))))
@@ -229,3 +234,11 @@
 (assert_return (invoke "pick" (i32.const 1)) (i32.const 42))
 (assert_trap (invoke "non-null" (ref.null func)) "null reference")
 (assert_return (invoke "local-init") (i32.const 42))
+
+;; ---- A non-nullable externref parameter refuses null from the host.
+(module
+  (func (export "is-null") (param (ref extern)) (result i32) (ref.is_null (local.get 0)))
+)
+(assert_return (invoke "is-null" (ref.extern 1)) (i32.const 0))
+;; (The reference interpreter cannot even express this call; through wasm.h it is refused.)
+(assert_trap (invoke "is-null" (ref.null extern)) "null is not a value of the non-nullable type")

@@ -275,7 +275,11 @@ mod tests {
         let types = [
             ExternType::Func(FuncType::new(vec![ValType::I32], vec![])),
             ExternType::Global(GlobalType { content: ValType::EXTERNREF, mutable: true }),
-            ExternType::Table(TableType { element: ValType::FUNCREF, limits: Limits { min: 0, max: Some(10) }, table64: false }),
+            ExternType::Table(TableType {
+                element: ValType::FUNCREF,
+                limits: Limits { min: 0, max: Some(10) },
+                table64: false,
+            }),
             ExternType::Memory(MemoryType { limits: Limits { min: 1, max: None }, memory64: false, shared: false }),
         ];
         for (i, ty) in types.iter().enumerate() {

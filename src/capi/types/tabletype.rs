@@ -59,7 +59,11 @@ pub unsafe extern "C" fn wasm_tabletype_new(
     if !element.ty().is_ref() {
         return ptr::null_mut();
     }
-    Box::into_raw(wasm_tabletype_t::from_core(&TableType { element: element.ty(), limits: limits.to_core(), table64: false }))
+    Box::into_raw(wasm_tabletype_t::from_core(&TableType {
+        element: element.ty(),
+        limits: limits.to_core(),
+        table64: false,
+    }))
 }
 
 #[no_mangle]
@@ -121,7 +125,10 @@ mod tests {
             let t = wasm_tabletype_new(wasm_valtype_new(WASM_FUNCREF), &limits);
             assert_eq!(wasm_valtype_kind(wasm_tabletype_element(t)), WASM_FUNCREF);
             assert_eq!(*wasm_tabletype_limits(t), limits);
-            assert_eq!((*t).to_core(), TableType { element: ValType::FUNCREF, limits: Limits { min: 3, max: None }, table64: false });
+            assert_eq!(
+                (*t).to_core(),
+                TableType { element: ValType::FUNCREF, limits: Limits { min: 3, max: None }, table64: false }
+            );
             wasm_tabletype_delete(t);
             assert!(wasm_tabletype_new(wasm_valtype_new(WASM_I32), &limits).is_null());
             assert!(wasm_tabletype_new(wasm_valtype_new(WASM_EXTERNREF), ptr::null()).is_null());
