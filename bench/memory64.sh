@@ -4,8 +4,10 @@
 # the standard harness, interleaved, with guard pages (the default: wasm32 needs no checks,
 # wasm64 checks `index <= length`) and with explicit bounds checks (both check every access).
 # Prints medians per kernel and the wasm64/wasm32 ratios. Checksums are checked against the
-# native (gcc) build every run.
-# Usage: bench/memory64.sh [--rounds N] [--kernels a,b,...]
+# native (gcc) build every run. With --instructions it instead counts executed instructions
+# with callgrind (exact, unaffected by load; see bench/instructions.sh): one kernel call after a
+# warm-up call, at the reduced sizes there.
+# Usage: bench/memory64.sh [--rounds N] [--kernels a,b,...] [--instructions]
 # Env: WASMLIFT_BENCH_OUT (build products and results; default target/bench). Code is compiled
 # eagerly (WASMLIFT_COMPILATION=eager), so that every run measures the optimised code.
 set -euo pipefail
@@ -15,12 +17,14 @@ REPO="$(dirname "$BENCH")"
 OUT="${WASMLIFT_BENCH_OUT:-$REPO/target/bench}"
 ROUNDS=5
 KERNELS=sieve,matmul,quicksort,crc32
+INSTRUCTIONS=0
 
 while [ $# -gt 0 ]; do
     case "$1" in
         --rounds) ROUNDS="$2"; shift 2 ;;
         --kernels) KERNELS="$2"; shift 2 ;;
-        *) sed -n '2,10p' "$0" >&2; exit 2 ;;
+        --instructions) INSTRUCTIONS=1; shift ;;
+        *) sed -n '2,13p' "$0" >&2; exit 2 ;;
     esac
 done
 log() { echo "== $*" >&2; }
@@ -35,6 +39,31 @@ log "building wasmlift (release) and the harness"
 WASMLIFT_DIR="$REPO/target/release"
 ln -sf libwasmlift.so "$WASMLIFT_DIR/libwasmlift.so.0"
 "$BENCH/build-harness.sh" "$OUT" wasmlift "$WASMLIFT_DIR/libwasmlift.so"
+
+if [ "$INSTRUCTIONS" = 1 ]; then
+    source "$BENCH/instructions.sh"
+    export HARNESS="$OUT/harness-wasmlift"
+    base="$OUT"
+    for bits in 32 64; do
+        OUT="$base/memory64/instructions$bits"
+        prepare_instruction_kernels
+        if [ $bits = 64 ]; then cp "$BENCH"/kernels/wasm64/*.wasm "$OUT/instructions-bench/kernels/"; fi
+    done
+    printf '%-12s%16s%16s%10s%16s%16s%10s\n' kernel wasm32 wasm64 ratio "wasm32 explicit" "wasm64 explicit" ratio
+    for k in "${kernel_list[@]}"; do
+        line="$k"
+        for explicit in 0 1; do
+            for bits in 32 64; do
+                OUT="$base/memory64/instructions$bits"
+                line+=" $(count_instructions "$k" WASMLIFT_EXPLICIT_BOUNDS_CHECKS=$explicit --warm-up)"
+            done
+        done
+        echo "$line"
+    done | awk '{g = $3 / $2; e = $5 / $4; lg += log(g); le += log(e); k++
+                 printf "%-12s%16d%16d%9.3fx%16d%16d%9.3fx\n", $1, $2, $3, g, $4, $5, e}
+                END {printf "%-44s%9.3fx%32s%9.3fx\n", "geomean", exp(lg / k), "", exp(le / k)}'
+    exit 0
+fi
 
 # Two bench directories with the same kernels.tsv subset: one with the wasm32 builds, one with
 # the wasm64 builds under the same names (so the harness finds their native checksums).

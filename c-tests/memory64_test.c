@@ -268,6 +268,22 @@ static void host_types(void) {
   CHECK_NO_TRAP(call(sz, NULL, 0, r, 1));
   CHECK_EQ(r[0].of.i64, 20);
   wasm_func_delete(sz);
+  // The store's byte limit binds memory64 growth too: 24 pages in all, 20 held.
+  wasmlift_store_limits(store, 24 * PAGE, 0, 0, 0, 0);
+  wasm_module_t* grower = module_from_wat(store,
+                                          "(module (memory i64 2) (func (export \"g\") (param i64) (result i64)"
+                                          " (memory.grow (local.get 0))))");
+  wasm_instance_t* gi = instantiate(store, grower, NULL, 0);
+  wasm_func_t* g = export_func(grower, gi, "g");
+  int64_t old_size = 0;
+  CHECK_NO_TRAP(call_i64(g, 3, &old_size));
+  CHECK_EQ(old_size, -1);
+  CHECK_NO_TRAP(call_i64(g, 2, &old_size));
+  CHECK_EQ(old_size, 2);
+  wasm_func_delete(g);
+  wasm_instance_delete(gi);
+  wasm_module_delete(grower);
+  wasmlift_store_limits(store, 0, 0, 0, 0, 0);
   // A module needing more than the ceiling does not instantiate.
   wasm_module_t* too_big = module_from_wat(store, "(module (memory i64 21))");
   trap = NULL;

@@ -6,10 +6,7 @@ set -eu
 wasmlift=$1
 guest=$2
 tmp=$(mktemp -d)
-# The race's stop flag lives outside $tmp: creating it in $tmp would change the mtime of `..`
-# in the listings compared below.
-flag=$(mktemp -d)
-trap 'kill $swapper 2>/dev/null || true; rm -rf "$tmp" "$flag"' EXIT
+trap 'kill $swapper 2>/dev/null || true; rm -rf "$tmp"' EXIT
 swapper=
 mkdir -p "$tmp/sandbox/sub" "$tmp/outside" "$tmp/ro/subdir" "$tmp/sandbox/flip_real"
 printf 'hello\n' > "$tmp/sandbox/hello.txt"
@@ -32,14 +29,15 @@ before=$(cd "$tmp" && ls -laR --time-style=full-iso outside ro | md5sum)
 
 # The race: flip the link between inside and outside while the guest opens through it.
 # It stops at a flag file rather than by a signal: a killed loop could leave an ln or mv
-# running, which then races the clean-up's rm.
-( while [ ! -e "$flag/stop" ]; do
+# running, which then races the clean-up's rm. (The flag lives in the sandbox: a file in $tmp
+# would change the mtime of `..` that the before/after listing of outside/ shows.)
+( while [ ! -e "$tmp/sandbox/.stop" ]; do
     ln -sfn ../outside "$tmp/sandbox/flip.new" && mv -T "$tmp/sandbox/flip.new" "$tmp/sandbox/flip"
     ln -sfn flip_real "$tmp/sandbox/flip.new" && mv -T "$tmp/sandbox/flip.new" "$tmp/sandbox/flip"
   done ) &
 swapper=$!
 "$wasmlift" run --dir "$tmp/sandbox::/sandbox" --ro-dir "$tmp/ro::/ro" "$guest" race
-touch "$flag/stop"
+touch "$tmp/sandbox/.stop"
 wait $swapper
 swapper=
 

@@ -111,3 +111,31 @@ def test_host_memory_limits_checked(store):
     m = wl.Module(store, '(module (import "env" "memory" (memory 2)))')
     with pytest.raises(wl.LinkError, match="incompatible import type"):
         wl.Instance(store, m, {"env": {"memory": small}})
+
+
+def test_memory64_types_sizes_and_imports(store):
+    # An i64-indexed memory created by the host, imported by a memory64 module.
+    ty = MemoryType(Limits(1, 1 << 20), is64=True)
+    mem = wl.Memory(store, ty)
+    assert mem.type == ty and mem.type.is64 and mem.size() == 1
+    m = wl.Module(store, """(module (import "env" "memory" (memory i64 1))
+      (func (export "put") (param i64 i32) local.get 0 local.get 1 i32.store8)
+      (func (export "get") (param i64) (result i32) local.get 0 i32.load8_u))""")
+    assert m.imports[0].type == MemoryType(Limits(1), is64=True)
+    ex = wl.Instance(store, m, {"env": {"memory": mem}}).exports
+    ex.put(65535, 9)
+    assert mem.view()[65535] == 9 and ex.get(65535) == 9
+    with pytest.raises(wl.Trap, match="out of bounds"):
+        ex.get(1 << 40)
+    assert mem.grow(2) == 1 and mem.size() == 3
+    # A 32-bit memory cannot stand in for a 64-bit one, nor the reverse.
+    with pytest.raises(wl.LinkError):
+        wl.Instance(store, m, {"env": {"memory": wl.Memory(store, MemoryType(Limits(1)))}})
+    # Limits beyond wasm.h's 32 bits round-trip through the 64-bit extension.
+    big = MemoryType(Limits(1, 1 << 40), is64=True)
+    assert wl.Module(store, "(module (memory (export \"m\") i64 1 0x10000000000))").exports[0].type == big
+    # Invalid 64-bit limits are refused with the engine's reason, never truncated.
+    with pytest.raises(wl.WasmError):
+        wl.Memory(store, MemoryType(Limits(1, 1 << 50), is64=True))
+    with pytest.raises(wl.WasmError):
+        mem.grow(1 << 63)

@@ -2,7 +2,7 @@
 # by the engine into the matching Python class. Memory exposes its bytes through a zero-copy
 # memoryview over wasm_memory_data.
 import weakref
-from ctypes import byref, c_ubyte, c_void_p, cast, memmove, string_at
+from ctypes import byref, c_ubyte, c_uint64, c_void_p, cast, memmove, string_at
 
 from . import _ffi as ffi
 from ._errors import WasmError, last_error
@@ -214,8 +214,8 @@ class Memory(_Extern):
             ffi.wasm_memorytype_delete(p)
 
     def size(self):
-        """Current size in 64 KiB pages."""
-        return ffi.wasm_memory_size(self._ptr)
+        """Current size in 64 KiB pages (64-bit: memory64 memories may exceed 2^32 pages)."""
+        return ffi.wasmlift_memory_size64(self._ptr)
 
     @property
     def data_len(self):
@@ -229,10 +229,10 @@ class Memory(_Extern):
 
     def grow(self, delta):
         """Adds `delta` pages; returns the previous size in pages (WasmError past the maximum)."""
-        old = self.size()
-        if not ffi.wasm_memory_grow(self._ptr, delta):
-            raise WasmError(f"memory cannot grow by {delta} pages from {old}")
-        return old
+        old = c_uint64()
+        if not 0 <= delta < 1 << 64 or not ffi.wasmlift_memory_grow64(self._ptr, delta, byref(old)):
+            raise WasmError(f"memory cannot grow by {delta} pages from {self.size()}")
+        return old.value
 
     def view(self):
         """A writable, zero-copy memoryview of the current bytes (format 'B'). It keeps this

@@ -245,6 +245,15 @@ FUNCTIONS = {
     "wasm_memory_data_size": (c_size_t, [P]),
     "wasm_memory_size": (c_uint32, [P]),
     "wasm_memory_grow": (c_bool, [P, c_uint32]),
+    # memory64: 64-bit limits, sizes and index types (wasmlift.h)
+    "wasmlift_memorytype_new64": (P, [c_uint64, c_bool, c_uint64, c_bool]),
+    "wasmlift_memorytype_is64": (c_bool, [P]),
+    "wasmlift_memorytype_limits64": (c_bool, [P, POINTER(c_uint64), POINTER(c_bool), POINTER(c_uint64)]),
+    "wasmlift_tabletype_new64": (P, [P, c_uint64, c_bool, c_uint64, c_bool]),
+    "wasmlift_tabletype_is64": (c_bool, [P]),
+    "wasmlift_tabletype_limits64": (c_bool, [P, POINTER(c_uint64), POINTER(c_bool), POINTER(c_uint64)]),
+    "wasmlift_memory_size64": (c_uint64, [P]),
+    "wasmlift_memory_grow64": (c_bool, [P, c_uint64, POINTER(c_uint64)]),
     "wasm_memory_delete": (None, [P]),
     # references and foreign objects (externref payloads)
     "wasm_ref_delete": (None, [P]),

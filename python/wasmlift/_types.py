@@ -1,9 +1,10 @@
 # WebAssembly types as plain Python values (ValType, FuncType, GlobalType, TableType,
 # MemoryType, Limits, ImportType, ExportType), converted to C type objects only when a C
 # function needs one, and read back from the C API's type objects.
-from ctypes import byref, c_void_p, string_at
+from ctypes import byref, c_bool, c_uint64, c_void_p, string_at
 
 from . import _ffi as ffi
+from ._errors import WasmError
 
 _KIND_NAMES = {
     ffi.WASM_I32: "i32",
@@ -96,15 +97,28 @@ def _read_valtype_vec(vec_ptr):
 
 
 class Limits:
-    """Minimum and optional maximum (in pages or elements)."""
+    """Minimum and optional maximum (in pages or elements); 64-bit values are allowed for
+    memory64 memories and tables (MemoryType(..., is64=True))."""
 
     __slots__ = ("min", "max")
 
     def __init__(self, min, max=None):
-        if not 0 <= min <= 0xFFFFFFFF or (max is not None and not 0 <= max < 0xFFFFFFFF):
+        if not 0 <= min < 1 << 64 or (max is not None and not 0 <= max < 1 << 64):
             raise ValueError(f"limits out of range: min={min} max={max}")
         self.min = min
         self.max = max
+
+    def _fits_wasm_h(self):
+        """Whether wasm.h's 32-bit wasm_limits_t can hold these limits."""
+        return self.min <= 0xFFFFFFFF and (self.max is None or self.max < 0xFFFFFFFF)
+
+    @classmethod
+    def _from_c64(cls, getter, ptr):
+        """Reads limits through a wasmlift_*_limits64 function."""
+        lo, has_max, hi = c_uint64(), c_bool(), c_uint64()
+        if not getter(ptr, byref(lo), byref(has_max), byref(hi)):
+            raise WasmError("could not read the limits of a type")
+        return cls(lo.value, hi.value if has_max.value else None)
 
     def __eq__(self, other):
         return isinstance(other, Limits) and (self.min, self.max) == (other.min, other.max)
@@ -186,60 +200,80 @@ class GlobalType:
 
 
 class TableType:
-    """A table's type: element ValType (a reference type) and Limits."""
+    """A table's type: element ValType (a reference type), Limits, and whether it is indexed by
+    i64 (`is64`, memory64's table64)."""
 
-    def __init__(self, element, limits):
+    def __init__(self, element, limits, is64=False):
         if not isinstance(element, ValType) or not element.is_ref:
             raise TypeError(f"a table's element type must be a reference ValType, got {element!r}")
         self.element = element
         self.limits = limits
+        self.is64 = bool(is64)
 
     def __eq__(self, other):
-        return isinstance(other, TableType) and (self.element, self.limits) == (other.element, other.limits)
+        return isinstance(other, TableType) and (self.element, self.limits, self.is64) == (
+            other.element,
+            other.limits,
+            other.is64,
+        )
 
     def __hash__(self):
-        return hash((self.element, self.limits))
+        return hash((self.element, self.limits, self.is64))
 
     def __repr__(self):
-        return f"TableType({self.element!r}, {self.limits!r})"
+        return f"TableType({self.element!r}, {self.limits!r}{', is64=True' if self.is64 else ''})"
 
     def _new_c(self):
-        lim = self.limits._c()
-        return ffi.wasm_tabletype_new(self.element._new_c(), byref(lim))
+        if not self.is64 and self.limits._fits_wasm_h():
+            lim = self.limits._c()
+            return ffi.wasm_tabletype_new(self.element._new_c(), byref(lim))
+        lim = self.limits
+        return ffi.wasmlift_tabletype_new64(
+            self.element._new_c(), lim.min, lim.max is not None, lim.max or 0, self.is64
+        )
 
     def _delete_c(self, ptr):
         ffi.wasm_tabletype_delete(ptr)
 
     @classmethod
     def _from_c(cls, ptr):
-        return cls(ValType._from_c(ffi.wasm_tabletype_element(ptr)), Limits._from_c(ffi.wasm_tabletype_limits(ptr)))
+        return cls(
+            ValType._from_c(ffi.wasm_tabletype_element(ptr)),
+            Limits._from_c64(ffi.wasmlift_tabletype_limits64, ptr),
+            ffi.wasmlift_tabletype_is64(ptr),
+        )
 
 
 class MemoryType:
-    """A linear memory's type: Limits in 64 KiB pages."""
+    """A linear memory's type: Limits in 64 KiB pages, and whether it is indexed by i64
+    (`is64`, memory64)."""
 
-    def __init__(self, limits):
+    def __init__(self, limits, is64=False):
         self.limits = limits
+        self.is64 = bool(is64)
 
     def __eq__(self, other):
-        return isinstance(other, MemoryType) and self.limits == other.limits
+        return isinstance(other, MemoryType) and (self.limits, self.is64) == (other.limits, other.is64)
 
     def __hash__(self):
-        return hash(self.limits)
+        return hash((self.limits, self.is64))
 
     def __repr__(self):
-        return f"MemoryType({self.limits!r})"
+        return f"MemoryType({self.limits!r}{', is64=True' if self.is64 else ''})"
 
     def _new_c(self):
-        lim = self.limits._c()
-        return ffi.wasm_memorytype_new(byref(lim))
+        if not self.is64 and self.limits._fits_wasm_h():
+            lim = self.limits._c()
+            return ffi.wasm_memorytype_new(byref(lim))
+        lim = self.limits
+        return ffi.wasmlift_memorytype_new64(lim.min, lim.max is not None, lim.max or 0, self.is64)
 
     def _delete_c(self, ptr):
         ffi.wasm_memorytype_delete(ptr)
 
     @classmethod
     def _from_c(cls, ptr):
-        return cls(Limits._from_c(ffi.wasm_memorytype_limits(ptr)))
+        return cls(Limits._from_c64(ffi.wasmlift_memorytype_limits64, ptr), ffi.wasmlift_memorytype_is64(ptr))
 
 
 def _externtype_from_c(ptr):

@@ -559,6 +559,21 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         let offset = memarg.offset;
         let base = self.memory_base(mem);
         if let Some(len_var) = self.memory_lengths[mem as usize] {
+            let min_bytes = self.env.module.memories[mem as usize].limits.min.saturating_mul(65536);
+            let guard = if self.env.tunables.explicit_bounds_checks { 0 } else { vmctx::MEMORY64_GUARD_BYTES };
+            // An index whose computation bounds it (a constant address, a masked or shifted
+            // value, ...) may need no check: when the access ends within the declared minimum
+            // it is always in bounds, and with guard pages, when it ends within the minimum plus
+            // the guard region, anything past the length faults.
+            let reach_end = offset.checked_add(size as u64).and_then(|r| r.checked_add(self.index_bound(index, 6)));
+            if reach_end.is_some_and(|end| end <= min_bytes.saturating_add(guard)) {
+                let addr = self.b.ins().iadd(base, index);
+                return Ok(if offset <= i32::MAX as u64 {
+                    (addr, offset as i32)
+                } else {
+                    (self.b.ins().iadd_imm_u(addr, offset as i64), 0)
+                });
+            }
             let len = self.b.use_var(len_var);
             let oob = match offset.checked_add(size as u64) {
                 Some(reach) if !self.env.tunables.explicit_bounds_checks && reach <= vmctx::MEMORY64_GUARD_BYTES => {
@@ -598,6 +613,73 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
             Ok((addr, offset as i32))
         } else {
             Ok((self.b.ins().iadd_imm_u(addr, offset as i64), 0))
+        }
+    }
+
+    /// An upper bound of the unsigned value of `v`, from the instructions that computed it in
+    /// this function (constants, zero extension, zero-extending narrow loads, `and`/`or`/`xor`,
+    /// shifts by constants, `urem` by a constant, and `add`/`mul` that cannot wrap), looking
+    /// `depth` definitions deep; the
+    /// type's maximum when nothing better is known (block parameters, loads, calls, ...).
+    fn index_bound(&self, v: Value, depth: u32) -> u64 {
+        use ir::{InstructionData as D, Opcode as Op};
+        let dfg = &self.b.func.dfg;
+        let v = dfg.resolve_aliases(v);
+        let ty = dfg.value_type(v);
+        let type_max = match ty {
+            I32 => u32::MAX as u64,
+            I64 => u64::MAX,
+            _ => return u64::MAX,
+        };
+        let ir::ValueDef::Result(inst, 0) = dfg.value_def(v) else { return type_max };
+        if depth == 0 {
+            return type_max;
+        }
+        let bound = |x: Value| self.index_bound(x, depth - 1);
+        let constant = |x: Value| match dfg.value_def(dfg.resolve_aliases(x)) {
+            ir::ValueDef::Result(i, 0) => match dfg.insts[i] {
+                D::UnaryImm { opcode: Op::Iconst, imm } => Some((imm.bits() as u64) & type_max),
+                _ => None,
+            },
+            _ => None,
+        };
+        let fits = |x: Option<u64>| x.filter(|&x| x <= type_max).unwrap_or(type_max);
+        let bits = ty.bits() as u64;
+        match dfg.insts[inst] {
+            D::UnaryImm { opcode: Op::Iconst, imm } => (imm.bits() as u64) & type_max,
+            D::Unary { opcode: Op::Uextend, arg } => bound(arg),
+            D::Binary { opcode: Op::Band, args: [a, b] } => bound(a).min(bound(b)),
+            // Neither sets a bit above the highest either operand may have.
+            D::Binary { opcode: Op::Bor | Op::Bxor, args: [a, b] } => {
+                let high = bound(a).max(bound(b));
+                if high == 0 {
+                    0
+                } else {
+                    u64::MAX >> high.leading_zeros()
+                }
+            }
+            D::Load { opcode: Op::Uload8, .. } => u8::MAX as u64,
+            D::Load { opcode: Op::Uload16, .. } => u16::MAX as u64,
+            D::Load { opcode: Op::Uload32, .. } => u32::MAX as u64,
+            D::Binary { opcode: Op::Iadd, args: [a, b] } => fits(bound(a).checked_add(bound(b))),
+            D::Binary { opcode: Op::Imul, args: [a, b] } => fits(bound(a).checked_mul(bound(b))),
+            D::Binary { opcode: Op::Ushr, args: [a, k] } => match constant(k) {
+                Some(k) => bound(a) >> (k % bits),
+                None => type_max,
+            },
+            // A shift loses no bits (so cannot wrap) only if the bound shifted back is unchanged.
+            D::Binary { opcode: Op::Ishl, args: [a, k] } => match constant(k) {
+                Some(k) => {
+                    let (b, k) = (bound(a), k % bits);
+                    fits(Some(b << k).filter(|&s| s >> k == b))
+                }
+                None => type_max,
+            },
+            D::Binary { opcode: Op::Urem, args: [a, d] } => match constant(d) {
+                Some(d) if d > 0 => bound(a).min(d - 1),
+                _ => type_max,
+            },
+            _ => type_max,
         }
     }
 

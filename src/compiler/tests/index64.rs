@@ -162,6 +162,57 @@ fn memory64_length_reread_after_indirect_calls() {
     assert_eq!(m.i64("f", &[]), 5);
 }
 
+/// Indices bounded by their computation need no check when the access provably stays within
+/// the declared minimum (or, with guard pages, the minimum plus the guard region); bounds just
+/// past that keep their check, and wider masks that rely on the guard region still trap.
+#[test]
+fn memory64_bounded_indices() {
+    const WAT: &str = r#"(module
+        (memory i64 1)
+        (func (export "masked") (param i64) (result i64)
+          (i64.load offset=8 (i64.and (local.get 0) (i64.const 0xfff0))))
+        (func (export "table") (param i32) (result i32)
+          (i32.load offset=1024 (i64.shl (i64.extend_i32_u (i32.and (local.get 0) (i32.const 255))) (i64.const 2))))
+        (func (export "crc") (param i32 i64) (result i32)
+          (i32.load offset=1024 (i64.shl (i64.extend_i32_u
+            (i32.xor (i32.and (local.get 0) (i32.const 255)) (i32.load8_u (local.get 1)))) (i64.const 2))))
+        (func (export "wide") (param i64) (result i32)
+          (i32.load8_u (i64.and (local.get 0) (i64.const 0x1ffff))))
+        (func (export "rem") (param i64) (result i32)
+          (i32.load8_u (i64.add (i64.rem_u (local.get 0) (i64.const 65536)) (i64.const 1))))
+        (func (export "shifted_out") (param i64) (result i32)
+          (i32.load8_u (i64.shl (i64.and (local.get 0) (i64.const 0xff)) (i64.const 60))))
+        (func (export "init") (i64.store (i64.const 65528) (i64.const 77)) (i32.store (i64.const 1028) (i32.const 5))))"#;
+    for tunables in [super::instance::NO_CHECKS, EXPLICIT] {
+        let m = Instance::with(WAT, &tunables, 1);
+        m.call("init", &[]);
+        assert_eq!(m.i64("masked", &[l(-1)]), 77);
+        assert_eq!(m.i32("table", &[i(0x101)]), 5);
+        assert_eq!(m.i32("crc", &[i(0x100), l(0)]), 0);
+        assert_eq!(m.trap("crc", &[i(1), l(1 << 16)]), OOB);
+        assert_eq!(m.i32("wide", &[l(0xffff)]), 0);
+        assert_eq!(m.trap("wide", &[l(0x10000)]), OOB);
+        assert_eq!(m.trap("wide", &[l(-1)]), OOB);
+        assert_eq!(m.trap("rem", &[l(65535)]), OOB);
+        assert_eq!(m.i32("rem", &[l(65534)]), 0);
+        assert_eq!(m.trap("shifted_out", &[l(1)]), OOB);
+        assert_eq!(m.i32("shifted_out", &[l(0x100)]), 0);
+        // Trap sites of the out-of-bounds kind per function: the access itself (a fault is one
+        // too) and, where a check remains, its trap. Only `shifted_out` (whose bound is lost
+        // to the shift) keeps a check with guard pages; `wide` and `rem`, which end past the
+        // declared minimum, also keep theirs with explicit checks. `init` has two accesses.
+        let sites: Vec<usize> = m
+            .code
+            .functions
+            .iter()
+            .map(|f| f.traps.iter().filter(|t| t.kind == crate::abi::traps::TrapKind::MemoryOutOfBounds).count())
+            .collect();
+        // `crc` checks its byte load (a parameter address) but not the table lookup.
+        let expected = if tunables.explicit_bounds_checks { [1, 1, 3, 2, 2, 2, 2] } else { [1, 1, 3, 1, 1, 2, 2] };
+        assert_eq!(sites, expected);
+    }
+}
+
 const TABLE64_WAT: &str = r#"(module
     (table $t64 i64 2 10 funcref)
     (table $t32 2 funcref)
