@@ -37,10 +37,16 @@ pub struct Import {
 /// What an import provides, by index into the module's index spaces.
 #[derive(Clone, Debug)]
 pub enum ImportKind {
-    Func { type_index: u32 },
+    Func {
+        type_index: u32,
+    },
     Global(GlobalType),
     Table(TableType),
     Memory(MemoryType),
+    /// An exception tag whose payload has the parameters of type `type_index`.
+    Tag {
+        type_index: u32,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,6 +55,7 @@ pub enum ExportKind {
     Global,
     Table,
     Memory,
+    Tag,
 }
 
 #[derive(Clone, Debug)]
@@ -149,6 +156,9 @@ pub struct ModuleInfo {
     pub start: Option<u32>,
     pub elements: Vec<Element>,
     pub data: Vec<Data>,
+    /// Type index of every exception tag, imported ones first.
+    pub tags: Vec<u32>,
+    pub num_imported_tags: u32,
     pub bodies: Vec<FunctionBody>,
     /// Names from the `name` section, when present (for traces).
     pub func_names: std::collections::HashMap<u32, String>,
@@ -161,12 +171,17 @@ impl ModuleInfo {
     pub fn func_type(&self, func_index: u32) -> &FuncType {
         &self.types[self.functions[func_index as usize] as usize]
     }
+    /// The payload type of tag `tag_index` (a function type without results).
+    pub fn tag_type(&self, tag_index: u32) -> &FuncType {
+        &self.types[self.tags[tag_index as usize] as usize]
+    }
     pub fn import_extern_type(&self, import: &Import) -> ExternType {
         match &import.kind {
             ImportKind::Func { type_index } => ExternType::Func(self.types[*type_index as usize].clone()),
             ImportKind::Global(g) => ExternType::Global(*g),
             ImportKind::Table(t) => ExternType::Table(*t),
             ImportKind::Memory(m) => ExternType::Memory(*m),
+            ImportKind::Tag { type_index } => ExternType::Tag(self.types[*type_index as usize].clone()),
         }
     }
     pub fn export_extern_type(&self, export: &Export) -> ExternType {
@@ -176,6 +191,7 @@ impl ModuleInfo {
             ExportKind::Global => ExternType::Global(self.globals[i]),
             ExportKind::Table => ExternType::Table(self.tables[i]),
             ExportKind::Memory => ExternType::Memory(self.memories[i]),
+            ExportKind::Tag => ExternType::Tag(self.tag_type(export.index).clone()),
         }
     }
 }
@@ -224,7 +240,7 @@ impl Features {
         extended_const: true,
         memory64: true,
         function_references: true,
-        exceptions: false,
+        exceptions: true,
         relaxed_simd: true,
         gc: false,
     };
@@ -476,6 +492,8 @@ fn decode_pass(bytes: &[u8], wp_features: WasmFeatures, validate_bodies: bool) -
         start: None,
         elements: Vec::new(),
         data: Vec::new(),
+        tags: Vec::new(),
+        num_imported_tags: 0,
         bodies: Vec::new(),
         func_names: Default::default(),
     };
@@ -551,6 +569,11 @@ fn decode_pass(bytes: &[u8], wp_features: WasmFeatures, validate_bodies: bool) -
                             m.num_imported_globals += 1;
                             ImportKind::Global(g)
                         }
+                        wasmparser::TypeRef::Tag(t) => {
+                            m.tags.push(t.func_type_idx);
+                            m.num_imported_tags += 1;
+                            ImportKind::Tag { type_index: t.func_type_idx }
+                        }
                         _ => return Err(unsupported("import kind")),
                     };
                     m.imports.push(Import { module: import.module.to_string(), name: import.name.to_string(), kind });
@@ -592,9 +615,15 @@ fn decode_pass(bytes: &[u8], wp_features: WasmFeatures, validate_bodies: bool) -
                         wasmparser::ExternalKind::Global => ExportKind::Global,
                         wasmparser::ExternalKind::Table => ExportKind::Table,
                         wasmparser::ExternalKind::Memory => ExportKind::Memory,
+                        wasmparser::ExternalKind::Tag => ExportKind::Tag,
                         _ => return Err(unsupported("export kind")),
                     };
                     m.exports.push(Export { name: e.name.to_string(), kind, index: e.index });
+                }
+            }
+            Payload::TagSection(reader) => {
+                for t in reader {
+                    m.tags.push(t.map_err(|e| format_error(&e))?.func_type_idx);
                 }
             }
             Payload::StartSection { func, .. } => m.start = Some(func),

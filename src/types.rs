@@ -293,6 +293,8 @@ pub enum ExternType {
     Global(GlobalType),
     Table(TableType),
     Memory(MemoryType),
+    /// An exception tag, with the type of its payload (a function type without results).
+    Tag(FuncType),
 }
 
 impl fmt::Display for ExternType {
@@ -302,6 +304,7 @@ impl fmt::Display for ExternType {
             ExternType::Global(t) => t.fmt(f),
             ExternType::Table(t) => t.fmt(f),
             ExternType::Memory(t) => t.fmt(f),
+            ExternType::Tag(t) => write!(f, "tag({t})"),
         }
     }
 }

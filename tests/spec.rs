@@ -46,12 +46,13 @@ const GATING: &[&str] = &[
     "proposals/tail-call",
     "proposals/extended-const",
     "proposals/multi-memory",
+    "proposals/exceptions",
     "wasm-v3",
     "proposals/function-references",
     "proposals/memory64",
     "proposals/relaxed-simd",
 ];
-const EXTRA: &[&str] = &["proposals/exceptions", "proposals/gc"];
+const EXTRA: &[&str] = &["proposals/gc"];
 
 /// Scripts of the gating directories that cannot run before GC is implemented (issue 18): they
 /// are not run, and the runner says so. Nothing else is skipped.

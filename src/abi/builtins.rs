@@ -47,6 +47,16 @@ macro_rules! for_each_builtin {
             /// Tiered compilation: defined function `defined_index` used up its budget (see
             /// `VMContextHeader::tiering_budgets`); queues it for the optimising tier.
             tier_up(defined_index: u32);
+            /// `throw`: an exception of tag `tag` with the payload at `values` (one `VMVal` per
+            /// parameter). Called with the wasm `Tail` convention (a try_call inside a
+            /// `try_table`); never returns: it resumes at a handler or ends the activation.
+            throw(tag: u32, values: usize);
+            /// `throw_ref` of a non-null exnref; as `throw`.
+            throw_ref(exn: usize);
+            /// A `catch`/`catch_all` clause took the exception (payload already read): unless an
+            /// exnref to it was ever a value, nothing can reach it any more and its store lets
+            /// it go (bounded memory for code that throws and catches in a loop).
+            exn_release(exn: usize);
         }
     };
 }
@@ -146,6 +156,6 @@ mod tests {
             (Some(ArgType::I64), Some(ArgType::I32), None)
         );
         assert_eq!(signatures::table_grow.params, &[ArgType::I32, ArgType::I64, ArgType::I64]);
-        assert_eq!(signatures::tier_up.offset as usize, std::mem::size_of::<Builtins>() - 8);
+        assert_eq!(signatures::exn_release.offset as usize, std::mem::size_of::<Builtins>() - 8);
     }
 }

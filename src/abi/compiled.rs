@@ -36,6 +36,18 @@ pub struct TrapSite {
     pub kind: TrapKind,
 }
 
+/// A call inside a `try_table` (a Cranelift `try_call`): where an exception thrown by the callee
+/// resumes in this function. Offsets are relative to the function start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExceptionHandler {
+    /// The call's return address.
+    pub ret_offset: u32,
+    /// The handler's first instruction; it expects the exception in the first payload register.
+    pub handler_offset: u32,
+    /// Frame pointer minus stack pointer at the call site (the stack pointer to resume with).
+    pub frame_offset: u32,
+}
+
 #[derive(Clone, Debug)]
 pub struct CompiledFunction {
     /// Offset of the function's first instruction inside `CompiledCode::code`.
@@ -46,6 +58,8 @@ pub struct CompiledFunction {
     /// (offset of an instruction from the function start, wasm offset in the module binary of
     /// the operator it came from), sorted by code offset.
     pub address_map: Vec<(u32, u32)>,
+    /// Calls with an exception handler, sorted by return address.
+    pub handlers: Vec<ExceptionHandler>,
 }
 
 /// The machine code of a module (or of a standalone trampoline), ready to run.
@@ -107,7 +121,10 @@ pub trait Compiler: Send + Sync {
 
     /// Compiles the wasm → host trampoline for functions of type `ty`, calling `host_call`
     /// (see `vmctx.rs` for its convention). `functions[0]` of the result describes it.
-    fn compile_host_trampoline(&self, ty: &FuncType, host_call: usize) -> Result<CompiledCode, String>;
+    /// When `host_call` returns 2 the callback ended with a wasm exception (its exnref in value
+    /// slot 0): the trampoline then calls `rethrow(host_ctx, exnref)` (the runtime's throw stub,
+    /// wasm `Tail` convention) which continues unwinding into the calling wasm code.
+    fn compile_host_trampoline(&self, ty: &FuncType, host_call: usize, rethrow: usize) -> Result<CompiledCode, String>;
 
     /// The target and code-generation settings compiled code depends on (architecture, CPU
     /// features, flags): serialized code is only loaded by an engine with the same fingerprint.

@@ -22,6 +22,8 @@ pub enum TrapKind {
     Interrupted,
     /// The store's fuel ran out.
     OutOfFuel,
+    /// `throw_ref` of a null exnref.
+    NullExceptionReference,
 }
 
 /// Trap codes compiled code uses (Cranelift user trap codes), beyond Cranelift's built-in
@@ -48,6 +50,8 @@ pub mod trap_codes {
     pub const OUT_OF_FUEL: u8 = 9;
     /// `ref.as_non_null` on null: "null reference".
     pub const NULL_REFERENCE_AS_NON_NULL: u8 = 10;
+    /// `throw_ref` on null: "null exception reference".
+    pub const NULL_EXCEPTION_REFERENCE: u8 = 11;
 }
 
 impl TrapKind {
@@ -69,6 +73,7 @@ impl TrapKind {
             TrapKind::HostTrap => "host trap",
             TrapKind::Interrupted => "interrupted",
             TrapKind::OutOfFuel => "all fuel consumed",
+            TrapKind::NullExceptionReference => "null exception reference",
         }
     }
 }

@@ -166,6 +166,7 @@ pub const VMCTX_TIERING_BUDGETS: i32 = offset_of!(VMContextHeader, tiering_budge
 /// tables[num_tables]          *mut VMTable
 /// globals[num_globals]        *mut VMVal      (imported ones point into the exporter)
 /// funcrefs[num_funcs]         VMFuncRef       (imports copied from the provided function)
+/// tags[num_tags]              *const u8       (identity of each tag: the runtime's tag object)
 /// defined_memories[..]        VMMemory        (storage for memories this module defines)
 /// defined_tables[..]          VMTable
 /// defined_globals[..]         VMVal           (16-byte aligned)
@@ -176,6 +177,7 @@ pub struct VMOffsets {
     pub num_tables: u32,
     pub num_globals: u32,
     pub num_funcs: u32,
+    pub num_tags: u32,
     pub num_defined_memories: u32,
     pub num_defined_tables: u32,
     pub num_defined_globals: u32,
@@ -183,6 +185,7 @@ pub struct VMOffsets {
     pub tables: u32,
     pub globals: u32,
     pub funcrefs: u32,
+    pub tags: u32,
     pub defined_memories: u32,
     pub defined_tables: u32,
     pub defined_globals: u32,
@@ -195,6 +198,7 @@ impl VMOffsets {
         let num_tables = m.tables.len() as u32;
         let num_globals = m.globals.len() as u32;
         let num_funcs = m.functions.len() as u32;
+        let num_tags = m.tags.len() as u32;
         let num_defined_memories = num_memories - m.num_imported_memories;
         let num_defined_tables = num_tables - m.num_imported_tables;
         let num_defined_globals = num_globals - m.num_imported_globals;
@@ -202,7 +206,8 @@ impl VMOffsets {
         let tables = memories + 8 * num_memories;
         let globals = tables + 8 * num_tables;
         let funcrefs = globals + 8 * num_globals;
-        let defined_memories = funcrefs + FUNCREF_SIZE * num_funcs;
+        let tags = funcrefs + FUNCREF_SIZE * num_funcs;
+        let defined_memories = tags + 8 * num_tags;
         let defined_tables = defined_memories + size_of::<VMMemory>() as u32 * num_defined_memories;
         let defined_globals = (defined_tables + size_of::<VMTable>() as u32 * num_defined_tables + 15) & !15;
         let size = defined_globals + 16 * num_defined_globals;
@@ -211,6 +216,7 @@ impl VMOffsets {
             num_tables,
             num_globals,
             num_funcs,
+            num_tags,
             num_defined_memories,
             num_defined_tables,
             num_defined_globals,
@@ -218,6 +224,7 @@ impl VMOffsets {
             tables,
             globals,
             funcrefs,
+            tags,
             defined_memories,
             defined_tables,
             defined_globals,
@@ -237,6 +244,10 @@ impl VMOffsets {
     pub fn funcref(&self, func_index: u32) -> i32 {
         (self.funcrefs + FUNCREF_SIZE * func_index) as i32
     }
+    /// Offset of the identity pointer of tag `index`.
+    pub fn tag_ptr(&self, index: u32) -> i32 {
+        (self.tags + 8 * index) as i32
+    }
     pub fn defined_memory(&self, defined_index: u32) -> i32 {
         (self.defined_memories + size_of::<VMMemory>() as u32 * defined_index) as i32
     }
@@ -247,3 +258,20 @@ impl VMOffsets {
         (self.defined_globals + 16 * defined_index) as i32
     }
 }
+
+/// The start of a thrown exception as compiled code reads it (an `exnref` points here): the
+/// identity of its tag (compared with `VMOffsets::tag_ptr` entries by `catch` clauses), its
+/// payload, one `VMVal` per parameter of the tag's type, and whether an exnref to it ever
+/// became a value (nonzero: caught by `catch_ref`/`catch_all_ref`, or passed in by the host),
+/// which compiled code sets and the runtime reads on the store's thread.
+#[repr(C)]
+#[derive(Debug)]
+pub struct VMException {
+    pub tag: *const u8,
+    pub values: *const VMVal,
+    pub exposed: std::sync::atomic::AtomicU64,
+}
+
+pub const EXCEPTION_TAG: i32 = offset_of!(VMException, tag) as i32;
+pub const EXCEPTION_VALUES: i32 = offset_of!(VMException, values) as i32;
+pub const EXCEPTION_EXPOSED: i32 = offset_of!(VMException, exposed) as i32;

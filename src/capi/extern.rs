@@ -25,6 +25,7 @@ impl wasm_extern_t {
             Object::Global(g) => Extern::Global(g.clone()),
             Object::Table(t) => Extern::Table(t.clone()),
             Object::Memory(m) => Extern::Memory(m.clone()),
+            Object::Tag(t) => Extern::Tag(t.clone()),
             _ => return None,
         })
     }
@@ -35,6 +36,7 @@ impl wasm_extern_t {
             Extern::Global(g) => Object::Global(g),
             Extern::Table(t) => Object::Table(t),
             Extern::Memory(m) => Object::Memory(m),
+            Extern::Tag(t) => Object::Tag(t),
         };
         wasm_ref_t::boxed(obj, store.clone()) as *mut wasm_extern_t
     }
@@ -48,6 +50,7 @@ pub unsafe extern "C" fn wasm_extern_kind(e: *const wasm_extern_t) -> wasm_exter
         Some(Object::Global(_)) => WASM_EXTERN_GLOBAL,
         Some(Object::Table(_)) => WASM_EXTERN_TABLE,
         Some(Object::Memory(_)) => WASM_EXTERN_MEMORY,
+        Some(Object::Tag(_)) => crate::capi::tag::WASMLIFT_EXTERN_TAG,
         _ => 0xff,
     }
 }

@@ -56,6 +56,7 @@ pub mod memory;
 pub mod r#extern;
 pub mod r#ref;
 pub mod trap;
+pub mod tag;
 pub mod extensions;
 pub mod index64;
 pub mod version;

@@ -38,6 +38,7 @@ unsafe fn element_bits(r: *const wasm_ref_t, ty: ValType, store: &StoreHandle) -
             Object::Func(f) => typed_funcref_bits(f, r_ty, store),
             _ => Err("expected a function reference".into()),
         },
+        ValType::Ref(r_ty) if r_ty.heap.is_exn() => crate::capi::val::exnref_bits(&r.obj, store),
         _ if !Arc::ptr_eq(&r.store, store) => Err("the reference belongs to another store".into()),
         _ => Ok(store.externref_bits(&r.obj)),
     }
@@ -47,11 +48,14 @@ unsafe fn element_bits(r: *const wasm_ref_t, ty: ValType, store: &StoreHandle) -
 /// null).
 ///
 /// # Safety
-/// `bits` was read from such a table: for a funcref table it is 0 or a live `VMFuncRef`.
+/// `bits` was read from such a table: for a funcref table it is 0 or a live `VMFuncRef`, for an
+/// exnref table 0 or an exnref of the store.
 unsafe fn element_ref(bits: usize, ty: ValType, store: &StoreHandle) -> *mut wasm_ref_t {
     let obj = match ty {
         // SAFETY: a funcref element is 0 or a live `VMFuncRef` (this function's contract).
         ValType::Ref(r) if r.is_func() => unsafe { Func::from_funcref(bits as *const _) }.map(Object::Func),
+        // SAFETY: an exnref element is 0 or an exnref of this store (this function's contract).
+        ValType::Ref(r) if r.heap.is_exn() => return unsafe { crate::capi::val::exnref_handle(bits, store) },
         _ => store.externref_object(bits),
     };
     match obj {

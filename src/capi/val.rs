@@ -128,6 +128,13 @@ pub unsafe fn to_slot(v: &wasm_val_t, ty: ValType, store: &StoreHandle) -> Resul
                 _ => return Err("expected a function reference".into()),
             },
         },
+        // Exception references: only exceptions of this store that left wasm as handles (an
+        // exnref is a pointer compiled code reads through, so nothing else may become one).
+        // SAFETY: as for function references: `ref` is set, NULL or a live handle.
+        ValType::Ref(r) if r.heap.is_exn() => match unsafe { v.of.r#ref.as_ref() } {
+            None => VMVal::default(),
+            Some(r) => VMVal::from_u64(exnref_bits(&r.obj, store)? as u64),
+        },
         // SAFETY: as for function references: `ref` is set, NULL or a live handle.
         ValType::Ref(rt) => match unsafe { v.of.r#ref.as_ref() } {
             None if !rt.nullable => return Err(format!("null is not a value of the non-nullable type {rt}")),
@@ -136,6 +143,34 @@ pub unsafe fn to_slot(v: &wasm_val_t, ty: ValType, store: &StoreHandle) -> Resul
             Some(r) => VMVal::from_u64(store.externref_bits(&r.obj) as u64),
         },
     })
+}
+
+/// The exnref bits of `obj` entering wasm: only an exception of `store` (which then owns it for
+/// its lifetime, as it does every exception wasm may hold).
+pub fn exnref_bits(obj: &Object, store: &StoreHandle) -> Result<usize, String> {
+    match obj {
+        Object::Exn(e) if e.store_id == store.id => {
+            e.expose();
+            store.keep_exception(e.clone());
+            Ok(e.exnref())
+        }
+        Object::Exn(_) => Err("the exception reference belongs to another store".into()),
+        _ => Err("expected an exception reference (exnref): only exceptions that came out of wasm".into()),
+    }
+}
+
+/// The handle for exnref `bits` that leave wasm (null for 0).
+///
+/// # Safety
+/// `bits` is 0 or an exnref produced by compiled code of `store` (its list keeps it alive).
+pub unsafe fn exnref_handle(bits: usize, store: &StoreHandle) -> *mut wasm_ref_t {
+    if bits == 0 {
+        return std::ptr::null_mut();
+    }
+    // SAFETY: a live exnref of this store (this function's contract).
+    let exn = unsafe { crate::runtime::exception::ExnObject::from_exnref(bits) };
+    exn.expose();
+    wasm_ref_t::boxed(Object::Exn(exn), store.clone())
 }
 
 /// The bits of a function reference that enters wasm (an argument, a host function's result, a
@@ -168,7 +203,8 @@ pub fn typed_funcref_bits(f: &Func, ty: RefType, store: &StoreHandle) -> Result<
 ///
 /// # Safety
 /// `slot` holds a value of type `ty` of `store`: a function reference is null or a live
-/// `VMFuncRef` (pinned in the store or owned by an instance someone holds).
+/// `VMFuncRef` (pinned in the store or owned by an instance someone holds), an exception
+/// reference null or an exnref of the store.
 #[inline]
 pub unsafe fn from_slot(slot: &VMVal, ty: ValType, store: &StoreHandle) -> wasm_val_t {
     let of = match ty {
@@ -182,6 +218,10 @@ pub unsafe fn from_slot(slot: &VMVal, ty: ValType, store: &StoreHandle) -> wasm_
                 None => std::ptr::null_mut(),
             },
         },
+        // SAFETY: an exnref slot is 0 or an exnref of this store (this function's contract).
+        ValType::Ref(r) if r.heap.is_exn() => {
+            wasm_val_union { r#ref: unsafe { exnref_handle(slot.u64() as usize, store) } }
+        }
         ValType::Ref(_) => wasm_val_union {
             r#ref: match store.externref_object(slot.u64() as usize) {
                 Some(o) => wasm_ref_t::boxed(o, store.clone()),

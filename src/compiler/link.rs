@@ -107,6 +107,7 @@ pub(crate) fn link(
             len: out.code.len() as u32,
             traps: out.traps,
             address_map: out.address_map,
+            handlers: out.handlers,
         })
         .collect();
     let tramp_offsets = starts[num_funcs..].iter().map(|&s| s as u32).collect();
@@ -134,8 +135,13 @@ pub(crate) fn link_into_region(
             apply_reloc(buf, site, base + site, r.kind, (target as i64).wrapping_add(r.addend));
         }
     })?;
-    let function =
-        CompiledFunction { offset: 0, len: out.code.len() as u32, traps: out.traps, address_map: out.address_map };
+    let function = CompiledFunction {
+        offset: 0,
+        len: out.code.len() as u32,
+        traps: out.traps,
+        address_map: out.address_map,
+        handlers: out.handlers,
+    };
     Ok((code, function))
 }
 

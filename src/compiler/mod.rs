@@ -21,6 +21,7 @@
 //! - Every non-leaf function checks the stack limit in its prologue after pushing the frame
 //!   pointer; leaf functions without a frame skip the check, so the limit needs a small slack.
 
+mod exceptions;
 mod hoist;
 mod link;
 mod simd;
@@ -31,7 +32,7 @@ mod translate;
 mod tests;
 
 use crate::abi::code_memory::CodeRegion;
-pub use crate::abi::compiled::{CompiledCode, CompiledFunction, Tier, TrapSite, Tunables};
+pub use crate::abi::compiled::{CompiledCode, CompiledFunction, ExceptionHandler, Tier, TrapSite, Tunables};
 use crate::abi::traps::{trap_codes, TrapKind};
 use crate::decode::ModuleInfo;
 use crate::types::FuncType;
@@ -76,8 +77,8 @@ impl crate::abi::compiled::Compiler for Cranelift {
         compile_module_unless(&*self.isa, module, tunables, threads, cancelled)
     }
 
-    fn compile_host_trampoline(&self, ty: &FuncType, host_call: usize) -> Result<CompiledCode, String> {
-        compile_host_trampoline(&*self.isa, ty, host_call)
+    fn compile_host_trampoline(&self, ty: &FuncType, host_call: usize, rethrow: usize) -> Result<CompiledCode, String> {
+        compile_host_trampoline(&*self.isa, ty, host_call, rethrow)
     }
 
     fn compile_trap_stub(&self) -> Result<CompiledCode, String> {
@@ -180,6 +181,7 @@ pub(crate) struct FuncOutput {
     pub traps: Vec<TrapSite>,
     pub address_map: Vec<(u32, u32)>,
     pub relocs: Vec<link::Reloc>,
+    pub handlers: Vec<ExceptionHandler>,
 }
 
 /// What one compilation job produces.
@@ -362,7 +364,20 @@ fn extract_output(compiled: &cranelift_codegen::CompiledCode, func: &ir::Functio
         address_map.push((loc.start, loc.loc.bits()));
     }
     let relocs = link::collect_relocs(buffer.relocs(), func)?;
-    Ok(FuncOutput { code, traps, address_map, relocs })
+    let mut handlers = Vec::new();
+    for site in buffer.call_sites() {
+        // Translation gives every try_call exactly one catch-all entry (the tag is matched by
+        // the handler code itself, see translate.rs).
+        let handler = site.exception_handlers.iter().find_map(|h| match h {
+            cranelift_codegen::FinalizedMachExceptionHandler::Default(off) => Some(*off),
+            _ => None,
+        });
+        let Some(handler_offset) = handler else { continue };
+        let frame_offset = site.frame_offset.ok_or("a call with an exception handler has no frame offset")?;
+        handlers.push(ExceptionHandler { ret_offset: site.ret_addr, handler_offset, frame_offset });
+    }
+    handlers.sort_by_key(|h| h.ret_offset);
+    Ok(FuncOutput { code, traps, address_map, relocs, handlers })
 }
 
 /// Maps a Cranelift trap code back to the engine's trap kind.
@@ -384,6 +399,7 @@ pub(crate) fn trap_kind(code: TrapCode) -> TrapKind {
             trap_codes::HOST_TRAP => TrapKind::HostTrap,
             trap_codes::INTERRUPTED => TrapKind::Interrupted,
             trap_codes::OUT_OF_FUEL => TrapKind::OutOfFuel,
+            trap_codes::NULL_EXCEPTION_REFERENCE => TrapKind::NullExceptionReference,
             // Only the codes above are ever emitted; an unknown one is a compiler bug, and
             // reporting it as `unreachable` is the least surprising fallback.
             _ => TrapKind::Unreachable,
@@ -395,11 +411,18 @@ pub(crate) fn trap_kind(code: TrapCode) -> TrapKind {
 /// calling convention `(host_ctx, params...) -> results` that spills the params into a
 /// `VMVal` array on its stack, calls `host_call(host_ctx, values) -> u32` (C convention; the
 /// address is given), traps with `trap_codes::HOST_TRAP` when it returns nonzero, and otherwise
-/// returns the results read back from the array. `functions[0]` describes it.
-pub fn compile_host_trampoline(isa: &dyn TargetIsa, ty: &FuncType, host_call: usize) -> Result<CompiledCode, String> {
+/// returns the results read back from the array. When it returns 2 the callback ended with a wasm
+/// exception (exnref in slot 0), handed to `rethrow(host_ctx, exnref)` (see `Compiler`).
+/// `functions[0]` describes it.
+pub fn compile_host_trampoline(
+    isa: &dyn TargetIsa,
+    ty: &FuncType,
+    host_call: usize,
+    rethrow: usize,
+) -> Result<CompiledCode, String> {
     let mut ctx = Context::new();
     let mut fctx = FunctionBuilderContext::new();
-    let out = trampolines::host_trampoline(isa, ty, host_call, &mut ctx, &mut fctx)?;
+    let out = trampolines::host_trampoline(isa, ty, host_call, rethrow, &mut ctx, &mut fctx)?;
     let align = isa.function_alignment().preferred.max(16);
     let (code, functions, _, position_independent) = link::link(vec![out], Vec::new(), 0, align)?;
     Ok(CompiledCode { code: Arc::new(code), functions, entry_trampolines: Vec::new(), position_independent })

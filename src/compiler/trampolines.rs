@@ -4,11 +4,12 @@
 use super::{finish_compile, translate::ir_type, wasm_signature, FuncOutput};
 use crate::abi::traps::trap_codes;
 use crate::types::FuncType;
+use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
     self, types::I32, types::I64, AbiParam, InstBuilder, MemFlagsData, StackSlotData, StackSlotKind, TrapCode,
     UserFuncName,
 };
-use cranelift_codegen::isa::TargetIsa;
+use cranelift_codegen::isa::{CallConv, TargetIsa};
 use cranelift_codegen::Context;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 
@@ -62,6 +63,7 @@ pub(crate) fn host_trampoline(
     isa: &dyn TargetIsa,
     ty: &FuncType,
     host_call: usize,
+    rethrow: usize,
     ctx: &mut Context,
     fctx: &mut FunctionBuilderContext,
 ) -> Result<FuncOutput, String> {
@@ -89,7 +91,35 @@ pub(crate) fn host_trampoline(
         let callee = b.ins().iconst(I64, host_call as i64);
         let call = b.ins().call_indirect(hsig, callee, &[host_ctx, values]);
         let rc = b.inst_results(call)[0];
-        b.ins().trapnz(rc, TrapCode::unwrap_user(trap_codes::HOST_TRAP));
+        let failed = b.create_block();
+        let done = b.create_block();
+        b.set_cold_block(failed);
+        b.ins().brif(rc, failed, &[], done, &[]);
+        b.seal_block(failed);
+        b.switch_to_block(failed);
+        // 2: the callback ended with a wasm exception of this store (exnref in slot 0), which
+        // continues unwinding from this frame into the calling wasm code; 1: a plain trap.
+        let is_exception = b.ins().icmp_imm_u(IntCC::Equal, rc, 2);
+        let rethrow_block = b.create_block();
+        let trap_block = b.create_block();
+        b.set_cold_block(rethrow_block);
+        b.set_cold_block(trap_block);
+        b.ins().brif(is_exception, rethrow_block, &[], trap_block, &[]);
+        b.seal_block(rethrow_block);
+        b.seal_block(trap_block);
+        b.switch_to_block(trap_block);
+        b.ins().trap(TrapCode::unwrap_user(trap_codes::HOST_TRAP));
+        b.switch_to_block(rethrow_block);
+        let exn = b.ins().load(I64, flags, values, 0);
+        let mut rsig = ir::Signature::new(CallConv::Tail);
+        rsig.params.extend([AbiParam::new(I64), AbiParam::new(I64)]);
+        let rsig = b.import_signature(rsig);
+        let rethrow = b.ins().iconst(I64, rethrow as i64);
+        b.ins().call_indirect(rsig, rethrow, &[host_ctx, exn]);
+        // The stub never returns.
+        b.ins().trap(TrapCode::unwrap_user(trap_codes::HOST_TRAP));
+        b.switch_to_block(done);
+        b.seal_block(done);
         let results: Vec<_> = ty
             .results
             .iter()

@@ -1,6 +1,7 @@
 //! Translation of one WebAssembly function body to Cranelift IR: the operand stack, structured
 //! control flow, locals, globals, memories, tables and calls. SIMD operators live in `simd.rs`.
 
+use super::exceptions::Callee;
 use super::link::FUNC_NAMESPACE;
 use super::{wasm_signature, Tunables};
 use crate::abi::builtins::{signatures as builtin, ArgType, BuiltinSignature};
@@ -79,7 +80,7 @@ enum FrameKind {
     If { else_block: Block, else_seen: bool },
 }
 
-struct Frame {
+pub(super) struct Frame {
     kind: FrameKind,
     num_params: usize,
     num_results: usize,
@@ -143,9 +144,11 @@ pub(crate) struct FuncTranslator<'e, 'f> {
     pub vmctx: Value,
     locals: Vec<Variable>,
     pub stack: Vec<Value>,
-    frames: Vec<Frame>,
+    pub(super) frames: Vec<Frame>,
+    /// Open `try_table`s, innermost last (see exceptions.rs).
+    pub(super) try_scopes: Vec<super::exceptions::TryScope>,
     /// False after an unconditional transfer of control until the enclosing `end`/`else`.
-    reachable: bool,
+    pub(super) reachable: bool,
     /// Depth of blocks opened while unreachable (skipped entirely).
     unreachable_depth: u32,
     sigs: HashMap<u32, SigRef>,
@@ -254,6 +257,7 @@ pub(crate) fn translate_function(
             next_used: false,
             else_params: Vec::new(),
         }],
+        try_scopes: Vec::new(),
         reachable: true,
         unreachable_depth: 0,
         sigs: HashMap::new(),
@@ -432,7 +436,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
     }
 
     /// Pops `n` values, canonicalised for crossing a block/call boundary.
-    fn popn_canon(&mut self, n: usize) -> Vec<Value> {
+    pub(super) fn popn_canon(&mut self, n: usize) -> Vec<Value> {
         let at = self.stack.len() - n;
         let vals: Vec<Value> = self.stack.split_off(at);
         vals.into_iter().map(|v| self.canon(v)).collect()
@@ -519,7 +523,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
     }
 
     /// Rereads what a call may have changed: fuel, the epoch deadline, memory lengths.
-    fn after_call(&mut self) {
+    pub(super) fn after_call(&mut self) {
         self.fuel_reload();
         self.epoch_deadline_reload();
         self.memory_lengths_reload();
@@ -735,7 +739,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         self.b.ins().iadd(base, scaled)
     }
 
-    fn call_builtin(&mut self, builtin: BuiltinSignature, args: &[Value]) -> Option<Value> {
+    pub(super) fn call_builtin(&mut self, builtin: BuiltinSignature, args: &[Value]) -> Option<Value> {
         let sig = match self.builtin_sigs.get(&builtin.offset) {
             Some(s) => *s,
             None => {
@@ -824,7 +828,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
     }
 
     /// The block a branch to relative depth `depth` jumps to, and how many values it carries.
-    fn branch_target(&mut self, depth: u32) -> (Block, usize) {
+    pub(super) fn branch_target(&mut self, depth: u32) -> (Block, usize) {
         let i = self.frames.len() - 1 - depth as usize;
         let frame = &mut self.frames[i];
         match frame.kind {
@@ -837,7 +841,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
     }
 
     /// Reads the store's epoch deadline into its register.
-    fn epoch_deadline_reload(&mut self) {
+    pub(super) fn epoch_deadline_reload(&mut self) {
         let Some(deadline) = self.epoch_deadline else { return };
         let limits = self.b.ins().load(I64, readonly(), self.vmctx, vmctx::VMCTX_LIMITS);
         let value = self.b.ins().load(I64, trusted(), limits, vmctx::LIMITS_EPOCH_DEADLINE);
@@ -912,7 +916,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
     /// Flushes and writes the fuel register back to the store, before control leaves this
     /// function (calls, returns, traps) so that callees, host functions and the embedder see
     /// the exact amount left.
-    fn fuel_spill(&mut self) {
+    pub(super) fn fuel_spill(&mut self) {
         let Some(fuel) = self.fuel else { return };
         self.fuel_flush();
         let left = self.b.use_var(fuel);
@@ -921,7 +925,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
     }
 
     /// Reads the store's fuel into the register (on entry and after calls, which consume it).
-    fn fuel_reload(&mut self) {
+    pub(super) fn fuel_reload(&mut self) {
         let Some(fuel) = self.fuel else { return };
         let limits = self.b.ins().load(I64, readonly(), self.vmctx, vmctx::VMCTX_LIMITS);
         let left = self.b.ins().load(I64, trusted(), limits, vmctx::LIMITS_FUEL);
@@ -971,6 +975,24 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
                     next_used: false,
                     else_params: Vec::new(),
                 });
+            }
+            Operator::TryTable { ref try_table } => {
+                if !self.reachable {
+                    self.unreachable_depth += 1;
+                    return Ok(true);
+                }
+                let (params, results) = self.block_type(try_table.ty)?;
+                let next = self.block_with_params(&results);
+                self.frames.push(Frame {
+                    kind: FrameKind::Block,
+                    num_params: params.len(),
+                    num_results: results.len(),
+                    height: self.stack.len() - params.len(),
+                    next,
+                    next_used: false,
+                    else_params: Vec::new(),
+                });
+                self.open_try(try_table.catches.clone());
             }
             Operator::Loop { blockty } => {
                 if !self.reachable {
@@ -1071,6 +1093,8 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
                     FrameKind::Loop { header } => self.b.seal_block(header),
                     _ => {}
                 }
+                // A `try_table`'s handler branches to labels around it: emitted now.
+                self.close_try(self.frames.len());
                 self.stack.truncate(frame.height);
                 if frame.next_used {
                     self.b.switch_to_block(frame.next);
@@ -1120,6 +1144,9 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
                     | Operator::ReturnCallRef { .. }
                     | Operator::BrOnNull { .. }
                     | Operator::BrOnNonNull { .. }
+                    | Operator::TryTable { .. }
+                    | Operator::Throw { .. }
+                    | Operator::ThrowRef
             );
             if leaves_block {
                 self.fuel_flush();
@@ -1194,6 +1221,8 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
                 self.b.ins().return_(&vals);
                 self.reachable = false;
             }
+            Operator::Throw { tag_index } => self.throw(tag_index),
+            Operator::ThrowRef => self.throw_ref(),
             Operator::Call { function_index } => self.call(function_index, false)?,
             Operator::CallIndirect { type_index, table_index } => self.call_indirect(type_index, table_index, false)?,
             // Tail calls (WebAssembly 3.0): every wasm function uses the Tail convention, so
@@ -1605,17 +1634,16 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
                 self.b.ins().return_call_indirect(sig, code, &args);
                 return Ok(());
             }
-            self.b.ins().call_indirect(sig, code, &args)
+            self.emit_call(Callee::Indirect(sig, code), &args)
         } else {
             let f = self.func_ref(function_index);
             if tail {
                 self.b.ins().return_call(f, &args);
                 return Ok(());
             }
-            self.b.ins().call(f, &args)
+            self.emit_call(Callee::Direct(f), &args)
         };
-        let results = self.b.inst_results(call).to_vec();
-        self.stack.extend(results);
+        self.stack.extend(call);
         self.after_call();
         Ok(())
     }
@@ -1672,8 +1700,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
             self.b.ins().return_call_indirect(sig, code, &args);
             return Ok(());
         }
-        let call = self.b.ins().call_indirect(sig, code, &args);
-        let results = self.b.inst_results(call).to_vec();
+        let results = self.emit_call(Callee::Indirect(sig, code), &args);
         self.stack.extend(results);
         self.after_call();
         Ok(())
@@ -1698,8 +1725,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
             self.b.ins().return_call_indirect(sig, code, &args);
             return Ok(());
         }
-        let call = self.b.ins().call_indirect(sig, code, &args);
-        let results = self.b.inst_results(call).to_vec();
+        let results = self.emit_call(Callee::Indirect(sig, code), &args);
         self.stack.extend(results);
         self.after_call();
         Ok(())

@@ -13,6 +13,9 @@ pub static BUILTINS: Builtins = crate::builtin_table!(bodies);
 mod bodies {
     use super::WasmInstance;
 
+    // Assembly stubs: they capture the calling wasm frame before entering the unwinder.
+    pub use crate::runtime::exception::{wasmlift_throw_ref_stub as throw_ref, wasmlift_throw_stub as throw};
+
     /// The calling instance.
     ///
     /// # Safety
@@ -153,6 +156,13 @@ mod bodies {
         // SAFETY: called by compiled code with its vmctx.
         let inst = unsafe { caller(vmctx) };
         inst.module.hot(defined as usize);
+    }
+
+    pub unsafe extern "C" fn exn_release(vmctx: *mut u8, exn: usize) {
+        // SAFETY: called by compiled code with its vmctx.
+        let inst = unsafe { caller(vmctx) };
+        // SAFETY: a handler passes the (non-null) exnref it received, of this store.
+        unsafe { inst.store.release_exception(exn) };
     }
 
     pub unsafe extern "C" fn type_mismatch(_vmctx: *mut u8, actual: u32, expected: u32) -> u32 {

@@ -176,3 +176,24 @@ pub fn frame_info(pc: usize, is_return_address: bool) -> Option<FrameInfo> {
     })
     .flatten()
 }
+
+/// The exception handler of the call whose return address is `ret`, if that call lies inside a
+/// `try_table` of a wasm function: (address of the handler, frame pointer minus the stack
+/// pointer to resume with).
+pub fn handler_at(ret: usize) -> Option<(usize, usize)> {
+    // The call instruction ends at `ret`; the byte before it lies inside the calling function.
+    let lookup = ret.checked_sub(1)?;
+    with_entry(lookup, |e| {
+        if !e.is_module {
+            return None;
+        }
+        let base = e.code.code.base() as usize;
+        let fi = function_at(&e.code, (lookup - base) as u32)?;
+        let f = &e.code.functions[fi];
+        let rel = (ret - base) as u32 - f.offset;
+        let i = f.handlers.binary_search_by_key(&rel, |h| h.ret_offset).ok()?;
+        let h = f.handlers[i];
+        Some((base + f.offset as usize + h.handler_offset as usize, h.frame_offset as usize))
+    })
+    .flatten()
+}

@@ -197,7 +197,11 @@ impl Engine {
     }
 
     fn compile_host_trampoline(&self, ty: &FuncType, host_call: usize) -> Result<Arc<HostTrampoline>, String> {
-        let code = Arc::new(self.0.compiler.compile_host_trampoline(ty, host_call)?);
+        let code = Arc::new(self.0.compiler.compile_host_trampoline(
+            ty,
+            host_call,
+            super::exception::rethrow_stub_address(),
+        )?);
         let mut cache = self.0.host_trampolines.lock().unwrap();
         if let Some(t) = cache.get(ty).and_then(Weak::upgrade) {
             return Ok(t); // another thread compiled it meanwhile

@@ -145,8 +145,15 @@ pub(crate) fn set_pending(trap: Trap) {
     PENDING_HOST_TRAP.with(|p| *p.borrow_mut() = Some(trap));
 }
 
-/// Called by host trampolines (C convention): runs the callback; nonzero means "trap", with the
-/// trap object left in `PENDING_HOST_TRAP`.
+/// Makes `trap` the trap a following HOST_TRAP reports (see `trap_from_raw`).
+pub(crate) fn set_pending(trap: Trap) {
+    PENDING_HOST_TRAP.with(|p| *p.borrow_mut() = Some(trap));
+}
+
+/// Called by host trampolines (C convention): runs the callback; 1 means "trap", with the trap
+/// object left in `PENDING_HOST_TRAP`; 2 means the callback returned a trap carrying a wasm
+/// exception of this store, whose exnref is in `values[0]`: the trampoline throws it on into the
+/// calling wasm code.
 ///
 /// # Safety
 /// Only called by a host trampoline: `ctx` is the `HostFunc` whose funcref the trampoline was
@@ -170,6 +177,23 @@ unsafe extern "C" fn host_call(ctx: *mut u8, values: *mut VMVal) -> u32 {
         Ok(Err(trap)) => trap,
         Err(_) => TrapRecord::new("host function panicked"),
     };
+    if let Some(exn) = &trap.exception {
+        if exn.store_id == f.store.id {
+            // The exception may have been created by the embedder: make sure the store owns it
+            // before wasm holds its exnref (idempotent for exceptions thrown in wasm).
+            f.store.keep_exception(exn.clone());
+            // SAFETY: the trampoline's array always has at least one slot (it allocates
+            // max(params, results, 1)); the callback's borrow of it has ended.
+            unsafe { *values = VMVal::from_u64(exn.exnref() as u64) };
+            return 2;
+        }
+        let trap = TrapRecord::new(format!(
+            "host function returned an exception of another store ({}): exceptions cannot cross stores",
+            exn.uncaught_message()
+        ));
+        PENDING_HOST_TRAP.with(|p| *p.borrow_mut() = Some(trap));
+        return 1;
+    }
     PENDING_HOST_TRAP.with(|p| *p.borrow_mut() = Some(trap));
     1
 }

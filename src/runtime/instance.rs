@@ -3,6 +3,7 @@
 //! initialisers → element segments → data segments → start function. Also the builtin
 //! functions compiled code calls (memory/table bulk operations and growth).
 
+use super::exception::WasmTag;
 use super::func::Func;
 use super::global::{GlobalRef, WasmGlobal};
 use super::host_info::HostInfo;
@@ -27,6 +28,7 @@ pub enum Extern {
     Global(GlobalRef),
     Table(TableRef),
     Memory(Arc<LinearMemory>),
+    Tag(Arc<WasmTag>),
 }
 
 impl Extern {
@@ -37,6 +39,7 @@ impl Extern {
             Extern::Global(g) => g.global.store_id,
             Extern::Table(t) => t.table.store_id,
             Extern::Memory(m) => m.store_id,
+            Extern::Tag(t) => t.store_id,
         }
     }
 
@@ -46,6 +49,7 @@ impl Extern {
             Extern::Global(g) => ExternType::Global(g.ty),
             Extern::Table(t) => ExternType::Table(t.ty()),
             Extern::Memory(m) => ExternType::Memory(m.ty()),
+            Extern::Tag(t) => ExternType::Tag(t.ty.clone()),
         }
     }
 }
@@ -58,6 +62,8 @@ pub struct WasmInstance {
     pub tables: Vec<Arc<WasmTable>>,
     pub globals: Vec<Arc<WasmGlobal>>,
     pub imported_funcs: Vec<Func>,
+    /// Exception tags, imported ones first (their addresses are the identities in the vmctx).
+    pub tags: Vec<Arc<WasmTag>>,
     /// Owners of imported tables and globals, re-exported with them.
     imported_owners: ImportedOwners,
     /// Items of each element segment until dropped (evaluated once at instantiation).
@@ -175,6 +181,7 @@ impl WasmInstance {
             ExportKind::Global => Extern::Global(self.global_ref(idx)),
             ExportKind::Table => Extern::Table(self.table_ref(idx)),
             ExportKind::Memory => Extern::Memory(self.memories[idx].clone()),
+            ExportKind::Tag => Extern::Tag(self.tags[idx].clone()),
         })
     }
 
@@ -231,10 +238,18 @@ fn check_import(module: &Module, index: usize, provided: Option<&Extern>) -> Res
         ImportKind::Global(g) => ExternType::Global(GlobalType { content: module.canonical_valtype(g.content), ..*g }),
         ImportKind::Table(t) => ExternType::Table(TableType { element: module.canonical_valtype(t.element), ..*t }),
         ImportKind::Memory(m) => ExternType::Memory(*m),
+        ImportKind::Tag { type_index } => ExternType::Tag(module.canonical_types[*type_index as usize].clone()),
     };
     let name = format!("import {} \"{}\" \"{}\"", index, import.module, import.name);
     let Some(provided) = provided else {
-        return Err(format!("unknown import: {name} was not provided (expected {})", expected));
+        // wasm.h has no tag object: say where one comes from.
+        let hint = match import.kind {
+            ImportKind::Tag { .. } => {
+                "; a tag is provided as a wasmlift_tag_t extern (wasmlift.h: another instance's tag export or wasmlift_tag_new)"
+            }
+            _ => "",
+        };
+        return Err(format!("unknown import: {name} was not provided (expected {}){hint}", expected));
     };
     let got = provided.ty();
     let ok = match (&import.kind, provided) {
@@ -257,6 +272,8 @@ fn check_import(module: &Module, index: usize, provided: Option<&Extern>) -> Res
             let pt = p.ty();
             m.memory64 == pt.memory64 && pt.limits.matches(&m.limits)
         }
+        // Tag types must be equal (type ids are engine-wide and structural).
+        (ImportKind::Tag { type_index }, Extern::Tag(t)) => module.type_ids[*type_index as usize] == t.type_id,
         _ => false,
     };
     if ok {
@@ -337,6 +354,7 @@ fn allocate(
     let mut tables = Vec::with_capacity(info.tables.len());
     let mut globals = Vec::with_capacity(info.globals.len());
     let mut imported_funcs = Vec::with_capacity(info.num_imported_funcs as usize);
+    let mut tags = Vec::with_capacity(info.tags.len());
     let mut imported_owners = ImportedOwners::default();
     for ext in imports.iter().take(info.imports.len()).flatten() {
         match ext {
@@ -350,7 +368,18 @@ fn allocate(
                 imported_owners.tables.push(t.owner.clone());
             }
             Extern::Memory(m) => memories.push(m.clone()),
+            Extern::Tag(t) => tags.push(t.clone()),
         }
+    }
+    for i in info.num_imported_tags..info.tags.len() as u32 {
+        let export = info.exports.iter().find(|e| e.kind == ExportKind::Tag && e.index == i);
+        let name = match export {
+            Some(e) => format!("{:?}", e.name),
+            None => format!("index {i}"),
+        };
+        let type_index = info.tags[i as usize];
+        let ty = module.canonical_types[type_index as usize].clone();
+        tags.push(WasmTag::new(store.id, ty, module.type_ref(type_index), name));
     }
     let config = store.engine.config();
     for ty in &info.memories[info.num_imported_memories as usize..] {
@@ -387,6 +416,7 @@ fn allocate(
         tables,
         globals,
         imported_funcs,
+        tags,
         imported_owners,
         elements: UnsafeCell::new(Vec::new()),
         dropped_data: UnsafeCell::new(vec![false; info.data.len()]),
@@ -424,6 +454,9 @@ fn init_vmctx(instance: &Arc<WasmInstance>) {
         }
         for (i, g) in instance.globals.iter().enumerate() {
             *(vmctx.add(offsets.global_ptr(i as u32) as usize) as *mut *mut VMVal) = g.vm();
+        }
+        for (i, t) in instance.tags.iter().enumerate() {
+            *(vmctx.add(offsets.tag_ptr(i as u32) as usize) as *mut *const u8) = t.identity();
         }
         for (i, f) in instance.imported_funcs.iter().enumerate() {
             *(instance.funcref(i as u32) as *mut VMFuncRef) = *f.funcref();

@@ -4,6 +4,7 @@
 pub mod builtins;
 pub mod code_registry;
 pub mod engine;
+pub mod exception;
 pub mod func;
 pub mod global;
 pub mod host_info;

@@ -112,6 +112,12 @@ impl CompiledModule {
     }
 
     /// The entry trampoline for type index `type_index` (valid while this module lives).
+    /// One more reference to the canonical id of type `type_index` (for objects, like tags,
+    /// that may outlive the module).
+    pub fn type_ref(&self, type_index: u32) -> TypeRef {
+        self._type_refs[type_index as usize].clone()
+    }
+
     pub fn entry_trampoline(&self, type_index: u32) -> EntryTrampoline {
         let offset = self.code.entry_trampolines[type_index as usize] as usize;
         // SAFETY: the compiler placed the entry trampoline of this type at `offset` in the

@@ -27,6 +27,9 @@ pub enum Object {
     Module(Arc<CompiledModule>),
     Trap(Arc<TrapRecord>),
     Foreign(Arc<ForeignObject>),
+    Tag(Arc<super::exception::WasmTag>),
+    /// An exception (an exnref value that left wasm; wasm.h shows it as an externref handle).
+    Exn(Arc<super::exception::ExnObject>),
 }
 
 impl Object {
@@ -41,6 +44,8 @@ impl Object {
             Object::Module(m) => Arc::as_ptr(m) as usize,
             Object::Trap(t) => Arc::as_ptr(t) as usize,
             Object::Foreign(f) => Arc::as_ptr(f) as usize,
+            Object::Tag(t) => Arc::as_ptr(t) as usize,
+            Object::Exn(e) => Arc::as_ptr(e) as usize,
         }
     }
 
@@ -62,6 +67,8 @@ impl Object {
             Object::Module(m) => f(&m.host_info),
             Object::Trap(t) => f(&t.host_info),
             Object::Foreign(o) => f(&o.host_info),
+            Object::Tag(t) => f(&t.host_info),
+            Object::Exn(e) => f(&e.host_info),
         }
     }
 

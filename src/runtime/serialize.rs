@@ -15,7 +15,7 @@
 use super::engine::Engine;
 use super::module::{CompiledModule, Module};
 use crate::abi::code_memory::CodeMemory;
-use crate::abi::compiled::{CompiledCode, CompiledFunction, TrapSite};
+use crate::abi::compiled::{CompiledCode, CompiledFunction, ExceptionHandler, TrapSite};
 use crate::abi::traps::TrapKind;
 use std::sync::Arc;
 
@@ -94,7 +94,7 @@ impl<'a> Reader<'a> {
     }
 }
 
-const TRAP_KINDS: [TrapKind; 15] = [
+const TRAP_KINDS: [TrapKind; 16] = [
     TrapKind::Unreachable,
     TrapKind::MemoryOutOfBounds,
     TrapKind::TableOutOfBounds,
@@ -110,6 +110,7 @@ const TRAP_KINDS: [TrapKind; 15] = [
     TrapKind::Interrupted,
     TrapKind::OutOfFuel,
     TrapKind::NullReferenceAsNonNull,
+    TrapKind::NullExceptionReference,
 ];
 
 pub fn serialize(module: &Module) -> Result<Vec<u8>, String> {
@@ -143,6 +144,12 @@ pub fn serialize(module: &Module) -> Result<Vec<u8>, String> {
         for (a, b) in &f.address_map {
             p.u32(*a);
             p.u32(*b);
+        }
+        p.u64(f.handlers.len() as u64);
+        for h in &f.handlers {
+            p.u32(h.ret_offset);
+            p.u32(h.handler_offset);
+            p.u32(h.frame_offset);
         }
     }
     p.u64(code.entry_trampolines.len() as u64);
@@ -202,10 +209,20 @@ pub fn deserialize(engine: &Engine, data: &[u8]) -> Result<Module, String> {
         for _ in 0..nmap {
             address_map.push((p.u32()?, p.u32()?));
         }
+        let nhandlers = p.count(12)?;
+        let mut handlers = Vec::with_capacity(nhandlers);
+        for _ in 0..nhandlers {
+            let h = ExceptionHandler { ret_offset: p.u32()?, handler_offset: p.u32()?, frame_offset: p.u32()? };
+            // The MAC already vouches for the data; still, never resume outside the function.
+            if h.ret_offset > len || h.handler_offset >= len {
+                return Err("serialized module is corrupt (exception handler)".into());
+            }
+            handlers.push(h);
+        }
         if (offset as usize).checked_add(len as usize).is_none_or(|e| e > text.len()) {
             return Err("serialized module is corrupt (function range)".into());
         }
-        functions.push(CompiledFunction { offset, len, traps, address_map });
+        functions.push(CompiledFunction { offset, len, traps, address_map, handlers });
     }
     let ntramp = p.count(4)?;
     let mut entry_trampolines = Vec::with_capacity(ntramp);

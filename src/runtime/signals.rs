@@ -533,6 +533,39 @@ unsafe extern "C" fn handler(signum: i32, info: *mut libc::siginfo_t, ctx: *mut 
     unsafe { forward(signum, info, ctx) };
 }
 
+/// The stack range holding the frames of the innermost wasm activation on this thread: (lowest
+/// address a wasm frame may have, the entry's stack address); `None` when no wasm runs here.
+pub(crate) fn activation_bounds() -> Option<(usize, usize)> {
+    let st = state();
+    if st.jmp_buf.get().is_null() {
+        return None;
+    }
+    Some((st.stack_limit.get().saturating_sub(HOST_STACK_RESERVE), st.entry_sp.get()))
+}
+
+/// Ends the innermost activation as if a trap of `kind` had happened at `pc` (a return address
+/// into the code that called the runtime) in the frame whose frame pointer is `fp`: records the
+/// trace and jumps back to the entry's `catch_traps`.
+///
+/// # Safety
+/// Called on a thread running wasm entered through `catch_traps`, from a runtime routine called
+/// by that wasm code (`pc`, `fp` describe the calling frame); every Rust frame between the entry
+/// and here owns nothing that needs dropping (the jump skips them).
+pub(crate) unsafe fn raise_at(kind: TrapKind, pc: usize, fp: usize) -> ! {
+    let st = state();
+    let jmp = st.jmp_buf.get();
+    assert!(!jmp.is_null(), "raise_at outside wasm");
+    let mut trace = [0usize; MAX_TRACE];
+    // SAFETY: `fp` is a frame of wasm code entered through catch_traps on this thread (the
+    // caller's obligation), so the chain lies on this thread's stack below `entry_sp`.
+    let count = unsafe { walk_frames(st, pc, fp, &mut trace) };
+    st.trace.set(trace);
+    st.fault.set(Some(Fault { kind, frame_count: count }));
+    // SAFETY: `jmp` is the live buffer of the innermost catch_traps on this thread; the frames
+    // skipped own nothing to drop (the caller's obligation).
+    unsafe { wasmlift_unwind(jmp) }
+}
+
 /// Records the wasm frames starting at the trapping `pc`, following saved frame pointers while
 /// return addresses stay in wasm code and frames stay below the entry's stack address.
 ///

@@ -29,6 +29,9 @@ pub struct StoreState {
     /// Resource limits and usage (see resources.rs).
     pub account: Arc<super::resources::Account>,
     limits: Box<UnsafeCell<VMLimits>>,
+    /// Every exception thrown in the store: exnrefs are plain pointers that wasm may keep in
+    /// locals, globals or tables, so the objects live as long as the store (like externrefs).
+    exceptions: Mutex<Vec<Arc<super::exception::ExnObject>>>,
 }
 
 // SAFETY: a store is used by one thread at a time (the documented rule); the limits cell is
@@ -51,7 +54,45 @@ impl StoreState {
             epoch_deadline: epoch.load(std::sync::atomic::Ordering::Relaxed).saturating_add(1),
             ..VMLimits::default()
         };
-        Arc::new(StoreState { engine, id, account: Default::default(), limits: Box::new(UnsafeCell::new(limits)) })
+        Arc::new(StoreState {
+            engine,
+            id,
+            account: Default::default(),
+            limits: Box::new(UnsafeCell::new(limits)),
+            exceptions: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Keeps a thrown exception alive for the store's lifetime (see `exceptions`).
+    pub fn keep_exception(&self, exn: Arc<super::exception::ExnObject>) {
+        if exn.mark_kept() {
+            self.exceptions.lock().unwrap_or_else(|e| e.into_inner()).push(exn);
+        }
+    }
+
+    /// Lets go of the exception behind `exnref` if no exnref to it was ever a value (see
+    /// `ExnObject::expose`): a `catch` without `_ref` just took it, so wasm cannot reach it any
+    /// more. Traps or handles that carry it keep it alive on their own.
+    ///
+    /// # Safety
+    /// `exnref` is a live exnref of this store (its list or a trap keeps it alive).
+    pub unsafe fn release_exception(&self, exnref: usize) {
+        // SAFETY: the caller's obligation.
+        let exn = unsafe { &*(exnref as *const super::exception::ExnObject) };
+        if exn.is_exposed() {
+            return;
+        }
+        let released = {
+            let mut list = self.exceptions.lock().unwrap_or_else(|e| e.into_inner());
+            // Usually the most recent exception: search from the end.
+            let at = list.iter().rposition(|e| e.exnref() == exnref);
+            at.map(|i| list.swap_remove(i))
+        };
+        if let Some(e) = released {
+            e.unmark_kept();
+            // Dropped here, after the lock: the last owner may be this reference.
+            drop(e);
+        }
     }
 
     pub fn limits(&self) -> *mut VMLimits {

@@ -1,6 +1,7 @@
 //! Trap objects: a message and the wasm frames (innermost first) where the trap happened.
 
 use super::code_registry;
+use super::exception::ExnObject;
 use super::host_info::HostInfo;
 use super::instance::WasmInstance;
 use super::signals::RawTrap;
@@ -18,13 +19,31 @@ pub struct TrapRecord {
     pub message: String,
     frames: OnceLock<Vec<Frame>>,
     pub host_info: HostInfo,
+    /// The wasm exception this trap carries: uncaught in the activation it ended, it is thrown
+    /// on into calling wasm code when a host callback returns this trap.
+    pub exception: Option<Arc<ExnObject>>,
 }
 
 pub type Trap = Arc<TrapRecord>;
 
 impl TrapRecord {
     pub fn new(message: impl Into<String>) -> Trap {
-        Arc::new(TrapRecord { message: message.into(), frames: OnceLock::new(), host_info: HostInfo::default() })
+        Arc::new(TrapRecord {
+            message: message.into(),
+            frames: OnceLock::new(),
+            host_info: HostInfo::default(),
+            exception: None,
+        })
+    }
+
+    /// A trap carrying the wasm exception `exception`.
+    pub fn with_exception(message: impl Into<String>, exception: Arc<ExnObject>) -> Trap {
+        Arc::new(TrapRecord {
+            message: message.into(),
+            frames: OnceLock::new(),
+            host_info: HostInfo::default(),
+            exception: Some(exception),
+        })
     }
 
     pub fn with_frames(message: impl Into<String>, frames: Vec<Frame>) -> Trap {

@@ -43,7 +43,23 @@ unsafe fn name_string(v: *const wasm_byte_vec_t) -> String {
 /// An owned trap; the message is read once.
 pub struct Trap(*mut wasm_trap_t);
 
+/// How `describe` marks a trap that carries an uncaught wasm exception (asked through
+/// `wasmlift_trap_exception_tag`, not read from the message).
+pub const EXCEPTION_MARK: &str = "[exception] ";
+
 impl Trap {
+    /// The message, marked with `EXCEPTION_MARK` when the trap carries a wasm exception.
+    pub fn describe(&self) -> String {
+        unsafe {
+            let tag = wasmlift::capi::tag::wasmlift_trap_exception_tag(self.0);
+            if tag.is_null() {
+                return self.message();
+            }
+            wasmlift::capi::tag::wasmlift_tag_delete(tag);
+        }
+        format!("{EXCEPTION_MARK}{}", self.message())
+    }
+
     pub fn message(&self) -> String {
         unsafe {
             let mut msg = wasm_byte_vec_t { size: 0, data: ptr::null_mut() };
@@ -328,7 +344,7 @@ pub fn call(f: *const wasm_func_t, args: &[Val], nresults: usize) -> Result<Resu
             data: if results.is_empty() { ptr::null_mut() } else { results.as_mut_ptr() },
         };
         match take_trap(wasm_func_call(f, &argv, &mut resv)) {
-            Some(t) => Err(t.message()),
+            Some(t) => Err(t.describe()),
             None => Ok(Results(results)),
         }
     }
@@ -341,7 +357,7 @@ pub fn call_v128(f: *const wasm_func_t, args: &[V128Slot], nresults: usize) -> R
         let mut slots = vec![V128Slot { bytes: [0; 16] }; n];
         slots[..args.len()].copy_from_slice(args);
         match take_trap(wasmlift_func_call_v128(f, slots.as_mut_ptr(), slots.len())) {
-            Some(t) => Err(t.message()),
+            Some(t) => Err(t.describe()),
             None => {
                 slots.truncate(nresults);
                 Ok(slots)

@@ -183,6 +183,16 @@ impl Runner {
                 WastExecute::Get { .. } => Err("assert_trap on a global read is not meaningful".into()),
             },
             WastDirective::AssertExhaustion { call, message, .. } => self.expect_trap(&call, message),
+            WastDirective::AssertException { exec, .. } => {
+                let WastExecute::Invoke(invoke) = exec else {
+                    return Err("assert_exception is only meaningful on an invocation".into());
+                };
+                match self.invoke(&invoke)? {
+                    CallResult::Trap(m) if m.starts_with(api::EXCEPTION_MARK) => Ok(()),
+                    CallResult::Trap(m) => Err(format!("expected an uncaught exception, got trap \"{m}\"")),
+                    CallResult::Values(..) => Err("expected an uncaught exception, the call returned".into()),
+                }
+            }
             WastDirective::AssertInvalid { mut module, message, .. } => {
                 self.expect_rejected(&mut module, message, "invalid")
             }

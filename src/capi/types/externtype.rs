@@ -61,6 +61,8 @@ pub enum ExternTypeData {
     Global(GlobalTypeData),
     Table(TableTypeData),
     Memory(MemoryTypeData),
+    /// A tag's payload type (kind `WASMLIFT_EXTERN_TAG`).
+    Tag(FuncTypeData),
 }
 
 /// An extern type object.
@@ -82,6 +84,7 @@ impl wasm_externtype_t {
             ExternType::Global(g) => ExternTypeData::Global(GlobalTypeData::from_core(g)),
             ExternType::Table(t) => ExternTypeData::Table(TableTypeData::from_core(t)),
             ExternType::Memory(m) => ExternTypeData::Memory(MemoryTypeData::from_core(m)),
+            ExternType::Tag(t) => ExternTypeData::Tag(FuncTypeData::from_core(t)),
         }))
     }
 
@@ -91,6 +94,7 @@ impl wasm_externtype_t {
             ExternTypeData::Global(g) => ExternType::Global(*g.core()),
             ExternTypeData::Table(t) => ExternType::Table(*t.core()),
             ExternTypeData::Memory(m) => ExternType::Memory(*m.core()),
+            ExternTypeData::Tag(t) => ExternType::Tag(t.core().clone()),
         }
     }
 
@@ -100,6 +104,7 @@ impl wasm_externtype_t {
             ExternTypeData::Global(_) => WASM_EXTERN_GLOBAL,
             ExternTypeData::Table(_) => WASM_EXTERN_TABLE,
             ExternTypeData::Memory(_) => WASM_EXTERN_MEMORY,
+            ExternTypeData::Tag(_) => WASMLIFT_EXTERN_TAG,
         }
     }
 }

@@ -32,6 +32,10 @@ impl FuncTypeData {
         &self.core
     }
 
+    pub(crate) fn params_vec(&self) -> &wasm_valtype_vec_t {
+        &self.params
+    }
+
     /// Takes ownership of two C vectors; `None` (after freeing them) if an element is null.
     ///
     /// # Safety

@@ -11,6 +11,7 @@ mod importtype;
 mod limits;
 mod memorytype;
 mod tabletype;
+mod tagtype;
 mod valtype;
 
 pub use exporttype::*;
@@ -21,6 +22,7 @@ pub use importtype::*;
 pub use limits::*;
 pub use memorytype::*;
 pub use tabletype::*;
+pub use tagtype::*;
 pub use valtype::*;
 
 /// Moves the contents of a caller-owned vector out (the standard's `own wasm_xxx_vec_t*`

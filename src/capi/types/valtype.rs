@@ -29,6 +29,8 @@ pub const WASM_EXTERN_FUNC: wasm_externkind_t = 0;
 pub const WASM_EXTERN_GLOBAL: wasm_externkind_t = 1;
 pub const WASM_EXTERN_TABLE: wasm_externkind_t = 2;
 pub const WASM_EXTERN_MEMORY: wasm_externkind_t = 3;
+/// wasmlift extension: an exception tag (declared with the tag API in capi/tag.rs).
+pub use crate::capi::tag::WASMLIFT_EXTERN_TAG;
 
 /// The C code of an engine value type.
 pub fn valkind_of(ty: ValType) -> wasm_valkind_t {
