@@ -13,7 +13,7 @@ use crate::runtime::func::{Func, HostCallback, HostFunc, ScalarHost, ScalarSig, 
 use crate::runtime::instance::WasmInstance;
 use crate::runtime::object::Object;
 use crate::runtime::store::{StoreHandle, StoreRoot};
-use crate::runtime::trap::TrapRecord;
+use crate::runtime::trap::{Trap, TrapRecord};
 use crate::types::FuncType;
 use std::ffi::c_void;
 use std::sync::{Arc, Weak};
@@ -154,7 +154,7 @@ unsafe fn host_callback(
 
 /// How the scalar route of a host function calls its C callback: `invoke(host, values)` with
 /// `host.target` the callback and `host.env` its env (see `invoke_scalar`).
-type Invoke = unsafe fn(&ScalarHost, *mut VMVal) -> u32;
+type Invoke = unsafe fn(&ScalarHost, *mut VMVal) -> Option<Trap>;
 
 /// What a scalar route is made of: the choice of `Invoke` for a signature, the callback and
 /// its env.
@@ -219,7 +219,7 @@ unsafe fn scalar_slot(v: &wasm_val_t, kind: u8) -> VMVal {
 unsafe fn invoke_scalar<const WITH_ENV: bool, const FIXED: bool, const NP: usize, const NR: usize>(
     host: &ScalarHost,
     values: *mut VMVal,
-) -> u32 {
+) -> Option<Trap> {
     let sig = &host.sig;
     let (np, nr) = if FIXED { (NP, NR) } else { (sig.params as usize, sig.results as usize) };
     // Only the first `np` / `nr` values are written and handed out (zeroing whole arrays was
@@ -265,8 +265,7 @@ unsafe fn invoke_scalar<const WITH_ENV: bool, const FIXED: bool, const NP: usize
         // passes to us (wasm.h rule 4); it is freed here, once.
         let t = unsafe { Box::from_raw(trap) };
         release_values(results);
-        crate::runtime::func::set_pending(t.trap().clone());
-        return 1;
+        return Some(t.trap().clone());
     }
     for (i, (r, &kind)) in results.iter().zip(sig.result_kinds()).enumerate() {
         if r.kind != kind {
@@ -276,14 +275,13 @@ unsafe fn invoke_scalar<const WITH_ENV: bool, const FIXED: bool, const NP: usize
                 r.kind
             );
             release_values(results);
-            crate::runtime::func::set_pending_trap(message);
-            return 1;
+            return Some(TrapRecord::new(message));
         }
         // SAFETY: the kind was checked just above; the slot array has room for the `nr`
         // results (this function's contract).
         unsafe { *values.add(i) = scalar_slot(r, kind) };
     }
-    0
+    None
 }
 
 /// Releases what a host callback left in result values it gave back with a trap or a wrong

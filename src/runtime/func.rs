@@ -64,10 +64,11 @@ impl ScalarSig {
 /// The direct route of a host function with a scalar signature: compiled code's call lands in
 /// `invoke(self, values)` with no boxed closure, store lookup or type walk in between. `target`
 /// and `env` are whatever `invoke` needs (for wasm.h: the C callback and its env). `invoke`
-/// returns 0, or nonzero with the trap left by `set_pending` for the unwind.
+/// returns the trap (or exception) the call ended with, if any; `host_call` reports it as
+/// for any host function.
 pub struct ScalarHost {
     pub sig: ScalarSig,
-    pub invoke: unsafe fn(&ScalarHost, *mut VMVal) -> u32,
+    pub invoke: unsafe fn(&ScalarHost, *mut VMVal) -> Option<Trap>,
     pub target: usize,
     pub env: *mut std::ffi::c_void,
 }
@@ -145,11 +146,6 @@ pub(crate) fn set_pending(trap: Trap) {
     PENDING_HOST_TRAP.with(|p| *p.borrow_mut() = Some(trap));
 }
 
-/// Makes `trap` the trap a following HOST_TRAP reports (see `trap_from_raw`).
-pub(crate) fn set_pending(trap: Trap) {
-    PENDING_HOST_TRAP.with(|p| *p.borrow_mut() = Some(trap));
-}
-
 /// Called by host trampolines (C convention): runs the callback; 1 means "trap", with the trap
 /// object left in `PENDING_HOST_TRAP`; 2 means the callback returned a trap carrying a wasm
 /// exception of this store, whose exnref is in `values[0]`: the trampoline throws it on into the
@@ -162,20 +158,24 @@ pub(crate) fn set_pending(trap: Trap) {
 unsafe extern "C" fn host_call(ctx: *mut u8, values: *mut VMVal) -> u32 {
     // SAFETY: see the function's contract.
     let f = unsafe { &*(ctx as *const HostFunc) };
-    if let Some(scalar) = &f.scalar {
+    let trap = if let Some(scalar) = &f.scalar {
         // SAFETY: `values` is the trampoline's slot array for this function's type, which the
         // scalar route was made for (`HostFunc::new`'s caller pairs them); `invoke` neither
         // panics nor unwinds (it only calls C code).
-        return unsafe { (scalar.invoke)(scalar, values) };
-    }
-    let n = f.ty.params.len().max(f.ty.results.len());
-    // SAFETY: the trampoline's array holds `n` slots and nothing else refers to it meanwhile.
-    let slots = unsafe { std::slice::from_raw_parts_mut(values, n) };
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (f.callback)(slots)));
-    let trap = match result {
-        Ok(Ok(())) => return 0,
-        Ok(Err(trap)) => trap,
-        Err(_) => TrapRecord::new("host function panicked"),
+        match unsafe { (scalar.invoke)(scalar, values) } {
+            None => return 0,
+            Some(trap) => trap,
+        }
+    } else {
+        let n = f.ty.params.len().max(f.ty.results.len());
+        // SAFETY: the trampoline's array holds `n` slots and nothing else refers to it meanwhile.
+        let slots = unsafe { std::slice::from_raw_parts_mut(values, n) };
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (f.callback)(slots)));
+        match result {
+            Ok(Ok(())) => return 0,
+            Ok(Err(trap)) => trap,
+            Err(_) => TrapRecord::new("host function panicked"),
+        }
     };
     if let Some(exn) = &trap.exception {
         if exn.store_id == f.store.id {
