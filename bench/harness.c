@@ -251,16 +251,19 @@ static void check_instance(const wasm_module_t *module, const wasm_instance_t *i
 //   instantiate-live   100 live instances per store, all released with the store
 //   instantiate-store  a fresh store for every instance (a store per request)
 // Some engines keep instances until their store goes, hence the bounded stores.
-static void bench_instantiate(wasm_engine_t *engine, const char *metric) {
+//   instantiate:<kernel>  new + delete of a kernel module (bench/kernels; data segments, tables)
+//   instantiate-live:<kernel>  100 live instances of a kernel module per store
+static void bench_instantiate_module(wasm_engine_t *engine, const char *metric, const char *rel) {
     int per_store = strcmp(metric, "instantiate-store") == 0 ? 1 : 100;
-    int keep_live = strcmp(metric, "instantiate-live") == 0;
+    int keep_live = strncmp(metric, "instantiate-live", 16) == 0;
+    int is_bench_module = strcmp(rel, "modules/instantiate.wasm") == 0;
     int count = opt.instantiate_count;
     double *samples = malloc(sizeof(double) * (size_t)count);
     wasm_instance_t **live = malloc(sizeof(wasm_instance_t *) * (size_t)per_store);
     int done = 0, ok = 1;
     // Compiled once, instantiated in many stores of the engine (as embedders do).
     wasm_store_t *compile_store = new_store(engine);
-    wasm_module_t *module = compile(compile_store, "modules/instantiate.wasm");
+    wasm_module_t *module = compile(compile_store, rel);
     while (module && ok && done < count) {
         wasm_store_t *store = new_store(engine);
         int batch = count - done < per_store ? count - done : per_store, made = 0;
@@ -276,7 +279,7 @@ static void bench_instantiate(wasm_engine_t *engine, const char *metric) {
                 ok = 0;
                 break;
             }
-            if (made == 0) check_instance(module, instance);
+            if (made == 0 && is_bench_module) check_instance(module, instance);
             if (keep_live) {
                 live[made] = instance;
             } else {
@@ -295,12 +298,101 @@ static void bench_instantiate(wasm_engine_t *engine, const char *metric) {
     free(samples);
 }
 
+static void bench_instantiate(wasm_engine_t *engine, const char *metric) {
+    bench_instantiate_module(engine, metric, "modules/instantiate.wasm");
+}
+
+// instantiate:<kernel> and instantiate-live:<kernel> for every kernel (selected by those names,
+// or all with "instantiate-kernels").
+static void bench_instantiate_kernels(wasm_engine_t *engine) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/kernels/kernels.tsv", opt.bench_dir);
+    FILE *f = fopen(path, "r");
+    if (!f) return;
+    char line[256];
+    while (fgets(line, sizeof line, f)) {
+        char name[64], rel[128], metric[128];
+        int n, smoke_n;
+        if (line[0] == '#' || sscanf(line, "%63s %d %d", name, &n, &smoke_n) != 3) continue;
+        snprintf(rel, sizeof rel, "kernels/%s.wasm", name);
+        snprintf(metric, sizeof metric, "instantiate:%s", name);
+        if (selected("instantiate-kernels") || selected(metric)) bench_instantiate_module(engine, metric, rel);
+        snprintf(metric, sizeof metric, "instantiate-live:%s", name);
+        if (selected("instantiate-kernels") || selected(metric)) bench_instantiate_module(engine, metric, rel);
+    }
+    fclose(f);
+}
+
 // ---- call overhead ---------------------------------------------------------------------------
 
 static wasm_trap_t *host_increment(const wasm_val_vec_t *args, wasm_val_vec_t *results) {
     results->data[0].kind = WASM_I32;
     results->data[0].of.i32 = args->data[0].of.i32 + 1;
     return NULL;
+}
+
+static wasm_trap_t *host_nothing(const wasm_val_vec_t *args, wasm_val_vec_t *results) {
+    (void)args;
+    (void)results;
+    return NULL;
+}
+
+static wasm_trap_t *host_add(const wasm_val_vec_t *args, wasm_val_vec_t *results) {
+    results->data[0].kind = WASM_I32;
+    results->data[0].of.i32 = args->data[0].of.i32 + args->data[1].of.i32;
+    return NULL;
+}
+
+// The _env variants count their calls in the env (checked against the loop count).
+static wasm_trap_t *host_nothing_env(void *env, const wasm_val_vec_t *args, wasm_val_vec_t *results) {
+    (void)args;
+    (void)results;
+    ++*(long long *)env;
+    return NULL;
+}
+
+static wasm_trap_t *host_add_env(void *env, const wasm_val_vec_t *args, wasm_val_vec_t *results) {
+    ++*(long long *)env;
+    results->data[0].kind = WASM_I32;
+    results->data[0].of.i32 = args->data[0].of.i32 + args->data[1].of.i32;
+    return NULL;
+}
+
+// Times `batches` batches of opt.call_batch calls of `f` with `args`; reports ns per call.
+static void time_export_calls(const char *metric, wasm_func_t *f, wasm_val_t *args, size_t nargs,
+                              size_t nresults) {
+    wasm_val_t res[1] = {WASM_INIT_VAL};
+    wasm_val_vec_t av = {nargs, args}, rv = {nresults, res};
+    int batches = opt.call_batches > 1000 ? 1000 : opt.call_batches;
+    double samples[1000];
+    wasm_trap_t *t = NULL;
+    for (int b = 0; b < batches && !t; b++) {
+        double t0 = now_ns();
+        for (int i = 0; i < opt.call_batch && !t; i++) t = wasm_func_call(f, &av, &rv);
+        samples[b] = (now_ns() - t0) / opt.call_batch;
+    }
+    if (!check_trap(t, metric)) report(metric, "ns", samples, batches);
+}
+
+// Times a wasm loop (export `loop`, (i32 n) -> i32) calling a host import n times; the loop
+// returns n for every variant (an accumulator of +1 per call).
+static void time_host_loop(const char *metric, wasm_func_t *loop) {
+    int batches = opt.host_batches > 1000 ? 1000 : opt.host_batches;
+    double samples[1000];
+    for (int b = 0; b < batches; b++) {
+        wasm_val_t args[1] = {WASM_I32_VAL(opt.host_batch)};
+        wasm_val_t res[1] = {WASM_INIT_VAL};
+        wasm_val_vec_t av = WASM_ARRAY_VEC(args), rv = WASM_ARRAY_VEC(res);
+        double t0 = now_ns();
+        wasm_trap_t *t = wasm_func_call(loop, &av, &rv);
+        samples[b] = (now_ns() - t0) / opt.host_batch;
+        if (check_trap(t, metric)) return;
+        if (res[0].of.i32 != opt.host_batch) {
+            fail("%s returned a wrong count%s", metric, "");
+            return;
+        }
+    }
+    report(metric, "ns", samples, batches);
 }
 
 static void bench_calls(wasm_engine_t *engine) {
@@ -310,10 +402,23 @@ static void bench_calls(wasm_engine_t *engine) {
         wasm_store_delete(store);
         return;
     }
-    wasm_functype_t *type = wasm_functype_new_1_1(wasm_valtype_new_i32(), wasm_valtype_new_i32());
-    wasm_func_t *host = wasm_func_new(store, type, host_increment);
-    wasm_functype_delete(type);
-    wasm_extern_t *import_list[1] = {wasm_func_as_extern(host)};
+    long long env_calls[2] = {0, 0};
+    wasm_functype_t *t11 = wasm_functype_new_1_1(wasm_valtype_new_i32(), wasm_valtype_new_i32());
+    wasm_functype_t *t00 = wasm_functype_new_0_0();
+    wasm_functype_t *t21 =
+        wasm_functype_new_2_1(wasm_valtype_new_i32(), wasm_valtype_new_i32(), wasm_valtype_new_i32());
+    wasm_func_t *hosts[5] = {
+        wasm_func_new(store, t11, host_increment),
+        wasm_func_new(store, t00, host_nothing),
+        wasm_func_new(store, t21, host_add),
+        wasm_func_new_with_env(store, t00, host_nothing_env, &env_calls[0], NULL),
+        wasm_func_new_with_env(store, t21, host_add_env, &env_calls[1], NULL),
+    };
+    wasm_functype_delete(t11);
+    wasm_functype_delete(t00);
+    wasm_functype_delete(t21);
+    wasm_extern_t *import_list[5];
+    for (int i = 0; i < 5; i++) import_list[i] = wasm_func_as_extern(hosts[i]);
     wasm_extern_vec_t imports = WASM_ARRAY_VEC(import_list);
     wasm_trap_t *trap = NULL;
     wasm_instance_t *instance = wasm_instance_new(store, module, &imports, &trap);
@@ -322,46 +427,85 @@ static void bench_calls(wasm_engine_t *engine) {
     } else {
         wasm_extern_vec_t exports;
         wasm_instance_exports(instance, &exports);
-        wasm_func_t *nop = export_func(module, &exports, "nop");
-        wasm_func_t *loop = export_func(module, &exports, "host_loop");
-        int batches = opt.call_batches > 1000 ? 1000 : opt.call_batches;
-        double samples[1000];
-
-        if (nop && selected("call")) {
-            wasm_val_vec_t none = WASM_EMPTY_VEC, none_out = WASM_EMPTY_VEC;
-            wasm_trap_t *t = NULL;
-            for (int b = 0; b < batches && !t; b++) {
-                double t0 = now_ns();
-                for (int i = 0; i < opt.call_batch && !t; i++)
-                    t = wasm_func_call(nop, &none, &none_out);
-                samples[b] = (now_ns() - t0) / opt.call_batch;
-            }
-            if (!check_trap(t, "nop")) report("call", "ns", samples, batches);
+        if (selected("call")) {
+            wasm_func_t *f = export_func(module, &exports, "nop");
+            if (f) time_export_calls("call", f, NULL, 0, 0);
         }
-
-        if (loop && selected("hostcall")) {
-            int batches_h = opt.host_batches > 1000 ? 1000 : opt.host_batches;
-            for (int b = 0; b < batches_h; b++) {
-                wasm_val_t args[1] = {WASM_I32_VAL(opt.host_batch)};
-                wasm_val_t res[1] = {WASM_INIT_VAL};
-                wasm_val_vec_t av = WASM_ARRAY_VEC(args), rv = WASM_ARRAY_VEC(res);
-                double t0 = now_ns();
-                wasm_trap_t *t = wasm_func_call(loop, &av, &rv);
-                samples[b] = (now_ns() - t0) / opt.host_batch;
-                if (check_trap(t, "host_loop")) break;
-                if (res[0].of.i32 != opt.host_batch) {
-                    fail("host_loop returned a wrong count%s%s", "", "");
-                    break;
-                }
-                if (b == batches_h - 1) report("hostcall", "ns", samples, batches_h);
-            }
+        if (selected("call-i32")) {
+            wasm_func_t *f = export_func(module, &exports, "id");
+            wasm_val_t args[1] = {WASM_I32_VAL(7)};
+            if (f) time_export_calls("call-i32", f, args, 1, 1);
         }
+        if (selected("call-mixed8")) {
+            wasm_func_t *f = export_func(module, &exports, "mixed8");
+            wasm_val_t args[8] = {WASM_I32_VAL(1), WASM_I64_VAL(2), WASM_F32_VAL(3), WASM_F64_VAL(4),
+                                  WASM_I32_VAL(5), WASM_I64_VAL(6), WASM_F32_VAL(7), WASM_F64_VAL(8)};
+            if (f) time_export_calls("call-mixed8", f, args, 8, 1);
+        }
+        static const char *const loops[][2] = {
+            {"hostcall", "host_loop"},           {"hostcall-0", "host0_loop"},
+            {"hostcall-2", "host2_loop"},        {"hostcall-env-0", "host0_env_loop"},
+            {"hostcall-env-2", "host2_env_loop"},
+        };
+        for (size_t i = 0; i < sizeof loops / sizeof loops[0]; i++) {
+            if (!selected(loops[i][0])) continue;
+            wasm_func_t *f = export_func(module, &exports, loops[i][1]);
+            if (f) time_host_loop(loops[i][0], f);
+        }
+        long long expected_env = selected("hostcall-env-0") ? (long long)opt.host_batch * opt.host_batches : 0;
+        if (env_calls[0] != expected_env) fail("host0_env ran a wrong number of times%s%s", "", "");
         wasm_extern_vec_delete(&exports);
         wasm_instance_delete(instance);
     }
-    wasm_func_delete(host);
+    for (int i = 0; i < 5; i++) wasm_func_delete(hosts[i]);
     wasm_module_delete(module);
     wasm_store_delete(store);
+}
+
+// ---- creating host functions -------------------------------------------------------------------
+
+// Times wasm_func_new alone (`func-new`: one signature for all; `func-new-fresh`: a signature
+// the engine has not seen before for every call, as when a large module imports many distinct
+// types). Functions are deleted with their store, every 100.
+static void bench_func_new(wasm_engine_t *engine, const char *metric) {
+    int fresh = strcmp(metric, "func-new-fresh") == 0;
+    int count = opt.instantiate_count > 1000 ? 1000 : opt.instantiate_count;
+    double *samples = malloc(sizeof(double) * (size_t)count);
+    // A fresh engine, so that "fresh" signatures are new to it.
+    wasm_engine_t *own = fresh ? wasm_engine_new() : NULL;
+    if (own) engine = own;
+    wasm_store_t *store = NULL;
+    int done = 0;
+    for (; done < count; done++) {
+        if (done % 100 == 0) {
+            if (store) wasm_store_delete(store);
+            store = new_store(engine);
+        }
+        // Signature number `done`: 6 parameters, each digit of `done` in base 4 picks a kind
+        // (4096 distinct signatures), and one i64 result.
+        wasm_valtype_vec_t params, results;
+        wasm_valtype_vec_new_uninitialized(&params, 6);
+        for (int k = 0, v = fresh ? done : 0; k < 6; k++, v /= 4) {
+            static const wasm_valkind_t kinds[4] = {WASM_I32, WASM_I64, WASM_F32, WASM_F64};
+            params.data[k] = wasm_valtype_new(kinds[v % 4]);
+        }
+        wasm_valtype_t *r = wasm_valtype_new_i64();
+        wasm_valtype_vec_new(&results, 1, &r);
+        wasm_functype_t *type = wasm_functype_new(&params, &results);
+        double t0 = now_ns();
+        wasm_func_t *f = wasm_func_new(store, type, host_nothing);
+        samples[done] = (now_ns() - t0) / 1e3;
+        wasm_functype_delete(type);
+        if (!f) {
+            fail("wasm_func_new failed%s%s", "", "");
+            break;
+        }
+        wasm_func_delete(f);
+    }
+    if (store) wasm_store_delete(store);
+    if (own) wasm_engine_delete(own);
+    if (done == count) report(metric, "us", samples, count);
+    free(samples);
 }
 
 // ---- kernels ---------------------------------------------------------------------------------
@@ -506,7 +650,9 @@ static void usage(void) {
             "               [--compile-runs N] [--instantiate-count N] [--call-batches N]\n"
             "               [--call-batch N] [--host-batches N] [--host-batch N]\n"
             "LIST: comma-separated of compile, instantiate, instantiate-live, instantiate-store,\n"
-            "      call, hostcall, kernels, <kernel>\n");
+            "      instantiate-kernels (instantiate[-live]:<kernel>), call, call-i32, call-mixed8,\n"
+            "      hostcall, hostcall-0, hostcall-2, hostcall-env-0, hostcall-env-2, func-new,\n"
+            "      func-new-fresh, kernels, <kernel>\n");
     exit(2);
 }
 
@@ -559,7 +705,13 @@ int main(int argc, char **argv) {
         if (selected("instantiate")) bench_instantiate(engine, "instantiate");
         if (selected("instantiate-live")) bench_instantiate(engine, "instantiate-live");
         if (selected("instantiate-store")) bench_instantiate(engine, "instantiate-store");
-        if (selected("call") || selected("hostcall")) bench_calls(engine);
+        bench_instantiate_kernels(engine);
+        if (selected("call") || selected("call-i32") || selected("call-mixed8") || selected("hostcall") ||
+            selected("hostcall-0") || selected("hostcall-2") || selected("hostcall-env-0") ||
+            selected("hostcall-env-2"))
+            bench_calls(engine);
+        if (selected("func-new")) bench_func_new(engine, "func-new");
+        if (selected("func-new-fresh")) bench_func_new(engine, "func-new-fresh");
     }
     bench_kernels(engine);
     if (engine) wasm_engine_delete(engine);

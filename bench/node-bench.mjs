@@ -120,8 +120,8 @@ function benchCompile() {
     report(`${opt.compileMetric}-cpu`, 'MB/s', cpuSamples);
 }
 
-function benchInstantiate() {
-    const module = new WebAssembly.Module(benchFile('modules/instantiate.wasm'));
+function instantiateLoop(metric, rel, check) {
+    const module = new WebAssembly.Module(benchFile(rel));
     const samples = [];
     let last;
     for (let i = 0; i < opt.instantiateCount; i++) {
@@ -129,35 +129,74 @@ function benchInstantiate() {
         last = new WebAssembly.Instance(module, {});
         samples.push(elapsedNs(t0) / 1e3);
     }
-    if (last.exports.load(1024) !== 0x04030201) fail('data segment not initialised');
-    report('instantiate', 'us', samples);
+    if (check) check(last);
+    report(metric, 'us', samples);
 }
+
+function benchInstantiate() {
+    instantiateLoop('instantiate', 'modules/instantiate.wasm', (last) => {
+        if (last.exports.load(1024) !== 0x04030201) fail('data segment not initialised');
+    });
+}
+
+// instantiate:<kernel> for every kernel module (V8 keeps instances until they are collected,
+// so there is no separate "100 live" pattern here).
+function benchInstantiateKernels() {
+    const list = fs.readFileSync(path.join(opt.benchDir, 'kernels/kernels.tsv'), 'utf8');
+    for (const line of list.split('\n')) {
+        if (line.startsWith('#') || !line.trim()) continue;
+        const name = line.trim().split(/\s+/)[0];
+        const metric = `instantiate:${name}`;
+        if (selected('instantiate-kernels') || selected(metric)) instantiateLoop(metric, `kernels/${name}.wasm`);
+    }
+}
+
+const CALL_METRICS = ['call', 'call-i32', 'call-mixed8', 'hostcall', 'hostcall-0', 'hostcall-2',
+    'hostcall-env-0', 'hostcall-env-2'];
 
 function benchCalls() {
     const module = new WebAssembly.Module(benchFile('modules/calls.wasm'));
-    const instance = new WebAssembly.Instance(module, { env: { host: (x) => (x + 1) | 0 } });
-    const { nop, host_loop: hostLoop } = instance.exports;
-    if (selected('call')) {
+    // JS has no separate "with env" host functions: closures over a counter stand in for them.
+    const envCalls = [0, 0];
+    const env = {
+        host: (x) => (x + 1) | 0,
+        host0: () => {},
+        host2: (a, b) => (a + b) | 0,
+        host0_env: () => { envCalls[0]++; },
+        host2_env: (a, b) => { envCalls[1]++; return (a + b) | 0; },
+    };
+    const instance = new WebAssembly.Instance(module, { env });
+    const { nop, id, mixed8 } = instance.exports;
+    const timeCalls = (metric, f) => {
+        if (!selected(metric)) return;
         const samples = [];
         for (let b = 0; b < opt.callBatches; b++) {
             const t0 = now();
-            for (let i = 0; i < opt.callBatch; i++) nop();
+            f();
             samples.push(elapsedNs(t0) / opt.callBatch);
         }
-        report('call', 'ns', samples);
-    }
-    if (selected('hostcall')) {
+        report(metric, 'ns', samples);
+    };
+    const n = opt.callBatch;
+    timeCalls('call', () => { for (let i = 0; i < n; i++) nop(); });
+    timeCalls('call-i32', () => { for (let i = 0; i < n; i++) id(i); });
+    timeCalls('call-mixed8', () => { for (let i = 0; i < n; i++) mixed8(1, 2n, 3, 4, 5, 6n, 7, 8); });
+    const loops = [['hostcall', 'host_loop'], ['hostcall-0', 'host0_loop'], ['hostcall-2', 'host2_loop'],
+        ['hostcall-env-0', 'host0_env_loop'], ['hostcall-env-2', 'host2_env_loop']];
+    for (const [metric, name] of loops) {
+        if (!selected(metric)) continue;
+        const loop = instance.exports[name];
         const samples = [];
         for (let b = 0; b < opt.hostBatches; b++) {
             const t0 = now();
-            const got = hostLoop(opt.hostBatch);
+            const got = loop(opt.hostBatch);
             samples.push(elapsedNs(t0) / opt.hostBatch);
             if (got !== opt.hostBatch) {
-                fail('host_loop returned a wrong count');
+                fail(`${name} returned a wrong count`);
                 return;
             }
         }
-        report('hostcall', 'ns', samples);
+        report(metric, 'ns', samples);
     }
 }
 
@@ -205,7 +244,8 @@ function benchKernels() {
 
 if (opt.large && selected('compile')) benchCompile();
 if (selected('instantiate')) benchInstantiate();
-if (selected('call') || selected('hostcall')) benchCalls();
+benchInstantiateKernels();
+if (CALL_METRICS.some(selected)) benchCalls();
 benchKernels();
 if (failures) {
     console.error(`node-bench [${opt.engine}]: ${failures} failure(s)`);

@@ -1,13 +1,13 @@
 # The wasmlift Python package: a ctypes binding of libwasmlift, a WebAssembly engine exposing
 # the standard C API (wasm.h). No compiled extension: everything goes through _ffi.
-from ._errors import Frame, LinkError, Trap, WasmError
-from ._externs import Global, Memory, Table
+from ._errors import Frame, LinkError, Trap, WasmError, WasmException
+from ._externs import Global, Memory, Table, Tag
 from ._ffi import LIBRARY_PATH, library_version
 from ._func import Func
 from ._instance import Exports, Instance
 from ._loader import LibraryNotFound
 from ._store import Config, Engine, Module, Store, wat2wasm
-from ._types import ExportType, FuncType, GlobalType, ImportType, Limits, MemoryType, TableType, ValType
+from ._types import ExportType, FuncType, GlobalType, ImportType, Limits, MemoryType, TableType, TagType, ValType
 from ._values import ForeignRef
 
 __version__ = "0.1.0"
@@ -35,9 +35,12 @@ __all__ = [
     "Store",
     "Table",
     "TableType",
+    "Tag",
+    "TagType",
     "Trap",
     "ValType",
     "WasmError",
+    "WasmException",
     "library_version",
     "wat2wasm",
 ]

@@ -3,6 +3,7 @@
 # original type and traceback, where the wasm call returns.
 import itertools
 import threading
+import weakref
 from ctypes import byref, string_at
 
 from . import _ffi as ffi
@@ -53,6 +54,24 @@ class Trap(WasmError):
         return f"{self.message}\nwasm backtrace:\n{trace}"
 
 
+class WasmException(Trap):
+    """A WebAssembly exception no wasm handler caught: `.tag` (a Tag) and `.args` (the payload).
+
+    A host function that raises a WasmException, or lets one from a nested call propagate,
+    throws it on into the wasm code that called it, where a `try_table` may catch it. Raise
+    WasmException(tag, args) to throw a new exception of `tag` from the host."""
+
+    def __init__(self, tag, args=(), message=None, frames=()):
+        super().__init__(message or f"uncaught exception of a host tag with payload {list(args)!r}", frames)
+        self.tag = tag
+        self.args_ = tuple(args)
+        self._trap = None  # an owned trap handle carrying the very exception, when it came from wasm
+
+    @property
+    def payload(self):
+        return self.args_
+
+
 def _frame_from_c(ptr):
     return Frame(ffi.wasm_frame_func_index(ptr), ffi.wasm_frame_func_offset(ptr), ffi.wasm_frame_module_offset(ptr))
 
@@ -95,8 +114,16 @@ def _drop_pending(info):
         _pending.pop(info, None)
 
 
-def new_trap_for_exception(store_ptr, exc):
-    """A new trap (owned) carrying `exc`; returned to the engine by a host function."""
+def new_trap_for_exception(store, exc):
+    """A new trap (owned) carrying `exc`; returned to the engine by a host function. A
+    WasmException becomes a trap carrying the wasm exception, which the engine throws on."""
+    store_ptr = store._ptr
+    if isinstance(exc, WasmException):
+        if exc._trap is not None:
+            return ffi.wasm_trap_copy(exc._trap)
+        trap = _exception_trap(store, exc)
+        if trap:
+            return trap
     text = f"host function raised {type(exc).__name__}: {exc}".encode("utf-8", "replace")
     msg = ffi.wasm_byte_vec_t()
     ffi.wasm_byte_vec_new(byref(msg), len(text), text)
@@ -110,9 +137,45 @@ def new_trap_for_exception(store_ptr, exc):
     return trap
 
 
-def raise_trap(trap_ptr):
+def _exception_trap(store, exc):
+    """A trap carrying a new wasm exception of `exc.tag` with payload `exc.args_`, or NULL."""
+    from ._values import release_val, to_val
+
+    kinds = [t.kind for t in exc.tag.type.params]
+    if len(kinds) != len(exc.args_):
+        return None
+    vals = (ffi.wasm_val_t * max(len(kinds), 1))()
+    for i, (kind, value) in enumerate(zip(kinds, exc.args_)):
+        to_val(store, kind, value, vals[i])
+    try:
+        return ffi.wasmlift_exception_trap_new(store._ptr, exc.tag._ptr, byref(ffi.wasm_val_vec_t(len(kinds), vals)))
+    finally:
+        for i in range(len(kinds)):
+            release_val(vals[i])
+
+
+def _wasm_exception(store, trap_ptr, tag_ptr):
+    """The WasmException for an owned trap carrying a wasm exception (the trap is kept)."""
+    from ._externs import Tag
+    from ._values import from_val
+
+    vec = ffi.wasm_val_vec_t()
+    args = ()
+    if ffi.wasmlift_trap_exception_args(trap_ptr, byref(vec)):
+        try:
+            args = tuple(from_val(store, vec.data[i]) for i in range(vec.size))
+        finally:
+            ffi.wasm_val_vec_delete(byref(vec))
+    exc = WasmException(Tag._wrap(store, tag_ptr), args, trap_message(trap_ptr), trap_frames(trap_ptr))
+    exc._trap = ffi.wasm_trap_copy(trap_ptr)
+    weakref.finalize(exc, ffi.wasm_trap_delete, exc._trap)
+    return exc
+
+
+def raise_trap(trap_ptr, store=None):
     """Consumes an owned trap handle and raises: the host exception it carries, if any (with
-    its original traceback), else a Trap."""
+    its original traceback), a WasmException for an uncaught wasm exception (with `store`),
+    else a Trap."""
     try:
         key = ffi.wasm_trap_get_host_info(trap_ptr)
         exc = None
@@ -120,7 +183,11 @@ def raise_trap(trap_ptr):
             with _pending_lock:
                 exc = _pending.pop(key, None)
         if exc is None:
-            err = Trap(trap_message(trap_ptr), trap_frames(trap_ptr))
+            tag = ffi.wasmlift_trap_exception_tag(trap_ptr) if store is not None else None
+            if tag:
+                err = _wasm_exception(store, trap_ptr, tag)
+            else:
+                err = Trap(trap_message(trap_ptr), trap_frames(trap_ptr))
     finally:
         ffi.wasm_trap_delete(trap_ptr)
     if exc is not None:

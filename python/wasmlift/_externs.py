@@ -7,7 +7,7 @@ from ctypes import byref, c_ubyte, c_uint64, c_void_p, cast, memmove, string_at
 from . import _ffi as ffi
 from ._errors import WasmError, last_error
 from ._func import Func
-from ._types import GlobalType, MemoryType, TableType
+from ._types import GlobalType, MemoryType, TableType, TagType
 from ._values import from_val, release_val, to_val
 
 
@@ -268,8 +268,47 @@ class Memory(_Extern):
         return f"<wasmlift.Memory {self.size()} pages>"
 
 
+class Tag(_Extern):
+    """An exception tag: Tag(store, TagType([ValType.i32()])). Tags are imported and exported
+    like other externs; a WasmException names the tag it was thrown with."""
+
+    def __init__(self, store, ty):
+        if not isinstance(ty, TagType):
+            raise TypeError(f"expected a TagType, got {type(ty).__name__}")
+        ty_ptr = ty._new_c()
+        if not ty_ptr:
+            raise last_error("invalid tag type")
+        try:
+            ptr = ffi.wasmlift_tag_new(store._ptr, ty_ptr)
+        finally:
+            ffi.wasmlift_tagtype_delete(ty_ptr)
+        if not ptr:
+            raise last_error("could not create the tag")
+        self._init(store, ptr)
+
+    def _init(self, store, ptr):
+        super()._init(store, ptr, ffi.wasmlift_tag_delete)
+
+    @property
+    def type(self):
+        p = ffi.wasmlift_tag_type(self._ptr)
+        try:
+            return TagType._from_c(p)
+        finally:
+            ffi.wasmlift_tagtype_delete(p)
+
+    def __eq__(self, other):
+        return isinstance(other, Tag) and ffi.wasmlift_tag_same(self._ptr, other._ptr)
+
+    def __hash__(self):
+        return hash(tuple(self.type.params))
+
+    def _as_extern(self):
+        return ffi.wasmlift_tag_as_extern(self._ptr)
+
+
 def wrap_extern(store, ext):
-    """Wraps an owned wasm_extern_t handle into Func/Global/Table/Memory."""
+    """Wraps an owned wasm_extern_t handle into Func/Global/Table/Memory/Tag."""
     kind = ffi.wasm_extern_kind(ext)
     if kind == ffi.WASM_EXTERN_FUNC:
         return Func._wrap(store, ffi.wasm_extern_as_func(ext))
@@ -279,6 +318,8 @@ def wrap_extern(store, ext):
         return Table._wrap(store, ffi.wasm_extern_as_table(ext))
     if kind == ffi.WASM_EXTERN_MEMORY:
         return Memory._wrap(store, ffi.wasm_extern_as_memory(ext))
+    if kind == ffi.WASMLIFT_EXTERN_TAG:
+        return Tag._wrap(store, ffi.wasmlift_extern_as_tag(ext))
     ffi.wasm_extern_delete(ext)
     raise WasmError(f"unknown extern kind {kind}")
 

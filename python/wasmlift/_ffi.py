@@ -40,6 +40,7 @@ WASM_EXTERN_FUNC = 0
 WASM_EXTERN_GLOBAL = 1
 WASM_EXTERN_TABLE = 2
 WASM_EXTERN_MEMORY = 3
+WASMLIFT_EXTERN_TAG = 4
 wasm_limits_max_default = 0xFFFFFFFF
 MEMORY_PAGE_SIZE = 0x10000
 WASMLIFT_FEATURES_WASM2 = 2
@@ -49,7 +50,7 @@ CONSTANTS = {
     name: globals()[name]
     for name in (
         "WASM_CONST WASM_VAR WASM_I32 WASM_I64 WASM_F32 WASM_F64 WASMLIFT_V128 WASM_EXTERNREF "
-        "WASM_FUNCREF WASM_EXTERN_FUNC WASM_EXTERN_GLOBAL WASM_EXTERN_TABLE WASM_EXTERN_MEMORY "
+        "WASM_FUNCREF WASM_EXTERN_FUNC WASM_EXTERN_GLOBAL WASM_EXTERN_TABLE WASM_EXTERN_MEMORY WASMLIFT_EXTERN_TAG "
         "wasm_limits_max_default MEMORY_PAGE_SIZE WASMLIFT_FEATURES_WASM2 WASMLIFT_FEATURES_WASM3"
     ).split()
 }
@@ -269,6 +270,21 @@ FUNCTIONS = {
     # traps and frames
     "wasm_trap_new": (P, [P, _bvec]),
     "wasm_trap_delete": (None, [P]),
+    "wasm_trap_copy": (P, [P]),
+    # exception handling: tags and traps carrying exceptions (wasmlift.h)
+    "wasmlift_tagtype_new": (P, [P]),
+    "wasmlift_tagtype_delete": (None, [P]),
+    "wasmlift_tagtype_params": (_tvec, [P]),
+    "wasmlift_externtype_as_tagtype_const": (P, [P]),
+    "wasmlift_tag_new": (P, [P, P]),
+    "wasmlift_tag_delete": (None, [P]),
+    "wasmlift_tag_same": (c_bool, [P, P]),
+    "wasmlift_tag_type": (P, [P]),
+    "wasmlift_tag_as_extern": (P, [P]),
+    "wasmlift_extern_as_tag": (P, [P]),
+    "wasmlift_exception_trap_new": (P, [P, P, _vvec]),
+    "wasmlift_trap_exception_tag": (P, [P]),
+    "wasmlift_trap_exception_args": (c_bool, [P, _vvec]),
     "wasm_trap_message": (None, [P, _bvec]),
     "wasm_trap_get_host_info": (c_void_p, [P]),
     "wasm_trap_set_host_info_with_finalizer": (None, [P, c_void_p, finalizer_t]),

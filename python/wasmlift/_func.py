@@ -73,7 +73,7 @@ def _trampoline(env, args_ptr, results_ptr):
             to_val(store, kind, value, results.data[i])
         return None
     except BaseException as exc:  # noqa: B902 - every exception becomes a trap, re-raised later
-        return new_trap_for_exception(store._ptr, exc)
+        return new_trap_for_exception(store, exc)
 
 
 @ffi.finalizer_t
@@ -163,7 +163,7 @@ class Func:
             for i in range(n):
                 release_val(arg_vals[i])
         if trap:
-            raise_trap(trap)
+            raise_trap(trap, self.store)
         try:
             out = tuple(from_val(store, res_vals[i]) for i in range(m))
         finally:
@@ -184,7 +184,7 @@ class Func:
             buf[16 * i : 16 * i + 16] = scalar_to_bytes(t.kind, a)
         trap = ffi.wasmlift_func_call_v128(self._ptr, buf, nslots)
         if trap:
-            raise_trap(trap)
+            raise_trap(trap, self.store)
         raw = buf.raw
         out = tuple(bytes_to_scalar(t.kind, raw[16 * i : 16 * i + 16]) for i, t in enumerate(ty.results))
         if not out:

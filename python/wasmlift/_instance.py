@@ -5,12 +5,12 @@ from ctypes import byref, c_void_p
 
 from . import _ffi as ffi
 from ._errors import LinkError, Trap, WasmError, raise_trap, trap_frames, trap_message
-from ._externs import Global, Memory, Table, wrap_extern
+from ._externs import Global, Memory, Table, Tag, wrap_extern
 from ._func import Func
 from ._store import Module, Store
 from ._types import FuncType
 
-_EXTERN_CLASSES = (Func, Global, Table, Memory)
+_EXTERN_CLASSES = (Func, Global, Table, Memory, Tag)
 _LINK_PREFIXES = ("unknown import", "incompatible import")
 
 
@@ -94,7 +94,7 @@ def _resolve_imports(store, module, imports):
             if callable(value) and isinstance(imp.type, FuncType):
                 value = Func(store, imp.type, value)  # a plain callable, typed by the import
             else:
-                raise TypeError(f"import {imp.module}::{imp.name}: expected a Func, Global, Table or Memory, got {type(value).__name__}")
+                raise TypeError(f"import {imp.module}::{imp.name}: expected a Func, Global, Table, Memory or Tag, got {type(value).__name__}")
         out.append(value)
     return out
 
@@ -116,7 +116,7 @@ class Instance:
         # references to what the instance needs.
         del externs
         if not ptr:
-            self._raise_failure(trap.value)
+            self._raise_failure(trap.value, store)
         self.store = store
         self.module = module
         self._ptr = ptr
@@ -124,12 +124,16 @@ class Instance:
         self.exports = self._read_exports()
 
     @staticmethod
-    def _raise_failure(trap):
+    def _raise_failure(trap, store):
         if not trap:
             raise WasmError(ffi.error_message() or "instantiation failed")
         key = ffi.wasm_trap_get_host_info(trap)
-        if key:  # a host function called by the start function raised
-            raise_trap(trap)
+        # A host function called by the start function raised, or the start function threw.
+        tag = ffi.wasmlift_trap_exception_tag(trap)
+        if tag:
+            ffi.wasmlift_tag_delete(tag)  # only asked whether there is one
+        if key or tag:
+            raise_trap(trap, store)
         try:
             message = trap_message(trap)
             frames = trap_frames(trap)

@@ -276,8 +276,34 @@ class MemoryType:
         return cls(Limits._from_c64(ffi.wasmlift_memorytype_limits64, ptr), ffi.wasmlift_memorytype_is64(ptr))
 
 
+class TagType:
+    """An exception tag's type: the ValTypes of the payload an exception of the tag carries."""
+
+    def __init__(self, params):
+        self.params = list(params)
+
+    def __eq__(self, other):
+        return isinstance(other, TagType) and self.params == other.params
+
+    def __hash__(self):
+        return hash(tuple(self.params))
+
+    def __repr__(self):
+        return f"TagType({self.params})"
+
+    def _new_c(self):
+        return ffi.wasmlift_tagtype_new(FuncType(self.params, [])._new_c())  # takes the functype
+
+    def _delete_c(self, ptr):
+        ffi.wasmlift_tagtype_delete(ptr)
+
+    @classmethod
+    def _from_c(cls, ptr):
+        return cls(_read_valtype_vec(ffi.wasmlift_tagtype_params(ptr)))
+
+
 def _externtype_from_c(ptr):
-    """Reads a borrowed wasm_externtype_t* into FuncType/GlobalType/TableType/MemoryType."""
+    """Reads a borrowed wasm_externtype_t* into FuncType/GlobalType/TableType/MemoryType/TagType."""
     kind = ffi.wasm_externtype_kind(ptr)
     if kind == ffi.WASM_EXTERN_FUNC:
         return FuncType._from_c(ffi.wasm_externtype_as_functype_const(ptr))
@@ -287,6 +313,8 @@ def _externtype_from_c(ptr):
         return TableType._from_c(ffi.wasm_externtype_as_tabletype_const(ptr))
     if kind == ffi.WASM_EXTERN_MEMORY:
         return MemoryType._from_c(ffi.wasm_externtype_as_memorytype_const(ptr))
+    if kind == ffi.WASMLIFT_EXTERN_TAG:
+        return TagType._from_c(ffi.wasmlift_externtype_as_tagtype_const(ptr))
     raise ValueError(f"unknown extern kind {kind}")
 
 

@@ -9,10 +9,11 @@ use crate::capi::types::{valkind_of, wasm_functype_t, WASM_I32};
 use crate::capi::val::{from_slot, to_slot, wasm_val_t, wasm_val_union};
 use crate::capi::vec::vec_slice;
 use crate::capi::vecs::wasm_val_vec_t;
-use crate::runtime::func::{Func, HostCallback, HostFunc};
+use crate::runtime::func::{Func, HostCallback, HostFunc, ScalarHost, ScalarSig, WasmEntry, SCALAR_MAX};
+use crate::runtime::instance::WasmInstance;
 use crate::runtime::object::Object;
 use crate::runtime::store::{StoreHandle, StoreRoot};
-use crate::runtime::trap::TrapRecord;
+use crate::runtime::trap::{Trap, TrapRecord};
 use crate::types::FuncType;
 use std::ffi::c_void;
 use std::sync::{Arc, Weak};
@@ -28,6 +29,8 @@ pub type wasm_func_callback_with_env_t = Option<
 >;
 
 const INLINE_SLOTS: usize = 8;
+// `call_scalar` packs the result kinds into one u64.
+const _: () = assert!(SCALAR_MAX == 8);
 
 impl wasm_func_t {
     pub(crate) fn func(&self) -> &Func {
@@ -149,6 +152,147 @@ unsafe fn host_callback(
     })
 }
 
+/// How the scalar route of a host function calls its C callback: `invoke(host, values)` with
+/// `host.target` the callback and `host.env` its env (see `invoke_scalar`).
+type Invoke = unsafe fn(&ScalarHost, *mut VMVal) -> Option<Trap>;
+
+/// What a scalar route is made of: the choice of `Invoke` for a signature, the callback and
+/// its env.
+type DirectCallback = (fn(&ScalarSig) -> Invoke, usize, *mut c_void);
+
+/// The `invoke_scalar` for `sig`: one unrolled for its counts when they are among the common
+/// small ones, otherwise the one that reads them from `sig`.
+fn scalar_invoker<const WITH_ENV: bool>(sig: &ScalarSig) -> Invoke {
+    macro_rules! pick {
+        ($(($np:literal, $nr:literal)),*) => {
+            match (sig.params, sig.results) {
+                $(($np, $nr) => invoke_scalar::<WITH_ENV, true, $np, $nr>,)*
+                _ => invoke_scalar::<WITH_ENV, false, 0, 0>,
+            }
+        };
+    }
+    pick!((0, 0), (1, 0), (2, 0), (3, 0), (4, 0), (0, 1), (1, 1), (2, 1), (3, 1), (4, 1))
+}
+
+/// The value in a slot as a wasm.h value of scalar kind `kind` (0 i32, 1 i64, 2 f32, 3 f64): the
+/// 32-bit kinds are zero-extended, as `from_slot` writes them.
+#[inline(always)]
+fn scalar_val(slot: &VMVal, kind: u8) -> wasm_val_t {
+    // Loads exactly as wide as what compiled code stored: a wider load right after a narrow
+    // store cannot be forwarded from the store buffer and stalls.
+    let bytes = &slot.0;
+    let bits = if kind & 1 == 0 {
+        u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) as u64
+    } else {
+        u64::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7]])
+    };
+    wasm_val_t { kind, of: wasm_val_union { i64: bits as i64 } }
+}
+
+/// The slot for a wasm.h value of scalar kind `kind` (its union field of that kind).
+///
+/// # Safety
+/// `v.kind == kind`, so the union field of that kind is set (C API contract, rule 5).
+#[inline(always)]
+unsafe fn scalar_slot(v: &wasm_val_t, kind: u8) -> VMVal {
+    // SAFETY: the 32-bit kinds (i32, f32) set the 4-byte field, the others the 8-byte one
+    // (this function's contract); the bits are read without conversion.
+    if kind & 1 == 0 {
+        VMVal::from_u32(unsafe { v.of.i32 } as u32)
+    } else {
+        VMVal::from_u64(unsafe { v.of.i64 } as u64)
+    }
+}
+
+/// The scalar route of a host function made by `wasm_func_new` (`WITH_ENV` false: `target`
+/// is a `wasm_func_callback_t`) or `wasm_func_new_with_env` (true: a
+/// `wasm_func_callback_with_env_t`, called with `env`). Builds the argument and result vectors
+/// on the stack straight from the trampoline's slots, calls the callback and checks the result
+/// kinds; the values it hands over and takes back are exactly those of `host_callback`.
+///
+/// # Safety
+/// `values` is the trampoline's slot array for a function of type `host.sig` (arguments in,
+/// room for the results); `host.target` (and `host.env`) are as described above, the callback
+/// obeying wasm.h as `host_callback` requires.
+/// With `FIXED`, the signature has exactly `NP` parameters and `NR` results (so the loops
+/// unroll); otherwise the counts come from `host.sig`.
+unsafe fn invoke_scalar<const WITH_ENV: bool, const FIXED: bool, const NP: usize, const NR: usize>(
+    host: &ScalarHost,
+    values: *mut VMVal,
+) -> Option<Trap> {
+    let sig = &host.sig;
+    let (np, nr) = if FIXED { (NP, NR) } else { (sig.params as usize, sig.results as usize) };
+    // Only the first `np` / `nr` values are written and handed out (zeroing whole arrays was
+    // a large part of a host call).
+    const UNINIT: std::mem::MaybeUninit<wasm_val_t> = std::mem::MaybeUninit::uninit();
+    let mut arg_buf = [UNINIT; SCALAR_MAX];
+    let mut result_buf = [UNINIT; SCALAR_MAX];
+    for i in 0..np.min(SCALAR_MAX) {
+        // SAFETY: the slot array holds the `np` arguments (this function's contract).
+        arg_buf[i].write(scalar_val(unsafe { &*values.add(i) }, sig.kinds[i]));
+    }
+    for i in 0..nr.min(SCALAR_MAX) {
+        result_buf[i].write(wasm_val_t { kind: sig.kinds[SCALAR_MAX + i], of: wasm_val_union { i64: 0 } });
+    }
+    // SAFETY: the first `np` / `nr` elements (at most SCALAR_MAX: `ScalarSig::of`) were
+    // initialised just above; the slices cover exactly those.
+    let (args, results) = unsafe {
+        (
+            std::slice::from_raw_parts_mut(arg_buf.as_mut_ptr() as *mut wasm_val_t, np),
+            std::slice::from_raw_parts_mut(result_buf.as_mut_ptr() as *mut wasm_val_t, nr),
+        )
+    };
+    let args_vec = wasm_val_vec_t { size: np, data: args.as_mut_ptr() };
+    let mut results_vec = wasm_val_vec_t { size: nr, data: results.as_mut_ptr() };
+    let trap = if WITH_ENV {
+        // SAFETY: `target` is a `wasm_func_callback_with_env_t` to be called with `env`
+        // (this function's contract); both vectors are valid for the call.
+        unsafe {
+            let cb: unsafe extern "C" fn(*mut c_void, *const wasm_val_vec_t, *mut wasm_val_vec_t) -> *mut wasm_trap_t =
+                std::mem::transmute(host.target);
+            cb(host.env, &args_vec, &mut results_vec)
+        }
+    } else {
+        // SAFETY: `target` is a `wasm_func_callback_t` (this function's contract).
+        unsafe {
+            let cb: unsafe extern "C" fn(*const wasm_val_vec_t, *mut wasm_val_vec_t) -> *mut wasm_trap_t =
+                std::mem::transmute(host.target);
+            cb(&args_vec, &mut results_vec)
+        }
+    };
+    if !trap.is_null() {
+        // SAFETY: a non-NULL result of the callback is a trap of this library whose ownership
+        // passes to us (wasm.h rule 4); it is freed here, once.
+        let t = unsafe { Box::from_raw(trap) };
+        release_values(results);
+        return Some(t.trap().clone());
+    }
+    for (i, (r, &kind)) in results.iter().zip(sig.result_kinds()).enumerate() {
+        if r.kind != kind {
+            let expected = crate::capi::types::valtype_of_kind(kind).map_or(String::new(), |t| t.to_string());
+            let message = format!(
+                "host function returned a bad result {i}: expected a value of type {expected}, got value kind {}",
+                r.kind
+            );
+            release_values(results);
+            return Some(TrapRecord::new(message));
+        }
+        // SAFETY: the kind was checked just above; the slot array has room for the `nr`
+        // results (this function's contract).
+        unsafe { *values.add(i) = scalar_slot(r, kind) };
+    }
+    None
+}
+
+/// Releases what a host callback left in result values it gave back with a trap or a wrong
+/// kind (a reference it wrote is ours to free, as `host_callback` does).
+fn release_values(values: &mut [wasm_val_t]) {
+    for v in values {
+        // SAFETY: each value is valid and owned by us (wasm.h rules 4 and 5).
+        unsafe { crate::capi::val::wasm_val_delete(v) };
+    }
+}
+
 /// # Safety
 /// `store` is NULL or a live `wasm_store_t`, `ty` NULL or a live `wasm_functype_t` (C API
 /// contract, rule 1).
@@ -156,16 +300,21 @@ unsafe fn new_host_func(
     store: *mut wasm_store_t,
     ty: *const wasm_functype_t,
     make: impl FnOnce(FuncType, Weak<StoreRoot>) -> HostCallback,
+    direct: DirectCallback,
 ) -> *mut wasm_func_t {
     // SAFETY: `store` and `ty` are NULL or live objects of their types (this function's contract).
     let (Some(store), Some(ty)) = (unsafe { store.as_ref() }, unsafe { ty.as_ref() }) else {
         return std::ptr::null_mut();
     };
     let core = ty.to_core();
+    let scalar = ScalarSig::of(&core).map(|sig| {
+        let (choose, target, env) = direct;
+        ScalarHost { sig, invoke: choose(&sig), target, env }
+    });
     // The callback holds the store weakly: a host function must not keep its store's root
     // (and with it everything the store pins) alive.
     let callback = make(core.clone(), Arc::downgrade(&store.store));
-    match HostFunc::new(&store.store.inner, core, callback) {
+    match HostFunc::new(&store.store.inner, core, callback, scalar) {
         Ok(h) => wasm_ref_t::boxed(Object::Func(Func::Host(h)), store.store.clone()) as *mut wasm_func_t,
         Err(e) => {
             crate::capi::extensions::set_error(&e);
@@ -192,9 +341,11 @@ pub unsafe extern "C" fn wasm_func_new(
         // 7): what `host_callback` requires.
         unsafe { host_callback(ty, store, call) }
     };
+    let direct: DirectCallback = (scalar_invoker::<false>, cb as usize, std::ptr::null_mut());
     // SAFETY: `store` is NULL or a live `wasm_store_t`, `ty` NULL or a live
-    // `wasm_functype_t` (C API contract, rule 1).
-    unsafe { new_host_func(store, ty, make) }
+    // `wasm_functype_t` (C API contract, rule 1); `direct` names `cb` as `invoke_scalar::<false, ..>`
+    // expects.
+    unsafe { new_host_func(store, ty, make, direct) }
 }
 
 /// Like `wasm_func_new`, passing `env` to the callback; `finalizer(env)` runs once when the
@@ -212,6 +363,9 @@ pub unsafe extern "C" fn wasm_func_new_with_env(
     // fails, the embedder still owns `env` and the finalizer must not run (the reference
     // implementation behaves the same way).
     let armed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // The scalar route passes the same `env` as the closure (which owns it, with its finalizer,
+    // for as long as the function lives; both go together).
+    let direct: DirectCallback = (scalar_invoker::<true>, cb as usize, env);
     let env = Env { env, finalizer, armed: armed.clone() };
     let make = move |ty: FuncType, store: Weak<StoreRoot>| {
         let call = move |args: *const wasm_val_vec_t, results: *mut wasm_val_vec_t| {
@@ -227,8 +381,9 @@ pub unsafe extern "C" fn wasm_func_new_with_env(
         unsafe { host_callback(ty, store, call) }
     };
     // SAFETY: `store` is NULL or a live `wasm_store_t`, `ty` NULL or a live
-    // `wasm_functype_t` (C API contract, rule 1).
-    let created = unsafe { new_host_func(store, ty, make) };
+    // `wasm_functype_t` (C API contract, rule 1); `direct` names `cb` and its env as
+    // `invoke_scalar::<true, ..>` expects.
+    let created = unsafe { new_host_func(store, ty, make, direct) };
     if !created.is_null() {
         armed.store(true, std::sync::atomic::Ordering::Relaxed);
     }
@@ -272,6 +427,113 @@ pub unsafe extern "C" fn wasm_func_call(
 ) -> *mut wasm_trap_t {
     // SAFETY: `f` is NULL or a live `wasm_func_t` (C API contract, rule 1).
     let Some(f) = (unsafe { f.as_ref() }) else { return std::ptr::null_mut() };
+    if let Func::Wasm { instance, entry, .. } = f.func() {
+        if let Some(sig) = &entry.scalar {
+            // SAFETY: `f` is live, `instance` and `entry` are its own; `args` and `results` are
+            // as this function's contract (C API rules 2, 3 and 5) says.
+            if let Some(trap) = unsafe { call_scalar(f, &f.r.store, instance, entry, sig, args, results) } {
+                return trap;
+            }
+        }
+    }
+    // SAFETY: as above.
+    let trap = unsafe { call_general(f, args, results) };
+    crate::runtime::signals::release_deferred();
+    trap
+}
+
+/// `wasm_func_call` of a wasm function with a scalar signature: arguments go straight from
+/// the `wasm_val_t`s into the entry's slots and results straight back. Borrows the instance
+/// and store from the caller's handle without counting references: a host callback deleting
+/// that handle mid-call leaves its contents with `signals::defer_drop` until the call is over
+/// (wasm_ref_t's `Drop`). Returns `None`, having run nothing, when the arguments do not match
+/// the signature or the results vector is too small: the general path then reports what is
+/// wrong.
+///
+/// # Safety
+/// `store`, `instance` and `entry` belong to the live `handle` and `sig` is `entry.scalar`;
+/// `args` is NULL or a valid vector and `results` NULL or an out-vector of the caller (C API
+/// contract, rules 2, 3 and 5).
+#[inline(always)]
+unsafe fn call_scalar(
+    handle: &wasm_func_t,
+    store: &StoreHandle,
+    instance: &Arc<WasmInstance>,
+    entry: &WasmEntry,
+    sig: &ScalarSig,
+    args: *const wasm_val_vec_t,
+    results: *mut wasm_val_vec_t,
+) -> Option<*mut wasm_trap_t> {
+    // SAFETY: `args` is NULL or a valid vector (this function's contract).
+    let args: &[wasm_val_t] = unsafe { vec_slice(args) };
+    if args.len() != sig.params as usize {
+        return None;
+    }
+    let mut slots = [VMVal::default(); SCALAR_MAX];
+    for ((slot, a), &kind) in slots.iter_mut().zip(args).zip(sig.param_kinds()) {
+        if a.kind != kind {
+            return None;
+        }
+        // SAFETY: the kind matches (checked just above).
+        *slot = unsafe { scalar_slot(a, kind) };
+    }
+    let nr = sig.results as usize;
+    let out: *mut wasm_val_t = if nr == 0 {
+        std::ptr::null_mut()
+    } else {
+        // SAFETY: `results` is NULL or a vector the caller lends us (this function's contract).
+        match unsafe { results.as_ref() } {
+            Some(r) if r.size >= nr && !r.data.is_null() => r.data,
+            // A results vector too small: the general path runs the function and reports it.
+            _ => return None,
+        }
+    };
+    // Raw pointers from here on: the handle these came from may be freed by a callback (its
+    // contents are then kept by `defer_drop` until the call is over).
+    let store_ptr = Arc::as_ptr(store);
+    let instance_ptr = Arc::as_ptr(instance);
+    // The result kinds, packed into one word on the stack (`sig` lives in the handle).
+    let mut result_kinds = [0u8; SCALAR_MAX];
+    result_kinds.copy_from_slice(&sig.kinds[SCALAR_MAX..]);
+    let result_kinds = u64::from_le_bytes(result_kinds);
+    // SAFETY: the entry belongs to the live instance, the slots hold the arguments of its
+    // scalar type and have room for its results. `call_and_release` reads what it needs from
+    // `entry` before any code runs; after `Ok`, only locals and the caller's results vector
+    // are used.
+    let handle = handle as *const wasm_func_t as *const u8;
+    match unsafe { entry.call_and_release(slots.as_mut_ptr(), handle) } {
+        Ok(()) => {
+            for (i, slot) in slots.iter().take(nr).enumerate() {
+                let kind = (result_kinds >> (8 * i)) as u8;
+                // SAFETY: `out` is writable for `nr` values (checked above; the caller's vector).
+                unsafe { *out.add(i) = scalar_val(slot, kind) };
+            }
+            Some(std::ptr::null_mut())
+        }
+        Err(raw) => {
+            // Counted references for the trap: both pointees are still alive (nothing is
+            // released before `release_deferred` below) and were `Arc`s; one more count
+            // each makes the new `Arc`s own them.
+            // SAFETY: as just said.
+            let (instance, store) = unsafe {
+                Arc::increment_strong_count(instance_ptr);
+                Arc::increment_strong_count(store_ptr);
+                (Arc::from_raw(instance_ptr), Arc::from_raw(store_ptr))
+            };
+            let t = crate::runtime::func::trap_from_raw(raw, Some(&instance));
+            let trap = wasm_trap_t::new_boxed(t, &store);
+            drop((instance, store));
+            crate::runtime::signals::release_deferred();
+            Some(trap)
+        }
+    }
+}
+
+/// `wasm_func_call` for any function.
+///
+/// # Safety
+/// As `wasm_func_call`, with `f` live.
+unsafe fn call_general(f: &wasm_func_t, args: *const wasm_val_vec_t, results: *mut wasm_val_vec_t) -> *mut wasm_trap_t {
     // The call owns what it runs: a host callback may delete this very handle (and every other
     // handle to the instance) while the function executes, so nothing below may read `f`.
     let func = f.func().clone();

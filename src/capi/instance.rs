@@ -50,7 +50,10 @@ pub unsafe extern "C" fn wasm_instance_new(
     // Owned for the whole instantiation: the start function may call a host function that
     // deletes the store or module handle (which the handles themselves would then not survive).
     let (store, module) = (store.store.clone(), module.module().clone());
-    match instantiate(&store, &module, &provided) {
+    let outcome = instantiate(&store, &module, &provided);
+    // Handles the start function's host calls deleted (see `signals::defer_drop`).
+    crate::runtime::signals::release_deferred();
+    match outcome {
         Ok(instance) => wasm_ref_t::boxed(Object::Instance(instance), store) as *mut wasm_instance_t,
         Err(e) => {
             let message = e.message();

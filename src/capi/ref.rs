@@ -23,6 +23,17 @@ impl wasm_ref_t {
     }
 }
 
+impl Drop for wasm_ref_t {
+    fn drop(&mut self) {
+        // A handle deleted by a host callback may be the very one a call in progress on this
+        // thread borrows what it runs from (`wasm_func_call` takes no counted references):
+        // its contents then stay alive until the outermost call returns.
+        if crate::runtime::signals::is_borrowed(self as *const wasm_ref_t as *const u8) {
+            crate::runtime::signals::defer_drop(Box::new((self.obj.clone(), self.store.clone())));
+        }
+    }
+}
+
 impl Clone for wasm_ref_t {
     fn clone(&self) -> Self {
         wasm_ref_t { obj: self.obj.clone(), store: self.store.clone() }

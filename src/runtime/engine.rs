@@ -4,7 +4,7 @@
 use super::code_registry;
 use super::lazy::{CompilationMode, TierUp};
 use crate::abi::compiled::{CompiledCode, Compiler, Tunables};
-use crate::types::FuncType;
+use crate::types::{FuncType, ValType};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
 
@@ -168,12 +168,26 @@ impl Engine {
     }
 
     /// The wasm → host trampoline for functions of type `ty`: shared by all live host
-    /// functions of that type, compiled again once they are all gone.
+    /// functions of that type (and of every type passed the same way, see
+    /// `host_trampoline_shape`), compiled again once they are all gone.
     pub fn host_trampoline(&self, ty: &FuncType, host_call: usize) -> Result<Arc<HostTrampoline>, String> {
+        // The map holds each trampoline under its shape and under every exact type that asked
+        // for it, so the common case (a type seen before) finds it without computing the shape.
         if let Some(t) = self.0.host_trampolines.lock().unwrap().get(ty).and_then(Weak::upgrade) {
             return Ok(t);
         }
-        let trampoline = self.compile_host_trampoline(ty, host_call)?;
+        let shape = host_trampoline_shape(ty);
+        {
+            let mut cache = self.0.host_trampolines.lock().unwrap();
+            if let Some(t) = cache.get(&shape).and_then(Weak::upgrade) {
+                cache.insert(ty.clone(), Arc::downgrade(&t));
+                return Ok(t);
+            }
+        }
+        let trampoline = self.compile_host_trampoline(&shape, host_call)?;
+        if shape != *ty {
+            self.0.host_trampolines.lock().unwrap().insert(ty.clone(), Arc::downgrade(&trampoline));
+        }
         let mut recent = self.0.recent_trampolines.lock().unwrap();
         if recent.len() == RECENT_TRAMPOLINES {
             recent.pop_front();
@@ -203,6 +217,25 @@ impl Engine {
         cache.insert(ty.clone(), Arc::downgrade(&trampoline));
         Ok(trampoline)
     }
+}
+
+/// The type whose host trampoline serves functions of type `ty`: i32 widened to i64 and f32 to
+/// f64. On x86-64 the two of each pair travel identically in the engine's calling convention
+/// (the same register class and sequence, 8-byte stack and return-area slots), and a host
+/// trampoline only moves whole registers between them and 16-byte slots, whose low bytes are
+/// what the runtime reads and writes for the narrow types (`VMVal`). So one compiled
+/// trampoline serves every type of the same shape, and a module importing functions of many
+/// types (Go's are all i32/i64) needs few compiles in `wasm_func_new`. Elsewhere: `ty` itself.
+pub fn host_trampoline_shape(ty: &FuncType) -> FuncType {
+    if !cfg!(target_arch = "x86_64") {
+        return ty.clone();
+    }
+    let widen = |t: &ValType| match t {
+        ValType::I32 => ValType::I64,
+        ValType::F32 => ValType::F64,
+        other => *other,
+    };
+    FuncType { params: ty.params.iter().map(widen).collect(), results: ty.results.iter().map(widen).collect() }
 }
 
 /// 32 bytes from the kernel's random number generator.

@@ -10,13 +10,68 @@ use super::trap::{frames_from_pcs, Trap, TrapRecord};
 use super::type_registry::TypeRef;
 use crate::abi::traps::TrapKind;
 use crate::abi::vmctx::{EntryTrampoline, VMFuncRef, VMVal, HOST_CTX_MAGIC, VMCTX_MAGIC};
-use crate::types::FuncType;
+use crate::types::{FuncType, ValType};
 use std::cell::RefCell;
 use std::sync::Arc;
 
 /// A host callback: reads the arguments from `values[..params]` and writes the results to
 /// `values[..results]` (the slice is long enough for both).
 pub type HostCallback = Box<dyn Fn(&mut [VMVal]) -> Result<(), Trap> + Send + Sync>;
+
+/// Most parameters, and most results, a signature may have to take the scalar fast paths.
+pub const SCALAR_MAX: usize = 8;
+
+/// A function type made only of i32/i64/f32/f64, at most `SCALAR_MAX` parameters and results,
+/// flattened so that a call crossing the boundary walks no `FuncType`: the kind codes are
+/// those of wasm.h (`wasm_valkind_t`: i32 0, i64 1, f32 2, f64 3), parameters in the first
+/// half of `kinds`, results in the second.
+#[derive(Clone, Copy, Debug)]
+pub struct ScalarSig {
+    pub params: u8,
+    pub results: u8,
+    pub kinds: [u8; 2 * SCALAR_MAX],
+}
+
+impl ScalarSig {
+    /// The flattened form of `ty`, if it has one.
+    pub fn of(ty: &FuncType) -> Option<ScalarSig> {
+        if ty.params.len() > SCALAR_MAX || ty.results.len() > SCALAR_MAX {
+            return None;
+        }
+        let mut kinds = [0u8; 2 * SCALAR_MAX];
+        let (param_kinds, result_kinds) = kinds.split_at_mut(SCALAR_MAX);
+        for (k, t) in param_kinds.iter_mut().zip(&ty.params).chain(result_kinds.iter_mut().zip(&ty.results)) {
+            *k = match t {
+                ValType::I32 => 0,
+                ValType::I64 => 1,
+                ValType::F32 => 2,
+                ValType::F64 => 3,
+                _ => return None,
+            };
+        }
+        Some(ScalarSig { params: ty.params.len() as u8, results: ty.results.len() as u8, kinds })
+    }
+
+    pub fn param_kinds(&self) -> &[u8] {
+        &self.kinds[..self.params as usize]
+    }
+
+    pub fn result_kinds(&self) -> &[u8] {
+        &self.kinds[SCALAR_MAX..SCALAR_MAX + self.results as usize]
+    }
+}
+
+/// The direct route of a host function with a scalar signature: compiled code's call lands in
+/// `invoke(self, values)` with no boxed closure, store lookup or type walk in between. `target`
+/// and `env` are whatever `invoke` needs (for wasm.h: the C callback and its env). `invoke`
+/// returns the trap (or exception) the call ended with, if any; `host_call` reports it as
+/// for any host function.
+pub struct ScalarHost {
+    pub sig: ScalarSig,
+    pub invoke: unsafe fn(&ScalarHost, *mut VMVal) -> Option<Trap>,
+    pub target: usize,
+    pub env: *mut std::ffi::c_void,
+}
 
 /// A function implemented by the embedder. `#[repr(C)]` because compiled code receives a pointer
 /// to it as its "vmctx": the magic word comes first (see vmctx.rs).
@@ -31,17 +86,27 @@ pub struct HostFunc {
     _type_ref: TypeRef,
     pub store: Store,
     callback: HostCallback,
+    /// The fast route for scalar signatures (see `ScalarHost`); `callback` serves the rest and
+    /// calls from the host side.
+    scalar: Option<ScalarHost>,
     _trampoline: Arc<HostTrampoline>,
     pub host_info: HostInfo,
 }
 
 // SAFETY: store-confined (see store.rs): the raw pointers in `funcref` point at this HostFunc
-// and its immutable trampoline; the callback itself is Send + Sync.
+// and its immutable trampoline; the callback itself is Send + Sync, and the scalar route's
+// `env` is the embedder's opaque pointer, only passed back to the embedder's callback (which
+// wasm.h makes responsible for its synchronisation), exactly as the callback does.
 unsafe impl Send for HostFunc {}
 unsafe impl Sync for HostFunc {}
 
 impl HostFunc {
-    pub fn new(store: &Store, ty: FuncType, callback: HostCallback) -> Result<Arc<HostFunc>, String> {
+    pub fn new(
+        store: &Store,
+        ty: FuncType,
+        callback: HostCallback,
+        scalar: Option<ScalarHost>,
+    ) -> Result<Arc<HostFunc>, String> {
         let engine = &store.engine;
         let type_ref = TypeRef::new(&ty);
         let type_id = type_ref.id();
@@ -56,6 +121,7 @@ impl HostFunc {
             _type_ref: type_ref,
             store: store.clone(),
             callback,
+            scalar,
             _trampoline: trampoline,
             host_info: HostInfo::default(),
         });
@@ -72,7 +138,7 @@ thread_local! {
 
 /// Makes `message` the trap a following HOST_TRAP reports (see `trap_from_raw`).
 pub(crate) fn set_pending_trap(message: String) {
-    PENDING_HOST_TRAP.with(|p| *p.borrow_mut() = Some(TrapRecord::new(message)));
+    set_pending(TrapRecord::new(message));
 }
 
 /// Makes `trap` the trap a following HOST_TRAP reports (see `trap_from_raw`).
@@ -92,14 +158,24 @@ pub(crate) fn set_pending(trap: Trap) {
 unsafe extern "C" fn host_call(ctx: *mut u8, values: *mut VMVal) -> u32 {
     // SAFETY: see the function's contract.
     let f = unsafe { &*(ctx as *const HostFunc) };
-    let n = f.ty.params.len().max(f.ty.results.len());
-    // SAFETY: the trampoline's array holds `n` slots and nothing else refers to it meanwhile.
-    let slots = unsafe { std::slice::from_raw_parts_mut(values, n) };
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (f.callback)(slots)));
-    let trap = match result {
-        Ok(Ok(())) => return 0,
-        Ok(Err(trap)) => trap,
-        Err(_) => TrapRecord::new("host function panicked"),
+    let trap = if let Some(scalar) = &f.scalar {
+        // SAFETY: `values` is the trampoline's slot array for this function's type, which the
+        // scalar route was made for (`HostFunc::new`'s caller pairs them); `invoke` neither
+        // panics nor unwinds (it only calls C code).
+        match unsafe { (scalar.invoke)(scalar, values) } {
+            None => return 0,
+            Some(trap) => trap,
+        }
+    } else {
+        let n = f.ty.params.len().max(f.ty.results.len());
+        // SAFETY: the trampoline's array holds `n` slots and nothing else refers to it meanwhile.
+        let slots = unsafe { std::slice::from_raw_parts_mut(values, n) };
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (f.callback)(slots)));
+        match result {
+            Ok(Ok(())) => return 0,
+            Ok(Err(trap)) => trap,
+            Err(_) => TrapRecord::new("host function panicked"),
+        }
     };
     if let Some(exn) = &trap.exception {
         if exn.store_id == f.store.id {
@@ -141,6 +217,11 @@ pub struct WasmEntry {
     trampoline: EntryTrampoline,
     /// The function's `VMFuncRef` inside the instance's vmctx.
     funcref: *const VMFuncRef,
+    /// The function's type flattened, when it is scalar (the fast path of `wasm_func_call`).
+    pub scalar: Option<ScalarSig>,
+    /// The store's stack-limit slot and the engine's wasm stack size (see `catch_traps`).
+    stack_limit: *mut usize,
+    max_stack: usize,
 }
 
 // SAFETY: the pointers refer to immutable data (the module's types, its code, the instance's
@@ -149,15 +230,61 @@ pub struct WasmEntry {
 unsafe impl Send for WasmEntry {}
 unsafe impl Sync for WasmEntry {}
 
+impl WasmEntry {
+    /// Calls the function with arguments in `values[..params]`; results land in
+    /// `values[..results]`.
+    ///
+    /// # Safety
+    /// The instance this entry was resolved from is alive for the call, and `values` holds the arguments (of the function's types) with room for
+    /// max(params, results) slots.
+    #[inline(always)]
+    pub unsafe fn call(&self, values: *mut VMVal) -> Result<(), RawTrap> {
+        // SAFETY: the callee's vmctx and code come from its live function reference, the
+        // trampoline matches its type, `values` is as required and the stack-limit slot is the
+        // live store's (this function's contract). Traps come back as `Err`.
+        unsafe {
+            let fr = &*self.funcref;
+            signals::catch_traps(self.stack_limit, self.max_stack, self.trampoline, fr.vmctx, fr.code, values)
+        }
+    }
+
+    /// `call` through `signals::catch_traps_and_release`, borrowing from the embedder's handle
+    /// at `handle`: after an `Ok` nothing borrowed from it may be used any more; after an
+    /// `Err`, `signals::release_deferred` is the caller's to call.
+    ///
+    /// # Safety
+    /// As `call`.
+    #[inline(always)]
+    pub unsafe fn call_and_release(&self, values: *mut VMVal, handle: *const u8) -> Result<(), RawTrap> {
+        // SAFETY: as in `call`.
+        unsafe {
+            let fr = &*self.funcref;
+            signals::catch_traps_and_release(
+                self.stack_limit,
+                self.max_stack,
+                self.trampoline,
+                fr.vmctx,
+                fr.code,
+                values,
+                handle,
+            )
+        }
+    }
+}
+
 impl Func {
     /// The defined function `index` of `instance`.
     pub fn wasm(instance: Arc<WasmInstance>, index: u32) -> Func {
         let module = &instance.module;
         let type_index = module.info.functions[index as usize];
+        let ty = &module.canonical_types[type_index as usize];
         let entry = WasmEntry {
-            ty: &module.canonical_types[type_index as usize],
+            ty,
+            scalar: ScalarSig::of(ty),
             trampoline: module.entry_trampoline(type_index),
             funcref: instance.funcref(index),
+            stack_limit: instance.store.stack_limit_slot(),
+            max_stack: instance.store.engine.config().max_wasm_stack,
         };
         Func::Wasm { instance, index, entry }
     }
@@ -234,22 +361,10 @@ impl Func {
         match self {
             Func::Host(h) => (h.callback)(values),
             Func::Wasm { instance, entry, .. } => {
-                let store = &instance.store;
-                // SAFETY: `entry` was resolved from this live instance (kept alive by `self`):
-                // the trampoline matches the function's type, `values` holds at least
-                // max(params, results) slots (the caller's obligation above), and the callee's
-                // vmctx and code come from its function reference. Traps come back as `Err`.
-                let r = unsafe {
-                    let fr = &*entry.funcref;
-                    signals::catch_traps(
-                        store.stack_limit_slot(),
-                        store.engine.config().max_wasm_stack,
-                        entry.trampoline,
-                        fr.vmctx,
-                        fr.code,
-                        values.as_mut_ptr(),
-                    )
-                };
+                // SAFETY: `entry` was resolved from this live instance (kept alive by `self`),
+                // and `values` holds at least max(params, results) slots (the caller's
+                // obligation above).
+                let r = unsafe { entry.call(values.as_mut_ptr()) };
                 r.map_err(|raw| trap_from_raw(raw, Some(instance)))
             }
         }

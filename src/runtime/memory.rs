@@ -10,9 +10,11 @@
 //! more, which lets compiled code check only the index against the length for accesses with
 //! small static offsets (see `abi::vmctx::MEMORY64_GUARD_BYTES`). They are never pooled.
 //!
-//! Released guarded reservations go to a small process-wide pool instead of being unmapped:
-//! a new memory then costs no mmap (and no mprotect when the size matches), and releasing one
-//! costs an madvise instead of a munmap of 8 GiB.
+//! Released guarded reservations go to a process-wide pool instead of being unmapped: a new
+//! memory then costs no mmap (and no mprotect when the size matches), and releasing one costs
+//! an madvise instead of a munmap of 8 GiB. A small memory is zeroed in place and pooled with
+//! its pages resident (within a pool-wide budget), so the next instance writes its data
+//! segments without a page fault.
 //!
 //! Transparent huge pages (on unless the engine's `huge_pages` is off): reservations of at least
 //! 2 MiB start on a 2 MiB boundary and are marked MADV_HUGEPAGE, so every whole 2 MiB stretch of
@@ -38,13 +40,16 @@ pub const MAX_PAGES_64: u64 = 1 << 48;
 /// space); it can grow no further than this, whatever its type and the engine allow.
 const MEMORY64_RESERVATION_CAP: u64 = 1 << 40;
 
-/// A released guarded reservation: `[0, accessible)` is read-write and reads as zero (its pages
-/// were dropped with MADV_DONTNEED), the rest is PROT_NONE and was never accessible.
+/// A released guarded reservation: `[0, accessible)` is read-write and reads as zero (its
+/// resident pages were zeroed in place or dropped, the others dropped with MADV_DONTNEED), the
+/// rest is PROT_NONE and was never accessible.
 struct FreeReservation {
     base: usize,
     accessible: usize,
     /// Reserved by `reserve` with huge pages requested (only reused for the same choice).
     huge_pages: bool,
+    /// Bytes of `[0, accessible)` kept resident (zeroed), counted in `POOL_RESIDENT`.
+    resident: usize,
 }
 
 /// The size and alignment of an x86-64 (and common aarch64) transparent huge page.
@@ -108,29 +113,51 @@ fn reserve_address_space(size: usize, huge_pages: bool) -> Option<*mut u8> {
     Some(aligned as *mut u8)
 }
 
-/// At most this many released reservations (of 8 GiB address space each, no resident memory)
-/// are kept for reuse.
-const POOL_SLOTS: usize = 16;
+/// At most this many released reservations (of 8 GiB address space each) are kept for reuse:
+/// enough that a store keeping a hundred instances alive at a time, or a server churning
+/// through them, keeps taking reservations from the pool rather than from mmap.
+const POOL_SLOTS: usize = 128;
 static POOL: Mutex<Vec<FreeReservation>> = Mutex::new(Vec::new());
 
+/// A released memory whose resident part is at most this big is zeroed in place and pooled with
+/// its pages still resident: the next memory then starts without page faults for what its
+/// instantiation writes (data segments), and no pages are freed and zeroed again by the kernel.
+/// Bigger ones drop their pages (MADV_DONTNEED).
+const KEEP_RESIDENT_MAX: usize = 256 << 10;
+/// Bound on all resident bytes kept in the pool together.
+const POOL_RESIDENT_MAX: usize = 8 << 20;
+/// Resident bytes kept in pooled reservations now (changed under the `POOL` lock).
+static POOL_RESIDENT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// A pooled reservation, made with the same huge-page choice, with exactly `[0, initial)`
-/// accessible, or None.
+/// accessible (all zero), or None.
 fn take_pooled(initial: usize, huge_pages: bool) -> Option<*mut u8> {
+    use std::sync::atomic::Ordering::Relaxed;
     let slot = {
         let mut pool = POOL.lock().ok()?;
-        let i = pool.iter().rposition(|s| s.huge_pages == huge_pages)?;
-        pool.swap_remove(i)
+        // The most recently released one of the same size (nothing to re-protect, pages
+        // likely cached), else the most recent one.
+        let i = pool
+            .iter()
+            .rposition(|s| s.huge_pages == huge_pages && s.accessible == initial)
+            .or_else(|| pool.iter().rposition(|s| s.huge_pages == huge_pages))?;
+        let slot = pool.swap_remove(i);
+        POOL_RESIDENT.fetch_sub(slot.resident, Relaxed);
+        slot
     };
     let base = slot.base as *mut u8;
     let rw = libc::PROT_READ | libc::PROT_WRITE;
     // SAFETY: the pooled reservation is ours alone (popped from the pool) and spans
     // GUARDED_RESERVATION bytes, far more than any `initial` of a 32-bit memory; changing the
-    // protection of its pages affects nothing else.
+    // protection of its pages (and dropping pages that become inaccessible, so that no
+    // resident memory hides behind PROT_NONE) affects nothing else.
     let ok = unsafe {
         if slot.accessible < initial {
             libc::mprotect(base.add(slot.accessible) as *mut _, initial - slot.accessible, rw) == 0
         } else if slot.accessible > initial {
-            libc::mprotect(base.add(initial) as *mut _, slot.accessible - initial, libc::PROT_NONE) == 0
+            let excess = slot.accessible - initial;
+            libc::madvise(base.add(initial) as *mut _, excess, libc::MADV_DONTNEED) == 0
+                && libc::mprotect(base.add(initial) as *mut _, excess, libc::PROT_NONE) == 0
         } else {
             true
         }
@@ -144,20 +171,75 @@ fn take_pooled(initial: usize, huge_pages: bool) -> Option<*mut u8> {
     }
 }
 
+/// Makes `[base, base + len)` (page-aligned, read-write, ours alone) read as zero, keeping
+/// resident pages resident: they are zeroed in place, every other page is dropped with
+/// MADV_DONTNEED (a page that is not resident may be swapped out, holding old contents).
+/// Returns the resident bytes kept, or None when the part is too big, too much of it is
+/// resident or the kernel does not say; the caller then drops every page.
+///
+/// # Safety
+/// The range is an accessible part of a reservation nobody else uses any more.
+unsafe fn zero_keeping_resident(base: *mut u8, len: usize, budget: usize) -> Option<usize> {
+    let page = region::page::size();
+    let pages = len / page;
+    if len == 0 {
+        return Some(0);
+    }
+    if len > 64 * KEEP_RESIDENT_MAX || len % page != 0 {
+        return None;
+    }
+    let mut resident = vec![0u8; pages];
+    // SAFETY: `base` is page-aligned and the range mapped (this function's contract); the
+    // vector has one byte per page.
+    if unsafe { libc::mincore(base as *mut _, len, resident.as_mut_ptr()) } != 0 {
+        return None;
+    }
+    let kept = resident.iter().filter(|r| *r & 1 != 0).count() * page;
+    if kept > KEEP_RESIDENT_MAX || kept > budget {
+        return None;
+    }
+    let mut i = 0;
+    while i < pages {
+        let is_resident = resident[i] & 1 != 0;
+        let run = resident[i..].iter().take_while(|r| (*r & 1 != 0) == is_resident).count();
+        // SAFETY: pages `[i, i + run)` lie inside the range (this function's contract).
+        unsafe {
+            let start = base.add(i * page);
+            if is_resident {
+                std::ptr::write_bytes(start, 0, run * page);
+            } else if libc::madvise(start as *mut _, run * page, libc::MADV_DONTNEED) != 0 {
+                return None;
+            }
+        }
+        i += run;
+    }
+    Some(kept)
+}
+
 /// Zeroes a guarded reservation's accessible part and pools it; unmaps it if the pool is full.
 fn release_guarded(base: *mut u8, accessible: usize, huge_pages: bool) {
+    use std::sync::atomic::Ordering::Relaxed;
+    let room = POOL.lock().map(|pool| pool.len() < POOL_SLOTS).unwrap_or(false);
+    let budget = POOL_RESIDENT_MAX.saturating_sub(POOL_RESIDENT.load(Relaxed));
     // SAFETY: called once by the dropping memory, which owned the reservation at `base`; no code
-    // can use it any more (every instance using the memory holds it). Discarding the pages
-    // zeroes them for the next user.
-    let pooled = unsafe { accessible == 0 || libc::madvise(base as *mut _, accessible, libc::MADV_DONTNEED) == 0 }
-        && match POOL.lock() {
+    // can use it any more (every instance using the memory holds it). Zeroing or discarding
+    // the pages clears them for the next user.
+    let zeroed = room
+        && match unsafe { zero_keeping_resident(base, accessible, budget) } {
+            Some(kept) => Some(kept),
+            None => (accessible == 0 || unsafe { libc::madvise(base as *mut _, accessible, libc::MADV_DONTNEED) } == 0)
+                .then_some(0),
+        }
+        .map(|resident| match POOL.lock() {
             Ok(mut pool) if pool.len() < POOL_SLOTS => {
-                pool.push(FreeReservation { base: base as usize, accessible, huge_pages });
+                POOL_RESIDENT.fetch_add(resident, Relaxed);
+                pool.push(FreeReservation { base: base as usize, accessible, huge_pages, resident });
                 true
             }
             _ => false,
-        };
-    if !pooled {
+        })
+        .unwrap_or(false);
+    if !zeroed {
         // SAFETY: as above; the reservation is not pooled, so nothing refers to it.
         unsafe { libc::munmap(base as *mut _, GUARDED_RESERVATION as usize) };
     }

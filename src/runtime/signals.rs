@@ -25,6 +25,76 @@ extern "C" {
     fn wasmlift_unwind(jmp: *mut u8) -> !;
 }
 
+// The entry and the unwind on x86-64 (System V), in place of setjmp/longjmp (unwind.c, used on
+// other targets). A trap needs back only what the entry's caller may rely on: the callee-saved
+// registers and the stack pointer. The entry pushes the callee-saved registers in its own
+// frame and records its stack pointer in a one-word jump buffer on that frame; the unwind
+// restores the stack pointer and leaves through the entry's own epilogue, which pops them.
+// Half the instructions of glibc's _setjmp plus the C wrapper (no pointer mangling, no signal
+// mask bookkeeping: the handler is installed with SA_NODEFER, as for _longjmp).
+//
+// wasmlift_catch_traps(jmp_slot, fn, a, b, c) -> 1 after fn(a, b, c) returned, 0 after a trap.
+// wasmlift_unwind(jmp) jumps back to the wasmlift_catch_traps whose buffer `jmp` is.
+#[cfg(target_arch = "x86_64")]
+std::arch::global_asm!(
+    ".text",
+    ".p2align 4",
+    ".globl wasmlift_catch_traps",
+    ".hidden wasmlift_catch_traps",
+    ".type wasmlift_catch_traps, @function",
+    "wasmlift_catch_traps:",
+    ".cfi_startproc",
+    "push rbp",
+    ".cfi_def_cfa_offset 16",
+    ".cfi_offset rbp, -16",
+    "mov rbp, rsp",
+    ".cfi_def_cfa_register rbp",
+    "push rbx",
+    "push r12",
+    "push r13",
+    "push r14",
+    "push r15",
+    ".cfi_offset rbx, -24",
+    ".cfi_offset r12, -32",
+    ".cfi_offset r13, -40",
+    ".cfi_offset r14, -48",
+    ".cfi_offset r15, -56",
+    // One word of jump buffer (and alignment: rsp is 16-byte aligned at the call below).
+    "sub rsp, 24",
+    "mov [rsp], rsp",
+    "mov [rdi], rsp",
+    "mov rax, rsi",
+    "mov rdi, rdx",
+    "mov rsi, rcx",
+    "mov rdx, r8",
+    "call rax",
+    "mov eax, 1",
+    "2:",
+    "add rsp, 24",
+    "pop r15",
+    "pop r14",
+    "pop r13",
+    "pop r12",
+    "pop rbx",
+    "pop rbp",
+    ".cfi_def_cfa rsp, 8",
+    "ret",
+    ".cfi_endproc",
+    ".size wasmlift_catch_traps, . - wasmlift_catch_traps",
+    "",
+    ".p2align 4",
+    ".globl wasmlift_unwind",
+    ".hidden wasmlift_unwind",
+    ".type wasmlift_unwind, @function",
+    "wasmlift_unwind:",
+    ".cfi_startproc",
+    "mov rsp, [rdi]",
+    "xor eax, eax",
+    "jmp 2b",
+    ".cfi_endproc",
+    ".size wasmlift_unwind, . - wasmlift_unwind",
+);
+
 /// Most wasm frames recorded for one trap's trace.
 pub const MAX_TRACE: usize = 128;
 
@@ -45,11 +115,15 @@ struct ThreadState {
     entry_sp: Cell<usize>,
     /// Stack limit computed at the outermost entry of this thread.
     stack_limit: Cell<usize>,
-    /// This thread's stack: lowest address and size (0 if unknown).
-    stack_bottom: Cell<usize>,
-    stack_size: Cell<usize>,
+    /// Lowest stack limit wasm may be given on this thread (see `prepare_thread`).
+    stack_floor: Cell<usize>,
     /// Signal stack and stack bounds are set up for this thread.
     ready: Cell<bool>,
+    /// `DEFERRED` holds something (see `defer_drop`).
+    deferred: Cell<bool>,
+    /// The embedder's handles that running calls borrow from, innermost first (see
+    /// `catch_traps_and_release`); null when none.
+    borrowed: Cell<*const BorrowNode>,
     fault: Cell<Option<Fault>>,
     trace: Cell<[usize; MAX_TRACE]>,
 }
@@ -60,13 +134,17 @@ thread_local! {
             jmp_buf: Cell::new(std::ptr::null_mut()),
             entry_sp: Cell::new(0),
             stack_limit: Cell::new(0),
-            stack_bottom: Cell::new(0),
-            stack_size: Cell::new(0),
+            stack_floor: Cell::new(0),
             ready: Cell::new(false),
+            deferred: Cell::new(false),
+            borrowed: Cell::new(std::ptr::null()),
             fault: Cell::new(None),
             trace: Cell::new([0; MAX_TRACE]),
         }
     };
+    /// Handles deleted while wasm ran on this thread, kept until the outermost call returns
+    /// (see `defer_drop`). Not read by the signal handler, so it may have a destructor.
+    static DEFERRED: std::cell::RefCell<Vec<Box<dyn std::any::Any>>> = const { std::cell::RefCell::new(Vec::new()) };
     /// Owns the signal stack this thread allocated; frees it at thread exit.
     static ALT_STACK: AltStack = const { AltStack { ptr: Cell::new(std::ptr::null_mut()), len: Cell::new(0) } };
 }
@@ -105,6 +183,55 @@ pub unsafe fn catch_traps(
     callee_code: *const u8,
     values: *mut VMVal,
 ) -> Result<(), RawTrap> {
+    // SAFETY: the caller's obligations are this function's.
+    unsafe { enter::<false>(limit, max_stack, f, callee_vmctx, callee_code, values, std::ptr::null()) }
+}
+
+/// One embedder handle a running call borrows from (a link on the entry's stack frame).
+struct BorrowNode {
+    handle: *const u8,
+    prev: *const BorrowNode,
+}
+
+/// `catch_traps` for a call that borrows what it runs from the embedder's handle at `handle`
+/// (without counting references): while it runs, `is_borrowed(handle)` holds, so that a host
+/// callback deleting that handle hands its contents to `defer_drop` instead of freeing them.
+/// When the call returns normally and was the outermost on this thread, it also releases what
+/// `defer_drop` kept (sparing the caller a second look-up of the thread's state). After an
+/// `Ok`, the caller must not use anything it borrowed from the handle; after an `Err`, it
+/// calls `release_deferred` once it has built its trap.
+///
+/// # Safety
+/// As `catch_traps`.
+#[inline(always)]
+pub unsafe fn catch_traps_and_release(
+    limit: *mut usize,
+    max_stack: usize,
+    f: EntryTrampoline,
+    callee_vmctx: *mut u8,
+    callee_code: *const u8,
+    values: *mut VMVal,
+    handle: *const u8,
+) -> Result<(), RawTrap> {
+    // SAFETY: the caller's obligations are this function's.
+    unsafe { enter::<true>(limit, max_stack, f, callee_vmctx, callee_code, values, handle) }
+}
+
+/// The entry itself (see `catch_traps`); with `RELEASE`, as `catch_traps_and_release` (for
+/// `handle`).
+///
+/// # Safety
+/// As `catch_traps`.
+#[inline(always)]
+unsafe fn enter<const RELEASE: bool>(
+    limit: *mut usize,
+    max_stack: usize,
+    f: EntryTrampoline,
+    callee_vmctx: *mut u8,
+    callee_code: *const u8,
+    values: *mut VMVal,
+    handle: *const u8,
+) -> Result<(), RawTrap> {
     let st = state();
     let here = &callee_vmctx as *const _ as usize;
     let prev_jmp = st.jmp_buf.get();
@@ -114,30 +241,86 @@ pub unsafe fn catch_traps(
         if !st.ready.get() {
             prepare_thread(st);
         }
-        // Never let wasm run closer than HOST_STACK_RESERVE (at most half of a small thread
-        // stack) to the thread's real stack end, so host code called from deep wasm recursion
-        // still has room.
-        let floor = st.stack_bottom.get().saturating_add(HOST_STACK_RESERVE.min(st.stack_size.get() / 2));
-        st.stack_limit.set(here.saturating_sub(max_stack).max(floor));
+        st.stack_limit.set(here.saturating_sub(max_stack).max(st.stack_floor.get()));
     }
     // SAFETY: `limit` is the store's live stack-limit slot (the caller's obligation); the store
     // is used by this thread only while it runs code.
     let prev_limit = unsafe { limit.replace(st.stack_limit.get()) };
     st.entry_sp.set(here);
+    // Lives in this frame until the call is over (a trap comes back into this frame too).
+    let node = BorrowNode { handle, prev: st.borrowed.get() };
+    if RELEASE {
+        st.borrowed.set(&node);
+    }
     // SAFETY: the C helper sets a jump buffer in `jmp_buf` and calls `f` with the arguments,
     // which the caller vouched for; a trap returns here through `wasmlift_unwind` (0), with no
     // Rust frame skipped that had anything to drop.
     let ok = unsafe { wasmlift_catch_traps(st.jmp_buf.as_ptr(), f, callee_vmctx, callee_code, values) };
     st.jmp_buf.set(prev_jmp);
     st.entry_sp.set(prev_sp);
+    if RELEASE {
+        st.borrowed.set(node.prev);
+    }
     // SAFETY: as above.
     unsafe { *limit = prev_limit };
     if ok != 0 {
+        if RELEASE && prev_jmp.is_null() && st.deferred.get() {
+            release_deferred_slow(st);
+        }
         return Ok(());
     }
+    Err(take_fault(st))
+}
+
+#[cold]
+fn take_fault(st: &ThreadState) -> RawTrap {
     let fault = st.fault.take().expect("trap without recorded fault");
     let trace = st.trace.get();
-    Err(RawTrap { kind: fault.kind, pcs: trace[..fault.frame_count].to_vec() })
+    RawTrap { kind: fault.kind, pcs: trace[..fault.frame_count].to_vec() }
+}
+
+/// Whether a call running on this thread borrows from the embedder's handle at `handle` (see
+/// `catch_traps_and_release`).
+pub fn is_borrowed(handle: *const u8) -> bool {
+    let mut node = state().borrowed.get();
+    while !node.is_null() {
+        // SAFETY: every node in the chain lives in the frame of a call still running on this
+        // thread (`enter` unlinks its node before it returns).
+        let n = unsafe { &*node };
+        if n.handle == handle {
+            return true;
+        }
+        node = n.prev;
+    }
+    false
+}
+
+/// Keeps `keep` alive until the outermost call into wasm on this thread is over (see
+/// `release_deferred`). A call from the host into wasm borrows what it runs from the embedder's
+/// handle instead of taking counted references (atomic operations that cost more than the rest
+/// of a short call); a host callback that deletes that very handle mid-call therefore hands the
+/// handle's contents here, and they are released once no call can still be using them.
+pub fn defer_drop(keep: Box<dyn std::any::Any>) {
+    DEFERRED.with(|d| d.borrow_mut().push(keep));
+    state().deferred.set(true);
+}
+
+/// Releases what `defer_drop` kept, once no wasm runs on this thread any more. Called at the
+/// end of every C API call that runs wasm, after its last use of what it borrowed.
+#[inline]
+pub fn release_deferred() {
+    let st = state();
+    if st.deferred.get() && st.jmp_buf.get().is_null() {
+        release_deferred_slow(st);
+    }
+}
+
+#[cold]
+fn release_deferred_slow(st: &ThreadState) {
+    // Taken out first: dropping may run embedder finalizers, which may call back into us.
+    let kept = DEFERRED.with(|d| std::mem::take(&mut *d.borrow_mut()));
+    st.deferred.set(false);
+    drop(kept);
 }
 
 /// First entry on a thread: installs the process-wide handlers (once), gives the thread a
@@ -147,8 +330,10 @@ fn prepare_thread(st: &ThreadState) {
     init();
     ensure_alt_stack();
     let (bottom, size) = thread_stack();
-    st.stack_bottom.set(bottom);
-    st.stack_size.set(size);
+    // Never let wasm run closer than HOST_STACK_RESERVE (at most half of a small thread
+    // stack) to the thread's real stack end, so host code called from deep wasm recursion
+    // still has room.
+    st.stack_floor.set(bottom.saturating_add(HOST_STACK_RESERVE.min(size / 2)));
     st.ready.set(true);
 }
 

@@ -1,5 +1,7 @@
-// Trap unwinding: setjmp/longjmp must be used from C to be well defined, so the runtime enters
-// compiled code through this helper and the signal handler leaves it through the matching jump.
+// Trap unwinding on targets without the hand-written entry of signals.rs (x86-64 has one):
+// setjmp/longjmp must be used from C to be well defined, so the runtime enters compiled code
+// through this helper and the signal handler leaves it through the matching jump.
+#if !defined(__x86_64__)
 #include <setjmp.h>
 #include <stdint.h>
 
@@ -21,3 +23,7 @@ int wasmlift_catch_traps(void **jmp_slot, wasmlift_entry_fn fn, void *a, void *b
 void wasmlift_unwind(void *jmp) {
   _longjmp(*(jmp_buf *)jmp, 1);
 }
+#else
+// ISO C forbids an empty translation unit.
+typedef int wasmlift_unwind_is_in_signals_rs;
+#endif

@@ -91,6 +91,7 @@ impl Instance {
                     }
                     Ok(())
                 }),
+                None,
             )?;
             imports.push(Some(Extern::Func(Func::Host(host))));
         }
