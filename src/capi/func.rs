@@ -227,12 +227,12 @@ unsafe fn invoke_scalar<const WITH_ENV: bool, const FIXED: bool, const NP: usize
     const UNINIT: std::mem::MaybeUninit<wasm_val_t> = std::mem::MaybeUninit::uninit();
     let mut arg_buf = [UNINIT; SCALAR_MAX];
     let mut result_buf = [UNINIT; SCALAR_MAX];
-    for i in 0..np.min(SCALAR_MAX) {
+    for (i, slot) in arg_buf.iter_mut().enumerate().take(np) {
         // SAFETY: the slot array holds the `np` arguments (this function's contract).
-        arg_buf[i].write(scalar_val(unsafe { &*values.add(i) }, sig.kinds[i]));
+        slot.write(scalar_val(unsafe { &*values.add(i) }, sig.kinds[i]));
     }
-    for i in 0..nr.min(SCALAR_MAX) {
-        result_buf[i].write(wasm_val_t { kind: sig.kinds[SCALAR_MAX + i], of: wasm_val_union { i64: 0 } });
+    for (i, slot) in result_buf.iter_mut().enumerate().take(nr) {
+        slot.write(wasm_val_t { kind: sig.kinds[SCALAR_MAX + i], of: wasm_val_union { i64: 0 } });
     }
     // SAFETY: the first `np` / `nr` elements (at most SCALAR_MAX: `ScalarSig::of`) were
     // initialised just above; the slices cover exactly those.
