@@ -1688,10 +1688,16 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         let funcref = self.pop();
         let params = self.popn_canon(n);
         self.b.ins().trapz(funcref, user_trap(trap_codes::NULL_REFERENCE));
+        self.call_funcref(funcref, type_index, params, tail)
+    }
+
+    /// Calls the non-null function reference `funcref` (call_ref, call_indirect) after checking
+    /// its type against `type_index`, with `params` (or tail-calls it).
+    fn call_funcref(&mut self, funcref: Value, type_index: u32, params: Vec<Value>, tail: bool) -> Result<(), String> {
         self.check_callee_type(funcref, type_index);
         let code = self.b.ins().load(I64, self.regions.vm_flags(), funcref, vmctx::FUNCREF_CODE);
         let callee_vmctx = self.b.ins().load(I64, self.regions.vm_flags(), funcref, vmctx::FUNCREF_VMCTX);
-        let mut args = Vec::with_capacity(n + 1);
+        let mut args = Vec::with_capacity(params.len() + 1);
         args.push(callee_vmctx);
         args.extend(params);
         let sig = self.sig_for_type(type_index);
@@ -1713,21 +1719,6 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         let slot = self.table_elem_addr(table, index, user_trap(trap_codes::UNDEFINED_ELEMENT));
         let funcref = self.b.ins().load(I64, self.regions.table_flags(), slot, 0);
         self.b.ins().trapz(funcref, user_trap(trap_codes::UNINITIALIZED_ELEMENT));
-        self.check_callee_type(funcref, type_index);
-        let code = self.b.ins().load(I64, self.regions.vm_flags(), funcref, vmctx::FUNCREF_CODE);
-        let callee_vmctx = self.b.ins().load(I64, self.regions.vm_flags(), funcref, vmctx::FUNCREF_VMCTX);
-        let mut args = Vec::with_capacity(n + 1);
-        args.push(callee_vmctx);
-        args.extend(params);
-        let sig = self.sig_for_type(type_index);
-        self.fuel_spill();
-        if tail {
-            self.b.ins().return_call_indirect(sig, code, &args);
-            return Ok(());
-        }
-        let results = self.emit_call(Callee::Indirect(sig, code), &args);
-        self.stack.extend(results);
-        self.after_call();
-        Ok(())
+        self.call_funcref(funcref, type_index, params, tail)
     }
 }
