@@ -64,12 +64,8 @@ class WasmException(Trap):
     def __init__(self, tag, args=(), message=None, frames=()):
         super().__init__(message or f"uncaught exception of a host tag with payload {list(args)!r}", frames)
         self.tag = tag
-        self.args_ = tuple(args)
+        self.payload = tuple(args)
         self._trap = None  # an owned trap handle carrying the very exception, when it came from wasm
-
-    @property
-    def payload(self):
-        return self.args_
 
 
 def _frame_from_c(ptr):
@@ -138,14 +134,14 @@ def new_trap_for_exception(store, exc):
 
 
 def _exception_trap(store, exc):
-    """A trap carrying a new wasm exception of `exc.tag` with payload `exc.args_`, or NULL."""
+    """A trap carrying a new wasm exception of `exc.tag` with payload `exc.payload`, or NULL."""
     from ._values import release_val, to_val
 
     kinds = [t.kind for t in exc.tag.type.params]
-    if len(kinds) != len(exc.args_):
+    if len(kinds) != len(exc.payload):
         return None
     vals = (ffi.wasm_val_t * max(len(kinds), 1))()
-    for i, (kind, value) in enumerate(zip(kinds, exc.args_)):
+    for i, (kind, value) in enumerate(zip(kinds, exc.payload)):
         to_val(store, kind, value, vals[i])
     try:
         return ffi.wasmlift_exception_trap_new(store._ptr, exc.tag._ptr, byref(ffi.wasm_val_vec_t(len(kinds), vals)))
@@ -154,7 +150,7 @@ def _exception_trap(store, exc):
             release_val(vals[i])
 
 
-def _wasm_exception(store, trap_ptr, tag_ptr):
+def wasm_exception(store, trap_ptr, tag_ptr):
     """The WasmException for an owned trap carrying a wasm exception (the trap is kept)."""
     from ._externs import Tag
     from ._values import from_val
@@ -185,7 +181,7 @@ def raise_trap(trap_ptr, store=None):
         if exc is None:
             tag = ffi.wasmlift_trap_exception_tag(trap_ptr) if store is not None else None
             if tag:
-                err = _wasm_exception(store, trap_ptr, tag)
+                err = wasm_exception(store, trap_ptr, tag)
             else:
                 err = Trap(trap_message(trap_ptr), trap_frames(trap_ptr))
     finally:

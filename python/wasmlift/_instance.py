@@ -4,7 +4,7 @@ import weakref
 from ctypes import byref, c_void_p
 
 from . import _ffi as ffi
-from ._errors import LinkError, Trap, WasmError, raise_trap, trap_frames, trap_message
+from ._errors import LinkError, Trap, WasmError, raise_trap, trap_frames, trap_message, wasm_exception
 from ._externs import Global, Memory, Table, Tag, wrap_extern
 from ._func import Func
 from ._store import Module, Store
@@ -128,12 +128,15 @@ class Instance:
         if not trap:
             raise WasmError(ffi.error_message() or "instantiation failed")
         key = ffi.wasm_trap_get_host_info(trap)
-        # A host function called by the start function raised, or the start function threw.
-        tag = ffi.wasmlift_trap_exception_tag(trap)
-        if tag:
-            ffi.wasmlift_tag_delete(tag)  # only asked whether there is one
-        if key or tag:
+        if key:  # a host function called by the start function raised
             raise_trap(trap, store)
+        tag = ffi.wasmlift_trap_exception_tag(trap)
+        if tag:  # the start function threw an exception nothing caught
+            try:
+                err = wasm_exception(store, trap, tag)
+            finally:
+                ffi.wasm_trap_delete(trap)
+            raise err
         try:
             message = trap_message(trap)
             frames = trap_frames(trap)

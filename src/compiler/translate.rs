@@ -956,6 +956,22 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         self.b.ins().jump(block, &args);
     }
 
+    /// Opens a `block` (or the block part of a `try_table`) of type `blockty`.
+    fn push_block(&mut self, blockty: BlockType) -> Result<(), String> {
+        let (params, results) = self.block_type(blockty)?;
+        let next = self.block_with_params(&results);
+        self.frames.push(Frame {
+            kind: FrameKind::Block,
+            num_params: params.len(),
+            num_results: results.len(),
+            height: self.stack.len() - params.len(),
+            next,
+            next_used: false,
+            else_params: Vec::new(),
+        });
+        Ok(())
+    }
+
     /// Control operators are handled even in unreachable code (to track nesting).
     fn control(&mut self, op: &Operator) -> Result<bool, String> {
         match *op {
@@ -964,34 +980,15 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
                     self.unreachable_depth += 1;
                     return Ok(true);
                 }
-                let (params, results) = self.block_type(blockty)?;
-                let next = self.block_with_params(&results);
-                self.frames.push(Frame {
-                    kind: FrameKind::Block,
-                    num_params: params.len(),
-                    num_results: results.len(),
-                    height: self.stack.len() - params.len(),
-                    next,
-                    next_used: false,
-                    else_params: Vec::new(),
-                });
+                self.push_block(blockty)?;
             }
             Operator::TryTable { ref try_table } => {
                 if !self.reachable {
                     self.unreachable_depth += 1;
                     return Ok(true);
                 }
-                let (params, results) = self.block_type(try_table.ty)?;
-                let next = self.block_with_params(&results);
-                self.frames.push(Frame {
-                    kind: FrameKind::Block,
-                    num_params: params.len(),
-                    num_results: results.len(),
-                    height: self.stack.len() - params.len(),
-                    next,
-                    next_used: false,
-                    else_params: Vec::new(),
-                });
+                // A block whose calls get handlers (see `open_try`).
+                self.push_block(try_table.ty)?;
                 self.open_try(try_table.catches.clone());
             }
             Operator::Loop { blockty } => {
