@@ -6,6 +6,7 @@ pub mod code_registry;
 pub mod engine;
 pub mod exception;
 pub mod func;
+pub mod gc;
 pub mod global;
 pub mod host_info;
 pub mod instance;

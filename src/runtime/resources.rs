@@ -15,19 +15,21 @@ pub enum Resource {
     Instances = 2,
     Memories = 3,
     Tables = 4,
+    /// Bytes of GC objects (structs, arrays, host objects that entered wasm).
+    GcHeapBytes = 5,
 }
 
 impl Resource {
     fn name(self) -> &'static str {
-        ["linear-memory bytes", "table elements", "instances", "memories", "tables"][self as usize]
+        ["linear-memory bytes", "table elements", "instances", "memories", "tables", "GC heap bytes"][self as usize]
     }
 }
 
 /// A store's limits and current usage. Shared (`Arc`) by the store and everything charged to it,
 /// so usage is given back correctly whichever goes first.
 pub struct Account {
-    limits: [AtomicU64; 5],
-    usage: [AtomicU64; 5],
+    limits: [AtomicU64; 6],
+    usage: [AtomicU64; 6],
 }
 
 impl Default for Account {

@@ -32,6 +32,8 @@ pub struct StoreState {
     /// Every exception thrown in the store: exnrefs are plain pointers that wasm may keep in
     /// locals, globals or tables, so the objects live as long as the store (like externrefs).
     exceptions: Mutex<Vec<Arc<super::exception::ExnObject>>>,
+    /// The store's GC objects (see gc.rs). Declared last: dropped after everything above.
+    pub gc_heap: Mutex<super::gc::GcHeap>,
 }
 
 // SAFETY: a store is used by one thread at a time (the documented rule); the limits cell is
@@ -54,10 +56,12 @@ impl StoreState {
             epoch_deadline: epoch.load(std::sync::atomic::Ordering::Relaxed).saturating_add(1),
             ..VMLimits::default()
         };
+        let account: Arc<super::resources::Account> = Default::default();
         Arc::new(StoreState {
             engine,
             id,
-            account: Default::default(),
+            gc_heap: Mutex::new(super::gc::GcHeap::new(account.clone())),
+            account,
             limits: Box::new(UnsafeCell::new(limits)),
             exceptions: Mutex::new(Vec::new()),
         })
