@@ -394,6 +394,8 @@ fn differential_long() {
         // FUZZ_DIFF_BOUNDS64=1: the modules come from the memory64 address generator
         // (fuzz/src/bounds64.rs) instead of wasm-smith.
         let bounds64 = std::env::var_os("FUZZ_DIFF_BOUNDS64").is_some();
+        // FUZZ_DIFF_PATTERN_ONLY=1: only modules matching a known_oracle_bug pattern are run.
+        let pattern_only = std::env::var_os("FUZZ_DIFF_PATTERN_ONLY").is_some();
         let mut c = differential::Counters::default();
         let start = std::time::Instant::now();
         let mut divergences = 0;
@@ -405,11 +407,27 @@ fn differential_long() {
                 eprintln!("seed {seed} {}", config.name());
             }
             let data = smith::seeded_bytes(seed, 8192);
+            if pattern_only && !bounds64 {
+                // Triage: only the modules with the shape of a documented oracle bug.
+                let mut u = arbitrary::Unstructured::new(&data);
+                let flavour = d.pick_flavour(&mut u);
+                if smith::module_of(&mut u, flavour).is_none_or(|m| oracle_bugs::known_oracle_bug(&m).is_none()) {
+                    seed += 1;
+                    continue;
+                }
+            }
+            let attributed = c.oracle_bugs;
             let r = if bounds64 {
                 bounds64::run(&d, &data[..512], config, &mut c)
             } else {
                 d.run(&data, Some(config), &mut c)
             };
+            if c.oracle_bugs > attributed {
+                println!(
+                    "ORACLE-BUG seed {seed} in {}: a divergence attributed to a documented oracle bug",
+                    config.name()
+                );
+            }
             if let Err(div) = r {
                 divergences += 1;
                 std::fs::create_dir_all(&out).unwrap();
