@@ -607,7 +607,8 @@ fn oracle_calls() {
 /// (configuration FUZZ_DIFF_CONFIG, default "default"; memory64, multi-memory and tail calls on)
 /// and in wasmi (the differential executor's oracle configuration), calls the exports FUZZ_CALLS
 /// names (`name=bits,bits;name=...`: each argument as the raw bits of its parameter type,
-/// references null; every import a function returning zeros), each call first in wasmlift and
+/// references null; imports as the differential executor provides them: functions returning
+/// zeros, zero globals, null tables, fresh memories), each call first in wasmlift and
 /// then in wasmi as the differential executor does, and prints each call's results and every
 /// exported scalar global in both engines. FUZZ_ORACLE_FIRST=1 runs wasmi's call first,
 /// FUZZ_ORACLE_ONLY=1 runs wasmi alone, FUZZ_LIFT_ONLY=1 wasmlift alone (wasmi still compiles
@@ -646,22 +647,8 @@ fn compare_script() {
         let oracle = differential::Differential::new().oracle_engine().clone();
         let module = wasmi::Module::new(&oracle, &wasm).expect("wasmi compiles");
         let mut ostore = wasmi::Store::new(&oracle, ());
-        let imports: Vec<wasmi::Extern> = module
-            .imports()
-            .map(|i| match i.ty() {
-                wasmi::ExternType::Func(ft) => {
-                    let results: Vec<wasmi::ValType> = ft.results().to_vec();
-                    wasmi::Func::new(&mut ostore, ft.clone(), move |_, _, out| {
-                        for (o, t) in out.iter_mut().zip(&results) {
-                            *o = wasmi::Val::default_for_ty(*t);
-                        }
-                        Ok(())
-                    })
-                    .into()
-                }
-                other => panic!("only function imports: {other:?}"),
-            })
-            .collect();
+        // The differential executor's imports (zeros, nulls, fresh memories).
+        let imports = differential::oracle_imports(&mut ostore, &module, None).expect("wasmi imports");
         let oinstance = wasmi::Instance::new(&mut ostore, &module, &imports).expect("wasmi instantiates");
         let mut oglobals: Vec<(String, wasmi::Global)> = module
             .exports()
@@ -713,8 +700,24 @@ fn compare_script() {
                 .iter()
                 .map(|it| {
                     let ty = wasm_importtype_type(*it);
-                    assert_eq!(wasm_externtype_kind(ty), WASM_EXTERN_FUNC, "only function imports");
-                    wasm_func_as_extern(wasm_func_new(store, wasm_externtype_as_functype_const(ty), Some(script_zero)))
+                    match wasm_externtype_kind(ty) {
+                        WASM_EXTERN_FUNC => wasm_func_as_extern(wasm_func_new(
+                            store,
+                            wasm_externtype_as_functype_const(ty),
+                            Some(script_zero),
+                        )),
+                        WASM_EXTERN_GLOBAL => {
+                            let gt = wasm_externtype_as_globaltype_const(ty);
+                            let v = zero_val(wasm_valtype_kind(wasm_globaltype_content(gt)));
+                            wasm_global_as_extern(wasm_global_new(store, gt, &v))
+                        }
+                        WASM_EXTERN_TABLE => wasm_table_as_extern(wasm_table_new(
+                            store,
+                            wasm_externtype_as_tabletype_const(ty),
+                            std::ptr::null_mut(),
+                        )),
+                        _ => wasm_memory_as_extern(wasm_memory_new(store, wasm_externtype_as_memorytype_const(ty))),
+                    }
                 })
                 .collect();
             wasm_importtype_vec_delete(&mut import_types);

@@ -806,7 +806,7 @@ impl Differential {
 
 /// wasmi's imports for `omodule`: functions returning zeros (or `empty_wasm_func` for those of
 /// type [] -> [] when given), zero globals, null-filled tables, fresh memories.
-fn oracle_imports(
+pub fn oracle_imports(
     ostore: &mut wasmi::Store<()>,
     omodule: &wasmi::Module,
     empty_wasm_func: Option<wasmi::Func>,
