@@ -308,7 +308,8 @@ fn compile_function(
     let in_function = |e: String| format!("{} (in function {})", e, func_display_name(env.module, func_index));
     ctx.clear();
     translate::translate_function(env, func_index, &mut ctx.func, fctx).map_err(in_function)?;
-    let inlined = if env.inline { inline::inline_calls(env, func_index, ctx, fctx).map_err(in_function)? } else { Vec::new() };
+    let inlined =
+        if env.inline { inline::inline_calls(env, func_index, ctx, fctx).map_err(in_function)? } else { Vec::new() };
     let mut out = if !hoist::applies(env.isa, &ctx.func) {
         finish_compile(env.isa, ctx).map_err(in_function)?
     } else {

@@ -385,7 +385,13 @@ fn memory_guard_pages() {
 fn memory_explicit_bounds_checks() {
     let m = Instance::with(
         MEMORY_WAT,
-        &Tunables { explicit_bounds_checks: true, epoch_interruption: false, consume_fuel: false, tier_up: false, inlining: true },
+        &Tunables {
+            explicit_bounds_checks: true,
+            epoch_interruption: false,
+            consume_fuel: false,
+            tier_up: false,
+            inlining: true,
+        },
         1,
     );
     check_memory(&m, false);

@@ -238,7 +238,8 @@ pub fn deserialize(engine: &Engine, data: &[u8]) -> Result<Module, String> {
             }
             inlined.push(frame);
         }
-        if address_map.iter().any(|&(_, loc)| loc & INLINED_LOC != 0 && (loc & !INLINED_LOC) as usize >= inlined.len()) {
+        if address_map.iter().any(|&(_, loc)| loc & INLINED_LOC != 0 && (loc & !INLINED_LOC) as usize >= inlined.len())
+        {
             return Err("serialized module is corrupt (address map)".into());
         }
         if (offset as usize).checked_add(len as usize).is_none_or(|e| e > text.len()) {

@@ -70,9 +70,7 @@ pub fn frames_from_pcs(raw: &RawTrap, instance: Option<&Arc<WasmInstance>>) -> V
     raw.pcs
         .iter()
         .enumerate()
-        .flat_map(|(i, pc)| {
-            code_registry::frame_info(*pc, i > 0 || raw.kind == crate::abi::traps::TrapKind::HostTrap)
-        })
+        .flat_map(|(i, pc)| code_registry::frame_info(*pc, i > 0 || raw.kind == crate::abi::traps::TrapKind::HostTrap))
         .map(|info| {
             let inst = if Some(info.module_key) == entry_base { instance.cloned() } else { None };
             Frame {

@@ -96,7 +96,10 @@ fn calls_out_of_inlined_code_keep_the_inlined_frame() {
     assert_eq!(message, "integer divide by zero");
     let div = op_offsets(&inlined, 0, |op| matches!(op, Operator::I32DivU))[0];
     let where_: Vec<(u32, usize)> = frames.iter().map(|f| (f.0, f.1)).collect();
-    assert_eq!(where_, vec![(0, div), (1, op_offsets(&inlined, 1, is_call)[0]), (2, op_offsets(&inlined, 2, is_call)[0])]);
+    assert_eq!(
+        where_,
+        vec![(0, div), (1, op_offsets(&inlined, 1, is_call)[0]), (2, op_offsets(&inlined, 2, is_call)[0])]
+    );
 }
 
 #[test]

@@ -20,8 +20,13 @@ pub fn isa() -> &'static dyn TargetIsa {
     &**ISA.get_or_init(|| build_isa().expect("host ISA"))
 }
 
-pub const NO_CHECKS: Tunables =
-    Tunables { explicit_bounds_checks: false, epoch_interruption: false, consume_fuel: false, tier_up: false, inlining: true };
+pub const NO_CHECKS: Tunables = Tunables {
+    explicit_bounds_checks: false,
+    epoch_interruption: false,
+    consume_fuel: false,
+    tier_up: false,
+    inlining: true,
+};
 
 pub struct Instance {
     pub module: Module,
