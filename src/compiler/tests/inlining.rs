@@ -238,3 +238,19 @@ fn inlining_follows_the_size_limits() {
     assert_eq!(inlined.i32("f", &[1]), plain.i32("f", &[1]));
     assert_eq!(inlined.i32("f", &[1]), 1 + 780 + 1);
 }
+
+#[test]
+fn inline_frames_survive_serialization() {
+    let wat = r#"(module
+      (func $leaf (param i32) (result i32) (i32.div_u (i32.const 100) (local.get 0)))
+      (func $mid (param i32) (result i32) (i32.add (call $leaf (local.get 0)) (i32.const 1)))
+      (func (export "top") (param i32) (result i32) (i32.mul (call $mid (local.get 0)) (i32.const 3))))"#;
+    let inlined = Instance::new(wat);
+    assert!(!inlined.code.functions[2].inlined.is_empty());
+    let bytes = crate::runtime::serialize::serialize(&inlined.module).unwrap();
+    let back = crate::runtime::serialize::deserialize(&inlined.store.engine, &bytes).unwrap();
+    for (a, b) in inlined.code.functions.iter().zip(&back.code.functions) {
+        assert_eq!(a.inlined, b.inlined);
+        assert_eq!(a.address_map, b.address_map);
+    }
+}
