@@ -122,8 +122,12 @@ impl Inliner<'_, '_> {
     /// before the first operator with the body's start), or `None` when it must stay a call.
     fn translate(&mut self, callee: u32) -> Option<ir::Function> {
         let mut func = ir::Function::new();
-        // A callee that fails to translate reports its error when compiled on its own.
-        translate::translate_function(self.env, callee, &mut func, self.fctx).ok()?;
+        // A callee that fails to translate reports its error when compiled on its own. The
+        // builder context is left half-used by a failed translation: start the next afresh.
+        if translate::translate_function(self.env, callee, &mut func, self.fctx).is_err() {
+            *self.fctx = FunctionBuilderContext::new();
+            return None;
+        }
         let body_start = self.env.module.bodies[(callee - self.env.module.num_imported_funcs) as usize].range.start;
         let mut insts = Vec::new();
         for block in func.layout.blocks() {
