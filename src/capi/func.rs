@@ -9,11 +9,12 @@ use crate::capi::types::{valkind_of, wasm_functype_t, WASM_I32};
 use crate::capi::val::{from_slot, to_slot, wasm_val_t, wasm_val_union};
 use crate::capi::vec::vec_slice;
 use crate::capi::vecs::wasm_val_vec_t;
-use crate::runtime::func::{Func, HostCallback, HostFunc, ScalarHost, ScalarSig, WasmEntry, SCALAR_MAX};
+use crate::abi::vmctx::HostInvoke;
+use crate::runtime::func::{host_trap, scalar_route, Func, HostCallback, HostFunc, ScalarHost, ScalarSig, WasmEntry, SCALAR_MAX};
 use crate::runtime::instance::WasmInstance;
 use crate::runtime::object::Object;
 use crate::runtime::store::{StoreHandle, StoreRoot};
-use crate::runtime::trap::{Trap, TrapRecord};
+use crate::runtime::trap::TrapRecord;
 use crate::types::FuncType;
 use std::ffi::c_void;
 use std::sync::{Arc, Weak};
@@ -152,17 +153,13 @@ unsafe fn host_callback(
     })
 }
 
-/// How the scalar route of a host function calls its C callback: `invoke(host, values)` with
-/// `host.target` the callback and `host.env` its env (see `invoke_scalar`).
-type Invoke = unsafe fn(&ScalarHost, *mut VMVal) -> Option<Trap>;
-
-/// What a scalar route is made of: the choice of `Invoke` for a signature, the callback and
-/// its env.
-type DirectCallback = (fn(&ScalarSig) -> Invoke, usize, *mut c_void);
+/// What a scalar route is made of: the choice of `HostInvoke` (an `invoke_scalar`) for a
+/// signature, the callback and its env.
+type DirectCallback = (fn(&ScalarSig) -> HostInvoke, usize, *mut c_void);
 
 /// The `invoke_scalar` for `sig`: one unrolled for its counts when they are among the common
 /// small ones, otherwise the one that reads them from `sig`.
-fn scalar_invoker<const WITH_ENV: bool>(sig: &ScalarSig) -> Invoke {
+fn scalar_invoker<const WITH_ENV: bool>(sig: &ScalarSig) -> HostInvoke {
     macro_rules! pick {
         ($(($np:literal, $nr:literal)),*) => {
             match (sig.params, sig.results) {
@@ -206,20 +203,24 @@ unsafe fn scalar_slot(v: &wasm_val_t, kind: u8) -> VMVal {
 
 /// The scalar route of a host function made by `wasm_func_new` (`WITH_ENV` false: `target`
 /// is a `wasm_func_callback_t`) or `wasm_func_new_with_env` (true: a
-/// `wasm_func_callback_with_env_t`, called with `env`). Builds the argument and result vectors
-/// on the stack straight from the trampoline's slots, calls the callback and checks the result
-/// kinds; the values it hands over and takes back are exactly those of `host_callback`.
+/// `wasm_func_callback_with_env_t`, called with `env`): the function's `HostInvoke`, called by
+/// the host trampoline. Builds the argument and result vectors on the stack straight from the
+/// trampoline's slots, calls the callback and checks the result kinds; the values it hands over
+/// and takes back are exactly those of `host_callback`.
 ///
 /// # Safety
-/// `values` is the trampoline's slot array for a function of type `host.sig` (arguments in,
-/// room for the results); `host.target` (and `host.env`) are as described above, the callback
-/// obeying wasm.h as `host_callback` requires.
+/// Only called by the host trampoline of a function made with this route: `ctx` is that live
+/// `HostFunc`, `values` the trampoline's slot array for a function of type `host.sig`
+/// (arguments in, room for the results), where `host` is its `ScalarHost`; `host.target` (and
+/// `host.env`) are as described above, the callback obeying wasm.h as `host_callback` requires.
 /// With `FIXED`, the signature has exactly `NP` parameters and `NR` results (so the loops
 /// unroll); otherwise the counts come from `host.sig`.
-unsafe fn invoke_scalar<const WITH_ENV: bool, const FIXED: bool, const NP: usize, const NR: usize>(
-    host: &ScalarHost,
+unsafe extern "C" fn invoke_scalar<const WITH_ENV: bool, const FIXED: bool, const NP: usize, const NR: usize>(
+    ctx: *mut u8,
     values: *mut VMVal,
-) -> Option<Trap> {
+) -> u32 {
+    // SAFETY: `ctx` is a live host function made with this route (this function's contract).
+    let host = unsafe { scalar_route(ctx) };
     let sig = &host.sig;
     let (np, nr) = if FIXED { (NP, NR) } else { (sig.params as usize, sig.results as usize) };
     // Only the first `np` / `nr` values are written and handed out (zeroing whole arrays was
@@ -265,7 +266,8 @@ unsafe fn invoke_scalar<const WITH_ENV: bool, const FIXED: bool, const NP: usize
         // passes to us (wasm.h rule 4); it is freed here, once.
         let t = unsafe { Box::from_raw(trap) };
         release_values(results);
-        return Some(t.trap().clone());
+        // SAFETY: `ctx` and `values` are as the trampoline passed them; the callback is done.
+        return unsafe { host_trap(ctx, t.trap().clone(), values) };
     }
     for (i, (r, &kind)) in results.iter().zip(sig.result_kinds()).enumerate() {
         if r.kind != kind {
@@ -275,13 +277,14 @@ unsafe fn invoke_scalar<const WITH_ENV: bool, const FIXED: bool, const NP: usize
                 r.kind
             );
             release_values(results);
-            return Some(TrapRecord::new(message));
+            // SAFETY: as above.
+            return unsafe { host_trap(ctx, TrapRecord::new(message), values) };
         }
         // SAFETY: the kind was checked just above; the slot array has room for the `nr`
         // results (this function's contract).
         unsafe { *values.add(i) = scalar_slot(r, kind) };
     }
-    None
+    0
 }
 
 /// Releases what a host callback left in result values it gave back with a trap or a wrong

@@ -1,8 +1,9 @@
 //! The two boundary trampolines: host → wasm (entry, one per function type of a module) and
 //! wasm → host (one per host function type, cached by the engine).
 
-use super::{finish_compile, translate::ir_type, wasm_signature, FuncOutput};
+use super::{finish_compile, translate::ir_type, translate::readonly, wasm_signature, FuncOutput};
 use crate::abi::traps::trap_codes;
+use crate::abi::vmctx::HOST_CTX_INVOKE_OFFSET;
 use crate::types::FuncType;
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
@@ -57,12 +58,12 @@ pub(crate) fn entry_trampoline(
     finish_compile(isa, ctx)
 }
 
-/// Wasm-convention function `(host_ctx, params...) -> results` that calls
-/// `host_call(host_ctx, values) -> u32` with the values spilled to its stack.
+/// Wasm-convention function `(host_ctx, params...) -> results` that calls the context's
+/// `HostInvoke` (`invoke(host_ctx, values) -> u32`, loaded from `HOST_CTX_INVOKE_OFFSET`) with
+/// the values spilled to its stack.
 pub(crate) fn host_trampoline(
     isa: &dyn TargetIsa,
     ty: &FuncType,
-    host_call: usize,
     rethrow: usize,
     ctx: &mut Context,
     fctx: &mut FunctionBuilderContext,
@@ -88,7 +89,9 @@ pub(crate) fn host_trampoline(
         hsig.params.extend([AbiParam::new(I64), AbiParam::new(I64)]);
         hsig.returns.push(AbiParam::new(I32));
         let hsig = b.import_signature(hsig);
-        let callee = b.ins().iconst(I64, host_call as i64);
+        // The context is the runtime's `HostFunc`, alive while compiled code can reach it, and
+        // its invoke pointer never changes.
+        let callee = b.ins().load(I64, readonly(), host_ctx, HOST_CTX_INVOKE_OFFSET);
         let call = b.ins().call_indirect(hsig, callee, &[host_ctx, values]);
         let rc = b.inst_results(call)[0];
         let failed = b.create_block();

@@ -170,7 +170,7 @@ impl Engine {
     /// The wasm → host trampoline for functions of type `ty`: shared by all live host
     /// functions of that type (and of every type passed the same way, see
     /// `host_trampoline_shape`), compiled again once they are all gone.
-    pub fn host_trampoline(&self, ty: &FuncType, host_call: usize) -> Result<Arc<HostTrampoline>, String> {
+    pub fn host_trampoline(&self, ty: &FuncType) -> Result<Arc<HostTrampoline>, String> {
         // The map holds each trampoline under its shape and under every exact type that asked
         // for it, so the common case (a type seen before) finds it without computing the shape.
         if let Some(t) = self.0.host_trampolines.lock().unwrap().get(ty).and_then(Weak::upgrade) {
@@ -184,7 +184,7 @@ impl Engine {
                 return Ok(t);
             }
         }
-        let trampoline = self.compile_host_trampoline(&shape, host_call)?;
+        let trampoline = self.compile_host_trampoline(&shape)?;
         if shape != *ty {
             self.0.host_trampolines.lock().unwrap().insert(ty.clone(), Arc::downgrade(&trampoline));
         }
@@ -196,12 +196,8 @@ impl Engine {
         Ok(trampoline)
     }
 
-    fn compile_host_trampoline(&self, ty: &FuncType, host_call: usize) -> Result<Arc<HostTrampoline>, String> {
-        let code = Arc::new(self.0.compiler.compile_host_trampoline(
-            ty,
-            host_call,
-            super::exception::rethrow_stub_address(),
-        )?);
+    fn compile_host_trampoline(&self, ty: &FuncType) -> Result<Arc<HostTrampoline>, String> {
+        let code = Arc::new(self.0.compiler.compile_host_trampoline(ty, super::exception::rethrow_stub_address())?);
         let mut cache = self.0.host_trampolines.lock().unwrap();
         if let Some(t) = cache.get(ty).and_then(Weak::upgrade) {
             return Ok(t); // another thread compiled it meanwhile
