@@ -467,18 +467,31 @@ unsafe fn call_scalar(
     args: *const wasm_val_vec_t,
     results: *mut wasm_val_vec_t,
 ) -> Option<*mut wasm_trap_t> {
-    // SAFETY: `args` is NULL or a valid vector (this function's contract).
-    let args: &[wasm_val_t] = unsafe { vec_slice(args) };
-    if args.len() != sig.params as usize {
+    let np = sig.params as usize;
+    // SAFETY: `args` is NULL or a valid vector (this function's contract), whose `data` is
+    // readable for `size` values when `size` is not 0 (a NULL vector or NULL data is empty,
+    // as `vec_slice` reads them).
+    let args: &[wasm_val_t] = unsafe {
+        match args.as_ref() {
+            None => &[],
+            Some(v) if v.size != np => return None,
+            Some(_) if np == 0 => &[],
+            Some(v) if v.data.is_null() => return None,
+            Some(v) => std::slice::from_raw_parts(v.data, np),
+        }
+    };
+    if args.len() != np {
         return None;
     }
-    let mut slots = [VMVal::default(); SCALAR_MAX];
+    // Only the slots the entry trampoline reads (the arguments) are written here; it writes
+    // the results, which are all that is read back.
+    let mut slots = [const { std::mem::MaybeUninit::<VMVal>::uninit() }; SCALAR_MAX];
     for ((slot, a), &kind) in slots.iter_mut().zip(args).zip(sig.param_kinds()) {
         if a.kind != kind {
             return None;
         }
         // SAFETY: the kind matches (checked just above).
-        *slot = unsafe { scalar_slot(a, kind) };
+        slot.write(unsafe { scalar_slot(a, kind) });
     }
     let nr = sig.results as usize;
     let out: *mut wasm_val_t = if nr == 0 {
@@ -504,12 +517,14 @@ unsafe fn call_scalar(
     // `entry` before any code runs; after `Ok`, only locals and the caller's results vector
     // are used.
     let handle = handle as *const wasm_func_t as *const u8;
-    match unsafe { entry.call_and_release(slots.as_mut_ptr(), handle) } {
+    match unsafe { entry.call_and_release(slots.as_mut_ptr() as *mut VMVal, handle) } {
         Ok(()) => {
             for (i, slot) in slots.iter().take(nr).enumerate() {
                 let kind = (result_kinds >> (8 * i)) as u8;
-                // SAFETY: `out` is writable for `nr` values (checked above; the caller's vector).
-                unsafe { *out.add(i) = scalar_val(slot, kind) };
+                // SAFETY: the call wrote its `nr` results to the first slots (the entry
+                // trampoline's contract); `out` is writable for `nr` values (checked above; the
+                // caller's vector).
+                unsafe { *out.add(i) = scalar_val(slot.assume_init_ref(), kind) };
             }
             Some(std::ptr::null_mut())
         }

@@ -105,9 +105,9 @@ struct Fault {
     frame_count: usize,
 }
 
-/// Everything a thread needs to enter wasm and to handle a trap, in one thread-local so that a
-/// call pays for one thread-local lookup (`__tls_get_addr` in a shared library). Constant
-/// initialised and without a destructor: the signal handler may read it on any thread.
+/// Everything a thread needs to enter wasm, in one thread-local block so that a call pays for
+/// one thread-local look-up. All zero at thread start (no initialiser runs) and without a
+/// destructor: the signal handler may read it on any thread.
 struct ThreadState {
     /// Jump buffer of the innermost active entry (null when no wasm runs on this thread).
     jmp_buf: Cell<*mut u8>,
@@ -117,17 +117,43 @@ struct ThreadState {
     stack_limit: Cell<usize>,
     /// Lowest stack limit wasm may be given on this thread (see `prepare_thread`).
     stack_floor: Cell<usize>,
+    /// The embedder's handles that running calls borrow from, innermost first (see
+    /// `catch_traps_and_release`); null when none.
+    borrowed: Cell<*const BorrowNode>,
     /// Signal stack and stack bounds are set up for this thread.
     ready: Cell<bool>,
     /// `DEFERRED` holds something (see `defer_drop`).
     deferred: Cell<bool>,
-    /// The embedder's handles that running calls borrow from, innermost first (see
-    /// `catch_traps_and_release`); null when none.
-    borrowed: Cell<*const BorrowNode>,
+}
+
+/// What the signal handler saw at a trap, until the entry it unwinds to copies it out.
+struct TrapState {
     fault: Cell<Option<Fault>>,
     trace: Cell<[usize; MAX_TRACE]>,
 }
 
+// On x86-64 Linux the block is a TLS symbol of our own, reached through a TLS descriptor
+// (`state`): where the library's TLS sits in the static block (it was loaded with the program,
+// or glibc found room when it was dlopen-ed) the look-up is two instructions in the resolver and
+// two here, where Rust's `thread_local!` in a shared library calls `__tls_get_addr` behind a
+// wrapper (about 20 instructions on every call into wasm). The linker relaxes the sequence in
+// executables (tests). All-zero bytes are a valid `ThreadState`: null pointers, zeros, false.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+std::arch::global_asm!(
+    ".section .tbss,\"awT\",@nobits",
+    ".p2align 6",
+    ".globl wasmlift_thread_state",
+    ".hidden wasmlift_thread_state",
+    ".type wasmlift_thread_state, @tls_object",
+    ".size wasmlift_thread_state, 64",
+    "wasmlift_thread_state:",
+    ".zero 64",
+    ".text",
+);
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+const _: () = assert!(std::mem::size_of::<ThreadState>() <= 64 && std::mem::align_of::<ThreadState>() <= 64);
+
+#[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
 thread_local! {
     static STATE: ThreadState = const {
         ThreadState {
@@ -135,13 +161,15 @@ thread_local! {
             entry_sp: Cell::new(0),
             stack_limit: Cell::new(0),
             stack_floor: Cell::new(0),
+            borrowed: Cell::new(std::ptr::null()),
             ready: Cell::new(false),
             deferred: Cell::new(false),
-            borrowed: Cell::new(std::ptr::null()),
-            fault: Cell::new(None),
-            trace: Cell::new([0; MAX_TRACE]),
         }
     };
+}
+
+thread_local! {
+    static TRAP: TrapState = const { TrapState { fault: Cell::new(None), trace: Cell::new([0; MAX_TRACE]) } };
     /// Handles deleted while wasm ran on this thread, kept until the outermost call returns
     /// (see `defer_drop`). Not read by the signal handler, so it may have a destructor.
     static DEFERRED: std::cell::RefCell<Vec<Box<dyn std::any::Any>>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -149,13 +177,47 @@ thread_local! {
     static ALT_STACK: AltStack = const { AltStack { ptr: Cell::new(std::ptr::null_mut()), len: Cell::new(0) } };
 }
 
+/// This thread's state. The reference stays valid for the rest of the thread's life (the block
+/// has no destructor), which is longer than any use here.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+#[inline(always)]
+fn state() -> &'static ThreadState {
+    let offset: usize;
+    // SAFETY: the TLS descriptor sequence of the x86-64 psABI (GNU2 dialect): `lea` of the
+    // descriptor into rax and the indirect call through it, which returns the symbol's offset
+    // from the thread pointer and preserves every other register (the asm may call: no
+    // `nostack`). The block is zeroed for each thread and all-zero is a valid `ThreadState`
+    // (see above); it lives as long as the thread and the reference never leaves it
+    // (ThreadState is not Sync).
+    unsafe {
+        std::arch::asm!(
+            "lea rax, [rip + wasmlift_thread_state@TLSDESC]",
+            "call qword ptr [rax + wasmlift_thread_state@TLSCALL]",
+            out("rax") offset,
+            options(pure, readonly),
+        );
+        let base: usize;
+        std::arch::asm!("mov {}, qword ptr fs:[0]", out(reg) base, options(pure, readonly, nostack, preserves_flags));
+        &*((base + offset) as *const ThreadState)
+    }
+}
+
 /// This thread's state. The reference stays valid for the rest of the thread's life (the
 /// thread-local has no destructor), which is longer than any use here.
+#[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
 fn state() -> &'static ThreadState {
     // SAFETY: the thread-local is const-initialised and has no destructor, so its storage
     // lives as long as the thread; the reference never leaves the thread (ThreadState is not
     // Sync, so it cannot be sent elsewhere).
     STATE.with(|s| unsafe { &*(s as *const ThreadState) })
+}
+
+/// This thread's trap record (see `TrapState`; const-initialised, no destructor, so the signal
+/// handler may use it).
+fn trap_state() -> &'static TrapState {
+    // SAFETY: as for `state`: the storage lives as long as the thread and the reference never
+    // leaves it (TrapState is not Sync).
+    TRAP.with(|s| unsafe { &*(s as *const TrapState) })
 }
 
 /// The trap a compiled call ended with: its kind and the PCs of the wasm frames (innermost
@@ -269,13 +331,14 @@ unsafe fn enter<const RELEASE: bool>(
         }
         return Ok(());
     }
-    Err(take_fault(st))
+    Err(take_fault())
 }
 
 #[cold]
-fn take_fault(st: &ThreadState) -> RawTrap {
-    let fault = st.fault.take().expect("trap without recorded fault");
-    let trace = st.trace.get();
+fn take_fault() -> RawTrap {
+    let ts = trap_state();
+    let fault = ts.fault.take().expect("trap without recorded fault");
+    let trace = ts.trace.get();
     RawTrap { kind: fault.kind, pcs: trace[..fault.frame_count].to_vec() }
 }
 
@@ -521,8 +584,9 @@ unsafe extern "C" fn handler(signum: i32, info: *mut libc::siginfo_t, ctx: *mut 
             // SAFETY: the fault is in wasm code entered on this thread through catch_traps, so
             // the frame chain from `fp` lies on this thread's stack below `entry_sp`.
             let count = unsafe { walk_frames(st, pc, fp, &mut trace) };
-            st.trace.set(trace);
-            st.fault.set(Some(Fault { kind, frame_count: count }));
+            let ts = trap_state();
+            ts.trace.set(trace);
+            ts.fault.set(Some(Fault { kind, frame_count: count }));
             // SAFETY: `jmp` is the buffer of the innermost catch_traps on this thread, still
             // live (set null again when it returns); only compiled code and trampolines, which
             // own nothing to drop, lie between it and here.
@@ -559,8 +623,9 @@ pub(crate) unsafe fn raise_at(kind: TrapKind, pc: usize, fp: usize) -> ! {
     // SAFETY: `fp` is a frame of wasm code entered through catch_traps on this thread (the
     // caller's obligation), so the chain lies on this thread's stack below `entry_sp`.
     let count = unsafe { walk_frames(st, pc, fp, &mut trace) };
-    st.trace.set(trace);
-    st.fault.set(Some(Fault { kind, frame_count: count }));
+    let ts = trap_state();
+    ts.trace.set(trace);
+    ts.fault.set(Some(Fault { kind, frame_count: count }));
     // SAFETY: `jmp` is the live buffer of the innermost catch_traps on this thread; the frames
     // skipped own nothing to drop (the caller's obligation).
     unsafe { wasmlift_unwind(jmp) }
