@@ -204,47 +204,56 @@ unsafe fn scalar_slot(v: &wasm_val_t, kind: u8) -> VMVal {
 /// The scalar route of a host function made by `wasm_func_new` (`WITH_ENV` false: `target`
 /// is a `wasm_func_callback_t`) or `wasm_func_new_with_env` (true: a
 /// `wasm_func_callback_with_env_t`, called with `env`): the function's `HostInvoke`, called by
-/// the host trampoline. Builds the argument and result vectors on the stack straight from the
-/// trampoline's slots, calls the callback and checks the result kinds; the values it hands over
-/// and takes back are exactly those of `host_callback`.
+/// the host trampoline. The callback's argument and result vectors are the trampoline's own
+/// arrays seen as `wasm_val_t`s (see `HostInvoke`): only the kinds (and the upper halves of
+/// 32-bit arguments, zero as `from_slot` writes them) are filled in around the values the
+/// trampoline stored, and the results the callback writes are where the trampoline loads them,
+/// once their kinds are checked. So a value crosses with one store and one load each way. The
+/// values the callback sees and gives back are exactly those of `host_callback`.
 ///
 /// # Safety
 /// Only called by the host trampoline of a function made with this route: `ctx` is that live
-/// `HostFunc`, `values` the trampoline's slot array for a function of type `host.sig`
-/// (arguments in, room for the results), where `host` is its `ScalarHost`; `host.target` (and
-/// `host.env`) are as described above, the callback obeying wasm.h as `host_callback` requires.
+/// `HostFunc`, `args` / `results` the trampoline's arrays (see `HostInvoke`) for a function of
+/// type `host.sig`, where `host` is its `ScalarHost`; `host.target` (and `host.env`) are as
+/// described above, the callback obeying wasm.h as `host_callback` requires.
 /// With `FIXED`, the signature has exactly `NP` parameters and `NR` results (so the loops
 /// unroll); otherwise the counts come from `host.sig`.
 unsafe extern "C" fn invoke_scalar<const WITH_ENV: bool, const FIXED: bool, const NP: usize, const NR: usize>(
     ctx: *mut u8,
-    values: *mut VMVal,
+    args: *mut VMVal,
+    results: *mut VMVal,
 ) -> u32 {
     // SAFETY: `ctx` is a live host function made with this route (this function's contract).
     let host = unsafe { scalar_route(ctx) };
     let sig = &host.sig;
     let (np, nr) = if FIXED { (NP, NR) } else { (sig.params as usize, sig.results as usize) };
-    // Only the first `np` / `nr` values are written and handed out (zeroing whole arrays was
-    // a large part of a host call).
-    const UNINIT: std::mem::MaybeUninit<wasm_val_t> = std::mem::MaybeUninit::uninit();
-    let mut arg_buf = [UNINIT; SCALAR_MAX];
-    let mut result_buf = [UNINIT; SCALAR_MAX];
-    for (i, slot) in arg_buf.iter_mut().enumerate().take(np) {
-        // SAFETY: the slot array holds the `np` arguments (this function's contract).
-        slot.write(scalar_val(unsafe { &*values.add(i) }, sig.kinds[i]));
-    }
-    for (i, slot) in result_buf.iter_mut().enumerate().take(nr) {
-        slot.write(wasm_val_t { kind: sig.kinds[SCALAR_MAX + i], of: wasm_val_union { i64: 0 } });
-    }
-    // SAFETY: the first `np` / `nr` elements (at most SCALAR_MAX: `ScalarSig::of`) were
-    // initialised just above; the slices cover exactly those.
-    let (args, results) = unsafe {
-        (
-            std::slice::from_raw_parts_mut(arg_buf.as_mut_ptr() as *mut wasm_val_t, np),
-            std::slice::from_raw_parts_mut(result_buf.as_mut_ptr() as *mut wasm_val_t, nr),
-        )
+    // SAFETY: 8 writable bytes precede each array, and each slot is 16 bytes: the `wasm_val_t`
+    // at `array - 8 + 16 i` has its value field in the low 8 bytes of slot i and its kind byte
+    // in the unused upper half of slot i - 1 (or in the bytes before slot 0). The arrays are
+    // distinct, so the two views do not overlap (`HostInvoke`).
+    let (arg_vals, result_vals) = unsafe {
+        ((args as *mut u8).sub(8) as *mut wasm_val_t, (results as *mut u8).sub(8) as *mut wasm_val_t)
     };
-    let args_vec = wasm_val_vec_t { size: np, data: args.as_mut_ptr() };
-    let mut results_vec = wasm_val_vec_t { size: nr, data: results.as_mut_ptr() };
+    for i in 0..np {
+        let kind = sig.kinds[i];
+        // SAFETY: `arg_vals[i]` lies in the trampoline's array (see above); its value field
+        // already holds argument i (the low 8 bytes of its slot).
+        unsafe {
+            let v = arg_vals.add(i);
+            (*v).kind = kind;
+            if kind & 1 == 0 {
+                // i32 and f32 arrive in the low 4 bytes of a register-wide store: the upper 4
+                // bytes are zero in a wasm.h value, as `from_slot` makes them.
+                ((v as *mut u8).add(12) as *mut u32).write(0);
+            }
+        }
+    }
+    for i in 0..nr {
+        // SAFETY: `result_vals[i]` lies in the trampoline's results array (see above).
+        unsafe { result_vals.add(i).write(wasm_val_t { kind: sig.kinds[SCALAR_MAX + i], of: wasm_val_union { i64: 0 } }) };
+    }
+    let args_vec = wasm_val_vec_t { size: np, data: arg_vals };
+    let mut results_vec = wasm_val_vec_t { size: nr, data: result_vals };
     let trap = if WITH_ENV {
         // SAFETY: `target` is a `wasm_func_callback_with_env_t` to be called with `env`
         // (this function's contract); both vectors are valid for the call.
@@ -261,30 +270,42 @@ unsafe extern "C" fn invoke_scalar<const WITH_ENV: bool, const FIXED: bool, cons
             cb(&args_vec, &mut results_vec)
         }
     };
+    // SAFETY: the callback has returned; the `nr` result values are valid (wasm.h rule 5).
+    let result_slice = unsafe { std::slice::from_raw_parts_mut(result_vals, nr) };
     if !trap.is_null() {
         // SAFETY: a non-NULL result of the callback is a trap of this library whose ownership
         // passes to us (wasm.h rule 4); it is freed here, once.
         let t = unsafe { Box::from_raw(trap) };
-        release_values(results);
-        // SAFETY: `ctx` and `values` are as the trampoline passed them; the callback is done.
-        return unsafe { host_trap(ctx, t.trap().clone(), values) };
+        release_values(result_slice);
+        // SAFETY: `ctx` and `results` are as the trampoline passed them; the callback is done.
+        return unsafe { host_trap(ctx, t.trap().clone(), results) };
     }
-    for (i, (r, &kind)) in results.iter().zip(sig.result_kinds()).enumerate() {
+    for (i, (r, &kind)) in result_slice.iter().zip(sig.result_kinds()).enumerate() {
         if r.kind != kind {
-            let expected = crate::capi::types::valtype_of_kind(kind).map_or(String::new(), |t| t.to_string());
-            let message = format!(
-                "host function returned a bad result {i}: expected a value of type {expected}, got value kind {}",
-                r.kind
-            );
-            release_values(results);
-            // SAFETY: as above.
-            return unsafe { host_trap(ctx, TrapRecord::new(message), values) };
+            // SAFETY: as for `host_trap` above.
+            return unsafe { bad_result(ctx, results, result_slice, i, kind) };
         }
-        // SAFETY: the kind was checked just above; the slot array has room for the `nr`
-        // results (this function's contract).
-        unsafe { *values.add(i) = scalar_slot(r, kind) };
     }
+    // The results of the checked kinds are where the trampoline loads them: i32 and f32 in the
+    // low 4 bytes of their slots, i64 and f64 in the low 8.
     0
+}
+
+/// A scalar route's report of a result of the wrong kind (`i`; `kind` was expected).
+///
+/// # Safety
+/// As `host_trap`, with `results` the callback's result values (a view of the same array).
+#[cold]
+#[inline(never)]
+unsafe fn bad_result(ctx: *mut u8, results: *mut VMVal, values: &mut [wasm_val_t], i: usize, kind: u8) -> u32 {
+    let expected = crate::capi::types::valtype_of_kind(kind).map_or(String::new(), |t| t.to_string());
+    let message = format!(
+        "host function returned a bad result {i}: expected a value of type {expected}, got value kind {}",
+        values[i].kind
+    );
+    release_values(values);
+    // SAFETY: the caller's contract: `ctx` and `results` are as the trampoline passed them.
+    unsafe { host_trap(ctx, TrapRecord::new(message), results) }
 }
 
 /// Releases what a host callback left in result values it gave back with a trap or a wrong

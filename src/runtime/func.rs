@@ -165,39 +165,54 @@ pub unsafe fn scalar_route<'a>(ctx: *mut u8) -> &'a ScalarHost {
     unsafe { (*(ctx as *const HostFunc)).scalar.as_ref().unwrap_unchecked() }
 }
 
-/// The `HostInvoke` of host functions without a scalar route: runs the boxed callback.
+/// The `HostInvoke` of host functions without a scalar route: runs the boxed callback on a
+/// copy of the arguments (the callback's slice serves for the arguments and then the results).
 ///
 /// # Safety
 /// Only called by a host trampoline: `ctx` is the `HostFunc` whose funcref the trampoline was
-/// reached through (alive: the caller's instance or table holds it), and `values` is the
-/// trampoline's slot array, sized for max(params, results) of the function's type.
-unsafe extern "C" fn host_call(ctx: *mut u8, values: *mut VMVal) -> u32 {
+/// reached through (alive: the caller's instance or table holds it), and `args` / `results`
+/// are the trampoline's arrays for the function's type (see `HostInvoke`).
+unsafe extern "C" fn host_call(ctx: *mut u8, args: *mut VMVal, results: *mut VMVal) -> u32 {
     // SAFETY: see the function's contract.
     let f = unsafe { &*(ctx as *const HostFunc) };
-    let n = f.ty.params.len().max(f.ty.results.len());
-    // SAFETY: the trampoline's array holds `n` slots and nothing else refers to it meanwhile.
-    let slots = unsafe { std::slice::from_raw_parts_mut(values, n) };
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (f.callback)(slots)));
+    let (np, nr) = (f.ty.params.len(), f.ty.results.len());
+    let n = np.max(nr);
+    let mut inline = [VMVal::default(); SCALAR_MAX];
+    let mut heap = Vec::new();
+    let slots: &mut [VMVal] = if n <= SCALAR_MAX {
+        &mut inline[..n]
+    } else {
+        heap.resize(n, VMVal::default());
+        &mut heap
+    };
+    // SAFETY: the trampoline's `args` array holds the `np` arguments.
+    slots[..np].copy_from_slice(unsafe { std::slice::from_raw_parts(args, np) });
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (f.callback)(&mut *slots)));
     let trap = match result {
-        Ok(Ok(())) => return 0,
+        Ok(Ok(())) => {
+            // SAFETY: the trampoline's `results` array has room for the `nr` results, and
+            // does not overlap `slots` (a local).
+            unsafe { std::ptr::copy_nonoverlapping(slots.as_ptr(), results, nr) };
+            return 0;
+        }
         Ok(Err(trap)) => trap,
         Err(_) => TrapRecord::new("host function panicked"),
     };
-    // SAFETY: as this function's contract; the callback's borrow of `values` has ended.
-    unsafe { host_trap(ctx, trap, values) }
+    // SAFETY: as this function's contract.
+    unsafe { host_trap(ctx, trap, results) }
 }
 
 /// How a `HostInvoke` reports the trap its host function ended with (its return value): 1,
 /// with the trap object left in `PENDING_HOST_TRAP`; or 2 when it carries a wasm exception of
-/// this store, whose exnref goes to `values[0]`: the trampoline throws it on into the calling
+/// this store, whose exnref goes to `results[0]`: the trampoline throws it on into the calling
 /// wasm code.
 ///
 /// # Safety
-/// `ctx` and `values` are as a `HostInvoke` received them (a live `HostFunc`, the trampoline's
-/// slot array), and nothing borrows `values` any more.
+/// `ctx` and `results` are as a `HostInvoke` received them (a live `HostFunc`, the trampoline's
+/// results array), and nothing borrows `results` any more.
 #[cold]
 #[inline(never)]
-pub unsafe fn host_trap(ctx: *mut u8, trap: Trap, values: *mut VMVal) -> u32 {
+pub unsafe fn host_trap(ctx: *mut u8, trap: Trap, results: *mut VMVal) -> u32 {
     // SAFETY: see the function's contract.
     let f = unsafe { &*(ctx as *const HostFunc) };
     if let Some(exn) = &trap.exception {
@@ -205,9 +220,9 @@ pub unsafe fn host_trap(ctx: *mut u8, trap: Trap, values: *mut VMVal) -> u32 {
             // The exception may have been created by the embedder: make sure the store owns it
             // before wasm holds its exnref (idempotent for exceptions thrown in wasm).
             f.store.keep_exception(exn.clone());
-            // SAFETY: the trampoline's array always has at least one slot (it allocates
-            // max(params, results, 1)); nothing else borrows it (this function's contract).
-            unsafe { *values = VMVal::from_u64(exn.exnref() as u64) };
+            // SAFETY: the trampoline's results array always has at least one slot (see
+            // `HostInvoke`); nothing else borrows it (this function's contract).
+            unsafe { *results = VMVal::from_u64(exn.exnref() as u64) };
             return 2;
         }
         let trap = TrapRecord::new(format!(
