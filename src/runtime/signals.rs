@@ -71,6 +71,7 @@ unsafe fn call_entry(
     values: *mut VMVal,
 ) -> u32 {
     let ok: u32;
+    // The jump slot and `f` come in fixed registers: rax is overwritten before they are used.
     // SAFETY: the stack is 16-byte aligned on entry to the asm (no `nostack`), so after three
     // pushes and 8 bytes it is aligned again for the call. Every register `f` (System V) or a
     // trap may change is declared: the caller-saved ones by the clobber ABI, r12-r15 as
@@ -85,16 +86,16 @@ unsafe fn call_entry(
             "sub rsp, 8",
             "lea rax, [rip + 2f]",
             "push rax",
-            "mov qword ptr [{jmp_slot}], rsp",
-            "call {f}",
+            "mov qword ptr [r8], rsp",
+            "call rcx",
             "mov eax, 1",
             "add rsp, 8",
             "2:",
             "add rsp, 8",
             "pop rbp",
             "pop rbx",
-            jmp_slot = in(reg) jmp_slot,
-            f = in(reg) f,
+            in("r8") jmp_slot,
+            in("rcx") f,
             in("rdi") callee_vmctx,
             in("rsi") callee_code,
             in("rdx") values,
@@ -146,6 +147,10 @@ struct ThreadState {
     jmp_buf: Cell<*mut u8>,
     /// Stack limit computed at the outermost entry of this thread.
     stack_limit: Cell<usize>,
+    /// What `stack_limit` was computed from: `!(entry address - max_stack)` (saturating), so
+    /// that an outermost entry from the same depth, as in a loop of calls, reuses it; the
+    /// initial 0 matches no entry (the subtraction never yields usize::MAX).
+    stack_limit_key: Cell<usize>,
     /// Lowest stack limit wasm may be given on this thread (see `prepare_thread`); 0 until
     /// the thread is set up for wasm (signal stack, stack bounds).
     stack_floor: Cell<usize>,
@@ -189,6 +194,7 @@ thread_local! {
         ThreadState {
             jmp_buf: Cell::new(std::ptr::null_mut()),
             stack_limit: Cell::new(0),
+            stack_limit_key: Cell::new(0),
             stack_floor: Cell::new(0),
             borrowed: Cell::new(std::ptr::null()),
             deferred: Cell::new(false),
@@ -325,13 +331,10 @@ unsafe fn enter<const RELEASE: bool>(
     let st = state();
     let here = &callee_vmctx as *const _ as usize;
     let prev_jmp = st.jmp_buf.get();
-    if prev_jmp.is_null() {
-        // Outermost entry on this thread.
-        let mut floor = st.stack_floor.get();
-        if floor == 0 {
-            floor = prepare_thread(st);
-        }
-        st.stack_limit.set(here.saturating_sub(max_stack).max(floor));
+    let lowest = here.saturating_sub(max_stack);
+    if prev_jmp.is_null() && !lowest != st.stack_limit_key.get() {
+        // Outermost entry on this thread, not from the depth (and engine limit) of the last.
+        set_stack_limit(st, lowest);
     }
     // SAFETY: `limit` is the store's live stack-limit slot (the caller's obligation); the store
     // is used by this thread only while it runs code.
@@ -358,6 +361,18 @@ unsafe fn enter<const RELEASE: bool>(
         return Ok(());
     }
     Err(take_fault())
+}
+
+/// Sets the stack limit of an outermost entry whose wasm may use the stack down to `lowest`,
+/// but never below the thread's floor (setting the thread up for wasm first if need be).
+#[inline(never)]
+fn set_stack_limit(st: &ThreadState, lowest: usize) {
+    let mut floor = st.stack_floor.get();
+    if floor == 0 {
+        floor = prepare_thread(st);
+    }
+    st.stack_limit.set(lowest.max(floor));
+    st.stack_limit_key.set(!lowest);
 }
 
 #[cold]
