@@ -2,6 +2,7 @@
 //! Calls with up to `INLINE_SLOTS` values use stack buffers only: no allocation, no locking.
 #![allow(non_camel_case_types)]
 
+use crate::abi::vmctx::HostInvoke;
 use crate::abi::vmctx::VMVal;
 use crate::capi::r#ref::{wasm_func_t, wasm_ref_t, wasm_trap_t};
 use crate::capi::store::wasm_store_t;
@@ -9,8 +10,9 @@ use crate::capi::types::{valkind_of, wasm_functype_t, WASM_I32};
 use crate::capi::val::{from_slot, to_slot, wasm_val_t, wasm_val_union};
 use crate::capi::vec::vec_slice;
 use crate::capi::vecs::wasm_val_vec_t;
-use crate::abi::vmctx::HostInvoke;
-use crate::runtime::func::{host_trap, scalar_route, Func, HostCallback, HostFunc, ScalarHost, ScalarSig, WasmEntry, SCALAR_MAX};
+use crate::runtime::func::{
+    host_trap, scalar_route, Func, HostCallback, HostFunc, ScalarHost, ScalarSig, WasmEntry, SCALAR_MAX,
+};
 use crate::runtime::instance::WasmInstance;
 use crate::runtime::object::Object;
 use crate::runtime::store::{StoreHandle, StoreRoot};
@@ -30,7 +32,7 @@ pub type wasm_func_callback_with_env_t = Option<
 >;
 
 const INLINE_SLOTS: usize = 8;
-// `call_scalar` packs the result kinds into one u64.
+// `ScalarSig::results_word` packs a count up to 8 and 8 kinds into one u32.
 const _: () = assert!(SCALAR_MAX == 8);
 
 impl wasm_func_t {
@@ -231,9 +233,8 @@ unsafe extern "C" fn invoke_scalar<const WITH_ENV: bool, const FIXED: bool, cons
     // at `array - 8 + 16 i` has its value field in the low 8 bytes of slot i and its kind byte
     // in the unused upper half of slot i - 1 (or in the bytes before slot 0). The arrays are
     // distinct, so the two views do not overlap (`HostInvoke`).
-    let (arg_vals, result_vals) = unsafe {
-        ((args as *mut u8).sub(8) as *mut wasm_val_t, (results as *mut u8).sub(8) as *mut wasm_val_t)
-    };
+    let (arg_vals, result_vals) =
+        unsafe { ((args as *mut u8).sub(8) as *mut wasm_val_t, (results as *mut u8).sub(8) as *mut wasm_val_t) };
     for i in 0..np {
         let kind = sig.kinds[i];
         // SAFETY: `arg_vals[i]` lies in the trampoline's array (see above); its value field
@@ -250,7 +251,9 @@ unsafe extern "C" fn invoke_scalar<const WITH_ENV: bool, const FIXED: bool, cons
     }
     for i in 0..nr {
         // SAFETY: `result_vals[i]` lies in the trampoline's results array (see above).
-        unsafe { result_vals.add(i).write(wasm_val_t { kind: sig.kinds[SCALAR_MAX + i], of: wasm_val_union { i64: 0 } }) };
+        unsafe {
+            result_vals.add(i).write(wasm_val_t { kind: sig.kinds[SCALAR_MAX + i], of: wasm_val_union { i64: 0 } })
+        };
     }
     let args_vec = wasm_val_vec_t { size: np, data: arg_vals };
     let mut results_vec = wasm_val_vec_t { size: nr, data: result_vals };
@@ -529,10 +532,8 @@ unsafe fn call_scalar(
     // contents are then kept by `defer_drop` until the call is over).
     let store_ptr = Arc::as_ptr(store);
     let instance_ptr = Arc::as_ptr(instance);
-    // The result kinds, packed into one word on the stack (`sig` lives in the handle).
-    let mut result_kinds = [0u8; SCALAR_MAX];
-    result_kinds.copy_from_slice(&sig.kinds[SCALAR_MAX..]);
-    let result_kinds = u64::from_le_bytes(result_kinds);
+    // The results' count and kinds in one word kept on the stack (`sig` lives in the handle).
+    let results_word = sig.results_word;
     // SAFETY: the entry belongs to the live instance, the slots hold the arguments of its
     // scalar type and have room for its results. `call_and_release` reads what it needs from
     // `entry` before any code runs; after `Ok`, only locals and the caller's results vector
@@ -540,8 +541,9 @@ unsafe fn call_scalar(
     let handle = handle as *const wasm_func_t as *const u8;
     match unsafe { entry.call_and_release(slots.as_mut_ptr() as *mut VMVal, handle) } {
         Ok(()) => {
+            let nr = (results_word & 15) as usize;
             for (i, slot) in slots.iter().take(nr).enumerate() {
-                let kind = (result_kinds >> (8 * i)) as u8;
+                let kind = ((results_word >> (4 + 2 * i)) & 3) as u8;
                 // SAFETY: the call wrote its `nr` results to the first slots (the entry
                 // trampoline's contract); `out` is writable for `nr` values (checked above; the
                 // caller's vector).

@@ -414,11 +414,7 @@ pub(crate) fn trap_kind(code: TrapCode) -> TrapKind {
 /// returns the results read back from the array. When it returns 2 the callback ended with a wasm
 /// exception (exnref in slot 0), handed to `rethrow(host_ctx, exnref)` (see `Compiler`).
 /// `functions[0]` describes it.
-pub fn compile_host_trampoline(
-    isa: &dyn TargetIsa,
-    ty: &FuncType,
-    rethrow: usize,
-) -> Result<CompiledCode, String> {
+pub fn compile_host_trampoline(isa: &dyn TargetIsa, ty: &FuncType, rethrow: usize) -> Result<CompiledCode, String> {
     let mut ctx = Context::new();
     let mut fctx = FunctionBuilderContext::new();
     let out = trampolines::host_trampoline(isa, ty, rethrow, &mut ctx, &mut fctx)?;

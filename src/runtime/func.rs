@@ -9,7 +9,9 @@ use super::store::Store;
 use super::trap::{frames_from_pcs, Trap, TrapRecord};
 use super::type_registry::TypeRef;
 use crate::abi::traps::TrapKind;
-use crate::abi::vmctx::{EntryTrampoline, HostInvoke, VMFuncRef, VMVal, HOST_CTX_INVOKE_OFFSET, HOST_CTX_MAGIC, VMCTX_MAGIC};
+use crate::abi::vmctx::{
+    EntryTrampoline, HostInvoke, VMFuncRef, VMVal, HOST_CTX_INVOKE_OFFSET, HOST_CTX_MAGIC, VMCTX_MAGIC,
+};
 use crate::types::{FuncType, ValType};
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -30,6 +32,9 @@ pub struct ScalarSig {
     pub params: u8,
     pub results: u8,
     pub kinds: [u8; 2 * SCALAR_MAX],
+    /// The results in one word, for a caller to keep across a call: their count in bits 0..4,
+    /// then two bits per kind (result i in bits 4 + 2i..6 + 2i).
+    pub results_word: u32,
 }
 
 impl ScalarSig {
@@ -49,7 +54,11 @@ impl ScalarSig {
                 _ => return None,
             };
         }
-        Some(ScalarSig { params: ty.params.len() as u8, results: ty.results.len() as u8, kinds })
+        let mut results_word = ty.results.len() as u32;
+        for (i, k) in result_kinds.iter().take(ty.results.len()).enumerate() {
+            results_word |= (*k as u32) << (4 + 2 * i);
+        }
+        Some(ScalarSig { params: ty.params.len() as u8, results: ty.results.len() as u8, kinds, results_word })
     }
 
     pub fn param_kinds(&self) -> &[u8] {

@@ -264,7 +264,10 @@ pub struct RawTrap {
 /// Runs `f(a, b, c)` (an entry trampoline) and catches any trap it raises.
 ///
 /// `max_stack` bounds the stack used by wasm below the outermost entry of the thread; `limit`
-/// is the store's stack-limit slot read by function prologues.
+/// is the store's stack-limit slot read by function prologues. The slot is left holding this
+/// thread's limit: only entries write it and every entry sets it before any code of the store
+/// runs, and while wasm runs on a thread every entry there (nested ones included, into any
+/// store) uses the same limit, so restoring an older value would change nothing.
 ///
 /// # Safety
 /// `f` must be compiled code (or a function) that only traps through registered code, callable
@@ -329,7 +332,7 @@ unsafe fn enter<const RELEASE: bool>(
     handle: *const u8,
 ) -> Result<(), RawTrap> {
     let st = state();
-    let here = &callee_vmctx as *const _ as usize;
+    let here = stack_address();
     let prev_jmp = st.jmp_buf.get();
     let lowest = here.saturating_sub(max_stack);
     if prev_jmp.is_null() && !lowest != st.stack_limit_key.get() {
@@ -337,8 +340,13 @@ unsafe fn enter<const RELEASE: bool>(
         set_stack_limit(st, lowest);
     }
     // SAFETY: `limit` is the store's live stack-limit slot (the caller's obligation); the store
-    // is used by this thread only while it runs code.
-    let prev_limit = unsafe { limit.replace(st.stack_limit.get()) };
+    // is used by this thread only while it runs code. Written only when it changes (a store
+    // entered again from the same thread and depth already has it).
+    unsafe {
+        if *limit != st.stack_limit.get() {
+            *limit = st.stack_limit.get();
+        }
+    }
     // Lives in this frame until the call is over (a trap comes back into this frame too).
     let node = BorrowNode { handle, prev: st.borrowed.get() };
     if RELEASE {
@@ -352,8 +360,6 @@ unsafe fn enter<const RELEASE: bool>(
     if RELEASE {
         st.borrowed.set(node.prev);
     }
-    // SAFETY: as above.
-    unsafe { *limit = prev_limit };
     if ok != 0 {
         if RELEASE && prev_jmp.is_null() && st.deferred.get() {
             release_deferred_slow(st);
@@ -373,6 +379,23 @@ fn set_stack_limit(st: &ThreadState, lowest: usize) {
     }
     st.stack_limit.set(lowest.max(floor));
     st.stack_limit_key.set(!lowest);
+}
+
+/// The current stack pointer (an address in the caller's frame).
+#[inline(always)]
+fn stack_address() -> usize {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let sp: usize;
+        // SAFETY: reads the stack pointer into a register; nothing else.
+        unsafe { std::arch::asm!("mov {}, rsp", out(reg) sp, options(nomem, nostack, preserves_flags)) };
+        sp
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let marker = 0u8;
+        std::hint::black_box(&marker) as *const u8 as usize
+    }
 }
 
 #[cold]
