@@ -706,6 +706,81 @@ static void test_in_place_vectors(void) {
   wasm_store_delete(st);
 }
 
+// ---- the caller's registers after a trap ----
+
+// A trap unwinds past the wasm frames without their epilogues, so whatever callee-saved
+// registers the wasm code used are left as the trap found them: the entry must give its caller
+// back its own. `clobber` keeps a dozen values live at once (forcing the callee-saved
+// registers into use) and then traps on an out-of-bounds load addressed by all of them; the
+// caller keeps six values of its own live across each call (at -O2 in callee-saved registers)
+// and checks them against the same arithmetic done without any calls.
+static const char* CLOBBER_WAT =
+    "(module (memory 1)\n"
+    "  (func (export \"clobber\") (param i32)\n"
+    "    (local $a i64) (local $b i64) (local $c i64) (local $d i64) (local $e i64) (local $f i64)\n"
+    "    (local $g i64) (local $h i64) (local $i i64) (local $j i64) (local $k i64) (local $l i64)\n"
+    "    (local.set $a (i64.extend_i32_u (local.get 0)))\n"
+    "    (local.set $b (i64.add (i64.mul (local.get $a) (i64.const 3)) (i64.const 1)))\n"
+    "    (local.set $c (i64.add (i64.mul (local.get $b) (i64.const 5)) (i64.const 2)))\n"
+    "    (local.set $d (i64.add (i64.mul (local.get $c) (i64.const 7)) (i64.const 3)))\n"
+    "    (local.set $e (i64.add (i64.mul (local.get $d) (i64.const 11)) (i64.const 4)))\n"
+    "    (local.set $f (i64.add (i64.mul (local.get $e) (i64.const 13)) (i64.const 5)))\n"
+    "    (local.set $g (i64.add (i64.mul (local.get $f) (i64.const 17)) (i64.const 6)))\n"
+    "    (local.set $h (i64.add (i64.mul (local.get $g) (i64.const 19)) (i64.const 7)))\n"
+    "    (local.set $i (i64.add (i64.mul (local.get $h) (i64.const 23)) (i64.const 8)))\n"
+    "    (local.set $j (i64.add (i64.mul (local.get $i) (i64.const 29)) (i64.const 9)))\n"
+    "    (local.set $k (i64.add (i64.mul (local.get $j) (i64.const 31)) (i64.const 10)))\n"
+    "    (local.set $l (i64.add (i64.mul (local.get $k) (i64.const 37)) (i64.const 11)))\n"
+    "    (drop (i64.load (i32.add (i32.const 0x7fff0000) (i32.wrap_i64 (i64.and (i64.const 0xff)\n"
+    "      (i64.xor (i64.xor (i64.xor (local.get $a) (local.get $b)) (i64.xor (local.get $c) (local.get $d)))\n"
+    "        (i64.xor (i64.xor (i64.xor (local.get $e) (local.get $f)) (i64.xor (local.get $g) (local.get $h)))\n"
+    "          (i64.xor (i64.xor (local.get $i) (local.get $j)) (i64.xor (local.get $k) (local.get $l))))))))))))\n";
+
+static uint64_t mix_step(uint64_t* v) {
+  v[0] += 1;
+  v[1] += v[0] * 3;
+  v[2] ^= v[1];
+  v[3] += v[2] >> 3;
+  v[4] = v[4] * 5 + v[3];
+  v[5] -= v[4];
+  return v[5];
+}
+
+static void test_registers_after_traps(void) {
+  wasm_store_t* st = wasm_store_new(engine);
+  wasm_module_t* m = module_from_wat(st, CLOBBER_WAT);
+  wasm_instance_t* inst = instantiate(st, m, NULL, 0);
+  wasm_func_t* clobber = export_func(m, inst, "clobber");
+  uint64_t expected[6] = {1, 2, 3, 4, 5, 6};
+  for (int i = 0; i < 40; i++) mix_step(expected);
+  // Six values the compiler keeps live across the calls.
+  volatile uint64_t seed = 1;
+  uint64_t a = seed, b = a + 1, c = b + 1, d = c + 1, e = d + 1, f = e + 1;
+  int traps = 0;
+  for (int i = 0; i < 40; i++) {
+    wasm_val_t arg = WASM_I32_VAL(i * 7919);
+    wasm_val_vec_t args = {1, &arg}, results = {0, NULL};
+    wasm_trap_t* t = wasm_func_call(clobber, &args, &results);
+    if (t) {
+      traps++;
+      wasm_trap_delete(t);
+    }
+    a += 1;
+    b += a * 3;
+    c ^= b;
+    d += c >> 3;
+    e = e * 5 + d;
+    f -= e;
+  }
+  CHECK_EQ(traps, 40);
+  CHECK(a == expected[0] && b == expected[1] && c == expected[2]);
+  CHECK(d == expected[3] && e == expected[4] && f == expected[5]);
+  wasm_func_delete(clobber);
+  wasm_instance_delete(inst);
+  wasm_module_delete(m);
+  wasm_store_delete(st);
+}
+
 // ---- handles a callback makes and deletes are freed at once ----
 
 // Only the handle a running call came through is kept until the call is over: a callback
@@ -788,6 +863,7 @@ int main(void) {
   test_threads();
   test_shared_shapes();
   test_in_place_vectors();
+  test_registers_after_traps();
   test_churn();
 
   wasm_func_t* all[] = {call_mixed, pass, count, outer, call_bad, call_trapper, down, boom};
