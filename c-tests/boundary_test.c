@@ -5,7 +5,9 @@
 // wasm_func_new and wasm_func_new_with_env) that trap, return a wrong kind, re-enter wasm
 // recursively, see a trap or a fault in a nested entry, or delete the very function, instance,
 // exports and store handles the running call came through; host calls from several threads at
-// once; host functions of types that share one trampoline (i32/i64, f32/f64). Run under
+// once; host functions of types that share one trampoline (i32/i64, f32/f64); callbacks that
+// write results before reading arguments, scribble over their arguments or leave results
+// unwritten (their vectors are the trampoline's arrays). Run under
 // valgrind (ctest does) to catch any use of freed memory.
 #include "test_util.h"
 
@@ -119,6 +121,12 @@ static void test_values(wasm_func_t* call_mixed, wasm_func_t* pass) {
   CHECK(seen[5].kind == WASM_I64 && seen[5].of.i64 == INT64_MIN);
   CHECK(seen[6].kind == WASM_F32 && bits_f32(seen[6].of.f32) == 0x80000000u);
   CHECK(seen[7].kind == WASM_F64 && seen[7].of.f64 == -1.5);
+  // The 32-bit arguments come with the upper half of the 8-byte value field zero, whatever the
+  // register they travelled in held there.
+  CHECK_EQ((uint64_t)seen[0].of.i64, 0xffffffffull);
+  CHECK_EQ((uint64_t)seen[2].of.i64, (uint64_t)F32_NAN);
+  CHECK_EQ((uint64_t)seen[4].of.i64, 0x80000000ull);
+  CHECK_EQ((uint64_t)seen[6].of.i64, 0x80000000ull);
   CHECK(res[0].kind == WASM_I32 && res[0].of.i32 == INT32_MIN);
   CHECK(res[1].kind == WASM_I64 && (uint64_t)res[1].of.i64 == 0x8000000100000002ull);
   CHECK(res[2].kind == WASM_F32 && bits_f32(res[2].of.f32) == F32_NAN);
@@ -578,6 +586,201 @@ static void test_shared_shapes(void) {
   wasm_store_delete(st);
 }
 
+// ---- the callback's vectors are the trampoline's own arrays ----
+
+// A callback's argument and result vectors live in the calling trampoline's frame (the values
+// are not copied): writing every result before reading the arguments must still see the
+// arguments (the two never overlap), scribbling over the (const) arguments must not reach the
+// results, results a callback leaves alone come back as zero, and types whose parameters share
+// one trampoline but whose results differ must each get their own result type back.
+static wasm_trap_t* reverse_cb(const wasm_val_vec_t* args, wasm_val_vec_t* results) {
+  CHECK_EQ(args->size, 4);
+  CHECK_EQ(results->size, 4);
+  CHECK(args->data != results->data);
+  for (size_t k = 0; k < 4; k++) results->data[k] = args->data[3 - k];
+  memset((void*)args->data, 0xee, 4 * sizeof(wasm_val_t));
+  return NULL;
+}
+static wasm_trap_t* silent_cb(const wasm_val_vec_t* args, wasm_val_vec_t* results) {
+  (void)args;
+  CHECK_EQ(results->size, 4);
+  return NULL;
+}
+static wasm_trap_t* narrow_cb(const wasm_val_vec_t* args, wasm_val_vec_t* results) {
+  CHECK_EQ(args->data[0].kind, WASM_I64);
+  results->data[0] = (wasm_val_t)WASM_I32_VAL((int32_t)(args->data[0].of.i64 >> 32));
+  return NULL;
+}
+static wasm_trap_t* widen_cb(const wasm_val_vec_t* args, wasm_val_vec_t* results) {
+  CHECK_EQ(args->data[0].kind, WASM_I32);
+  results->data[0] = (wasm_val_t)WASM_I64_VAL((int64_t)args->data[0].of.i32 * 0x100000001ll);
+  return NULL;
+}
+// Nine values each way: past the scalar route, through the general one.
+static wasm_trap_t* nine_cb(const wasm_val_vec_t* args, wasm_val_vec_t* results) {
+  CHECK_EQ(args->size, 9);
+  CHECK_EQ(results->size, 9);
+  for (size_t k = 0; k < 9; k++) results->data[k] = (wasm_val_t)WASM_I32_VAL(args->data[8 - k].of.i32 * 3);
+  return NULL;
+}
+
+static void test_in_place_vectors(void) {
+  wasm_store_t* st = wasm_store_new(engine);
+  wasm_module_t* m = module_from_wat(st,
+      "(module\n"
+      "  (import \"\" \"rev\" (func $rev (param i32 i64 f32 f64) (result f64 f32 i64 i32)))\n"
+      "  (import \"\" \"silent\" (func $silent (param i32) (result i32 i64 f32 f64)))\n"
+      "  (import \"\" \"narrow\" (func $narrow (param i64) (result i32)))\n"
+      "  (import \"\" \"widen\" (func $widen (param i32) (result i64)))\n"
+      "  (import \"\" \"nine\" (func $nine (param i32 i32 i32 i32 i32 i32 i32 i32 i32)\n"
+      "                                   (result i32 i32 i32 i32 i32 i32 i32 i32 i32)))\n"
+      "  (func (export \"rev\") (param i32 i64 f32 f64) (result f64 f32 i64 i32)\n"
+      "    (call $rev (local.get 0) (local.get 1) (local.get 2) (local.get 3)))\n"
+      "  (func (export \"silent\") (result i32 i64 f32 f64) (call $silent (i32.const 5)))\n"
+      "  (func (export \"narrow\") (param i64) (result i32) (call $narrow (local.get 0)))\n"
+      "  (func (export \"widen\") (param i32) (result i64) (call $widen (local.get 0)))\n"
+      "  (func (export \"nine\") (result i32)\n"
+      "    (local $acc i32)\n"
+      "    (call $nine (i32.const 1) (i32.const 2) (i32.const 3) (i32.const 4) (i32.const 5)\n"
+      "                (i32.const 6) (i32.const 7) (i32.const 8) (i32.const 9))\n"
+      "    ;; results 27 24 ... 3 on the stack (3 on top): digits of acc from the top, r / 3 each\n"
+      "    (i32.div_u (i32.const 3)) (local.set $acc)\n"
+      "    (local.set $acc (i32.add (i32.mul (i32.div_u (i32.const 3)) (i32.const 10)) (local.get $acc)))\n"
+      "    (local.set $acc (i32.add (i32.mul (i32.div_u (i32.const 3)) (i32.const 100)) (local.get $acc)))\n"
+      "    (local.set $acc (i32.add (i32.mul (i32.div_u (i32.const 3)) (i32.const 1000)) (local.get $acc)))\n"
+      "    (local.set $acc (i32.add (i32.mul (i32.div_u (i32.const 3)) (i32.const 10000)) (local.get $acc)))\n"
+      "    (local.set $acc (i32.add (i32.mul (i32.div_u (i32.const 3)) (i32.const 100000)) (local.get $acc)))\n"
+      "    (local.set $acc (i32.add (i32.mul (i32.div_u (i32.const 3)) (i32.const 1000000)) (local.get $acc)))\n"
+      "    (local.set $acc (i32.add (i32.mul (i32.div_u (i32.const 3)) (i32.const 10000000)) (local.get $acc)))\n"
+      "    (local.set $acc (i32.add (i32.mul (i32.div_u (i32.const 3)) (i32.const 100000000)) (local.get $acc)))\n"
+      "    (local.get $acc)))");
+  wasm_valkind_t rev_ps[4] = {WASM_I32, WASM_I64, WASM_F32, WASM_F64};
+  wasm_valkind_t rev_rs[4] = {WASM_F64, WASM_F32, WASM_I64, WASM_I32};
+  wasm_valkind_t silent_rs[4] = {WASM_I32, WASM_I64, WASM_F32, WASM_F64};
+  wasm_valkind_t k32[1] = {WASM_I32}, k64[1] = {WASM_I64};
+  wasm_valkind_t nine[9] = {WASM_I32, WASM_I32, WASM_I32, WASM_I32, WASM_I32, WASM_I32, WASM_I32, WASM_I32, WASM_I32};
+  wasm_func_t* fs[5] = {
+      host_func(st, 4, rev_ps, 4, rev_rs, reverse_cb), host_func(st, 1, k32, 4, silent_rs, silent_cb),
+      host_func(st, 1, k64, 1, k32, narrow_cb),        host_func(st, 1, k32, 1, k64, widen_cb),
+      host_func(st, 9, nine, 9, nine, nine_cb),
+  };
+  wasm_extern_t* imports[5];
+  for (int i = 0; i < 5; i++) imports[i] = wasm_func_as_extern(fs[i]);
+  wasm_instance_t* inst = instantiate(st, m, imports, 5);
+  wasm_func_t* rev = export_func(m, inst, "rev");
+  wasm_func_t* silent = export_func(m, inst, "silent");
+  wasm_func_t* narrow = export_func(m, inst, "narrow");
+  wasm_func_t* widen = export_func(m, inst, "widen");
+  wasm_func_t* ninef = export_func(m, inst, "nine");
+  for (int round = 0; round < 3; round++) {
+    wasm_val_t args[4] = {WASM_I32_VAL(-7 - round), WASM_I64_VAL(INT64_MIN + round), WASM_F32_VAL(f32_bits(F32_NAN)),
+                          WASM_F64_VAL(f64_bits(F64_NAN))};
+    wasm_val_t res[4];
+    memset(res, 0xa5, sizeof res);
+    CHECK_NO_TRAP(call(rev, args, 4, res, 4));
+    CHECK(res[0].kind == WASM_F64 && bits_f64(res[0].of.f64) == F64_NAN);
+    CHECK(res[1].kind == WASM_F32 && bits_f32(res[1].of.f32) == F32_NAN);
+    CHECK(res[2].kind == WASM_I64 && res[2].of.i64 == INT64_MIN + round);
+    CHECK(res[3].kind == WASM_I32 && res[3].of.i32 == -7 - round);
+
+    memset(res, 0xa5, sizeof res);
+    CHECK_NO_TRAP(call(silent, NULL, 0, res, 4));
+    CHECK(res[0].kind == WASM_I32 && res[0].of.i32 == 0);
+    CHECK(res[1].kind == WASM_I64 && res[1].of.i64 == 0);
+    CHECK(res[2].kind == WASM_F32 && bits_f32(res[2].of.f32) == 0);
+    CHECK(res[3].kind == WASM_F64 && bits_f64(res[3].of.f64) == 0);
+
+    wasm_val_t arg = WASM_I64_VAL((int64_t)0x8765432112345678ull), r = WASM_INIT_VAL;
+    CHECK_NO_TRAP(call(narrow, &arg, 1, &r, 1));
+    CHECK(r.kind == WASM_I32 && (uint32_t)r.of.i32 == 0x87654321u);
+    arg = (wasm_val_t)WASM_I32_VAL(-2);
+    CHECK_NO_TRAP(call(widen, &arg, 1, &r, 1));
+    CHECK(r.kind == WASM_I64 && (uint64_t)r.of.i64 == 0xfffffffdfffffffeull);
+    CHECK_NO_TRAP(call(ninef, NULL, 0, &r, 1));
+    CHECK(r.kind == WASM_I32 && r.of.i32 == 987654321);
+  }
+  wasm_func_t* all[] = {rev, silent, narrow, widen, ninef, fs[0], fs[1], fs[2], fs[3], fs[4]};
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) wasm_func_delete(all[i]);
+  wasm_instance_delete(inst);
+  wasm_module_delete(m);
+  wasm_store_delete(st);
+}
+
+// ---- the caller's registers after a trap ----
+
+// A trap unwinds past the wasm frames without their epilogues, so whatever callee-saved
+// registers the wasm code used are left as the trap found them: the entry must give its caller
+// back its own. `clobber` keeps a dozen values live at once (forcing the callee-saved
+// registers into use) and then traps on an out-of-bounds load addressed by all of them; the
+// caller keeps six values of its own live across each call (at -O2 in callee-saved registers)
+// and checks them against the same arithmetic done without any calls.
+static const char* CLOBBER_WAT =
+    "(module (memory 1)\n"
+    "  (func (export \"clobber\") (param i32)\n"
+    "    (local $a i64) (local $b i64) (local $c i64) (local $d i64) (local $e i64) (local $f i64)\n"
+    "    (local $g i64) (local $h i64) (local $i i64) (local $j i64) (local $k i64) (local $l i64)\n"
+    "    (local.set $a (i64.extend_i32_u (local.get 0)))\n"
+    "    (local.set $b (i64.add (i64.mul (local.get $a) (i64.const 3)) (i64.const 1)))\n"
+    "    (local.set $c (i64.add (i64.mul (local.get $b) (i64.const 5)) (i64.const 2)))\n"
+    "    (local.set $d (i64.add (i64.mul (local.get $c) (i64.const 7)) (i64.const 3)))\n"
+    "    (local.set $e (i64.add (i64.mul (local.get $d) (i64.const 11)) (i64.const 4)))\n"
+    "    (local.set $f (i64.add (i64.mul (local.get $e) (i64.const 13)) (i64.const 5)))\n"
+    "    (local.set $g (i64.add (i64.mul (local.get $f) (i64.const 17)) (i64.const 6)))\n"
+    "    (local.set $h (i64.add (i64.mul (local.get $g) (i64.const 19)) (i64.const 7)))\n"
+    "    (local.set $i (i64.add (i64.mul (local.get $h) (i64.const 23)) (i64.const 8)))\n"
+    "    (local.set $j (i64.add (i64.mul (local.get $i) (i64.const 29)) (i64.const 9)))\n"
+    "    (local.set $k (i64.add (i64.mul (local.get $j) (i64.const 31)) (i64.const 10)))\n"
+    "    (local.set $l (i64.add (i64.mul (local.get $k) (i64.const 37)) (i64.const 11)))\n"
+    "    (drop (i64.load (i32.add (i32.const 0x7fff0000) (i32.wrap_i64 (i64.and (i64.const 0xff)\n"
+    "      (i64.xor (i64.xor (i64.xor (local.get $a) (local.get $b)) (i64.xor (local.get $c) (local.get $d)))\n"
+    "        (i64.xor (i64.xor (i64.xor (local.get $e) (local.get $f)) (i64.xor (local.get $g) (local.get $h)))\n"
+    "          (i64.xor (i64.xor (local.get $i) (local.get $j)) (i64.xor (local.get $k) (local.get $l))))))))))))\n";
+
+static uint64_t mix_step(uint64_t* v) {
+  v[0] += 1;
+  v[1] += v[0] * 3;
+  v[2] ^= v[1];
+  v[3] += v[2] >> 3;
+  v[4] = v[4] * 5 + v[3];
+  v[5] -= v[4];
+  return v[5];
+}
+
+static void test_registers_after_traps(void) {
+  wasm_store_t* st = wasm_store_new(engine);
+  wasm_module_t* m = module_from_wat(st, CLOBBER_WAT);
+  wasm_instance_t* inst = instantiate(st, m, NULL, 0);
+  wasm_func_t* clobber = export_func(m, inst, "clobber");
+  uint64_t expected[6] = {1, 2, 3, 4, 5, 6};
+  for (int i = 0; i < 40; i++) mix_step(expected);
+  // Six values the compiler keeps live across the calls.
+  volatile uint64_t seed = 1;
+  uint64_t a = seed, b = a + 1, c = b + 1, d = c + 1, e = d + 1, f = e + 1;
+  int traps = 0;
+  for (int i = 0; i < 40; i++) {
+    wasm_val_t arg = WASM_I32_VAL(i * 7919);
+    wasm_val_vec_t args = {1, &arg}, results = {0, NULL};
+    wasm_trap_t* t = wasm_func_call(clobber, &args, &results);
+    if (t) {
+      traps++;
+      wasm_trap_delete(t);
+    }
+    a += 1;
+    b += a * 3;
+    c ^= b;
+    d += c >> 3;
+    e = e * 5 + d;
+    f -= e;
+  }
+  CHECK_EQ(traps, 40);
+  CHECK(a == expected[0] && b == expected[1] && c == expected[2]);
+  CHECK(d == expected[3] && e == expected[4] && f == expected[5]);
+  wasm_func_delete(clobber);
+  wasm_instance_delete(inst);
+  wasm_module_delete(m);
+  wasm_store_delete(st);
+}
+
 // ---- handles a callback makes and deletes are freed at once ----
 
 // Only the handle a running call came through is kept until the call is over: a callback
@@ -659,6 +862,8 @@ int main(void) {
   test_delete_then_trap();
   test_threads();
   test_shared_shapes();
+  test_in_place_vectors();
+  test_registers_after_traps();
   test_churn();
 
   wasm_func_t* all[] = {call_mixed, pass, count, outer, call_bad, call_trapper, down, boom};

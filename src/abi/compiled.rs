@@ -141,12 +141,12 @@ pub trait Compiler: Send + Sync {
     /// called with (`functions[0]`): where a failed lazy compile sends the call.
     fn compile_trap_stub(&self) -> Result<CompiledCode, String>;
 
-    /// Compiles the wasm → host trampoline for functions of type `ty`, calling `host_call`
-    /// (see `vmctx.rs` for its convention). `functions[0]` of the result describes it.
-    /// When `host_call` returns 2 the callback ended with a wasm exception (its exnref in value
+    /// Compiles the wasm → host trampoline for functions of type `ty`, calling the host
+    /// context's `HostInvoke` (see `vmctx.rs` for its convention). `functions[0]` of the result
+    /// describes it. When it returns 2 the callback ended with a wasm exception (its exnref in value
     /// slot 0): the trampoline then calls `rethrow(host_ctx, exnref)` (the runtime's throw stub,
     /// wasm `Tail` convention) which continues unwinding into the calling wasm code.
-    fn compile_host_trampoline(&self, ty: &FuncType, host_call: usize, rethrow: usize) -> Result<CompiledCode, String>;
+    fn compile_host_trampoline(&self, ty: &FuncType, rethrow: usize) -> Result<CompiledCode, String>;
 
     /// The target and code-generation settings compiled code depends on (architecture, CPU
     /// features, flags): serialized code is only loaded by an engine with the same fingerprint.

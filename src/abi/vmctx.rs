@@ -24,6 +24,21 @@ pub const VMCTX_MAGIC: u32 = 0x5741_534d; // "WASM"
 /// Magic in the first word of a host function's context.
 pub const HOST_CTX_MAGIC: u32 = 0x484f_5354; // "HOST"
 
+/// What a host trampoline calls (C convention) to run the host function whose context is
+/// `host_ctx`: `args` holds the arguments (`args[i]`, one `VMVal` each), the results go to
+/// `results[i]`; 0 means done, 1 a trap (its object left for the entry), 2 a wasm exception
+/// whose exnref is in `results[0]`. Both arrays are 16-byte aligned, distinct, `results` has at
+/// least one slot, and each has 8 writable bytes right before it: `args - 8` and `results - 8`
+/// can be used as arrays of 16-byte `wasm_val_t` (kind byte, 8-byte value), whose value fields
+/// are the low 8 bytes of the slots (where scalars are) and whose kind bytes fall into the
+/// slots' unused upper halves. A scalar route hands them to a C callback with no copying.
+pub type HostInvoke = unsafe extern "C" fn(host_ctx: *mut u8, args: *mut VMVal, results: *mut VMVal) -> u32;
+
+/// Offset in a host function's context of its `HostInvoke`, which the trampoline loads and
+/// calls: each function brings its own (the scalar C-callback routes go straight to the
+/// callback, with no dispatch in between), so one trampoline serves functions of every kind.
+pub const HOST_CTX_INVOKE_OFFSET: i32 = 8;
+
 /// One value slot as it crosses the host boundary (args/results arrays, globals): 16 bytes,
 /// little-endian, i32/f32 in the low 4 bytes, i64/f64/references in the low 8 bytes.
 #[repr(C, align(16))]

@@ -2,6 +2,7 @@
 //! Calls with up to `INLINE_SLOTS` values use stack buffers only: no allocation, no locking.
 #![allow(non_camel_case_types)]
 
+use crate::abi::vmctx::HostInvoke;
 use crate::abi::vmctx::VMVal;
 use crate::capi::r#ref::{wasm_func_t, wasm_ref_t, wasm_trap_t};
 use crate::capi::store::wasm_store_t;
@@ -9,11 +10,13 @@ use crate::capi::types::{valkind_of, wasm_functype_t, WASM_I32};
 use crate::capi::val::{from_slot, to_slot, wasm_val_t, wasm_val_union};
 use crate::capi::vec::vec_slice;
 use crate::capi::vecs::wasm_val_vec_t;
-use crate::runtime::func::{Func, HostCallback, HostFunc, ScalarHost, ScalarSig, WasmEntry, SCALAR_MAX};
+use crate::runtime::func::{
+    host_trap, scalar_route, Func, HostCallback, HostFunc, ScalarHost, ScalarSig, WasmEntry, SCALAR_MAX,
+};
 use crate::runtime::instance::WasmInstance;
 use crate::runtime::object::Object;
 use crate::runtime::store::{StoreHandle, StoreRoot};
-use crate::runtime::trap::{Trap, TrapRecord};
+use crate::runtime::trap::TrapRecord;
 use crate::types::FuncType;
 use std::ffi::c_void;
 use std::sync::{Arc, Weak};
@@ -29,7 +32,7 @@ pub type wasm_func_callback_with_env_t = Option<
 >;
 
 const INLINE_SLOTS: usize = 8;
-// `call_scalar` packs the result kinds into one u64.
+// `ScalarSig::results_word` packs a count up to 8 and 8 kinds into one u32.
 const _: () = assert!(SCALAR_MAX == 8);
 
 impl wasm_func_t {
@@ -152,17 +155,13 @@ unsafe fn host_callback(
     })
 }
 
-/// How the scalar route of a host function calls its C callback: `invoke(host, values)` with
-/// `host.target` the callback and `host.env` its env (see `invoke_scalar`).
-type Invoke = unsafe fn(&ScalarHost, *mut VMVal) -> Option<Trap>;
-
-/// What a scalar route is made of: the choice of `Invoke` for a signature, the callback and
-/// its env.
-type DirectCallback = (fn(&ScalarSig) -> Invoke, usize, *mut c_void);
+/// What a scalar route is made of: the choice of `HostInvoke` (an `invoke_scalar`) for a
+/// signature, the callback and its env.
+type DirectCallback = (fn(&ScalarSig) -> HostInvoke, usize, *mut c_void);
 
 /// The `invoke_scalar` for `sig`: one unrolled for its counts when they are among the common
 /// small ones, otherwise the one that reads them from `sig`.
-fn scalar_invoker<const WITH_ENV: bool>(sig: &ScalarSig) -> Invoke {
+fn scalar_invoker<const WITH_ENV: bool>(sig: &ScalarSig) -> HostInvoke {
     macro_rules! pick {
         ($(($np:literal, $nr:literal)),*) => {
             match (sig.params, sig.results) {
@@ -206,44 +205,58 @@ unsafe fn scalar_slot(v: &wasm_val_t, kind: u8) -> VMVal {
 
 /// The scalar route of a host function made by `wasm_func_new` (`WITH_ENV` false: `target`
 /// is a `wasm_func_callback_t`) or `wasm_func_new_with_env` (true: a
-/// `wasm_func_callback_with_env_t`, called with `env`). Builds the argument and result vectors
-/// on the stack straight from the trampoline's slots, calls the callback and checks the result
-/// kinds; the values it hands over and takes back are exactly those of `host_callback`.
+/// `wasm_func_callback_with_env_t`, called with `env`): the function's `HostInvoke`, called by
+/// the host trampoline. The callback's argument and result vectors are the trampoline's own
+/// arrays seen as `wasm_val_t`s (see `HostInvoke`): only the kinds (and the upper halves of
+/// 32-bit arguments, zero as `from_slot` writes them) are filled in around the values the
+/// trampoline stored, and the results the callback writes are where the trampoline loads them,
+/// once their kinds are checked. So a value crosses with one store and one load each way. The
+/// values the callback sees and gives back are exactly those of `host_callback`.
 ///
 /// # Safety
-/// `values` is the trampoline's slot array for a function of type `host.sig` (arguments in,
-/// room for the results); `host.target` (and `host.env`) are as described above, the callback
-/// obeying wasm.h as `host_callback` requires.
+/// Only called by the host trampoline of a function made with this route: `ctx` is that live
+/// `HostFunc`, `args` / `results` the trampoline's arrays (see `HostInvoke`) for a function of
+/// type `host.sig`, where `host` is its `ScalarHost`; `host.target` (and `host.env`) are as
+/// described above, the callback obeying wasm.h as `host_callback` requires.
 /// With `FIXED`, the signature has exactly `NP` parameters and `NR` results (so the loops
 /// unroll); otherwise the counts come from `host.sig`.
-unsafe fn invoke_scalar<const WITH_ENV: bool, const FIXED: bool, const NP: usize, const NR: usize>(
-    host: &ScalarHost,
-    values: *mut VMVal,
-) -> Option<Trap> {
+unsafe extern "C" fn invoke_scalar<const WITH_ENV: bool, const FIXED: bool, const NP: usize, const NR: usize>(
+    ctx: *mut u8,
+    args: *mut VMVal,
+    results: *mut VMVal,
+) -> u32 {
+    // SAFETY: `ctx` is a live host function made with this route (this function's contract).
+    let host = unsafe { scalar_route(ctx) };
     let sig = &host.sig;
     let (np, nr) = if FIXED { (NP, NR) } else { (sig.params as usize, sig.results as usize) };
-    // Only the first `np` / `nr` values are written and handed out (zeroing whole arrays was
-    // a large part of a host call).
-    const UNINIT: std::mem::MaybeUninit<wasm_val_t> = std::mem::MaybeUninit::uninit();
-    let mut arg_buf = [UNINIT; SCALAR_MAX];
-    let mut result_buf = [UNINIT; SCALAR_MAX];
-    for (i, slot) in arg_buf.iter_mut().enumerate().take(np) {
-        // SAFETY: the slot array holds the `np` arguments (this function's contract).
-        slot.write(scalar_val(unsafe { &*values.add(i) }, sig.kinds[i]));
+    // SAFETY: 8 writable bytes precede each array, and each slot is 16 bytes: the `wasm_val_t`
+    // at `array - 8 + 16 i` has its value field in the low 8 bytes of slot i and its kind byte
+    // in the unused upper half of slot i - 1 (or in the bytes before slot 0). The arrays are
+    // distinct, so the two views do not overlap (`HostInvoke`).
+    let (arg_vals, result_vals) =
+        unsafe { ((args as *mut u8).sub(8) as *mut wasm_val_t, (results as *mut u8).sub(8) as *mut wasm_val_t) };
+    for i in 0..np {
+        let kind = sig.kinds[i];
+        // SAFETY: `arg_vals[i]` lies in the trampoline's array (see above); its value field
+        // already holds argument i (the low 8 bytes of its slot).
+        unsafe {
+            let v = arg_vals.add(i);
+            (*v).kind = kind;
+            if kind & 1 == 0 {
+                // i32 and f32 arrive in the low 4 bytes of a register-wide store: the upper 4
+                // bytes are zero in a wasm.h value, as `from_slot` makes them.
+                ((v as *mut u8).add(12) as *mut u32).write(0);
+            }
+        }
     }
-    for (i, slot) in result_buf.iter_mut().enumerate().take(nr) {
-        slot.write(wasm_val_t { kind: sig.kinds[SCALAR_MAX + i], of: wasm_val_union { i64: 0 } });
+    for i in 0..nr {
+        // SAFETY: `result_vals[i]` lies in the trampoline's results array (see above).
+        unsafe {
+            result_vals.add(i).write(wasm_val_t { kind: sig.kinds[SCALAR_MAX + i], of: wasm_val_union { i64: 0 } })
+        };
     }
-    // SAFETY: the first `np` / `nr` elements (at most SCALAR_MAX: `ScalarSig::of`) were
-    // initialised just above; the slices cover exactly those.
-    let (args, results) = unsafe {
-        (
-            std::slice::from_raw_parts_mut(arg_buf.as_mut_ptr() as *mut wasm_val_t, np),
-            std::slice::from_raw_parts_mut(result_buf.as_mut_ptr() as *mut wasm_val_t, nr),
-        )
-    };
-    let args_vec = wasm_val_vec_t { size: np, data: args.as_mut_ptr() };
-    let mut results_vec = wasm_val_vec_t { size: nr, data: results.as_mut_ptr() };
+    let args_vec = wasm_val_vec_t { size: np, data: arg_vals };
+    let mut results_vec = wasm_val_vec_t { size: nr, data: result_vals };
     let trap = if WITH_ENV {
         // SAFETY: `target` is a `wasm_func_callback_with_env_t` to be called with `env`
         // (this function's contract); both vectors are valid for the call.
@@ -260,28 +273,42 @@ unsafe fn invoke_scalar<const WITH_ENV: bool, const FIXED: bool, const NP: usize
             cb(&args_vec, &mut results_vec)
         }
     };
+    // SAFETY: the callback has returned; the `nr` result values are valid (wasm.h rule 5).
+    let result_slice = unsafe { std::slice::from_raw_parts_mut(result_vals, nr) };
     if !trap.is_null() {
         // SAFETY: a non-NULL result of the callback is a trap of this library whose ownership
         // passes to us (wasm.h rule 4); it is freed here, once.
         let t = unsafe { Box::from_raw(trap) };
-        release_values(results);
-        return Some(t.trap().clone());
+        release_values(result_slice);
+        // SAFETY: `ctx` and `results` are as the trampoline passed them; the callback is done.
+        return unsafe { host_trap(ctx, t.trap().clone(), results) };
     }
-    for (i, (r, &kind)) in results.iter().zip(sig.result_kinds()).enumerate() {
+    for (i, (r, &kind)) in result_slice.iter().zip(sig.result_kinds()).enumerate() {
         if r.kind != kind {
-            let expected = crate::capi::types::valtype_of_kind(kind).map_or(String::new(), |t| t.to_string());
-            let message = format!(
-                "host function returned a bad result {i}: expected a value of type {expected}, got value kind {}",
-                r.kind
-            );
-            release_values(results);
-            return Some(TrapRecord::new(message));
+            // SAFETY: as for `host_trap` above.
+            return unsafe { bad_result(ctx, results, result_slice, i, kind) };
         }
-        // SAFETY: the kind was checked just above; the slot array has room for the `nr`
-        // results (this function's contract).
-        unsafe { *values.add(i) = scalar_slot(r, kind) };
     }
-    None
+    // The results of the checked kinds are where the trampoline loads them: i32 and f32 in the
+    // low 4 bytes of their slots, i64 and f64 in the low 8.
+    0
+}
+
+/// A scalar route's report of a result of the wrong kind (`i`; `kind` was expected).
+///
+/// # Safety
+/// As `host_trap`, with `results` the callback's result values (a view of the same array).
+#[cold]
+#[inline(never)]
+unsafe fn bad_result(ctx: *mut u8, results: *mut VMVal, values: &mut [wasm_val_t], i: usize, kind: u8) -> u32 {
+    let expected = crate::capi::types::valtype_of_kind(kind).map_or(String::new(), |t| t.to_string());
+    let message = format!(
+        "host function returned a bad result {i}: expected a value of type {expected}, got value kind {}",
+        values[i].kind
+    );
+    release_values(values);
+    // SAFETY: the caller's contract: `ctx` and `results` are as the trampoline passed them.
+    unsafe { host_trap(ctx, TrapRecord::new(message), results) }
 }
 
 /// Releases what a host callback left in result values it gave back with a trap or a wrong
@@ -464,18 +491,31 @@ unsafe fn call_scalar(
     args: *const wasm_val_vec_t,
     results: *mut wasm_val_vec_t,
 ) -> Option<*mut wasm_trap_t> {
-    // SAFETY: `args` is NULL or a valid vector (this function's contract).
-    let args: &[wasm_val_t] = unsafe { vec_slice(args) };
-    if args.len() != sig.params as usize {
+    let np = sig.params as usize;
+    // SAFETY: `args` is NULL or a valid vector (this function's contract), whose `data` is
+    // readable for `size` values when `size` is not 0 (a NULL vector or NULL data is empty,
+    // as `vec_slice` reads them).
+    let args: &[wasm_val_t] = unsafe {
+        match args.as_ref() {
+            None => &[],
+            Some(v) if v.size != np => return None,
+            Some(_) if np == 0 => &[],
+            Some(v) if v.data.is_null() => return None,
+            Some(v) => std::slice::from_raw_parts(v.data, np),
+        }
+    };
+    if args.len() != np {
         return None;
     }
-    let mut slots = [VMVal::default(); SCALAR_MAX];
+    // Only the slots the entry trampoline reads (the arguments) are written here; it writes
+    // the results, which are all that is read back.
+    let mut slots = [const { std::mem::MaybeUninit::<VMVal>::uninit() }; SCALAR_MAX];
     for ((slot, a), &kind) in slots.iter_mut().zip(args).zip(sig.param_kinds()) {
         if a.kind != kind {
             return None;
         }
         // SAFETY: the kind matches (checked just above).
-        *slot = unsafe { scalar_slot(a, kind) };
+        slot.write(unsafe { scalar_slot(a, kind) });
     }
     let nr = sig.results as usize;
     let out: *mut wasm_val_t = if nr == 0 {
@@ -492,21 +532,22 @@ unsafe fn call_scalar(
     // contents are then kept by `defer_drop` until the call is over).
     let store_ptr = Arc::as_ptr(store);
     let instance_ptr = Arc::as_ptr(instance);
-    // The result kinds, packed into one word on the stack (`sig` lives in the handle).
-    let mut result_kinds = [0u8; SCALAR_MAX];
-    result_kinds.copy_from_slice(&sig.kinds[SCALAR_MAX..]);
-    let result_kinds = u64::from_le_bytes(result_kinds);
+    // The results' count and kinds in one word kept on the stack (`sig` lives in the handle).
+    let results_word = sig.results_word;
     // SAFETY: the entry belongs to the live instance, the slots hold the arguments of its
     // scalar type and have room for its results. `call_and_release` reads what it needs from
     // `entry` before any code runs; after `Ok`, only locals and the caller's results vector
     // are used.
     let handle = handle as *const wasm_func_t as *const u8;
-    match unsafe { entry.call_and_release(slots.as_mut_ptr(), handle) } {
+    match unsafe { entry.call_and_release(slots.as_mut_ptr() as *mut VMVal, handle) } {
         Ok(()) => {
+            let nr = (results_word & 15) as usize;
             for (i, slot) in slots.iter().take(nr).enumerate() {
-                let kind = (result_kinds >> (8 * i)) as u8;
-                // SAFETY: `out` is writable for `nr` values (checked above; the caller's vector).
-                unsafe { *out.add(i) = scalar_val(slot, kind) };
+                let kind = ((results_word >> (4 + 2 * i)) & 3) as u8;
+                // SAFETY: the call wrote its `nr` results to the first slots (the entry
+                // trampoline's contract); `out` is writable for `nr` values (checked above; the
+                // caller's vector).
+                unsafe { *out.add(i) = scalar_val(slot.assume_init_ref(), kind) };
             }
             Some(std::ptr::null_mut())
         }
@@ -529,10 +570,13 @@ unsafe fn call_scalar(
     }
 }
 
-/// `wasm_func_call` for any function.
+/// `wasm_func_call` for any function. Kept out of line (and out of the way of the scalar
+/// route's code layout): it costs hundreds of nanoseconds anyway.
 ///
 /// # Safety
 /// As `wasm_func_call`, with `f` live.
+#[cold]
+#[inline(never)]
 unsafe fn call_general(f: &wasm_func_t, args: *const wasm_val_vec_t, results: *mut wasm_val_vec_t) -> *mut wasm_trap_t {
     // The call owns what it runs: a host callback may delete this very handle (and every other
     // handle to the instance) while the function executes, so nothing below may read `f`.

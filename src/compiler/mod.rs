@@ -14,7 +14,7 @@
 //!   are PC-relative), so a copy of the blob runs at any address. The one exception is a CPU
 //!   without SSE4.1, where Cranelift turns scalar `ceil`/`floor`/`trunc`/`nearest` into calls
 //!   through absolute addresses of Rust functions (valid only in the compiling process).
-//!   Host trampolines embed the absolute address of `host_call`.
+//!   Host trampolines call what the host function's context names (`HOST_CTX_INVOKE_OFFSET`).
 //! - Trap sites cover every trapping instruction: `ud2` (SIGILL) for explicit checks, faulting
 //!   loads/stores (SIGSEGV/SIGBUS, `MemoryOutOfBounds`), and x86 `div`/`idiv` (SIGFPE: unsigned
 //!   division by zero and signed `MIN / -1` are detected by the instruction itself).
@@ -78,8 +78,8 @@ impl crate::abi::compiled::Compiler for Cranelift {
         compile_module_unless(&*self.isa, module, tunables, threads, cancelled)
     }
 
-    fn compile_host_trampoline(&self, ty: &FuncType, host_call: usize, rethrow: usize) -> Result<CompiledCode, String> {
-        compile_host_trampoline(&*self.isa, ty, host_call, rethrow)
+    fn compile_host_trampoline(&self, ty: &FuncType, rethrow: usize) -> Result<CompiledCode, String> {
+        compile_host_trampoline(&*self.isa, ty, rethrow)
     }
 
     fn compile_trap_stub(&self) -> Result<CompiledCode, String> {
@@ -415,20 +415,15 @@ pub(crate) fn trap_kind(code: TrapCode) -> TrapKind {
 
 /// Compiles the wasm → host trampoline for functions of type `ty`: a function with the wasm
 /// calling convention `(host_ctx, params...) -> results` that spills the params into a
-/// `VMVal` array on its stack, calls `host_call(host_ctx, values) -> u32` (C convention; the
-/// address is given), traps with `trap_codes::HOST_TRAP` when it returns nonzero, and otherwise
+/// `VMVal` array on its stack, calls the context's `HostInvoke` (at `HOST_CTX_INVOKE_OFFSET`;
+/// `invoke(host_ctx, values) -> u32`, C convention), traps with `trap_codes::HOST_TRAP` when it returns nonzero, and otherwise
 /// returns the results read back from the array. When it returns 2 the callback ended with a wasm
 /// exception (exnref in slot 0), handed to `rethrow(host_ctx, exnref)` (see `Compiler`).
 /// `functions[0]` describes it.
-pub fn compile_host_trampoline(
-    isa: &dyn TargetIsa,
-    ty: &FuncType,
-    host_call: usize,
-    rethrow: usize,
-) -> Result<CompiledCode, String> {
+pub fn compile_host_trampoline(isa: &dyn TargetIsa, ty: &FuncType, rethrow: usize) -> Result<CompiledCode, String> {
     let mut ctx = Context::new();
     let mut fctx = FunctionBuilderContext::new();
-    let out = trampolines::host_trampoline(isa, ty, host_call, rethrow, &mut ctx, &mut fctx)?;
+    let out = trampolines::host_trampoline(isa, ty, rethrow, &mut ctx, &mut fctx)?;
     let align = isa.function_alignment().preferred.max(16);
     let (code, functions, _, position_independent) = link::link(vec![out], Vec::new(), 0, align)?;
     Ok(CompiledCode { code: Arc::new(code), functions, entry_trampolines: Vec::new(), position_independent })

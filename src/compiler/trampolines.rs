@@ -1,8 +1,9 @@
 //! The two boundary trampolines: host → wasm (entry, one per function type of a module) and
 //! wasm → host (one per host function type, cached by the engine).
 
-use super::{finish_compile, translate::ir_type, wasm_signature, FuncOutput};
+use super::{finish_compile, translate::ir_type, translate::readonly, wasm_signature, FuncOutput};
 use crate::abi::traps::trap_codes;
+use crate::abi::vmctx::HOST_CTX_INVOKE_OFFSET;
 use crate::types::FuncType;
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
@@ -57,12 +58,12 @@ pub(crate) fn entry_trampoline(
     finish_compile(isa, ctx)
 }
 
-/// Wasm-convention function `(host_ctx, params...) -> results` that calls
-/// `host_call(host_ctx, values) -> u32` with the values spilled to its stack.
+/// Wasm-convention function `(host_ctx, params...) -> results` that calls the context's
+/// `HostInvoke` (`invoke(host_ctx, args, results) -> u32`, loaded from `HOST_CTX_INVOKE_OFFSET`)
+/// with the params spilled to an array on its stack and the results read back from another.
 pub(crate) fn host_trampoline(
     isa: &dyn TargetIsa,
     ty: &FuncType,
-    host_call: usize,
     rethrow: usize,
     ctx: &mut Context,
     fctx: &mut FunctionBuilderContext,
@@ -77,19 +78,26 @@ pub(crate) fn host_trampoline(
         b.seal_block(block);
         let params = b.block_params(block).to_vec();
         let host_ctx = params[0];
-        let slots = ty.params.len().max(ty.results.len()).max(1) as u32;
-        let slot = b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, slots * SLOT as u32, 4));
-        let values = b.ins().stack_addr(I64, slot, 0);
+        // One spare slot before each array: `HostInvoke` may use the 8 bytes before it (the
+        // kind byte of a `wasm_val_t` overlaid on the first slot).
+        let np = ty.params.len() as u32;
+        let nr = ty.results.len().max(1) as u32;
+        let slot =
+            b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, (np + nr + 2) * SLOT as u32, 4));
+        let args = b.ins().stack_addr(I64, slot, SLOT);
+        let results_at = b.ins().stack_addr(I64, slot, (np as i32 + 2) * SLOT);
         let flags = MemFlagsData::trusted();
         for (i, v) in params[1..].iter().enumerate() {
-            b.ins().store(flags, *v, values, i as i32 * SLOT);
+            b.ins().store(flags, *v, args, i as i32 * SLOT);
         }
         let mut hsig = ir::Signature::new(isa.default_call_conv());
-        hsig.params.extend([AbiParam::new(I64), AbiParam::new(I64)]);
+        hsig.params.extend([AbiParam::new(I64), AbiParam::new(I64), AbiParam::new(I64)]);
         hsig.returns.push(AbiParam::new(I32));
         let hsig = b.import_signature(hsig);
-        let callee = b.ins().iconst(I64, host_call as i64);
-        let call = b.ins().call_indirect(hsig, callee, &[host_ctx, values]);
+        // The context is the runtime's `HostFunc`, alive while compiled code can reach it, and
+        // its invoke pointer never changes.
+        let callee = b.ins().load(I64, readonly(), host_ctx, HOST_CTX_INVOKE_OFFSET);
+        let call = b.ins().call_indirect(hsig, callee, &[host_ctx, args, results_at]);
         let rc = b.inst_results(call)[0];
         let failed = b.create_block();
         let done = b.create_block();
@@ -97,7 +105,7 @@ pub(crate) fn host_trampoline(
         b.ins().brif(rc, failed, &[], done, &[]);
         b.seal_block(failed);
         b.switch_to_block(failed);
-        // 2: the callback ended with a wasm exception of this store (exnref in slot 0), which
+        // 2: the callback ended with a wasm exception of this store (exnref in results[0]), which
         // continues unwinding from this frame into the calling wasm code; 1: a plain trap.
         let is_exception = b.ins().icmp_imm_u(IntCC::Equal, rc, 2);
         let rethrow_block = b.create_block();
@@ -110,7 +118,7 @@ pub(crate) fn host_trampoline(
         b.switch_to_block(trap_block);
         b.ins().trap(TrapCode::unwrap_user(trap_codes::HOST_TRAP));
         b.switch_to_block(rethrow_block);
-        let exn = b.ins().load(I64, flags, values, 0);
+        let exn = b.ins().load(I64, flags, results_at, 0);
         let mut rsig = ir::Signature::new(CallConv::Tail);
         rsig.params.extend([AbiParam::new(I64), AbiParam::new(I64)]);
         let rsig = b.import_signature(rsig);
@@ -124,7 +132,7 @@ pub(crate) fn host_trampoline(
             .results
             .iter()
             .enumerate()
-            .map(|(i, r)| b.ins().load(ir_type(*r), flags, values, i as i32 * SLOT))
+            .map(|(i, r)| b.ins().load(ir_type(*r), flags, results_at, i as i32 * SLOT))
             .collect();
         b.ins().return_(&results);
         b.finalize(isa.frontend_config());

@@ -174,7 +174,7 @@ impl Engine {
     /// The wasm → host trampoline for functions of type `ty`: shared by all live host
     /// functions of that type (and of every type passed the same way, see
     /// `host_trampoline_shape`), compiled again once they are all gone.
-    pub fn host_trampoline(&self, ty: &FuncType, host_call: usize) -> Result<Arc<HostTrampoline>, String> {
+    pub fn host_trampoline(&self, ty: &FuncType) -> Result<Arc<HostTrampoline>, String> {
         // The map holds each trampoline under its shape and under every exact type that asked
         // for it, so the common case (a type seen before) finds it without computing the shape.
         if let Some(t) = self.0.host_trampolines.lock().unwrap().get(ty).and_then(Weak::upgrade) {
@@ -188,7 +188,7 @@ impl Engine {
                 return Ok(t);
             }
         }
-        let trampoline = self.compile_host_trampoline(&shape, host_call)?;
+        let trampoline = self.compile_host_trampoline(&shape)?;
         if shape != *ty {
             self.0.host_trampolines.lock().unwrap().insert(ty.clone(), Arc::downgrade(&trampoline));
         }
@@ -200,12 +200,8 @@ impl Engine {
         Ok(trampoline)
     }
 
-    fn compile_host_trampoline(&self, ty: &FuncType, host_call: usize) -> Result<Arc<HostTrampoline>, String> {
-        let code = Arc::new(self.0.compiler.compile_host_trampoline(
-            ty,
-            host_call,
-            super::exception::rethrow_stub_address(),
-        )?);
+    fn compile_host_trampoline(&self, ty: &FuncType) -> Result<Arc<HostTrampoline>, String> {
+        let code = Arc::new(self.0.compiler.compile_host_trampoline(ty, super::exception::rethrow_stub_address())?);
         let mut cache = self.0.host_trampolines.lock().unwrap();
         if let Some(t) = cache.get(ty).and_then(Weak::upgrade) {
             return Ok(t); // another thread compiled it meanwhile
@@ -223,13 +219,16 @@ impl Engine {
     }
 }
 
-/// The type whose host trampoline serves functions of type `ty`: i32 widened to i64 and f32 to
-/// f64. On x86-64 the two of each pair travel identically in the engine's calling convention
-/// (the same register class and sequence, 8-byte stack and return-area slots), and a host
-/// trampoline only moves whole registers between them and 16-byte slots, whose low bytes are
-/// what the runtime reads and writes for the narrow types (`VMVal`). So one compiled
-/// trampoline serves every type of the same shape, and a module importing functions of many
-/// types (Go's are all i32/i64) needs few compiles in `wasm_func_new`. Elsewhere: `ty` itself.
+/// The type whose host trampoline serves functions of type `ty`: parameters of type i32
+/// widened to i64 and f32 to f64. On x86-64 the two of each pair travel identically in the
+/// engine's calling convention (the same register class and sequence, 8-byte stack slots), and
+/// a host trampoline only stores whole parameter registers into 16-byte slots, whose low bytes
+/// are what the runtime reads for the narrow types (`VMVal`). So one compiled trampoline serves
+/// every type of the same shape, and a module importing functions of many types (Go's are all
+/// i32/i64) needs few compiles in `wasm_func_new`. Results keep their exact type: the
+/// trampoline then loads exactly the bytes a C callback stored for them (a wider load of a
+/// narrower store just made waits for the store to retire: `capi::func::invoke_scalar`
+/// leaves the callback's values in place). Elsewhere: `ty` itself.
 pub fn host_trampoline_shape(ty: &FuncType) -> FuncType {
     if !cfg!(target_arch = "x86_64") {
         return ty.clone();
@@ -239,7 +238,7 @@ pub fn host_trampoline_shape(ty: &FuncType) -> FuncType {
         ValType::F32 => ValType::F64,
         other => *other,
     };
-    FuncType { params: ty.params.iter().map(widen).collect(), results: ty.results.iter().map(widen).collect() }
+    FuncType { params: ty.params.iter().map(widen).collect(), results: ty.results.clone() }
 }
 
 /// 32 bytes from the kernel's random number generator.

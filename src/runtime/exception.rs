@@ -13,7 +13,8 @@
 //! first payload register (Cranelift's exception ABI: all registers are clobbered on the
 //! exceptional edge, so nothing else needs restoring). Without one, the activation ends like a
 //! trap whose record carries the exception, which is how an exception crosses a host frame:
-//! `host_call` sees it in the trap its callback returns and the host trampoline throws it on.
+//! the host function's `HostInvoke` sees it in the trap its callback returns and the host
+//! trampoline throws it on.
 
 use super::host_info::HostInfo;
 use super::instance::WasmInstance;

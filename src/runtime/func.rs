@@ -9,7 +9,9 @@ use super::store::Store;
 use super::trap::{frames_from_pcs, Trap, TrapRecord};
 use super::type_registry::TypeRef;
 use crate::abi::traps::TrapKind;
-use crate::abi::vmctx::{EntryTrampoline, VMFuncRef, VMVal, HOST_CTX_MAGIC, VMCTX_MAGIC};
+use crate::abi::vmctx::{
+    EntryTrampoline, HostInvoke, VMFuncRef, VMVal, HOST_CTX_INVOKE_OFFSET, HOST_CTX_MAGIC, VMCTX_MAGIC,
+};
 use crate::types::{FuncType, ValType};
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -30,6 +32,9 @@ pub struct ScalarSig {
     pub params: u8,
     pub results: u8,
     pub kinds: [u8; 2 * SCALAR_MAX],
+    /// The results in one word, for a caller to keep across a call: their count in bits 0..4,
+    /// then two bits per kind (result i in bits 4 + 2i..6 + 2i).
+    pub results_word: u32,
 }
 
 impl ScalarSig {
@@ -49,7 +54,11 @@ impl ScalarSig {
                 _ => return None,
             };
         }
-        Some(ScalarSig { params: ty.params.len() as u8, results: ty.results.len() as u8, kinds })
+        let mut results_word = ty.results.len() as u32;
+        for (i, k) in result_kinds.iter().take(ty.results.len()).enumerate() {
+            results_word |= (*k as u32) << (4 + 2 * i);
+        }
+        Some(ScalarSig { params: ty.params.len() as u8, results: ty.results.len() as u8, kinds, results_word })
     }
 
     pub fn param_kinds(&self) -> &[u8] {
@@ -61,14 +70,14 @@ impl ScalarSig {
     }
 }
 
-/// The direct route of a host function with a scalar signature: compiled code's call lands in
-/// `invoke(self, values)` with no boxed closure, store lookup or type walk in between. `target`
-/// and `env` are whatever `invoke` needs (for wasm.h: the C callback and its env). `invoke`
-/// returns the trap (or exception) the call ended with, if any; `host_call` reports it as
-/// for any host function.
+/// The direct route of a host function with a scalar signature: the host trampoline calls
+/// `invoke(host_ctx, values)` itself (it is the function's `HostInvoke`), with no boxed closure,
+/// store lookup, type walk or dispatch in between. `target` and `env` are whatever `invoke`
+/// needs (for wasm.h: the C callback and its env), read through `scalar_route`; a trap it ends
+/// with goes to `host_trap`, as for any host function.
 pub struct ScalarHost {
     pub sig: ScalarSig,
-    pub invoke: unsafe fn(&ScalarHost, *mut VMVal) -> Option<Trap>,
+    pub invoke: HostInvoke,
     pub target: usize,
     pub env: *mut std::ffi::c_void,
 }
@@ -79,6 +88,12 @@ pub struct ScalarHost {
 pub struct HostFunc {
     magic: u32,
     _pad: u32,
+    /// What the trampoline calls, at `HOST_CTX_INVOKE_OFFSET`: the scalar route's `invoke`, or
+    /// `host_call` (the boxed callback).
+    invoke: HostInvoke,
+    /// The fast route for scalar signatures (see `ScalarHost`); `callback` serves the rest and
+    /// calls from the host side. Next to `invoke`: a call reads both.
+    scalar: Option<ScalarHost>,
     pub funcref: VMFuncRef,
     pub ty: FuncType,
     pub type_id: u32,
@@ -86,9 +101,6 @@ pub struct HostFunc {
     _type_ref: TypeRef,
     pub store: Store,
     callback: HostCallback,
-    /// The fast route for scalar signatures (see `ScalarHost`); `callback` serves the rest and
-    /// calls from the host side.
-    scalar: Option<ScalarHost>,
     _trampoline: Arc<HostTrampoline>,
     pub host_info: HostInfo,
 }
@@ -100,6 +112,8 @@ pub struct HostFunc {
 unsafe impl Send for HostFunc {}
 unsafe impl Sync for HostFunc {}
 
+const _: () = assert!(std::mem::offset_of!(HostFunc, invoke) == HOST_CTX_INVOKE_OFFSET as usize);
+
 impl HostFunc {
     pub fn new(
         store: &Store,
@@ -110,18 +124,20 @@ impl HostFunc {
         let engine = &store.engine;
         let type_ref = TypeRef::new(&ty);
         let type_id = type_ref.id();
-        let trampoline = engine.host_trampoline(&ty, host_call as *const () as usize)?;
+        let trampoline = engine.host_trampoline(&ty)?;
         let code = trampoline.entry();
+        let invoke = scalar.as_ref().map_or(host_call as HostInvoke, |s| s.invoke);
         let mut f = Arc::new(HostFunc {
             magic: HOST_CTX_MAGIC,
             _pad: 0,
+            invoke,
+            scalar,
             funcref: VMFuncRef { code: code as *const u8, vmctx: std::ptr::null_mut(), type_id },
             ty,
             type_id,
             _type_ref: type_ref,
             store: store.clone(),
             callback,
-            scalar,
             _trampoline: trampoline,
             host_info: HostInfo::default(),
         });
@@ -146,45 +162,76 @@ pub(crate) fn set_pending(trap: Trap) {
     PENDING_HOST_TRAP.with(|p| *p.borrow_mut() = Some(trap));
 }
 
-/// Called by host trampolines (C convention): runs the callback; 1 means "trap", with the trap
-/// object left in `PENDING_HOST_TRAP`; 2 means the callback returned a trap carrying a wasm
-/// exception of this store, whose exnref is in `values[0]`: the trampoline throws it on into the
-/// calling wasm code.
+/// The route of a scalar host function whose context is `ctx` (see `ScalarHost`).
+///
+/// # Safety
+/// `ctx` is the context of a live `HostFunc` made with a scalar route, whose `invoke` (the
+/// caller) that route is; the reference does not outlive the call that `ctx` was passed to.
+#[inline(always)]
+pub unsafe fn scalar_route<'a>(ctx: *mut u8) -> &'a ScalarHost {
+    // SAFETY: `ctx` is a live `HostFunc` whose trampoline calls its scalar route, which exists
+    // (`HostFunc::new` only makes `invoke` a scalar route's when there is one).
+    unsafe { (*(ctx as *const HostFunc)).scalar.as_ref().unwrap_unchecked() }
+}
+
+/// The `HostInvoke` of host functions without a scalar route: runs the boxed callback on a
+/// copy of the arguments (the callback's slice serves for the arguments and then the results).
 ///
 /// # Safety
 /// Only called by a host trampoline: `ctx` is the `HostFunc` whose funcref the trampoline was
-/// reached through (alive: the caller's instance or table holds it), and `values` is the
-/// trampoline's slot array, sized for max(params, results) of the function's type.
-unsafe extern "C" fn host_call(ctx: *mut u8, values: *mut VMVal) -> u32 {
+/// reached through (alive: the caller's instance or table holds it), and `args` / `results`
+/// are the trampoline's arrays for the function's type (see `HostInvoke`).
+unsafe extern "C" fn host_call(ctx: *mut u8, args: *mut VMVal, results: *mut VMVal) -> u32 {
     // SAFETY: see the function's contract.
     let f = unsafe { &*(ctx as *const HostFunc) };
-    let trap = if let Some(scalar) = &f.scalar {
-        // SAFETY: `values` is the trampoline's slot array for this function's type, which the
-        // scalar route was made for (`HostFunc::new`'s caller pairs them); `invoke` neither
-        // panics nor unwinds (it only calls C code).
-        match unsafe { (scalar.invoke)(scalar, values) } {
-            None => return 0,
-            Some(trap) => trap,
-        }
+    let (np, nr) = (f.ty.params.len(), f.ty.results.len());
+    let n = np.max(nr);
+    let mut inline = [VMVal::default(); SCALAR_MAX];
+    let mut heap = Vec::new();
+    let slots: &mut [VMVal] = if n <= SCALAR_MAX {
+        &mut inline[..n]
     } else {
-        let n = f.ty.params.len().max(f.ty.results.len());
-        // SAFETY: the trampoline's array holds `n` slots and nothing else refers to it meanwhile.
-        let slots = unsafe { std::slice::from_raw_parts_mut(values, n) };
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (f.callback)(slots)));
-        match result {
-            Ok(Ok(())) => return 0,
-            Ok(Err(trap)) => trap,
-            Err(_) => TrapRecord::new("host function panicked"),
-        }
+        heap.resize(n, VMVal::default());
+        &mut heap
     };
+    // SAFETY: the trampoline's `args` array holds the `np` arguments.
+    slots[..np].copy_from_slice(unsafe { std::slice::from_raw_parts(args, np) });
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (f.callback)(&mut *slots)));
+    let trap = match result {
+        Ok(Ok(())) => {
+            // SAFETY: the trampoline's `results` array has room for the `nr` results, and
+            // does not overlap `slots` (a local).
+            unsafe { std::ptr::copy_nonoverlapping(slots.as_ptr(), results, nr) };
+            return 0;
+        }
+        Ok(Err(trap)) => trap,
+        Err(_) => TrapRecord::new("host function panicked"),
+    };
+    // SAFETY: as this function's contract.
+    unsafe { host_trap(ctx, trap, results) }
+}
+
+/// How a `HostInvoke` reports the trap its host function ended with (its return value): 1,
+/// with the trap object left in `PENDING_HOST_TRAP`; or 2 when it carries a wasm exception of
+/// this store, whose exnref goes to `results[0]`: the trampoline throws it on into the calling
+/// wasm code.
+///
+/// # Safety
+/// `ctx` and `results` are as a `HostInvoke` received them (a live `HostFunc`, the trampoline's
+/// results array), and nothing borrows `results` any more.
+#[cold]
+#[inline(never)]
+pub unsafe fn host_trap(ctx: *mut u8, trap: Trap, results: *mut VMVal) -> u32 {
+    // SAFETY: see the function's contract.
+    let f = unsafe { &*(ctx as *const HostFunc) };
     if let Some(exn) = &trap.exception {
         if exn.store_id == f.store.id {
             // The exception may have been created by the embedder: make sure the store owns it
             // before wasm holds its exnref (idempotent for exceptions thrown in wasm).
             f.store.keep_exception(exn.clone());
-            // SAFETY: the trampoline's array always has at least one slot (it allocates
-            // max(params, results, 1)); the callback's borrow of it has ended.
-            unsafe { *values = VMVal::from_u64(exn.exnref() as u64) };
+            // SAFETY: the trampoline's results array always has at least one slot (see
+            // `HostInvoke`); nothing else borrows it (this function's contract).
+            unsafe { *results = VMVal::from_u64(exn.exnref() as u64) };
             return 2;
         }
         let trap = TrapRecord::new(format!(

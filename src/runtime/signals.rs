@@ -3,8 +3,8 @@
 //!
 //! A fault (SIGSEGV/SIGBUS from a guard page, SIGILL from a Cranelift trap instruction, SIGFPE
 //! from a hardware divide) whose PC lies in registered wasm code is recorded in thread-local
-//! state (trap kind, PC and frame-pointer chain, no allocation) and unwound with `longjmp` to the
-//! `wasmlift_catch_traps` of the innermost entry. Any other fault goes to the handler that was
+//! state (trap kind, PC and frame-pointer chain, no allocation) and unwound (`wasmlift_unwind`)
+//! to the innermost entry. Any other fault goes to the handler that was
 //! installed before ours. The handler takes no lock that a fault could deadlock on: the code
 //! registry is read with `try_read` and a bounded spin.
 
@@ -14,6 +14,7 @@ use crate::abi::vmctx::{EntryTrampoline, VMVal};
 use std::cell::Cell;
 use std::sync::Once;
 
+#[cfg(not(target_arch = "x86_64"))]
 extern "C" {
     fn wasmlift_catch_traps(
         jmp_slot: *mut *mut u8,
@@ -22,78 +23,109 @@ extern "C" {
         callee_code: *const u8,
         values: *mut VMVal,
     ) -> i32;
+}
+extern "C" {
     fn wasmlift_unwind(jmp: *mut u8) -> !;
 }
 
 // The entry and the unwind on x86-64 (System V), in place of setjmp/longjmp (unwind.c, used on
 // other targets). A trap needs back only what the entry's caller may rely on: the callee-saved
-// registers and the stack pointer. The entry pushes the callee-saved registers in its own
-// frame and records its stack pointer in a one-word jump buffer on that frame; the unwind
-// restores the stack pointer and leaves through the entry's own epilogue, which pops them.
-// Half the instructions of glibc's _setjmp plus the C wrapper (no pointer mangling, no signal
-// mask bookkeeping: the handler is installed with SA_NODEFER, as for _longjmp).
+// registers and the stack pointer. The entry (`call_entry`, inline assembly in the Rust
+// function that enters) declares r12-r15 clobbered, so the compiler keeps nothing there across
+// it, and pushes rbx and rbp itself (Rust cannot name them as clobbered), then the address of
+// its resume point; the stack pointer at that point is the one-word jump buffer. The unwind
+// sets the stack pointer to the buffer and returns: into the entry's resume point, which pops
+// rbx and rbp as on the normal way out. No call of a separate entry function, no pointer
+// mangling, no signal mask bookkeeping (the handler is installed with SA_NODEFER, as for
+// _longjmp).
 //
-// wasmlift_catch_traps(jmp_slot, fn, a, b, c) -> 1 after fn(a, b, c) returned, 0 after a trap.
-// wasmlift_unwind(jmp) jumps back to the wasmlift_catch_traps whose buffer `jmp` is.
+// wasmlift_unwind(jmp) jumps back to the entry whose buffer `jmp` is, which then yields 0.
 #[cfg(target_arch = "x86_64")]
 std::arch::global_asm!(
     ".text",
-    ".p2align 4",
-    ".globl wasmlift_catch_traps",
-    ".hidden wasmlift_catch_traps",
-    ".type wasmlift_catch_traps, @function",
-    "wasmlift_catch_traps:",
-    ".cfi_startproc",
-    "push rbp",
-    ".cfi_def_cfa_offset 16",
-    ".cfi_offset rbp, -16",
-    "mov rbp, rsp",
-    ".cfi_def_cfa_register rbp",
-    "push rbx",
-    "push r12",
-    "push r13",
-    "push r14",
-    "push r15",
-    ".cfi_offset rbx, -24",
-    ".cfi_offset r12, -32",
-    ".cfi_offset r13, -40",
-    ".cfi_offset r14, -48",
-    ".cfi_offset r15, -56",
-    // One word of jump buffer (and alignment: rsp is 16-byte aligned at the call below).
-    "sub rsp, 24",
-    "mov [rsp], rsp",
-    "mov [rdi], rsp",
-    "mov rax, rsi",
-    "mov rdi, rdx",
-    "mov rsi, rcx",
-    "mov rdx, r8",
-    "call rax",
-    "mov eax, 1",
-    "2:",
-    "add rsp, 24",
-    "pop r15",
-    "pop r14",
-    "pop r13",
-    "pop r12",
-    "pop rbx",
-    "pop rbp",
-    ".cfi_def_cfa rsp, 8",
-    "ret",
-    ".cfi_endproc",
-    ".size wasmlift_catch_traps, . - wasmlift_catch_traps",
-    "",
     ".p2align 4",
     ".globl wasmlift_unwind",
     ".hidden wasmlift_unwind",
     ".type wasmlift_unwind, @function",
     "wasmlift_unwind:",
     ".cfi_startproc",
-    "mov rsp, [rdi]",
+    "mov rsp, rdi",
     "xor eax, eax",
-    "jmp 2b",
+    "ret",
     ".cfi_endproc",
     ".size wasmlift_unwind, . - wasmlift_unwind",
 );
+
+/// Calls the entry trampoline `f(callee_vmctx, callee_code, values)` with a jump buffer in
+/// `*jmp_slot` for the time of the call: 1 when `f` returned, 0 when a trap unwound to it.
+///
+/// # Safety
+/// As `catch_traps`; `jmp_slot` is this thread's jump-buffer slot.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn call_entry(
+    jmp_slot: *mut *mut u8,
+    f: EntryTrampoline,
+    callee_vmctx: *mut u8,
+    callee_code: *const u8,
+    values: *mut VMVal,
+) -> u32 {
+    let ok: u32;
+    // The jump slot and `f` come in fixed registers: rax is overwritten before they are used.
+    // SAFETY: the stack is 16-byte aligned on entry to the asm (no `nostack`), so after three
+    // pushes and 8 bytes it is aligned again for the call. Every register `f` (System V) or a
+    // trap may change is declared: the caller-saved ones by the clobber ABI, r12-r15 as
+    // outputs; rbx and rbp are saved and restored here. On the normal way out the resume
+    // address and the alignment word are dropped; the unwind (`wasmlift_unwind`) returns to
+    // label 2 with eax = 0 and the stack pointer just above the resume address. Compiled code
+    // and trampolines only use stack below this point, so the pushed words survive a trap.
+    unsafe {
+        std::arch::asm!(
+            "push rbx",
+            "push rbp",
+            "sub rsp, 8",
+            "lea rax, [rip + 2f]",
+            "push rax",
+            "mov qword ptr [r8], rsp",
+            "call rcx",
+            "mov eax, 1",
+            "add rsp, 8",
+            "2:",
+            "add rsp, 8",
+            "pop rbp",
+            "pop rbx",
+            in("r8") jmp_slot,
+            in("rcx") f,
+            in("rdi") callee_vmctx,
+            in("rsi") callee_code,
+            in("rdx") values,
+            lateout("eax") ok,
+            out("r12") _,
+            out("r13") _,
+            out("r14") _,
+            out("r15") _,
+            clobber_abi("C"),
+        );
+    }
+    ok
+}
+
+/// `call_entry` elsewhere: the C helper with setjmp (unwind.c).
+///
+/// # Safety
+/// As for x86-64.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+unsafe fn call_entry(
+    jmp_slot: *mut *mut u8,
+    f: EntryTrampoline,
+    callee_vmctx: *mut u8,
+    callee_code: *const u8,
+    values: *mut VMVal,
+) -> u32 {
+    // SAFETY: the caller's obligations.
+    unsafe { wasmlift_catch_traps(jmp_slot, f, callee_vmctx, callee_code, values) as u32 }
+}
 
 /// Most wasm frames recorded for one trap's trace.
 pub const MAX_TRACE: usize = 128;
@@ -105,43 +137,73 @@ struct Fault {
     frame_count: usize,
 }
 
-/// Everything a thread needs to enter wasm and to handle a trap, in one thread-local so that a
-/// call pays for one thread-local lookup (`__tls_get_addr` in a shared library). Constant
-/// initialised and without a destructor: the signal handler may read it on any thread.
+/// Everything a thread needs to enter wasm, in one thread-local block so that a call pays for
+/// one thread-local look-up. All zero at thread start (no initialiser runs) and without a
+/// destructor: the signal handler may read it on any thread.
 struct ThreadState {
-    /// Jump buffer of the innermost active entry (null when no wasm runs on this thread).
+    /// Jump buffer of the innermost active entry (null when no wasm runs on this thread). It
+    /// lies on the stack between the entry's caller and the entry trampoline, so it is also
+    /// the upper bound of the activation's wasm frames: frame walks never go above it.
     jmp_buf: Cell<*mut u8>,
-    /// Stack address of the innermost entry: frame walks never go above it.
-    entry_sp: Cell<usize>,
     /// Stack limit computed at the outermost entry of this thread.
     stack_limit: Cell<usize>,
-    /// Lowest stack limit wasm may be given on this thread (see `prepare_thread`).
+    /// What `stack_limit` was computed from: `!(entry address - max_stack)` (saturating), so
+    /// that an outermost entry from the same depth, as in a loop of calls, reuses it; the
+    /// initial 0 matches no entry (the subtraction never yields usize::MAX).
+    stack_limit_key: Cell<usize>,
+    /// Lowest stack limit wasm may be given on this thread (see `prepare_thread`); 0 until
+    /// the thread is set up for wasm (signal stack, stack bounds).
     stack_floor: Cell<usize>,
-    /// Signal stack and stack bounds are set up for this thread.
-    ready: Cell<bool>,
-    /// `DEFERRED` holds something (see `defer_drop`).
-    deferred: Cell<bool>,
     /// The embedder's handles that running calls borrow from, innermost first (see
     /// `catch_traps_and_release`); null when none.
     borrowed: Cell<*const BorrowNode>,
+    /// `DEFERRED` holds something (see `defer_drop`).
+    deferred: Cell<bool>,
+}
+
+/// What the signal handler saw at a trap, until the entry it unwinds to copies it out.
+struct TrapState {
     fault: Cell<Option<Fault>>,
     trace: Cell<[usize; MAX_TRACE]>,
 }
 
+// On x86-64 Linux the block is a TLS symbol of our own, reached through a TLS descriptor
+// (`state`): where the library's TLS sits in the static block (it was loaded with the program,
+// or glibc found room when it was dlopen-ed) the look-up is two instructions in the resolver and
+// two here, where Rust's `thread_local!` in a shared library calls `__tls_get_addr` behind a
+// wrapper (about 20 instructions on every call into wasm). The linker relaxes the sequence in
+// executables (tests). All-zero bytes are a valid `ThreadState`: null pointers, zeros, false.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+std::arch::global_asm!(
+    ".section .tbss,\"awT\",@nobits",
+    ".p2align 6",
+    ".globl wasmlift_thread_state",
+    ".hidden wasmlift_thread_state",
+    ".type wasmlift_thread_state, @tls_object",
+    ".size wasmlift_thread_state, 64",
+    "wasmlift_thread_state:",
+    ".zero 64",
+    ".text",
+);
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+const _: () = assert!(std::mem::size_of::<ThreadState>() <= 64 && std::mem::align_of::<ThreadState>() <= 64);
+
+#[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
 thread_local! {
     static STATE: ThreadState = const {
         ThreadState {
             jmp_buf: Cell::new(std::ptr::null_mut()),
-            entry_sp: Cell::new(0),
             stack_limit: Cell::new(0),
+            stack_limit_key: Cell::new(0),
             stack_floor: Cell::new(0),
-            ready: Cell::new(false),
-            deferred: Cell::new(false),
             borrowed: Cell::new(std::ptr::null()),
-            fault: Cell::new(None),
-            trace: Cell::new([0; MAX_TRACE]),
+            deferred: Cell::new(false),
         }
     };
+}
+
+thread_local! {
+    static TRAP: TrapState = const { TrapState { fault: Cell::new(None), trace: Cell::new([0; MAX_TRACE]) } };
     /// Handles deleted while wasm ran on this thread, kept until the outermost call returns
     /// (see `defer_drop`). Not read by the signal handler, so it may have a destructor.
     static DEFERRED: std::cell::RefCell<Vec<Box<dyn std::any::Any>>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -149,13 +211,47 @@ thread_local! {
     static ALT_STACK: AltStack = const { AltStack { ptr: Cell::new(std::ptr::null_mut()), len: Cell::new(0) } };
 }
 
+/// This thread's state. The reference stays valid for the rest of the thread's life (the block
+/// has no destructor), which is longer than any use here.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+#[inline(always)]
+fn state() -> &'static ThreadState {
+    let offset: usize;
+    // SAFETY: the TLS descriptor sequence of the x86-64 psABI (GNU2 dialect): `lea` of the
+    // descriptor into rax and the indirect call through it, which returns the symbol's offset
+    // from the thread pointer and preserves every other register (the asm may call: no
+    // `nostack`). The block is zeroed for each thread and all-zero is a valid `ThreadState`
+    // (see above); it lives as long as the thread and the reference never leaves it
+    // (ThreadState is not Sync).
+    unsafe {
+        std::arch::asm!(
+            "lea rax, [rip + wasmlift_thread_state@TLSDESC]",
+            "call qword ptr [rax + wasmlift_thread_state@TLSCALL]",
+            out("rax") offset,
+            options(pure, readonly),
+        );
+        let base: usize;
+        std::arch::asm!("mov {}, qword ptr fs:[0]", out(reg) base, options(pure, readonly, nostack, preserves_flags));
+        &*((base + offset) as *const ThreadState)
+    }
+}
+
 /// This thread's state. The reference stays valid for the rest of the thread's life (the
 /// thread-local has no destructor), which is longer than any use here.
+#[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
 fn state() -> &'static ThreadState {
     // SAFETY: the thread-local is const-initialised and has no destructor, so its storage
     // lives as long as the thread; the reference never leaves the thread (ThreadState is not
     // Sync, so it cannot be sent elsewhere).
     STATE.with(|s| unsafe { &*(s as *const ThreadState) })
+}
+
+/// This thread's trap record (see `TrapState`; const-initialised, no destructor, so the signal
+/// handler may use it).
+fn trap_state() -> &'static TrapState {
+    // SAFETY: as for `state`: the storage lives as long as the thread and the reference never
+    // leaves it (TrapState is not Sync).
+    TRAP.with(|s| unsafe { &*(s as *const TrapState) })
 }
 
 /// The trap a compiled call ended with: its kind and the PCs of the wasm frames (innermost
@@ -168,7 +264,10 @@ pub struct RawTrap {
 /// Runs `f(a, b, c)` (an entry trampoline) and catches any trap it raises.
 ///
 /// `max_stack` bounds the stack used by wasm below the outermost entry of the thread; `limit`
-/// is the store's stack-limit slot read by function prologues.
+/// is the store's stack-limit slot read by function prologues. The slot is left holding this
+/// thread's limit: only entries write it and every entry sets it before any code of the store
+/// runs, and while wasm runs on a thread every entry there (nested ones included, into any
+/// store) uses the same limit, so restoring an older value would change nothing.
 ///
 /// # Safety
 /// `f` must be compiled code (or a function) that only traps through registered code, callable
@@ -233,49 +332,77 @@ unsafe fn enter<const RELEASE: bool>(
     handle: *const u8,
 ) -> Result<(), RawTrap> {
     let st = state();
-    let here = &callee_vmctx as *const _ as usize;
+    let here = stack_address();
     let prev_jmp = st.jmp_buf.get();
-    let prev_sp = st.entry_sp.get();
-    if prev_jmp.is_null() {
-        // Outermost entry on this thread.
-        if !st.ready.get() {
-            prepare_thread(st);
-        }
-        st.stack_limit.set(here.saturating_sub(max_stack).max(st.stack_floor.get()));
+    let lowest = here.saturating_sub(max_stack);
+    if prev_jmp.is_null() && !lowest != st.stack_limit_key.get() {
+        // Outermost entry on this thread, not from the depth (and engine limit) of the last.
+        set_stack_limit(st, lowest);
     }
     // SAFETY: `limit` is the store's live stack-limit slot (the caller's obligation); the store
-    // is used by this thread only while it runs code.
-    let prev_limit = unsafe { limit.replace(st.stack_limit.get()) };
-    st.entry_sp.set(here);
+    // is used by this thread only while it runs code. Written only when it changes (a store
+    // entered again from the same thread and depth already has it).
+    unsafe {
+        if *limit != st.stack_limit.get() {
+            *limit = st.stack_limit.get();
+        }
+    }
     // Lives in this frame until the call is over (a trap comes back into this frame too).
     let node = BorrowNode { handle, prev: st.borrowed.get() };
     if RELEASE {
         st.borrowed.set(&node);
     }
-    // SAFETY: the C helper sets a jump buffer in `jmp_buf` and calls `f` with the arguments,
+    // SAFETY: `call_entry` sets a jump buffer in `jmp_buf` and calls `f` with the arguments,
     // which the caller vouched for; a trap returns here through `wasmlift_unwind` (0), with no
     // Rust frame skipped that had anything to drop.
-    let ok = unsafe { wasmlift_catch_traps(st.jmp_buf.as_ptr(), f, callee_vmctx, callee_code, values) };
+    let ok = unsafe { call_entry(st.jmp_buf.as_ptr(), f, callee_vmctx, callee_code, values) };
     st.jmp_buf.set(prev_jmp);
-    st.entry_sp.set(prev_sp);
     if RELEASE {
         st.borrowed.set(node.prev);
     }
-    // SAFETY: as above.
-    unsafe { *limit = prev_limit };
     if ok != 0 {
         if RELEASE && prev_jmp.is_null() && st.deferred.get() {
             release_deferred_slow(st);
         }
         return Ok(());
     }
-    Err(take_fault(st))
+    Err(take_fault())
+}
+
+/// Sets the stack limit of an outermost entry whose wasm may use the stack down to `lowest`,
+/// but never below the thread's floor (setting the thread up for wasm first if need be).
+#[inline(never)]
+fn set_stack_limit(st: &ThreadState, lowest: usize) {
+    let mut floor = st.stack_floor.get();
+    if floor == 0 {
+        floor = prepare_thread(st);
+    }
+    st.stack_limit.set(lowest.max(floor));
+    st.stack_limit_key.set(!lowest);
+}
+
+/// The current stack pointer (an address in the caller's frame).
+#[inline(always)]
+fn stack_address() -> usize {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let sp: usize;
+        // SAFETY: reads the stack pointer into a register; nothing else.
+        unsafe { std::arch::asm!("mov {}, rsp", out(reg) sp, options(nomem, nostack, preserves_flags)) };
+        sp
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let marker = 0u8;
+        std::hint::black_box(&marker) as *const u8 as usize
+    }
 }
 
 #[cold]
-fn take_fault(st: &ThreadState) -> RawTrap {
-    let fault = st.fault.take().expect("trap without recorded fault");
-    let trace = st.trace.get();
+fn take_fault() -> RawTrap {
+    let ts = trap_state();
+    let fault = ts.fault.take().expect("trap without recorded fault");
+    let trace = ts.trace.get();
     RawTrap { kind: fault.kind, pcs: trace[..fault.frame_count].to_vec() }
 }
 
@@ -324,17 +451,18 @@ fn release_deferred_slow(st: &ThreadState) {
 }
 
 /// First entry on a thread: installs the process-wide handlers (once), gives the thread a
-/// signal stack and records its stack bounds.
+/// signal stack and records its stack bounds. Returns the stack floor (never 0).
 #[cold]
-fn prepare_thread(st: &ThreadState) {
+fn prepare_thread(st: &ThreadState) -> usize {
     init();
     ensure_alt_stack();
     let (bottom, size) = thread_stack();
     // Never let wasm run closer than HOST_STACK_RESERVE (at most half of a small thread
     // stack) to the thread's real stack end, so host code called from deep wasm recursion
     // still has room.
-    st.stack_floor.set(bottom.saturating_add(HOST_STACK_RESERVE.min(size / 2)));
-    st.ready.set(true);
+    let floor = bottom.saturating_add(HOST_STACK_RESERVE.min(size / 2)).max(1);
+    st.stack_floor.set(floor);
+    floor
 }
 
 /// Stack kept free for host code below the lowest wasm frame.
@@ -519,10 +647,11 @@ unsafe extern "C" fn handler(signum: i32, info: *mut libc::siginfo_t, ctx: *mut 
         if let Some(kind) = code_registry::trap_at(pc) {
             let mut trace = [0usize; MAX_TRACE];
             // SAFETY: the fault is in wasm code entered on this thread through catch_traps, so
-            // the frame chain from `fp` lies on this thread's stack below `entry_sp`.
+            // the frame chain from `fp` lies on this thread's stack below the entry's jump buffer.
             let count = unsafe { walk_frames(st, pc, fp, &mut trace) };
-            st.trace.set(trace);
-            st.fault.set(Some(Fault { kind, frame_count: count }));
+            let ts = trap_state();
+            ts.trace.set(trace);
+            ts.fault.set(Some(Fault { kind, frame_count: count }));
             // SAFETY: `jmp` is the buffer of the innermost catch_traps on this thread, still
             // live (set null again when it returns); only compiled code and trampolines, which
             // own nothing to drop, lie between it and here.
@@ -534,13 +663,13 @@ unsafe extern "C" fn handler(signum: i32, info: *mut libc::siginfo_t, ctx: *mut 
 }
 
 /// The stack range holding the frames of the innermost wasm activation on this thread: (lowest
-/// address a wasm frame may have, the entry's stack address); `None` when no wasm runs here.
+/// address a wasm frame may have, the entry's jump buffer); `None` when no wasm runs here.
 pub(crate) fn activation_bounds() -> Option<(usize, usize)> {
     let st = state();
     if st.jmp_buf.get().is_null() {
         return None;
     }
-    Some((st.stack_limit.get().saturating_sub(HOST_STACK_RESERVE), st.entry_sp.get()))
+    Some((st.stack_limit.get().saturating_sub(HOST_STACK_RESERVE), st.jmp_buf.get() as usize))
 }
 
 /// Ends the innermost activation as if a trap of `kind` had happened at `pc` (a return address
@@ -557,22 +686,24 @@ pub(crate) unsafe fn raise_at(kind: TrapKind, pc: usize, fp: usize) -> ! {
     assert!(!jmp.is_null(), "raise_at outside wasm");
     let mut trace = [0usize; MAX_TRACE];
     // SAFETY: `fp` is a frame of wasm code entered through catch_traps on this thread (the
-    // caller's obligation), so the chain lies on this thread's stack below `entry_sp`.
+    // caller's obligation), so the chain lies on this thread's stack below the entry's jump
+    // buffer.
     let count = unsafe { walk_frames(st, pc, fp, &mut trace) };
-    st.trace.set(trace);
-    st.fault.set(Some(Fault { kind, frame_count: count }));
+    let ts = trap_state();
+    ts.trace.set(trace);
+    ts.fault.set(Some(Fault { kind, frame_count: count }));
     // SAFETY: `jmp` is the live buffer of the innermost catch_traps on this thread; the frames
     // skipped own nothing to drop (the caller's obligation).
     unsafe { wasmlift_unwind(jmp) }
 }
 
 /// Records the wasm frames starting at the trapping `pc`, following saved frame pointers while
-/// return addresses stay in wasm code and frames stay below the entry's stack address.
+/// return addresses stay in wasm code and frames stay below the entry's jump buffer.
 ///
 /// # Safety
 /// `fp` must come from a fault on this thread while wasm entered through `catch_traps` runs.
 unsafe fn walk_frames(st: &ThreadState, pc: usize, mut fp: usize, out: &mut [usize; MAX_TRACE]) -> usize {
-    let top = st.entry_sp.get();
+    let top = st.jmp_buf.get() as usize;
     // Wasm frames lie between the stack limit (minus the largest frame a prologue admits before
     // its check) and the entry; anything else is not a frame pointer we can follow.
     let bottom = st.stack_limit.get().saturating_sub(HOST_STACK_RESERVE);
