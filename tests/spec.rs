@@ -51,15 +51,13 @@ const GATING: &[&str] = &[
     "proposals/function-references",
     "proposals/memory64",
     "proposals/relaxed-simd",
+    "proposals/gc",
 ];
-const EXTRA: &[&str] = &["proposals/gc"];
+const EXTRA: &[&str] = &[];
 
 /// Scripts of the gating directories that cannot run before GC is implemented (issue 18): they
-/// are not run, and the runner says so. Nothing else is skipped.
-const NEEDS_GC: &[(&str, &str)] = &[
-    ("wasm-v3/ref_null.wast", "anyref, eqref, structref, ... (GC heap types)"),
-    ("wasm-v3/type-rec.wast", "struct types inside rec groups"),
-];
+/// are not run, and the runner says so. Nothing else is skipped (none left since GC landed).
+const NEEDS_GC: &[(&str, &str)] = &[];
 
 /// One script: where it comes from and how to read it.
 #[derive(Clone)]
