@@ -99,12 +99,22 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
                 let array = self.alloc(array_type_index, len);
                 let storage = self.env.module.array_element(array_type_index).storage;
                 let (lo, hi) = self.value_halves(storage, value);
+                // The new array is zeroed: only a nonzero value needs filling in.
+                let bits = self.b.ins().bor(lo, hi);
+                let fill = self.b.create_block();
+                let done = self.b.create_block();
+                self.b.ins().brif(bits, fill, &[], done, &[]);
+                self.b.seal_block(fill);
+                self.b.switch_to_block(fill);
                 let zero = self.iconst32(0);
                 self.call_builtin_checked(
                     builtin::array_fill,
                     &[array, zero, lo, hi, len],
                     user_trap(trap_codes::ARRAY_OUT_OF_BOUNDS),
                 );
+                self.b.ins().jump(done, &[]);
+                self.b.seal_block(done);
+                self.b.switch_to_block(done);
                 self.push_object(array, array_type_index);
             }
             Operator::ArrayNewDefault { array_type_index } => {

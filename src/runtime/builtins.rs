@@ -216,8 +216,13 @@ mod bodies {
         // SAFETY: compiled code passes a non-null array reference of its store.
         let Some((element, array_len, base)) = (unsafe { array_parts(array) }) else { return 1 };
         let Some(r) = range_within(offset as u64, len as u64, array_len as usize) else { return 1 };
-        let value = VMVal::from_u128(lo as u128 | (hi as u128) << 64);
         let size = element.storage.size() as usize;
+        if lo == 0 && hi == 0 {
+            // SAFETY: the range lies inside the array (checked above).
+            unsafe { std::ptr::write_bytes(base.add(r.start * size), 0, r.len() * size) };
+            return 0;
+        }
+        let value = VMVal::from_u128(lo as u128 | (hi as u128) << 64);
         for i in r {
             // SAFETY: `i < array_len` (checked above): the element lies inside the object.
             unsafe { gc_object::write_storage(base.add(i * size), element.storage, &value) };

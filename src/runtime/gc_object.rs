@@ -60,6 +60,21 @@ pub fn new_array(
     store: &StoreState,
     type_id: u32,
     len: u32,
+    element: impl FnMut(u32) -> VMVal,
+) -> Result<usize, String> {
+    new_array_with(store, type_id, len, false, element)
+}
+
+/// A new array of canonical type `type_id` whose elements are all zero (null, 0, +0.0).
+pub fn new_zeroed_array(store: &StoreState, type_id: u32, len: u32) -> Result<usize, String> {
+    new_array_with(store, type_id, len, true, |_| VMVal::default())
+}
+
+fn new_array_with(
+    store: &StoreState,
+    type_id: u32,
+    len: u32,
+    zeroed: bool,
     mut element: impl FnMut(u32) -> VMVal,
 ) -> Result<usize, String> {
     let layout = layout_of(type_id, GcKind::Array)?;
@@ -68,6 +83,10 @@ pub fn new_array(
     let object = store.gc_heap.lock().unwrap().alloc(GcKind::Array, type_id, len, size)?;
     let base = object.as_ptr().cast::<u8>();
     let step = element_type.storage.size() as usize;
+    if zeroed {
+        // The allocation is zeroed already (a large default array costs no writes).
+        return Ok(base as usize);
+    }
     for i in 0..len {
         let v = element(i);
         // SAFETY: element `i < len` lies inside the `size`-byte object (array_size).

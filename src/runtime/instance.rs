@@ -578,11 +578,16 @@ fn eval_const(instance: &WasmInstance, expr: &ConstExpr) -> Result<VMVal, String
             ConstOp::ArrayNew(t) => {
                 let len = stack.pop().unwrap().u32();
                 let init = stack.pop().unwrap();
-                VMVal::from_u64(gc_object::new_array(&instance.store, type_id(t), len, |_| init)? as u64)
+                let array = if init.0 == [0; 16] {
+                    gc_object::new_zeroed_array(&instance.store, type_id(t), len)?
+                } else {
+                    gc_object::new_array(&instance.store, type_id(t), len, |_| init)?
+                };
+                VMVal::from_u64(array as u64)
             }
             ConstOp::ArrayNewDefault(t) => {
                 let len = stack.pop().unwrap().u32();
-                VMVal::from_u64(gc_object::new_array(&instance.store, type_id(t), len, |_| VMVal::default())? as u64)
+                VMVal::from_u64(gc_object::new_zeroed_array(&instance.store, type_id(t), len)? as u64)
             }
             ConstOp::ArrayNewFixed(t, n) => {
                 let items = stack.split_off(stack.len() - n as usize);
