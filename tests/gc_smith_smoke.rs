@@ -159,7 +159,7 @@ fn uses_gc_types(wasm: &[u8]) -> bool {
 
 #[test]
 fn gc_modules_run_without_crashing() {
-    let seeds: u64 = std::env::var("WASMLIFT_FUZZ_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(1) * 25;
+    let seeds: u64 = std::env::var("WASMLIFT_FUZZ_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(1) * 100;
     let (mut modules, mut calls, mut traps, mut gc_modules, mut skipped) = (0, 0, 0, 0, 0);
     for lazy in [false, true] {
         let engine = gc_engine(lazy);
