@@ -16,6 +16,19 @@ pub enum ConstOp {
     GlobalGet(u32),
     RefNull(ValType),
     RefFunc(u32),
+    /// `ref.i31`: the i32 on top becomes an i31ref.
+    RefI31,
+    /// `struct.new $t`: the fields' values on the stack, in order.
+    StructNew(u32),
+    StructNewDefault(u32),
+    /// `array.new $t`: an initial value and a length.
+    ArrayNew(u32),
+    /// `array.new_default $t`: a length.
+    ArrayNewDefault(u32),
+    /// `array.new_fixed $t n`: n values.
+    ArrayNewFixed(u32, u32),
+    AnyConvertExtern,
+    ExternConvertAny,
     I32Add,
     I32Sub,
     I32Mul,
@@ -135,7 +148,12 @@ pub struct SubTypeInfo {
 pub struct ModuleInfo {
     /// The original binary; function bodies and data segments point into it.
     pub bytes: Vec<u8>,
+    /// The signature of every function type, by type index. Struct and array types have an
+    /// empty signature here (validated code only asks this list about function types); their
+    /// definitions are in `composite`.
     pub types: Vec<FuncType>,
+    /// Every defined type, by type index.
+    pub composite: Vec<CompositeType>,
     /// Per type index: its rec group and supertype.
     pub subtypes: Vec<SubTypeInfo>,
     pub imports: Vec<Import>,
@@ -165,6 +183,28 @@ pub struct ModuleInfo {
 }
 
 impl ModuleInfo {
+    /// Converts a wasmparser value type of this module (concrete heap types get the variant of
+    /// the type they name); `None` for shared heap types.
+    pub fn valtype(&self, ty: wasmparser::ValType) -> Option<ValType> {
+        Some(resolve_val(ValType::from_wasmparser(ty)?, &self.composite))
+    }
+
+    /// The fields of struct type `type_index` (a validated index of a struct type).
+    pub fn struct_fields(&self, type_index: u32) -> &[FieldType] {
+        match &self.composite[type_index as usize] {
+            CompositeType::Struct(f) => f,
+            other => panic!("type {type_index} is not a struct type: {other}"),
+        }
+    }
+
+    /// The element type of array type `type_index` (a validated index of an array type).
+    pub fn array_element(&self, type_index: u32) -> FieldType {
+        match &self.composite[type_index as usize] {
+            CompositeType::Array(e) => *e,
+            other => panic!("type {type_index} is not an array type: {other}"),
+        }
+    }
+
     pub fn num_defined_funcs(&self) -> usize {
         self.functions.len() - self.num_imported_funcs as usize
     }
@@ -288,8 +328,6 @@ pub fn validate(bytes: &[u8]) -> Result<(), String> {
 pub fn validate_with(bytes: &[u8], features: Features) -> Result<(), String> {
     let mut validator = Validator::new_with_features(features.to_wasmparser());
     let first = match validator.validate_all(bytes) {
-        // GC switched on but not implemented: valid exactly when `wasm_module_new` accepts it.
-        Ok(_) if features.gc => return decode_with(bytes.to_vec(), features).map(|_| ()),
         Ok(_) => return Ok(()),
         Err(e) => format_error(&e),
     };
@@ -308,20 +346,52 @@ fn unsupported(what: &str) -> String {
     format!("unsupported: {what}")
 }
 
-fn valtype(ty: wasmparser::ValType) -> Result<ValType, String> {
-    ValType::from_wasmparser(ty).ok_or_else(|| unsupported(&format!("value type {ty}")))
+/// Gives a concrete heap type the variant of the type it names (`types` has every type up to
+/// the index: validation checked it).
+fn resolve_heap(h: HeapType, types: &[CompositeType]) -> HeapType {
+    match h {
+        HeapType::Concrete(i) => match types.get(i as usize) {
+            Some(t) => t.heap_type(i),
+            None => h,
+        },
+        other => other,
+    }
 }
 
-fn reftype(ty: wasmparser::RefType) -> Result<ValType, String> {
-    valtype(wasmparser::ValType::Ref(ty))
+fn resolve_val(v: ValType, types: &[CompositeType]) -> ValType {
+    match v {
+        ValType::Ref(r) => ValType::Ref(RefType { nullable: r.nullable, heap: resolve_heap(r.heap, types) }),
+        other => other,
+    }
+}
+
+fn valtype(ty: wasmparser::ValType, types: &[CompositeType]) -> Result<ValType, String> {
+    let v = ValType::from_wasmparser(ty).ok_or_else(|| unsupported(&format!("value type {ty}")))?;
+    Ok(resolve_val(v, types))
+}
+
+fn reftype(ty: wasmparser::RefType, types: &[CompositeType]) -> Result<ValType, String> {
+    valtype(wasmparser::ValType::Ref(ty), types)
+}
+
+fn storage_type(ty: wasmparser::StorageType, types: &[CompositeType]) -> Result<StorageType, String> {
+    Ok(match ty {
+        wasmparser::StorageType::I8 => StorageType::I8,
+        wasmparser::StorageType::I16 => StorageType::I16,
+        wasmparser::StorageType::Val(v) => StorageType::Val(valtype(v, types)?),
+    })
+}
+
+fn field_type(f: wasmparser::FieldType, types: &[CompositeType]) -> Result<FieldType, String> {
+    Ok(FieldType { storage: storage_type(f.element_type, types)?, mutable: f.mutable })
 }
 
 fn limits(initial: u64, maximum: Option<u64>) -> Limits {
     Limits { min: initial, max: maximum }
 }
 
-fn table_type(t: &wasmparser::TableType) -> Result<TableType, String> {
-    Ok(TableType { element: reftype(t.element_type)?, limits: limits(t.initial, t.maximum), table64: t.table64 })
+fn table_type(t: &wasmparser::TableType, types: &[CompositeType]) -> Result<TableType, String> {
+    Ok(TableType { element: reftype(t.element_type, types)?, limits: limits(t.initial, t.maximum), table64: t.table64 })
 }
 
 fn memory_type(m: &wasmparser::MemoryType) -> Result<MemoryType, String> {
@@ -331,11 +401,12 @@ fn memory_type(m: &wasmparser::MemoryType) -> Result<MemoryType, String> {
     Ok(MemoryType { limits: limits(m.initial, m.maximum), memory64: m.memory64, shared: m.shared })
 }
 
-fn global_type(g: &wasmparser::GlobalType) -> Result<GlobalType, String> {
-    Ok(GlobalType { content: valtype(g.content_type)?, mutable: g.mutable })
+fn global_type(g: &wasmparser::GlobalType, types: &[CompositeType]) -> Result<GlobalType, String> {
+    Ok(GlobalType { content: valtype(g.content_type, types)?, mutable: g.mutable })
 }
 
-pub fn const_expr(expr: &wasmparser::ConstExpr) -> Result<ConstExpr, String> {
+/// Decodes a constant expression; `types` resolves the heap type of `ref.null`.
+pub fn const_expr(expr: &wasmparser::ConstExpr, types: &[CompositeType]) -> Result<ConstExpr, String> {
     use wasmparser::Operator as O;
     let mut ops = Vec::new();
     let mut reader = expr.get_operators_reader();
@@ -349,9 +420,17 @@ pub fn const_expr(expr: &wasmparser::ConstExpr) -> Result<ConstExpr, String> {
             O::V128Const { value } => ConstOp::V128Const(u128::from_le_bytes(*value.bytes())),
             O::GlobalGet { global_index } => ConstOp::GlobalGet(global_index),
             O::RefNull { hty } => {
-                ConstOp::RefNull(reftype(wasmparser::RefType::new(true, hty).ok_or("bad ref type")?)?)
+                ConstOp::RefNull(reftype(wasmparser::RefType::new(true, hty).ok_or("bad ref type")?, types)?)
             }
             O::RefFunc { function_index } => ConstOp::RefFunc(function_index),
+            O::RefI31 => ConstOp::RefI31,
+            O::StructNew { struct_type_index } => ConstOp::StructNew(struct_type_index),
+            O::StructNewDefault { struct_type_index } => ConstOp::StructNewDefault(struct_type_index),
+            O::ArrayNew { array_type_index } => ConstOp::ArrayNew(array_type_index),
+            O::ArrayNewDefault { array_type_index } => ConstOp::ArrayNewDefault(array_type_index),
+            O::ArrayNewFixed { array_type_index, array_size } => ConstOp::ArrayNewFixed(array_type_index, array_size),
+            O::AnyConvertExtern => ConstOp::AnyConvertExtern,
+            O::ExternConvertAny => ConstOp::ExternConvertAny,
             O::I32Add => ConstOp::I32Add,
             O::I32Sub => ConstOp::I32Sub,
             O::I32Mul => ConstOp::I32Mul,
@@ -389,9 +468,6 @@ pub fn decode_trusted(bytes: Vec<u8>, features: Features) -> Result<ModuleInfo, 
 /// is the real one; otherwise the first pass's error stands.
 fn decode_impl(bytes: Vec<u8>, features: Features, validate_bodies: bool) -> Result<ModuleInfo, String> {
     let first = match decode_pass(&bytes, features.to_wasmparser(), validate_bodies) {
-        // GC is switched on but not implemented yet: its instructions are refused here, at
-        // `wasm_module_new`, rather than when a lazily compiled function first runs.
-        Ok(m) if features.gc => return reject_gc_constructs(&bytes, &m).map(|()| ModuleInfo { bytes, ..m }),
         Ok(m) => return Ok(ModuleInfo { bytes, ..m }),
         Err(e) => e,
     };
@@ -426,18 +502,69 @@ macro_rules! define_is_gc_operator {
 }
 wasmparser::for_each_operator!(define_is_gc_operator);
 
-/// Fails when a body (validated with wasmparser's GC feature on) uses GC proper: a GC
-/// instruction, or a GC heap type in a local, block type, `select` or `ref.null`. Types in the
-/// module's sections were already converted by `decode_pass`, which refuses those.
+/// Whether a value type names the internal (GC) hierarchy: any, eq, i31, struct, array, none
+/// or a defined struct/array type.
+fn is_gc_valtype(v: ValType) -> bool {
+    matches!(v, ValType::Ref(r) if r.heap.is_any())
+}
+
+/// Fails when a module (validated with wasmparser's GC feature on, for the 3.0 type system while
+/// GC is switched off) uses GC proper: a struct or array type, a GC heap type anywhere (types,
+/// imports, tables, globals, elements, locals, block types, `select`, `ref.null`) or a GC
+/// instruction.
 fn reject_gc_constructs(bytes: &[u8], m: &ModuleInfo) -> Result<(), String> {
     use wasmparser::Operator as O;
-    let needs_gc = |what: String| Err(unsupported(&format!("{what} needs the `gc` proposal (not implemented yet)")));
+    let needs_gc = |what: String| Err(unsupported(&format!("{what} needs the `gc` proposal (switched off)")));
+    for (i, t) in m.composite.iter().enumerate() {
+        match t {
+            CompositeType::Func(f) if !f.params.iter().chain(f.results.iter()).any(|v| is_gc_valtype(*v)) => {}
+            other => return needs_gc(format!("type {i} ({other})")),
+        }
+    }
+    let module_types = m
+        .globals
+        .iter()
+        .map(|g| g.content)
+        .chain(m.tables.iter().map(|t| t.element))
+        .chain(m.elements.iter().map(|e| e.ty));
+    for v in module_types {
+        if is_gc_valtype(v) {
+            return needs_gc(format!("value type {v}"));
+        }
+    }
+    let exprs =
+        m.global_inits.iter().chain(m.table_inits.iter().flatten()).chain(m.elements.iter().flat_map(
+            |e| match &e.items {
+                ElementItems::Exprs(x) => x.as_slice(),
+                ElementItems::Funcs(_) => &[],
+            },
+        ));
+    for e in exprs {
+        for op in &e.0 {
+            let gc = match op {
+                ConstOp::RefNull(v) => is_gc_valtype(*v),
+                ConstOp::RefI31
+                | ConstOp::StructNew(_)
+                | ConstOp::StructNewDefault(_)
+                | ConstOp::ArrayNew(_)
+                | ConstOp::ArrayNewDefault(_)
+                | ConstOp::ArrayNewFixed(..)
+                | ConstOp::AnyConvertExtern
+                | ConstOp::ExternConvertAny => true,
+                _ => false,
+            };
+            if gc {
+                return needs_gc(format!("constant expression operator {op:?}"));
+            }
+        }
+    }
+    let gc_type = |t: wasmparser::ValType| m.valtype(t).is_none_or(is_gc_valtype);
     for body in &m.bodies {
         let reader = wasmparser::BinaryReader::new(&bytes[body.range.clone()], body.range.start as u64);
         let body = wasmparser::FunctionBody::new(reader);
         for local in body.get_locals_reader().map_err(|e| format_error(&e))? {
             let (_, ty) = local.map_err(|e| format_error(&e))?;
-            if ValType::from_wasmparser(ty).is_none() {
+            if gc_type(ty) {
                 return needs_gc(format!("local type {ty}"));
             }
         }
@@ -447,21 +574,23 @@ fn reject_gc_constructs(bytes: &[u8], m: &ModuleInfo) -> Result<(), String> {
             if is_gc_operator(&op) {
                 return needs_gc(format!("instruction {op:?}"));
             }
-            let ok = match &op {
-                O::RefNull { hty } => HeapType::from_wasmparser(*hty).is_some(),
-                O::TypedSelect { ty } => ValType::from_wasmparser(*ty).is_some(),
-                O::TypedSelectMulti { tys } => tys.iter().all(|t| ValType::from_wasmparser(*t).is_some()),
+            let gc = match &op {
+                O::RefNull { hty } => {
+                    gc_type(wasmparser::ValType::Ref(wasmparser::RefType::new(true, *hty).ok_or("bad ref type")?))
+                }
+                O::TypedSelect { ty } => gc_type(*ty),
+                O::TypedSelectMulti { tys } => tys.iter().any(|t| gc_type(*t)),
                 O::Block { blockty } | O::Loop { blockty } | O::If { blockty } => match blockty {
-                    wasmparser::BlockType::Type(t) => ValType::from_wasmparser(*t).is_some(),
-                    _ => true,
+                    wasmparser::BlockType::Type(t) => gc_type(*t),
+                    _ => false,
                 },
                 O::TryTable { try_table } => match try_table.ty {
-                    wasmparser::BlockType::Type(t) => ValType::from_wasmparser(t).is_some(),
-                    _ => true,
+                    wasmparser::BlockType::Type(t) => gc_type(t),
+                    _ => false,
                 },
-                _ => true,
+                _ => false,
             };
-            if !ok {
+            if gc {
                 return needs_gc(format!("a GC heap type in {op:?}"));
             }
         }
@@ -476,6 +605,7 @@ fn decode_pass(bytes: &[u8], wp_features: WasmFeatures, validate_bodies: bool) -
     let mut m = ModuleInfo {
         bytes: Vec::new(),
         types: Vec::new(),
+        composite: Vec::new(),
         subtypes: Vec::new(),
         imports: Vec::new(),
         functions: Vec::new(),
@@ -520,25 +650,50 @@ fn decode_pass(bytes: &[u8], wp_features: WasmFeatures, validate_bodies: bool) -
                     let group = group.map_err(|e| format_error(&e))?;
                     let group_start = m.types.len() as u32;
                     let group_len = group.types().len() as u32;
-                    for sub in group.into_types() {
+                    let subs: Vec<wasmparser::SubType> = group.into_types().collect();
+                    // References inside the group may point forward: every member's kind is
+                    // known before any member's fields are converted.
+                    let mut kinds = m.composite.clone();
+                    for sub in &subs {
+                        kinds.push(match &sub.composite_type.inner {
+                            wasmparser::CompositeInnerType::Func(_) => {
+                                CompositeType::Func(FuncType::new(vec![], vec![]))
+                            }
+                            wasmparser::CompositeInnerType::Struct(_) => CompositeType::Struct(Box::new([])),
+                            wasmparser::CompositeInnerType::Array(_) => {
+                                CompositeType::Array(FieldType { storage: StorageType::I8, mutable: false })
+                            }
+                            _ => return Err(unsupported("continuation types")),
+                        });
+                    }
+                    for sub in subs {
                         let supertype = match sub.supertype_idxs.as_slice() {
                             [] => None,
                             [one] => Some(one.as_module_index().ok_or("bad supertype index")?),
                             _ => return Err(unsupported("several supertypes")),
                         };
-                        m.subtypes.push(SubTypeInfo { is_final: sub.is_final, supertype, group_start, group_len });
-                        match &sub.composite_type.inner {
-                            wasmparser::CompositeInnerType::Func(f) => {
-                                let params = f.params().iter().map(|t| valtype(*t)).collect::<Result<Vec<_>, _>>()?;
-                                let results = f.results().iter().map(|t| valtype(*t)).collect::<Result<Vec<_>, _>>()?;
-                                m.types.push(FuncType::new(params, results));
-                            }
-                            _ => {
-                                return Err(unsupported(
-                                    "struct and array types need the `gc` proposal (not implemented yet)",
-                                ))
-                            }
+                        if sub.composite_type.shared {
+                            return Err(unsupported("shared types"));
                         }
+                        m.subtypes.push(SubTypeInfo { is_final: sub.is_final, supertype, group_start, group_len });
+                        let composite = match &sub.composite_type.inner {
+                            wasmparser::CompositeInnerType::Func(f) => {
+                                let params =
+                                    f.params().iter().map(|t| valtype(*t, &kinds)).collect::<Result<Vec<_>, _>>()?;
+                                let results =
+                                    f.results().iter().map(|t| valtype(*t, &kinds)).collect::<Result<Vec<_>, _>>()?;
+                                CompositeType::Func(FuncType::new(params, results))
+                            }
+                            wasmparser::CompositeInnerType::Struct(st) => CompositeType::Struct(
+                                st.fields.iter().map(|f| field_type(*f, &kinds)).collect::<Result<_, _>>()?,
+                            ),
+                            wasmparser::CompositeInnerType::Array(at) => {
+                                CompositeType::Array(field_type(at.0, &kinds)?)
+                            }
+                            _ => return Err(unsupported("continuation types")),
+                        };
+                        m.types.push(composite.as_func().cloned().unwrap_or_else(|| FuncType::new(vec![], vec![])));
+                        m.composite.push(composite);
                     }
                 }
             }
@@ -552,7 +707,7 @@ fn decode_pass(bytes: &[u8], wp_features: WasmFeatures, validate_bodies: bool) -
                             ImportKind::Func { type_index }
                         }
                         wasmparser::TypeRef::Table(t) => {
-                            let t = table_type(&t)?;
+                            let t = table_type(&t, &m.composite)?;
                             m.tables.push(t);
                             m.num_imported_tables += 1;
                             ImportKind::Table(t)
@@ -564,7 +719,7 @@ fn decode_pass(bytes: &[u8], wp_features: WasmFeatures, validate_bodies: bool) -
                             ImportKind::Memory(mt)
                         }
                         wasmparser::TypeRef::Global(g) => {
-                            let g = global_type(&g)?;
+                            let g = global_type(&g, &m.composite)?;
                             m.globals.push(g);
                             m.num_imported_globals += 1;
                             ImportKind::Global(g)
@@ -587,10 +742,10 @@ fn decode_pass(bytes: &[u8], wp_features: WasmFeatures, validate_bodies: bool) -
             Payload::TableSection(reader) => {
                 for t in reader {
                     let t = t.map_err(|e| format_error(&e))?;
-                    m.tables.push(table_type(&t.ty)?);
+                    m.tables.push(table_type(&t.ty, &m.composite)?);
                     m.table_inits.push(match &t.init {
                         wasmparser::TableInit::RefNull => None,
-                        wasmparser::TableInit::Expr(e) => Some(const_expr(e)?),
+                        wasmparser::TableInit::Expr(e) => Some(const_expr(e, &m.composite)?),
                     });
                 }
             }
@@ -602,8 +757,8 @@ fn decode_pass(bytes: &[u8], wp_features: WasmFeatures, validate_bodies: bool) -
             Payload::GlobalSection(reader) => {
                 for g in reader {
                     let g = g.map_err(|e| format_error(&e))?;
-                    m.globals.push(global_type(&g.ty)?);
-                    let init = const_expr(&g.init_expr)?;
+                    m.globals.push(global_type(&g.ty, &m.composite)?);
+                    let init = const_expr(&g.init_expr, &m.composite)?;
                     m.global_inits.push(init);
                 }
             }
@@ -639,18 +794,19 @@ fn decode_pass(bytes: &[u8], wp_features: WasmFeatures, validate_bodies: bool) -
                         wasmparser::ElementItems::Expressions(rt, exprs) => {
                             let mut out = Vec::new();
                             for expr in exprs {
-                                let expr = const_expr(&expr.map_err(|e| format_error(&e))?)?;
+                                let expr = const_expr(&expr.map_err(|e| format_error(&e))?, &m.composite)?;
                                 out.push(expr);
                             }
-                            (reftype(rt)?, ElementItems::Exprs(out))
+                            (reftype(rt, &m.composite)?, ElementItems::Exprs(out))
                         }
                     };
                     let mode = match e.kind {
                         wasmparser::ElementKind::Passive => ElementMode::Passive,
                         wasmparser::ElementKind::Declared => ElementMode::Declared,
-                        wasmparser::ElementKind::Active { table_index, offset_expr } => {
-                            ElementMode::Active { table: table_index.unwrap_or(0), offset: const_expr(&offset_expr)? }
-                        }
+                        wasmparser::ElementKind::Active { table_index, offset_expr } => ElementMode::Active {
+                            table: table_index.unwrap_or(0),
+                            offset: const_expr(&offset_expr, &m.composite)?,
+                        },
                     };
                     m.elements.push(Element { ty, mode, items });
                 }
@@ -661,7 +817,7 @@ fn decode_pass(bytes: &[u8], wp_features: WasmFeatures, validate_bodies: bool) -
                     let mode = match d.kind {
                         wasmparser::DataKind::Passive => DataMode::Passive,
                         wasmparser::DataKind::Active { memory_index, offset_expr } => {
-                            DataMode::Active { memory: memory_index, offset: const_expr(&offset_expr)? }
+                            DataMode::Active { memory: memory_index, offset: const_expr(&offset_expr, &m.composite)? }
                         }
                     };
                     m.data.push(Data { mode, range: range_of(d.data) });

@@ -21,9 +21,25 @@ pub enum HeapType {
     NoExtern,
     /// No exception: the bottom of the exception hierarchy.
     NoExn,
-    /// A defined type. Until GC, every defined type is a function type, so a concrete heap type
-    /// belongs to the function hierarchy.
+    /// A defined function type (the function hierarchy).
     Concrete(TypeIndex),
+    /// The top of the internal (GC) hierarchy: structs, arrays, i31 and host values converted
+    /// with `any.convert_extern`.
+    Any,
+    /// Values comparable with `ref.eq`: structs, arrays and i31.
+    Eq,
+    /// Unboxed 31-bit integers.
+    I31,
+    /// Any struct.
+    Struct,
+    /// Any array.
+    Array,
+    /// The bottom of the internal hierarchy (`none`): only null has this type.
+    None,
+    /// A defined struct type.
+    ConcreteStruct(TypeIndex),
+    /// A defined array type.
+    ConcreteArray(TypeIndex),
 }
 
 impl HeapType {
@@ -40,6 +56,68 @@ impl HeapType {
     /// Whether values of this heap type are exception references.
     pub fn is_exn(self) -> bool {
         matches!(self, HeapType::Exn | HeapType::NoExn)
+    }
+
+    /// Whether this heap type belongs to the internal (GC) hierarchy under `any`.
+    pub fn is_any(self) -> bool {
+        matches!(
+            self,
+            HeapType::Any
+                | HeapType::Eq
+                | HeapType::I31
+                | HeapType::Struct
+                | HeapType::Array
+                | HeapType::None
+                | HeapType::ConcreteStruct(_)
+                | HeapType::ConcreteArray(_)
+        )
+    }
+
+    /// Whether a value of this heap type may point into a store's GC heap (what the collector
+    /// must find in frames): the internal and extern hierarchies.
+    pub fn is_gc(self) -> bool {
+        self.is_any() || self.is_extern()
+    }
+
+    /// The type index of a defined (concrete) heap type.
+    pub fn concrete_index(self) -> Option<TypeIndex> {
+        match self {
+            HeapType::Concrete(i) | HeapType::ConcreteStruct(i) | HeapType::ConcreteArray(i) => Some(i),
+            _ => Option::None,
+        }
+    }
+
+    /// The same heap type with its concrete index (if any) replaced by `f(index)`.
+    pub fn map_index(self, f: impl FnOnce(TypeIndex) -> TypeIndex) -> HeapType {
+        match self {
+            HeapType::Concrete(i) => HeapType::Concrete(f(i)),
+            HeapType::ConcreteStruct(i) => HeapType::ConcreteStruct(f(i)),
+            HeapType::ConcreteArray(i) => HeapType::ConcreteArray(f(i)),
+            other => other,
+        }
+    }
+
+    /// The top type of this heap type's hierarchy.
+    pub fn top(self) -> HeapType {
+        if self.is_func() {
+            HeapType::Func
+        } else if self.is_extern() {
+            HeapType::Extern
+        } else if self.is_exn() {
+            HeapType::Exn
+        } else {
+            HeapType::Any
+        }
+    }
+
+    /// The bottom type of this heap type's hierarchy.
+    pub fn bottom(self) -> HeapType {
+        match self.top() {
+            HeapType::Func => HeapType::NoFunc,
+            HeapType::Extern => HeapType::NoExtern,
+            HeapType::Exn => HeapType::NoExn,
+            _ => HeapType::None,
+        }
     }
 }
 
@@ -99,8 +177,22 @@ impl ValType {
         matches!(self, ValType::Ref(r) if r.is_extern())
     }
 
-    /// Converts from wasmparser; `None` for types the engine does not support (GC and shared
-    /// heap types). Concrete heap types keep the module's type index.
+    /// Whether values of this type may point into a store's GC heap (see `HeapType::is_gc`).
+    pub fn is_gc_ref(self) -> bool {
+        matches!(self, ValType::Ref(r) if r.heap.is_gc())
+    }
+
+    /// The same type with its concrete index (if any) replaced by `f(index)`.
+    pub fn map_index(self, f: impl FnOnce(TypeIndex) -> TypeIndex) -> ValType {
+        match self {
+            ValType::Ref(r) => ValType::Ref(RefType { nullable: r.nullable, heap: r.heap.map_index(f) }),
+            other => other,
+        }
+    }
+
+    /// Converts from wasmparser; `None` for types the engine does not support (shared heap
+    /// types). Concrete heap types keep the module's type index and are taken to be function
+    /// types: `ModuleInfo::valtype` gives struct and array types their own variants.
     pub fn from_wasmparser(ty: wasmparser::ValType) -> Option<ValType> {
         use wasmparser::ValType as W;
         Some(match ty {
@@ -115,14 +207,16 @@ impl ValType {
 }
 
 impl RefType {
-    /// Converts from wasmparser; `None` for GC and shared heap types.
+    /// Converts from wasmparser; `None` for shared heap types (concrete ones as in
+    /// `ValType::from_wasmparser`).
     pub fn from_wasmparser(r: wasmparser::RefType) -> Option<RefType> {
         Some(RefType { nullable: r.is_nullable(), heap: HeapType::from_wasmparser(r.heap_type())? })
     }
 }
 
 impl HeapType {
-    /// Converts from wasmparser; `None` for GC and shared heap types.
+    /// Converts from wasmparser; `None` for shared heap types (concrete ones as in
+    /// `ValType::from_wasmparser`).
     pub fn from_wasmparser(h: wasmparser::HeapType) -> Option<HeapType> {
         use wasmparser::AbstractHeapType as A;
         Some(match h {
@@ -133,10 +227,16 @@ impl HeapType {
                 A::NoFunc => HeapType::NoFunc,
                 A::NoExtern => HeapType::NoExtern,
                 A::NoExn => HeapType::NoExn,
-                _ => return None,
+                A::Any => HeapType::Any,
+                A::Eq => HeapType::Eq,
+                A::I31 => HeapType::I31,
+                A::Struct => HeapType::Struct,
+                A::Array => HeapType::Array,
+                A::None => HeapType::None,
+                _ => return Option::None,
             },
             wasmparser::HeapType::Concrete(i) => HeapType::Concrete(i.as_module_index()?),
-            _ => return None,
+            _ => return Option::None,
         })
     }
 }
@@ -150,7 +250,13 @@ impl fmt::Display for HeapType {
             HeapType::NoFunc => f.write_str("nofunc"),
             HeapType::NoExtern => f.write_str("noextern"),
             HeapType::NoExn => f.write_str("noexn"),
-            HeapType::Concrete(i) => write!(f, "{i}"),
+            HeapType::Any => f.write_str("any"),
+            HeapType::Eq => f.write_str("eq"),
+            HeapType::I31 => f.write_str("i31"),
+            HeapType::Struct => f.write_str("struct"),
+            HeapType::Array => f.write_str("array"),
+            HeapType::None => f.write_str("none"),
+            HeapType::Concrete(i) | HeapType::ConcreteStruct(i) | HeapType::ConcreteArray(i) => write!(f, "{i}"),
         }
     }
 }
@@ -161,6 +267,12 @@ impl fmt::Display for RefType {
             (true, HeapType::Func) => f.write_str("funcref"),
             (true, HeapType::Extern) => f.write_str("externref"),
             (true, HeapType::Exn) => f.write_str("exnref"),
+            (true, HeapType::Any) => f.write_str("anyref"),
+            (true, HeapType::Eq) => f.write_str("eqref"),
+            (true, HeapType::I31) => f.write_str("i31ref"),
+            (true, HeapType::Struct) => f.write_str("structref"),
+            (true, HeapType::Array) => f.write_str("arrayref"),
+            (true, HeapType::None) => f.write_str("nullref"),
             (true, h) => write!(f, "(ref null {h})"),
             (false, h) => write!(f, "(ref {h})"),
         }
@@ -209,6 +321,142 @@ impl fmt::Display for FuncType {
             write!(f, "{r}")?;
         }
         write!(f, ")")
+    }
+}
+
+/// What a struct field or array element holds: a value type, or a packed integer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StorageType {
+    I8,
+    I16,
+    Val(ValType),
+}
+
+impl StorageType {
+    /// Bytes one field or element takes in an object (see `abi::gc`).
+    pub fn size(self) -> u32 {
+        match self {
+            StorageType::I8 => 1,
+            StorageType::I16 => 2,
+            StorageType::Val(ValType::I32 | ValType::F32) => 4,
+            StorageType::Val(ValType::I64 | ValType::F64 | ValType::Ref(_)) => 8,
+            StorageType::Val(ValType::V128) => 16,
+        }
+    }
+
+    /// The value type the field reads as on the operand stack (packed fields as i32).
+    pub fn unpacked(self) -> ValType {
+        match self {
+            StorageType::I8 | StorageType::I16 => ValType::I32,
+            StorageType::Val(v) => v,
+        }
+    }
+
+    pub fn map_index(self, f: impl FnOnce(TypeIndex) -> TypeIndex) -> StorageType {
+        match self {
+            StorageType::Val(v) => StorageType::Val(v.map_index(f)),
+            other => other,
+        }
+    }
+}
+
+impl fmt::Display for StorageType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StorageType::I8 => f.write_str("i8"),
+            StorageType::I16 => f.write_str("i16"),
+            StorageType::Val(v) => v.fmt(f),
+        }
+    }
+}
+
+/// A struct field or an array's element type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FieldType {
+    pub storage: StorageType,
+    pub mutable: bool,
+}
+
+impl FieldType {
+    pub fn map_index(self, f: impl FnOnce(TypeIndex) -> TypeIndex) -> FieldType {
+        FieldType { storage: self.storage.map_index(f), mutable: self.mutable }
+    }
+}
+
+impl fmt::Display for FieldType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.mutable {
+            write!(f, "(mut {})", self.storage)
+        } else {
+            self.storage.fmt(f)
+        }
+    }
+}
+
+/// A defined type: a function, struct or array type.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CompositeType {
+    Func(FuncType),
+    Struct(Box<[FieldType]>),
+    Array(FieldType),
+}
+
+impl CompositeType {
+    pub fn as_func(&self) -> Option<&FuncType> {
+        match self {
+            CompositeType::Func(f) => Some(f),
+            _ => Option::None,
+        }
+    }
+
+    /// The heap type naming defined type `index` when it is this type.
+    pub fn heap_type(&self, index: TypeIndex) -> HeapType {
+        match self {
+            CompositeType::Func(_) => HeapType::Concrete(index),
+            CompositeType::Struct(_) => HeapType::ConcreteStruct(index),
+            CompositeType::Array(_) => HeapType::ConcreteArray(index),
+        }
+    }
+
+    /// The same type with every concrete index `i` replaced by `f(i)` (`None` if `f` fails).
+    pub fn try_map_index(&self, f: &mut impl FnMut(TypeIndex) -> Option<TypeIndex>) -> Option<CompositeType> {
+        let mut failed = false;
+        let mut g = |i| {
+            f(i).unwrap_or_else(|| {
+                failed = true;
+                0
+            })
+        };
+        let out = match self {
+            CompositeType::Func(t) => CompositeType::Func(FuncType::new(
+                t.params.iter().map(|v| v.map_index(&mut g)).collect::<Vec<_>>(),
+                t.results.iter().map(|v| v.map_index(&mut g)).collect::<Vec<_>>(),
+            )),
+            CompositeType::Struct(fields) => {
+                CompositeType::Struct(fields.iter().map(|x| x.map_index(&mut g)).collect())
+            }
+            CompositeType::Array(e) => CompositeType::Array(e.map_index(&mut g)),
+        };
+        (!failed).then_some(out)
+    }
+}
+
+impl fmt::Display for CompositeType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CompositeType::Func(t) => t.fmt(f),
+            CompositeType::Struct(fields) => {
+                write!(f, "struct(")?;
+                for (i, x) in fields.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, " ")?;
+                    }
+                    write!(f, "{x}")?;
+                }
+                write!(f, ")")
+            }
+            CompositeType::Array(e) => write!(f, "array({e})"),
+        }
     }
 }
 

@@ -51,15 +51,13 @@ const GATING: &[&str] = &[
     "proposals/function-references",
     "proposals/memory64",
     "proposals/relaxed-simd",
+    "proposals/gc",
 ];
-const EXTRA: &[&str] = &["proposals/gc"];
+const EXTRA: &[&str] = &[];
 
 /// Scripts of the gating directories that cannot run before GC is implemented (issue 18): they
-/// are not run, and the runner says so. Nothing else is skipped.
-const NEEDS_GC: &[(&str, &str)] = &[
-    ("wasm-v3/ref_null.wast", "anyref, eqref, structref, ... (GC heap types)"),
-    ("wasm-v3/type-rec.wast", "struct types inside rec groups"),
-];
+/// are not run, and the runner says so. Nothing else is skipped (none left since GC landed).
+const NEEDS_GC: &[(&str, &str)] = &[];
 
 /// One script: where it comes from and how to read it.
 #[derive(Clone)]
@@ -95,9 +93,15 @@ const SELFTEST_KEY: &str = "runner/selftest.wast";
 const SELFTEST: &str = include_str!("spec/selftest.wast");
 const SELFTEST_MARK: &str = ";; expect failure";
 
-/// wasmlift's own scripts (tests/wast/), gating, run with the default feature set exactly.
+/// wasmlift's own scripts (tests/wast/), gating, run with the default feature set exactly (those
+/// of `OWN_GC_SCRIPTS` with the gc proposal on as well).
 const OWN_DIR: &str = "wasmlift";
-const OWN_SCRIPTS: &[(&str, &str)] = &[("wasmlift/typed-refs.wast", include_str!("wast/typed-refs.wast"))];
+const OWN_SCRIPTS: &[(&str, &str)] = &[
+    ("wasmlift/typed-refs.wast", include_str!("wast/typed-refs.wast")),
+    ("wasmlift/gc.wast", include_str!("wast/gc.wast")),
+];
+/// Own scripts that need the gc proposal, which the default feature set leaves off.
+const OWN_GC_SCRIPTS: &[&str] = &["wasmlift/gc.wast"];
 
 /// The text of a script named by key (a suite file or a path on disk).
 fn script_text(key: &str) -> Result<String, String> {
@@ -139,7 +143,7 @@ fn child_main(key: &str) -> i32 {
     spec::api::set_without_multi_memory(
         key.starts_with("proposals/function-references/") || key.starts_with("proposals/memory64/"),
     );
-    spec::api::set_default_features(key.starts_with(&format!("{OWN_DIR}/")));
+    spec::api::set_default_features(key.starts_with(&format!("{OWN_DIR}/")) && !OWN_GC_SCRIPTS.contains(&key));
     // Deep recursion tests need room beyond the engine's 1 MiB wasm stack budget.
     let worker = std::thread::Builder::new()
         .stack_size(64 << 20)

@@ -8,7 +8,7 @@ from ._instance import Exports, Instance
 from ._loader import LibraryNotFound
 from ._store import Config, Engine, Module, Store, wat2wasm
 from ._types import ExportType, FuncType, GlobalType, ImportType, Limits, MemoryType, TableType, TagType, ValType
-from ._values import ForeignRef
+from ._values import ForeignRef, GcRef
 
 __version__ = "0.1.0"
 
@@ -21,6 +21,7 @@ __all__ = [
     "Frame",
     "Func",
     "FuncType",
+    "GcRef",
     "Global",
     "GlobalType",
     "ImportType",

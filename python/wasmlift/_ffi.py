@@ -45,13 +45,18 @@ wasm_limits_max_default = 0xFFFFFFFF
 MEMORY_PAGE_SIZE = 0x10000
 WASMLIFT_FEATURES_WASM2 = 2
 WASMLIFT_FEATURES_WASM3 = 3
+WASMLIFT_GCREF_OTHER = 0
+WASMLIFT_GCREF_I31 = 1
+WASMLIFT_GCREF_STRUCT = 2
+WASMLIFT_GCREF_ARRAY = 3
 
 CONSTANTS = {
     name: globals()[name]
     for name in (
         "WASM_CONST WASM_VAR WASM_I32 WASM_I64 WASM_F32 WASM_F64 WASMLIFT_V128 WASM_EXTERNREF "
         "WASM_FUNCREF WASM_EXTERN_FUNC WASM_EXTERN_GLOBAL WASM_EXTERN_TABLE WASM_EXTERN_MEMORY WASMLIFT_EXTERN_TAG "
-        "wasm_limits_max_default MEMORY_PAGE_SIZE WASMLIFT_FEATURES_WASM2 WASMLIFT_FEATURES_WASM3"
+        "wasm_limits_max_default MEMORY_PAGE_SIZE WASMLIFT_FEATURES_WASM2 WASMLIFT_FEATURES_WASM3 "
+        "WASMLIFT_GCREF_OTHER WASMLIFT_GCREF_I31 WASMLIFT_GCREF_STRUCT WASMLIFT_GCREF_ARRAY"
     ).split()
 }
 
@@ -227,6 +232,13 @@ FUNCTIONS = {
     "wasm_func_as_ref": (P, [P]),
     "wasm_ref_as_func": (P, [P]),
     "wasmlift_func_call_v128": (P, [P, P, c_size_t]),
+    # GC references (wasmlift.h)
+    "wasmlift_ref_gc_kind": (c_uint8, [P]),
+    "wasmlift_ref_i31_get": (c_bool, [P, c_bool, POINTER(c_int32)]),
+    "wasmlift_ref_struct_len": (c_size_t, [P]),
+    "wasmlift_ref_array_len": (c_size_t, [P]),
+    "wasmlift_ref_struct_get": (c_bool, [P, c_size_t, c_bool, _val]),
+    "wasmlift_ref_array_get": (c_bool, [P, c_size_t, c_bool, _val]),
     # globals
     "wasm_global_new": (P, [P, P, _val]),
     "wasm_global_type": (P, [P]),

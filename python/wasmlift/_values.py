@@ -1,7 +1,9 @@
 # Conversions between Python values and wasm_val_t, and the externref registry: any Python
 # object passed to wasm as an externref travels as a wasm_foreign_t whose host info is a
 # registry id, so the very same object comes back out (identity preserved). A finalizer on the
-# host info removes the registry entry when the engine frees the foreign object.
+# host info removes the registry entry when the engine frees the foreign object. GC references
+# (i31, structs, arrays) come out as GcRef objects that read through wasmlift_ref_*.
+import ctypes
 import itertools
 import struct
 import threading
@@ -64,10 +66,86 @@ class ForeignRef:
         return f"<wasmlift.ForeignRef {self._ptr:#x}>"
 
 
-def externref_from_ref(ref_ptr):
+class GcRef:
+    """A WebAssembly GC reference (an i31, a struct or an array) that left wasm. Holds its own
+    handle; passing it back to wasm passes the same reference (checked against the parameter's
+    type). Two GcRefs compare equal when they are the same reference (i31s: the same value).
+
+    `kind` is "i31", "struct" or "array"; `i31` (and `i31_unsigned`) give an i31's value;
+    `len(r)` and `r[i]` read a struct's fields or an array's elements (packed i8/i16 ones
+    sign-extended; `r.get(i, signed=False)` zero-extends), references coming back as Python
+    values (a GcRef, an externref's object, a Func or None)."""
+
+    _KINDS = {ffi.WASMLIFT_GCREF_I31: "i31", ffi.WASMLIFT_GCREF_STRUCT: "struct", ffi.WASMLIFT_GCREF_ARRAY: "array"}
+
+    def __init__(self, store, ptr):
+        self._store = store
+        self._ptr = ptr
+        self.kind = self._KINDS[ffi.wasmlift_ref_gc_kind(ptr)]
+        weakref.finalize(self, ffi.wasm_ref_delete, ptr)
+
+    def _i31(self, signed):
+        out = ctypes.c_int32()
+        if not ffi.wasmlift_ref_i31_get(self._ptr, signed, ctypes.byref(out)):
+            raise TypeError(f"a {self.kind} reference has no i31 value")
+        return out.value
+
+    @property
+    def i31(self):
+        """The i31's value sign-extended from 31 bits (i31.get_s)."""
+        return self._i31(True)
+
+    @property
+    def i31_unsigned(self):
+        """The i31's value zero-extended (i31.get_u)."""
+        return self._i31(False)
+
+    def __len__(self):
+        if self.kind == "struct":
+            return ffi.wasmlift_ref_struct_len(self._ptr)
+        if self.kind == "array":
+            return ffi.wasmlift_ref_array_len(self._ptr)
+        raise TypeError("an i31 reference has no fields or elements")
+
+    def get(self, index, signed=True):
+        """Field (struct) or element (array) `index`."""
+        if isinstance(index, bool) or not isinstance(index, int):
+            raise TypeError(f"index must be an int, not {type(index).__name__}")
+        n = len(self)
+        if index < 0:
+            index += n
+        if not 0 <= index < n:
+            raise IndexError(f"index {index} out of range for a {self.kind} of length {n}")
+        read = ffi.wasmlift_ref_struct_get if self.kind == "struct" else ffi.wasmlift_ref_array_get
+        val = ffi.wasm_val_t()
+        if not read(self._ptr, index, signed, ctypes.byref(val)):
+            raise TypeError(f"{self.kind} item {index} cannot be read as a wasm_val_t (v128)")
+        try:
+            return from_val(self._store, val)
+        finally:
+            release_val(val)
+
+    def __getitem__(self, index):
+        return self.get(index)
+
+    def __eq__(self, other):
+        return isinstance(other, GcRef) and bool(ffi.wasm_ref_same(self._ptr, other._ptr))
+
+    def __hash__(self):
+        return 0  # identity is only known to the engine; equal refs must hash alike
+
+    def __repr__(self):
+        if self.kind == "i31":
+            return f"<wasmlift.GcRef i31 {self.i31}>"
+        return f"<wasmlift.GcRef {self.kind} of {len(self)}>"
+
+
+def externref_from_ref(ref_ptr, store=None):
     """The Python object for a borrowed externref handle (None for null)."""
     if not ref_ptr:
         return None
+    if ffi.wasmlift_ref_gc_kind(ref_ptr) != ffi.WASMLIFT_GCREF_OTHER:
+        return GcRef(store, ffi.wasm_ref_copy(ref_ptr))
     foreign = ffi.wasm_ref_as_foreign(ref_ptr)
     if foreign:
         key = ffi.wasm_foreign_get_host_info(foreign)
@@ -115,7 +193,7 @@ def to_val(store, kind, value, out):
     elif kind == ffi.WASM_EXTERNREF:
         if value is None:
             out.of.ref = None
-        elif isinstance(value, ForeignRef):
+        elif isinstance(value, (ForeignRef, GcRef)):
             out.of.ref = ffi.wasm_ref_copy(value._ptr)
         else:
             out.of.ref = new_foreign(store, value)
@@ -149,7 +227,7 @@ def from_val(store, val):
     if kind == ffi.WASM_F64:
         return val.of.f64
     if kind == ffi.WASM_EXTERNREF:
-        return externref_from_ref(val.of.ref)
+        return externref_from_ref(val.of.ref, store)
     if kind == ffi.WASM_FUNCREF:
         if not val.of.ref:
             return None

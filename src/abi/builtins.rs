@@ -44,6 +44,26 @@ macro_rules! for_each_builtin {
             /// the callee's: nonzero (trap INDIRECT_CALL_TYPE_MISMATCH) unless the callee's
             /// type declares the expected one as a supertype.
             type_mismatch(actual_type_id: u32, expected_type_id: u32) -> u32;
+            /// `struct.new*`, `array.new*`: a zeroed struct or array (of `len` elements) of the
+            /// module's type `type_index`; 0 when it cannot be allocated (trap ALLOCATION_FAILED).
+            gc_alloc(type_index: u32, len: u32) -> usize;
+            /// `array.fill` of a non-null array (and `array.new`'s initial value): elements
+            /// `[offset, offset + len)` set to the value whose bits are `lo` (and `hi`, the upper
+            /// half of a v128); fails with ARRAY_OUT_OF_BOUNDS.
+            array_fill(array: usize, offset: u32, lo: u64, hi: u64, len: u32) -> u32;
+            /// `array.copy` between non-null arrays; fails with ARRAY_OUT_OF_BOUNDS.
+            array_copy(dst: usize, dst_offset: u32, src: usize, src_offset: u32, len: u32) -> u32;
+            /// `array.new_data`: the array, or 0 when it cannot be allocated (ALLOCATION_FAILED),
+            /// or 1 when the bytes lie outside the data segment (HEAP_OUT_OF_BOUNDS).
+            array_new_data(type_index: u32, data_index: u32, offset: u32, len: u32) -> usize;
+            /// `array.new_elem`: as `array_new_data`, 1 meaning TABLE_OUT_OF_BOUNDS.
+            array_new_elem(type_index: u32, elem_index: u32, offset: u32, len: u32) -> usize;
+            /// `array.init_data` into a non-null array: 0, or 1 for ARRAY_OUT_OF_BOUNDS, 2 for
+            /// HEAP_OUT_OF_BOUNDS.
+            array_init_data(array: usize, dst: u32, data_index: u32, src: u32, len: u32) -> u32;
+            /// `array.init_elem` into a non-null array: 0, or 1 for ARRAY_OUT_OF_BOUNDS, 2 for
+            /// TABLE_OUT_OF_BOUNDS.
+            array_init_elem(array: usize, dst: u32, elem_index: u32, src: u32, len: u32) -> u32;
             /// Tiered compilation: defined function `defined_index` used up its budget (see
             /// `VMContextHeader::tiering_budgets`); queues it for the optimising tier.
             tier_up(defined_index: u32);

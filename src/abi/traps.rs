@@ -24,6 +24,18 @@ pub enum TrapKind {
     OutOfFuel,
     /// `throw_ref` of a null exnref.
     NullExceptionReference,
+    /// `struct.get/set` on null.
+    NullStructReference,
+    /// `array.get/set/len/fill/copy/init_*` on null.
+    NullArrayReference,
+    /// `i31.get_s/u` on null.
+    NullI31Reference,
+    /// An array index or range outside the array.
+    ArrayOutOfBounds,
+    /// `ref.cast` of a value that is not of the target type.
+    CastFailure,
+    /// A struct or array could not be allocated (the store's GC heap limit, or no memory).
+    AllocationFailed,
 }
 
 /// Trap codes compiled code uses (Cranelift user trap codes), beyond Cranelift's built-in
@@ -52,6 +64,18 @@ pub mod trap_codes {
     pub const NULL_REFERENCE_AS_NON_NULL: u8 = 10;
     /// `throw_ref` on null: "null exception reference".
     pub const NULL_EXCEPTION_REFERENCE: u8 = 11;
+    /// `struct.get/set` on null: "null structure reference".
+    pub const NULL_STRUCT_REFERENCE: u8 = 12;
+    /// Array instructions on null: "null array reference".
+    pub const NULL_ARRAY_REFERENCE: u8 = 13;
+    /// `i31.get_s/u` on null: "null i31 reference".
+    pub const NULL_I31_REFERENCE: u8 = 14;
+    /// Array index or range out of bounds: "out of bounds array access".
+    pub const ARRAY_OUT_OF_BOUNDS: u8 = 15;
+    /// `ref.cast` failure: "cast failure".
+    pub const CAST_FAILURE: u8 = 16;
+    /// GC allocation failure: "out of memory: GC allocation failed".
+    pub const ALLOCATION_FAILED: u8 = 17;
 }
 
 impl TrapKind {
@@ -74,6 +98,12 @@ impl TrapKind {
             TrapKind::Interrupted => "interrupted",
             TrapKind::OutOfFuel => "all fuel consumed",
             TrapKind::NullExceptionReference => "null exception reference",
+            TrapKind::NullStructReference => "null structure reference",
+            TrapKind::NullArrayReference => "null array reference",
+            TrapKind::NullI31Reference => "null i31 reference",
+            TrapKind::ArrayOutOfBounds => "out of bounds array access",
+            TrapKind::CastFailure => "cast failure",
+            TrapKind::AllocationFailed => "out of memory: GC allocation failed",
         }
     }
 }

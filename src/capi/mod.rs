@@ -58,6 +58,7 @@ pub mod r#ref;
 pub mod trap;
 pub mod tag;
 pub mod extensions;
+pub mod gcref;
 pub mod index64;
 pub mod version;
 pub mod wasi;

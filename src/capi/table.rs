@@ -40,7 +40,8 @@ unsafe fn element_bits(r: *const wasm_ref_t, ty: ValType, store: &StoreHandle) -
         },
         ValType::Ref(r_ty) if r_ty.heap.is_exn() => crate::capi::val::exnref_bits(&r.obj, store),
         _ if !Arc::ptr_eq(&r.store, store) => Err("the reference belongs to another store".into()),
-        _ => Ok(store.externref_bits(&r.obj)),
+        ValType::Ref(r_ty) => crate::capi::val::gc_ref_bits(&r.obj, r_ty, store),
+        _ => Err("not a reference type".into()),
     }
 }
 
@@ -56,7 +57,7 @@ unsafe fn element_ref(bits: usize, ty: ValType, store: &StoreHandle) -> *mut was
         ValType::Ref(r) if r.is_func() => unsafe { Func::from_funcref(bits as *const _) }.map(Object::Func),
         // SAFETY: an exnref element is 0 or an exnref of this store (this function's contract).
         ValType::Ref(r) if r.heap.is_exn() => return unsafe { crate::capi::val::exnref_handle(bits, store) },
-        _ => store.externref_object(bits),
+        _ => return crate::capi::val::gc_ref_handle(bits, store),
     };
     match obj {
         Some(o) => wasm_ref_t::boxed(o, store.clone()),

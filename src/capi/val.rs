@@ -7,10 +7,11 @@ use crate::capi::r#ref::wasm_ref_t;
 use crate::capi::types::{valkind_of, wasm_valkind_t, WASM_EXTERNREF, WASM_FUNCREF};
 use crate::capi::vec::VecElem;
 use crate::runtime::func::Func;
-use crate::runtime::object::Object;
+use crate::runtime::gc_object;
+use crate::runtime::object::{GcHandle, Object};
 use crate::runtime::store::StoreHandle;
 use crate::runtime::type_registry;
-use crate::types::{RefType, ValType};
+use crate::types::{HeapType, RefType, ValType};
 use std::sync::Arc;
 
 #[repr(C)]
@@ -140,9 +141,38 @@ pub unsafe fn to_slot(v: &wasm_val_t, ty: ValType, store: &StoreHandle) -> Resul
             None if !rt.nullable => return Err(format!("null is not a value of the non-nullable type {rt}")),
             None => VMVal::default(),
             Some(r) if !Arc::ptr_eq(&r.store, store) => return Err("the reference belongs to another store".into()),
-            Some(r) => VMVal::from_u64(store.externref_bits(&r.obj) as u64),
+            Some(r) => VMVal::from_u64(gc_ref_bits(&r.obj, rt, store)? as u64),
         },
     })
+}
+
+/// The bits of a host handle entering a slot of the extern or any hierarchy of type `ty` (the
+/// handle is of `store`). Compiled code trusts a value's static type (a `(ref $s)` is read as
+/// struct `$s` without a check), so the value is checked against `ty` as `ref.test` would: a
+/// host object is an `externref`, or an `anyref` (the `any.convert_extern` of it); structs,
+/// arrays and i31s are values of their types and supertypes, and of `externref` (as
+/// `extern.convert_any` makes them).
+pub fn gc_ref_bits(obj: &Object, ty: RefType, store: &StoreHandle) -> Result<usize, String> {
+    let matches = match obj {
+        // SAFETY: the handle's bits are an i31 or a live object of this store (the handle's
+        // store, checked by the caller, which the handle keeps alive).
+        Object::Gc(g) => ty.heap == HeapType::Extern || unsafe { gc_object::value_matches(g.bits, ty.heap) },
+        _ => matches!(ty.heap, HeapType::Extern | HeapType::Any),
+    };
+    if !matches {
+        return Err(format!("the reference is not a value of type {ty}"));
+    }
+    store.externref_bits(obj)
+}
+
+/// The handle for reference bits of the extern or any hierarchy leaving wasm (null for 0): the
+/// host object that entered as them, or a struct, array or i31.
+pub fn gc_ref_handle(bits: usize, store: &StoreHandle) -> *mut wasm_ref_t {
+    if bits == 0 {
+        return std::ptr::null_mut();
+    }
+    let obj = store.externref_object(bits).unwrap_or_else(|| Object::Gc(GcHandle::new(bits)));
+    wasm_ref_t::boxed(obj, store.clone())
 }
 
 /// The exnref bits of `obj` entering wasm: only an exception of `store` (which then owns it for
@@ -222,12 +252,7 @@ pub unsafe fn from_slot(slot: &VMVal, ty: ValType, store: &StoreHandle) -> wasm_
         ValType::Ref(r) if r.heap.is_exn() => {
             wasm_val_union { r#ref: unsafe { exnref_handle(slot.u64() as usize, store) } }
         }
-        ValType::Ref(_) => wasm_val_union {
-            r#ref: match store.externref_object(slot.u64() as usize) {
-                Some(o) => wasm_ref_t::boxed(o, store.clone()),
-                None => std::ptr::null_mut(),
-            },
-        },
+        ValType::Ref(_) => wasm_val_union { r#ref: gc_ref_handle(slot.u64() as usize, store) },
     };
     wasm_val_t { kind: valkind_of(ty), of }
 }

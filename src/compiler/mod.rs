@@ -22,6 +22,7 @@
 //!   pointer; leaf functions without a frame skip the check, so the limit needs a small slack.
 
 mod exceptions;
+mod gc;
 mod hoist;
 mod inline;
 mod link;
@@ -406,6 +407,12 @@ pub(crate) fn trap_kind(code: TrapCode) -> TrapKind {
             trap_codes::INTERRUPTED => TrapKind::Interrupted,
             trap_codes::OUT_OF_FUEL => TrapKind::OutOfFuel,
             trap_codes::NULL_EXCEPTION_REFERENCE => TrapKind::NullExceptionReference,
+            trap_codes::NULL_STRUCT_REFERENCE => TrapKind::NullStructReference,
+            trap_codes::NULL_ARRAY_REFERENCE => TrapKind::NullArrayReference,
+            trap_codes::NULL_I31_REFERENCE => TrapKind::NullI31Reference,
+            trap_codes::ARRAY_OUT_OF_BOUNDS => TrapKind::ArrayOutOfBounds,
+            trap_codes::CAST_FAILURE => TrapKind::CastFailure,
+            trap_codes::ALLOCATION_FAILED => TrapKind::AllocationFailed,
             // Only the codes above are ever emitted; an unknown one is a compiler bug, and
             // reporting it as `unreachable` is the least surprising fallback.
             _ => TrapKind::Unreachable,

@@ -233,7 +233,7 @@ pub(crate) fn translate_function(
     let mut locals_reader = body.get_locals_reader().map_err(|e| e.to_string())?;
     for _ in 0..locals_reader.get_count() {
         let (count, wty) = locals_reader.read().map_err(|e| e.to_string())?;
-        let vt = ValType::from_wasmparser(wty).ok_or_else(|| format!("unsupported local type {wty}"))?;
+        let vt = module.valtype(wty).ok_or_else(|| format!("unsupported local type {wty}"))?;
         if count == 0 {
             continue;
         }
@@ -452,7 +452,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
     }
 
     /// Canonicalises the top `n` stack values in place and returns them.
-    fn peekn_canon(&mut self, n: usize) -> Vec<Value> {
+    pub(super) fn peekn_canon(&mut self, n: usize) -> Vec<Value> {
         let at = self.stack.len() - n;
         for i in at..self.stack.len() {
             self.stack[i] = self.canon(self.stack[i]);
@@ -480,13 +480,21 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         heap_flags().with_alias_region(Some(self.regions.heap))
     }
 
+    /// Declares that `v`, a value of type `ty`, must be found by the collector wherever it is
+    /// live across a safepoint (a call): any reference that may point into the GC heap.
+    pub(super) fn declare_gc_ref(&mut self, v: Value, ty: ValType) {
+        if ty.is_gc_ref() {
+            self.b.declare_value_needs_stack_map(v);
+        }
+    }
+
     pub fn iconst32(&mut self, v: i32) -> Value {
         self.b.ins().iconst(I32, v as u32 as i64)
     }
 
     // ---------------------------------------------------------------- vmctx access
 
-    fn load_vmctx_ptr(&mut self, offset: i32) -> Value {
+    pub(super) fn load_vmctx_ptr(&mut self, offset: i32) -> Value {
         self.b.ins().load(I64, readonly(), self.vmctx, offset)
     }
 
@@ -781,7 +789,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
     }
 
     /// Calls a builtin that returns nonzero on failure and traps with `code` then.
-    fn call_builtin_checked(&mut self, builtin: BuiltinSignature, args: &[Value], code: TrapCode) {
+    pub(super) fn call_builtin_checked(&mut self, builtin: BuiltinSignature, args: &[Value], code: TrapCode) {
         let rc = self.call_builtin(builtin, args).expect("checked builtins return a status");
         self.b.ins().trapnz(rc, code);
     }
@@ -819,7 +827,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
         Ok(match bt {
             BlockType::Empty => (Vec::new(), Vec::new()),
             BlockType::Type(t) => {
-                (Vec::new(), vec![ValType::from_wasmparser(t).ok_or_else(|| format!("unsupported block type {t}"))?])
+                (Vec::new(), vec![self.env.module.valtype(t).ok_or_else(|| format!("unsupported block type {t}"))?])
             }
             BlockType::FuncType(i) => {
                 let ft: &FuncType = &self.env.module.types[i as usize];
@@ -1150,6 +1158,8 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
                     | Operator::ReturnCallRef { .. }
                     | Operator::BrOnNull { .. }
                     | Operator::BrOnNonNull { .. }
+                    | Operator::BrOnCast { .. }
+                    | Operator::BrOnCastFail { .. }
                     | Operator::TryTable { .. }
                     | Operator::Throw { .. }
                     | Operator::ThrowRef
@@ -1603,7 +1613,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
             Operator::F32ReinterpretI32 => self.reinterpret(F32),
             Operator::F64ReinterpretI64 => self.reinterpret(F64),
 
-            op => return self.simd_operator(op),
+            op => return self.gc_operator(op),
         }
         Ok(())
     }

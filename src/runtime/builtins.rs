@@ -12,6 +12,11 @@ pub static BUILTINS: Builtins = crate::builtin_table!(bodies);
 
 mod bodies {
     use super::WasmInstance;
+    use crate::abi::gc::{GcKind, ARRAY_ELEMENTS_OFFSET};
+    use crate::abi::vmctx::VMVal;
+    use crate::runtime::gc_object;
+    use crate::runtime::type_registry::{self, GcLayout};
+    use crate::types::FieldType;
 
     // Assembly stubs: they capture the calling wasm frame before entering the unwinder.
     pub use crate::runtime::exception::{wasmlift_throw_ref_stub as throw_ref, wasmlift_throw_stub as throw};
@@ -169,6 +174,175 @@ mod bodies {
         // Both ids are held: `expected` by the calling module, `actual` by the owner of the
         // function reference being called.
         !crate::runtime::type_registry::is_subtype(actual, expected) as u32
+    }
+
+    /// The layout and canonical id of the calling module's type `type_index`.
+    fn gc_type(inst: &WasmInstance, type_index: u32) -> Option<(u32, std::sync::Arc<GcLayout>)> {
+        let id = *inst.module.type_ids.get(type_index as usize)?;
+        Some((id, type_registry::gc_layout(id)?))
+    }
+
+    pub unsafe extern "C" fn gc_alloc(vmctx: *mut u8, type_index: u32, len: u32) -> usize {
+        // SAFETY: called by compiled code with its vmctx.
+        let inst = unsafe { caller(vmctx) };
+        let Some((id, layout)) = gc_type(inst, type_index) else { return 0 };
+        let size = match layout.kind {
+            GcKind::Array => match layout.array_size(len) {
+                Some(s) => s,
+                None => return 0,
+            },
+            _ => layout.size,
+        };
+        let len = if layout.kind == GcKind::Array { len } else { 0 };
+        match inst.store.gc_heap.lock().unwrap().alloc(layout.kind, id, len, size) {
+            Ok(p) => p.as_ptr() as usize,
+            Err(_) => 0,
+        }
+    }
+
+    /// The element type and length of a live array, and the address of element 0.
+    ///
+    /// # Safety
+    /// `array` is a live array object of the caller's store.
+    unsafe fn array_parts(array: usize) -> Option<(FieldType, u32, *mut u8)> {
+        // SAFETY: this function's contract.
+        let h = unsafe { gc_object::header(array) };
+        let element = type_registry::gc_layout(h.type_id)?.element?;
+        // SAFETY: the elements follow the header inside the object.
+        Some((element, h.array_len, unsafe { (array as *mut u8).add(ARRAY_ELEMENTS_OFFSET as usize) }))
+    }
+
+    pub unsafe extern "C" fn array_fill(_vmctx: *mut u8, array: usize, offset: u32, lo: u64, hi: u64, len: u32) -> u32 {
+        // SAFETY: compiled code passes a non-null array reference of its store.
+        let Some((element, array_len, base)) = (unsafe { array_parts(array) }) else { return 1 };
+        let Some(r) = range_within(offset as u64, len as u64, array_len as usize) else { return 1 };
+        let size = element.storage.size() as usize;
+        if lo == 0 && hi == 0 {
+            // SAFETY: the range lies inside the array (checked above).
+            unsafe { std::ptr::write_bytes(base.add(r.start * size), 0, r.len() * size) };
+            return 0;
+        }
+        let value = VMVal::from_u128(lo as u128 | (hi as u128) << 64);
+        for i in r {
+            // SAFETY: `i < array_len` (checked above): the element lies inside the object.
+            unsafe { gc_object::write_storage(base.add(i * size), element.storage, &value) };
+        }
+        0
+    }
+
+    pub unsafe extern "C" fn array_copy(
+        _vmctx: *mut u8,
+        dst: usize,
+        dst_offset: u32,
+        src: usize,
+        src_offset: u32,
+        len: u32,
+    ) -> u32 {
+        // SAFETY: compiled code passes non-null array references of its store.
+        let (Some((element, dst_len, dst_base)), Some((_, src_len, src_base))) =
+            (unsafe { array_parts(dst) }, unsafe { array_parts(src) })
+        else {
+            return 1;
+        };
+        let (Some(dr), Some(sr)) = (
+            range_within(dst_offset as u64, len as u64, dst_len as usize),
+            range_within(src_offset as u64, len as u64, src_len as usize),
+        ) else {
+            return 1;
+        };
+        // Validation made the element types the same size (the source's is a subtype).
+        let size = element.storage.size() as usize;
+        // SAFETY: both ranges lie inside their arrays (checked above); `copy` allows overlap
+        // (the same array on both sides).
+        unsafe { std::ptr::copy(src_base.add(sr.start * size), dst_base.add(dr.start * size), dr.len() * size) };
+        0
+    }
+
+    pub unsafe extern "C" fn array_new_data(
+        vmctx: *mut u8,
+        type_index: u32,
+        data: u32,
+        offset: u32,
+        len: u32,
+    ) -> usize {
+        // SAFETY: called by compiled code with its vmctx.
+        let inst = unsafe { caller(vmctx) };
+        let Some((id, layout)) = gc_type(inst, type_index) else { return 0 };
+        let Some(element) = layout.element else { return 0 };
+        let size = element.storage.size() as u64;
+        let bytes = inst.data_bytes(data);
+        let Some(r) = range_within(offset as u64, len as u64 * size, bytes.len()) else { return 1 };
+        let bytes = &bytes[r];
+        let new = gc_object::new_array(&inst.store, id, len, |i| {
+            let mut v = VMVal::default();
+            let at = i as usize * size as usize;
+            v.0[..size as usize].copy_from_slice(&bytes[at..at + size as usize]);
+            v
+        });
+        new.unwrap_or(0)
+    }
+
+    pub unsafe extern "C" fn array_new_elem(
+        vmctx: *mut u8,
+        type_index: u32,
+        elem: u32,
+        offset: u32,
+        len: u32,
+    ) -> usize {
+        // SAFETY: called by compiled code with its vmctx.
+        let inst = unsafe { caller(vmctx) };
+        let Some((id, _)) = gc_type(inst, type_index) else { return 0 };
+        // SAFETY: one access to the segments on the store's thread; nothing else runs meanwhile.
+        let items: &[usize] = unsafe { inst.elements() }[elem as usize].as_deref().unwrap_or(&[]);
+        let Some(r) = range_within(offset as u64, len as u64, items.len()) else { return 1 };
+        let items = &items[r];
+        gc_object::new_array(&inst.store, id, len, |i| VMVal::from_u64(items[i as usize] as u64)).unwrap_or(0)
+    }
+
+    pub unsafe extern "C" fn array_init_data(
+        vmctx: *mut u8,
+        array: usize,
+        dst: u32,
+        data: u32,
+        src: u32,
+        len: u32,
+    ) -> u32 {
+        // SAFETY: called by compiled code with its vmctx.
+        let inst = unsafe { caller(vmctx) };
+        // SAFETY: compiled code passes a non-null array reference of its store.
+        let Some((element, array_len, base)) = (unsafe { array_parts(array) }) else { return 1 };
+        let Some(dr) = range_within(dst as u64, len as u64, array_len as usize) else { return 1 };
+        let size = element.storage.size() as usize;
+        let bytes = inst.data_bytes(data);
+        let Some(sr) = range_within(src as u64, len as u64 * size as u64, bytes.len()) else { return 2 };
+        // SAFETY: the destination range lies inside the array (checked above); the source is the
+        // module's binary, never GC memory.
+        unsafe { std::ptr::copy_nonoverlapping(bytes[sr].as_ptr(), base.add(dr.start * size), dr.len() * size) };
+        0
+    }
+
+    pub unsafe extern "C" fn array_init_elem(
+        vmctx: *mut u8,
+        array: usize,
+        dst: u32,
+        elem: u32,
+        src: u32,
+        len: u32,
+    ) -> u32 {
+        // SAFETY: called by compiled code with its vmctx.
+        let inst = unsafe { caller(vmctx) };
+        // SAFETY: compiled code passes a non-null array reference of its store.
+        let Some((element, array_len, base)) = (unsafe { array_parts(array) }) else { return 1 };
+        let Some(dr) = range_within(dst as u64, len as u64, array_len as usize) else { return 1 };
+        // SAFETY: one access to the segments on the store's thread.
+        let items: &[usize] = unsafe { inst.elements() }[elem as usize].as_deref().unwrap_or(&[]);
+        let Some(sr) = range_within(src as u64, len as u64, items.len()) else { return 2 };
+        let size = element.storage.size() as usize;
+        for (i, item) in dr.zip(&items[sr]) {
+            // SAFETY: `i` lies inside the array (checked above).
+            unsafe { gc_object::write_storage(base.add(i * size), element.storage, &VMVal::from_u64(*item as u64)) };
+        }
+        0
     }
 
     pub unsafe extern "C" fn elem_drop(vmctx: *mut u8, elem: u32) {

@@ -478,13 +478,13 @@ fn run_initializers(instance: &Arc<WasmInstance>) -> Result<(), InstantiationErr
     let info = &instance.module.info;
     // Globals, in order (an initialiser may read imported and earlier globals).
     for (i, init) in info.global_inits.iter().enumerate() {
-        let v = eval_const(&instance, init);
+        let v = eval_init(&instance, init)?;
         instance.globals[info.num_imported_globals as usize + i].set(v);
     }
     // Table initialisers of defined tables.
     for (i, init) in info.table_inits.iter().enumerate() {
         if let Some(init) = init {
-            let v = eval_const(&instance, init).u64() as usize;
+            let v = eval_init(&instance, init)?.u64() as usize;
             let t = &instance.tables[info.num_imported_tables as usize + i];
             // SAFETY: instantiation runs on the store's thread; nothing else uses the new table.
             (unsafe { t.elements() }).fill(v);
@@ -497,20 +497,22 @@ fn run_initializers(instance: &Arc<WasmInstance>) -> Result<(), InstantiationErr
         .map(|e| {
             let items: Box<[usize]> = match &e.items {
                 ElementItems::Funcs(funcs) => funcs.iter().map(|f| instance.funcref(*f) as usize).collect(),
-                ElementItems::Exprs(exprs) => exprs.iter().map(|x| eval_const(&instance, x).u64() as usize).collect(),
+                ElementItems::Exprs(exprs) => {
+                    exprs.iter().map(|x| eval_init(&instance, x).map(|v| v.u64() as usize)).collect::<Result<_, _>>()?
+                }
             };
-            match e.mode {
+            Ok(match e.mode {
                 ElementMode::Passive => Some(items),
                 ElementMode::Active { .. } => Some(items),
                 ElementMode::Declared => None,
-            }
+            })
         })
-        .collect();
+        .collect::<Result<_, InstantiationError>>()?;
     // SAFETY: the instance is not shared yet beyond this thread; no other reference is live.
     *unsafe { instance.elements() } = evaluated;
     for (i, e) in info.elements.iter().enumerate() {
         if let ElementMode::Active { table, offset } = &e.mode {
-            let offset = eval_const(&instance, offset);
+            let offset = eval_init(&instance, offset)?;
             let offset = if info.tables[*table as usize].table64 { offset.u64() } else { offset.u32() as u64 };
             // SAFETY: as above.
             let items = unsafe { instance.elements() }[i].take().unwrap_or_default();
@@ -525,7 +527,7 @@ fn run_initializers(instance: &Arc<WasmInstance>) -> Result<(), InstantiationErr
     }
     for (i, d) in info.data.iter().enumerate() {
         if let DataMode::Active { memory, offset } = &d.mode {
-            let offset = eval_const(&instance, offset);
+            let offset = eval_init(&instance, offset)?;
             let offset = if info.memories[*memory as usize].memory64 { offset.u64() } else { offset.u32() as u64 };
             let bytes = &info.bytes[d.range.clone()];
             let m = &instance.memories[*memory as usize];
@@ -554,11 +556,43 @@ fn run_start(instance: &Arc<WasmInstance>) -> Result<(), InstantiationError> {
     Ok(())
 }
 
-/// Evaluates a constant expression (validated, so the stack discipline holds).
-fn eval_const(instance: &WasmInstance, expr: &ConstExpr) -> VMVal {
+/// Evaluates a constant expression (validated, so the stack discipline holds). Fails only when
+/// a struct or array cannot be allocated.
+fn eval_const(instance: &WasmInstance, expr: &ConstExpr) -> Result<VMVal, String> {
+    use super::gc_object;
     let mut stack: Vec<VMVal> = Vec::with_capacity(2);
+    let type_id = |t: u32| instance.module.type_ids[t as usize];
     for op in &expr.0 {
         let v = match *op {
+            ConstOp::RefI31 => VMVal::from_u64(gc_object::i31_bits(stack.pop().unwrap().u32() as i32) as u64),
+            ConstOp::AnyConvertExtern | ConstOp::ExternConvertAny => stack.pop().unwrap(),
+            ConstOp::StructNew(t) => {
+                let n = instance.module.info.struct_fields(t).len();
+                let fields = stack.split_off(stack.len() - n);
+                VMVal::from_u64(gc_object::new_struct(&instance.store, type_id(t), &fields)? as u64)
+            }
+            ConstOp::StructNewDefault(t) => {
+                let n = instance.module.info.struct_fields(t).len();
+                VMVal::from_u64(gc_object::new_struct(&instance.store, type_id(t), &vec![VMVal::default(); n])? as u64)
+            }
+            ConstOp::ArrayNew(t) => {
+                let len = stack.pop().unwrap().u32();
+                let init = stack.pop().unwrap();
+                let array = if init.0 == [0; 16] {
+                    gc_object::new_zeroed_array(&instance.store, type_id(t), len)?
+                } else {
+                    gc_object::new_array(&instance.store, type_id(t), len, |_| init)?
+                };
+                VMVal::from_u64(array as u64)
+            }
+            ConstOp::ArrayNewDefault(t) => {
+                let len = stack.pop().unwrap().u32();
+                VMVal::from_u64(gc_object::new_zeroed_array(&instance.store, type_id(t), len)? as u64)
+            }
+            ConstOp::ArrayNewFixed(t, n) => {
+                let items = stack.split_off(stack.len() - n as usize);
+                VMVal::from_u64(gc_object::new_array(&instance.store, type_id(t), n, |i| items[i as usize])? as u64)
+            }
             ConstOp::I32Const(v) => VMVal::from_u32(v as u32),
             ConstOp::I64Const(v) => VMVal::from_u64(v as u64),
             ConstOp::F32Const(b) => VMVal::from_u32(b),
@@ -588,5 +622,12 @@ fn eval_const(instance: &WasmInstance, expr: &ConstExpr) -> VMVal {
         };
         stack.push(v);
     }
-    stack.pop().unwrap_or_default()
+    Ok(stack.pop().unwrap_or_default())
+}
+
+/// `eval_const` at instantiation: an allocation failure traps.
+fn eval_init(instance: &WasmInstance, expr: &ConstExpr) -> Result<VMVal, InstantiationError> {
+    eval_const(instance, expr).map_err(|e| {
+        InstantiationError::Trap(TrapRecord::new(format!("{}: {e}", TrapKind::AllocationFailed.message())))
+    })
 }

@@ -9,7 +9,7 @@ use super::type_registry::TypeRef;
 use crate::abi::compiled::CompiledCode;
 use crate::abi::vmctx::{EntryTrampoline, VMOffsets};
 use crate::decode::{self, ModuleInfo};
-use crate::types::{FuncType, HeapType, RefType, ValType};
+use crate::types::{FuncType, ValType};
 use std::sync::Arc;
 
 pub struct CompiledModule {
@@ -62,7 +62,7 @@ impl CompiledModule {
         let module_key = code.code.base() as usize;
         let registration =
             code_registry::register(code.clone(), true, body_starts, info.num_imported_funcs, module_key);
-        let type_refs: Box<[TypeRef]> = TypeRef::for_module(&info.types, &info.subtypes)?.into();
+        let type_refs: Box<[TypeRef]> = TypeRef::for_module(&info.composite, &info.subtypes)?.into();
         let type_ids: Box<[u32]> = type_refs.iter().map(TypeRef::id).collect();
         let canonical_types = info.types.iter().map(|t| canonical_func_type(t, &type_ids)).collect();
         let offsets = VMOffsets::new(&info);
@@ -154,15 +154,9 @@ impl CompiledModule {
 
 /// `ty` with its concrete type index (if any) replaced by the canonical id in `type_ids`.
 pub fn canonical_valtype(ty: ValType, type_ids: &[u32]) -> ValType {
-    match ty {
-        ValType::Ref(RefType { nullable, heap: HeapType::Concrete(i) }) => ValType::Ref(RefType {
-            nullable,
-            // Validation guarantees the index is in range; out of range stays as is (and
-            // then matches nothing).
-            heap: HeapType::Concrete(type_ids.get(i as usize).copied().unwrap_or(u32::MAX)),
-        }),
-        other => other,
-    }
+    // Validation guarantees the index is in range; out of range becomes an id that matches
+    // nothing.
+    ty.map_index(|i| type_ids.get(i as usize).copied().unwrap_or(u32::MAX))
 }
 
 fn canonical_func_type(ty: &FuncType, type_ids: &[u32]) -> FuncType {
@@ -184,5 +178,7 @@ fn function_references_may_escape(info: &ModuleInfo) -> bool {
     let shared_global =
         info.imports.iter().any(|i| matches!(&i.kind, ImportKind::Global(g) if g.content.is_func_ref()));
     let passed_in_calls = info.types.iter().any(|t| t.params.iter().chain(t.results.iter()).any(|v| v.is_func_ref()));
-    shared_table || shared_global || passed_in_calls
+    // A struct or array can carry a function reference anywhere its own reference goes.
+    let gc_objects = info.composite.iter().any(|t| t.as_func().is_none());
+    shared_table || shared_global || passed_in_calls || gc_objects
 }

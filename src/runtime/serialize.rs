@@ -95,7 +95,7 @@ impl<'a> Reader<'a> {
     }
 }
 
-const TRAP_KINDS: [TrapKind; 16] = [
+const TRAP_KINDS: [TrapKind; 22] = [
     TrapKind::Unreachable,
     TrapKind::MemoryOutOfBounds,
     TrapKind::TableOutOfBounds,
@@ -112,6 +112,12 @@ const TRAP_KINDS: [TrapKind; 16] = [
     TrapKind::OutOfFuel,
     TrapKind::NullReferenceAsNonNull,
     TrapKind::NullExceptionReference,
+    TrapKind::NullStructReference,
+    TrapKind::NullArrayReference,
+    TrapKind::NullI31Reference,
+    TrapKind::ArrayOutOfBounds,
+    TrapKind::CastFailure,
+    TrapKind::AllocationFailed,
 ];
 
 pub fn serialize(module: &Module) -> Result<Vec<u8>, String> {

@@ -132,8 +132,12 @@ impl StoreState {
 
 pub struct StoreRoot {
     pub inner: Store,
-    /// Objects passed into wasm as externref, by identity pointer (the externref's bits).
+    /// Objects passed into wasm as externref, by the externref's bits: the address of a host
+    /// object (`GcKind::Host` header) in the store's GC heap, so that compiled code can tell
+    /// them from structs and arrays once converted to `anyref`.
     externrefs: Mutex<HashMap<usize, Object>>,
+    /// The externref bits of each object passed in, by the object's identity.
+    externref_ids: Mutex<HashMap<usize, usize>>,
     /// Owners kept alive for the store's lifetime, by address (each at most once).
     pinned: Mutex<HashMap<usize, Arc<dyn Any + Send + Sync>>>,
 }
@@ -154,15 +158,34 @@ impl StoreRoot {
         Arc::new(StoreRoot {
             inner: StoreState::new(engine),
             externrefs: Mutex::new(HashMap::new()),
+            externref_ids: Mutex::new(HashMap::new()),
             pinned: Mutex::new(HashMap::new()),
         })
     }
 
-    /// Returns the externref bits for `obj`, keeping it alive while the store lives.
-    pub fn externref_bits(&self, obj: &Object) -> usize {
+    /// Returns the externref bits for `obj`, keeping it alive while the store lives: the same
+    /// bits every time for one object. A struct, array or i31 handle gives back its own bits
+    /// (the reference `extern.convert_any` made of it). Fails when the host object's header
+    /// cannot be allocated.
+    pub fn externref_bits(&self, obj: &Object) -> Result<usize, String> {
+        if let Object::Gc(g) = obj {
+            return Ok(g.bits);
+        }
         let id = obj.identity();
-        self.externrefs.lock().unwrap().entry(id).or_insert_with(|| obj.clone());
-        id
+        let mut ids = self.externref_ids.lock().unwrap();
+        if let Some(bits) = ids.get(&id) {
+            return Ok(*bits);
+        }
+        let header = self.gc_heap.lock().unwrap().alloc(
+            crate::abi::gc::GcKind::Host,
+            crate::abi::gc::HOST_TYPE_ID,
+            0,
+            crate::abi::gc::HEADER_SIZE,
+        )?;
+        let bits = header.as_ptr() as usize;
+        self.externrefs.lock().unwrap().insert(bits, obj.clone());
+        ids.insert(id, bits);
+        Ok(bits)
     }
 
     /// The object behind externref bits produced by `externref_bits`.

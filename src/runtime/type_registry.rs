@@ -17,10 +17,11 @@
 //! through its instance, by one of those holders, so a released id is never compared again
 //! before it is reused.
 
+use crate::abi::gc::{array_size, struct_layout, GcKind};
 use crate::decode::SubTypeInfo;
-use crate::types::{FuncType, HeapType, RefType, ValType};
+use crate::types::{CompositeType, FieldType, FuncType, HeapType, RefType, StorageType, ValType};
 use std::collections::HashMap;
-use std::sync::{OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// In a group's key, `HeapType::Concrete(IN_GROUP | k)` names the group's own type `k`; any
 /// other concrete index is the canonical id of a type outside the group. Canonical ids stay
@@ -32,13 +33,61 @@ const IN_GROUP: u32 = 1 << 31;
 struct SubTypeKey {
     is_final: bool,
     supertype: Option<u32>,
-    func: FuncType,
+    ty: CompositeType,
+}
+
+/// How the objects of a struct or array type are laid out (`abi::gc`): what compiled code,
+/// constant expressions, the collector and the C API read fields and elements with.
+#[derive(Debug)]
+pub struct GcLayout {
+    pub kind: GcKind,
+    /// A struct's fields (canonical types) at their offsets; empty for an array.
+    pub fields: Box<[(u32, FieldType)]>,
+    /// A struct object's size (header included); for an array the header size.
+    pub size: u32,
+    /// An array's element type (canonical).
+    pub element: Option<FieldType>,
+}
+
+impl GcLayout {
+    fn of(ty: &CompositeType) -> Option<GcLayout> {
+        match ty {
+            CompositeType::Func(_) => None,
+            CompositeType::Struct(fields) => {
+                let sizes: Vec<u32> = fields.iter().map(|f| f.storage.size()).collect();
+                let (offsets, size) = struct_layout(&sizes);
+                Some(GcLayout {
+                    kind: GcKind::Struct,
+                    fields: offsets.iter().copied().zip(fields.iter().copied()).collect(),
+                    size,
+                    element: None,
+                })
+            }
+            CompositeType::Array(e) => Some(GcLayout {
+                kind: GcKind::Array,
+                fields: Box::new([]),
+                size: crate::abi::gc::HEADER_SIZE,
+                element: Some(*e),
+            }),
+        }
+    }
+
+    /// The byte size of an array object of `len` elements (None when too large).
+    pub fn array_size(&self, len: u32) -> Option<u32> {
+        array_size(self.element?.storage.size(), len)
+    }
+
+    /// Whether a field or element of this storage type holds a reference into the GC heap.
+    pub fn is_gc_ref(storage: StorageType) -> bool {
+        matches!(storage, StorageType::Val(v) if v.is_gc_ref())
+    }
 }
 
 struct TypeEntry {
     group: u32,
     /// The type with every concrete reference a canonical id.
-    ty: FuncType,
+    ty: CompositeType,
+    layout: Option<Arc<GcLayout>>,
     /// The type's id followed by its supertypes' ids, nearest first.
     supers: Box<[u32]>,
 }
@@ -75,21 +124,6 @@ fn lock() -> RwLockWriteGuard<'static, Registry> {
 
 fn read() -> RwLockReadGuard<'static, Registry> {
     registry().read().unwrap_or_else(|e| e.into_inner())
-}
-
-fn map_valtype(v: ValType, f: &mut impl FnMut(u32) -> Option<u32>) -> Option<ValType> {
-    Some(match v {
-        ValType::Ref(RefType { nullable, heap: HeapType::Concrete(i) }) => {
-            ValType::Ref(RefType { nullable, heap: HeapType::Concrete(f(i)?) })
-        }
-        other => other,
-    })
-}
-
-fn map_func(ty: &FuncType, f: &mut impl FnMut(u32) -> Option<u32>) -> Option<FuncType> {
-    let params = ty.params.iter().map(|v| map_valtype(*v, f)).collect::<Option<Vec<_>>>()?;
-    let results = ty.results.iter().map(|v| map_valtype(*v, f)).collect::<Option<Vec<_>>>()?;
-    Some(FuncType::new(params, results))
 }
 
 impl Registry {
@@ -170,7 +204,7 @@ impl Registry {
         let mut canonical = Vec::with_capacity(key.len());
         for member in key.iter() {
             // Keys are built from validated types: every in-group index is in range.
-            let ty = map_func(&member.func, &mut resolve).unwrap_or_else(|| member.func.clone());
+            let ty = member.ty.try_map_index(&mut resolve).unwrap_or_else(|| member.ty.clone());
             let sup = member.supertype.and_then(&mut resolve);
             canonical.push((ty, sup));
         }
@@ -185,7 +219,8 @@ impl Registry {
                 let above = self.type_entry(sup).map(|t| t.supers.clone()).unwrap_or_else(|| Box::new([sup]));
                 supers.extend(above.iter().copied());
             }
-            self.types[ids[k] as usize] = Some(TypeEntry { group: g, ty, supers: supers.into() });
+            let layout = GcLayout::of(&ty).map(Arc::new);
+            self.types[ids[k] as usize] = Some(TypeEntry { group: g, ty, layout, supers: supers.into() });
         }
         self.groups[g as usize] = Some(GroupEntry { key: key.clone(), ids: ids.clone(), count: 1, deps: deps.into() });
         self.by_key.insert(key, g);
@@ -201,14 +236,15 @@ impl TypeRef {
     /// supertype (host functions; `(type (func ...))` in a module gets the same id). Concrete
     /// references in `ty` must be canonical ids someone holds.
     pub fn new(ty: &FuncType) -> TypeRef {
-        let key: Box<[SubTypeKey]> = Box::new([SubTypeKey { is_final: true, supertype: None, func: ty.clone() }]);
+        let key: Box<[SubTypeKey]> =
+            Box::new([SubTypeKey { is_final: true, supertype: None, ty: CompositeType::Func(ty.clone()) }]);
         let ids = lock().intern(key);
         TypeRef(ids[0])
     }
 
     /// The canonical ids of a module's types (`types[i]` with `subtypes[i]`), rec group by rec
     /// group. Fails only on a malformed type section (a reference to a later group).
-    pub fn for_module(types: &[FuncType], subtypes: &[SubTypeInfo]) -> Result<Vec<TypeRef>, String> {
+    pub fn for_module(types: &[CompositeType], subtypes: &[SubTypeInfo]) -> Result<Vec<TypeRef>, String> {
         let mut out: Vec<TypeRef> = Vec::with_capacity(types.len());
         let mut start = 0usize;
         while start < types.len() {
@@ -227,12 +263,12 @@ impl TypeRef {
             };
             let mut key = Vec::with_capacity(len);
             for k in start..start + len {
-                let func = map_func(&types[k], &mut to_key).ok_or("type refers to a later rec group")?;
+                let ty = types[k].try_map_index(&mut to_key).ok_or("type refers to a later rec group")?;
                 let supertype = match subtypes[k].supertype {
                     Some(s) => Some(to_key(s).ok_or("supertype in a later rec group")?),
                     None => None,
                 };
-                key.push(SubTypeKey { is_final: subtypes[k].is_final, supertype, func });
+                key.push(SubTypeKey { is_final: subtypes[k].is_final, supertype, ty });
             }
             let ids = {
                 let mut reg = lock();
@@ -274,13 +310,25 @@ pub fn is_subtype(sub: u32, sup: u32) -> bool {
 }
 
 /// Whether heap type `a` is a subtype of `b` (concrete types named by canonical ids).
+///
+/// The hierarchies: `none` ⊑ defined struct/array types ⊑ `struct`/`array` ⊑ `eq` ⊑ `any`, and
+/// `none` ⊑ `i31` ⊑ `eq`; `nofunc` ⊑ defined function types ⊑ `func`; `noextern` ⊑ `extern`;
+/// `noexn` ⊑ `exn`. Defined types are related by their declared supertype chains.
 pub fn heap_is_subtype(a: HeapType, b: HeapType) -> bool {
-    use HeapType::*;
+    use HeapType as H;
+    if a == b {
+        return true;
+    }
     match (a, b) {
-        _ if a == b => true,
-        (Concrete(x), Concrete(y)) => is_subtype(x, y),
-        (Concrete(_), Func) | (NoFunc, Func) | (NoFunc, Concrete(_)) => true,
-        (NoExtern, Extern) | (NoExn, Exn) => true,
+        (H::Concrete(x), H::Concrete(y))
+        | (H::ConcreteStruct(x), H::ConcreteStruct(y))
+        | (H::ConcreteArray(x), H::ConcreteArray(y)) => is_subtype(x, y),
+        (H::Concrete(_), H::Func) | (H::NoFunc, H::Func) | (H::NoFunc, H::Concrete(_)) => true,
+        (H::NoExtern, H::Extern) | (H::NoExn, H::Exn) => true,
+        (H::None, b) => b.is_any(),
+        (H::ConcreteStruct(_), H::Struct) | (H::ConcreteArray(_), H::Array) => true,
+        (H::ConcreteStruct(_) | H::ConcreteArray(_) | H::Struct | H::Array | H::I31, H::Eq | H::Any) => true,
+        (H::Eq, H::Any) => true,
         _ => false,
     }
 }
@@ -312,9 +360,21 @@ pub fn check_funcref(type_id: Option<u32>, ty: RefType) -> Result<(), String> {
     }
 }
 
-/// The function type with canonical id `id` (concrete references as canonical ids).
+/// The function type with canonical id `id` (concrete references as canonical ids); `None`
+/// for struct and array types.
 pub fn canonical_type(id: u32) -> Option<FuncType> {
+    read().type_entry(id).and_then(|t| t.ty.as_func().cloned())
+}
+
+/// The defined type with canonical id `id` (concrete references as canonical ids).
+pub fn canonical_composite(id: u32) -> Option<CompositeType> {
     read().type_entry(id).map(|t| t.ty.clone())
+}
+
+/// The object layout of struct or array type `id` (`None` for function types and unknown ids).
+/// The id must be held by the caller (or by objects it holds).
+pub fn gc_layout(id: u32) -> Option<Arc<GcLayout>> {
+    read().type_entry(id).and_then(|t| t.layout.clone())
 }
 
 /// How many distinct types are registered now (for tests).
@@ -361,7 +421,7 @@ mod tests {
         for g in groups {
             let start = types.len() as u32;
             for (t, sup, is_final) in g.iter() {
-                types.push(t.clone());
+                types.push(CompositeType::Func(t.clone()));
                 subs.push(SubTypeInfo {
                     is_final: *is_final,
                     supertype: *sup,
@@ -461,15 +521,15 @@ mod tests {
                 }
                 for (k, (ty, sup, fin)) in members.into_iter().enumerate() {
                     texts.push(format!("{k}@{group}"));
-                    types.push(ty);
+                    types.push(CompositeType::Func(ty));
                     subs.push(SubTypeInfo { is_final: fin, supertype: sup, group_start: start, group_len: len });
                 }
             }
             let refs = TypeRef::for_module(&types, &subs).unwrap();
             // Canonical types refer to the canonical ids of the types the module referred to.
             for (ty, r) in types.iter().zip(refs.iter()) {
-                let expected = map_func(ty, &mut |i| Some(refs[i as usize].id())).unwrap();
-                assert_eq!(canonical_type(r.id()).unwrap(), expected);
+                let expected = ty.try_map_index(&mut |i| Some(refs[i as usize].id())).unwrap();
+                assert_eq!(canonical_composite(r.id()).unwrap(), expected);
             }
             for (text, r) in texts.into_iter().zip(refs.iter()) {
                 for (other_text, other_id) in &seen {

@@ -6,17 +6,20 @@ use super::api::{
     Foreigns, Store, V128Slot, Val, ValUnion, WASM_EXTERNREF, WASM_F32, WASM_F64, WASM_FUNCREF, WASM_I32, WASM_I64,
     WASM_V128,
 };
+use wasmlift::capi::gcref::{
+    wasmlift_ref_gc_kind, WASMLIFT_GCREF_ARRAY, WASMLIFT_GCREF_I31, WASMLIFT_GCREF_OTHER, WASMLIFT_GCREF_STRUCT,
+};
 use wasmlift::capi::r#ref::wasm_ref_t;
 use wasmlift::capi::types::wasm_valkind_t;
 use wast::core::{AbstractHeapType, HeapType, NanPattern, V128Pattern, WastArgCore, WastRetCore};
 use wast::{WastArg, WastRet};
 
-/// Host identities used by a script: `ref.extern N` and `ref.host N` each map to one
-/// `wasm_foreign_t` per N.
+/// Host identities used by a script: one `wasm_foreign_t` per N, which `ref.extern N` and
+/// `ref.host N` both name (as in the reference interpreter, where `ref.extern N` is the host
+/// value N seen as an externref, and `any.convert_extern` of it is `ref.host N`).
 #[derive(Default)]
 pub struct Hosts {
     pub externs: Foreigns,
-    pub hosts: Foreigns,
 }
 
 fn core_arg<'a, 'b>(arg: &'b WastArg<'a>) -> Result<&'b WastArgCore<'a>, String> {
@@ -38,6 +41,17 @@ fn null_kind(ht: &HeapType<'_>) -> Option<wasm_valkind_t> {
     match ht {
         HeapType::Abstract { ty: AbstractHeapType::Func | AbstractHeapType::NoFunc, .. } => Some(WASM_FUNCREF),
         HeapType::Abstract { ty: AbstractHeapType::Extern | AbstractHeapType::NoExtern, .. } => Some(WASM_EXTERNREF),
+        // wasm.h shows GC references (any, eq, i31, struct, array, none) as externref handles.
+        HeapType::Abstract {
+            ty:
+                AbstractHeapType::Any
+                | AbstractHeapType::Eq
+                | AbstractHeapType::I31
+                | AbstractHeapType::Struct
+                | AbstractHeapType::Array
+                | AbstractHeapType::None,
+            ..
+        } => Some(WASM_EXTERNREF),
         _ => None,
     }
 }
@@ -54,7 +68,7 @@ pub fn to_val(arg: &WastArg<'_>, param: wasm_valkind_t, store: &Store, hosts: &m
         WastArgCore::V128(_) => return Err("v128 argument for a wasm_val_t call".into()),
         WastArgCore::RefNull(ht) => null(null_kind(ht).unwrap_or(param)),
         WastArgCore::RefExtern(n) => Val { kind: WASM_EXTERNREF, of: ValUnion { r#ref: hosts.externs.get(store, *n) } },
-        WastArgCore::RefHost(n) => Val { kind: param, of: ValUnion { r#ref: hosts.hosts.get(store, *n) } },
+        WastArgCore::RefHost(n) => Val { kind: param, of: ValUnion { r#ref: hosts.externs.get(store, *n) } },
     })
 }
 
@@ -121,10 +135,12 @@ impl Got {
             Got::FuncRef(false) => "ref.null func".into(),
             Got::FuncRef(true) => "ref.func".into(),
             Got::ExternRef(r) if r.is_null() => "ref.null extern".into(),
-            Got::ExternRef(r) => match (hosts.externs.index_of(*r), hosts.hosts.index_of(*r)) {
-                (Some(n), _) => format!("ref.extern {n}"),
-                (_, Some(n)) => format!("ref.host {n}"),
-                _ => format!("an unknown externref (host info {:#x})", Foreigns::host_info(*r)),
+            Got::ExternRef(r) if gc_kind(*r) == WASMLIFT_GCREF_I31 => "ref.i31".into(),
+            Got::ExternRef(r) if gc_kind(*r) == WASMLIFT_GCREF_STRUCT => "ref.struct".into(),
+            Got::ExternRef(r) if gc_kind(*r) == WASMLIFT_GCREF_ARRAY => "ref.array".into(),
+            Got::ExternRef(r) => match hosts.externs.index_of(*r) {
+                Some(n) => format!("ref.extern {n} (ref.host {n})"),
+                None => format!("an unknown externref (host info {:#x})", Foreigns::host_info(*r)),
             },
         }
     }
@@ -200,7 +216,7 @@ fn check_core(expected: &WastRetCore<'_>, got: &Got, store: &Store, hosts: &mut 
         (WastRetCore::RefFunc(_), Got::FuncRef(nonnull)) => *nonnull,
         (WastRetCore::RefExtern(None), Got::ExternRef(r)) => !r.is_null(),
         (WastRetCore::RefExtern(Some(n)), Got::ExternRef(r)) => !r.is_null() && hosts.externs.same(store, *r, *n),
-        (WastRetCore::RefHost(n), Got::ExternRef(r)) => !r.is_null() && hosts.hosts.same(store, *r, *n),
+        (WastRetCore::RefHost(n), Got::ExternRef(r)) => !r.is_null() && hosts.externs.same(store, *r, *n),
         (WastRetCore::Either(alts), g) => {
             for a in alts {
                 if check_core(a, g, store, hosts)? {
@@ -209,17 +225,20 @@ fn check_core(expected: &WastRetCore<'_>, got: &Got, store: &Store, hosts: &mut 
             }
             false
         }
-        (
-            WastRetCore::RefAny
-            | WastRetCore::RefEq
-            | WastRetCore::RefArray
-            | WastRetCore::RefStruct
-            | WastRetCore::RefI31
-            | WastRetCore::RefI31Shared,
-            _,
-        ) => return Err(format!("unsupported result pattern {expected:?}")),
+        // GC references, told apart with wasmlift's extension (wasmlift.h).
+        (WastRetCore::RefAny, Got::ExternRef(r)) => !r.is_null(),
+        (WastRetCore::RefEq, Got::ExternRef(r)) => gc_kind(*r) != WASMLIFT_GCREF_OTHER,
+        (WastRetCore::RefStruct, Got::ExternRef(r)) => gc_kind(*r) == WASMLIFT_GCREF_STRUCT,
+        (WastRetCore::RefArray, Got::ExternRef(r)) => gc_kind(*r) == WASMLIFT_GCREF_ARRAY,
+        (WastRetCore::RefI31, Got::ExternRef(r)) => gc_kind(*r) == WASMLIFT_GCREF_I31,
+        (WastRetCore::RefI31Shared, _) => return Err(format!("unsupported result pattern {expected:?}")),
         _ => false,
     })
+}
+
+fn gc_kind(r: *const wasm_ref_t) -> u8 {
+    // SAFETY: `r` is NULL or a handle of the results being checked.
+    unsafe { wasmlift_ref_gc_kind(r) }
 }
 
 fn describe_nan<T>(p: &NanPattern<T>, value: impl Fn(&T) -> String) -> String {

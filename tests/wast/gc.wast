@@ -1,0 +1,193 @@
+;; wasmlift's own GC checks beyond the spec suite, run with the gc proposal switched on: the
+;; hostile cases (type confusion across modules, host values cast as GC objects, index and
+;; length arithmetic at the u32 edges, packed and wrapped values).
+
+;; Two modules with different struct types at the same index, and the same type in a third:
+;; objects cross through anyref, and casts go by canonical type, not by index.
+(module $a
+  (type $pair (struct (field (mut i64)) (field (mut i64))))
+  (global $g (export "g") (mut anyref) (ref.null any))
+  (func (export "make") (param i64 i64)
+    (global.set $g (struct.new $pair (local.get 0) (local.get 1))))
+  (func (export "first") (result i64)
+    (struct.get $pair 0 (ref.cast (ref $pair) (global.get $g)))))
+(register "a" $a)
+
+(module $b
+  ;; Same shape as $a's first field but a reference: reading $a's object as this would forge
+  ;; a pointer.
+  (type $boxed (struct (field (mut anyref)) (field (mut i64))))
+  (type $pair (struct (field (mut i64)) (field (mut i64))))
+  (global $g (import "a" "g") (mut anyref))
+  (func (export "as_boxed") (result i32)
+    (ref.test (ref $boxed) (global.get $g)))
+  (func (export "cast_boxed") (result anyref)
+    (struct.get $boxed 0 (ref.cast (ref $boxed) (global.get $g))))
+  (func (export "second_as_pair") (result i64)
+    (struct.get $pair 1 (ref.cast (ref $pair) (global.get $g)))))
+
+(invoke $a "make" (i64.const 0x1234) (i64.const 77))
+(assert_return (invoke $a "first") (i64.const 0x1234))
+(assert_return (invoke $b "as_boxed") (i32.const 0))
+(assert_trap (invoke $b "cast_boxed") "cast failure")
+(assert_return (invoke $b "second_as_pair") (i64.const 77))
+
+;; Host values converted to anyref are neither eq, i31, struct nor array; extern.convert_any
+;; gives the same host value back.
+(module
+  (type $s (struct))
+  (type $arr (array i8))
+  (func (export "test") (param externref) (result i32 i32 i32 i32 i32)
+    (ref.test eqref (any.convert_extern (local.get 0)))
+    (ref.test i31ref (any.convert_extern (local.get 0)))
+    (ref.test structref (any.convert_extern (local.get 0)))
+    (ref.test (ref $s) (any.convert_extern (local.get 0)))
+    (ref.test (ref $arr) (any.convert_extern (local.get 0))))
+  (func (export "cast_struct") (param externref) (result anyref)
+    (ref.cast (ref $s) (any.convert_extern (local.get 0))))
+  (func (export "round_trip") (param externref) (result externref)
+    (extern.convert_any (any.convert_extern (local.get 0)))))
+(assert_return (invoke "test" (ref.extern 1))
+  (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0))
+(assert_trap (invoke "cast_struct" (ref.extern 1)) "cast failure")
+(assert_return (invoke "round_trip" (ref.extern 3)) (ref.extern 3))
+
+;; i31: 31 bits, wrapping, both extensions, identity by value.
+(module
+  (func (export "get_s") (param i32) (result i32) (i31.get_s (ref.i31 (local.get 0))))
+  (func (export "get_u") (param i32) (result i32) (i31.get_u (ref.i31 (local.get 0))))
+  (func (export "eq") (param i32 i32) (result i32)
+    (ref.eq (ref.i31 (local.get 0)) (ref.i31 (local.get 1))))
+  (func (export "null") (result i32) (i31.get_u (ref.null i31))))
+(assert_return (invoke "get_s" (i32.const 0x40000000)) (i32.const -0x40000000))
+(assert_return (invoke "get_u" (i32.const 0x40000000)) (i32.const 0x40000000))
+(assert_return (invoke "get_s" (i32.const 0x80000001)) (i32.const 1))
+(assert_return (invoke "get_u" (i32.const -1)) (i32.const 0x7fffffff))
+(assert_return (invoke "eq" (i32.const 0x80000000) (i32.const 0)) (i32.const 1))
+(assert_return (invoke "eq" (i32.const 5) (i32.const 6)) (i32.const 0))
+(assert_trap (invoke "null") "null i31 reference")
+
+;; Arrays: indices and ranges at the u32 edges, packed elements, sizes that cannot exist.
+(module
+  (type $bytes (array (mut i8)))
+  (type $longs (array (mut i64)))
+  (data $d "\01\02\03\04\05\06\07\08")
+  (global $a (mut (ref null $bytes)) (ref.null $bytes))
+  (func (export "init")
+    (global.set $a (array.new $bytes (i32.const 0xff) (i32.const 8))))
+  (func (export "get_s") (param i32) (result i32) (array.get_s $bytes (global.get $a) (local.get 0)))
+  (func (export "get_u") (param i32) (result i32) (array.get_u $bytes (global.get $a) (local.get 0)))
+  (func (export "set") (param i32 i32) (array.set $bytes (global.get $a) (local.get 0) (local.get 1)))
+  (func (export "fill") (param i32 i32 i32)
+    (array.fill $bytes (global.get $a) (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "copy") (param i32 i32 i32)
+    (array.copy $bytes $bytes (global.get $a) (local.get 0) (global.get $a) (local.get 1) (local.get 2)))
+  (func (export "init_data") (param i32 i32 i32)
+    (array.init_data $bytes $d (global.get $a) (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "new_data") (param i32 i32) (result i32)
+    (array.len (array.new_data $bytes $d (local.get 0) (local.get 1))))
+  (func (export "drop") (data.drop $d))
+  (func (export "huge") (param i32) (result i32)
+    (array.len (array.new_default $longs (local.get 0)))))
+(invoke "init")
+(assert_return (invoke "get_s" (i32.const 7)) (i32.const -1))
+(assert_return (invoke "get_u" (i32.const 7)) (i32.const 255))
+(assert_trap (invoke "get_u" (i32.const 8)) "out of bounds array access")
+(assert_trap (invoke "get_u" (i32.const -1)) "out of bounds array access")
+(assert_trap (invoke "set" (i32.const 0x80000000) (i32.const 1)) "out of bounds array access")
+;; offset + length wraps around in 32 bits: still out of bounds.
+(assert_trap (invoke "fill" (i32.const -1) (i32.const 0) (i32.const 2)) "out of bounds array access")
+(assert_trap (invoke "copy" (i32.const 0) (i32.const -1) (i32.const 2)) "out of bounds array access")
+(assert_trap (invoke "copy" (i32.const -1) (i32.const 0) (i32.const 2)) "out of bounds array access")
+(assert_trap (invoke "init_data" (i32.const 0) (i32.const -1) (i32.const 2)) "out of bounds memory access")
+(assert_trap (invoke "init_data" (i32.const 7) (i32.const 0) (i32.const 2)) "out of bounds array access")
+;; Overlapping copy inside one array moves like memmove.
+(invoke "init_data" (i32.const 0) (i32.const 0) (i32.const 8))
+(invoke "copy" (i32.const 1) (i32.const 0) (i32.const 7))
+(assert_return (invoke "get_u" (i32.const 1)) (i32.const 1))
+(assert_return (invoke "get_u" (i32.const 7)) (i32.const 7))
+(invoke "fill" (i32.const 2) (i32.const 0x1234) (i32.const 3))
+(assert_return (invoke "get_u" (i32.const 4)) (i32.const 0x34))
+(assert_return (invoke "get_u" (i32.const 5)) (i32.const 5))
+(assert_return (invoke "new_data" (i32.const 2) (i32.const 6)) (i32.const 6))
+(assert_trap (invoke "new_data" (i32.const 2) (i32.const 7)) "out of bounds memory access")
+(assert_trap (invoke "new_data" (i32.const -1) (i32.const 2)) "out of bounds memory access")
+(invoke "drop")
+(assert_return (invoke "new_data" (i32.const 0) (i32.const 0)) (i32.const 0))
+(assert_trap (invoke "new_data" (i32.const 0) (i32.const 1)) "out of bounds memory access")
+;; 2^31 eight-byte elements: 16 GiB, more than an object can be.
+(assert_trap (invoke "huge" (i32.const 0x80000000)) "out of memory")
+
+;; Structs: packed fields, null, defaults, and v128 fields (16 bytes at 8-byte alignment).
+(module
+  (type $t (struct (field (mut i8)) (field (mut i16)) (field (mut v128)) (field (mut f32)) (field (mut anyref))))
+  (global $s (mut (ref null $t)) (ref.null $t))
+  (func (export "init")
+    (global.set $s (struct.new $t (i32.const 0x180) (i32.const 0x18000)
+      (v128.const i64x2 0x0102030405060708 0x1112131415161718) (f32.const -1.5) (ref.i31 (i32.const 9)))))
+  (func (export "i8") (result i32 i32)
+    (struct.get_s $t 0 (global.get $s)) (struct.get_u $t 0 (global.get $s)))
+  (func (export "i16") (result i32 i32)
+    (struct.get_s $t 1 (global.get $s)) (struct.get_u $t 1 (global.get $s)))
+  (func (export "v128_hi") (result i64)
+    (i64x2.extract_lane 1 (struct.get $t 2 (global.get $s))))
+  (func (export "f32") (result f32) (struct.get $t 3 (global.get $s)))
+  (func (export "ref") (result i32) (i31.get_u (ref.cast i31ref (struct.get $t 4 (global.get $s)))))
+  (func (export "default") (result i32)
+    (ref.is_null (struct.get $t 4 (struct.new_default $t))))
+  (func (export "null_get") (result i32) (struct.get_u $t 0 (ref.null $t)))
+  (func (export "null_set") (struct.set $t 0 (ref.null $t) (i32.const 1))))
+(invoke "init")
+(assert_return (invoke "i8") (i32.const -128) (i32.const 128))
+(assert_return (invoke "i16") (i32.const -32768) (i32.const 32768))
+(assert_return (invoke "v128_hi") (i64.const 0x1112131415161718))
+(assert_return (invoke "f32") (f32.const -1.5))
+(assert_return (invoke "ref") (i32.const 9))
+(assert_return (invoke "default") (i32.const 1))
+(assert_trap (invoke "null_get") "null structure reference")
+(assert_trap (invoke "null_set") "null structure reference")
+
+;; Casts along a declared (non-final) chain, across modules, and to a final type.
+(module $c
+  (type $base (sub (struct (field i32))))
+  (type $mid (sub $base (struct (field i32) (field i64))))
+  (type $leaf (sub final $mid (struct (field i32) (field i64) (field f32))))
+  (func (export "leaf") (result anyref) (struct.new_default $leaf))
+  (func (export "mid") (result anyref) (struct.new_default $mid)))
+(register "c" $c)
+(module
+  (type $base (sub (struct (field i32))))
+  (type $mid (sub $base (struct (field i32) (field i64))))
+  (type $leaf (sub final $mid (struct (field i32) (field i64) (field f32))))
+  (type $other (sub $base (struct (field i32) (field f64))))
+  (func $leaf (import "c" "leaf") (result anyref))
+  (func $mid (import "c" "mid") (result anyref))
+  (func (export "tests") (result i32 i32 i32 i32 i32 i32)
+    (ref.test (ref $base) (call $leaf))
+    (ref.test (ref $mid) (call $leaf))
+    (ref.test (ref $leaf) (call $leaf))
+    (ref.test (ref $leaf) (call $mid))
+    (ref.test (ref $other) (call $leaf))
+    (ref.test (ref null $other) (ref.null none)))
+  (func (export "br_on_cast_fail") (result i32)
+    (block $fail (result anyref)
+      (br_on_cast_fail $fail anyref (ref $leaf) (call $mid))
+      (drop)
+      (return (i32.const 1)))
+    (drop)
+    (i32.const 0)))
+(assert_return (invoke "tests")
+  (i32.const 1) (i32.const 1) (i32.const 1) (i32.const 0) (i32.const 0) (i32.const 1))
+(assert_return (invoke "br_on_cast_fail") (i32.const 0))
+
+;; Allocation in a loop: a million short-lived objects (all freed with the store until the
+;; collector lands).
+(module
+  (type $node (struct (field i32) (field (ref null $node))))
+  (func (export "chain") (param i32) (result i32)
+    (local $n (ref null $node))
+    (loop $l
+      (local.set $n (struct.new $node (local.get 0) (local.get $n)))
+      (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+    (struct.get $node 0 (struct.get $node 1 (ref.as_non_null (local.get $n))))))
+(assert_return (invoke "chain" (i32.const 100000)) (i32.const 2))
