@@ -15,41 +15,8 @@ mod oracle_bugs;
 
 /// Calls export `name` with i32 arguments in wasmlift; the single i32 result.
 fn wasmlift_i32(wat: &str, name: &str, args: &[i32], extra: bool) -> i32 {
-    let wasm = wat2wasm(wat);
-    // SAFETY: every handle is created and deleted here, once.
-    unsafe {
-        let engine = new_engine(EngineConfig::Default, extra);
-        let store = wasm_store_new(engine);
-        let module = compile(store, &wasm);
-        assert!(!module.is_null(), "{}", last_error());
-        let imports = wasm_extern_vec_t::empty();
-        let instance = wasm_instance_new(store, module, &imports, ptr::null_mut());
-        assert!(!instance.is_null(), "{}", last_error());
-        let mut exports = wasm_extern_vec_t::empty();
-        wasm_instance_exports(instance, &mut exports);
-        let mut etypes = wasm_exporttype_vec_t::empty();
-        wasm_module_exports(module, &mut etypes);
-        let idx = etypes
-            .as_slice()
-            .iter()
-            .position(|t| (*wasm_exporttype_name(*t)).bytes() == name.as_bytes())
-            .expect("export");
-        wasm_exporttype_vec_delete(&mut etypes);
-        let f = wasm_extern_as_func(exports.as_slice()[idx]);
-        let mut a: Vec<wasm_val_t> =
-            args.iter().map(|x| wasm_val_t { kind: WASM_I32, of: wasm_val_union { i32: *x } }).collect();
-        let mut r = [zero_val(WASM_I32)];
-        let av = wasm_val_vec_t { size: a.len(), data: a.as_mut_ptr() };
-        let mut rv = wasm_val_vec_t { size: 1, data: r.as_mut_ptr() };
-        let t = wasm_func_call(f, &av, &mut rv);
-        assert!(t.is_null(), "trap: {}", trap_message(t));
-        wasm_extern_vec_delete(&mut exports);
-        wasm_instance_delete(instance);
-        wasm_module_delete(module);
-        wasm_store_delete(store);
-        wasm_engine_delete(engine);
-        r[0].of.i32
-    }
+    // SAFETY: a fresh engine, handed over to `run_export`.
+    unsafe { run_export(new_engine(EngineConfig::Default, extra), wat, name, args, WASM_I32) as i32 }
 }
 
 fn wasmi_i32(wat: &str, name: &str, args: &[i32]) -> i32 {
@@ -176,13 +143,23 @@ fn huge_table_grow_fails_cleanly_or_grows() {
 /// Calls export `name` in wasmlift (every function import a host function returning zeros)
 /// with i32 arguments; the first result's 64 bits.
 fn wasmlift_call(wat: &str, name: &str, args: &[i32], result: wasm_valkind_t) -> i64 {
+    // SAFETY: a fresh engine, handed over to `run_export`.
+    unsafe { run_export(new_engine_with(EngineConfig::Default, true, Some((true, false))), wat, name, args, result) }
+}
+
+/// Instantiates `wat` in a store of `engine` (every function import a host function returning
+/// zeros), calls export `name` with i32 arguments and returns the first result's 64 bits (an
+/// i32 result in the low half). Deletes everything it made, `engine` included.
+///
+/// # Safety
+/// `engine` is a live engine that nothing else uses or deletes.
+unsafe fn run_export(engine: *mut wasm_engine_t, wat: &str, name: &str, args: &[i32], result: wasm_valkind_t) -> i64 {
     unsafe extern "C" fn nothing(_: *const wasm_val_vec_t, _: *mut wasm_val_vec_t) -> *mut wasm_trap_t {
         ptr::null_mut()
     }
     let wasm = wat2wasm(wat);
     // SAFETY: every handle is created and deleted here, once, in reverse order.
     unsafe {
-        let engine = new_engine_with(EngineConfig::Default, true, Some((true, false)));
         let store = wasm_store_new(engine);
         let module = compile(store, &wasm);
         assert!(!module.is_null(), "{}", last_error());
