@@ -115,6 +115,11 @@ unsafe fn host_callback(
         for (i, t) in ty.results.iter().enumerate() {
             results[i] = wasm_val_t { kind: valkind_of(*t), of: wasm_val_union { i64: 0 } };
         }
+        // A safepoint: the arguments are handles now, and the calling wasm frames are stopped
+        // at this call (linked by `host_call`).
+        // SAFETY: nothing here holds reference bits outside the roots any more (`slots` is
+        // only written below).
+        unsafe { crate::runtime::gc::collect_if_needed(&store.inner) };
         let args_vec = wasm_val_vec_t { size: np, data: args.as_mut_ptr() };
         let mut results_vec = wasm_val_vec_t { size: nr, data: results.as_mut_ptr() };
         let trap = call(&args_vec, &mut results_vec);
@@ -134,6 +139,9 @@ unsafe fn host_callback(
             return Err(t.trap().clone());
         }
         let mut outcome = Ok(());
+        // Converted results sit in `slots`, unrooted, while the next result's handle is
+        // deleted (which may run a finalizer that collects).
+        let _no_gc = crate::runtime::gc::NoGc::new(&store.inner);
         for (i, t) in ty.results.iter().enumerate() {
             let mut keep_err = None;
             // SAFETY: the callback left `results[i]` a valid value (this function's contract).
@@ -546,6 +554,10 @@ unsafe fn call_general(f: &wasm_func_t, args: *const wasm_val_vec_t, results: *m
     if args.len() != np {
         return trap(store, format!("wasm_func_call: expected {np} arguments, got {}", args.len()));
     }
+    // A safepoint: every reference the host holds is a handle, and wasm of this store running
+    // below (this call is made from a host function) is stopped at a call into the host.
+    // SAFETY: as said; the arguments are converted below.
+    unsafe { crate::runtime::gc::collect_if_needed(&store.inner) };
     let n = np.max(nr).max(1);
     let mut inline = [VMVal::default(); INLINE_SLOTS];
     let mut heap = Vec::new();

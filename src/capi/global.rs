@@ -37,6 +37,7 @@ pub unsafe extern "C" fn wasm_global_new(
     match unsafe { to_slot(val, ty.content, &store.store) } {
         Ok(slot) => {
             let g = Arc::new(WasmGlobal::new_in(&store.store.inner, ty, slot));
+            store.store.gc_heap.lock().unwrap_or_else(|e| e.into_inner()).register_global(&g);
             wasm_ref_t::boxed(Object::Global(GlobalRef::new(g)), store.store.clone()) as *mut wasm_global_t
         }
         Err(e) => {

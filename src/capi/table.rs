@@ -40,7 +40,7 @@ unsafe fn element_bits(r: *const wasm_ref_t, ty: ValType, store: &StoreHandle) -
         },
         ValType::Ref(r_ty) if r_ty.heap.is_exn() => crate::capi::val::exnref_bits(&r.obj, store),
         _ if !Arc::ptr_eq(&r.store, store) => Err("the reference belongs to another store".into()),
-        _ => Ok(store.externref_bits(&r.obj)),
+        _ => store.externref_bits(&r.obj),
     }
 }
 
@@ -49,14 +49,17 @@ unsafe fn element_bits(r: *const wasm_ref_t, ty: ValType, store: &StoreHandle) -
 ///
 /// # Safety
 /// `bits` was read from such a table: for a funcref table it is 0 or a live `VMFuncRef`, for an
-/// exnref table 0 or an exnref of the store.
+/// exnref table 0 or an exnref of the store, for any other table 0, an i31 or a live object of
+/// the store's GC heap.
 unsafe fn element_ref(bits: usize, ty: ValType, store: &StoreHandle) -> *mut wasm_ref_t {
     let obj = match ty {
         // SAFETY: a funcref element is 0 or a live `VMFuncRef` (this function's contract).
         ValType::Ref(r) if r.is_func() => unsafe { Func::from_funcref(bits as *const _) }.map(Object::Func),
         // SAFETY: an exnref element is 0 or an exnref of this store (this function's contract).
         ValType::Ref(r) if r.heap.is_exn() => return unsafe { crate::capi::val::exnref_handle(bits, store) },
-        _ => store.externref_object(bits),
+        // SAFETY: any other element of the table is null, an i31 or a live object of the
+        // store's heap (the table is one of its roots) (this function's contract).
+        _ => unsafe { store.externref_object(bits) },
     };
     match obj {
         Some(o) => wasm_ref_t::boxed(o, store.clone()),
@@ -91,7 +94,9 @@ pub unsafe extern "C" fn wasm_table_new(
                 crate::capi::extensions::set_error(&e);
                 return std::ptr::null_mut();
             }
-            wasm_ref_t::boxed(Object::Table(TableRef::new(Arc::new(t))), store.store.clone()) as *mut wasm_table_t
+            let t = Arc::new(t);
+            store.store.gc_heap.lock().unwrap_or_else(|e| e.into_inner()).register_table(&t);
+            wasm_ref_t::boxed(Object::Table(TableRef::new(t)), store.store.clone()) as *mut wasm_table_t
         }
         Err(e) => {
             crate::capi::extensions::set_error(&e);

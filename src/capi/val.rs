@@ -140,7 +140,7 @@ pub unsafe fn to_slot(v: &wasm_val_t, ty: ValType, store: &StoreHandle) -> Resul
             None if !rt.nullable => return Err(format!("null is not a value of the non-nullable type {rt}")),
             None => VMVal::default(),
             Some(r) if !Arc::ptr_eq(&r.store, store) => return Err("the reference belongs to another store".into()),
-            Some(r) => VMVal::from_u64(store.externref_bits(&r.obj) as u64),
+            Some(r) => VMVal::from_u64(store.externref_bits(&r.obj)? as u64),
         },
     })
 }
@@ -204,7 +204,8 @@ pub fn typed_funcref_bits(f: &Func, ty: RefType, store: &StoreHandle) -> Result<
 /// # Safety
 /// `slot` holds a value of type `ty` of `store`: a function reference is null or a live
 /// `VMFuncRef` (pinned in the store or owned by an instance someone holds), an exception
-/// reference null or an exnref of the store.
+/// reference null or an exnref of the store, any other reference null, an i31 or a live object
+/// of the store's GC heap (read from one of its roots, with no collection since).
 #[inline]
 pub unsafe fn from_slot(slot: &VMVal, ty: ValType, store: &StoreHandle) -> wasm_val_t {
     let of = match ty {
@@ -223,7 +224,9 @@ pub unsafe fn from_slot(slot: &VMVal, ty: ValType, store: &StoreHandle) -> wasm_
             wasm_val_union { r#ref: unsafe { exnref_handle(slot.u64() as usize, store) } }
         }
         ValType::Ref(_) => wasm_val_union {
-            r#ref: match store.externref_object(slot.u64() as usize) {
+            // SAFETY: a slot of any other reference type holds null, an i31 or a live object of
+            // the store's heap (this function's contract).
+            r#ref: match unsafe { store.externref_object(slot.u64() as usize) } {
                 Some(o) => wasm_ref_t::boxed(o, store.clone()),
                 None => std::ptr::null_mut(),
             },

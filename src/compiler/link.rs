@@ -108,6 +108,7 @@ pub(crate) fn link(
             traps: out.traps,
             address_map: out.address_map,
             handlers: out.handlers,
+            stack_maps: out.stack_maps,
         })
         .collect();
     let tramp_offsets = starts[num_funcs..].iter().map(|&s| s as u32).collect();
@@ -141,6 +142,7 @@ pub(crate) fn link_into_region(
         traps: out.traps,
         address_map: out.address_map,
         handlers: out.handlers,
+        stack_maps: out.stack_maps,
     };
     Ok((code, function))
 }

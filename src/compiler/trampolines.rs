@@ -58,7 +58,7 @@ pub(crate) fn entry_trampoline(
 }
 
 /// Wasm-convention function `(host_ctx, params...) -> results` that calls
-/// `host_call(host_ctx, values) -> u32` with the values spilled to its stack.
+/// `host_call(host_ctx, values, frame_pointer) -> u32` with the values spilled to its stack.
 pub(crate) fn host_trampoline(
     isa: &dyn TargetIsa,
     ty: &FuncType,
@@ -85,11 +85,14 @@ pub(crate) fn host_trampoline(
             b.ins().store(flags, *v, values, i as i32 * SLOT);
         }
         let mut hsig = ir::Signature::new(isa.default_call_conv());
-        hsig.params.extend([AbiParam::new(I64), AbiParam::new(I64)]);
+        hsig.params.extend([AbiParam::new(I64), AbiParam::new(I64), AbiParam::new(I64)]);
         hsig.returns.push(AbiParam::new(I32));
         let hsig = b.import_signature(hsig);
         let callee = b.ins().iconst(I64, host_call as i64);
-        let call = b.ins().call_indirect(hsig, callee, &[host_ctx, values]);
+        // This frame's pointer: the saved frame pointer and return address above it lead the
+        // collector into the calling wasm frames (see runtime::gc::roots).
+        let fp = b.ins().get_frame_pointer(I64);
+        let call = b.ins().call_indirect(hsig, callee, &[host_ctx, values, fp]);
         let rc = b.inst_results(call)[0];
         let failed = b.create_block();
         let done = b.create_block();

@@ -146,7 +146,8 @@ pub(crate) fn set_pending(trap: Trap) {
     PENDING_HOST_TRAP.with(|p| *p.borrow_mut() = Some(trap));
 }
 
-/// Called by host trampolines (C convention): runs the callback; 1 means "trap", with the trap
+/// Called by host trampolines (C convention) with their own frame pointer `exit_fp` (the
+/// collector's way into the calling wasm frames): runs the callback; 1 means "trap", with the trap
 /// object left in `PENDING_HOST_TRAP`; 2 means the callback returned a trap carrying a wasm
 /// exception of this store, whose exnref is in `values[0]`: the trampoline throws it on into the
 /// calling wasm code.
@@ -155,9 +156,25 @@ pub(crate) fn set_pending(trap: Trap) {
 /// Only called by a host trampoline: `ctx` is the `HostFunc` whose funcref the trampoline was
 /// reached through (alive: the caller's instance or table holds it), and `values` is the
 /// trampoline's slot array, sized for max(params, results) of the function's type.
-unsafe extern "C" fn host_call(ctx: *mut u8, values: *mut VMVal) -> u32 {
+unsafe extern "C" fn host_call(ctx: *mut u8, values: *mut VMVal, exit_fp: usize) -> u32 {
     // SAFETY: see the function's contract.
     let f = unsafe { &*(ctx as *const HostFunc) };
+    // While the callback runs, the store's collector finds the calling wasm frames through
+    // this link (the callback may collect, or call into wasm that does).
+    let exit = super::gc::WasmExit::new(exit_fp, &f.store);
+    exit.begin(&f.store);
+    // SAFETY: the contract of `host_call` is `run_host_call`'s; `exit` outlives the call.
+    let rc = unsafe { run_host_call(f, values) };
+    exit.end(&f.store);
+    rc
+}
+
+/// The body of `host_call`.
+///
+/// # Safety
+/// As `host_call`, with `f` its `HostFunc`.
+#[inline(always)]
+unsafe fn run_host_call(f: &HostFunc, values: *mut VMVal) -> u32 {
     let trap = if let Some(scalar) = &f.scalar {
         // SAFETY: `values` is the trampoline's slot array for this function's type, which the
         // scalar route was made for (`HostFunc::new`'s caller pairs them); `invoke` neither

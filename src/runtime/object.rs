@@ -30,6 +30,8 @@ pub enum Object {
     Tag(Arc<super::exception::WasmTag>),
     /// An exception (an exnref value that left wasm; wasm.h shows it as an externref handle).
     Exn(Arc<super::exception::ExnObject>),
+    /// A struct, array or i31 reference of a store's GC heap (rooted while held).
+    Gc(super::gc::GcRef),
 }
 
 impl Object {
@@ -46,6 +48,7 @@ impl Object {
             Object::Foreign(f) => Arc::as_ptr(f) as usize,
             Object::Tag(t) => Arc::as_ptr(t) as usize,
             Object::Exn(e) => Arc::as_ptr(e) as usize,
+            Object::Gc(r) => r.bits(),
         }
     }
 
@@ -69,6 +72,7 @@ impl Object {
             Object::Foreign(o) => f(&o.host_info),
             Object::Tag(t) => f(&t.host_info),
             Object::Exn(e) => f(&e.host_info),
+            Object::Gc(r) => r.with_host_info(f),
         }
     }
 

@@ -15,12 +15,12 @@
 use super::engine::Engine;
 use super::module::{CompiledModule, Module};
 use crate::abi::code_memory::CodeMemory;
-use crate::abi::compiled::{CompiledCode, CompiledFunction, ExceptionHandler, TrapSite};
+use crate::abi::compiled::{CompiledCode, CompiledFunction, ExceptionHandler, StackMapSite, TrapSite};
 use crate::abi::traps::TrapKind;
 use std::sync::Arc;
 
 const MAGIC: &[u8; 8] = b"WLIFTMOD";
-const FORMAT_VERSION: u32 = 2;
+const FORMAT_VERSION: u32 = 3;
 
 /// The engine's identity as recorded in a serialized module: version, target and ISA flags.
 fn engine_fingerprint(engine: &Engine) -> String {
@@ -151,6 +151,15 @@ pub fn serialize(module: &Module) -> Result<Vec<u8>, String> {
             p.u32(h.handler_offset);
             p.u32(h.frame_offset);
         }
+        p.u64(f.stack_maps.len() as u64);
+        for m in &f.stack_maps {
+            p.u32(m.ret_offset);
+            p.u32(m.frame_size);
+            p.u64(m.slots.len() as u64);
+            for s in m.slots.iter() {
+                p.u32(*s);
+            }
+        }
     }
     p.u64(code.entry_trampolines.len() as u64);
     for t in &code.entry_trampolines {
@@ -219,10 +228,30 @@ pub fn deserialize(engine: &Engine, data: &[u8]) -> Result<Module, String> {
             }
             handlers.push(h);
         }
+        let nmaps = p.count(16)?;
+        let mut stack_maps = Vec::with_capacity(nmaps);
+        for _ in 0..nmaps {
+            let ret_offset = p.u32()?;
+            let frame_size = p.u32()?;
+            let nslots = p.count(4)?;
+            let mut slots = Vec::with_capacity(nslots);
+            for _ in 0..nslots {
+                let s = p.u32()?;
+                // The MAC already vouches for the data; still, never read outside the frame.
+                if s.checked_add(8).is_none_or(|end| end > frame_size) {
+                    return Err("serialized module is corrupt (stack map)".into());
+                }
+                slots.push(s);
+            }
+            if ret_offset > len {
+                return Err("serialized module is corrupt (stack map)".into());
+            }
+            stack_maps.push(StackMapSite { ret_offset, frame_size, slots: slots.into() });
+        }
         if (offset as usize).checked_add(len as usize).is_none_or(|e| e > text.len()) {
             return Err("serialized module is corrupt (function range)".into());
         }
-        functions.push(CompiledFunction { offset, len, traps, address_map, handlers });
+        functions.push(CompiledFunction { offset, len, traps, address_map, handlers, stack_maps });
     }
     let ntramp = p.count(4)?;
     let mut entry_trampolines = Vec::with_capacity(ntramp);
