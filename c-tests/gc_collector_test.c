@@ -340,7 +340,7 @@ static void test_constant_memory(long n) {
          "%llu objects live\n",
          n, rss_start / 1024, n / 10, rss_end / 1024, (unsigned long long)stats.collections,
          (unsigned long long)(stats.max_pause_ns / 1000), (unsigned long long)stats.live_objects);
-  CHECK(stats.collections > 0);
+  if (n >= 100000) CHECK(stats.collections > 0);
   // The heap holds at most a budget's worth of objects (1 MiB) beyond the one kept.
   CHECK_MSG(stats.live_bytes < 4 << 20, "live bytes %llu", (unsigned long long)stats.live_bytes);
   if (!test_under_valgrind()) CHECK_MSG(rss_end - rss_start < 16 << 20, "RSS grew by %ld KiB", (rss_end - rss_start) / 1024);
@@ -428,12 +428,106 @@ static void test_heap_limit(void) {
   store = NULL;
 }
 
+static const wasmlift_tag_t* exn_tag;
+
+// (i32 id): fails with an exception of `exn_tag` carrying a fresh token, after a collection
+// (only the exception holds the token then).
+static wasm_trap_t* throw_cb(const wasm_val_vec_t* args, wasm_val_vec_t* results) {
+  (void)results;
+  wasm_val_t payload[1] = {{.kind = WASM_EXTERNREF, .of = {.ref = token(args->data[0].of.i32)}}};
+  wasm_val_vec_t vals = {1, payload};
+  wasm_trap_t* trap = wasmlift_exception_trap_new(store, exn_tag, &vals);
+  wasm_ref_delete(payload[0].of.ref);
+  wasmlift_store_gc(store);
+  return trap;
+}
+
+// Exception payloads are roots while the exception lives: thrown by the host or by wasm,
+// caught by wasm, or carried out to the host by a trap.
+static void test_exceptions(void) {
+  wasm_config_t* config = wasm_config_new();
+  wasmlift_config_exceptions(config, true);
+  wasm_engine_t* engine = wasm_engine_new_with_config(config);
+  store = wasm_store_new(engine);
+  wasm_module_t* module = module_from_wat(store,
+      "(module"
+      "  (import \"\" \"gc\" (func $gc))"
+      "  (import \"\" \"make\" (func $make (param i32) (result externref)))"
+      "  (import \"\" \"check\" (func $check (param externref i32) (result i32)))"
+      "  (import \"\" \"throw\" (func $throw_it (param i32)))"
+      "  (tag $e (export \"e\") (param externref))"
+      "  (func $catching (param $id i32) (param $from_wasm i32) (result i32)"
+      "    (block $h (result externref)"
+      "      (try_table (catch $e $h)"
+      "        (if (local.get $from_wasm)"
+      "          (then (call $thrower (local.get $id)))"
+      "          (else (call $throw_it (local.get $id)))))"
+      "      (return (i32.const 0)))"
+      "    (call $gc)"
+      "    (local.get $id) (call $check))"
+      "  (func $thrower (param $id i32)"
+      "    (local $r externref)"
+      "    (local.set $r (call $make (local.get $id)))"
+      "    (call $gc)"
+      "    (throw $e (local.get $r)))"
+      "  (func (export \"catch_host\") (result i32) (call $catching (i32.const 50) (i32.const 0)))"
+      "  (func (export \"catch_wasm\") (result i32) (call $catching (i32.const 51) (i32.const 1)))"
+      "  (func (export \"uncaught\") (call $thrower (i32.const 52))))");
+  wasm_extern_t* imports[4] = {
+      import_func(wasm_functype_new_0_0(), gc_cb),
+      import_func(wasm_functype_new_1_1(wasm_valtype_new_i32(), wasm_valtype_new(WASM_EXTERNREF)), make_cb),
+      import_func(wasm_functype_new_2_1(wasm_valtype_new(WASM_EXTERNREF), wasm_valtype_new_i32(), wasm_valtype_new_i32()),
+                  check_cb),
+      import_func(wasm_functype_new_1_0(wasm_valtype_new_i32()), throw_cb),
+  };
+  wasm_instance_t* instance = instantiate(store, module, imports, 4);
+  wasm_extern_t* tag_extern = get_export(module, instance, "e");
+  REQUIRE(tag_extern != NULL);
+  exn_tag = wasmlift_extern_as_tag(tag_extern);
+  reset_tokens();
+  wasm_func_t* catch_host = export_func(module, instance, "catch_host");
+  wasm_func_t* catch_wasm = export_func(module, instance, "catch_wasm");
+  wasm_func_t* uncaught = export_func(module, instance, "uncaught");
+  CHECK_EQ(call_i32_args(catch_host, NULL, 0), 1);
+  CHECK_EQ(call_i32_args(catch_wasm, NULL, 0), 1);
+  CHECK_EQ(bad_checks, 0);
+  wasm_trap_t* trap = call(uncaught, NULL, 0, NULL, 0);
+  REQUIRE(trap != NULL);
+  wasmlift_store_gc(store);
+  CHECK_EQ(finalized[52], 0);
+  wasm_val_vec_t args;
+  CHECK(wasmlift_trap_exception_args(trap, &args));
+  CHECK(args.size == 1 && token_id(args.data[0].of.ref) == 52);
+  wasm_val_vec_delete(&args);
+  wasm_trap_delete(trap);
+  // Nothing holds the caught exceptions' tokens any more (caught without _ref, so the store let
+  // the exceptions go). An exception that ended an activation stays with the store (exnrefs to
+  // it may have escaped: the store keeps every thrown exception that was not simply caught), and
+  // so does its payload, until the store goes.
+  wasmlift_store_gc(store);
+  CHECK_EQ(finalized[50], 1);
+  CHECK_EQ(finalized[51], 1);
+  CHECK_EQ(finalized[52], 0);
+  wasm_func_delete(catch_host);
+  wasm_func_delete(catch_wasm);
+  wasm_func_delete(uncaught);
+  wasm_extern_delete(tag_extern);
+  for (int i = 0; i < 4; i++) wasm_extern_delete(imports[i]);
+  wasm_instance_delete(instance);
+  wasm_module_delete(module);
+  wasm_store_delete(store);
+  CHECK_EQ(finalized[52], 1);
+  wasm_engine_delete(engine);
+  store = NULL;
+}
+
 int main(int argc, char** argv) {
   long n = test_iterations(argc, argv, 1000000, 30000);
   test_roots(WASMLIFT_COMPILATION_EAGER, n);
   test_roots(WASMLIFT_COMPILATION_LAZY, n);
   test_roots(WASMLIFT_COMPILATION_TIERED, n);
   test_heap_limit();
+  test_exceptions();
   test_constant_memory(n);
   return test_report("gc_collector_test");
 }

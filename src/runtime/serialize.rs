@@ -20,7 +20,7 @@ use crate::abi::traps::TrapKind;
 use std::sync::Arc;
 
 const MAGIC: &[u8; 8] = b"WLIFTMOD";
-const FORMAT_VERSION: u32 = 3;
+const FORMAT_VERSION: u32 = 2;
 
 /// The engine's identity as recorded in a serialized module: version, target and ISA flags.
 fn engine_fingerprint(engine: &Engine) -> String {
