@@ -170,6 +170,12 @@ static const char* ROOTS_WAT =
     "                                   (local.get $nested)))))"
     "    (i32.and (local.get $ok)"
     "      (call $check (local.get $r) (i32.add (local.get $base) (local.get $n)))))"
+    // A host function entered by a tail call: the collector starts from the caller's caller.
+    "  (func $tail_gc (param $dropped externref) (return_call $gc))"
+    "  (func (export \"tail\") (result i32) (local $a externref)"
+    "    (local.set $a (call $make (i32.const 60)))"
+    "    (call $tail_gc (call $make (i32.const 61)))"
+    "    (call $check (local.get $a) (i32.const 60)))"
     // The host deletes its only handle mid-call; wasm's local keeps the object.
     "  (func (export \"hold\") (param $r externref) (param $id i32) (result i32)"
     "    (call $drop_handles)"
@@ -202,7 +208,7 @@ static wasm_extern_t* import_func(wasm_functype_t* type, wasm_func_callback_t cb
 }
 
 // Every root kind, with the engine compiling as `mode` says.
-static void test_roots(wasmlift_compilation_t mode, long iterations) {
+static void test_roots(wasmlift_compilation_t mode, int serialized, long iterations) {
   wasm_config_t* config = wasm_config_new();
   if (!wasmlift_config_compilation(config, mode)) {
     wasm_config_delete(config);
@@ -211,6 +217,15 @@ static void test_roots(wasmlift_compilation_t mode, long iterations) {
   wasm_engine_t* engine = wasm_engine_new_with_config(config);
   store = wasm_store_new(engine);
   wasm_module_t* module = module_from_wat(store, ROOTS_WAT);
+  if (serialized) {
+    // The stack maps travel with serialized code.
+    wasm_byte_vec_t bytes;
+    wasm_module_serialize(module, &bytes);
+    wasm_module_delete(module);
+    module = wasm_module_deserialize(store, &bytes);
+    wasm_byte_vec_delete(&bytes);
+    REQUIRE(module != NULL);
+  }
   wasm_extern_t* imports[5] = {
       import_func(wasm_functype_new_0_0(), gc_cb),
       import_func(wasm_functype_new_1_1(wasm_valtype_new_i32(), wasm_valtype_new(WASM_EXTERNREF)), make_cb),
@@ -259,6 +274,14 @@ static void test_roots(wasmlift_compilation_t mode, long iterations) {
     CHECK_EQ(finalized_total, depth + 1 + (nested ? 101 : 0));
     for (int i = 100; i <= 100 + depth; i++) CHECK_EQ(finalized[i], 1);
   }
+
+  // Tail call into the host.
+  reset_tokens();
+  wasm_func_t* tail = export_func(module, instance, "tail");
+  CHECK_EQ(call_i32_args(tail, NULL, 0), 1);
+  CHECK_EQ(finalized[61], 1);
+  CHECK_EQ(finalized[60], 0);
+  wasm_func_delete(tail);
 
   // Hostile: the host deletes its only handle (and collects) while wasm holds the object.
   reset_tokens();
@@ -523,9 +546,10 @@ static void test_exceptions(void) {
 
 int main(int argc, char** argv) {
   long n = test_iterations(argc, argv, 1000000, 30000);
-  test_roots(WASMLIFT_COMPILATION_EAGER, n);
-  test_roots(WASMLIFT_COMPILATION_LAZY, n);
-  test_roots(WASMLIFT_COMPILATION_TIERED, n);
+  test_roots(WASMLIFT_COMPILATION_EAGER, 0, n);
+  test_roots(WASMLIFT_COMPILATION_EAGER, 1, n);
+  test_roots(WASMLIFT_COMPILATION_LAZY, 0, n);
+  test_roots(WASMLIFT_COMPILATION_TIERED, 0, n);
   test_heap_limit();
   test_exceptions();
   test_constant_memory(n);

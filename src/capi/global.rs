@@ -82,6 +82,11 @@ pub unsafe extern "C" fn wasm_global_set(g: *mut wasm_global_t, val: *const wasm
         crate::capi::extensions::set_error("wasm_global_set: the global is immutable");
         return;
     }
+    // A safepoint before the value becomes reference bits (a host that only sets globals
+    // must not grow the heap without end).
+    // SAFETY: the embedder holds references only through handles; wasm of the store below,
+    // if any, is stopped at a call into the host.
+    unsafe { crate::runtime::gc::collect_if_needed(&g.r.store.inner) };
     // SAFETY: `val` is a valid value (C API contract, rule 5).
     match unsafe { to_slot(val, global.ty.content, &g.r.store) } {
         Ok(slot) => global.set(slot),

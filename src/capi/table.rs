@@ -138,6 +138,10 @@ pub unsafe extern "C" fn wasm_table_set(t: *mut wasm_table_t, index: u32, r: *mu
     if index as usize >= table.len() {
         return false;
     }
+    // A safepoint before the element becomes reference bits (as in `wasm_global_set`).
+    // SAFETY: the embedder holds references only through handles; wasm of the store below,
+    // if any, is stopped at a call into the host.
+    unsafe { crate::runtime::gc::collect_if_needed(&t.r.store.inner) };
     // SAFETY: `r` is NULL or a live reference (C API contract, rule 1).
     match unsafe { element_bits(r, table.element_type(), &t.r.store) } {
         Ok(bits) => table.set(index as u64, bits),
@@ -160,6 +164,9 @@ pub unsafe extern "C" fn wasm_table_grow(t: *mut wasm_table_t, delta: u32, init:
     // SAFETY: `t` is NULL or a live `wasm_table_t` (C API contract, rule 1).
     let Some(t) = (unsafe { t.as_ref() }) else { return false };
     let table = t.table();
+    // A safepoint (as in `wasm_table_set`).
+    // SAFETY: as there.
+    unsafe { crate::runtime::gc::collect_if_needed(&t.r.store.inner) };
     // SAFETY: `init` is NULL or a live reference (C API contract, rule 1).
     match unsafe { element_bits(init, table.element_type(), &t.r.store) } {
         Ok(bits) => table.grow(delta as u64, bits).is_some(),

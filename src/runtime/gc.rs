@@ -601,27 +601,84 @@ pub unsafe fn collect_if_needed(store: &StoreState) {
     }
 }
 
-/// An allocation made by compiled code (through an allocation builtin): collects first when
-/// the budget is spent, and once more before giving up when the heap is full.
+/// An allocation made by compiled code through an allocation builtin: collects first when the
+/// budget is spent, and once more before giving up when the heap is full. `exit_fp` is the
+/// frame pointer the builtin's entry stub passed it (see `gc_builtin_stub!`): the collector
+/// reaches the calling wasm frames through it.
 ///
 /// # Safety
-/// As `collect`: the builtin's caller is wasm code stopped at the builtin call, which must be
-/// linked as a `WasmExit`; nothing else holds unrooted references.
+/// Called by a builtin entered from compiled code of `store` through a `gc_builtin_stub!`
+/// stub, with that stub's `exit_fp`; the compiled caller holds every reference it still needs
+/// in values declared with `declare_gc_ref` (the builtin's arguments are not roots).
 pub unsafe fn alloc_from_wasm(
     store: &StoreState,
+    exit_fp: usize,
     kind: GcKind,
     type_id: u32,
     array_len: u32,
     size: u32,
 ) -> Result<NonNull<VMGcHeader>, String> {
-    // SAFETY: the caller's obligation.
-    unsafe { collect_if_needed(store) };
-    if let Ok(object) = lock(store).alloc(kind, type_id, array_len, size) {
-        return Ok(object);
-    }
-    // SAFETY: the caller's obligation.
-    unsafe { collect(store) };
-    lock(store).alloc(kind, type_id, array_len, size)
+    let exit = WasmExit::new(exit_fp, store);
+    exit.begin(store);
+    // SAFETY: the caller's obligation; the wasm caller is linked by `exit` until `end`.
+    let result = unsafe {
+        collect_if_needed(store);
+        match lock(store).alloc(kind, type_id, array_len, size) {
+            Ok(object) => Ok(object),
+            Err(_) => {
+                collect(store);
+                lock(store).alloc(kind, type_id, array_len, size)
+            }
+        }
+    };
+    exit.end(store);
+    result
+}
+
+/// Defines `$stub`, the entry compiled code calls instead of the builtin `$target` when that
+/// builtin may collect (an allocation): the stub gives itself a frame, passes its frame pointer
+/// as `$target`'s sixth integer argument and calls it, so that the builtin can hand the
+/// collector a way into its wasm caller (`alloc_from_wasm`). `$target` is an
+/// `unsafe extern "C" fn` with at most five integer arguments of its own (the vmctx first),
+/// padded to five, then `exit_fp: usize`. The stub keeps the C convention, so the builtin
+/// table may point at it like at any builtin.
+#[macro_export]
+macro_rules! gc_builtin_stub {
+    ($stub:ident, $target:path) => {
+        #[cfg(target_arch = "x86_64")]
+        std::arch::global_asm!(
+            ".text",
+            ".p2align 4",
+            concat!(".globl ", stringify!($stub)),
+            concat!(".hidden ", stringify!($stub)),
+            concat!(stringify!($stub), ":"),
+            "push rbp",
+            "mov rbp, rsp",
+            "mov r9, rbp",
+            "call {target}",
+            "pop rbp",
+            "ret",
+            target = sym $target,
+        );
+        #[cfg(target_arch = "aarch64")]
+        std::arch::global_asm!(
+            ".text",
+            ".p2align 4",
+            concat!(".globl ", stringify!($stub)),
+            concat!(".hidden ", stringify!($stub)),
+            concat!(stringify!($stub), ":"),
+            "stp x29, x30, [sp, #-16]!",
+            "mov x29, sp",
+            "mov x5, x29",
+            "bl {target}",
+            "ldp x29, x30, [sp], #16",
+            "ret",
+            target = sym $target,
+        );
+        extern "C" {
+            pub fn $stub();
+        }
+    };
 }
 
 fn lock(store: &StoreState) -> std::sync::MutexGuard<'_, GcHeap> {
@@ -717,6 +774,37 @@ impl Drop for GcRef {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What `probe` saw, checked by the test.
+    static PROBED: std::sync::Mutex<Option<([usize; 5], usize, usize)>> = std::sync::Mutex::new(None);
+
+    unsafe extern "C" fn probe(a: usize, b: usize, c: usize, d: usize, e: usize, exit_fp: usize) -> usize {
+        let local = 0u8;
+        // SAFETY: the stub's frame pointer addresses its saved frame pointer, on this stack.
+        let saved_fp = unsafe { *(exit_fp as *const usize) };
+        let _ = saved_fp;
+        *PROBED.lock().unwrap() = Some(([a, b, c, d, e], exit_fp, &local as *const u8 as usize));
+        a + b + c + d + e
+    }
+
+    crate::gc_builtin_stub!(wasmlift_test_probe_stub, probe);
+
+    #[test]
+    fn builtin_stubs_pass_arguments_results_and_their_frame() {
+        let caller_local = 0u8;
+        type Probe = unsafe extern "C" fn(usize, usize, usize, usize, usize) -> usize;
+        // SAFETY: the stub follows the C convention of `probe` minus its last argument, which
+        // it supplies itself.
+        let stub: Probe = unsafe { std::mem::transmute(wasmlift_test_probe_stub as unsafe extern "C" fn()) };
+        // SAFETY: as above; `probe` only reads its own stack.
+        let sum = unsafe { stub(1, 2, 3, 4, 5) };
+        assert_eq!(sum, 15);
+        let (args, exit_fp, probe_local) = PROBED.lock().unwrap().take().unwrap();
+        assert_eq!(args, [1, 2, 3, 4, 5]);
+        // The stub's frame lies between the probe's frame and this one, 16-aligned.
+        assert!(probe_local < exit_fp && exit_fp < &caller_local as *const u8 as usize);
+        assert_eq!(exit_fp % 16, 0);
+    }
 
     fn heap() -> (Arc<Account>, GcHeap) {
         let account = Arc::new(Account::default());
