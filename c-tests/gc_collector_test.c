@@ -359,9 +359,10 @@ static void test_constant_memory(long n) {
   long rss_end = rss_bytes();
   wasmlift_gc_stats_t stats;
   CHECK(wasmlift_store_gc_stats(store, &stats));
-  printf("%ld calls: RSS %ld KiB after %ld calls, %ld KiB at the end; %llu collections, max pause %llu us, "
+  printf("%ld calls: RSS %ld KiB after %ld calls, %ld KiB at the end; %llu collections, mean pause %llu us, max pause %llu us, "
          "%llu objects live\n",
          n, rss_start / 1024, n / 10, rss_end / 1024, (unsigned long long)stats.collections,
+         (unsigned long long)(stats.collections ? stats.total_pause_ns / stats.collections / 1000 : 0),
          (unsigned long long)(stats.max_pause_ns / 1000), (unsigned long long)stats.live_objects);
   if (n >= 100000) CHECK(stats.collections > 0);
   // The heap holds at most a budget's worth of objects (1 MiB) beyond the one kept.

@@ -85,7 +85,7 @@ pub struct GcStats {
 #[derive(Default)]
 pub struct Garbage {
     objects: Vec<Object>,
-    host_infos: Vec<Box<HostInfo>>,
+    host_infos: Vec<HostInfo>,
     tables: Vec<Arc<WasmTable>>,
     globals: Vec<Arc<WasmGlobal>>,
     exceptions: Vec<Arc<ExnObject>>,
@@ -389,7 +389,7 @@ impl GcHeap {
                 garbage.objects.push(obj);
             }
             if let Some(info) = host_infos.remove(&(p as usize)) {
-                garbage.host_infos.push(info);
+                garbage.host_infos.push(*info);
             }
             // SAFETY: allocated in `alloc` with this size and alignment; nothing reaches it any
             // more (unmarked), and it leaves the list here.
@@ -418,7 +418,7 @@ impl GcHeap {
                 garbage.objects.push(unsafe { host_payload_take(object) });
             }
         }
-        garbage.host_infos.extend(self.host_infos.drain().map(|(_, info)| info));
+        garbage.host_infos.extend(self.host_infos.drain().map(|(_, info)| *info));
         garbage
     }
 
