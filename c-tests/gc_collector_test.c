@@ -6,6 +6,8 @@
 // - roots in wasm frames (stack maps), through collections inside host callbacks, across deep
 //   recursion and nested activations (wasm -> host -> wasm), with eager and lazy compilation;
 // - hostile cases: the host deletes its handles mid-call, a finalizer collects;
+// - random operations on a table and host handles, checked against a model after every
+//   explicit collection (finalized exactly when unreachable);
 // - 1 M calls passing fresh externrefs run in constant memory;
 // - the heap limit: conversions into wasm fail with a message, and work again after a
 //   collection frees room.
@@ -545,6 +547,96 @@ static void test_exceptions(void) {
   store = NULL;
 }
 
+// Random operations on a table of externrefs and a set of host handles, with collections
+// (explicit and triggered), checked against a model: after a full collection a token is
+// finalized exactly when neither the table nor a handle holds it, and a held token never is.
+static void test_random(long ops) {
+  wasm_engine_t* engine = wasm_engine_new();
+  store = wasm_store_new(engine);
+  wasm_module_t* module = module_from_wat(store,
+      "(module (table $t 64 externref)"
+      "  (func (export \"put\") (param i32 externref) (table.set $t (local.get 0) (local.get 1)))"
+      "  (func (export \"get\") (param i32) (result externref) (table.get $t (local.get 0))))");
+  wasm_instance_t* instance = instantiate(store, module, NULL, 0);
+  wasm_func_t* put = export_func(module, instance, "put");
+  wasm_func_t* get = export_func(module, instance, "get");
+  reset_tokens();
+  enum { TABLE = 64, HANDLES = 32 };
+  intptr_t table_ids[TABLE] = {0};
+  wasm_ref_t* handles[HANDLES] = {0};
+  intptr_t handle_ids[HANDLES] = {0};
+  intptr_t next_id = 1;
+  uint64_t rng = 0x9e3779b97f4a7c15u;
+  for (long op = 0; op < ops; op++) {
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    int t = (int)(rng % TABLE), h = (int)((rng >> 8) % HANDLES);
+    switch ((rng >> 16) % 6) {
+      case 0:  // a new token in a handle (ids cycle through the finalizer array)
+        if (next_id >= NTOK) break;
+        wasm_ref_delete(handles[h]);
+        handles[h] = token(next_id);
+        handle_ids[h] = next_id++;
+        break;
+      case 1: {  // handle -> table
+        wasm_val_t a[2] = {WASM_I32_VAL(t), {.kind = WASM_EXTERNREF, .of = {.ref = handles[h]}}};
+        CHECK_NO_TRAP(call(put, a, 2, NULL, 0));
+        table_ids[t] = handle_ids[h];
+        break;
+      }
+      case 2: {  // table -> handle
+        wasm_val_t a[1] = {WASM_I32_VAL(t)};
+        wasm_val_t r[1] = {WASM_INIT_VAL};
+        CHECK_NO_TRAP(call(get, a, 1, r, 1));
+        CHECK_EQ(token_id(r[0].of.ref), table_ids[t]);
+        wasm_ref_delete(handles[h]);
+        handles[h] = r[0].of.ref;
+        handle_ids[h] = table_ids[t];
+        break;
+      }
+      case 3:  // drop a handle
+        wasm_ref_delete(handles[h]);
+        handles[h] = NULL;
+        handle_ids[h] = 0;
+        break;
+      case 4: {  // clear a table slot
+        wasm_val_t a[2] = {WASM_I32_VAL(t), {.kind = WASM_EXTERNREF, .of = {.ref = NULL}}};
+        CHECK_NO_TRAP(call(put, a, 2, NULL, 0));
+        table_ids[t] = 0;
+        break;
+      }
+      default:
+        if ((rng >> 24) % 16 == 0) {
+          wasmlift_store_gc(store);
+          static unsigned char held[NTOK];
+          memset(held, 0, sizeof held);
+          for (int i = 0; i < TABLE; i++) held[table_ids[i]] = 1;
+          for (int i = 0; i < HANDLES; i++) held[handle_ids[i]] = 1;
+          for (intptr_t id = 1; id < next_id; id++) {
+            CHECK_MSG(finalized[id] == !held[id], "token %ld: finalized %d times, held %d", (long)id, finalized[id],
+                      held[id]);
+          }
+        }
+    }
+    for (int i = 0; i < TABLE; i++) {
+      if (table_ids[i] && finalized[table_ids[i]]) {
+        CHECK_MSG(0, "token %ld in the table was finalized", (long)table_ids[i]);
+        table_ids[i] = 0;
+      }
+    }
+  }
+  for (int i = 0; i < HANDLES; i++) wasm_ref_delete(handles[i]);
+  wasm_func_delete(put);
+  wasm_func_delete(get);
+  wasm_instance_delete(instance);
+  wasm_module_delete(module);
+  wasm_store_delete(store);
+  CHECK_EQ(finalized_total, next_id - 1);
+  wasm_engine_delete(engine);
+  store = NULL;
+}
+
 int main(int argc, char** argv) {
   long n = test_iterations(argc, argv, 1000000, 30000);
   test_roots(WASMLIFT_COMPILATION_EAGER, 0, n);
@@ -553,6 +645,7 @@ int main(int argc, char** argv) {
   test_roots(WASMLIFT_COMPILATION_TIERED, 0, n);
   test_heap_limit();
   test_exceptions();
+  test_random(n < 200000 ? n : 200000);
   test_constant_memory(n);
   return test_report("gc_collector_test");
 }
