@@ -561,11 +561,20 @@ unsafe fn stack_roots(store: &StoreState, roots: &mut Vec<usize>) {
 /// Called at a safepoint of `store` (see the module's comment): on the thread using the store,
 /// with no reference of the store held anywhere but the roots, and not while its heap is locked.
 pub unsafe fn collect(store: &StoreState) {
+    // SAFETY: the caller's obligation.
+    unsafe { collect_with(store, &[]) }
+}
+
+/// `collect` with `extra_roots` (reference bits of the store) kept alive as well.
+///
+/// # Safety
+/// As `collect`, except that the references in `extra_roots` may be held outside the roots.
+unsafe fn collect_with(store: &StoreState, extra_roots: &[usize]) {
     if store.gc_forbidden.get() > 0 {
         return;
     }
     let started = Instant::now();
-    let mut roots = Vec::new();
+    let mut roots = extra_roots.to_vec();
     // SAFETY: the caller's obligation.
     unsafe { stack_roots(store, &mut roots) };
     let garbage = lock(store).collect(&roots, started);
@@ -606,10 +615,15 @@ pub unsafe fn collect_if_needed(store: &StoreState) {
 /// frame pointer the builtin's entry stub passed it (see `gc_builtin_stub!`): the collector
 /// reaches the calling wasm frames through it.
 ///
+/// `arg_roots` are the reference arguments the builtin still needs after the allocation (an
+/// `array.new`'s initial value, a `struct.new`'s field values): the compiled caller may hold
+/// them nowhere else, so they are roots of the collection.
+///
 /// # Safety
 /// Called by a builtin entered from compiled code of `store` through a `gc_builtin_stub!`
 /// stub, with that stub's `exit_fp`; the compiled caller holds every reference it still needs
-/// in values declared with `declare_gc_ref` (the builtin's arguments are not roots).
+/// in values declared with `declare_gc_ref`, and the builtin every one it needs in `arg_roots`
+/// (each null, an i31 or a live object of the store).
 pub unsafe fn alloc_from_wasm(
     store: &StoreState,
     exit_fp: usize,
@@ -617,16 +631,21 @@ pub unsafe fn alloc_from_wasm(
     type_id: u32,
     array_len: u32,
     size: u32,
+    arg_roots: &[usize],
 ) -> Result<NonNull<VMGcHeader>, String> {
     let exit = WasmExit::new(exit_fp, store);
     exit.begin(store);
     // SAFETY: the caller's obligation; the wasm caller is linked by `exit` until `end`.
     let result = unsafe {
-        collect_if_needed(store);
-        match lock(store).alloc(kind, type_id, array_len, size) {
+        if lock(store).needs_collection() {
+            collect_with(store, arg_roots);
+        }
+        // Bound first: a `match` on the call would hold the lock through its arms.
+        let first = lock(store).alloc(kind, type_id, array_len, size);
+        match first {
             Ok(object) => Ok(object),
             Err(_) => {
-                collect(store);
+                collect_with(store, arg_roots);
                 lock(store).alloc(kind, type_id, array_len, size)
             }
         }
@@ -940,6 +959,41 @@ mod tests {
         drop(heap.release());
         assert_eq!(Arc::strong_count(&foreign), 2);
         heap.host_object_bits(&obj).unwrap_err();
+    }
+
+    #[test]
+    fn allocations_from_wasm_collect_and_keep_their_argument_roots() {
+        let engine = super::super::engine::Engine::new(
+            super::super::engine::Config::default(),
+            Arc::new(crate::compiler::Cranelift::for_host().unwrap()),
+        )
+        .unwrap();
+        let store = super::super::store::StoreRoot::new(engine);
+        let init = {
+            let mut heap = lock(&store);
+            layouts(&mut heap);
+            node(&mut heap, 0)
+        };
+        store.account.set_limit(Resource::GcHeapBytes, 48);
+        // Two nodes fill the heap; the third allocation collects first. With no wasm frames
+        // (exit_fp 0 ends the walk at once), `init` survives only as an argument root.
+        // SAFETY: no wasm runs; `init` is a live object of the store.
+        let second = unsafe { alloc_from_wasm(&store, 0, GcKind::Struct, NODE, 0, 24, &[init]) }.unwrap();
+        assert_eq!(lock(&store).len(), 2);
+        // SAFETY: as above; `second` is unreachable: collected to make room.
+        unsafe { alloc_from_wasm(&store, 0, GcKind::Struct, NODE, 0, 24, &[init]) }.unwrap();
+        assert_eq!(lock(&store).len(), 2);
+        assert!(lock(&store).objects.iter().all(|o| o.0 != second));
+        // Full of live objects: the allocation fails after one more collection.
+        let both: Vec<usize> = lock(&store).objects.iter().map(|o| o.0.as_ptr() as usize).collect();
+        // SAFETY: as above; both objects are live.
+        unsafe { alloc_from_wasm(&store, 0, GcKind::Struct, NODE, 0, 24, &both) }.unwrap_err();
+        assert_eq!(lock(&store).len(), 2);
+        // Collections are refused while conversions forbid them.
+        let _no_gc = NoGc::new(&store);
+        // SAFETY: as above.
+        unsafe { collect(&store) };
+        assert_eq!(lock(&store).len(), 2);
     }
 
     #[test]
