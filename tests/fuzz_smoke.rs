@@ -247,6 +247,29 @@ fn differential_smoke_body() {
     );
 }
 
+/// A divergence in a module with the shape of oracle bug 2 (KNOWN-ORACLE-BUGS.md) is attributed
+/// to wasmi only when wasmi's answers depend on stale memory: true for the bug's reproduction
+/// on the path that reads the unwritten slot, false on the path that writes it first.
+#[test]
+fn stale_read_confirmation() {
+    use differential::Value;
+    let d = differential::Differential::new();
+    let wasm = capi::wat2wasm(
+        r#"(module
+          (func (export "f") (param i32) (result i64) (local i64)
+            (local.set 1 (i64.const 0x5eedf00d))
+            (local.get 1) (i32.const 7) (local.get 0)
+            (if (param i32) (result i32) (then (block)))
+            (drop)))"#,
+    );
+    assert_eq!(oracle_bugs::known_oracle_bug(&wasm), Some("block-params-skip-local"));
+    assert!(d.oracle_reads_stale_memory(&wasm, &[("f".into(), vec![Value::I32(0)])]));
+    assert!(!d.oracle_reads_stale_memory(&wasm, &[("f".into(), vec![Value::I32(1)])]));
+    // A well-behaved module never reads stale memory.
+    let plain = capi::wat2wasm(r#"(module (func (export "f") (param i32) (result i32) (local.get 0)))"#);
+    assert!(!d.oracle_reads_stale_memory(&plain, &[("f".into(), vec![Value::I32(3)])]));
+}
+
 /// Writes the seed corpora into fuzz/corpus/ (run once with `--ignored`; libFuzzer then grows
 /// and minimises them): valid modules for module_new, serializations for deserialize.
 #[test]
@@ -371,6 +394,8 @@ fn differential_long() {
         // FUZZ_DIFF_BOUNDS64=1: the modules come from the memory64 address generator
         // (fuzz/src/bounds64.rs) instead of wasm-smith.
         let bounds64 = std::env::var_os("FUZZ_DIFF_BOUNDS64").is_some();
+        // FUZZ_DIFF_PATTERN_ONLY=1: only modules matching a known_oracle_bug pattern are run.
+        let pattern_only = std::env::var_os("FUZZ_DIFF_PATTERN_ONLY").is_some();
         let mut c = differential::Counters::default();
         let start = std::time::Instant::now();
         let mut divergences = 0;
@@ -382,11 +407,27 @@ fn differential_long() {
                 eprintln!("seed {seed} {}", config.name());
             }
             let data = smith::seeded_bytes(seed, 8192);
+            if pattern_only && !bounds64 {
+                // Triage: only the modules with the shape of a documented oracle bug.
+                let mut u = arbitrary::Unstructured::new(&data);
+                let flavour = d.pick_flavour(&mut u);
+                if smith::module_of(&mut u, flavour).is_none_or(|m| oracle_bugs::known_oracle_bug(&m).is_none()) {
+                    seed += 1;
+                    continue;
+                }
+            }
+            let attributed = c.oracle_bugs;
             let r = if bounds64 {
                 bounds64::run(&d, &data[..512], config, &mut c)
             } else {
                 d.run(&data, Some(config), &mut c)
             };
+            if c.oracle_bugs > attributed {
+                println!(
+                    "ORACLE-BUG seed {seed} in {}: a divergence attributed to a documented oracle bug",
+                    config.name()
+                );
+            }
             if let Err(div) = r {
                 divergences += 1;
                 std::fs::create_dir_all(&out).unwrap();
@@ -487,13 +528,29 @@ fn replay_seed() {
             let d = differential_for_env();
             // The module, for triage (written before the run, which may crash).
             let mut u = arbitrary::Unstructured::new(&data);
-            let flavour = d.pick_flavour(&mut u);
-            if let Some(wasm) = smith::module_of(&mut u, flavour) {
+            // FUZZ_DIFF_LEGACY=1: the first campaign's generator (before flavours, seeds up to
+            // 1e9 of that campaign): one bool picks wasm2 or extra.
+            let legacy = std::env::var_os("FUZZ_DIFF_LEGACY").is_some();
+            let flavour = if legacy {
+                if u.arbitrary::<bool>().unwrap_or(false) {
+                    smith::Flavour::Extra
+                } else {
+                    smith::Flavour::Wasm2
+                }
+            } else {
+                d.pick_flavour(&mut u)
+            };
+            let wasm = smith::module_of(&mut u, flavour);
+            if let Some(wasm) = &wasm {
                 let path = std::env::temp_dir().join(format!("replay-seed-{seed}.wasm"));
                 std::fs::write(&path, wasm).unwrap();
                 println!("flavour {}, module in {}", flavour.name(), path.display());
             }
-            d.run(&data, Some(config), &mut c)
+            match (legacy, wasm) {
+                (true, Some(wasm)) => d.run_wasm(wasm, config, flavour, &mut u, &mut c),
+                (true, None) => Ok(()),
+                (false, _) => d.run(&data, Some(config), &mut c),
+            }
         };
         println!("{c:?}");
         if let Err(div) = r {
@@ -544,4 +601,319 @@ fn oracle_calls() {
             println!("  -> {r:?} {results:?}");
         }
     });
+}
+
+/// Triage helper for divergences: runs a module (FUZZ_WASM, binary or text) in wasmlift
+/// (configuration FUZZ_DIFF_CONFIG, default "default"; memory64, multi-memory and tail calls on)
+/// and in wasmi (the differential executor's oracle configuration), calls the exports FUZZ_CALLS
+/// names (`name=bits,bits;name=...`: each argument as the raw bits of its parameter type,
+/// references null; imports as the differential executor provides them: functions returning
+/// zeros, zero globals, null tables, fresh memories), each call first in wasmlift and
+/// then in wasmi as the differential executor does, and prints each call's results and every
+/// exported scalar global in both engines. FUZZ_ORACLE_FIRST=1 runs wasmi's call first,
+/// FUZZ_ORACLE_ONLY=1 runs wasmi alone, FUZZ_LIFT_ONLY=1 wasmlift alone (wasmi still compiles
+/// and instantiates the module, which translates nothing yet). The last line is `RESULT AGREE` or `RESULT DIVERGE`, for
+/// reducer scripts: `FUZZ_WASM=m.wat FUZZ_CALLS='5=1065353216' cargo test --test fuzz_smoke
+/// compare_script -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn compare_script() {
+    with_big_stack(|| {
+        use capi::*;
+        let file = std::env::var("FUZZ_WASM").expect("FUZZ_WASM");
+        let bytes = std::fs::read(&file).unwrap();
+        let wasm = if bytes.starts_with(b"\0asm") { bytes } else { wat2wasm(&String::from_utf8(bytes).unwrap()) };
+        let name = std::env::var("FUZZ_DIFF_CONFIG").unwrap_or_else(|_| "default".into());
+        let config = *capi::EngineConfig::ALL.iter().find(|c| c.name() == name).expect("configuration");
+        println!(
+            "patterns: known_oracle_bug {:?}, oracle_crash {:?}, oracle_panic {:?}",
+            oracle_bugs::known_oracle_bug(&wasm),
+            oracle_bugs::oracle_crash(&wasm),
+            oracle_bugs::oracle_panic(&wasm)
+        );
+        let oracle_first = std::env::var_os("FUZZ_ORACLE_FIRST").is_some();
+        let oracle_only = std::env::var_os("FUZZ_ORACLE_ONLY").is_some();
+        let lift_only = std::env::var_os("FUZZ_LIFT_ONLY").is_some();
+        let calls: Vec<(String, Vec<u64>)> = std::env::var("FUZZ_CALLS")
+            .expect("FUZZ_CALLS")
+            .split(';')
+            .filter(|s| !s.is_empty())
+            .map(|c| {
+                let (n, a) = c.split_once('=').unwrap_or((c, ""));
+                (n.to_string(), a.split(',').filter(|s| !s.is_empty()).map(|x| x.parse().expect("bits")).collect())
+            })
+            .collect();
+        // ---- wasmi
+        let oracle = differential::Differential::new().oracle_engine().clone();
+        let module = wasmi::Module::new(&oracle, &wasm).expect("wasmi compiles");
+        let mut ostore = wasmi::Store::new(&oracle, ());
+        // The differential executor's imports (zeros, nulls, fresh memories).
+        let imports = differential::oracle_imports(&mut ostore, &module, None).expect("wasmi imports");
+        let oinstance = wasmi::Instance::new(&mut ostore, &module, &imports).expect("wasmi instantiates");
+        let mut oglobals: Vec<(String, wasmi::Global)> = module
+            .exports()
+            .filter_map(|e| oinstance.get_global(&ostore, e.name()).map(|g| (e.name().to_string(), g)))
+            .collect();
+        oglobals.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut oracle_call = |name: &str, args: &[u64]| -> String {
+            let f = oinstance.get_func(&ostore, name).expect("an exported function");
+            let ty = f.ty(&ostore);
+            let a: Vec<wasmi::Val> = ty
+                .params()
+                .iter()
+                .zip(args.iter().chain(std::iter::repeat(&0)))
+                .map(|(t, b)| match t {
+                    wasmi::ValType::I32 => wasmi::Val::I32(*b as i32),
+                    wasmi::ValType::I64 => wasmi::Val::I64(*b as i64),
+                    wasmi::ValType::F32 => wasmi::Val::F32(wasmi::F32::from_bits(*b as u32)),
+                    wasmi::ValType::F64 => wasmi::Val::F64(wasmi::F64::from_bits(*b)),
+                    t => wasmi::Val::default_for_ty(*t),
+                })
+                .collect();
+            let mut r: Vec<wasmi::Val> = ty.results().iter().map(|t| wasmi::Val::default_for_ty(*t)).collect();
+            let out = match f.call(&mut ostore, &a, &mut r) {
+                Ok(()) => format!("{:?}", r.iter().map(scalar_bits_wasmi).collect::<Vec<_>>()),
+                Err(e) => format!("trap {:?}", differential::TrapClass::from_wasmi(&e)),
+            };
+            let g: Vec<String> =
+                oglobals.iter().map(|(n, g)| format!("{n}={:?}", scalar_bits_wasmi(&g.get(&ostore)))).collect();
+            format!("call {name}{args:?} -> {out}; globals {}", g.join(" "))
+        };
+        // ---- wasmlift
+        let mut agree = true;
+        // SAFETY: every handle is created and deleted here, once, in reverse order.
+        unsafe {
+            let engine = smith::new_engine_flavour(config, smith::Flavour::Memory64);
+            let store = wasm_store_new(engine);
+            match config {
+                // Enough for any triage script (the comparison is about results, not limits).
+                capi::EngineConfig::Fuel => wasmlift_store_set_fuel(store, 1 << 40),
+                capi::EngineConfig::Epoch => wasmlift_store_set_epoch_deadline(store, 1 << 40),
+                _ => {}
+            }
+            let module = compile(store, &wasm);
+            assert!(!module.is_null(), "{}", last_error());
+            let mut import_types = wasm_importtype_vec_t::empty();
+            wasm_module_imports(module, &mut import_types);
+            let mut externs: Vec<*mut wasm_extern_t> = import_types
+                .as_slice()
+                .iter()
+                .map(|it| {
+                    let ty = wasm_importtype_type(*it);
+                    match wasm_externtype_kind(ty) {
+                        WASM_EXTERN_FUNC => wasm_func_as_extern(wasm_func_new(
+                            store,
+                            wasm_externtype_as_functype_const(ty),
+                            Some(script_zero),
+                        )),
+                        WASM_EXTERN_GLOBAL => {
+                            let gt = wasm_externtype_as_globaltype_const(ty);
+                            let v = zero_val(wasm_valtype_kind(wasm_globaltype_content(gt)));
+                            wasm_global_as_extern(wasm_global_new(store, gt, &v))
+                        }
+                        WASM_EXTERN_TABLE => wasm_table_as_extern(wasm_table_new(
+                            store,
+                            wasm_externtype_as_tabletype_const(ty),
+                            std::ptr::null_mut(),
+                        )),
+                        _ => wasm_memory_as_extern(wasm_memory_new(store, wasm_externtype_as_memorytype_const(ty))),
+                    }
+                })
+                .collect();
+            wasm_importtype_vec_delete(&mut import_types);
+            let imports = wasm_extern_vec_t { size: externs.len(), data: externs.as_mut_ptr() };
+            let instance = wasm_instance_new(store, module, &imports, std::ptr::null_mut());
+            assert!(!instance.is_null(), "{}", last_error());
+            let mut etypes = wasm_exporttype_vec_t::empty();
+            wasm_module_exports(module, &mut etypes);
+            let names: Vec<String> = etypes
+                .as_slice()
+                .iter()
+                .map(|t| String::from_utf8_lossy((*wasm_exporttype_name(*t)).bytes()).into_owned())
+                .collect();
+            wasm_exporttype_vec_delete(&mut etypes);
+            let mut exports = wasm_extern_vec_t::empty();
+            wasm_instance_exports(instance, &mut exports);
+            let ex = exports.as_slice().to_vec();
+            let lift_call = |name: &str, args: &[u64]| -> String {
+                let i = names.iter().position(|n| n == name).expect("an exported function");
+                let f = wasm_extern_as_func(ex[i]);
+                let ft = wasm_func_type(f);
+                let kinds: Vec<wasm_valkind_t> =
+                    (*wasm_functype_params(ft)).as_slice().iter().map(|t| wasm_valtype_kind(*t)).collect();
+                let rkinds: Vec<wasm_valkind_t> =
+                    (*wasm_functype_results(ft)).as_slice().iter().map(|t| wasm_valtype_kind(*t)).collect();
+                wasm_functype_delete(ft);
+                let mut a: Vec<wasm_val_t> = kinds
+                    .iter()
+                    .zip(args.iter().chain(std::iter::repeat(&0)))
+                    .map(|(k, b)| wasm_val_t {
+                        kind: *k,
+                        of: wasm_val_union { i64: if *k < WASM_EXTERNREF { *b as i64 } else { 0 } },
+                    })
+                    .collect();
+                let mut r: Vec<wasm_val_t> = rkinds.iter().map(|k| zero_val(*k)).collect();
+                let av = wasm_val_vec_t { size: a.len(), data: a.as_mut_ptr() };
+                let mut rv = wasm_val_vec_t { size: r.len(), data: r.as_mut_ptr() };
+                let t = wasm_func_call(f, &av, &mut rv);
+                let out = if t.is_null() {
+                    format!("{:?}", r.iter_mut().map(scalar_bits_lift).collect::<Vec<_>>())
+                } else {
+                    let m = trap_message(t);
+                    wasm_trap_delete(t);
+                    format!("trap {:?}", differential::TrapClass::from_wasmlift(&m))
+                };
+                let mut g = Vec::new();
+                let mut sorted: Vec<(&String, &*mut wasm_extern_t)> = names.iter().zip(&ex).collect();
+                sorted.sort_by(|a, b| a.0.cmp(b.0));
+                for (n, e) in sorted {
+                    if wasm_extern_kind(*e) == WASM_EXTERN_GLOBAL {
+                        let gl = wasm_extern_as_global(*e);
+                        let gt = wasm_global_type(gl);
+                        let kind = wasm_valtype_kind(wasm_globaltype_content(gt));
+                        wasm_globaltype_delete(gt);
+                        let mut v = zero_val(WASM_I32);
+                        if kind != WASM_V128 {
+                            wasm_global_get(gl, &mut v);
+                            g.push(format!("{n}={:?}", scalar_bits_lift(&mut v)));
+                        } else {
+                            g.push(format!("{n}={:?}", "v128"));
+                        }
+                    }
+                }
+                format!("call {name}{args:?} -> {out}; globals {}", g.join(" "))
+            };
+            for (name, args) in &calls {
+                let (l, o) = if oracle_only {
+                    (String::from("(not run)"), oracle_call(name, args))
+                } else if lift_only {
+                    (lift_call(name, args), String::from("(not run)"))
+                } else if oracle_first {
+                    let o = oracle_call(name, args);
+                    (lift_call(name, args), o)
+                } else {
+                    let l = lift_call(name, args);
+                    (l, oracle_call(name, args))
+                };
+                println!("wasmlift {l}\nwasmi    {o}");
+                agree &= oracle_only || lift_only || l == o;
+            }
+            wasm_extern_vec_delete(&mut exports);
+            wasm_instance_delete(instance);
+            for e in externs {
+                wasm_extern_delete(e);
+            }
+            wasm_module_delete(module);
+            wasm_store_delete(store);
+            wasm_engine_delete(engine);
+        }
+        println!("RESULT {}", if agree { "AGREE" } else { "DIVERGE" });
+    });
+}
+
+fn scalar_bits_wasmi(v: &wasmi::Val) -> String {
+    match v {
+        wasmi::Val::I32(x) => format!("i32:{:#x}", *x as u32),
+        wasmi::Val::I64(x) => format!("i64:{:#x}", *x as u64),
+        wasmi::Val::F32(x) => format!("f32:{:#x}", x.to_bits()),
+        wasmi::Val::F64(x) => format!("f64:{:#x}", x.to_bits()),
+        wasmi::Val::V128(_) => "v128".into(),
+        wasmi::Val::FuncRef(r) => format!("ref:{}", if r.is_null() { "null" } else { "nonnull" }),
+        wasmi::Val::ExternRef(r) => format!("ref:{}", if r.is_null() { "null" } else { "nonnull" }),
+    }
+}
+
+fn scalar_bits_lift(v: &mut capi::wasm_val_t) -> String {
+    // SAFETY: the union member read matches `kind`; references are released once.
+    unsafe {
+        match v.kind {
+            capi::WASM_I32 => format!("i32:{:#x}", v.of.i32 as u32),
+            capi::WASM_I64 => format!("i64:{:#x}", v.of.i64 as u64),
+            capi::WASM_F32 => format!("f32:{:#x}", v.of.f32.to_bits()),
+            capi::WASM_F64 => format!("f64:{:#x}", v.of.f64.to_bits()),
+            _ => {
+                let null = v.of.r#ref.is_null();
+                if !null {
+                    capi::wasm_val_delete(v);
+                }
+                format!("ref:{}", if null { "null" } else { "nonnull" })
+            }
+        }
+    }
+}
+
+unsafe extern "C" fn script_zero(
+    _args: *const capi::wasm_val_vec_t,
+    _results: *mut capi::wasm_val_vec_t,
+) -> *mut capi::wasm_trap_t {
+    // The engine pre-sets the results with zero (null) values: the host returns them.
+    std::ptr::null_mut()
+}
+
+/// How often the oracle-bug patterns (src/oracle_bugs.rs) match generated modules: a pattern
+/// that matches many modules would attribute (or skip) too much. `FUZZ_DIFF_FLAVOUR` pins the
+/// flavour, `FUZZ_PATTERN_SEEDS` (default 2000) sets the number of seeds.
+#[test]
+#[ignore]
+fn oracle_pattern_rates() {
+    let d = differential_for_env();
+    let n: u64 = std::env::var("FUZZ_PATTERN_SEEDS").ok().and_then(|v| v.parse().ok()).unwrap_or(2000);
+    let (mut modules, mut bugs, mut crashes) =
+        (0u64, std::collections::BTreeMap::new(), std::collections::BTreeMap::new());
+    for seed in 0..n {
+        let data = smith::seeded_bytes(seed, 8192);
+        let mut u = arbitrary::Unstructured::new(&data);
+        let flavour = d.pick_flavour(&mut u);
+        let Some(wasm) = smith::module_of(&mut u, flavour) else { continue };
+        modules += 1;
+        if let Some(b) = oracle_bugs::known_oracle_bug(&wasm) {
+            *bugs.entry(b).or_insert(0u64) += 1;
+        }
+        if let Some(c) = oracle_bugs::oracle_crash(&wasm) {
+            *crashes.entry(c).or_insert(0u64) += 1;
+        }
+        if let Some(c) = oracle_bugs::oracle_panic(&wasm) {
+            *crashes.entry(c).or_insert(0u64) += 1;
+        }
+    }
+    println!("ORACLE-PATTERNS {modules} modules: known_oracle_bug {bugs:?}, oracle_crash/oracle_panic {crashes:?}");
+}
+
+/// Triage helper for modules wabt cannot print (memory64 offsets of 2^32 and more): the locals
+/// and operators of one function body (FUZZ_FUNC, in code-section order) of FUZZ_WASM, one per
+/// line: `FUZZ_WASM=m.wasm FUZZ_FUNC=1 cargo test --test fuzz_smoke print_function -- --ignored
+/// --nocapture`.
+#[test]
+#[ignore]
+fn print_function() {
+    let wasm = std::fs::read(std::env::var("FUZZ_WASM").expect("FUZZ_WASM")).unwrap();
+    let index: usize = std::env::var("FUZZ_FUNC").expect("FUZZ_FUNC").parse().unwrap();
+    let body = wasmparser::Parser::new(0)
+        .parse_all(&wasm)
+        .filter_map(|p| match p {
+            Ok(wasmparser::Payload::CodeSectionEntry(body)) => Some(body),
+            _ => None,
+        })
+        .nth(index)
+        .expect("no such function body");
+    for local in body.get_locals_reader().unwrap() {
+        println!("local {:?}", local.unwrap());
+    }
+    let mut depth = 0usize;
+    for op in body.get_operators_reader().unwrap() {
+        let op = op.unwrap();
+        if matches!(op, wasmparser::Operator::End | wasmparser::Operator::Else) {
+            depth = depth.saturating_sub(1);
+        }
+        println!("{}{op:?}", "  ".repeat(depth));
+        if matches!(
+            op,
+            wasmparser::Operator::Block { .. }
+                | wasmparser::Operator::Loop { .. }
+                | wasmparser::Operator::If { .. }
+                | wasmparser::Operator::Else
+        ) {
+            depth += 1;
+        }
+    }
 }

@@ -60,7 +60,7 @@ impl TrapClass {
         matches!(self, TrapClass::StackOverflow | TrapClass::OutOfFuel | TrapClass::Interrupted)
     }
 
-    fn from_wasmlift(message: &str) -> TrapClass {
+    pub fn from_wasmlift(message: &str) -> TrapClass {
         match message {
             "unreachable" => TrapClass::Unreachable,
             "out of bounds memory access" => TrapClass::MemoryOutOfBounds,
@@ -77,7 +77,7 @@ impl TrapClass {
         }
     }
 
-    fn from_wasmi(e: &wasmi::Error) -> TrapClass {
+    pub fn from_wasmi(e: &wasmi::Error) -> TrapClass {
         use wasmi::TrapCode as T;
         match e.as_trap_code() {
             Some(T::UnreachableCodeReached) => TrapClass::Unreachable,
@@ -123,6 +123,14 @@ pub struct Counters {
     pub state_items: u64,
     /// Divergences attributed to a documented oracle bug (by KNOWN-ORACLE-BUGS.md pattern).
     pub oracle_bugs: u64,
+    /// Modules matching a documented crash of the oracle (`oracle_crash` in
+    /// src/oracle_bugs.rs), compared with the crash avoided: wasmi gets a wasm function that
+    /// does nothing instead of a host function for each import of type [] -> [] (the same
+    /// behaviour as the harness's host functions, which return nothing and do nothing).
+    pub oracle_crash_workarounds: u64,
+    /// Modules not compared because wasmi panics translating them (`oracle_panic` in
+    /// src/oracle_bugs.rs, KNOWN-ORACLE-BUGS.md entry 4).
+    pub oracle_panic_skips: u64,
     /// Modules not compared because they import a v128 global, or a function returning v128:
     /// the C API cannot create the one nor return the other from a host function.
     pub v128_imports: u64,
@@ -143,6 +151,8 @@ impl Counters {
         self.stopped += o.stopped;
         self.state_items += o.state_items;
         self.oracle_bugs += o.oracle_bugs;
+        self.oracle_crash_workarounds += o.oracle_crash_workarounds;
+        self.oracle_panic_skips += o.oracle_panic_skips;
         self.v128_imports += o.v128_imports;
         for (a, b) in self.calls_by_config.iter_mut().zip(o.calls_by_config) {
             *a += b;
@@ -324,6 +334,65 @@ impl Differential {
         Differential { pinned_flavour: Some(flavour), ..Self::new() }
     }
 
+    /// A tail call to a host function of type [] -> [] crashes wasmi 2.0.0
+    /// (KNOWN-ORACLE-BUGS.md, entry 3): for a module that may make one, the wasm function
+    /// doing nothing that stands in for such host functions.
+    fn crash_workaround(&self, ostore: &mut wasmi::Store<()>, wasm: &[u8]) -> Option<wasmi::Func> {
+        crate::oracle_bugs::oracle_crash(wasm)?;
+        let m = wasmi::Module::new(&self.oracle, EMPTY_FUNC_MODULE).expect("the helper module compiles");
+        let i = wasmi::Instance::new(&mut *ostore, &m, &[]).expect("the helper module instantiates");
+        i.get_func(&*ostore, "f")
+    }
+
+    /// Whether wasmi's answers for `script` (the calls of a comparison, in order) depend on
+    /// what its value stack held before: the module runs twice in wasmi alone, each call
+    /// preceded by a call that fills the first STACK_POISON_CELLS cells of wasmi's value stack
+    /// with one pattern or another. Different answers prove a read of stale memory (entry 2
+    /// of KNOWN-ORACLE-BUGS.md); equal answers leave a divergence unexplained by it.
+    pub fn oracle_reads_stale_memory(&self, wasm: &[u8], script: &[(String, Vec<Value>)]) -> bool {
+        let run = |pattern: i64| -> Option<Vec<String>> {
+            let mut ostore = wasmi::Store::new(&self.oracle, ());
+            let poison = wasmi::Module::new(&self.oracle, poison_module()).expect("the poison module compiles");
+            let poison = wasmi::Instance::new(&mut ostore, &poison, &[]).ok()?.get_func(&ostore, "p")?;
+            let omodule = wasmi::Module::new(&self.oracle, wasm).ok()?;
+            let empty = self.crash_workaround(&mut ostore, wasm);
+            let imports = oracle_imports(&mut ostore, &omodule, empty).ok()?;
+            poison.call(&mut ostore, &[wasmi::Val::I64(pattern)], &mut []).ok()?;
+            let instance = wasmi::Instance::new(&mut ostore, &omodule, &imports).ok()?;
+            let mut transcript = Vec::new();
+            for (name, args) in script {
+                let f = instance.get_func(&ostore, name)?;
+                let ty = f.ty(&ostore);
+                let oargs: Vec<wasmi::Val> = args.iter().zip(ty.params()).map(|(a, t)| to_wasmi(a, t)).collect();
+                let mut results: Vec<wasmi::Val> =
+                    ty.results().iter().map(|t| wasmi::Val::default_for_ty(*t)).collect();
+                poison.call(&mut ostore, &[wasmi::Val::I64(pattern)], &mut []).ok()?;
+                let outcome = match f.call(&mut ostore, &oargs, &mut results) {
+                    Ok(()) => Outcome::Values(results.iter().map(|v| from_wasmi(v).canonical()).collect()),
+                    Err(e) => Outcome::Trap(TrapClass::from_wasmi(&e)),
+                };
+                transcript.push(format!("{outcome:?}"));
+                for export in omodule.exports() {
+                    match instance.get_export(&ostore, export.name()) {
+                        Some(wasmi::Extern::Global(g)) => transcript.push(format!("{:?}", from_wasmi(&g.get(&ostore)))),
+                        Some(wasmi::Extern::Memory(m)) => transcript.push(format!("{:?}", m.data(&ostore))),
+                        _ => {}
+                    }
+                }
+            }
+            Some(transcript)
+        };
+        match (run(0x5555_5555_5555_5555), run(-0x3535_3535_3535_3536)) {
+            (Some(a), Some(b)) => a != b,
+            _ => false,
+        }
+    }
+
+    /// The oracle's engine (every feature the generator may use), for triage helpers.
+    pub fn oracle_engine(&self) -> &wasmi::Engine {
+        &self.oracle
+    }
+
     fn engine(&self, config: EngineConfig, flavour: Flavour) -> *mut wasm_engine_t {
         self.engines.iter().find(|(k, _)| *k == (config, flavour)).expect("every configuration has an engine").1
     }
@@ -361,7 +430,8 @@ impl Differential {
         if flavour == Flavour::Memory64 && has_64bit_index(&wasm) {
             local.modules_with_64bit_index += 1;
         }
-        let r = self.compare(&wasm, config, flavour, u, &mut local);
+        let mut script = Vec::new();
+        let r = self.compare(&wasm, config, flavour, u, &mut local, &mut script);
         let k = EngineConfig::ALL.iter().position(|c| *c == config).expect("a known configuration");
         local.calls_by_config[k] += local.calls;
         let k = Flavour::COMPARED.iter().position(|f| *f == flavour).expect("a compared flavour");
@@ -372,6 +442,14 @@ impl Differential {
                 Ok(())
             }
             Err(what) => match crate::oracle_bugs::known_oracle_bug(&wasm) {
+                // Entry 2's shape is common enough to need proof that it mattered: wasmi's
+                // answers must depend on stale memory.
+                Some("block-params-skip-local") if !self.oracle_reads_stale_memory(&wasm, &script) => Err(Divergence {
+                    what: format!("{what} (the module has the shape of oracle bug block-params-skip-local, but wasmi's answers do not depend on stale memory)"),
+                    wasm,
+                    config,
+                    flavour,
+                }),
                 Some(_) => {
                     counters.oracle_bugs += 1;
                     Ok(())
@@ -389,37 +467,21 @@ impl Differential {
         flavour: Flavour,
         u: &mut Unstructured,
         c: &mut Counters,
+        script: &mut Vec<(String, Vec<Value>)>,
     ) -> Result<(), String> {
+        if crate::oracle_bugs::oracle_panic(wasm).is_some() {
+            c.oracle_panic_skips += 1;
+            return Ok(());
+        }
         // ---- wasmi
         let mut ostore = wasmi::Store::new(&self.oracle, ());
         let omodule = wasmi::Module::new(&self.oracle, wasm)
             .map_err(|e| format!("the oracle rejected a generated module: {e}"))?;
-        let mut oimports = Vec::new();
-        for imp in omodule.imports() {
-            let ext: wasmi::Extern = match imp.ty() {
-                wasmi::ExternType::Func(ft) => {
-                    let results: Vec<wasmi::ValType> = ft.results().to_vec();
-                    wasmi::Func::new(&mut ostore, ft.clone(), move |_, _, out| {
-                        for (o, t) in out.iter_mut().zip(&results) {
-                            *o = wasmi::Val::default_for_ty(*t);
-                        }
-                        Ok(())
-                    })
-                    .into()
-                }
-                wasmi::ExternType::Global(gt) => {
-                    wasmi::Global::new(&mut ostore, wasmi::Val::default_for_ty(gt.content()), gt.mutability()).into()
-                }
-                wasmi::ExternType::Table(tt) => {
-                    let init = wasmi::Ref::default_for_ty(tt.element());
-                    wasmi::Table::new(&mut ostore, *tt, init).map_err(|e| format!("oracle table import: {e}"))?.into()
-                }
-                wasmi::ExternType::Memory(mt) => {
-                    wasmi::Memory::new(&mut ostore, *mt).map_err(|e| format!("oracle memory import: {e}"))?.into()
-                }
-            };
-            oimports.push(ext);
+        if crate::oracle_bugs::oracle_crash(wasm).is_some() {
+            c.oracle_crash_workarounds += 1;
         }
+        let empty_wasm_func = self.crash_workaround(&mut ostore, wasm);
+        let oimports = oracle_imports(&mut ostore, &omodule, empty_wasm_func)?;
         let oinstance = wasmi::Instance::new(&mut ostore, &omodule, &oimports);
 
         // ---- wasmlift
@@ -538,7 +600,7 @@ impl Differential {
                 }
                 c.instantiated += 1;
                 let oinstance = *oinstance.as_ref().expect("both instantiated");
-                let r = self.compare_instance(store, module, instance, &mut ostore, oinstance, config, u, c);
+                let r = self.compare_instance(store, module, instance, &mut ostore, oinstance, config, u, c, script);
                 wasm_instance_delete(instance);
                 r
             })();
@@ -562,6 +624,7 @@ impl Differential {
         config: EngineConfig,
         u: &mut Unstructured,
         c: &mut Counters,
+        script: &mut Vec<(String, Vec<Value>)>,
     ) -> Result<(), String> {
         let mut export_types = wasm_exporttype_vec_t::empty();
         wasm_module_exports(module, &mut export_types);
@@ -594,7 +657,7 @@ impl Differential {
             };
             pairs.push((name.clone(), pair));
         }
-        let r = self.compare_calls(store, module, &pairs, ostore, config, u, c);
+        let r = self.compare_calls(store, module, &pairs, ostore, config, u, c, script);
         wasm_extern_vec_delete(&mut exports);
         r
     }
@@ -609,6 +672,7 @@ impl Differential {
         config: EngineConfig,
         u: &mut Unstructured,
         c: &mut Counters,
+        script: &mut Vec<(String, Vec<Value>)>,
     ) -> Result<(), String> {
         // Every exported function three times in order (with different arguments), then a few
         // more picked by the data: compiling dominates the cost, so each module is called often.
@@ -644,6 +708,10 @@ impl Differential {
                 continue; // Neither C call path carries both.
             }
             let args: Vec<Value> = kinds.iter().map(|k| arg_value(u, *k)).collect();
+            if trace_calls() {
+                eprintln!("call {name:?} {args:?}");
+            }
+            script.push((name.clone(), args.clone()));
             let lift = call_wasmlift(*lf, &args, &kinds, &rkinds, has_v128);
             let oargs: Vec<wasmi::Val> = args.iter().zip(&params).map(|(a, t)| to_wasmi(a, t)).collect();
             let mut oresults: Vec<wasmi::Val> = results.iter().map(|t| wasmi::Val::default_for_ty(*t)).collect();
@@ -736,6 +804,98 @@ impl Differential {
     }
 }
 
+/// wasmi's imports for `omodule`: functions returning zeros (or `empty_wasm_func` for those of
+/// type [] -> [] when given), zero globals, null-filled tables, fresh memories.
+pub fn oracle_imports(
+    ostore: &mut wasmi::Store<()>,
+    omodule: &wasmi::Module,
+    empty_wasm_func: Option<wasmi::Func>,
+) -> Result<Vec<wasmi::Extern>, String> {
+    let mut oimports = Vec::new();
+    for imp in omodule.imports() {
+        let ext: wasmi::Extern = match imp.ty() {
+            wasmi::ExternType::Func(ft)
+                if ft.params().is_empty() && ft.results().is_empty() && empty_wasm_func.is_some() =>
+            {
+                empty_wasm_func.expect("checked").into()
+            }
+            wasmi::ExternType::Func(ft) => {
+                let results: Vec<wasmi::ValType> = ft.results().to_vec();
+                wasmi::Func::new(&mut *ostore, ft.clone(), move |_, _, out| {
+                    for (o, t) in out.iter_mut().zip(&results) {
+                        *o = wasmi::Val::default_for_ty(*t);
+                    }
+                    Ok(())
+                })
+                .into()
+            }
+            wasmi::ExternType::Global(gt) => {
+                wasmi::Global::new(&mut *ostore, wasmi::Val::default_for_ty(gt.content()), gt.mutability()).into()
+            }
+            wasmi::ExternType::Table(tt) => {
+                let init = wasmi::Ref::default_for_ty(tt.element());
+                wasmi::Table::new(&mut *ostore, *tt, init).map_err(|e| format!("oracle table import: {e}"))?.into()
+            }
+            wasmi::ExternType::Memory(mt) => {
+                wasmi::Memory::new(&mut *ostore, *mt).map_err(|e| format!("oracle memory import: {e}"))?.into()
+            }
+        };
+        oimports.push(ext);
+    }
+    Ok(oimports)
+}
+
+/// Value-stack cells the poison function writes (far more than a generated function's locals
+/// and operands take).
+const STACK_POISON_CELLS: u32 = 4096;
+
+/// `(module (func (export "p") (param i64) (local i64 x STACK_POISON_CELLS) (local.set 1
+/// (local.get 0)) ...))`: writes its argument into every cell of its frame.
+fn poison_module() -> &'static [u8] {
+    static MODULE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    MODULE.get_or_init(|| {
+        fn leb(mut n: u32, out: &mut Vec<u8>) {
+            loop {
+                let b = (n & 0x7f) as u8;
+                n >>= 7;
+                if n == 0 {
+                    out.push(b);
+                    return;
+                }
+                out.push(b | 0x80);
+            }
+        }
+        let mut body = vec![0x01]; // one group of locals
+        leb(STACK_POISON_CELLS, &mut body);
+        body.push(0x7e); // i64
+        for i in 1..=STACK_POISON_CELLS {
+            body.extend([0x20, 0x00, 0x21]); // local.get 0, local.set i
+            leb(i, &mut body);
+        }
+        body.push(0x0b);
+        let mut code = vec![0x01];
+        leb(body.len() as u32, &mut code);
+        code.extend(body);
+        let mut m = vec![0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+        m.extend([0x01, 0x05, 0x01, 0x60, 0x01, 0x7e, 0x00]); // type: [i64] -> []
+        m.extend([0x03, 0x02, 0x01, 0x00]); // function of type 0
+        m.extend([0x07, 0x05, 0x01, 0x01, b'p', 0x00, 0x00]); // export "p"
+        m.push(0x0a);
+        leb(code.len() as u32, &mut m);
+        m.extend(code);
+        m
+    })
+}
+
+/// `(module (func (export "f")))`: the oracle's stand-in for host functions of type [] -> [].
+const EMPTY_FUNC_MODULE: &[u8] = &[
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+    0x01, 0x04, 0x01, 0x60, 0x00, 0x00, // type section: [] -> []
+    0x03, 0x02, 0x01, 0x00, // function section: one function of type 0
+    0x07, 0x05, 0x01, 0x01, b'f', 0x00, 0x00, // export "f" = function 0
+    0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b, // code: no locals, end
+];
+
 /// Whether the module declares or imports an i64-indexed memory or table.
 fn has_64bit_index(wasm: &[u8]) -> bool {
     use wasmparser::{Parser, Payload, TypeRef};
@@ -751,6 +911,13 @@ fn has_64bit_index(wasm: &[u8]) -> bool {
         }),
         _ => false,
     })
+}
+
+/// FUZZ_DIFF_TRACE_CALLS set: every compared call is printed (name and arguments) before it
+/// runs, so that a divergence can be replayed call by call (`compare_script` in the smoke test).
+fn trace_calls() -> bool {
+    static TRACE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *TRACE.get_or_init(|| std::env::var_os("FUZZ_DIFF_TRACE_CALLS").is_some())
 }
 
 thread_local! {
