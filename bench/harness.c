@@ -548,6 +548,7 @@ static void bench_kernel(wasm_engine_t *engine, const char *name, int n) {
 
     if (opt.native) {
         i64 (*fn)(int) = native_kernel(name);
+        if (opt.warm_up && fn(n) != expected) fail("%s: wrong native checksum%s", name, "");
         for (int r = 0; r < runs; r++) {
             double t0 = now_ns();
             i64 sum = fn(n);

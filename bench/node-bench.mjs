@@ -17,6 +17,7 @@ const opt = {
     only: null,
     expected: null,
     smoke: false,
+    warmUp: false,
     kernelRuns: 5,
     compileRuns: 2,
     instantiateCount: 2000,
@@ -50,13 +51,15 @@ function posInt(v) {
 
 function usage() {
     console.error('usage: node-bench.mjs [--bench-dir DIR] [--large FILE] [--only LIST] ' +
-        '[--expected FILE] [--smoke] [--kernel-runs N] [--compile-runs N] ...');
+        '[--expected FILE] [--smoke] [--warm-up] [--kernel-runs N] [--compile-runs N] ...');
     process.exit(2);
 }
 
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--smoke') { opt.smoke = true; continue; }
+    // One untimed kernel call first (as the C harness's --warm-up): the steady state.
+    if (argv[i] === '--warm-up') { opt.warmUp = true; continue; }
     const f = flags[argv[i]];
     if (!f || i + 1 >= argv.length) usage();
     f(argv[++i]);
@@ -227,6 +230,7 @@ function benchKernels() {
         const { run } = new WebAssembly.Instance(module, {}).exports;
         const samples = [];
         let ok = true;
+        if (opt.warmUp) run(n);
         for (let r = 0; r < opt.kernelRuns && ok; r++) {
             const t0 = now();
             const sum = BigInt.asIntN(64, run(n));

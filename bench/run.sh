@@ -2,7 +2,10 @@
 # One command for the whole benchmark: fetches the peers and the large module, builds wasmlift
 # (release) and the harness against wasmlift and wasmtime, then runs all engines interleaved
 # (wasmlift, wasmtime, node, native; again for each round) and prints the comparison table.
-# Usage: bench/run.sh [--rounds N] [--engines a,b,...] [--only LIST] [--rebuild-kernels]
+# Usage: bench/run.sh [--rounds N] [--engines a,b,...] [--only LIST] [--rebuild-kernels] [--warm-up]
+# --warm-up: every engine makes one untimed call of each kernel first (wasmlift then waits for
+# tier-up), so the kernels measure peak code; without it the first timed call of a tiering
+# engine (wasmlift's default, node) runs baseline code, as a cold guest would.
 # Env: WASMLIFT_BENCH_CACHE (downloads; default ~/.cache/wasmlift-bench),
 #      WASMLIFT_BENCH_OUT (build products and results; default target/bench).
 set -euo pipefail
@@ -13,6 +16,7 @@ ROUNDS=5
 ENGINES=wasmlift,wasmtime,node,native
 ONLY=
 REBUILD_KERNELS=0
+WARM_UP=0
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -20,7 +24,8 @@ while [ $# -gt 0 ]; do
         --engines) ENGINES="$2"; shift 2 ;;
         --only) ONLY="$2"; shift 2 ;;
         --rebuild-kernels) REBUILD_KERNELS=1; shift ;;
-        *) sed -n '2,8p' "$0" >&2; exit 2 ;;
+        --warm-up) WARM_UP=1; shift ;;
+        *) sed -n '2,11p' "$0" >&2; exit 2 ;;
     esac
 done
 mkdir -p "$OUT"
@@ -58,6 +63,7 @@ RESULTS="$OUT/results-$STAMP.txt"
 : >"$RESULTS"
 COMMON=(--bench-dir "$BENCH" --expected "$OUT/expected.txt" --kernel-runs 3 --compile-runs 1)
 if [ -n "$ONLY" ]; then COMMON+=(--only "$ONLY"); fi
+if [ "$WARM_UP" = 1 ]; then COMMON+=(--warm-up); fi
 V8_EAGER=(--expose-gc --no-liftoff --no-wasm-lazy-compilation --no-wasm-dynamic-tiering)
 failed=0
 
@@ -96,7 +102,7 @@ python3 "$BENCH/report.py" "$RESULTS" --engines "$ENGINES" | tee "$OUT/table-$ST
 {
     echo
     echo "Date: $(date -u '+%Y-%m-%d %H:%M UTC'); CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//') ($(nproc) cores)"
-    echo "Command: bench/run.sh --rounds $ROUNDS${ONLY:+ --only $ONLY} (engines $ENGINES)"
+    echo "Command: bench/run.sh --rounds $ROUNDS${ONLY:+ --only $ONLY}$([ "$WARM_UP" = 1 ] && echo " --warm-up") (engines $ENGINES)"
     echo "wasmtime $(basename "$(dirname "$(dirname "$(dirname "$WASMTIME_LIB")")")"), node $(node --version), $(gcc --version | head -1), large module $(basename "$LARGE") ($(stat -c %s "$LARGE") bytes)"
 } | tee -a "$OUT/table-$STAMP.md"
 exit $failed

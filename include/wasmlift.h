@@ -111,6 +111,12 @@ WASM_API_EXTERN void wasmlift_config_max_memory_pages(wasm_config_t *config, uin
 // when the kernel has them off.
 WASM_API_EXTERN void wasmlift_config_huge_pages(wasm_config_t *config, bool enable);
 
+// Inline small direct callees (and small recursive functions into themselves) in optimized
+// code. On by default; traps in inlined code still report every wasm frame with its own
+// function index and offsets. Turning it off (or the environment variable
+// WASMLIFT_INLINING=0) gives one machine frame per wasm call, to compare or profile.
+WASM_API_EXTERN void wasmlift_config_inlining(wasm_config_t *config, bool enable);
+
 // The message of the last failure on this thread (e.g. why `wasm_module_new` returned NULL:
 // the validator's message with its byte offset). Empty when nothing failed yet. The pointer
 // stays valid until the next failing call on the same thread.

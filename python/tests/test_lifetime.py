@@ -107,3 +107,27 @@ def test_small_stack_config_traps_early():
         assert "call stack exhausted" in t.message
     else:
         raise AssertionError("expected stack exhaustion with a 64 KiB wasm stack")
+
+
+def test_inlining_and_huge_page_switches():
+    # The same trap with and without inlining: $leaf and $mid are small enough to be inlined
+    # into "top", and the trace still names all three functions at the same offsets.
+    wat = """(module (memory (export "m") 40)
+      (func $leaf (param i32) (result i32) (i32.div_u (i32.const 100) (local.get 0)))
+      (func $mid (param i32) (result i32) (i32.add (call $leaf (local.get 0)) (i32.const 1)))
+      (func (export "top") (param i32) (result i32) (i32.mul (call $mid (local.get 0)) (i32.const 3))))"""
+    traces = []
+    for inlining in (True, False):
+        store = wl.Store(wl.Engine(wl.Config(inlining=inlining, huge_pages=not inlining)))
+        exports = wl.Instance(store, wl.Module(store, wat)).exports
+        assert exports.top(5) == 63
+        exports.m.view()[40 * 65536 - 1] = 7
+        try:
+            exports.top(0)
+        except wl.Trap as t:
+            assert "divide by zero" in t.message
+            traces.append([(f.func_index, f.func_offset, f.module_offset) for f in t.frames])
+        else:
+            raise AssertionError("top(0) should trap")
+    assert [f[0] for f in traces[0]] == [0, 1, 2]
+    assert traces[0] == traces[1]

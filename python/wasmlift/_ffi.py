@@ -148,6 +148,8 @@ FUNCTIONS = {
     "wasmlift_config_explicit_bounds_checks": (None, [P, c_bool]),
     "wasmlift_config_compile_threads": (None, [P, c_size_t]),
     "wasmlift_config_max_memory_pages": (None, [P, c_uint64]),
+    "wasmlift_config_huge_pages": (None, [P, c_bool]),
+    "wasmlift_config_inlining": (None, [P, c_bool]),
     "wasmlift_config_feature_set": (c_bool, [P, c_uint32]),
     "wasmlift_config_multi_memory": (None, [P, c_bool]),
     "wasmlift_config_tail_call": (None, [P, c_bool]),

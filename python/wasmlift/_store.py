@@ -36,6 +36,8 @@ class Config:
         explicit_bounds_checks=None,
         compile_threads=None,
         max_memory_pages=None,
+        huge_pages=None,
+        inlining=None,
         features=None,
         **proposals,
     ):
@@ -61,6 +63,10 @@ class Config:
             self.compile_threads = compile_threads
         if max_memory_pages is not None:
             self.max_memory_pages = max_memory_pages
+        if huge_pages is not None:
+            self.huge_pages = huge_pages
+        if inlining is not None:
+            self.inlining = inlining
 
     def _live(self):
         if not self._finalizer.alive:
@@ -77,6 +83,10 @@ class Config:
     explicit_bounds_checks = _setter(ffi.wasmlift_config_explicit_bounds_checks)
     compile_threads = _setter(ffi.wasmlift_config_compile_threads)
     max_memory_pages = _setter(ffi.wasmlift_config_max_memory_pages)
+    # Transparent huge pages for linear memories (off by default, see wasmlift.h).
+    huge_pages = _setter(ffi.wasmlift_config_huge_pages)
+    # Inlining of small callees in optimized code (on by default; frames stay exact).
+    inlining = _setter(ffi.wasmlift_config_inlining)
     del _setter
 
     def _take(self):

@@ -26,6 +26,8 @@ pub struct Tunables {
     /// the function's budget (`VMContextHeader::tiering_budgets`) and asks for tier-up (the
     /// `tier_up` builtin) when it runs out.
     pub tier_up: bool,
+    /// Inline small direct callees at the optimizing tier (see compiler/inline.rs).
+    pub inlining: bool,
 }
 
 /// A trapping instruction inside a compiled function.
@@ -48,6 +50,24 @@ pub struct ExceptionHandler {
     pub frame_offset: u32,
 }
 
+/// Marks a wasm location in `CompiledFunction::address_map` as inlined code: the low bits index
+/// `CompiledFunction::inlined`. Plain locations are offsets in the module binary (below 2 GiB
+/// wherever inlining is done).
+pub const INLINED_LOC: u32 = 1 << 31;
+
+/// One frame of a function inlined into a compiled function: where in the callee the code is,
+/// and where the call it replaced was (`outer`: a plain module offset in the physical function,
+/// or `INLINED_LOC | i` for entry `i`, a call made from inside another inlined function).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InlineFrame {
+    pub func_index: u32,
+    /// Offset of the operator in the module binary.
+    pub module_offset: u32,
+    /// Offset of the operator from the start of the callee's body.
+    pub func_offset: u32,
+    pub outer: u32,
+}
+
 #[derive(Clone, Debug)]
 pub struct CompiledFunction {
     /// Offset of the function's first instruction inside `CompiledCode::code`.
@@ -56,10 +76,12 @@ pub struct CompiledFunction {
     /// Sorted by offset.
     pub traps: Vec<TrapSite>,
     /// (offset of an instruction from the function start, wasm offset in the module binary of
-    /// the operator it came from), sorted by code offset.
+    /// the operator it came from, or `INLINED_LOC | i` for inlined code), sorted by code offset.
     pub address_map: Vec<(u32, u32)>,
     /// Calls with an exception handler, sorted by return address.
     pub handlers: Vec<ExceptionHandler>,
+    /// Frames of inlined callees, referred to by `address_map` locations with `INLINED_LOC`.
+    pub inlined: Vec<InlineFrame>,
     /// Calls at which GC references live in the frame (Cranelift user stack maps), sorted by
     /// return address.
     pub stack_maps: Vec<StackMapSite>,

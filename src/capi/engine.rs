@@ -10,6 +10,7 @@
 //! `WASMLIFT_COMPILATION=eager|lazy|tiered` sets the default compilation mode.
 //! `WASMLIFT_HUGE_PAGES=0` turns transparent huge pages for linear memories off by default
 //! (to compare, or where resident memory matters more than speed).
+//! `WASMLIFT_INLINING=0` turns inlining of small callees off by default (to compare).
 #![allow(non_camel_case_types)]
 
 use crate::runtime::engine::{Config, Engine};
@@ -50,6 +51,9 @@ fn default_config() -> Config {
     }
     if let Ok(v) = std::env::var("WASMLIFT_HUGE_PAGES") {
         config.huge_pages = matches!(v.as_str(), "1" | "true" | "yes" | "on");
+    }
+    if let Ok(v) = std::env::var("WASMLIFT_INLINING") {
+        config.inlining = !matches!(v.as_str(), "0" | "false" | "no" | "off");
     }
     config
 }

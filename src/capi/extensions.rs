@@ -75,6 +75,19 @@ pub unsafe extern "C" fn wasmlift_config_huge_pages(config: *mut wasm_config_t, 
     }
 }
 
+/// Inline small direct callees (and small recursive functions into themselves) in optimized
+/// code. On by default; traps in inlined code still report every wasm frame with its own
+/// function index and offsets. Turning it off (or the environment variable
+/// WASMLIFT_INLINING=0) gives one machine frame per wasm call, to compare or profile.
+#[no_mangle]
+pub unsafe extern "C" fn wasmlift_config_inlining(config: *mut wasm_config_t, enable: bool) {
+    // SAFETY: `config` is NULL or a live `wasm_config_t` the caller still owns (C API
+    // contract, rule 1); no other reference to it exists during this call.
+    if let Some(c) = unsafe { config.as_mut() } {
+        c.config.inlining = enable;
+    }
+}
+
 #[cfg(test)]
 mod config_tests {
     use super::*;
@@ -90,13 +103,17 @@ mod config_tests {
             wasmlift_config_explicit_bounds_checks(c, true);
             wasmlift_config_compile_threads(c, 1);
             wasmlift_config_max_memory_pages(c, 10);
+            let inlining_default = (*c).config.inlining;
+            wasmlift_config_inlining(c, !inlining_default);
             let cfg = &(*c).config;
             assert_eq!(
                 (cfg.max_wasm_stack, cfg.explicit_bounds_checks, cfg.compile_threads, cfg.max_memory_pages),
                 (4096, true, 1, 10)
             );
+            assert_eq!(cfg.inlining, !inlining_default);
             wasm_config_delete(c);
             wasmlift_config_max_wasm_stack(std::ptr::null_mut(), 1);
+            wasmlift_config_inlining(std::ptr::null_mut(), false);
         }
     }
 }

@@ -456,8 +456,13 @@ pub(crate) mod tests {
     fn placement(wat: &str) -> (Vec<(Opcode, bool)>, usize) {
         let isa = build_isa().unwrap();
         let module = crate::decode::decode(wat::parse_str(wat).unwrap()).unwrap();
-        let tunables =
-            Tunables { explicit_bounds_checks: false, epoch_interruption: false, consume_fuel: false, tier_up: false };
+        let tunables = Tunables {
+            explicit_bounds_checks: false,
+            epoch_interruption: false,
+            consume_fuel: false,
+            tier_up: false,
+            inlining: true,
+        };
         let env = translate::ModuleEnv::new(&*isa, &module, &tunables);
         let mut ctx = Context::new();
         let mut fctx = cranelift_frontend::FunctionBuilderContext::new();
@@ -531,6 +536,7 @@ pub(crate) mod tests {
                 epoch_interruption: false,
                 consume_fuel: false,
                 tier_up: false,
+                inlining: true,
             };
             let env = translate::ModuleEnv::new(&*isa, &module, &tunables);
             let mut ctx = Context::new();

@@ -108,6 +108,7 @@ pub(crate) fn link(
             traps: out.traps,
             address_map: out.address_map,
             handlers: out.handlers,
+            inlined: out.inlined,
             stack_maps: out.stack_maps,
         })
         .collect();
@@ -142,6 +143,7 @@ pub(crate) fn link_into_region(
         traps: out.traps,
         address_map: out.address_map,
         handlers: out.handlers,
+        inlined: out.inlined,
         stack_maps: out.stack_maps,
     };
     Ok((code, function))

@@ -23,6 +23,7 @@
 
 mod exceptions;
 mod hoist;
+mod inline;
 mod link;
 mod simd;
 mod trampolines;
@@ -120,6 +121,7 @@ impl crate::abi::compiled::Compiler for Cranelift {
         };
         let mut env = translate::ModuleEnv::new(isa, module, tunables);
         env.count_for_tier_up = tier == Tier::Baseline && tunables.tier_up;
+        env.inline = tier == Tier::Optimized && tunables.inlining;
         let mut ctx = Context::new();
         let mut fctx = FunctionBuilderContext::new();
         let out = compile_function(&env, func_index - module.num_imported_funcs, &mut ctx, &mut fctx)?;
@@ -184,6 +186,7 @@ pub(crate) struct FuncOutput {
     pub address_map: Vec<(u32, u32)>,
     pub relocs: Vec<link::Reloc>,
     pub handlers: Vec<ExceptionHandler>,
+    pub inlined: Vec<crate::abi::compiled::InlineFrame>,
     pub stack_maps: Vec<StackMapSite>,
 }
 
@@ -295,9 +298,9 @@ pub fn compile_module_unless(
     Ok(CompiledCode { code: Arc::new(code), functions, entry_trampolines: tramp_offsets, position_independent })
 }
 
-/// Translates and compiles one defined function; one with loops, at the optimizing tier, goes
-/// through Cranelift's mid-end, loop-invariant code motion (hoist.rs) and then the back end
-/// alone.
+/// Translates and compiles one defined function; at the optimizing tier small callees are
+/// inlined first (inline.rs). One with loops (at the optimizing tier) goes through Cranelift's
+/// mid-end, loop-invariant code motion (hoist.rs) and then the back end alone.
 fn compile_function(
     env: &translate::ModuleEnv,
     defined_index: u32,
@@ -305,29 +308,32 @@ fn compile_function(
     fctx: &mut FunctionBuilderContext,
 ) -> Result<FuncOutput, String> {
     let func_index = env.module.num_imported_funcs + defined_index;
+    let in_function = |e: String| format!("{} (in function {})", e, func_display_name(env.module, func_index));
     ctx.clear();
-    translate::translate_function(env, func_index, &mut ctx.func, fctx)
-        .map_err(|e| format!("{} (in function {})", e, func_display_name(env.module, func_index)))?;
-    if !hoist::applies(env.isa, &ctx.func) {
-        return finish_compile(env.isa, ctx)
-            .map_err(|e| format!("{} (in function {})", e, func_display_name(env.module, func_index)));
-    }
-    hoist::optimize(env.isa, ctx).map_err(|e| {
-        format!(
-            "optimization failed: {e:?} (in function {})\n{}",
-            func_display_name(env.module, func_index),
-            ctx.func.display()
-        )
-    })?;
-    let compiled = hoist::compile_backend(env.isa, ctx, false).map_err(|e| {
-        format!(
-            "code generation failed: {e:?} (in function {})\n{}",
-            func_display_name(env.module, func_index),
-            ctx.func.display()
-        )
-    })?;
-    extract_output(&compiled, &ctx.func)
-        .map_err(|e| format!("{} (in function {})", e, func_display_name(env.module, func_index)))
+    translate::translate_function(env, func_index, &mut ctx.func, fctx).map_err(in_function)?;
+    let inlined =
+        if env.inline { inline::inline_calls(env, func_index, ctx, fctx).map_err(in_function)? } else { Vec::new() };
+    let mut out = if !hoist::applies(env.isa, &ctx.func) {
+        finish_compile(env.isa, ctx).map_err(in_function)?
+    } else {
+        hoist::optimize(env.isa, ctx).map_err(|e| {
+            format!(
+                "optimization failed: {e:?} (in function {})\n{}",
+                func_display_name(env.module, func_index),
+                ctx.func.display()
+            )
+        })?;
+        let compiled = hoist::compile_backend(env.isa, ctx, false).map_err(|e| {
+            format!(
+                "code generation failed: {e:?} (in function {})\n{}",
+                func_display_name(env.module, func_index),
+                ctx.func.display()
+            )
+        })?;
+        extract_output(&compiled, &ctx.func).map_err(in_function)?
+    };
+    out.inlined = inlined;
+    Ok(out)
 }
 
 fn func_display_name(module: &ModuleInfo, func_index: u32) -> String {
@@ -394,7 +400,7 @@ fn extract_output(compiled: &cranelift_codegen::CompiledCode, func: &ir::Functio
         stack_maps.push(StackMapSite { ret_offset: *ret_offset, frame_size: *frame_size, slots: slots.into() });
     }
     stack_maps.sort_by_key(|m| m.ret_offset);
-    Ok(FuncOutput { code, traps, address_map, relocs, handlers, stack_maps })
+    Ok(FuncOutput { code, traps, address_map, relocs, handlers, inlined: Vec::new(), stack_maps })
 }
 
 /// Maps a Cranelift trap code back to the engine's trap kind.

@@ -3,6 +3,7 @@
 //! runs through the C API in `tests/spec.rs`.
 
 mod index64;
+mod inlining;
 mod instance;
 
 use super::*;
@@ -384,7 +385,13 @@ fn memory_guard_pages() {
 fn memory_explicit_bounds_checks() {
     let m = Instance::with(
         MEMORY_WAT,
-        &Tunables { explicit_bounds_checks: true, epoch_interruption: false, consume_fuel: false, tier_up: false },
+        &Tunables {
+            explicit_bounds_checks: true,
+            epoch_interruption: false,
+            consume_fuel: false,
+            tier_up: false,
+            inlining: true,
+        },
         1,
     );
     check_memory(&m, false);
@@ -620,13 +627,19 @@ fn print_disasm() {
         epoch_interruption: false,
         consume_fuel: false,
         tier_up: false,
+        inlining: std::env::var_os("NO_INLINE").is_none(),
     };
     let env = translate::ModuleEnv::new(isa(), &module, &tunables);
     let mut ctx = cranelift_codegen::Context::new();
     let mut fctx = cranelift_frontend::FunctionBuilderContext::new();
     translate::translate_function(&env, func, &mut ctx.func, &mut fctx).unwrap();
     println!("{}", ctx.func.display());
-    // The same pipeline as compile_function: mid-end and hoisting, then the back end.
+    // The same pipeline as compile_function: inlining (unless NO_INLINE), mid-end and hoisting,
+    // then the back end.
+    if env.inline {
+        let frames = super::inline::inline_calls(&env, func, &mut ctx, &mut fctx).unwrap();
+        println!("after inlining ({} inline frames):\n{}", frames.len(), ctx.func.display());
+    }
     hoist::optimize(isa(), &mut ctx).unwrap();
     println!("after the mid-end and hoisting:\n{}", ctx.func.display());
     let c = hoist::compile_backend(isa(), &ctx, true).unwrap();

@@ -29,11 +29,20 @@ pub(crate) struct ModuleEnv<'a> {
     pub tunables: &'a Tunables,
     /// Emit tier-up budget counting (baseline code of tiered modules).
     pub count_for_tier_up: bool,
+    /// Inline small callees (optimizing tier with `Tunables::inlining`, see inline.rs).
+    pub inline: bool,
 }
 
 impl<'a> ModuleEnv<'a> {
     pub fn new(isa: &'a dyn TargetIsa, module: &'a ModuleInfo, tunables: &'a Tunables) -> ModuleEnv<'a> {
-        ModuleEnv { isa, module, offsets: VMOffsets::new(module), tunables, count_for_tier_up: false }
+        ModuleEnv {
+            isa,
+            module,
+            offsets: VMOffsets::new(module),
+            tunables,
+            count_for_tier_up: false,
+            inline: tunables.inlining && isa.flags().opt_level() != cranelift_codegen::settings::OptLevel::None,
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! Process-wide registry of compiled code ranges, read by the signal handler to decide whether
 //! a faulting PC is a wasm trap, and by trap reporting to map PCs to functions and offsets.
 
-use crate::abi::compiled::CompiledCode;
+use crate::abi::compiled::{CompiledCode, INLINED_LOC};
 use crate::abi::traps::TrapKind;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -163,29 +163,46 @@ pub struct FrameInfo {
     pub module_key: usize,
 }
 
-/// Maps the PC of a wasm frame (the trapping instruction, or a return address) to wasm terms.
-pub fn frame_info(pc: usize, is_return_address: bool) -> Option<FrameInfo> {
+/// Maps the PC of a wasm frame (the trapping instruction, or a return address) to wasm terms:
+/// one frame, or, in code inlined from other functions, one per inlined function (innermost
+/// first) followed by the physical function's frame at the call site (see compiler/inline.rs).
+pub fn frame_info(pc: usize, is_return_address: bool) -> Vec<FrameInfo> {
     let lookup = if is_return_address { pc - 1 } else { pc };
     with_entry(lookup, |e| {
+        let mut frames = Vec::new();
         if !e.is_module {
-            return None;
+            return frames;
         }
         let base = e.code.code.base() as usize;
         let off = (lookup - base) as u32;
-        let fi = function_at(&e.code, off)?;
+        let Some(fi) = function_at(&e.code, off) else { return frames };
         let f = &e.code.functions[fi];
         let rel = off - f.offset;
         let i = f.address_map.partition_point(|(o, _)| *o <= rel);
         let body_start = e.body_starts.get(fi).copied().unwrap_or(0) as usize;
-        let module_offset = if i == 0 { body_start } else { f.address_map[i - 1].1 as usize };
-        Some(FrameInfo {
+        let mut loc = if i == 0 { body_start as u32 } else { f.address_map[i - 1].1 };
+        // Entries only point at earlier ones (checked when deserializing), so this ends; the
+        // bound is a second guard.
+        while loc & INLINED_LOC != 0 && frames.len() <= f.inlined.len() {
+            let Some(inl) = f.inlined.get((loc & !INLINED_LOC) as usize) else { break };
+            frames.push(FrameInfo {
+                func_index: inl.func_index,
+                module_offset: inl.module_offset as usize,
+                func_offset: inl.func_offset as usize,
+                module_key: e.module_key,
+            });
+            loc = inl.outer;
+        }
+        let module_offset = (loc & !INLINED_LOC) as usize;
+        frames.push(FrameInfo {
             func_index: e.num_imported_funcs + fi as u32,
             module_offset,
             func_offset: module_offset.saturating_sub(body_start),
             module_key: e.module_key,
-        })
+        });
+        frames
     })
-    .flatten()
+    .unwrap_or_default()
 }
 
 /// The exception handler of the call whose return address is `ret`, if that call lies inside a

@@ -36,6 +36,8 @@ pub struct Config {
     pub compilation: CompilationMode,
     /// Ask the kernel for transparent huge pages for linear memories (see runtime/memory.rs).
     pub huge_pages: bool,
+    /// Inline small direct callees in optimized code (see compiler/inline.rs).
+    pub inlining: bool,
 }
 
 impl Default for Config {
@@ -51,6 +53,7 @@ impl Default for Config {
             consume_fuel: false,
             compilation: CompilationMode::default_mode(),
             huge_pages: false,
+            inlining: true,
         }
     }
 }
@@ -124,6 +127,7 @@ impl Engine {
             epoch_interruption: config.epoch_interruption,
             consume_fuel: config.consume_fuel,
             tier_up: config.compilation == CompilationMode::Tiered,
+            inlining: config.inlining,
         };
         let serialize_key = match config.serialize_key {
             Some(key) => key,

@@ -15,17 +15,19 @@
 use super::engine::Engine;
 use super::module::{CompiledModule, Module};
 use crate::abi::code_memory::CodeMemory;
-use crate::abi::compiled::{CompiledCode, CompiledFunction, ExceptionHandler, StackMapSite, TrapSite};
+use crate::abi::compiled::{
+    CompiledCode, CompiledFunction, ExceptionHandler, InlineFrame, StackMapSite, TrapSite, INLINED_LOC,
+};
 use crate::abi::traps::TrapKind;
 use std::sync::Arc;
 
 const MAGIC: &[u8; 8] = b"WLIFTMOD";
-const FORMAT_VERSION: u32 = 2;
+const FORMAT_VERSION: u32 = 3;
 
 /// The engine's identity as recorded in a serialized module: version, target and ISA flags.
 fn engine_fingerprint(engine: &Engine) -> String {
     format!(
-        "wasmlift {} build {} | {} | bounds={} | epoch={} | fuel={} | {:?}",
+        "wasmlift {} build {} | {} | bounds={} | epoch={} | fuel={} | inline={} | {:?}",
         env!("CARGO_PKG_VERSION"),
         // Another build (even of the same version) may compile differently or lay the
         // runtime's structures out differently: its code must not load here.
@@ -34,6 +36,7 @@ fn engine_fingerprint(engine: &Engine) -> String {
         engine.0.tunables.explicit_bounds_checks,
         engine.0.tunables.epoch_interruption,
         engine.0.tunables.consume_fuel,
+        engine.0.tunables.inlining,
         engine.config().features
     )
 }
@@ -151,6 +154,13 @@ pub fn serialize(module: &Module) -> Result<Vec<u8>, String> {
             p.u32(h.handler_offset);
             p.u32(h.frame_offset);
         }
+        p.u64(f.inlined.len() as u64);
+        for i in &f.inlined {
+            p.u32(i.func_index);
+            p.u32(i.module_offset);
+            p.u32(i.func_offset);
+            p.u32(i.outer);
+        }
         p.u64(f.stack_maps.len() as u64);
         for m in &f.stack_maps {
             p.u32(m.ret_offset);
@@ -228,6 +238,21 @@ pub fn deserialize(engine: &Engine, data: &[u8]) -> Result<Module, String> {
             }
             handlers.push(h);
         }
+        let ninlined = p.count(16)?;
+        let mut inlined = Vec::with_capacity(ninlined);
+        for _ in 0..ninlined {
+            let frame =
+                InlineFrame { func_index: p.u32()?, module_offset: p.u32()?, func_offset: p.u32()?, outer: p.u32()? };
+            // Chains only point at earlier entries (the frame walk relies on it to end).
+            if frame.outer & INLINED_LOC != 0 && (frame.outer & !INLINED_LOC) as usize >= inlined.len() {
+                return Err("serialized module is corrupt (inline frame)".into());
+            }
+            inlined.push(frame);
+        }
+        if address_map.iter().any(|&(_, loc)| loc & INLINED_LOC != 0 && (loc & !INLINED_LOC) as usize >= inlined.len())
+        {
+            return Err("serialized module is corrupt (address map)".into());
+        }
         let nmaps = p.count(16)?;
         let mut stack_maps = Vec::with_capacity(nmaps);
         for _ in 0..nmaps {
@@ -251,7 +276,7 @@ pub fn deserialize(engine: &Engine, data: &[u8]) -> Result<Module, String> {
         if (offset as usize).checked_add(len as usize).is_none_or(|e| e > text.len()) {
             return Err("serialized module is corrupt (function range)".into());
         }
-        functions.push(CompiledFunction { offset, len, traps, address_map, handlers, stack_maps });
+        functions.push(CompiledFunction { offset, len, traps, address_map, handlers, inlined, stack_maps });
     }
     let ntramp = p.count(4)?;
     let mut entry_trampolines = Vec::with_capacity(ntramp);

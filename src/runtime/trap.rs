@@ -70,15 +70,15 @@ pub fn frames_from_pcs(raw: &RawTrap, instance: Option<&Arc<WasmInstance>>) -> V
     raw.pcs
         .iter()
         .enumerate()
-        .filter_map(|(i, pc)| {
-            let info = code_registry::frame_info(*pc, i > 0 || raw.kind == crate::abi::traps::TrapKind::HostTrap)?;
+        .flat_map(|(i, pc)| code_registry::frame_info(*pc, i > 0 || raw.kind == crate::abi::traps::TrapKind::HostTrap))
+        .map(|info| {
             let inst = if Some(info.module_key) == entry_base { instance.cloned() } else { None };
-            Some(Frame {
+            Frame {
                 func_index: info.func_index,
                 func_offset: info.func_offset,
                 module_offset: info.module_offset,
                 instance: inst,
-            })
+            }
         })
         .collect()
 }

@@ -5,8 +5,13 @@
 use super::instance::Instance;
 use crate::abi::compiled::Tunables;
 
-const EXPLICIT: Tunables =
-    Tunables { explicit_bounds_checks: true, epoch_interruption: false, consume_fuel: false, tier_up: false };
+const EXPLICIT: Tunables = Tunables {
+    explicit_bounds_checks: true,
+    epoch_interruption: false,
+    consume_fuel: false,
+    tier_up: false,
+    inlining: true,
+};
 const OOB: &str = "out of bounds memory access";
 const TABLE_OOB: &str = "out of bounds table access";
 

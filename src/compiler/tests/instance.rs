@@ -20,14 +20,19 @@ pub fn isa() -> &'static dyn TargetIsa {
     &**ISA.get_or_init(|| build_isa().expect("host ISA"))
 }
 
-pub const NO_CHECKS: Tunables =
-    Tunables { explicit_bounds_checks: false, epoch_interruption: false, consume_fuel: false, tier_up: false };
+pub const NO_CHECKS: Tunables = Tunables {
+    explicit_bounds_checks: false,
+    epoch_interruption: false,
+    consume_fuel: false,
+    tier_up: false,
+    inlining: true,
+};
 
 pub struct Instance {
     pub module: Module,
     pub code: Arc<CompiledCode>,
     instance: Arc<WasmInstance>,
-    _store: StoreHandle,
+    pub store: StoreHandle,
 }
 
 impl Instance {
@@ -64,6 +69,7 @@ impl Instance {
             explicit_bounds_checks: tunables.explicit_bounds_checks,
             epoch_interruption: tunables.epoch_interruption,
             consume_fuel: tunables.consume_fuel,
+            inlining: tunables.inlining,
             compile_threads: threads,
             compilation: mode,
             features: crate::decode::Features::WASM3,
@@ -96,7 +102,7 @@ impl Instance {
             imports.push(Some(Extern::Func(Func::Host(host))));
         }
         let instance = instantiate(&store, &module, &imports).map_err(|e| e.message())?;
-        Ok(Instance { code: module.code.clone(), module, instance, _store: store })
+        Ok(Instance { code: module.code.clone(), module, instance, store })
     }
 
     fn export(&self, name: &str, kind: ExportKind) -> Option<u32> {
@@ -114,6 +120,25 @@ impl Instance {
         match self.try_call_index(f, args) {
             Ok(results) => panic!("{name} returned {results:?} instead of trapping"),
             Err(message) => message,
+        }
+    }
+
+    /// Calls export `name`, expecting a trap; returns its message and its frames (function
+    /// index, module offset, function offset), innermost first.
+    pub fn trap_frames(&self, name: &str, args: &[u128]) -> (String, Vec<(u32, usize, usize)>) {
+        let f = self.export(name, ExportKind::Func).unwrap_or_else(|| panic!("no export {name}"));
+        let func = self.instance.func(f);
+        let ty = func.ty().clone();
+        let mut values = vec![VMVal::default(); ty.params.len().max(ty.results.len()).max(1)];
+        for (slot, a) in values.iter_mut().zip(args) {
+            *slot = VMVal::from_u128(*a);
+        }
+        match func.call_raw(&mut values) {
+            Ok(()) => panic!("{name} returned instead of trapping"),
+            Err(trap) => (
+                trap.message.clone(),
+                trap.frames().iter().map(|fr| (fr.func_index, fr.module_offset, fr.func_offset)).collect(),
+            ),
         }
     }
 
