@@ -41,6 +41,20 @@ typedef struct wasmlift_wasi_t wasmlift_wasi_t;
 // How `wasm_module_new` compiles (`wasmlift_config_compilation`).
 typedef uint8_t wasmlift_compilation_t;
 
+// What `wasmlift_store_gc_stats` reports about a store's GC heap.
+typedef struct wasmlift_gc_stats_t {
+  // Objects and bytes in the heap now.
+  uint64_t live_objects;
+  uint64_t live_bytes;
+  // Collections so far and the objects they freed.
+  uint64_t collections;
+  uint64_t freed_objects;
+  // Pause times of the collections, in nanoseconds.
+  uint64_t last_pause_ns;
+  uint64_t max_pause_ns;
+  uint64_t total_pause_ns;
+} wasmlift_gc_stats_t;
+
 // What a reference is, as `wasmlift_ref_gc_kind` reports it (`uint8_t` in C).
 typedef uint8_t wasmlift_gcref_kind_t;
 
@@ -229,6 +243,23 @@ WASM_API_EXTERN bool wasmlift_module_code_bytes(const wasm_module_t *module, siz
 // Blocks until every function of `module` runs optimised code (tiered compilation; returns at
 // once for other modules, or if the engine's background thread cannot run).
 WASM_API_EXTERN void wasmlift_module_wait_for_tier_up(const wasm_module_t *module);
+
+// Collects the store's GC heap now: every struct, array and externref object that neither
+// wasm (its frames, globals, tables and exceptions) nor a handle of the embedder can reach is
+// freed. Collections also run on their own once enough was allocated since the last one. May
+// be called from a host function's callback (the calling wasm frames are roots); does nothing
+// while the store is converting values between the host and wasm (a finalizer running then).
+WASM_API_EXTERN void wasmlift_store_gc(wasm_store_t *store);
+
+// Limits the bytes of the store's GC heap (struct, array and externref objects); 0 means no
+// limit. An allocation that would pass it collects first; if that does not free enough,
+// compiled code traps with "out of memory" and a host value entering wasm as an externref
+// fails the call (or `wasm_global_set`, `wasm_table_set`, ...) with that message. A heap
+// already over a new limit only stops growing.
+WASM_API_EXTERN void wasmlift_store_gc_heap_limit(wasm_store_t *store, uint64_t bytes);
+
+// Writes the store's GC heap statistics to `out`; false (nothing written) for a NULL argument.
+WASM_API_EXTERN bool wasmlift_store_gc_stats(const wasm_store_t *store, struct wasmlift_gc_stats_t *out);
 
 // The version of the loaded library as a static NUL-terminated string ("0.1.0"), which can
 // differ from the `WASMLIFT_VERSION_*` macros of the headers a program was compiled with.

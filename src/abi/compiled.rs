@@ -82,6 +82,21 @@ pub struct CompiledFunction {
     pub handlers: Vec<ExceptionHandler>,
     /// Frames of inlined callees, referred to by `address_map` locations with `INLINED_LOC`.
     pub inlined: Vec<InlineFrame>,
+    /// Calls at which GC references live in the frame (Cranelift user stack maps), sorted by
+    /// return address.
+    pub stack_maps: Vec<StackMapSite>,
+}
+
+/// A call (a GC safepoint) after which GC references are still live: where the collector finds
+/// them in the calling frame while the callee runs. Offsets are relative to the function start.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StackMapSite {
+    /// The call's return address.
+    pub ret_offset: u32,
+    /// Frame pointer minus stack pointer at the call.
+    pub frame_size: u32,
+    /// Offsets from the stack pointer at the call of the 8-byte slots holding live references.
+    pub slots: Box<[u32]>,
 }
 
 /// The machine code of a module (or of a standalone trampoline), ready to run.

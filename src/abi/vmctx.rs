@@ -32,7 +32,11 @@ pub const HOST_CTX_MAGIC: u32 = 0x484f_5354; // "HOST"
 /// can be used as arrays of 16-byte `wasm_val_t` (kind byte, 8-byte value), whose value fields
 /// are the low 8 bytes of the slots (where scalars are) and whose kind bytes fall into the
 /// slots' unused upper halves. A scalar route hands them to a C callback with no copying.
-pub type HostInvoke = unsafe extern "C" fn(host_ctx: *mut u8, args: *mut VMVal, results: *mut VMVal) -> u32;
+/// `exit_fp` is the trampoline's frame pointer: while the host function runs, the store's
+/// collector reaches the calling wasm frames through it (`runtime::gc::WasmExit`), so every
+/// `HostInvoke` links it before running embedder code.
+pub type HostInvoke =
+    unsafe extern "C" fn(host_ctx: *mut u8, args: *mut VMVal, results: *mut VMVal, exit_fp: usize) -> u32;
 
 /// Offset in a host function's context of its `HostInvoke`, which the trampoline loads and
 /// calls: each function brings its own (the scalar C-callback routes go straight to the

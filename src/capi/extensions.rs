@@ -548,3 +548,77 @@ pub unsafe extern "C" fn wasmlift_module_wait_for_tier_up(module: *const wasm_mo
         module.module().wait_for_tier_up();
     }
 }
+
+/// Collects the store's GC heap now: every struct, array and externref object that neither
+/// wasm (its frames, globals, tables and exceptions) nor a handle of the embedder can reach is
+/// freed. Collections also run on their own once enough was allocated since the last one. May
+/// be called from a host function's callback (the calling wasm frames are roots); does nothing
+/// while the store is converting values between the host and wasm (a finalizer running then).
+#[no_mangle]
+pub unsafe extern "C" fn wasmlift_store_gc(store: *mut crate::capi::store::wasm_store_t) {
+    // SAFETY: `store` is NULL or a live `wasm_store_t` (C API contract, rule 1).
+    if let Some(s) = unsafe { store.as_ref() } {
+        // SAFETY: called by the embedder on the store's thread: every wasm frame of the store
+        // below is stopped at a call into the host (linked as a `WasmExit`), and the host
+        // holds references only through handles; conversions in progress forbid collecting.
+        unsafe { crate::runtime::gc::collect(&s.store.inner) };
+    }
+}
+
+/// Limits the bytes of the store's GC heap (struct, array and externref objects); 0 means no
+/// limit. An allocation that would pass it collects first; if that does not free enough,
+/// compiled code traps with "out of memory" and a host value entering wasm as an externref
+/// fails the call (or `wasm_global_set`, `wasm_table_set`, ...) with that message. A heap
+/// already over a new limit only stops growing.
+#[no_mangle]
+pub unsafe extern "C" fn wasmlift_store_gc_heap_limit(store: *mut crate::capi::store::wasm_store_t, bytes: u64) {
+    // SAFETY: `store` is NULL or a live `wasm_store_t` (C API contract, rule 1).
+    if let Some(s) = unsafe { store.as_ref() } {
+        let limit = if bytes == 0 { u64::MAX } else { bytes };
+        s.store.account.set_limit(crate::runtime::resources::Resource::GcHeapBytes, limit);
+    }
+}
+
+/// What `wasmlift_store_gc_stats` reports about a store's GC heap.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct wasmlift_gc_stats_t {
+    /// Objects and bytes in the heap now.
+    pub live_objects: u64,
+    pub live_bytes: u64,
+    /// Collections so far and the objects they freed.
+    pub collections: u64,
+    pub freed_objects: u64,
+    /// Pause times of the collections, in nanoseconds.
+    pub last_pause_ns: u64,
+    pub max_pause_ns: u64,
+    pub total_pause_ns: u64,
+}
+
+/// Writes the store's GC heap statistics to `out`; false (nothing written) for a NULL argument.
+#[no_mangle]
+pub unsafe extern "C" fn wasmlift_store_gc_stats(
+    store: *const crate::capi::store::wasm_store_t,
+    out: *mut wasmlift_gc_stats_t,
+) -> bool {
+    // SAFETY: `store` is NULL or a live `wasm_store_t` (C API contract, rule 1).
+    let Some(s) = (unsafe { store.as_ref() }) else { return false };
+    if out.is_null() {
+        return false;
+    }
+    let heap = s.store.gc_heap.lock().unwrap_or_else(|e| e.into_inner());
+    let st = heap.stats();
+    let stats = wasmlift_gc_stats_t {
+        live_objects: heap.len() as u64,
+        live_bytes: heap.bytes(),
+        collections: st.collections,
+        freed_objects: st.freed_objects,
+        last_pause_ns: st.last_pause.as_nanos() as u64,
+        max_pause_ns: st.max_pause.as_nanos() as u64,
+        total_pause_ns: st.total_pause.as_nanos() as u64,
+    };
+    // SAFETY: a non-NULL out-pointer is writable storage for one value (C API contract,
+    // rule 2); it is written without being read.
+    unsafe { out.write(stats) };
+    true
+}

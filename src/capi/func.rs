@@ -11,7 +11,7 @@ use crate::capi::val::{from_slot, to_slot, wasm_val_t, wasm_val_union};
 use crate::capi::vec::vec_slice;
 use crate::capi::vecs::wasm_val_vec_t;
 use crate::runtime::func::{
-    host_trap, scalar_route, Func, HostCallback, HostFunc, ScalarHost, ScalarSig, WasmEntry, SCALAR_MAX,
+    host_store, host_trap, scalar_route, Func, HostCallback, HostFunc, ScalarHost, ScalarSig, WasmEntry, SCALAR_MAX,
 };
 use crate::runtime::instance::WasmInstance;
 use crate::runtime::object::Object;
@@ -118,6 +118,11 @@ unsafe fn host_callback(
         for (i, t) in ty.results.iter().enumerate() {
             results[i] = wasm_val_t { kind: valkind_of(*t), of: wasm_val_union { i64: 0 } };
         }
+        // A safepoint: the arguments are handles now, and the calling wasm frames are stopped
+        // at this call (linked by `host_call`).
+        // SAFETY: nothing here holds reference bits outside the roots any more (`slots` is
+        // only written below).
+        unsafe { crate::runtime::gc::collect_if_needed(&store.inner) };
         let args_vec = wasm_val_vec_t { size: np, data: args.as_mut_ptr() };
         let mut results_vec = wasm_val_vec_t { size: nr, data: results.as_mut_ptr() };
         let trap = call(&args_vec, &mut results_vec);
@@ -137,6 +142,9 @@ unsafe fn host_callback(
             return Err(t.trap().clone());
         }
         let mut outcome = Ok(());
+        // Converted results sit in `slots`, unrooted, while the next result's handle is
+        // deleted (which may run a finalizer that collects).
+        let _no_gc = crate::runtime::gc::NoGc::new(&store.inner);
         for (i, t) in ty.results.iter().enumerate() {
             let mut keep_err = None;
             // SAFETY: the callback left `results[i]` a valid value (this function's contract).
@@ -215,7 +223,7 @@ unsafe fn scalar_slot(v: &wasm_val_t, kind: u8) -> VMVal {
 ///
 /// # Safety
 /// Only called by the host trampoline of a function made with this route: `ctx` is that live
-/// `HostFunc`, `args` / `results` the trampoline's arrays (see `HostInvoke`) for a function of
+/// `HostFunc`, `args` / `results` / `exit_fp` the trampoline's arrays and frame (see `HostInvoke`) for a function of
 /// type `host.sig`, where `host` is its `ScalarHost`; `host.target` (and `host.env`) are as
 /// described above, the callback obeying wasm.h as `host_callback` requires.
 /// With `FIXED`, the signature has exactly `NP` parameters and `NR` results (so the loops
@@ -224,9 +232,12 @@ unsafe extern "C" fn invoke_scalar<const WITH_ENV: bool, const FIXED: bool, cons
     ctx: *mut u8,
     args: *mut VMVal,
     results: *mut VMVal,
+    exit_fp: usize,
 ) -> u32 {
     // SAFETY: `ctx` is a live host function made with this route (this function's contract).
     let host = unsafe { scalar_route(ctx) };
+    // SAFETY: as above.
+    let store = unsafe { host_store(ctx) };
     let sig = &host.sig;
     let (np, nr) = if FIXED { (NP, NR) } else { (sig.params as usize, sig.results as usize) };
     // SAFETY: 8 writable bytes precede each array, and each slot is 16 bytes: the `wasm_val_t`
@@ -257,6 +268,10 @@ unsafe extern "C" fn invoke_scalar<const WITH_ENV: bool, const FIXED: bool, cons
     }
     let args_vec = wasm_val_vec_t { size: np, data: arg_vals };
     let mut results_vec = wasm_val_vec_t { size: nr, data: result_vals };
+    // While the callback runs, the store's collector reaches the calling wasm frames through
+    // the trampoline's frame (the callback may collect, or call into wasm that does).
+    let exit = crate::runtime::gc::WasmExit::new(exit_fp, store);
+    exit.begin(store);
     let trap = if WITH_ENV {
         // SAFETY: `target` is a `wasm_func_callback_with_env_t` to be called with `env`
         // (this function's contract); both vectors are valid for the call.
@@ -273,6 +288,7 @@ unsafe extern "C" fn invoke_scalar<const WITH_ENV: bool, const FIXED: bool, cons
             cb(&args_vec, &mut results_vec)
         }
     };
+    exit.end(store);
     // SAFETY: the callback has returned; the `nr` result values are valid (wasm.h rule 5).
     let result_slice = unsafe { std::slice::from_raw_parts_mut(result_vals, nr) };
     if !trap.is_null() {
@@ -590,6 +606,10 @@ unsafe fn call_general(f: &wasm_func_t, args: *const wasm_val_vec_t, results: *m
     if args.len() != np {
         return trap(store, format!("wasm_func_call: expected {np} arguments, got {}", args.len()));
     }
+    // A safepoint: every reference the host holds is a handle, and wasm of this store running
+    // below (this call is made from a host function) is stopped at a call into the host.
+    // SAFETY: as said; the arguments are converted below.
+    unsafe { crate::runtime::gc::collect_if_needed(&store.inner) };
     let n = np.max(nr).max(1);
     let mut inline = [VMVal::default(); INLINE_SLOTS];
     let mut heap = Vec::new();

@@ -32,7 +32,7 @@ unsafe fn gc_ref(r: *const wasm_ref_t) -> Option<(usize, GcRefKind)> {
     match &r.obj {
         // SAFETY: a GC handle holds an i31 or a live object of its store, which the handle
         // keeps alive (and, with a collector, rooted).
-        Object::Gc(g) => Some((g.bits, unsafe { gc_object::kind_of(g.bits) })),
+        Object::Gc(g) => Some((g.bits(), unsafe { gc_object::kind_of(g.bits()) })),
         _ => None,
     }
 }

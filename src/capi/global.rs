@@ -37,6 +37,7 @@ pub unsafe extern "C" fn wasm_global_new(
     match unsafe { to_slot(val, ty.content, &store.store) } {
         Ok(slot) => {
             let g = Arc::new(WasmGlobal::new_in(&store.store.inner, ty, slot));
+            store.store.gc_heap.lock().unwrap_or_else(|e| e.into_inner()).register_global(&g);
             wasm_ref_t::boxed(Object::Global(GlobalRef::new(g)), store.store.clone()) as *mut wasm_global_t
         }
         Err(e) => {
@@ -81,6 +82,11 @@ pub unsafe extern "C" fn wasm_global_set(g: *mut wasm_global_t, val: *const wasm
         crate::capi::extensions::set_error("wasm_global_set: the global is immutable");
         return;
     }
+    // A safepoint before the value becomes reference bits (a host that only sets globals
+    // must not grow the heap without end).
+    // SAFETY: the embedder holds references only through handles; wasm of the store below,
+    // if any, is stopped at a call into the host.
+    unsafe { crate::runtime::gc::collect_if_needed(&g.r.store.inner) };
     // SAFETY: `val` is a valid value (C API contract, rule 5).
     match unsafe { to_slot(val, global.ty.content, &g.r.store) } {
         Ok(slot) => global.set(slot),

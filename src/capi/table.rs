@@ -50,14 +50,17 @@ unsafe fn element_bits(r: *const wasm_ref_t, ty: ValType, store: &StoreHandle) -
 ///
 /// # Safety
 /// `bits` was read from such a table: for a funcref table it is 0 or a live `VMFuncRef`, for an
-/// exnref table 0 or an exnref of the store.
+/// exnref table 0 or an exnref of the store, for any other table 0, an i31 or a live object of
+/// the store's GC heap.
 unsafe fn element_ref(bits: usize, ty: ValType, store: &StoreHandle) -> *mut wasm_ref_t {
     let obj = match ty {
         // SAFETY: a funcref element is 0 or a live `VMFuncRef` (this function's contract).
         ValType::Ref(r) if r.is_func() => unsafe { Func::from_funcref(bits as *const _) }.map(Object::Func),
         // SAFETY: an exnref element is 0 or an exnref of this store (this function's contract).
         ValType::Ref(r) if r.heap.is_exn() => return unsafe { crate::capi::val::exnref_handle(bits, store) },
-        _ => return crate::capi::val::gc_ref_handle(bits, store),
+        // SAFETY: any other element of the table is null, an i31 or a live object of the
+        // store's heap (the table is one of its roots) (this function's contract).
+        _ => return unsafe { crate::capi::val::gc_ref_handle(bits, store) },
     };
     match obj {
         Some(o) => wasm_ref_t::boxed(o, store.clone()),
@@ -92,7 +95,9 @@ pub unsafe extern "C" fn wasm_table_new(
                 crate::capi::extensions::set_error(&e);
                 return std::ptr::null_mut();
             }
-            wasm_ref_t::boxed(Object::Table(TableRef::new(Arc::new(t))), store.store.clone()) as *mut wasm_table_t
+            let t = Arc::new(t);
+            store.store.gc_heap.lock().unwrap_or_else(|e| e.into_inner()).register_table(&t);
+            wasm_ref_t::boxed(Object::Table(TableRef::new(t)), store.store.clone()) as *mut wasm_table_t
         }
         Err(e) => {
             crate::capi::extensions::set_error(&e);
@@ -134,6 +139,10 @@ pub unsafe extern "C" fn wasm_table_set(t: *mut wasm_table_t, index: u32, r: *mu
     if index as usize >= table.len() {
         return false;
     }
+    // A safepoint before the element becomes reference bits (as in `wasm_global_set`).
+    // SAFETY: the embedder holds references only through handles; wasm of the store below,
+    // if any, is stopped at a call into the host.
+    unsafe { crate::runtime::gc::collect_if_needed(&t.r.store.inner) };
     // SAFETY: `r` is NULL or a live reference (C API contract, rule 1).
     match unsafe { element_bits(r, table.element_type(), &t.r.store) } {
         Ok(bits) => table.set(index as u64, bits),
@@ -156,6 +165,9 @@ pub unsafe extern "C" fn wasm_table_grow(t: *mut wasm_table_t, delta: u32, init:
     // SAFETY: `t` is NULL or a live `wasm_table_t` (C API contract, rule 1).
     let Some(t) = (unsafe { t.as_ref() }) else { return false };
     let table = t.table();
+    // A safepoint (as in `wasm_table_set`).
+    // SAFETY: as there.
+    unsafe { crate::runtime::gc::collect_if_needed(&t.r.store.inner) };
     // SAFETY: `init` is NULL or a live reference (C API contract, rule 1).
     match unsafe { element_bits(init, table.element_type(), &t.r.store) } {
         Ok(bits) => table.grow(delta as u64, bits).is_some(),

@@ -167,6 +167,8 @@ pub unsafe extern "C" fn wasmlift_exception_trap_new(
         }
     }
     let exn = ExnObject::new(tag, payload.into());
+    // Its payload's references stay alive as long as the exception does.
+    store.store.gc_heap.lock().unwrap_or_else(|e| e.into_inner()).register_exception(&exn);
     store.store.keep_exception(exn.clone());
     wasm_trap_t::new_boxed(uncaught_trap(exn), &store.store)
 }

@@ -8,7 +8,7 @@ use crate::capi::types::{valkind_of, wasm_valkind_t, WASM_EXTERNREF, WASM_FUNCRE
 use crate::capi::vec::VecElem;
 use crate::runtime::func::Func;
 use crate::runtime::gc_object;
-use crate::runtime::object::{GcHandle, Object};
+use crate::runtime::object::Object;
 use crate::runtime::store::StoreHandle;
 use crate::runtime::type_registry;
 use crate::types::{HeapType, RefType, ValType};
@@ -156,7 +156,7 @@ pub fn gc_ref_bits(obj: &Object, ty: RefType, store: &StoreHandle) -> Result<usi
     let matches = match obj {
         // SAFETY: the handle's bits are an i31 or a live object of this store (the handle's
         // store, checked by the caller, which the handle keeps alive).
-        Object::Gc(g) => ty.heap == HeapType::Extern || unsafe { gc_object::value_matches(g.bits, ty.heap) },
+        Object::Gc(g) => ty.heap == HeapType::Extern || unsafe { gc_object::value_matches(g.bits(), ty.heap) },
         _ => matches!(ty.heap, HeapType::Extern | HeapType::Any),
     };
     if !matches {
@@ -166,13 +166,17 @@ pub fn gc_ref_bits(obj: &Object, ty: RefType, store: &StoreHandle) -> Result<usi
 }
 
 /// The handle for reference bits of the extern or any hierarchy leaving wasm (null for 0): the
-/// host object that entered as them, or a struct, array or i31.
-pub fn gc_ref_handle(bits: usize, store: &StoreHandle) -> *mut wasm_ref_t {
-    if bits == 0 {
-        return std::ptr::null_mut();
+/// host object that entered as them, or a struct, array or i31 (rooted while the handle lives).
+///
+/// # Safety
+/// `bits` is null, an i31 or a live object of `store`'s heap, read from one of its roots (a
+/// slot of a wasm call, a global, a table or an exception payload).
+pub unsafe fn gc_ref_handle(bits: usize, store: &StoreHandle) -> *mut wasm_ref_t {
+    // SAFETY: the caller's obligation.
+    match unsafe { store.externref_object(bits) } {
+        Some(o) => wasm_ref_t::boxed(o, store.clone()),
+        None => std::ptr::null_mut(),
     }
-    let obj = store.externref_object(bits).unwrap_or_else(|| Object::Gc(GcHandle::new(bits)));
-    wasm_ref_t::boxed(obj, store.clone())
 }
 
 /// The exnref bits of `obj` entering wasm: only an exception of `store` (which then owns it for
@@ -234,7 +238,8 @@ pub fn typed_funcref_bits(f: &Func, ty: RefType, store: &StoreHandle) -> Result<
 /// # Safety
 /// `slot` holds a value of type `ty` of `store`: a function reference is null or a live
 /// `VMFuncRef` (pinned in the store or owned by an instance someone holds), an exception
-/// reference null or an exnref of the store.
+/// reference null or an exnref of the store, any other reference null, an i31 or a live object
+/// of the store's GC heap (read from one of its roots, with no collection since).
 #[inline]
 pub unsafe fn from_slot(slot: &VMVal, ty: ValType, store: &StoreHandle) -> wasm_val_t {
     let of = match ty {
@@ -252,7 +257,9 @@ pub unsafe fn from_slot(slot: &VMVal, ty: ValType, store: &StoreHandle) -> wasm_
         ValType::Ref(r) if r.heap.is_exn() => {
             wasm_val_union { r#ref: unsafe { exnref_handle(slot.u64() as usize, store) } }
         }
-        ValType::Ref(_) => wasm_val_union { r#ref: gc_ref_handle(slot.u64() as usize, store) },
+        // SAFETY: a slot of any other reference type holds null, an i31 or a live object of the
+        // store's heap (this function's contract).
+        ValType::Ref(_) => wasm_val_union { r#ref: unsafe { gc_ref_handle(slot.u64() as usize, store) } },
     };
     wasm_val_t { kind: valkind_of(ty), of }
 }

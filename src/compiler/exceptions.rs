@@ -84,7 +84,9 @@ impl FuncTranslator<'_, '_> {
                     let values = self.b.ins().load(I64, trusted(), exn, vmctx::EXCEPTION_VALUES);
                     let params = self.env.module.tag_type(tag).params.clone();
                     for (i, p) in params.iter().enumerate() {
-                        args.push(self.b.ins().load(ir_type(*p), trusted(), values, i as i32 * SLOT));
+                        let v = self.b.ins().load(ir_type(*p), trusted(), values, i as i32 * SLOT);
+                        self.declare_gc_ref(v, *p);
+                        args.push(v);
                     }
                     Some(next)
                 }

@@ -109,6 +109,7 @@ pub(crate) fn link(
             address_map: out.address_map,
             handlers: out.handlers,
             inlined: out.inlined,
+            stack_maps: out.stack_maps,
         })
         .collect();
     let tramp_offsets = starts[num_funcs..].iter().map(|&s| s as u32).collect();
@@ -143,6 +144,7 @@ pub(crate) fn link_into_region(
         address_map: out.address_map,
         handlers: out.handlers,
         inlined: out.inlined,
+        stack_maps: out.stack_maps,
     };
     Ok((code, function))
 }

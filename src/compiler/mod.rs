@@ -34,7 +34,9 @@ mod translate;
 mod tests;
 
 use crate::abi::code_memory::CodeRegion;
-pub use crate::abi::compiled::{CompiledCode, CompiledFunction, ExceptionHandler, Tier, TrapSite, Tunables};
+pub use crate::abi::compiled::{
+    CompiledCode, CompiledFunction, ExceptionHandler, StackMapSite, Tier, TrapSite, Tunables,
+};
 use crate::abi::traps::{trap_codes, TrapKind};
 use crate::decode::ModuleInfo;
 use crate::types::FuncType;
@@ -186,6 +188,7 @@ pub(crate) struct FuncOutput {
     pub relocs: Vec<link::Reloc>,
     pub handlers: Vec<ExceptionHandler>,
     pub inlined: Vec<crate::abi::compiled::InlineFrame>,
+    pub stack_maps: Vec<StackMapSite>,
 }
 
 /// What one compilation job produces.
@@ -384,7 +387,21 @@ fn extract_output(compiled: &cranelift_codegen::CompiledCode, func: &ir::Functio
         handlers.push(ExceptionHandler { ret_offset: site.ret_addr, handler_offset, frame_offset });
     }
     handlers.sort_by_key(|h| h.ret_offset);
-    Ok(FuncOutput { code, traps, address_map, relocs, handlers, inlined: Vec::new() })
+    let mut stack_maps = Vec::with_capacity(buffer.user_stack_maps().len());
+    for (ret_offset, frame_size, map) in buffer.user_stack_maps() {
+        let mut slots = Vec::new();
+        for (ty, offset) in map.entries() {
+            // declare_gc_ref only declares pointer-sized values.
+            if ty != ir::types::I64 {
+                return Err(format!("a stack map entry of type {ty}, expected i64"));
+            }
+            slots.push(offset);
+        }
+        slots.sort_unstable();
+        stack_maps.push(StackMapSite { ret_offset: *ret_offset, frame_size: *frame_size, slots: slots.into() });
+    }
+    stack_maps.sort_by_key(|m| m.ret_offset);
+    Ok(FuncOutput { code, traps, address_map, relocs, handlers, inlined: Vec::new(), stack_maps })
 }
 
 /// Maps a Cranelift trap code back to the engine's trap kind.

@@ -59,8 +59,10 @@ pub(crate) fn entry_trampoline(
 }
 
 /// Wasm-convention function `(host_ctx, params...) -> results` that calls the context's
-/// `HostInvoke` (`invoke(host_ctx, args, results) -> u32`, loaded from `HOST_CTX_INVOKE_OFFSET`)
-/// with the params spilled to an array on its stack and the results read back from another.
+/// `HostInvoke` (`invoke(host_ctx, args, results, frame_pointer) -> u32`, loaded from
+/// `HOST_CTX_INVOKE_OFFSET`) with the params spilled to an array on its stack and the results
+/// read back from another. The frame pointer leads the collector into the calling wasm frames
+/// while the host function runs (see runtime::gc::WasmExit).
 pub(crate) fn host_trampoline(
     isa: &dyn TargetIsa,
     ty: &FuncType,
@@ -91,13 +93,16 @@ pub(crate) fn host_trampoline(
             b.ins().store(flags, *v, args, i as i32 * SLOT);
         }
         let mut hsig = ir::Signature::new(isa.default_call_conv());
-        hsig.params.extend([AbiParam::new(I64), AbiParam::new(I64), AbiParam::new(I64)]);
+        hsig.params.extend([AbiParam::new(I64), AbiParam::new(I64), AbiParam::new(I64), AbiParam::new(I64)]);
         hsig.returns.push(AbiParam::new(I32));
         let hsig = b.import_signature(hsig);
         // The context is the runtime's `HostFunc`, alive while compiled code can reach it, and
         // its invoke pointer never changes.
         let callee = b.ins().load(I64, readonly(), host_ctx, HOST_CTX_INVOKE_OFFSET);
-        let call = b.ins().call_indirect(hsig, callee, &[host_ctx, args, results_at]);
+        // This frame's pointer: the saved frame pointer and return address above it lead the
+        // collector into the calling wasm frames (see runtime::gc::WasmExit).
+        let fp = b.ins().get_frame_pointer(I64);
+        let call = b.ins().call_indirect(hsig, callee, &[host_ctx, args, results_at, fp]);
         let rc = b.inst_results(call)[0];
         let failed = b.create_block();
         let done = b.create_block();

@@ -227,6 +227,9 @@ pub(crate) fn translate_function(
     let mut locals = Vec::new();
     for (i, p) in ty.params.iter().enumerate() {
         let var = b.declare_var(ir_type(*p));
+        if p.is_gc_ref() {
+            b.declare_var_needs_stack_map(var);
+        }
         b.def_var(var, params[i + 1]);
         locals.push(var);
     }
@@ -240,6 +243,9 @@ pub(crate) fn translate_function(
         let zero = zero_value(&mut b, vt);
         for _ in 0..count {
             let var = b.declare_var(ir_type(vt));
+            if vt.is_gc_ref() {
+                b.declare_var_needs_stack_map(var);
+            }
             b.def_var(var, zero);
             locals.push(var);
         }
@@ -247,7 +253,10 @@ pub(crate) fn translate_function(
 
     let exit = b.create_block();
     for r in ty.results.iter() {
-        b.append_block_param(exit, ir_type(*r));
+        let v = b.append_block_param(exit, ir_type(*r));
+        if r.is_gc_ref() {
+            b.declare_value_needs_stack_map(v);
+        }
     }
 
     let mut t = FuncTranslator {
@@ -478,14 +487,6 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
     /// Flags of a linear-memory access.
     pub fn heap_flags(&self) -> MemFlagsData {
         heap_flags().with_alias_region(Some(self.regions.heap))
-    }
-
-    /// Declares that `v`, a value of type `ty`, must be found by the collector wherever it is
-    /// live across a safepoint (a call): any reference that may point into the GC heap.
-    pub(super) fn declare_gc_ref(&mut self, v: Value, ty: ValType) {
-        if ty.is_gc_ref() {
-            self.b.declare_value_needs_stack_map(v);
-        }
     }
 
     pub fn iconst32(&mut self, v: i32) -> Value {
@@ -839,9 +840,19 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
     fn block_with_params(&mut self, tys: &[ValType]) -> Block {
         let block = self.b.create_block();
         for t in tys {
-            self.b.append_block_param(block, ir_type(*t));
+            let v = self.b.append_block_param(block, ir_type(*t));
+            self.declare_gc_ref(v, *t);
         }
         block
+    }
+
+    /// Makes `v`, a value of wasm type `ty`, part of the stack maps of every call it is live
+    /// across when `ty`'s values may point into the GC heap (does nothing for other types):
+    /// the collector then finds it in the frame and keeps what it points at alive.
+    pub(super) fn declare_gc_ref(&mut self, v: Value, ty: ValType) {
+        if ty.is_gc_ref() {
+            self.b.declare_value_needs_stack_map(v);
+        }
     }
 
     /// The block a branch to relative depth `depth` jumps to, and how many values it carries.
@@ -1299,6 +1310,11 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
                     b = self.canon(b);
                 }
                 let v = self.b.ins().select(cond, a, b);
+                if let Operator::TypedSelect { ty } = op {
+                    if let Some(ty) = ValType::from_wasmparser(ty) {
+                        self.declare_gc_ref(v, ty);
+                    }
+                }
                 self.push(v);
             }
             Operator::LocalGet { local_index } => {
@@ -1321,6 +1337,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
                 let addr = self.global_addr(global_index);
                 let flags = if gt.mutable { self.regions.global_flags() } else { readonly() };
                 let v = self.b.ins().load(ir_type(gt.content), flags, addr, 0);
+                self.declare_gc_ref(v, gt.content);
                 self.push(v);
             }
             Operator::GlobalSet { global_index } => {
@@ -1433,6 +1450,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
                 let index = self.pop();
                 let addr = self.table_elem_addr(table, index, user_trap(trap_codes::TABLE_OUT_OF_BOUNDS));
                 let v = self.b.ins().load(I64, self.regions.table_flags(), addr, 0);
+                self.declare_gc_ref(v, self.env.module.tables[table as usize].element);
                 self.push(v);
             }
             Operator::TableSet { table } => {
@@ -1659,7 +1677,7 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
             }
             self.emit_call(Callee::Direct(f), &args)
         };
-        self.stack.extend(call);
+        self.push_call_results(call, type_index);
         self.after_call();
         Ok(())
     }
@@ -1723,9 +1741,18 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
             return Ok(());
         }
         let results = self.emit_call(Callee::Indirect(sig, code), &args);
-        self.stack.extend(results);
+        self.push_call_results(results, type_index);
         self.after_call();
         Ok(())
+    }
+
+    /// Pushes the results of a call of type `type_index`, declaring GC references among them.
+    fn push_call_results(&mut self, results: Vec<Value>, type_index: u32) {
+        let module = self.env.module;
+        for (v, ty) in results.into_iter().zip(module.types[type_index as usize].results.iter()) {
+            self.declare_gc_ref(v, *ty);
+            self.push(v);
+        }
     }
 
     fn call_indirect(&mut self, type_index: u32, table: u32, tail: bool) -> Result<(), String> {

@@ -14,8 +14,8 @@ mod bodies {
     use super::WasmInstance;
     use crate::abi::gc::{GcKind, ARRAY_ELEMENTS_OFFSET};
     use crate::abi::vmctx::VMVal;
-    use crate::runtime::gc_object;
     use crate::runtime::type_registry::{self, GcLayout};
+    use crate::runtime::{gc, gc_object};
     use crate::types::FieldType;
 
     // Assembly stubs: they capture the calling wasm frame before entering the unwinder.
@@ -182,7 +182,37 @@ mod bodies {
         Some((id, type_registry::gc_layout(id)?))
     }
 
-    pub unsafe extern "C" fn gc_alloc(vmctx: *mut u8, type_index: u32, len: u32) -> usize {
+    // Allocations may collect: compiled code enters them through stubs that pass the frame
+    // pointer the collector reaches the calling wasm frames through (`gc::alloc_from_wasm`).
+    crate::gc_builtin_stub!(
+        wasmlift_gc_alloc_stub,
+        gc_alloc_body,
+        (vmctx: *mut u8, type_index: u32, len: u32) -> usize
+    );
+    crate::gc_builtin_stub!(
+        wasmlift_array_new_data_stub,
+        array_new_data_body,
+        (vmctx: *mut u8, type_index: u32, data: u32, offset: u32, len: u32) -> usize
+    );
+    crate::gc_builtin_stub!(
+        wasmlift_array_new_elem_stub,
+        array_new_elem_body,
+        (vmctx: *mut u8, type_index: u32, elem: u32, offset: u32, len: u32) -> usize
+    );
+    pub use self::{
+        wasmlift_array_new_data_stub as array_new_data, wasmlift_array_new_elem_stub as array_new_elem,
+        wasmlift_gc_alloc_stub as gc_alloc,
+    };
+
+    /// `gc_alloc`, entered through its stub (`_pad*`: registers the stub leaves as they are).
+    unsafe extern "C" fn gc_alloc_body(
+        vmctx: *mut u8,
+        type_index: u32,
+        len: u32,
+        _pad1: usize,
+        _pad2: usize,
+        exit_fp: usize,
+    ) -> usize {
         // SAFETY: called by compiled code with its vmctx.
         let inst = unsafe { caller(vmctx) };
         let Some((id, layout)) = gc_type(inst, type_index) else { return 0 };
@@ -194,7 +224,9 @@ mod bodies {
             _ => layout.size,
         };
         let len = if layout.kind == GcKind::Array { len } else { 0 };
-        match inst.store.gc_heap.lock().unwrap().alloc(layout.kind, id, len, size) {
+        // SAFETY: entered through the stub with its frame pointer; the caller holds every
+        // reference it still needs in declared values (struct.new's fields are written after).
+        match unsafe { gc::alloc_from_wasm(&inst.store, exit_fp, layout.kind, id, len, size, &[]) } {
             Ok(p) => p.as_ptr() as usize,
             Err(_) => 0,
         }
@@ -258,45 +290,73 @@ mod bodies {
         0
     }
 
-    pub unsafe extern "C" fn array_new_data(
+    /// `array_new_data`, entered through its stub.
+    unsafe extern "C" fn array_new_data_body(
         vmctx: *mut u8,
         type_index: u32,
         data: u32,
         offset: u32,
         len: u32,
+        exit_fp: usize,
     ) -> usize {
         // SAFETY: called by compiled code with its vmctx.
         let inst = unsafe { caller(vmctx) };
         let Some((id, layout)) = gc_type(inst, type_index) else { return 0 };
         let Some(element) = layout.element else { return 0 };
         let size = element.storage.size() as u64;
+        // The module's bytes: they stay in place even if the segment is dropped meanwhile.
         let bytes = inst.data_bytes(data);
         let Some(r) = range_within(offset as u64, len as u64 * size, bytes.len()) else { return 1 };
         let bytes = &bytes[r];
-        let new = gc_object::new_array(&inst.store, id, len, |i| {
-            let mut v = VMVal::default();
-            let at = i as usize * size as usize;
-            v.0[..size as usize].copy_from_slice(&bytes[at..at + size as usize]);
-            v
-        });
+        // SAFETY: entered through the stub with its frame pointer; no reference is held.
+        let new = unsafe {
+            gc_object::new_array_from_wasm(&inst.store, exit_fp, id, len, |i| {
+                let mut v = VMVal::default();
+                let at = i as usize * size as usize;
+                v.0[..size as usize].copy_from_slice(&bytes[at..at + size as usize]);
+                v
+            })
+        };
         new.unwrap_or(0)
     }
 
-    pub unsafe extern "C" fn array_new_elem(
+    /// `array_new_elem`, entered through its stub.
+    unsafe extern "C" fn array_new_elem_body(
         vmctx: *mut u8,
         type_index: u32,
         elem: u32,
         offset: u32,
         len: u32,
+        exit_fp: usize,
     ) -> usize {
         // SAFETY: called by compiled code with its vmctx.
         let inst = unsafe { caller(vmctx) };
-        let Some((id, _)) = gc_type(inst, type_index) else { return 0 };
-        // SAFETY: one access to the segments on the store's thread; nothing else runs meanwhile.
+        let Some((id, layout)) = gc_type(inst, type_index) else { return 0 };
+        let segment_len = |inst: &WasmInstance| {
+            // SAFETY: one access to the segments on the store's thread, not held.
+            (unsafe { inst.elements() })[elem as usize].as_deref().map_or(0, |items| items.len())
+        };
+        if range_within(offset as u64, len as u64, segment_len(inst)).is_none() {
+            return 1;
+        }
+        let Some(size) = layout.array_size(len) else { return 0 };
+        // SAFETY: entered through the stub with its frame pointer; no reference is held (the
+        // segment's items are roots of the collection, read only after it).
+        let Ok(object) = (unsafe { gc::alloc_from_wasm(&inst.store, exit_fp, GcKind::Array, id, len, size, &[]) })
+        else {
+            return 0;
+        };
+        // Embedder code run by the collection (a finalizer) may have run wasm dropping the
+        // segment: check again, and read the items only now.
+        let Some(r) = range_within(offset as u64, len as u64, segment_len(inst)) else { return 1 };
+        // SAFETY: as above; the items are copied before anything else runs.
         let items: &[usize] = unsafe { inst.elements() }[elem as usize].as_deref().unwrap_or(&[]);
-        let Some(r) = range_within(offset as u64, len as u64, items.len()) else { return 1 };
-        let items = &items[r];
-        gc_object::new_array(&inst.store, id, len, |i| VMVal::from_u64(items[i as usize] as u64)).unwrap_or(0)
+        let elements = (object.as_ptr() as usize + ARRAY_ELEMENTS_OFFSET as usize) as *mut usize;
+        for (i, item) in items[r].iter().enumerate() {
+            // SAFETY: `i < len` elements of 8 bytes (reference arrays) lie inside the object.
+            unsafe { elements.add(i).write(*item) };
+        }
+        object.as_ptr() as usize
     }
 
     pub unsafe extern "C" fn array_init_data(

@@ -225,3 +225,27 @@ pub fn handler_at(ret: usize) -> Option<(usize, usize)> {
     })
     .flatten()
 }
+
+/// The live GC references of the wasm frame whose call returns to `ret`: calls `f` with the
+/// frame's size (frame pointer minus stack pointer at the call) and the stack-pointer offsets
+/// of the slots holding them. Returns false when `ret` is not a return address inside a wasm
+/// function (the frame walk ends there); a wasm call site without references calls nothing.
+pub fn stack_map_at(ret: usize, f: impl FnOnce(u32, &[u32])) -> bool {
+    // The call instruction ends at `ret`; the byte before it lies inside the calling function.
+    let Some(lookup) = ret.checked_sub(1) else { return false };
+    with_entry(lookup, |e| {
+        if !e.is_module {
+            return false;
+        }
+        let base = e.code.code.base() as usize;
+        let Some(fi) = function_at(&e.code, (lookup - base) as u32) else { return false };
+        let func = &e.code.functions[fi];
+        let rel = (ret - base) as u32 - func.offset;
+        if let Ok(i) = func.stack_maps.binary_search_by_key(&rel, |m| m.ret_offset) {
+            let m = &func.stack_maps[i];
+            f(m.frame_size, &m.slots);
+        }
+        true
+    })
+    .unwrap_or(false)
+}

@@ -237,6 +237,8 @@ unsafe extern "C" fn throw_entry(vmctx: *mut u8, tag_index: u32, values: *const 
         // SAFETY: the compiled caller stored `n` slots at `values` (validated tag type).
         let payload: Box<[VMVal]> = unsafe { std::slice::from_raw_parts(values, n) }.into();
         let exn = ExnObject::new(tag, payload);
+        // Its payload's references stay alive as long as the exception does.
+        inst.store.gc_heap.lock().unwrap_or_else(|e| e.into_inner()).register_exception(&exn);
         keep_in_store(inst, &exn);
         exn.exnref()
         // Everything owned here is dropped before unwinding skips this frame.

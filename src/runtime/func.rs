@@ -5,7 +5,7 @@ use super::engine::HostTrampoline;
 use super::host_info::HostInfo;
 use super::instance::WasmInstance;
 use super::signals::{self, RawTrap};
-use super::store::Store;
+use super::store::{Store, StoreState};
 use super::trap::{frames_from_pcs, Trap, TrapRecord};
 use super::type_registry::TypeRef;
 use crate::abi::traps::TrapKind;
@@ -174,16 +174,44 @@ pub unsafe fn scalar_route<'a>(ctx: *mut u8) -> &'a ScalarHost {
     unsafe { (*(ctx as *const HostFunc)).scalar.as_ref().unwrap_unchecked() }
 }
 
+/// The store of the host function whose context is `ctx`.
+///
+/// # Safety
+/// `ctx` is the context of a live `HostFunc`; the reference does not outlive the call that
+/// `ctx` was passed to.
+#[inline(always)]
+pub unsafe fn host_store<'a>(ctx: *mut u8) -> &'a StoreState {
+    // SAFETY: the caller's obligation.
+    unsafe { &(*(ctx as *const HostFunc)).store }
+}
+
 /// The `HostInvoke` of host functions without a scalar route: runs the boxed callback on a
-/// copy of the arguments (the callback's slice serves for the arguments and then the results).
+/// copy of the arguments (the callback's slice serves for the arguments and then the results),
+/// with the calling wasm frames linked for the collector through `exit_fp` meanwhile (the
+/// callback may collect, or call into wasm that does).
 ///
 /// # Safety
 /// Only called by a host trampoline: `ctx` is the `HostFunc` whose funcref the trampoline was
-/// reached through (alive: the caller's instance or table holds it), and `args` / `results`
-/// are the trampoline's arrays for the function's type (see `HostInvoke`).
-unsafe extern "C" fn host_call(ctx: *mut u8, args: *mut VMVal, results: *mut VMVal) -> u32 {
+/// reached through (alive: the caller's instance or table holds it), `args` / `results` are the
+/// trampoline's arrays for the function's type and `exit_fp` its frame pointer (see
+/// `HostInvoke`).
+unsafe extern "C" fn host_call(ctx: *mut u8, args: *mut VMVal, results: *mut VMVal, exit_fp: usize) -> u32 {
     // SAFETY: see the function's contract.
     let f = unsafe { &*(ctx as *const HostFunc) };
+    let exit = super::gc::WasmExit::new(exit_fp, &f.store);
+    exit.begin(&f.store);
+    // SAFETY: this function's contract; `exit` stays linked (and in place) until `end`.
+    let rc = unsafe { run_host_call(ctx, f, args, results) };
+    exit.end(&f.store);
+    rc
+}
+
+/// The body of `host_call`.
+///
+/// # Safety
+/// As `host_call`, with `f` the `HostFunc` at `ctx`.
+#[inline(always)]
+unsafe fn run_host_call(ctx: *mut u8, f: &HostFunc, args: *mut VMVal, results: *mut VMVal) -> u32 {
     let (np, nr) = (f.ty.params.len(), f.ty.results.len());
     let n = np.max(nr);
     let mut inline = [VMVal::default(); SCALAR_MAX];

@@ -46,7 +46,7 @@ pub fn new_struct(store: &StoreState, type_id: u32, fields: &[VMVal]) -> Result<
     if fields.len() != layout.fields.len() {
         return Err(format!("struct type {type_id} has {} fields, got {}", layout.fields.len(), fields.len()));
     }
-    let object = store.gc_heap.lock().unwrap().alloc(GcKind::Struct, type_id, 0, layout.size)?;
+    let object = lock(store).alloc(GcKind::Struct, type_id, 0, layout.size)?;
     let base = object.as_ptr().cast::<u8>();
     for ((offset, field), v) in layout.fields.iter().zip(fields) {
         // SAFETY: the object is `layout.size` bytes and the field lies inside it (struct_layout).
@@ -55,32 +55,68 @@ pub fn new_struct(store: &StoreState, type_id: u32, fields: &[VMVal]) -> Result<
     Ok(base as usize)
 }
 
-/// A new array of canonical type `type_id` with the elements produced by `element(i)`.
+/// A new array of canonical type `type_id` with the elements produced by `element(i)`
+/// (constant expressions: never collects).
 pub fn new_array(
     store: &StoreState,
     type_id: u32,
     len: u32,
     element: impl FnMut(u32) -> VMVal,
 ) -> Result<usize, String> {
-    new_array_with(store, type_id, len, false, element)
+    new_array_with(type_id, len, false, |size| lock(store).alloc(GcKind::Array, type_id, len, size), element)
 }
 
 /// A new array of canonical type `type_id` whose elements are all zero (null, 0, +0.0).
 pub fn new_zeroed_array(store: &StoreState, type_id: u32, len: u32) -> Result<usize, String> {
-    new_array_with(store, type_id, len, true, |_| VMVal::default())
+    new_array_with(
+        type_id,
+        len,
+        true,
+        |size| lock(store).alloc(GcKind::Array, type_id, len, size),
+        |_| VMVal::default(),
+    )
 }
 
-fn new_array_with(
+/// `new_array` for an allocation builtin entered through a `gc_builtin_stub!` stub with
+/// `exit_fp`: may collect first (see `gc::alloc_from_wasm`).
+///
+/// # Safety
+/// As `gc::alloc_from_wasm` (no reference arguments to keep: `element` must not produce
+/// references it held across this call).
+pub unsafe fn new_array_from_wasm(
     store: &StoreState,
+    exit_fp: usize,
+    type_id: u32,
+    len: u32,
+    element: impl FnMut(u32) -> VMVal,
+) -> Result<usize, String> {
+    new_array_with(
+        type_id,
+        len,
+        false,
+        // SAFETY: the caller's obligation.
+        |size| unsafe { super::gc::alloc_from_wasm(store, exit_fp, GcKind::Array, type_id, len, size, &[]) },
+        element,
+    )
+}
+
+fn lock(store: &StoreState) -> std::sync::MutexGuard<'_, super::gc::GcHeap> {
+    store.gc_heap.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Allocates an array of `len` elements of type `type_id` with `alloc(size)` and writes
+/// `element(i)` into each (unless `zeroed`: the allocation is zeroed already).
+fn new_array_with(
     type_id: u32,
     len: u32,
     zeroed: bool,
+    alloc: impl FnOnce(u32) -> Result<std::ptr::NonNull<VMGcHeader>, String>,
     mut element: impl FnMut(u32) -> VMVal,
 ) -> Result<usize, String> {
     let layout = layout_of(type_id, GcKind::Array)?;
     let element_type = layout.element.expect("array layouts have an element type");
     let size = layout.array_size(len).ok_or_else(|| format!("an array of {len} elements is too large"))?;
-    let object = store.gc_heap.lock().unwrap().alloc(GcKind::Array, type_id, len, size)?;
+    let object = alloc(size)?;
     let base = object.as_ptr().cast::<u8>();
     let step = element_type.storage.size() as usize;
     if zeroed {

@@ -393,13 +393,17 @@ fn allocate(
         let ty = TableType { element: module.canonical_valtype(ty.element), ..*ty };
         let mut t = WasmTable::new(ty, 0).map_err(InstantiationError::Resource)?;
         t.attach(store).map_err(InstantiationError::Resource)?;
-        tables.push(Arc::new(t));
+        let t = Arc::new(t);
+        store.gc_heap.lock().unwrap_or_else(|e| e.into_inner()).register_table(&t);
+        tables.push(t);
     }
     for g in &info.globals[info.num_imported_globals as usize..] {
         let g = GlobalType { content: module.canonical_valtype(g.content), ..*g };
         let mut global = WasmGlobal::new(g, VMVal::default());
         global.store_id = store.id;
-        globals.push(Arc::new(global));
+        let global = Arc::new(global);
+        store.gc_heap.lock().unwrap_or_else(|e| e.into_inner()).register_global(&global);
+        globals.push(global);
     }
 
     let offsets = &module.offsets;
@@ -510,6 +514,7 @@ fn run_initializers(instance: &Arc<WasmInstance>) -> Result<(), InstantiationErr
         .collect::<Result<_, InstantiationError>>()?;
     // SAFETY: the instance is not shared yet beyond this thread; no other reference is live.
     *unsafe { instance.elements() } = evaluated;
+    instance.store.gc_heap.lock().unwrap_or_else(|e| e.into_inner()).register_elements(&instance);
     for (i, e) in info.elements.iter().enumerate() {
         if let ElementMode::Active { table, offset } = &e.mode {
             let offset = eval_init(&instance, offset)?;

@@ -30,22 +30,8 @@ pub enum Object {
     Tag(Arc<super::exception::WasmTag>),
     /// An exception (an exnref value that left wasm; wasm.h shows it as an externref handle).
     Exn(Arc<super::exception::ExnObject>),
-    /// A GC reference that left wasm: an i31, a struct or an array of the handle's store.
-    Gc(Arc<GcHandle>),
-}
-
-/// What a handle to a struct, array or i31 holds: the reference's bits (see `abi::gc`). Its
-/// identity is those bits, so two handles to one object are the same reference; host info
-/// belongs to the handle object (each reference leaving wasm gets its own).
-pub struct GcHandle {
-    pub bits: usize,
-    pub host_info: HostInfo,
-}
-
-impl GcHandle {
-    pub fn new(bits: usize) -> Arc<GcHandle> {
-        Arc::new(GcHandle { bits, host_info: HostInfo::default() })
-    }
+    /// A struct, array or i31 reference of a store's GC heap (rooted while held).
+    Gc(super::gc::GcRef),
 }
 
 impl Object {
@@ -62,7 +48,7 @@ impl Object {
             Object::Foreign(f) => Arc::as_ptr(f) as usize,
             Object::Tag(t) => Arc::as_ptr(t) as usize,
             Object::Exn(e) => Arc::as_ptr(e) as usize,
-            Object::Gc(g) => g.bits,
+            Object::Gc(r) => r.bits(),
         }
     }
 
@@ -86,7 +72,7 @@ impl Object {
             Object::Foreign(o) => f(&o.host_info),
             Object::Tag(t) => f(&t.host_info),
             Object::Exn(e) => f(&e.host_info),
-            Object::Gc(g) => f(&g.host_info),
+            Object::Gc(r) => r.with_host_info(f),
         }
     }
 

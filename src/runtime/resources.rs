@@ -43,6 +43,11 @@ impl Account {
         self.limits[what as usize].store(limit, Ordering::Relaxed);
     }
 
+    /// The limit on `what` (`u64::MAX` when unlimited).
+    pub fn limit(&self, what: Resource) -> u64 {
+        self.limits[what as usize].load(Ordering::Relaxed)
+    }
+
     /// Charges `amount`; fails (charging nothing) if the limit would be exceeded.
     pub fn charge(&self, what: Resource, amount: u64) -> Result<(), String> {
         let usage = &self.usage[what as usize];

@@ -15,7 +15,9 @@
 use super::engine::Engine;
 use super::module::{CompiledModule, Module};
 use crate::abi::code_memory::CodeMemory;
-use crate::abi::compiled::{CompiledCode, CompiledFunction, ExceptionHandler, InlineFrame, TrapSite, INLINED_LOC};
+use crate::abi::compiled::{
+    CompiledCode, CompiledFunction, ExceptionHandler, InlineFrame, StackMapSite, TrapSite, INLINED_LOC,
+};
 use crate::abi::traps::TrapKind;
 use std::sync::Arc;
 
@@ -165,6 +167,15 @@ pub fn serialize(module: &Module) -> Result<Vec<u8>, String> {
             p.u32(i.func_offset);
             p.u32(i.outer);
         }
+        p.u64(f.stack_maps.len() as u64);
+        for m in &f.stack_maps {
+            p.u32(m.ret_offset);
+            p.u32(m.frame_size);
+            p.u64(m.slots.len() as u64);
+            for s in m.slots.iter() {
+                p.u32(*s);
+            }
+        }
     }
     p.u64(code.entry_trampolines.len() as u64);
     for t in &code.entry_trampolines {
@@ -248,10 +259,30 @@ pub fn deserialize(engine: &Engine, data: &[u8]) -> Result<Module, String> {
         {
             return Err("serialized module is corrupt (address map)".into());
         }
+        let nmaps = p.count(16)?;
+        let mut stack_maps = Vec::with_capacity(nmaps);
+        for _ in 0..nmaps {
+            let ret_offset = p.u32()?;
+            let frame_size = p.u32()?;
+            let nslots = p.count(4)?;
+            let mut slots = Vec::with_capacity(nslots);
+            for _ in 0..nslots {
+                let s = p.u32()?;
+                // The MAC already vouches for the data; still, never read outside the frame.
+                if s.checked_add(8).is_none_or(|end| end > frame_size) {
+                    return Err("serialized module is corrupt (stack map)".into());
+                }
+                slots.push(s);
+            }
+            if ret_offset > len {
+                return Err("serialized module is corrupt (stack map)".into());
+            }
+            stack_maps.push(StackMapSite { ret_offset, frame_size, slots: slots.into() });
+        }
         if (offset as usize).checked_add(len as usize).is_none_or(|e| e > text.len()) {
             return Err("serialized module is corrupt (function range)".into());
         }
-        functions.push(CompiledFunction { offset, len, traps, address_map, handlers, inlined });
+        functions.push(CompiledFunction { offset, len, traps, address_map, handlers, inlined, stack_maps });
     }
     let ntramp = p.count(4)?;
     let mut entry_trampolines = Vec::with_capacity(ntramp);

@@ -7,16 +7,17 @@
 //!
 //! Lifetime rule: every handle keeps the store alive, and every object keeps alive what it
 //! refers to (a function its instance, an instance its module and imports), so handles may be
-//! deleted in any order, the store first included. What only the store holds — externref
-//! values that entered wasm, and instances pinned because function references into them may sit
-//! in tables or globals — is released when the last handle of the store is gone. Runtime
-//! objects never hold the `StoreRoot`, so these pins form no reference cycle.
+//! deleted in any order, the store first included. Host values that entered wasm as externrefs
+//! live in the store's GC heap (gc.rs) and are collected once wasm cannot reach them; what the
+//! heap still holds when the last handle of the store is gone is released then, as are the
+//! instances pinned because function references into them may sit in tables or globals.
+//! Runtime objects never hold the `StoreRoot`, so these pins form no reference cycle.
 
 use super::engine::Engine;
 use super::object::Object;
 use crate::abi::vmctx::VMLimits;
 use std::any::Any;
-use std::cell::UnsafeCell;
+use std::cell::{Cell, UnsafeCell};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::Mutex;
@@ -32,6 +33,11 @@ pub struct StoreState {
     /// Every exception thrown in the store: exnrefs are plain pointers that wasm may keep in
     /// locals, globals or tables, so the objects live as long as the store (like externrefs).
     exceptions: Mutex<Vec<Arc<super::exception::ExnObject>>>,
+    /// Calls from this store's wasm code into the host that are running, innermost first (see
+    /// `gc::WasmExit`): where the collector finds the wasm frames.
+    pub wasm_exits: Cell<*const super::gc::WasmExit>,
+    /// Nonzero while values are converted between the host and wasm (see `gc::NoGc`).
+    pub gc_forbidden: Cell<u32>,
     /// The store's GC objects (see gc.rs). Declared last: dropped after everything above.
     pub gc_heap: Mutex<super::gc::GcHeap>,
 }
@@ -64,6 +70,8 @@ impl StoreState {
             account,
             limits: Box::new(UnsafeCell::new(limits)),
             exceptions: Mutex::new(Vec::new()),
+            wasm_exits: Cell::new(std::ptr::null()),
+            gc_forbidden: Cell::new(0),
         })
     }
 
@@ -132,12 +140,6 @@ impl StoreState {
 
 pub struct StoreRoot {
     pub inner: Store,
-    /// Objects passed into wasm as externref, by the externref's bits: the address of a host
-    /// object (`GcKind::Host` header) in the store's GC heap, so that compiled code can tell
-    /// them from structs and arrays once converted to `anyref`.
-    externrefs: Mutex<HashMap<usize, Object>>,
-    /// The externref bits of each object passed in, by the object's identity.
-    externref_ids: Mutex<HashMap<usize, usize>>,
     /// Owners kept alive for the store's lifetime, by address (each at most once).
     pinned: Mutex<HashMap<usize, Arc<dyn Any + Send + Sync>>>,
 }
@@ -155,42 +157,22 @@ impl std::ops::Deref for StoreRoot {
 
 impl StoreRoot {
     pub fn new(engine: Engine) -> StoreHandle {
-        Arc::new(StoreRoot {
-            inner: StoreState::new(engine),
-            externrefs: Mutex::new(HashMap::new()),
-            externref_ids: Mutex::new(HashMap::new()),
-            pinned: Mutex::new(HashMap::new()),
-        })
+        Arc::new(StoreRoot { inner: StoreState::new(engine), pinned: Mutex::new(HashMap::new()) })
     }
 
-    /// Returns the externref bits for `obj`, keeping it alive while the store lives: the same
-    /// bits every time for one object. A struct, array or i31 handle gives back its own bits
-    /// (the reference `extern.convert_any` made of it). Fails when the host object's header
-    /// cannot be allocated.
+    /// The reference bits for `obj` entering wasm (see `gc::externref_bits`): a host object
+    /// in the store's GC heap, alive while wasm can reach it. Never collects.
     pub fn externref_bits(&self, obj: &Object) -> Result<usize, String> {
-        if let Object::Gc(g) = obj {
-            return Ok(g.bits);
-        }
-        let id = obj.identity();
-        let mut ids = self.externref_ids.lock().unwrap();
-        if let Some(bits) = ids.get(&id) {
-            return Ok(*bits);
-        }
-        let header = self.gc_heap.lock().unwrap().alloc(
-            crate::abi::gc::GcKind::Host,
-            crate::abi::gc::HOST_TYPE_ID,
-            0,
-            crate::abi::gc::HEADER_SIZE,
-        )?;
-        let bits = header.as_ptr() as usize;
-        self.externrefs.lock().unwrap().insert(bits, obj.clone());
-        ids.insert(id, bits);
-        Ok(bits)
+        super::gc::externref_bits(&self.inner, obj)
     }
 
-    /// The object behind externref bits produced by `externref_bits`.
-    pub fn externref_object(&self, bits: usize) -> Option<Object> {
-        self.externrefs.lock().unwrap().get(&bits).cloned()
+    /// The object behind reference bits of this store leaving wasm (None for null).
+    ///
+    /// # Safety
+    /// As `gc::ref_object`: `bits` was read from a root of this store.
+    pub unsafe fn externref_object(&self, bits: usize) -> Option<Object> {
+        // SAFETY: the caller's obligation.
+        unsafe { super::gc::ref_object(&self.inner, bits) }
     }
 
     /// Keeps `object` alive until the store's last handle is gone. Function references that
@@ -199,5 +181,14 @@ impl StoreRoot {
     pub fn pin(&self, object: Arc<dyn Any + Send + Sync>) {
         let key = Arc::as_ptr(&object) as *const u8 as usize;
         self.pinned.lock().unwrap().entry(key).or_insert(object);
+    }
+}
+
+impl Drop for StoreRoot {
+    fn drop(&mut self) {
+        // No embedder handle is left, so no wasm of this store can run again: the host
+        // objects' contents (which may hold runtime objects holding the store) are released.
+        let garbage = self.inner.gc_heap.lock().unwrap_or_else(|e| e.into_inner()).release();
+        drop(garbage);
     }
 }

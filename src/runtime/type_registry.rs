@@ -290,6 +290,15 @@ impl TypeRef {
     }
 }
 
+impl TypeRef {
+    /// Another hold on type `id`, which something else holds now (so it is registered and
+    /// means the type it names).
+    pub fn hold(id: u32) -> TypeRef {
+        lock().retain(id);
+        TypeRef(id)
+    }
+}
+
 impl Clone for TypeRef {
     fn clone(&self) -> TypeRef {
         lock().retain(self.0);
