@@ -10,7 +10,9 @@
 //   explicit collection (finalized exactly when unreachable);
 // - 1 M calls passing fresh externrefs run in constant memory;
 // - the heap limit: conversions into wasm fail with a message, and work again after a
-//   collection frees room.
+//   collection frees room;
+// - structs made by wasm: garbage collected while kept ones survive, a collection inside a
+//   scalar host function with structs in the frames below, the allocation-failure trap.
 #define _GNU_SOURCE
 #include "test_util.h"
 
@@ -637,6 +639,101 @@ static void test_random(long ops) {
   store = NULL;
 }
 
+// (): collects from inside a scalar host function, with wasm frames below holding structs.
+static wasm_trap_t* collect_cb(const wasm_val_vec_t* args, wasm_val_vec_t* results) {
+  (void)args;
+  (void)results;
+  wasmlift_store_gc(store);
+  return NULL;
+}
+
+// Structs and arrays made by wasm (the gc proposal on): `churn` allocates n nodes of garbage
+// while 1000 stay reachable from a global, and the heap stays within a budget of them;
+// `collect_below` holds a struct in a local across a scalar host function that collects;
+// under a heap limit, a growing list traps with the allocation-failure message, and allocating
+// works again once the list is dropped and collected.
+static void test_wasm_objects(long n) {
+  wasm_config_t* config = wasm_config_new();
+  wasmlift_config_gc(config, true);
+  wasm_engine_t* engine = wasm_engine_new_with_config(config);
+  store = wasm_store_new(engine);
+  wasm_module_t* module = module_from_wat(store,
+      "(module (import \"\" \"collect\" (func $collect))"
+      "  (type $node (struct (field $v i32) (field $next (ref null $node))))"
+      "  (global $kept (mut (ref null $node)) (ref.null $node))"
+      "  (func $sum (param $l (ref null $node)) (result i32) (local $s i32)"
+      "    (block $done (loop $walk (br_if $done (ref.is_null (local.get $l)))"
+      "      (local.set $s (i32.add (local.get $s) (struct.get $node $v (local.get $l))))"
+      "      (local.set $l (struct.get $node $next (local.get $l))) (br $walk)))"
+      "    (local.get $s))"
+      "  (func (export \"churn\") (param $n i32) (result i32) (local $i i32)"
+      "    (loop $l"
+      "      (if (i32.lt_u (local.get $i) (i32.const 1000))"
+      "        (then (global.set $kept (struct.new $node (local.get $i) (global.get $kept))))"
+      "        (else (drop (struct.new $node (local.get $i) (ref.null $node)))))"
+      "      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))"
+      "    (call $sum (global.get $kept)))"
+      "  (func (export \"collect_below\") (result i32) (local $x (ref null $node))"
+      "    (local.set $x (struct.new $node (i32.const 1234) (ref.null $node)))"
+      "    (call $collect)"
+      "    (drop (struct.new $node (i32.const 0) (ref.null $node)))"
+      "    (struct.get $node $v (local.get $x)))"
+      "  (func (export \"grow\") (param $n i32) (local $i i32)"
+      "    (loop $l (global.set $kept (struct.new $node (local.get $i) (global.get $kept)))"
+      "      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))"
+      "  (func (export \"reset\") (global.set $kept (ref.null $node))))");
+  wasm_extern_t* imports[1] = {import_func(wasm_functype_new_0_0(), collect_cb)};
+  wasm_instance_t* instance = instantiate(store, module, imports, 1);
+  wasm_func_t* churn = export_func(module, instance, "churn");
+  wasm_func_t* collect_below = export_func(module, instance, "collect_below");
+  wasm_func_t* grow = export_func(module, instance, "grow");
+  wasm_func_t* reset = export_func(module, instance, "reset");
+
+  wasm_val_t a[1] = {WASM_I32_VAL((int32_t)n)};
+  wasm_val_t r[1] = {WASM_INIT_VAL};
+  CHECK_NO_TRAP(call(churn, a, 1, r, 1));
+  CHECK_EQ(r[0].of.i32, 999 * 1000 / 2);
+  wasmlift_gc_stats_t stats;
+  CHECK(wasmlift_store_gc_stats(store, &stats));
+  printf("%ld wasm structs: %llu collections, %llu objects (%llu bytes) live, max pause %llu us\n", n,
+         (unsigned long long)stats.collections, (unsigned long long)stats.live_objects,
+         (unsigned long long)stats.live_bytes, (unsigned long long)(stats.max_pause_ns / 1000));
+  if (n >= 100000) CHECK(stats.collections > 0);
+  CHECK_MSG(stats.live_bytes < 4 << 20, "live bytes %llu", (unsigned long long)stats.live_bytes);
+  for (int i = 0; i < 3; i++) {
+    CHECK_NO_TRAP(call(collect_below, NULL, 0, r, 1));
+    CHECK_EQ(r[0].of.i32, 1234);
+  }
+  wasmlift_store_gc(store);
+  CHECK(wasmlift_store_gc_stats(store, &stats));
+  // The 1000 kept nodes (24 bytes each) and little else.
+  CHECK_MSG(stats.live_objects >= 1000 && stats.live_objects < 1100, "live objects %llu",
+            (unsigned long long)stats.live_objects);
+
+  wasmlift_store_gc_heap_limit(store, 256 * 1024);
+  wasm_val_t big[1] = {WASM_I32_VAL(100000)};
+  wasm_trap_t* trap = call(grow, big, 1, NULL, 0);
+  CHECK_TRAP_HAS(trap, "out of memory: GC allocation failed");
+  if (trap) wasm_trap_delete(trap);
+  CHECK(wasmlift_store_gc_stats(store, &stats));
+  CHECK_MSG(stats.live_bytes <= 256 * 1024, "live bytes %llu", (unsigned long long)stats.live_bytes);
+  CHECK_NO_TRAP(call(reset, NULL, 0, NULL, 0));
+  wasmlift_store_gc(store);
+  wasm_val_t some[1] = {WASM_I32_VAL(1000)};
+  CHECK_NO_TRAP(call(grow, some, 1, NULL, 0));
+
+  wasm_func_delete(churn);
+  wasm_func_delete(collect_below);
+  wasm_func_delete(grow);
+  wasm_func_delete(reset);
+  wasm_extern_delete(imports[0]);
+  wasm_instance_delete(instance);
+  wasm_module_delete(module);
+  wasm_store_delete(store);
+  wasm_engine_delete(engine);
+  store = NULL;
+}
+
 int main(int argc, char** argv) {
   long n = test_iterations(argc, argv, 1000000, 30000);
   test_roots(WASMLIFT_COMPILATION_EAGER, 0, n);
@@ -647,5 +744,6 @@ int main(int argc, char** argv) {
   test_exceptions();
   test_random(n < 200000 ? n : 200000);
   test_constant_memory(n);
+  test_wasm_objects(n);
   return test_report("gc_collector_test");
 }

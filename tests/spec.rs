@@ -99,9 +99,10 @@ const OWN_DIR: &str = "wasmlift";
 const OWN_SCRIPTS: &[(&str, &str)] = &[
     ("wasmlift/typed-refs.wast", include_str!("wast/typed-refs.wast")),
     ("wasmlift/gc.wast", include_str!("wast/gc.wast")),
+    ("wasmlift/gc-collect.wast", include_str!("wast/gc-collect.wast")),
 ];
 /// Own scripts that need the gc proposal, which the default feature set leaves off.
-const OWN_GC_SCRIPTS: &[&str] = &["wasmlift/gc.wast"];
+const OWN_GC_SCRIPTS: &[&str] = &["wasmlift/gc.wast", "wasmlift/gc-collect.wast"];
 
 /// The text of a script named by key (a suite file or a path on disk).
 fn script_text(key: &str) -> Result<String, String> {
