@@ -89,3 +89,45 @@ def test_references_from_another_store_are_refused(gc):
 def test_gc_is_off_by_default(store):
     with pytest.raises(wl.WasmError):
         wl.Module(store, GC)
+
+
+CHURN = """
+(module
+  (type $node (struct (field $v i32) (field $next (ref null $node))))
+  (global $kept (mut (ref null $node)) (ref.null $node))
+  (func (export "churn") (param $n i32) (local $i i32)
+    (loop $l
+      (drop (struct.new $node (local.get $i) (ref.null $node)))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+  (func (export "grow") (param $n i32) (local $i i32)
+    (loop $l
+      (global.set $kept (struct.new $node (local.get $i) (global.get $kept)))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+  (func (export "reset") (global.set $kept (ref.null $node))))
+"""
+
+
+def test_collector_from_python():
+    store = wl.Store(wl.Engine(wl.Config(gc=True)))
+    ex = wl.Instance(store, wl.Module(store, CHURN)).exports
+    ex.churn(200_000)
+    stats = store.gc_stats()
+    # 200 k structs of 24 bytes: several 1 MiB budgets, most of it freed along the way.
+    assert stats["collections"] > 0 and stats["freed_objects"] > 0
+    assert stats["live_bytes"] < 4 << 20
+    ex.grow(1000)
+    store.gc()
+    after = store.gc_stats()
+    assert after["collections"] == stats["collections"] + 1
+    assert 1000 <= after["live_objects"] < 1100 and after["last_pause_ns"] > 0
+    # A heap limit: a list growing without end traps, and room comes back once it is dropped.
+    store.set_gc_heap_limit(128 * 1024)
+    with pytest.raises(wl.Trap, match="out of memory: GC allocation failed"):
+        ex.grow(100_000)
+    ex.reset()
+    store.gc()
+    ex.grow(1000)
+    store.set_gc_heap_limit(None)
+    ex.grow(20_000)
+    with pytest.raises(ValueError):
+        store.set_gc_heap_limit(0)

@@ -87,6 +87,21 @@ class wasm_val_vec_t(Structure):
     _fields_ = [("size", c_size_t), ("data", POINTER(wasm_val_t))]
 
 
+class wasmlift_gc_stats_t(Structure):
+    _fields_ = [
+        (name, c_uint64)
+        for name in (
+            "live_objects",
+            "live_bytes",
+            "collections",
+            "freed_objects",
+            "last_pause_ns",
+            "max_pause_ns",
+            "total_pause_ns",
+        )
+    ]
+
+
 def _handle_vec(name):
     return type(name, (Structure,), {"_fields_": [("size", c_size_t), ("data", POINTER(c_void_p))]})
 
@@ -111,6 +126,7 @@ STRUCTS = {
         wasm_exporttype_vec_t,
         wasm_extern_vec_t,
         wasm_frame_vec_t,
+        wasmlift_gc_stats_t,
     )
 }
 
@@ -232,6 +248,10 @@ FUNCTIONS = {
     "wasm_func_as_ref": (P, [P]),
     "wasm_ref_as_func": (P, [P]),
     "wasmlift_func_call_v128": (P, [P, P, c_size_t]),
+    # the store's GC heap (wasmlift.h)
+    "wasmlift_store_gc": (None, [P]),
+    "wasmlift_store_gc_heap_limit": (None, [P, c_uint64]),
+    "wasmlift_store_gc_stats": (c_bool, [P, POINTER(wasmlift_gc_stats_t)]),
     # GC references (wasmlift.h)
     "wasmlift_ref_gc_kind": (c_uint8, [P]),
     "wasmlift_ref_i31_get": (c_bool, [P, c_bool, POINTER(c_int32)]),

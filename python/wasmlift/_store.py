@@ -121,6 +121,26 @@ class Store:
         self._foreigns = {}
         weakref.finalize(self, _delete_store, self._ptr, self._foreigns)
 
+    def gc(self):
+        """Collects the store's GC heap now (structs, arrays and host values that entered wasm
+        as externrefs and that nothing reaches any more)."""
+        ffi.wasmlift_store_gc(self._ptr)
+
+    def set_gc_heap_limit(self, limit):
+        """Limits the store's GC heap to `limit` bytes (None: no limit). Allocations past it
+        fail: wasm traps with "out of memory: GC allocation failed", the API with an error."""
+        if limit is not None and (not isinstance(limit, int) or limit <= 0):
+            raise ValueError(f"set_gc_heap_limit: limit must be a positive int or None, not {limit!r}")
+        ffi.wasmlift_store_gc_heap_limit(self._ptr, 0 if limit is None else limit)
+
+    def gc_stats(self):
+        """The store's GC heap as a dict: live_objects, live_bytes, collections, freed_objects,
+        last_pause_ns, max_pause_ns, total_pause_ns."""
+        out = ffi.wasmlift_gc_stats_t()
+        if not ffi.wasmlift_store_gc_stats(self._ptr, byref(out)):
+            raise last_error("wasmlift_store_gc_stats failed")
+        return {name: getattr(out, name) for name, _ in out._fields_}
+
 
 def _delete_store(ptr, foreigns):
     for _, foreign in foreigns.values():
