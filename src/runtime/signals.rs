@@ -232,7 +232,8 @@ fn state() -> &'static ThreadState {
         );
         let base: usize;
         std::arch::asm!("mov {}, qword ptr fs:[0]", out(reg) base, options(pure, readonly, nostack, preserves_flags));
-        &*((base + offset) as *const ThreadState)
+        // The offset is negative (the block sits below the thread pointer): wrapping arithmetic.
+        &*(base.wrapping_add(offset) as *const ThreadState)
     }
 }
 
