@@ -244,10 +244,20 @@ mod bodies {
         Some((element, h.array_len, unsafe { (array as *mut u8).add(ARRAY_ELEMENTS_OFFSET as usize) }))
     }
 
+    /// The element type of a live array, the address of element 0 and the element range
+    /// `offset..offset + len`, or None when the range leaves the array.
+    ///
+    /// # Safety
+    /// As `array_parts`.
+    unsafe fn array_range(array: usize, offset: u32, len: u32) -> Option<(FieldType, *mut u8, std::ops::Range<usize>)> {
+        // SAFETY: this function's contract.
+        let (element, array_len, base) = unsafe { array_parts(array) }?;
+        Some((element, base, range_within(offset as u64, len as u64, array_len as usize)?))
+    }
+
     pub unsafe extern "C" fn array_fill(_vmctx: *mut u8, array: usize, offset: u32, lo: u64, hi: u64, len: u32) -> u32 {
         // SAFETY: compiled code passes a non-null array reference of its store.
-        let Some((element, array_len, base)) = (unsafe { array_parts(array) }) else { return 1 };
-        let Some(r) = range_within(offset as u64, len as u64, array_len as usize) else { return 1 };
+        let Some((element, base, r)) = (unsafe { array_range(array, offset, len) }) else { return 1 };
         let size = element.storage.size() as usize;
         if lo == 0 && hi == 0 {
             // SAFETY: the range lies inside the array (checked above).
@@ -370,8 +380,7 @@ mod bodies {
         // SAFETY: called by compiled code with its vmctx.
         let inst = unsafe { caller(vmctx) };
         // SAFETY: compiled code passes a non-null array reference of its store.
-        let Some((element, array_len, base)) = (unsafe { array_parts(array) }) else { return 1 };
-        let Some(dr) = range_within(dst as u64, len as u64, array_len as usize) else { return 1 };
+        let Some((element, base, dr)) = (unsafe { array_range(array, dst, len) }) else { return 1 };
         let size = element.storage.size() as usize;
         let bytes = inst.data_bytes(data);
         let Some(sr) = range_within(src as u64, len as u64 * size as u64, bytes.len()) else { return 2 };
@@ -392,8 +401,7 @@ mod bodies {
         // SAFETY: called by compiled code with its vmctx.
         let inst = unsafe { caller(vmctx) };
         // SAFETY: compiled code passes a non-null array reference of its store.
-        let Some((element, array_len, base)) = (unsafe { array_parts(array) }) else { return 1 };
-        let Some(dr) = range_within(dst as u64, len as u64, array_len as usize) else { return 1 };
+        let Some((element, base, dr)) = (unsafe { array_range(array, dst, len) }) else { return 1 };
         // SAFETY: one access to the segments on the store's thread.
         let items: &[usize] = unsafe { inst.elements() }[elem as usize].as_deref().unwrap_or(&[]);
         let Some(sr) = range_within(src as u64, len as u64, items.len()) else { return 2 };

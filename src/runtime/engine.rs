@@ -177,17 +177,18 @@ impl Engine {
     pub fn host_trampoline(&self, ty: &FuncType) -> Result<Arc<HostTrampoline>, String> {
         // The map holds each trampoline under its shape and under every exact type that asked
         // for it, so the common case (a type seen before) finds it without computing the shape.
-        if let Some(t) = self.0.host_trampolines.lock().unwrap().get(ty).and_then(Weak::upgrade) {
-            return Ok(t);
-        }
-        let shape = host_trampoline_shape(ty);
-        {
+        let shape = {
             let mut cache = self.0.host_trampolines.lock().unwrap();
+            if let Some(t) = cache.get(ty).and_then(Weak::upgrade) {
+                return Ok(t);
+            }
+            let shape = host_trampoline_shape(ty);
             if let Some(t) = cache.get(&shape).and_then(Weak::upgrade) {
                 cache.insert(ty.clone(), Arc::downgrade(&t));
                 return Ok(t);
             }
-        }
+            shape
+        };
         let trampoline = self.compile_host_trampoline(&shape)?;
         if shape != *ty {
             self.0.host_trampolines.lock().unwrap().insert(ty.clone(), Arc::downgrade(&trampoline));
