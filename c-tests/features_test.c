@@ -74,18 +74,24 @@ int main(void) {
   wasmlift_config_relaxed_simd(config, false);
   CHECK(!accepts(config, RELAXED_SIMD_WAT, "relaxed SIMD"));
 
-  // GC is off by default (wasm_module_new refuses its instructions and types, naming the
-  // proposal, also inside rec groups the 3.0 type system allows); its switch turns it on.
+  // GC is part of 3.0 and on by default; its switch turns it off (wasm_module_new then refuses
+  // its instructions and types, naming the proposal, also inside rec groups the 3.0 type system
+  // allows), and 2.0 has none of it.
   static const char* GC_WAT = "(module (func (drop (ref.i31 (i32.const 1)))))";
   static const char* GC_TYPE_WAT = "(module (rec (type (struct)) (type (func))))";
-  CHECK(!accepts(wasm_config_new(), GC_WAT, "gc"));
-  CHECK(!accepts(wasm_config_new(), GC_TYPE_WAT, "gc"));
+  CHECK(accepts(wasm_config_new(), GC_WAT, NULL));
+  CHECK(accepts(wasm_config_new(), GC_TYPE_WAT, NULL));
+  CHECK(!accepts(wasm2_config(), GC_WAT, NULL));
   config = wasm_config_new();
+  wasmlift_config_gc(config, false);
+  CHECK(!accepts(config, GC_WAT, "gc"));
+  config = wasm_config_new();
+  wasmlift_config_gc(config, false);
+  CHECK(!accepts(config, GC_TYPE_WAT, "gc"));
+  config = wasm2_config();
+  wasmlift_config_function_references(config, true);
   wasmlift_config_gc(config, true);
   CHECK(accepts(config, GC_WAT, NULL));
-  config = wasm_config_new();
-  wasmlift_config_gc(config, true);
-  CHECK(accepts(config, GC_TYPE_WAT, NULL));
 
   // Hostile input: unknown sets and NULL change nothing and say so.
   config = wasm2_config();

@@ -234,11 +234,18 @@ int main(void) {
   reads_structs_arrays_and_i31(store, module, instance);
   typed_parameters_refuse_the_wrong_values(store, other_store, module, instance, other_instance);
 
-  // Without the gc switch, the module is refused.
-  wasm_engine_t* plain = wasm_engine_new();
-  wasm_store_t* plain_store = wasm_store_new(plain);
+  // GC is on by default; with its switch off, the module is refused.
+  wasm_engine_t* default_engine = wasm_engine_new();
+  wasm_store_t* default_store = wasm_store_new(default_engine);
   wasm_byte_vec_t binary;
   wat_to_wasm(GC_WAT, &binary);
+  CHECK(wasm_module_validate(default_store, &binary));
+  wasm_store_delete(default_store);
+  wasm_engine_delete(default_engine);
+  wasm_config_t* plain_config = wasm_config_new();
+  wasmlift_config_gc(plain_config, false);
+  wasm_engine_t* plain = wasm_engine_new_with_config(plain_config);
+  wasm_store_t* plain_store = wasm_store_new(plain);
   CHECK(!wasm_module_validate(plain_store, &binary));
   wasm_byte_vec_delete(&binary);
   wasm_store_delete(plain_store);

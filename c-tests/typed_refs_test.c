@@ -299,11 +299,14 @@ static void rec_group_linking(void) {
   wasm_engine_delete(engine);
 }
 
-// Rec groups and `sub` are part of the default feature set (the 3.0 type system); GC proper is
-// not, even in a module that also uses them: such modules are refused at wasm_module_new, with
-// a message, rather than failing later when a function is first compiled.
+// Rec groups and `sub` belong to the 3.0 type system of typed references; GC proper has a switch
+// of its own. With typed references on and GC off, modules using GC proper (even alongside rec
+// groups) are refused at wasm_module_new, with a message, rather than failing later when a
+// function is first compiled.
 static void gc_constructs_rejected(void) {
-  wasm_engine_t* engine = wasm_engine_new();
+  wasm_config_t* config = wasm_config_new();
+  wasmlift_config_gc(config, false);
+  wasm_engine_t* engine = wasm_engine_new_with_config(config);
   wasm_store_t* store = wasm_store_new(engine);
   static const char* REFUSED[] = {
       "(module (rec (type $t (sub (func)))) (func $f (type $t)) (elem declare func $f)"

@@ -282,7 +282,7 @@ impl Features {
         function_references: true,
         exceptions: true,
         relaxed_simd: true,
-        gc: false,
+        gc: true,
     };
 
     /// Whether modules may use the 3.0 type system (rec groups, `sub`) while GC is off.

@@ -148,7 +148,7 @@ impl RefType {
 }
 
 /// A value type as the engine sees it (the C API's `wasm_valkind_t` has no v128; see `capi`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ValType {
     I32,
     I64,
@@ -292,10 +292,79 @@ impl fmt::Display for ValType {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FuncType {
     pub params: Box<[ValType]>,
     pub results: Box<[ValType]>,
+}
+
+impl ValType {
+    /// A number naming this type, different for different types: what it hashes as. Bits 0-3:
+    /// the kind; for references bits 4-7 the heap type, bit 8 nullability, bits 32-63 a
+    /// concrete type's index.
+    fn hash_code(self) -> u64 {
+        let ValType::Ref(r) = self else {
+            return match self {
+                ValType::I32 => 0,
+                ValType::I64 => 1,
+                ValType::F32 => 2,
+                ValType::F64 => 3,
+                _ => 4,
+            };
+        };
+        let (heap, index) = match r.heap {
+            HeapType::Func => (0, 0),
+            HeapType::Extern => (1, 0),
+            HeapType::Exn => (2, 0),
+            HeapType::NoFunc => (3, 0),
+            HeapType::NoExtern => (4, 0),
+            HeapType::NoExn => (5, 0),
+            HeapType::Concrete(i) => (6, i),
+            HeapType::Any => (7, 0),
+            HeapType::Eq => (8, 0),
+            HeapType::I31 => (9, 0),
+            HeapType::Struct => (10, 0),
+            HeapType::Array => (11, 0),
+            HeapType::None => (12, 0),
+            HeapType::ConcreteStruct(i) => (13, i),
+            HeapType::ConcreteArray(i) => (14, i),
+        };
+        5 | heap << 4 | (r.nullable as u64) << 8 | (index as u64) << 32
+    }
+}
+
+// Types are hashed in the hot path of `wasm_func_new` (the engine's host-trampoline cache and
+// the type registry look a function type up several times), with std's keyed SipHash, since
+// guests and embedders choose these types. The derived hashes fed every enum discriminant and
+// field to the hasher separately (about 800 instructions for a type of seven values); these
+// feed one number per value, and a function type's values in one write.
+impl std::hash::Hash for ValType {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash_code());
+    }
+}
+
+impl std::hash::Hash for FuncType {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        const INLINE: usize = 15;
+        let counts = self.params.len() as u64 | (self.results.len() as u64) << 32;
+        let values = self.params.iter().chain(self.results.iter());
+        if self.params.len() + self.results.len() <= INLINE {
+            let mut bytes = [0u8; 8 * (INLINE + 1)];
+            let mut used = 8;
+            bytes[..8].copy_from_slice(&counts.to_ne_bytes());
+            for v in values {
+                bytes[used..used + 8].copy_from_slice(&v.hash_code().to_ne_bytes());
+                used += 8;
+            }
+            state.write(&bytes[..used]);
+        } else {
+            state.write_u64(counts);
+            for v in values {
+                state.write_u64(v.hash_code());
+            }
+        }
+    }
 }
 
 impl FuncType {
@@ -553,6 +622,71 @@ impl fmt::Display for ExternType {
             ExternType::Table(t) => t.fmt(f),
             ExternType::Memory(t) => t.fmt(f),
             ExternType::Tag(t) => write!(f, "tag({t})"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod hash_tests {
+    use super::*;
+    use std::collections::HashSet;
+    use std::hash::{BuildHasher, RandomState};
+
+    fn every_value_type() -> Vec<ValType> {
+        let mut all = vec![ValType::I32, ValType::I64, ValType::F32, ValType::F64, ValType::V128];
+        let heaps = [
+            HeapType::Func,
+            HeapType::Extern,
+            HeapType::Exn,
+            HeapType::NoFunc,
+            HeapType::NoExtern,
+            HeapType::NoExn,
+            HeapType::Any,
+            HeapType::Eq,
+            HeapType::I31,
+            HeapType::Struct,
+            HeapType::Array,
+            HeapType::None,
+        ];
+        for index in [0, 1, 7, u32::MAX >> 1, u32::MAX] {
+            for heap in heaps.into_iter().chain([
+                HeapType::Concrete(index),
+                HeapType::ConcreteStruct(index),
+                HeapType::ConcreteArray(index),
+            ]) {
+                for nullable in [false, true] {
+                    all.push(ValType::Ref(RefType { nullable, heap }));
+                }
+            }
+        }
+        all.sort_by_key(|v| format!("{v:?}"));
+        all.dedup();
+        all
+    }
+
+    #[test]
+    fn distinct_value_types_have_distinct_hash_codes() {
+        let all = every_value_type();
+        let codes: HashSet<u64> = all.iter().map(|v| v.hash_code()).collect();
+        assert_eq!(codes.len(), all.len());
+    }
+
+    #[test]
+    fn equal_function_types_hash_alike_and_lengths_are_part_of_the_hash() {
+        let state = RandomState::new();
+        let i32s = |n: usize| vec![ValType::I32; n];
+        // Every split of the same values between parameters and results is a different type,
+        // on both the inline path (<= 15 values) and the long one.
+        for total in [0usize, 3, 15, 16, 40] {
+            let hashes: HashSet<u64> = (0..=total)
+                .map(|p| {
+                    let a = FuncType::new(i32s(p), i32s(total - p));
+                    let b = a.clone();
+                    assert_eq!(state.hash_one(&a), state.hash_one(&b));
+                    state.hash_one(&a)
+                })
+                .collect();
+            assert_eq!(hashes.len(), total + 1, "{total} values");
         }
     }
 }

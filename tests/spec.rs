@@ -93,16 +93,13 @@ const SELFTEST_KEY: &str = "runner/selftest.wast";
 const SELFTEST: &str = include_str!("spec/selftest.wast");
 const SELFTEST_MARK: &str = ";; expect failure";
 
-/// wasmlift's own scripts (tests/wast/), gating, run with the default feature set exactly (those
-/// of `OWN_GC_SCRIPTS` with the gc proposal on as well).
+/// wasmlift's own scripts (tests/wast/), gating, run with the default feature set exactly.
 const OWN_DIR: &str = "wasmlift";
 const OWN_SCRIPTS: &[(&str, &str)] = &[
     ("wasmlift/typed-refs.wast", include_str!("wast/typed-refs.wast")),
     ("wasmlift/gc.wast", include_str!("wast/gc.wast")),
     ("wasmlift/gc-collect.wast", include_str!("wast/gc-collect.wast")),
 ];
-/// Own scripts that need the gc proposal, which the default feature set leaves off.
-const OWN_GC_SCRIPTS: &[&str] = &["wasmlift/gc.wast", "wasmlift/gc-collect.wast"];
 
 /// The text of a script named by key (a suite file or a path on disk).
 fn script_text(key: &str) -> Result<String, String> {
@@ -144,7 +141,7 @@ fn child_main(key: &str) -> i32 {
     spec::api::set_without_multi_memory(
         key.starts_with("proposals/function-references/") || key.starts_with("proposals/memory64/"),
     );
-    spec::api::set_default_features(key.starts_with(&format!("{OWN_DIR}/")) && !OWN_GC_SCRIPTS.contains(&key));
+    spec::api::set_default_features(key.starts_with(&format!("{OWN_DIR}/")));
     // Deep recursion tests need room beyond the engine's 1 MiB wasm stack budget.
     let worker = std::thread::Builder::new()
         .stack_size(64 << 20)

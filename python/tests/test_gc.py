@@ -86,9 +86,11 @@ def test_references_from_another_store_are_refused(gc):
         gc.x(foreign)
 
 
-def test_gc_is_off_by_default(store):
-    with pytest.raises(wl.WasmError):
-        wl.Module(store, GC)
+def test_gc_is_on_by_default_and_can_be_switched_off(store):
+    wl.Module(store, GC)
+    off = wl.Store(wl.Engine(wl.Config(gc=False)))
+    with pytest.raises(wl.WasmError, match="gc"):
+        wl.Module(off, GC)
 
 
 CHURN = """

@@ -201,6 +201,12 @@ impl CodeRegion {
         unsafe { &*((self.slots + 8 * index) as *const std::sync::atomic::AtomicUsize) }
     }
 
+    /// The address of function `index`'s slot, for callers that jump to its target themselves
+    /// (aligned; valid for the region's life).
+    pub fn slot_address(&self, index: usize) -> *const std::sync::atomic::AtomicUsize {
+        self.slot(index)
+    }
+
     /// Where function `index`'s entry jumps now.
     pub fn target(&self, index: usize) -> usize {
         self.slot(index).load(std::sync::atomic::Ordering::Acquire)

@@ -3,6 +3,7 @@
 
 use super::code_registry;
 use super::lazy::{CompilationMode, TierUp};
+use super::type_hash::TypeHashState;
 use crate::abi::compiled::{CompiledCode, Compiler, Tunables};
 use crate::types::{FuncType, ValType};
 use std::collections::HashMap;
@@ -70,7 +71,7 @@ pub struct EngineState {
     pub epoch: Box<std::sync::atomic::AtomicU64>,
     /// Host-call trampolines by function type, held weakly: a trampoline lives as long as a
     /// host function of its type, so types that come and go do not accumulate code.
-    host_trampolines: Mutex<HashMap<FuncType, Weak<HostTrampoline>>>,
+    host_trampolines: Mutex<HashMap<FuncType, Weak<HostTrampoline>, TypeHashState>>,
     /// The most recently used trampolines, kept alive so that host functions of one type
     /// created and deleted in turn do not compile it every time; bounded, so types that come
     /// and go still release their code.
@@ -139,7 +140,7 @@ impl Engine {
             tunables,
             serialize_key,
             epoch: Box::new(std::sync::atomic::AtomicU64::new(0)),
-            host_trampolines: Mutex::new(HashMap::new()),
+            host_trampolines: Mutex::new(HashMap::default()),
             recent_trampolines: Mutex::new(std::collections::VecDeque::new()),
             tier_up: TierUp::new(),
             trap_stub,

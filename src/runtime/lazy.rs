@@ -93,6 +93,13 @@ pub struct LazyCode {
 pub const TIER_UP_BUDGET: i32 = 10_000;
 
 impl LazyCode {
+    /// For a function entry of this module at `address`: its slot, and the value the slot holds
+    /// while the function is not compiled (see `WasmEntry::code`).
+    pub fn slot_of_entry(&self, address: usize) -> Option<(*const AtomicUsize, usize)> {
+        let defined = self.region.function_at_entry(address)?;
+        Some((self.region.slot_address(defined), lazy_stub_address()))
+    }
+
     /// A region for `num_defined` functions; `wasm_bytes` sizes the code part; `ty(defined)`
     /// is each function's type.
     pub fn new<'a>(

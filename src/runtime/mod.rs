@@ -20,5 +20,6 @@ pub mod serialize;
 pub mod signals;
 pub mod store;
 pub mod table;
+pub mod type_hash;
 pub mod trap;
 pub mod type_registry;

@@ -17,6 +17,7 @@
 //! through its instance, by one of those holders, so a released id is never compared again
 //! before it is reused.
 
+use super::type_hash::TypeHashState;
 use crate::abi::gc::{array_size, struct_layout, GcKind};
 use crate::decode::SubTypeInfo;
 use crate::types::{CompositeType, FieldType, FuncType, HeapType, RefType, StorageType, ValType};
@@ -103,7 +104,7 @@ struct GroupEntry {
 
 #[derive(Default)]
 struct Registry {
-    by_key: HashMap<Box<[SubTypeKey]>, u32>,
+    by_key: HashMap<Box<[SubTypeKey]>, u32, TypeHashState>,
     groups: Vec<Option<GroupEntry>>,
     free_groups: Vec<u32>,
     types: Vec<Option<TypeEntry>>,
