@@ -9,7 +9,7 @@ CC="${CC:-gcc}"
 mkdir -p "$OUT/native"
 
 objs=()
-for k in $(awk '!/^#/ && NF {print $1}' "$BENCH/kernels/kernels.tsv"); do
+for k in $(awk '!/^#/ && NF {print $1}' "$BENCH/kernels/kernels.tsv" "$BENCH/kernels/gc.tsv"); do
     obj="$OUT/native/$k.o"
     if [ ! -f "$obj" ] || [ "$BENCH/kernels/$k.c" -nt "$obj" ] || [ "$BENCH/kernels/bench.h" -nt "$obj" ]; then
         "$CC" -O2 -c "$BENCH/kernels/$k.c" -o "$obj"

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "wasm.h"
@@ -33,11 +34,16 @@ typedef long long i64;
     X(fib) X(matmul) X(quicksort) X(sha256) X(crc32) X(nbody) X(sieve) X(mandelbrot) X(simd)
 #define DECLARE(name) i64 native_##name(int n);
 NATIVE_KERNELS(DECLARE)
+
+// The GC kernels (kernels/gc.tsv): WebAssembly GC in the engines, malloc/free natively.
+#define NATIVE_GC_KERNELS(X) X(binary_trees)
+NATIVE_GC_KERNELS(DECLARE)
 #undef DECLARE
 
 static i64 (*native_kernel(const char *name))(int) {
 #define MATCH(k) if (strcmp(name, #k) == 0) return native_##k;
     NATIVE_KERNELS(MATCH)
+    NATIVE_GC_KERNELS(MATCH)
 #undef MATCH
     return NULL;
 }
@@ -642,6 +648,205 @@ static void bench_kernels(wasm_engine_t *engine) {
     fclose(f);
 }
 
+// ---- GC kernels ------------------------------------------------------------------------------
+
+// Engine switches for WebAssembly GC, looked up at run time so that the harness links against
+// any wasm.h library: wasmlift_config_gc, or wasmtime's wasm_gc and function_references (its
+// collector stays the default). An engine with neither runs the kernels with its defaults.
+typedef void (*config_flag_fn)(wasm_config_t *, bool);
+
+static config_flag_fn config_flag(const char *symbol) {
+    return (config_flag_fn)(uintptr_t)dlsym(RTLD_DEFAULT, symbol);
+}
+
+static wasm_engine_t *new_gc_engine(void) {
+    wasm_config_t *config = wasm_config_new();
+    if (!config) return NULL;
+    static const char *const switches[] = {"wasmlift_config_gc", "wasmtime_config_wasm_gc_set",
+                                           "wasmtime_config_wasm_function_references_set"};
+    for (size_t i = 0; i < sizeof switches / sizeof switches[0]; i++) {
+        config_flag_fn set = config_flag(switches[i]);
+        if (set) set(config, true);
+    }
+    return wasm_engine_new_with_config(config);
+}
+
+// wasmlift's record of its collections' pause times (most recent last), when the library has
+// it; other engines report no pauses.
+typedef size_t (*gc_pauses_fn)(const wasm_store_t *, uint64_t *, size_t);
+
+static int compare_u64(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+// Linux: forgets the process's RSS high-water mark, so that `peak_rss_mb` reports the peak
+// since (what earlier measurements in the same process used does not count).
+static void reset_peak_rss(void) {
+    FILE *f = fopen("/proc/self/clear_refs", "w");
+    if (f) {
+        fputs("5", f);
+        fclose(f);
+    }
+}
+
+// The RSS high-water mark (VmHWM) in MB, or the process's maximum RSS where /proc has none.
+static double peak_rss_mb(void) {
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "VmHWM: %ld kB", &kb) == 1) break;
+    if (f) fclose(f);
+    if (kb < 0) {
+        struct rusage usage;
+        getrusage(RUSAGE_SELF, &usage);
+        kb = usage.ru_maxrss;
+    }
+    return (double)kb / 1024.0;
+}
+
+#define MAX_PAUSES 1024
+
+// Times `run(n)` of kernels/<name>.wasm, each run in a fresh store (so its collections are the
+// run's own), or the native build. Reports `gc:<name>` (ms per run), and for wasmlift the
+// median and longest collection pause of each run and its number of collections, then the
+// process's peak RSS during the runs (`gc-peak-rss:<name>`, MB; compiling the module counts).
+static void bench_gc_kernel(const char *name, int n) {
+    i64 expected;
+    if (!expected_checksum(name, n, &expected)) {
+        fail("no expected checksum for %s%s", name, "");
+        return;
+    }
+    int runs = opt.kernel_runs > 100 ? 100 : opt.kernel_runs;
+    double samples[100], median_pause[100], max_pause[100], collections[100];
+    int pause_runs = 0, ok = 1;
+    char metric[96];
+    i64 (*fn)(int) = native_kernel(name);
+    wasm_engine_t *engine = NULL;
+    wasm_store_t *compile_store = NULL;
+    wasm_module_t *module = NULL;
+    gc_pauses_fn gc_pauses = (gc_pauses_fn)(uintptr_t)dlsym(RTLD_DEFAULT, "wasmlift_store_gc_pauses");
+    reset_peak_rss();
+    if (!opt.native) {
+        engine = new_gc_engine();
+        if (!engine) {
+            fail("cannot make an engine with GC for %s%s", name, "");
+            return;
+        }
+        compile_store = new_store(engine);
+        char rel[128];
+        snprintf(rel, sizeof rel, "kernels/%s.wasm", name);
+        module = compile(compile_store, rel);
+        ok = module != NULL;
+    }
+    // --warm-up: one untimed run first (run -1, not reported), then wasmlift waits for tier-up.
+    for (int r = opt.warm_up ? -1 : 0; ok && r < runs; r++) {
+        if (r == 0 && opt.warm_up && module) {
+            void (*wait_for_tier_up)(const wasm_module_t *) = (void (*)(const wasm_module_t *))(uintptr_t)dlsym(
+                RTLD_DEFAULT, "wasmlift_module_wait_for_tier_up");
+            if (wait_for_tier_up) wait_for_tier_up(module);
+        }
+        if (opt.native) {
+            double t0 = now_ns();
+            i64 sum = fn(n);
+            if (r >= 0) samples[r] = (now_ns() - t0) / 1e6;
+            if (sum != expected) {
+                fail("%s: wrong native checksum%s", name, "");
+                ok = 0;
+            }
+            continue;
+        }
+        wasm_store_t *store = new_store(engine);
+        wasm_extern_vec_t imports = WASM_EMPTY_VEC;
+        wasm_trap_t *trap = NULL;
+        wasm_instance_t *instance = wasm_instance_new(store, module, &imports, &trap);
+        if (check_trap(trap, name) || !instance) {
+            fail("cannot instantiate GC kernel %s%s", name, "");
+            ok = 0;
+        } else {
+            wasm_extern_vec_t exports;
+            wasm_instance_exports(instance, &exports);
+            wasm_func_t *run = export_func(module, &exports, "run");
+            ok = run != NULL;
+            if (ok) {
+                wasm_val_t args[1] = {WASM_I32_VAL(n)};
+                wasm_val_t res[1] = {WASM_INIT_VAL};
+                wasm_val_vec_t av = WASM_ARRAY_VEC(args), rv = WASM_ARRAY_VEC(res);
+                double t0 = now_ns();
+                wasm_trap_t *t = wasm_func_call(run, &av, &rv);
+                if (r >= 0) samples[r] = (now_ns() - t0) / 1e6;
+                if (check_trap(t, name)) {
+                    ok = 0;
+                } else if (res[0].kind != WASM_I64 || res[0].of.i64 != expected) {
+                    char got[64];
+                    snprintf(got, sizeof got, "%lld (expected %lld)", (long long)res[0].of.i64,
+                             (long long)expected);
+                    fail("%s: wrong checksum %s", name, got);
+                    ok = 0;
+                }
+            }
+            if (ok && gc_pauses && r >= 0) {
+                static uint64_t pauses[MAX_PAUSES];
+                size_t count = gc_pauses(store, pauses, MAX_PAUSES);
+                if (count == MAX_PAUSES) printf("# %s: more than %d collections, the last %d counted\n", name, MAX_PAUSES, MAX_PAUSES);
+                if (count > 0) {
+                    qsort(pauses, count, sizeof pauses[0], compare_u64);
+                    // The median of an even count is the mean of the middle two.
+                    median_pause[pause_runs] = (double)(pauses[(count - 1) / 2] + pauses[count / 2]) / 2e6;
+                    max_pause[pause_runs] = (double)pauses[count - 1] / 1e6;
+                } else {
+                    median_pause[pause_runs] = max_pause[pause_runs] = 0;
+                }
+                collections[pause_runs++] = (double)count;
+            }
+            wasm_extern_vec_delete(&exports);
+            wasm_instance_delete(instance);
+        }
+        wasm_store_delete(store);
+    }
+    if (ok) {
+        printf("# checksum %s %d %lld%s\n", name, n, expected, opt.native ? "" : " ok");
+        snprintf(metric, sizeof metric, "gc:%s", name);
+        report(metric, "ms", samples, runs);
+        if (pause_runs == runs) {
+            snprintf(metric, sizeof metric, "gc-pause-median:%s", name);
+            report(metric, "ms", median_pause, runs);
+            snprintf(metric, sizeof metric, "gc-pause-max:%s", name);
+            report(metric, "ms", max_pause, runs);
+            snprintf(metric, sizeof metric, "gc-collections:%s", name);
+            report(metric, "count", collections, runs);
+        }
+        double rss = peak_rss_mb();
+        snprintf(metric, sizeof metric, "gc-peak-rss:%s", name);
+        report(metric, "MB", &rss, 1);
+    }
+    if (module) wasm_module_delete(module);
+    if (compile_store) wasm_store_delete(compile_store);
+    if (engine) wasm_engine_delete(engine);
+}
+
+static void bench_gc_kernels(void) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/kernels/gc.tsv", opt.bench_dir);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (!opt.only || selected("gc")) fail("cannot read %s%s", path, "");
+        return;
+    }
+    char line[256];
+    while (fgets(line, sizeof line, f)) {
+        char name[64];
+        int n, smoke_n;
+        if (line[0] == '#' || sscanf(line, "%63s %d %d", name, &n, &smoke_n) != 3) continue;
+        char metric[96];
+        snprintf(metric, sizeof metric, "gc:%s", name);
+        if (!selected("gc") && !selected(metric) && !selected(name)) continue;
+        bench_gc_kernel(name, opt.smoke ? smoke_n : n);
+    }
+    fclose(f);
+}
+
 // ---- main ------------------------------------------------------------------------------------
 
 static void usage(void) {
@@ -653,7 +858,8 @@ static void usage(void) {
             "LIST: comma-separated of compile, instantiate, instantiate-live, instantiate-store,\n"
             "      instantiate-kernels (instantiate[-live]:<kernel>), call, call-i32, call-mixed8,\n"
             "      hostcall, hostcall-0, hostcall-2, hostcall-env-0, hostcall-env-2, func-new,\n"
-            "      func-new-fresh, kernels, <kernel>\n");
+            "      func-new-fresh, kernels, <kernel>, gc (the GC kernels of kernels/gc.tsv),\n"
+            "      gc:<kernel>\n");
     exit(2);
 }
 
@@ -715,6 +921,7 @@ int main(int argc, char **argv) {
         if (selected("func-new-fresh")) bench_func_new(engine, "func-new-fresh");
     }
     bench_kernels(engine);
+    bench_gc_kernels();
     if (engine) wasm_engine_delete(engine);
     if (failures) fprintf(stderr, "harness [%s]: %d failure(s)\n", opt.engine, failures);
     return failures ? 1 : 0;

@@ -246,11 +246,52 @@ function benchKernels() {
     }
 }
 
+// The GC kernels (kernels/gc.tsv), each run in a fresh instance. They use the final
+// WebAssembly 3.0 encoding; a V8 that only knows an earlier draft's opcodes (node 20 with
+// --experimental-wasm-gc) rejects them: reported as "n/a" with V8's message, not as a failure.
+function benchGcKernels() {
+    const expected = loadExpected();
+    const list = fs.readFileSync(path.join(opt.benchDir, 'kernels/gc.tsv'), 'utf8');
+    for (const line of list.split('\n')) {
+        if (line.startsWith('#') || !line.trim()) continue;
+        const [name, benchN, smokeN] = line.trim().split(/\s+/);
+        if (!selected('gc') && !selected(`gc:${name}`) && !selected(name)) continue;
+        const n = Number(opt.smoke ? smokeN : benchN);
+        const want = expected.get(`${name} ${n}`);
+        if (want === undefined) fail(`no expected checksum for ${name} ${n} (pass --expected)`);
+        let module;
+        try {
+            module = new WebAssembly.Module(benchFile(`kernels/${name}.wasm`));
+        } catch (e) {
+            if (!(e instanceof WebAssembly.CompileError)) throw e;
+            console.log(`# n/a gc:${name}: ${e.message} (node ${process.version}, ` +
+                `flags: ${process.execArgv.join(' ') || 'none'})`);
+            continue;
+        }
+        const samples = [];
+        let ok = true;
+        for (let r = 0; r < opt.kernelRuns && ok; r++) {
+            const { run } = new WebAssembly.Instance(module, {}).exports;
+            const t0 = now();
+            const sum = BigInt.asIntN(64, run(n));
+            samples.push(elapsedNs(t0) / 1e6);
+            if (want !== undefined && sum !== want) {
+                fail(`${name}: wrong checksum ${sum} (expected ${want})`);
+                ok = false;
+            } else if (r === 0) {
+                console.log(`# checksum ${name} ${n} ${sum}${want !== undefined ? ' ok' : ''}`);
+            }
+        }
+        if (ok) report(`gc:${name}`, 'ms', samples);
+    }
+}
+
 if (opt.large && selected('compile')) benchCompile();
 if (selected('instantiate')) benchInstantiate();
 benchInstantiateKernels();
 if (CALL_METRICS.some(selected)) benchCalls();
 benchKernels();
+benchGcKernels();
 if (failures) {
     console.error(`node-bench [${opt.engine}]: ${failures} failure(s)`);
     process.exitCode = 1;

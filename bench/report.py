@@ -60,6 +60,16 @@ LABELS = {
     "func-new-fresh": "wasm_func_new, new signature each",
 }
 
+# The GC kernels (`--only gc`): time per run, wasmlift's collection pauses (median and longest
+# pause of each run; the cell is the median over runs), collections per run, peak RSS.
+GC_LABELS = {
+    "gc": "GC kernel {}",
+    "gc-pause-median": "{}: median collection pause",
+    "gc-pause-max": "{}: longest collection pause",
+    "gc-collections": "{}: collections per run",
+    "gc-peak-rss": "{}: peak RSS of the process",
+}
+
 
 def parse(path):
     samples = defaultdict(list)  # (metric, engine) -> [float]
@@ -102,7 +112,17 @@ def main():
     order = ["compile", "compile-cpu", "compile-lazy", "compile-lazy-cpu", "instantiate",
              "instantiate-live", "instantiate-store", "call", "call-i32", "call-mixed8", "hostcall",
              "hostcall-0", "hostcall-2", "hostcall-env-0", "hostcall-env-2", "func-new", "func-new-fresh"]
-    metrics.sort(key=lambda m: (order.index(m) if m in order else len(order), m))
+    gc_order = list(GC_LABELS)
+
+    def sort_key(m):
+        if m in order:
+            return (order.index(m), "", 0)
+        kind, _, rest = m.partition(":")
+        if kind in gc_order:
+            return (len(order) + 1, rest, gc_order.index(kind))
+        return (len(order), m, 0)
+
+    metrics.sort(key=sort_key)
 
     def med(metric, engine):
         v = samples.get((metric, engine))
@@ -130,6 +150,9 @@ def main():
         elif metric.startswith("instantiate:") or metric.startswith("instantiate-live:"):
             kind, kernel = metric.split(":", 1)
             label = f"wasm_instance_new: {kernel}" + (", 100 live per store" if kind == "instantiate-live" else "")
+        elif ":" in metric and metric.split(":", 1)[0] in GC_LABELS:
+            kind, kernel = metric.split(":", 1)
+            label = GC_LABELS[kind].format(kernel)
         else:
             label = LABELS.get(metric, metric)
         row = [label, unit + (" ↑" if unit in HIGHER_IS_BETTER else "")]

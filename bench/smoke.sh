@@ -49,8 +49,8 @@ check wasmlift "$TMP/harness-wasmlift" --engine wasmlift --smoke --bench-dir "$B
 if command -v node >/dev/null; then
     check node node "$BENCH/node-bench.mjs" --smoke --expected "$TMP/expected.txt"
 fi
-# Every kernel must have reported a checksum that matched.
-kernels=$(awk '!/^#/ && NF' "$BENCH/kernels/kernels.tsv" | wc -l)
+# Every kernel (GC kernels included) must have reported a checksum that matched.
+kernels=$(awk '!/^#/ && NF' "$BENCH/kernels/kernels.tsv" "$BENCH/kernels/gc.tsv" | wc -l)
 check wasmlift-checksums test "$(grep -c '^# checksum .* ok$' "$TMP/wasmlift.out")" = "$kernels"
 cat "$TMP"/*.out | grep '^R' >"$TMP/results.txt" || true
 check report python3 "$BENCH/report.py" "$TMP/results.txt"

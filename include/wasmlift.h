@@ -261,6 +261,12 @@ WASM_API_EXTERN void wasmlift_store_gc_heap_limit(wasm_store_t *store, uint64_t 
 // Writes the store's GC heap statistics to `out`; false (nothing written) for a NULL argument.
 WASM_API_EXTERN bool wasmlift_store_gc_stats(const wasm_store_t *store, struct wasmlift_gc_stats_t *out);
 
+// Copies the pause times (nanoseconds) of the store's most recent collections to
+// `out[0..capacity]`, oldest first, and returns how many it wrote: all collections so far up to
+// `capacity`, or the most recent ones (the store keeps the last 1024). 0 for a NULL argument.
+// Meant for benchmarks: `wasmlift_store_gc_stats` has only the longest and the total.
+WASM_API_EXTERN size_t wasmlift_store_gc_pauses(const wasm_store_t *store, uint64_t *out, size_t capacity);
+
 // The version of the loaded library as a static NUL-terminated string ("0.1.0"), which can
 // differ from the `WASMLIFT_VERSION_*` macros of the headers a program was compiled with.
 WASM_API_EXTERN const char *wasmlift_version(void);

@@ -4,8 +4,22 @@
 # committed .wasm files. Usage: bench/kernels/build.sh [kernel...]
 # With --wasm64 first: the memory64 builds of the given kernels (default: those memory64.sh
 # measures) into wasm64/ (clang --target=wasm64; the kernels need no libc).
+# With --gc: the GC kernels (gc.tsv) from their .wat text instead, with the wat2wasm of the
+# wasmtime Python wheel in the benchmark cache (as bench/modules/build.sh).
 set -euo pipefail
 cd "$(dirname "$0")"
+
+if [ "${1:-}" = --gc ]; then
+    CACHE="${WASMLIFT_BENCH_CACHE:-$HOME/.cache/wasmlift-bench}"
+    ../fetch.sh wasmtime >/dev/null
+    for k in $(awk '!/^#/ && NF {print $1}' gc.tsv); do
+        PYTHONPATH="$CACHE/wasmtime" python3 -c '
+import sys, wasmtime
+open(sys.argv[2], "wb").write(wasmtime.wat2wasm(open(sys.argv[1]).read()))' "$k.wat" "$k.wasm"
+        echo "built $k.wasm ($(stat -c %s "$k.wasm") bytes)"
+    done
+    exit 0
+fi
 
 if ! command -v clang >/dev/null || ! command -v wasm-ld >/dev/null; then
     if [ "$(id -u)" = 0 ]; then

@@ -622,3 +622,31 @@ pub unsafe extern "C" fn wasmlift_store_gc_stats(
     unsafe { out.write(stats) };
     true
 }
+
+/// Copies the pause times (nanoseconds) of the store's most recent collections to
+/// `out[0..capacity]`, oldest first, and returns how many it wrote: all collections so far up to
+/// `capacity`, or the most recent ones (the store keeps the last 1024). 0 for a NULL argument.
+/// Meant for benchmarks: `wasmlift_store_gc_stats` has only the longest and the total.
+#[no_mangle]
+pub unsafe extern "C" fn wasmlift_store_gc_pauses(
+    store: *const crate::capi::store::wasm_store_t,
+    out: *mut u64,
+    capacity: usize,
+) -> usize {
+    // SAFETY: `store` is NULL or a live `wasm_store_t` (C API contract, rule 1).
+    let Some(s) = (unsafe { store.as_ref() }) else { return 0 };
+    if out.is_null() {
+        return 0;
+    }
+    let heap = s.store.gc_heap.lock().unwrap_or_else(|e| e.into_inner());
+    let count = heap.recent_pauses().count();
+    let mut written = 0;
+    // The most recent `capacity` of them.
+    for ns in heap.recent_pauses().skip(count.saturating_sub(capacity)) {
+        // SAFETY: `out` is non-NULL, so writable for `capacity` values (C API contract, rule 6),
+        // and `written < capacity`.
+        unsafe { out.add(written).write(ns) };
+        written += 1;
+    }
+    written
+}

@@ -81,6 +81,38 @@ pub struct GcStats {
     pub total_pause: Duration,
 }
 
+/// How many of the most recent pause times a heap keeps (`GcHeap::recent_pauses`).
+pub const PAUSE_LOG_LEN: usize = 1024;
+
+/// The pause times of a heap's most recent collections, in nanoseconds: a ring of at most
+/// `PAUSE_LOG_LEN`, so that a benchmark can take the median (the stats keep only sums).
+#[derive(Default)]
+struct PauseLog {
+    ns: Vec<u64>,
+    /// Where the next pause goes once the ring is full (the oldest one).
+    next: usize,
+}
+
+impl PauseLog {
+    fn record(&mut self, pause: Duration) {
+        let ns = u64::try_from(pause.as_nanos()).unwrap_or(u64::MAX);
+        if self.ns.len() < PAUSE_LOG_LEN {
+            // A pause not recorded for want of memory only leaves the log short.
+            if self.ns.try_reserve(1).is_ok() {
+                self.ns.push(ns);
+            }
+        } else {
+            self.ns[self.next] = ns;
+            self.next = (self.next + 1) % PAUSE_LOG_LEN;
+        }
+    }
+
+    /// Oldest first.
+    fn iter(&self) -> impl Iterator<Item = u64> + '_ {
+        self.ns[self.next..].iter().chain(&self.ns[..self.next]).copied()
+    }
+}
+
 /// What a collection or release took out of the heap: dropped once the heap's lock is released,
 /// because dropping may run embedder finalizers, which may call back into the store.
 #[derive(Default)]
@@ -118,6 +150,7 @@ pub struct GcHeap {
     /// The store's last handle is gone: host objects no longer hold anything.
     released: bool,
     stats: GcStats,
+    pauses: PauseLog,
 }
 
 // SAFETY: the heap owns its allocations exclusively; it is reached only through its store's
@@ -142,6 +175,7 @@ impl GcHeap {
             exceptions: Vec::new(),
             released: false,
             stats: GcStats::default(),
+            pauses: PauseLog::default(),
         }
     }
 
@@ -223,6 +257,12 @@ impl GcHeap {
 
     pub fn stats(&self) -> GcStats {
         self.stats
+    }
+
+    /// The pause times (ns) of the most recent collections, at most `PAUSE_LOG_LEN`, oldest
+    /// first.
+    pub fn recent_pauses(&self) -> impl Iterator<Item = u64> + '_ {
+        self.pauses.iter()
     }
 
     /// Whether the next safepoint should collect: the allocation budget is spent, or the heap
@@ -385,6 +425,7 @@ impl GcHeap {
         self.stats.last_pause = pause;
         self.stats.max_pause = self.stats.max_pause.max(pause);
         self.stats.total_pause += pause;
+        self.pauses.record(pause);
         garbage
     }
 
