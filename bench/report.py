@@ -70,11 +70,17 @@ GC_LABELS = {
     "gc-peak-rss": "{}: peak RSS of the process",
 }
 
+# Why some engine has no result for a metric, as the engine reported it.
+NOT_AVAILABLE = []
+
 
 def parse(path):
     samples = defaultdict(list)  # (metric, engine) -> [float]
     units = {}
     for line in open(path):
+        # "# n/a <metric>: <why>": an engine that cannot run a metric says so (printed below).
+        if line.startswith("# n/a ") and line.rstrip("\n")[len("# n/a "):] not in NOT_AVAILABLE:
+            NOT_AVAILABLE.append(line.rstrip("\n")[len("# n/a "):])
         parts = line.rstrip("\n").split("\t")
         if len(parts) != 5 or parts[0] != "R":
             continue
@@ -177,6 +183,9 @@ def main():
     print("Cells: median over all runs of all rounds; kernels also show the best run in "
           "parentheses. Ratios are wasmlift/peer of the medians: below 1 means wasmlift takes "
           "less time, except for MB/s (↑) where above 1 means wasmlift is faster.")
+    for note in NOT_AVAILABLE:
+        print()
+        print(f"n/a: {note}")
     print()
     print("| target | measured | met |")
     print("|---|---|---|")
