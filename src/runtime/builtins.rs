@@ -215,18 +215,10 @@ mod bodies {
     ) -> usize {
         // SAFETY: called by compiled code with its vmctx.
         let inst = unsafe { caller(vmctx) };
-        let Some((id, layout)) = gc_type(inst, type_index) else { return 0 };
-        let size = match layout.kind {
-            GcKind::Array => match layout.array_size(len) {
-                Some(s) => s,
-                None => return 0,
-            },
-            _ => layout.size,
-        };
-        let len = if layout.kind == GcKind::Array { len } else { 0 };
+        let Some(&id) = inst.module.type_ids.get(type_index as usize) else { return 0 };
         // SAFETY: entered through the stub with its frame pointer; the caller holds every
         // reference it still needs in declared values (struct.new's fields are written after).
-        match unsafe { gc::alloc_from_wasm(&inst.store, exit_fp, layout.kind, id, len, size, &[]) } {
+        match unsafe { gc::alloc_type_from_wasm(&inst.store, exit_fp, id, len) } {
             Ok(p) => p.as_ptr() as usize,
             Err(_) => 0,
         }

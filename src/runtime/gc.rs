@@ -1,8 +1,9 @@
 //! A store's GC heap and its precise, non-moving mark-sweep collector.
 //!
-//! Objects (structs, arrays, and host objects: what entered wasm as an externref) are separate
-//! zeroed 8-aligned allocations with a `VMGcHeader` (abi/gc.rs), listed in the heap. Every byte
-//! is charged to the store's account (`Resource::GcHeapBytes`), so the embedder's limit bounds
+//! Objects (structs, arrays, and host objects: what entered wasm as an externref) are zeroed,
+//! 8-aligned, with a `VMGcHeader` (abi/gc.rs), kept in the heap's `ObjectSpace` (gc_space.rs:
+//! size classes in chunks, large objects apart). Every byte the space takes from the system is
+//! charged to the store's account (`Resource::GcHeapBytes`), so the embedder's limit bounds
 //! the heap and allocation past it fails (compiled code traps) instead of exhausting the host.
 //!
 //! Collection marks from the roots with an explicit worklist (never recursion: a guest can build
@@ -27,6 +28,7 @@
 //! host values into references (`externref_bits`) allocate but never collect.
 
 use super::exception::ExnObject;
+use super::gc_space::ObjectSpace;
 use super::global::WasmGlobal;
 use super::host_info::HostInfo;
 use super::instance::WasmInstance;
@@ -36,8 +38,8 @@ use super::store::{Store, StoreState};
 use super::table::WasmTable;
 use crate::abi::gc::{GcKind, VMGcHeader, ARRAY_ELEMENTS_OFFSET, HEADER_SIZE, HOST_TYPE_ID, I31_TAG};
 use crate::types::ValType;
-use std::alloc::Layout;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ptr::NonNull;
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
@@ -69,6 +71,36 @@ pub enum GcLayout {
     Struct { ref_offsets: Box<[u32]> },
     /// An array; when `elements_are_refs`, every element is an 8-byte reference.
     Array { elements_are_refs: bool },
+}
+
+/// What a heap knows of a struct or array type.
+struct TypeInfo {
+    trace: GcLayout,
+    kind: GcKind,
+    /// A struct object's size, or an array's element size; 0 when not known (a layout given
+    /// by `set_layout`: only `alloc` with an explicit size can make such objects).
+    size: u32,
+}
+
+/// The hasher of the type-id map: one multiplication (ids are the registry's small indices,
+/// not chosen by a guest).
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
 }
 
 /// Counters of a heap's collections.
@@ -127,17 +159,16 @@ pub struct Garbage {
 
 pub struct GcHeap {
     account: Arc<Account>,
-    /// Every object with its allocation size.
-    objects: Vec<(NonNull<VMGcHeader>, u32)>,
-    /// Bytes allocated and not yet freed.
-    bytes: u64,
+    /// Every object.
+    space: ObjectSpace,
     /// Bytes allocated since the last collection, and how many trigger the next one.
     allocated_since_gc: u64,
     budget: u64,
     /// Live host objects by the identity of the `Object` they hold.
     host_objects: HashMap<usize, NonNull<VMGcHeader>>,
-    /// Reference layouts of struct and array types, by canonical type id.
-    layouts: HashMap<u32, GcLayout>,
+    /// Reference layouts and sizes of struct and array types, by canonical type id (looked up
+    /// for every allocation and every traced object: a cheap hash).
+    layouts: HashMap<u32, TypeInfo, BuildHasherDefault<IdHasher>>,
     /// The types of `layouts` learnt from the registry, held while the heap lives.
     type_holds: Vec<super::type_registry::TypeRef>,
     /// Host info set on struct/array/i31 references through the C API, by reference bits.
@@ -160,13 +191,12 @@ unsafe impl Send for GcHeap {}
 impl GcHeap {
     pub fn new(account: Arc<Account>) -> GcHeap {
         GcHeap {
+            space: ObjectSpace::new(account.clone()),
             account,
-            objects: Vec::new(),
-            bytes: 0,
             allocated_since_gc: 0,
             budget: MIN_BUDGET,
             host_objects: HashMap::new(),
-            layouts: HashMap::new(),
+            layouts: HashMap::default(),
             type_holds: Vec::new(),
             host_infos: HashMap::new(),
             globals: Vec::new(),
@@ -193,21 +223,12 @@ impl GcHeap {
         if kind != GcKind::Host && !self.layouts.contains_key(&type_id) {
             self.learn_layout(type_id)?;
         }
-        let size = size.max(HEADER_SIZE).checked_next_multiple_of(8).ok_or_else(|| out_of_memory(size))?;
-        let layout = Layout::from_size_align(size as usize, 8).map_err(|e| e.to_string())?;
-        self.objects.try_reserve(1).map_err(|_| out_of_memory(size))?;
-        self.account.charge(Resource::GcHeapBytes, size as u64)?;
-        // SAFETY: `layout` has a nonzero size (at least the header).
-        let Some(object) = NonNull::new(unsafe { std::alloc::alloc_zeroed(layout) }.cast::<VMGcHeader>()) else {
-            self.account.refund(Resource::GcHeapBytes, size as u64);
-            return Err(out_of_memory(size));
-        };
+        let (object, footprint) = self.space.alloc(size)?;
         let header = VMGcHeader { type_id, kind: kind as u8, gc_bits: 0, reserved: 0, array_len, gc_word: 0 };
-        // SAFETY: the allocation is fresh, 8-aligned and at least a header long.
+        // SAFETY: the space is fresh, zeroed, 8-aligned and at least a header long; its kind
+        // becomes nonzero (a live object) here.
         unsafe { object.as_ptr().write(header) };
-        self.objects.push((object, size));
-        self.bytes += size as u64;
-        self.allocated_since_gc += size as u64;
+        self.allocated_since_gc += footprint as u64;
         Ok(object)
     }
 
@@ -225,34 +246,68 @@ impl GcHeap {
                 ref_offsets: layout.fields.iter().filter(|(_, f)| refs(f)).map(|(offset, _)| *offset).collect(),
             },
         };
+        let size = match layout.element {
+            Some(element) => element.storage.size(),
+            None => layout.size,
+        };
         self.type_holds.try_reserve(1).map_err(|_| out_of_memory(0))?;
+        self.layouts.try_reserve(1).map_err(|_| out_of_memory(0))?;
         self.type_holds.push(super::type_registry::TypeRef::hold(type_id));
-        self.layouts.insert(type_id, trace);
+        self.layouts.insert(type_id, TypeInfo { trace, kind: layout.kind, size });
         Ok(())
+    }
+
+    /// The kind, array length (0 for a struct) and byte size of an object of struct or array
+    /// type `type_id` (`len` elements for an array), learning the type first if needed; fails
+    /// for an array past `u32::MAX` bytes.
+    pub fn object_shape(&mut self, type_id: u32, len: u32) -> Result<(GcKind, u32, u32), String> {
+        if !self.layouts.contains_key(&type_id) {
+            self.learn_layout(type_id)?;
+        }
+        let info = &self.layouts[&type_id];
+        if info.size == 0 {
+            return Err(format!("no object size known for type id {type_id}"));
+        }
+        match info.kind {
+            GcKind::Array => {
+                let size = crate::abi::gc::array_size(info.size, len).ok_or_else(|| out_of_memory(u32::MAX))?;
+                Ok((GcKind::Array, len, size))
+            }
+            kind => Ok((kind, 0, info.size)),
+        }
     }
 
     /// Gives the reference layout of struct or array type `type_id` (canonical ids never
     /// change meaning, so a layout given once stays right).
     pub fn set_layout(&mut self, type_id: u32, layout: GcLayout) {
-        self.layouts.entry(type_id).or_insert(layout);
+        let kind = match layout {
+            GcLayout::Struct { .. } => GcKind::Struct,
+            GcLayout::Array { .. } => GcKind::Array,
+        };
+        self.layouts.entry(type_id).or_insert(TypeInfo { trace: layout, kind, size: 0 });
     }
 
     pub fn has_layout(&self, type_id: u32) -> bool {
         self.layouts.contains_key(&type_id)
     }
 
-    /// Bytes of live objects.
+    /// Bytes of live objects (with their size classes' rounding).
     pub fn bytes(&self) -> u64 {
-        self.bytes
+        self.space.object_bytes()
+    }
+
+    /// Bytes the heap holds from the system (what the store's account is charged).
+    pub fn reserved_bytes(&self) -> u64 {
+        self.space.reserved_bytes()
     }
 
     /// Number of live objects.
     pub fn len(&self) -> usize {
-        self.objects.len()
+        self.space.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.objects.is_empty()
+        self.space.len() == 0
     }
 
     pub fn stats(&self) -> GcStats {
@@ -273,7 +328,7 @@ impl GcHeap {
             return false;
         }
         let limit = self.account.limit(Resource::GcHeapBytes);
-        self.allocated_since_gc >= self.budget || self.bytes >= limit - limit / 4
+        self.allocated_since_gc >= self.budget || self.space.reserved_bytes() >= limit - limit / 4
     }
 
     /// Roots the globals, tables and exception payloads of GC reference type: weakly, so that
@@ -360,13 +415,13 @@ impl GcHeap {
             // or live objects of this heap.
             unsafe { mark(bits, &mut worklist) };
         }
-        for &(object, _) in &self.objects {
+        self.space.for_each(|object| {
             // SAFETY: a live object of this heap.
             if unsafe { (*object.as_ptr()).gc_word } > 0 {
                 // SAFETY: as above.
                 unsafe { mark(object.as_ptr() as usize, &mut worklist) };
             }
-        }
+        });
         self.globals.retain(|g| g.strong_count() > 0);
         for g in &self.globals {
             let Some(g) = g.upgrade() else { continue };
@@ -418,7 +473,7 @@ impl GcHeap {
         }
         self.trace(&mut worklist);
         self.sweep(&mut garbage);
-        self.budget = MIN_BUDGET.max(self.bytes);
+        self.budget = MIN_BUDGET.max(self.space.object_bytes());
         self.allocated_since_gc = 0;
         let pause = started.elapsed();
         self.stats.collections += 1;
@@ -440,7 +495,7 @@ impl GcHeap {
                 continue;
             }
             // `alloc` refuses struct and array types without a layout.
-            match self.layouts.get(&header.type_id) {
+            match self.layouts.get(&header.type_id).map(|info| &info.trace) {
                 Some(GcLayout::Struct { ref_offsets }) => {
                     for &off in ref_offsets.iter() {
                         // SAFETY: the layout's reference fields lie inside the object.
@@ -461,11 +516,9 @@ impl GcHeap {
 
     /// Frees every unmarked object and clears the marks of the others.
     fn sweep(&mut self, garbage: &mut Garbage) {
-        let mut freed_bytes = 0u64;
-        let mut freed = 0u64;
         let host_objects = &mut self.host_objects;
         let host_infos = &mut self.host_infos;
-        self.objects.retain(|&(object, size)| {
+        let keep = |object: NonNull<VMGcHeader>| {
             let p = object.as_ptr();
             // SAFETY: a live object of this heap.
             let header = unsafe { &mut *p };
@@ -475,25 +528,22 @@ impl GcHeap {
             }
             if header.kind == GcKind::Host as u8 && header.gc_bits & EMPTIED == 0 {
                 // SAFETY: a host object's payload is an `Object` (not emptied); it is read out
-                // once, here, and the memory freed below.
+                // once, here, and the object freed by the space.
                 let obj = unsafe { host_payload_take(object) };
                 if host_objects.get(&obj.identity()) == Some(&object) {
                     host_objects.remove(&obj.identity());
                 }
                 garbage.objects.push(obj);
             }
-            if let Some(info) = host_infos.remove(&(p as usize)) {
-                garbage.host_infos.push(*info);
+            if !host_infos.is_empty() {
+                if let Some(info) = host_infos.remove(&(p as usize)) {
+                    garbage.host_infos.push(*info);
+                }
             }
-            // SAFETY: allocated in `alloc` with this size and alignment; nothing reaches it any
-            // more (unmarked), and it leaves the list here.
-            unsafe { std::alloc::dealloc(p.cast(), Layout::from_size_align_unchecked(size as usize, 8)) };
-            freed_bytes += size as u64;
-            freed += 1;
             false
-        });
-        self.bytes -= freed_bytes;
-        self.account.refund(Resource::GcHeapBytes, freed_bytes);
+        };
+        // SAFETY: what `keep` refuses is unmarked: nothing reaches it any more.
+        let (freed, _) = unsafe { self.space.sweep(keep) };
         self.stats.freed_objects += freed;
     }
 
@@ -503,7 +553,7 @@ impl GcHeap {
         let mut garbage = Garbage::default();
         self.released = true;
         self.host_objects.clear();
-        for &(object, _) in &self.objects {
+        self.space.for_each(|object| {
             // SAFETY: a live object of this heap.
             let header = unsafe { &mut *object.as_ptr() };
             if header.kind == GcKind::Host as u8 && header.gc_bits & EMPTIED == 0 {
@@ -511,7 +561,7 @@ impl GcHeap {
                 // SAFETY: a host object's payload is an `Object`, read out once (now EMPTIED).
                 garbage.objects.push(unsafe { host_payload_take(object) });
             }
-        }
+        });
         garbage.host_infos.extend(self.host_infos.drain().map(|(_, info)| *info));
         garbage
     }
@@ -566,19 +616,19 @@ fn out_of_memory(size: u32) -> String {
 
 impl Drop for GcHeap {
     fn drop(&mut self) {
-        for (object, size) in self.objects.drain(..) {
-            // SAFETY: allocated in `alloc` with this size and freed only here, once; nothing can
-            // reach the store's objects once its state is gone. A host object's payload is
-            // dropped first unless it was taken.
+        // The host objects' payloads not taken yet are dropped; the space frees the memory
+        // (and refunds it) when it drops, after this.
+        self.space.for_each(|object| {
+            // SAFETY: a live object of this heap; nothing can reach the store's objects once
+            // its state is gone, and each payload is taken once (then marked EMPTIED).
             unsafe {
-                let header = *object.as_ptr();
+                let header = &mut *object.as_ptr();
                 if header.kind == GcKind::Host as u8 && header.gc_bits & EMPTIED == 0 {
+                    header.gc_bits |= EMPTIED;
                     drop(host_payload_take(object));
                 }
-                std::alloc::dealloc(object.as_ptr().cast(), Layout::from_size_align_unchecked(size as usize, 8));
             }
-        }
-        self.account.refund(Resource::GcHeapBytes, self.bytes);
+        });
     }
 }
 
@@ -727,6 +777,51 @@ pub unsafe fn alloc_from_wasm(
     size: u32,
     arg_roots: &[usize],
 ) -> Result<NonNull<VMGcHeader>, String> {
+    // SAFETY: the caller's obligation.
+    unsafe { alloc_from_wasm_with(store, exit_fp, arg_roots, |_| Ok((kind, array_len, size)), type_id) }
+}
+
+/// `alloc_from_wasm` of an object of struct or array type `type_id` (`len` elements for an
+/// array), its size from the heap's knowledge of the type: the `gc_alloc` builtin.
+///
+/// # Safety
+/// As `alloc_from_wasm`.
+pub unsafe fn alloc_type_from_wasm(
+    store: &StoreState,
+    exit_fp: usize,
+    type_id: u32,
+    len: u32,
+) -> Result<NonNull<VMGcHeader>, String> {
+    // SAFETY: the caller's obligation.
+    unsafe { alloc_from_wasm_with(store, exit_fp, &[], |heap| heap.object_shape(type_id, len), type_id) }
+}
+
+/// The allocation of `alloc_from_wasm` with the object's kind, array length and size from
+/// `shape` (under the heap's lock). Without a collection due, it takes the heap's lock once
+/// and links nothing; otherwise the wasm caller is linked for the collections.
+///
+/// # Safety
+/// As `alloc_from_wasm`.
+#[inline]
+unsafe fn alloc_from_wasm_with(
+    store: &StoreState,
+    exit_fp: usize,
+    arg_roots: &[usize],
+    shape: impl Fn(&mut GcHeap) -> Result<(GcKind, u32, u32), String>,
+    type_id: u32,
+) -> Result<NonNull<VMGcHeader>, String> {
+    let try_alloc = |heap: &mut GcHeap| {
+        let (kind, len, size) = shape(heap)?;
+        heap.alloc(kind, type_id, len, size)
+    };
+    {
+        let mut heap = lock(store);
+        if !heap.needs_collection() {
+            if let Ok(object) = try_alloc(&mut heap) {
+                return Ok(object);
+            }
+        }
+    }
     let exit = WasmExit::new(exit_fp, store);
     exit.begin(store);
     // SAFETY: the caller's obligation; the wasm caller is linked by `exit` until `end`.
@@ -735,12 +830,12 @@ pub unsafe fn alloc_from_wasm(
             collect_with(store, arg_roots);
         }
         // Bound first: a `match` on the call would hold the lock through its arms.
-        let first = lock(store).alloc(kind, type_id, array_len, size);
+        let first = try_alloc(&mut lock(store));
         match first {
             Ok(object) => Ok(object),
             Err(_) => {
                 collect_with(store, arg_roots);
-                lock(store).alloc(kind, type_id, array_len, size)
+                try_alloc(&mut lock(store))
             }
         }
     };
@@ -887,6 +982,7 @@ impl Drop for GcRef {
 
 #[cfg(test)]
 mod tests {
+    use super::super::gc_space::CHUNK_SIZE;
     use super::*;
 
     /// What `probe` saw, checked by the test.
@@ -925,7 +1021,9 @@ mod tests {
     #[test]
     fn objects_are_zeroed_charged_and_limited() {
         let (account, mut heap) = heap();
-        account.set_limit(Resource::GcHeapBytes, 100);
+        // One chunk of small objects and a little more.
+        let limit = CHUNK_SIZE as u64 + 100;
+        account.set_limit(Resource::GcHeapBytes, limit);
         // Ids far above any registered type: only the layouts given here describe them.
         heap.alloc(GcKind::Struct, 0x7fff_fff0, 0, 20).unwrap_err();
         heap.set_layout(0x7fff_fff0, GcLayout::Struct { ref_offsets: Box::new([]) });
@@ -937,10 +1035,14 @@ mod tests {
             assert_eq!(*a.as_ptr().cast::<u8>().add(16), 0);
         }
         assert_eq!(heap.bytes(), 24);
+        assert_eq!(heap.reserved_bytes(), CHUNK_SIZE as u64);
+        // An 80-byte array needs a chunk of another size class: past the limit.
         heap.alloc(GcKind::Array, 0x7fff_fff1, 8, 80).unwrap_err();
         assert_eq!(heap.len(), 1);
+        // A large one is charged its own size: 100 bytes do not fit either.
+        heap.alloc(GcKind::Array, 0x7fff_fff1, 300, 316).unwrap_err();
         drop(heap);
-        account.charge(Resource::GcHeapBytes, 100).unwrap();
+        account.charge(Resource::GcHeapBytes, limit).unwrap();
     }
 
     /// A struct type with one reference field at offset 16 (a list node).
@@ -953,6 +1055,13 @@ mod tests {
         // SAFETY: a fresh 24-byte object; its field lies at 16.
         unsafe { *((p + 16) as *mut usize) = next };
         p
+    }
+
+    /// The addresses of every live object of `heap`.
+    fn objects(heap: &GcHeap) -> Vec<usize> {
+        let mut all = Vec::new();
+        heap.space.for_each(|o| all.push(o.as_ptr() as usize));
+        all
     }
 
     fn layouts(heap: &mut GcHeap) {
@@ -1062,25 +1171,27 @@ mod tests {
         )
         .unwrap();
         let store = super::super::store::StoreRoot::new(engine);
+        // Arrays of 40 references: large objects, charged exactly (336 bytes).
+        const SIZE: u32 = ARRAY_ELEMENTS_OFFSET + 40 * 8;
         let init = {
             let mut heap = lock(&store);
             layouts(&mut heap);
-            node(&mut heap, 0)
+            heap.alloc(GcKind::Array, REFS, 40, SIZE).unwrap().as_ptr() as usize
         };
-        store.account.set_limit(Resource::GcHeapBytes, 48);
-        // Two nodes fill the heap; the third allocation collects first. With no wasm frames
+        store.account.set_limit(Resource::GcHeapBytes, 2 * SIZE as u64);
+        // Two arrays fill the heap; the third allocation collects first. With no wasm frames
         // (exit_fp 0 ends the walk at once), `init` survives only as an argument root.
         // SAFETY: no wasm runs; `init` is a live object of the store.
-        let second = unsafe { alloc_from_wasm(&store, 0, GcKind::Struct, NODE, 0, 24, &[init]) }.unwrap();
+        let second = unsafe { alloc_from_wasm(&store, 0, GcKind::Array, REFS, 40, SIZE, &[init]) }.unwrap();
         assert_eq!(lock(&store).len(), 2);
         // SAFETY: as above; `second` is unreachable: collected to make room.
-        unsafe { alloc_from_wasm(&store, 0, GcKind::Struct, NODE, 0, 24, &[init]) }.unwrap();
+        unsafe { alloc_from_wasm(&store, 0, GcKind::Array, REFS, 40, SIZE, &[init]) }.unwrap();
         assert_eq!(lock(&store).len(), 2);
-        assert!(lock(&store).objects.iter().all(|o| o.0 != second));
+        let both = objects(&lock(&store));
+        assert!(!both.contains(&(second.as_ptr() as usize)));
         // Full of live objects: the allocation fails after one more collection.
-        let both: Vec<usize> = lock(&store).objects.iter().map(|o| o.0.as_ptr() as usize).collect();
         // SAFETY: as above; both objects are live.
-        unsafe { alloc_from_wasm(&store, 0, GcKind::Struct, NODE, 0, 24, &both) }.unwrap_err();
+        unsafe { alloc_from_wasm(&store, 0, GcKind::Array, REFS, 40, SIZE, &both) }.unwrap_err();
         assert_eq!(lock(&store).len(), 2);
         // Collections are refused while conversions forbid them.
         let _no_gc = NoGc::new(&store);
@@ -1096,8 +1207,9 @@ mod tests {
         layouts(&mut heap);
         node(&mut heap, 0);
         assert!(!heap.needs_collection());
-        account.set_limit(Resource::GcHeapBytes, 32);
-        assert!(heap.needs_collection(), "24 of 32 bytes in use");
+        // The node's chunk is all but a quarter of the limit.
+        account.set_limit(Resource::GcHeapBytes, CHUNK_SIZE as u64 * 5 / 4);
+        assert!(heap.needs_collection(), "a chunk in use, of 1.25");
         let _garbage = heap.collect(&[], Instant::now());
         assert!(!heap.needs_collection());
         account.set_limit(Resource::GcHeapBytes, u64::MAX);

@@ -7,6 +7,7 @@ pub mod engine;
 pub mod exception;
 pub mod func;
 pub mod gc;
+pub mod gc_space;
 pub mod gc_object;
 pub mod global;
 pub mod host_info;
