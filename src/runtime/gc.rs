@@ -48,6 +48,8 @@ use std::time::{Duration, Instant};
 const MARKED: u8 = 1;
 /// `gc_bits`: a host object whose `Object` was already taken out (`GcHeap::release`).
 const EMPTIED: u8 = 2;
+/// `gc_bits`: a struct/array object in `GcHeap::handle_rooted`.
+const LISTED: u8 = 4;
 
 /// A collection starts once this many bytes were allocated since the last one, or as many as
 /// were live after it if that is more (the heap may double between collections).
@@ -161,6 +163,12 @@ pub struct GcHeap {
     account: Arc<Account>,
     /// Every object.
     space: ObjectSpace,
+    /// Objects that had embedder handles (a `gc_word` count) since the last collection, each
+    /// once (`LISTED`): the handle roots are among them, so a collection need not look at every
+    /// object's header. When the list could not grow, `scan_for_handle_roots` says to look at
+    /// every header once more.
+    handle_rooted: Vec<NonNull<VMGcHeader>>,
+    scan_for_handle_roots: bool,
     /// Bytes allocated since the last collection, and how many trigger the next one.
     allocated_since_gc: u64,
     budget: u64,
@@ -193,6 +201,8 @@ impl GcHeap {
         GcHeap {
             space: ObjectSpace::new(account.clone()),
             account,
+            handle_rooted: Vec::new(),
+            scan_for_handle_roots: false,
             allocated_since_gc: 0,
             budget: MIN_BUDGET,
             host_objects: HashMap::new(),
@@ -223,6 +233,18 @@ impl GcHeap {
         if kind != GcKind::Host && !self.layouts.contains_key(&type_id) {
             self.learn_layout(type_id)?;
         }
+        self.alloc_known(kind, type_id, array_len, size)
+    }
+
+    /// `alloc` of a host object or of a type whose layout the heap has.
+    #[inline]
+    fn alloc_known(
+        &mut self,
+        kind: GcKind,
+        type_id: u32,
+        array_len: u32,
+        size: u32,
+    ) -> Result<NonNull<VMGcHeader>, String> {
         let (object, footprint) = self.space.alloc(size)?;
         let header = VMGcHeader { type_id, kind: kind as u8, gc_bits: 0, reserved: 0, array_len, gc_word: 0 };
         // SAFETY: the space is fresh, zeroed, 8-aligned and at least a header long; its kind
@@ -261,10 +283,13 @@ impl GcHeap {
     /// type `type_id` (`len` elements for an array), learning the type first if needed; fails
     /// for an array past `u32::MAX` bytes.
     pub fn object_shape(&mut self, type_id: u32, len: u32) -> Result<(GcKind, u32, u32), String> {
-        if !self.layouts.contains_key(&type_id) {
-            self.learn_layout(type_id)?;
-        }
-        let info = &self.layouts[&type_id];
+        let info = match self.layouts.get(&type_id) {
+            Some(info) => info,
+            None => {
+                self.learn_layout(type_id)?;
+                &self.layouts[&type_id]
+            }
+        };
         if info.size == 0 {
             return Err(format!("no object size known for type id {type_id}"));
         }
@@ -391,6 +416,42 @@ impl GcHeap {
         let header = unsafe { &mut *(bits as *mut VMGcHeader) };
         // Saturated: the object stays rooted for the heap's life (4 billion handles).
         header.gc_word = header.gc_word.saturating_add(1);
+        if header.gc_bits & LISTED == 0 {
+            if self.handle_rooted.try_reserve(1).is_ok() {
+                header.gc_bits |= LISTED;
+                // SAFETY: `bits` is a live object's address, so not null.
+                self.handle_rooted.push(unsafe { NonNull::new_unchecked(bits as *mut VMGcHeader) });
+            } else {
+                self.scan_for_handle_roots = true;
+            }
+        }
+    }
+
+    /// Marks every object with embedder handles: the listed ones whose count is not 0 (the
+    /// others leave the list), or every object when the list is incomplete.
+    fn mark_handle_roots(&mut self, worklist: &mut Vec<NonNull<VMGcHeader>>) {
+        self.handle_rooted.retain(|&object| {
+            // SAFETY: a listed object is live: it leaves the list here, before any sweep can
+            // free it, once its count is 0 (and while it is not 0, it is marked below).
+            let header = unsafe { &mut *object.as_ptr() };
+            if header.gc_word == 0 {
+                header.gc_bits &= !LISTED;
+                return false;
+            }
+            // SAFETY: as above.
+            unsafe { mark(object.as_ptr() as usize, worklist) };
+            true
+        });
+        if self.scan_for_handle_roots {
+            self.scan_for_handle_roots = false;
+            self.space.for_each(|object| {
+                // SAFETY: a live object of this heap.
+                if unsafe { (*object.as_ptr()).gc_word } > 0 {
+                    // SAFETY: as above.
+                    unsafe { mark(object.as_ptr() as usize, worklist) };
+                }
+            });
+        }
     }
 
     /// Takes back a root added by `root`.
@@ -415,13 +476,7 @@ impl GcHeap {
             // or live objects of this heap.
             unsafe { mark(bits, &mut worklist) };
         }
-        self.space.for_each(|object| {
-            // SAFETY: a live object of this heap.
-            if unsafe { (*object.as_ptr()).gc_word } > 0 {
-                // SAFETY: as above.
-                unsafe { mark(object.as_ptr() as usize, &mut worklist) };
-            }
-        });
+        self.mark_handle_roots(&mut worklist);
         self.globals.retain(|g| g.strong_count() > 0);
         for g in &self.globals {
             let Some(g) = g.upgrade() else { continue };
@@ -778,7 +833,7 @@ pub unsafe fn alloc_from_wasm(
     arg_roots: &[usize],
 ) -> Result<NonNull<VMGcHeader>, String> {
     // SAFETY: the caller's obligation.
-    unsafe { alloc_from_wasm_with(store, exit_fp, arg_roots, |_| Ok((kind, array_len, size)), type_id) }
+    unsafe { alloc_from_wasm_with(store, exit_fp, arg_roots, |heap| heap.alloc(kind, type_id, array_len, size)) }
 }
 
 /// `alloc_from_wasm` of an object of struct or array type `type_id` (`len` elements for an
@@ -793,12 +848,18 @@ pub unsafe fn alloc_type_from_wasm(
     len: u32,
 ) -> Result<NonNull<VMGcHeader>, String> {
     // SAFETY: the caller's obligation.
-    unsafe { alloc_from_wasm_with(store, exit_fp, &[], |heap| heap.object_shape(type_id, len), type_id) }
+    let attempt = |heap: &mut GcHeap| {
+        let (kind, len, size) = heap.object_shape(type_id, len)?;
+        // `object_shape` learnt the type.
+        heap.alloc_known(kind, type_id, len, size)
+    };
+    // SAFETY: the caller's obligation.
+    unsafe { alloc_from_wasm_with(store, exit_fp, &[], attempt) }
 }
 
-/// The allocation of `alloc_from_wasm` with the object's kind, array length and size from
-/// `shape` (under the heap's lock). Without a collection due, it takes the heap's lock once
-/// and links nothing; otherwise the wasm caller is linked for the collections.
+/// The allocation of `alloc_from_wasm`, made by `attempt` under the heap's lock. Without a
+/// collection due, it takes the heap's lock once and links nothing; otherwise the wasm caller
+/// is linked for the collections.
 ///
 /// # Safety
 /// As `alloc_from_wasm`.
@@ -807,13 +868,9 @@ unsafe fn alloc_from_wasm_with(
     store: &StoreState,
     exit_fp: usize,
     arg_roots: &[usize],
-    shape: impl Fn(&mut GcHeap) -> Result<(GcKind, u32, u32), String>,
-    type_id: u32,
+    attempt: impl Fn(&mut GcHeap) -> Result<NonNull<VMGcHeader>, String>,
 ) -> Result<NonNull<VMGcHeader>, String> {
-    let try_alloc = |heap: &mut GcHeap| {
-        let (kind, len, size) = shape(heap)?;
-        heap.alloc(kind, type_id, len, size)
-    };
+    let try_alloc = |heap: &mut GcHeap| attempt(heap);
     {
         let mut heap = lock(store);
         if !heap.needs_collection() {
