@@ -1185,6 +1185,7 @@ mod tests {
             heap.root(head);
             heap.root(head);
         }
+        assert_eq!(heap.handle_rooted.len(), 1, "listed once");
         let _garbage = heap.collect(&[], Instant::now());
         assert_eq!(heap.len(), 2);
         // SAFETY: rooted twice above.
@@ -1195,6 +1196,20 @@ mod tests {
         unsafe { heap.unroot(head) };
         let _garbage = heap.collect(&[], Instant::now());
         assert!(heap.is_empty());
+        assert!(heap.handle_rooted.is_empty(), "unrooted objects leave the list");
+        // When the list could not grow, every header is looked at.
+        let lone = node(&mut heap, 0);
+        let listed = node(&mut heap, 0);
+        // SAFETY: both are live.
+        unsafe {
+            heap.root(lone);
+            heap.root(listed);
+        }
+        heap.handle_rooted.retain(|o| o.as_ptr() as usize != lone);
+        heap.scan_for_handle_roots = true;
+        let _garbage = heap.collect(&[], Instant::now());
+        assert_eq!(objects(&heap).len(), 2);
+        assert!(!heap.scan_for_handle_roots);
     }
 
     #[test]
