@@ -12,7 +12,9 @@
 // - the heap limit: conversions into wasm fail with a message, and work again after a
 //   collection frees room;
 // - structs made by wasm: garbage collected while kept ones survive, a collection inside a
-//   scalar host function with structs in the frames below, the allocation-failure trap.
+//   scalar host function with structs in the frames below, the allocation-failure trap;
+// - stress: millions of allocations in cycles the host holds handles into (`--stress N` runs
+//   only that, with N allocations).
 #define _GNU_SOURCE
 #include "test_util.h"
 
@@ -747,7 +749,156 @@ static void test_wasm_objects(long n) {
   store = NULL;
 }
 
+// ---- Stress: millions of allocations in cycles the host holds handles into ----
+
+// Rings of RING wasm structs (each node's `next` to the one made before it, the first one's to
+// the last: a cycle), the first node holding a fresh host token (a foreign object whose
+// finalizer counts); the host keeps handles to the last HELD rings, links each new ring with a
+// held one both ways (`other`: a cycle through two host-held handles), then deletes its oldest
+// handle. Checked: every ring still held is whole (the sum of its ids around the cycle, back to
+// the start) and holds its own unfinalized token; every token is finalized exactly once, only
+// after its ring's handle went; the heap stays bounded, and is empty once every handle is
+// deleted and a collection ran. Run with `--stress N` for N allocations (rings of 8 structs and
+// a host object each), alone; bench/RESULTS.md has the valgrind run with millions.
+#define RING 8
+#define HELD 64
+
+static unsigned char* ring_finalized;
+static long ring_finalized_total;
+
+static void ring_token_finalizer(void* info) {
+  ring_finalized[(intptr_t)info]++;
+  ring_finalized_total++;
+}
+
+static const char* const CYCLES_WAT =
+    "(module"
+    "  (type $node (struct (field $id i32) (field $next (mut (ref null $node)))"
+    "    (field $other (mut (ref null $node))) (field $token externref)))"
+    "  (func (export \"ring\") (param $id i32) (param $token externref) (result anyref)"
+    "    (local $first (ref null $node)) (local $n (ref null $node)) (local $i i32)"
+    "    (local.set $first (struct.new $node (local.get $id) (ref.null $node) (ref.null $node) (local.get $token)))"
+    "    (local.set $n (local.get $first)) (local.set $i (i32.const 1))"
+    "    (loop $l"
+    "      (local.set $n (struct.new $node (i32.add (local.get $id) (local.get $i)) (local.get $n)"
+    "        (ref.null $node) (ref.null extern)))"
+    "      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 8))))"
+    "    (struct.set $node $next (local.get $first) (local.get $n))"
+    "    (local.get $first))"
+    "  (func (export \"sum\") (param $r anyref) (result i32)"
+    "    (local $start (ref $node)) (local $n (ref $node)) (local $s i32) (local $i i32)"
+    "    (local.set $start (ref.cast (ref $node) (local.get $r))) (local.set $n (local.get $start))"
+    "    (loop $l"
+    "      (local.set $s (i32.add (local.get $s) (struct.get $node $id (local.get $n))))"
+    "      (local.set $n (ref.as_non_null (struct.get $node $next (local.get $n))))"
+    "      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 8))))"
+    "    (if (result i32) (ref.eq (local.get $n) (local.get $start))"
+    "      (then (local.get $s)) (else (i32.const -1))))"
+    "  (func (export \"link\") (param $a anyref) (param $b anyref)"
+    "    (struct.set $node $other (ref.cast (ref $node) (local.get $a)) (ref.cast (ref $node) (local.get $b)))"
+    "    (struct.set $node $other (ref.cast (ref $node) (local.get $b)) (ref.cast (ref $node) (local.get $a))))"
+    "  (func (export \"token\") (param $r anyref) (result externref)"
+    "    (struct.get $node $token (ref.cast (ref $node) (local.get $r)))))";
+
+static void test_host_cycles(long allocations) {
+  long rings = allocations / (RING + 1);
+  if (rings < HELD) rings = HELD;
+  ring_finalized = calloc((size_t)rings + 1, 1);
+  REQUIRE(ring_finalized != NULL);
+  ring_finalized_total = 0;
+  wasm_config_t* config = wasm_config_new();
+  wasmlift_config_gc(config, true);
+  wasm_engine_t* engine = wasm_engine_new_with_config(config);
+  store = wasm_store_new(engine);
+  wasm_module_t* module = module_from_wat(store, CYCLES_WAT);
+  wasm_instance_t* instance = instantiate(store, module, NULL, 0);
+  wasm_func_t* ring = export_func(module, instance, "ring");
+  wasm_func_t* sum = export_func(module, instance, "sum");
+  wasm_func_t* link = export_func(module, instance, "link");
+  wasm_func_t* token_of = export_func(module, instance, "token");
+
+  wasm_ref_t* held[HELD] = {NULL};
+  long held_id[HELD] = {0};
+  uint32_t rng = 12345;
+  for (long r = 1; r <= rings; r++) {
+    wasm_foreign_t* f = wasm_foreign_new(store);
+    REQUIRE(f != NULL);
+    wasm_foreign_set_host_info_with_finalizer(f, (void*)(intptr_t)r, ring_token_finalizer);
+    wasm_ref_t* token = wasm_foreign_as_ref(f);
+    // Ring ids: r * RING .. r * RING + 7 (wrapping in i32 is fine: the sum wraps the same way).
+    int32_t first_id = (int32_t)(uint32_t)((unsigned long)r * RING);
+    wasm_val_t a[2] = {WASM_I32_VAL(first_id), {.kind = WASM_EXTERNREF, .of = {.ref = token}}};
+    wasm_val_t res[1] = {WASM_INIT_VAL};
+    CHECK_NO_TRAP(call(ring, a, 2, res, 1));
+    wasm_ref_delete(token);  // Only the ring holds it now.
+    REQUIRE(res[0].of.ref != NULL);
+    int slot = (int)(r % HELD);
+    // Link with a random held ring (a cycle through two handles), then drop the oldest handle.
+    rng = rng * 1664525u + 1013904223u;
+    int other = (int)((rng >> 16) % HELD);
+    if (held[other]) {
+      wasm_val_t l[2] = {{.kind = WASM_EXTERNREF, .of = {.ref = held[other]}},
+                         {.kind = WASM_EXTERNREF, .of = {.ref = res[0].of.ref}}};
+      CHECK_NO_TRAP(call(link, l, 2, NULL, 0));
+    }
+    if (held[slot]) {
+      // The ring about to be let go is still whole, with its own token.
+      wasm_val_t s[1] = {{.kind = WASM_EXTERNREF, .of = {.ref = held[slot]}}};
+      wasm_val_t got[1] = {WASM_INIT_VAL};
+      CHECK_NO_TRAP(call(sum, s, 1, got, 1));
+      int32_t base = (int32_t)(uint32_t)((unsigned long)held_id[slot] * RING);
+      CHECK_EQ(got[0].of.i32, (int32_t)((uint32_t)base * RING + RING * (RING - 1) / 2));
+      CHECK_NO_TRAP(call(token_of, s, 1, got, 1));
+      CHECK_EQ((long)(intptr_t)wasm_ref_get_host_info(got[0].of.ref), held_id[slot]);
+      CHECK_EQ(ring_finalized[held_id[slot]], 0);
+      wasm_ref_delete(got[0].of.ref);
+      wasm_ref_delete(held[slot]);
+    }
+    held[slot] = res[0].of.ref;
+    held_id[slot] = r;
+    if (r % 4096 == 0) {
+      wasmlift_gc_stats_t stats;
+      CHECK(wasmlift_store_gc_stats(store, &stats));
+      CHECK_MSG(stats.live_bytes < 8 << 20, "live bytes %llu", (unsigned long long)stats.live_bytes);
+    }
+  }
+  // Every handle still held keeps its ring; once all are gone, everything goes.
+  wasmlift_store_gc(store);
+  for (int i = 0; i < HELD; i++) CHECK_EQ(ring_finalized[held_id[i]], 0);
+  for (int i = 0; i < HELD; i++) wasm_ref_delete(held[i]);
+  wasmlift_store_gc(store);
+  wasmlift_gc_stats_t stats;
+  CHECK(wasmlift_store_gc_stats(store, &stats));
+  CHECK_EQ(stats.live_objects, 0);
+  CHECK_EQ(ring_finalized_total, rings);
+  long wrong = 0;
+  for (long r = 1; r <= rings; r++) wrong += ring_finalized[r] != 1;
+  CHECK_EQ(wrong, 0);
+  printf("%ld rings (%ld allocations): %llu collections, max pause %llu us\n", rings, rings * (RING + 1),
+         (unsigned long long)stats.collections, (unsigned long long)(stats.max_pause_ns / 1000));
+  CHECK(stats.collections > 0);
+
+  wasm_func_delete(ring);
+  wasm_func_delete(sum);
+  wasm_func_delete(link);
+  wasm_func_delete(token_of);
+  wasm_instance_delete(instance);
+  wasm_module_delete(module);
+  wasm_store_delete(store);
+  wasm_engine_delete(engine);
+  store = NULL;
+  free(ring_finalized);
+  ring_finalized = NULL;
+}
+
 int main(int argc, char** argv) {
+  // `--stress N`: only the cycles stress test, with N allocations.
+  if (argc == 3 && strcmp(argv[1], "--stress") == 0) {
+    long allocations = strtol(argv[2], NULL, 10);
+    REQUIRE(allocations > 0);
+    test_host_cycles(allocations);
+    return test_report("gc_collector_test --stress");
+  }
   long n = test_iterations(argc, argv, 1000000, 30000);
   test_roots(WASMLIFT_COMPILATION_EAGER, 0, n);
   test_roots(WASMLIFT_COMPILATION_EAGER, 1, n);
@@ -758,5 +909,7 @@ int main(int argc, char** argv) {
   test_random(n < 200000 ? n : 200000);
   test_constant_memory(n);
   test_wasm_objects(n);
+  // 9 allocations per ring: a quarter of a million rings natively, ~3300 under valgrind.
+  test_host_cycles(n < 200000 ? n : 9 * 250000);
   return test_report("gc_collector_test");
 }
