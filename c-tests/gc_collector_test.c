@@ -13,6 +13,7 @@
 //   collection frees room;
 // - structs made by wasm: garbage collected while kept ones survive, a collection inside a
 //   scalar host function with structs in the frames below, the allocation-failure trap;
+// - reused memory: objects of every size class made after others died read as zeroes;
 // - stress: millions of allocations in cycles the host holds handles into (`--stress N` runs
 //   only that, with N allocations).
 #define _GNU_SOURCE
@@ -749,6 +750,73 @@ static void test_wasm_objects(long n) {
   store = NULL;
 }
 
+// Reused memory is zeroed: wasm fills structs and arrays of every size class (and large ones)
+// with ones and drops most of them (one in 8 stays, so their chunks stay); after a collection
+// made their cells free, new default objects of the same sizes, which take those cells, must
+// read all zeroes (a dead object's contents leaking into a new one would show here).
+static void test_reused_cells_are_zeroed(void) {
+  wasm_config_t* config = wasm_config_new();
+  wasmlift_config_gc(config, true);
+  wasm_engine_t* engine = wasm_engine_new_with_config(config);
+  store = wasm_store_new(engine);
+  wasm_module_t* module = module_from_wat(store,
+      "(module"
+      "  (type $s (struct (field (mut i64)) (field (mut i32)) (field (mut anyref))))"
+      "  (type $a (array (mut i64)))"
+      "  (table $keep 8192 anyref)"
+      // Arrays of 0..63 elements (16..520 bytes: every class and large objects) full of -1,
+      // and structs with every field set; one in 8 of each stays (in the table), so that their
+      // chunks stay and the cells of the others are reused.
+      "  (func (export \"dirty\") (param $n i32) (local $i i32) (local $x anyref) (local $y anyref)"
+      "    (loop $l"
+      "      (local.set $x (array.new $a (i64.const -1) (i32.and (local.get $i) (i32.const 63))))"
+      "      (local.set $y (struct.new $s (i64.const -1) (i32.const -1) (ref.i31 (i32.const 7))))"
+      "      (if (i32.eqz (i32.and (local.get $i) (i32.const 7))) (then"
+      "        (table.set $keep (i32.and (i32.shr_u (local.get $i) (i32.const 2)) (i32.const 8190)) (local.get $x))"
+      "        (table.set $keep (i32.or (i32.and (i32.shr_u (local.get $i) (i32.const 2)) (i32.const 8190))"
+      "          (i32.const 1)) (local.get $y))))"
+      "      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))"
+      // The same sizes made with defaults: the number of nonzero words read back.
+      "  (func (export \"fresh\") (param $n i32) (result i32) (local $i i32) (local $j i32) (local $bad i32)"
+      "    (local $arr (ref null $a)) (local $st (ref null $s))"
+      "    (loop $l"
+      "      (local.set $arr (array.new_default $a (i32.and (local.get $i) (i32.const 63))))"
+      "      (local.set $j (i32.const 0))"
+      "      (block $done (loop $e"
+      "        (br_if $done (i32.ge_u (local.get $j) (array.len (local.get $arr))))"
+      "        (local.set $bad (i32.add (local.get $bad)"
+      "          (i64.ne (array.get $a (local.get $arr) (local.get $j)) (i64.const 0))))"
+      "        (local.set $j (i32.add (local.get $j) (i32.const 1))) (br $e)))"
+      "      (local.set $st (struct.new_default $s))"
+      "      (local.set $bad (i32.add (local.get $bad) (i32.add"
+      "        (i64.ne (struct.get $s 0 (local.get $st)) (i64.const 0))"
+      "        (i32.add (i32.ne (struct.get $s 1 (local.get $st)) (i32.const 0))"
+      "          (i32.eqz (ref.is_null (struct.get $s 2 (local.get $st))))))))"
+      "      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))"
+      "    (local.get $bad)))");
+  wasm_instance_t* instance = instantiate(store, module, NULL, 0);
+  wasm_func_t* dirty = export_func(module, instance, "dirty");
+  wasm_func_t* fresh = export_func(module, instance, "fresh");
+  for (int round = 0; round < 3; round++) {
+    wasm_val_t a[1] = {WASM_I32_VAL(20000)};
+    CHECK_NO_TRAP(call(dirty, a, 1, NULL, 0));
+    wasmlift_store_gc(store);
+    wasm_val_t r[1] = {WASM_INIT_VAL};
+    CHECK_NO_TRAP(call(fresh, a, 1, r, 1));
+    CHECK_EQ(r[0].of.i32, 0);
+  }
+  wasmlift_gc_stats_t stats;
+  CHECK(wasmlift_store_gc_stats(store, &stats));
+  CHECK(stats.collections >= 3);
+  wasm_func_delete(dirty);
+  wasm_func_delete(fresh);
+  wasm_instance_delete(instance);
+  wasm_module_delete(module);
+  wasm_store_delete(store);
+  wasm_engine_delete(engine);
+  store = NULL;
+}
+
 // ---- Stress: millions of allocations in cycles the host holds handles into ----
 
 // Rings of RING wasm structs (each node's `next` to the one made before it, the first one's to
@@ -909,6 +977,7 @@ int main(int argc, char** argv) {
   test_random(n < 200000 ? n : 200000);
   test_constant_memory(n);
   test_wasm_objects(n);
+  test_reused_cells_are_zeroed();
   // 9 allocations per ring: a quarter of a million rings natively, ~3300 under valgrind.
   test_host_cycles(n < 200000 ? n : 9 * 250000);
   return test_report("gc_collector_test");
