@@ -36,7 +36,7 @@ typedef long long i64;
 NATIVE_KERNELS(DECLARE)
 
 // The GC kernels (kernels/gc.tsv): WebAssembly GC in the engines, malloc/free natively.
-#define NATIVE_GC_KERNELS(X) X(binary_trees)
+#define NATIVE_GC_KERNELS(X) X(binary_trees) X(alloc_churn)
 NATIVE_GC_KERNELS(DECLARE)
 #undef DECLARE
 

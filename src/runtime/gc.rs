@@ -177,6 +177,9 @@ pub struct GcHeap {
     /// Reference layouts and sizes of struct and array types, by canonical type id (looked up
     /// for every allocation and every traced object: a cheap hash).
     layouts: HashMap<u32, TypeInfo, BuildHasherDefault<IdHasher>>,
+    /// The type `object_shape` answered for last, with its kind and size (`TypeInfo::size`): a
+    /// loop allocating one type skips the map (ids learnt stay held, so never change meaning).
+    last_shape: Option<(u32, GcKind, u32)>,
     /// The types of `layouts` learnt from the registry, held while the heap lives.
     type_holds: Vec<super::type_registry::TypeRef>,
     /// Host info set on struct/array/i31 references through the C API, by reference bits.
@@ -207,6 +210,7 @@ impl GcHeap {
             budget: MIN_BUDGET,
             host_objects: HashMap::new(),
             layouts: HashMap::default(),
+            last_shape: None,
             type_holds: Vec::new(),
             host_infos: HashMap::new(),
             globals: Vec::new(),
@@ -283,22 +287,29 @@ impl GcHeap {
     /// type `type_id` (`len` elements for an array), learning the type first if needed; fails
     /// for an array past `u32::MAX` bytes.
     pub fn object_shape(&mut self, type_id: u32, len: u32) -> Result<(GcKind, u32, u32), String> {
-        let info = match self.layouts.get(&type_id) {
-            Some(info) => info,
-            None => {
-                self.learn_layout(type_id)?;
-                &self.layouts[&type_id]
+        let (kind, size) = match self.last_shape {
+            Some((id, kind, size)) if id == type_id => (kind, size),
+            _ => {
+                let info = match self.layouts.get(&type_id) {
+                    Some(info) => info,
+                    None => {
+                        self.learn_layout(type_id)?;
+                        &self.layouts[&type_id]
+                    }
+                };
+                if info.size == 0 {
+                    return Err(format!("no object size known for type id {type_id}"));
+                }
+                self.last_shape = Some((type_id, info.kind, info.size));
+                (info.kind, info.size)
             }
         };
-        if info.size == 0 {
-            return Err(format!("no object size known for type id {type_id}"));
-        }
-        match info.kind {
+        match kind {
             GcKind::Array => {
-                let size = crate::abi::gc::array_size(info.size, len).ok_or_else(|| out_of_memory(u32::MAX))?;
+                let size = crate::abi::gc::array_size(size, len).ok_or_else(|| out_of_memory(u32::MAX))?;
                 Ok((GcKind::Array, len, size))
             }
-            kind => Ok((kind, 0, info.size)),
+            kind => Ok((kind, 0, size)),
         }
     }
 
