@@ -10,6 +10,9 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <inttypes.h>
+#if defined(__GLIBC__) || defined(__linux__)
+#include <malloc.h>  // malloc_trim
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -681,8 +684,12 @@ static int compare_u64(const void *a, const void *b) {
 }
 
 // Linux: forgets the process's RSS high-water mark, so that `peak_rss_mb` reports the peak
-// since (what earlier measurements in the same process used does not count).
+// since (what earlier measurements in the same process used does not count: glibc first gives
+// back the free memory it kept, which would otherwise stay resident and count).
 static void reset_peak_rss(void) {
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
     FILE *f = fopen("/proc/self/clear_refs", "w");
     if (f) {
         fputs("5", f);
