@@ -343,7 +343,7 @@ impl GcHeap {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.space.len() == 0
+        self.space.is_empty()
     }
 
     pub fn stats(&self) -> GcStats {

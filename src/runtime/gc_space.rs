@@ -109,6 +109,10 @@ impl ObjectSpace {
         self.objects
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.objects == 0
+    }
+
     /// Bytes of live objects (what their cells take).
     pub fn object_bytes(&self) -> u64 {
         self.object_bytes
@@ -144,7 +148,8 @@ impl ObjectSpace {
             // ours, holding the next free cell at `FREE_LINK_OFFSET`. Zeroing `size` bytes
             // clears the link and what a dead object left; the rest of the cell is never read.
             unsafe {
-                self.classes[class].free = *object.as_ptr().cast::<u8>().add(FREE_LINK_OFFSET).cast::<*mut VMGcHeader>();
+                self.classes[class].free =
+                    *object.as_ptr().cast::<u8>().add(FREE_LINK_OFFSET).cast::<*mut VMGcHeader>();
                 std::ptr::write_bytes(object.as_ptr().cast::<u8>(), 0, size as usize);
             }
             object
