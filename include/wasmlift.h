@@ -252,7 +252,10 @@ WASM_API_EXTERN void wasmlift_module_wait_for_tier_up(const wasm_module_t *modul
 WASM_API_EXTERN void wasmlift_store_gc(wasm_store_t *store);
 
 // Limits the bytes of the store's GC heap (struct, array and externref objects); 0 means no
-// limit. An allocation that would pass it collects first; if that does not free enough,
+// limit. What counts is the memory the heap holds: objects up to 256 bytes live in 32 KiB
+// chunks, one per size class in use, larger ones count their own size (so the limit bounds
+// fragmentation too; `wasmlift_gc_stats_t::live_bytes` counts the objects alone).
+// An allocation that would pass it collects first; if that does not free enough,
 // compiled code traps with "out of memory" and a host value entering wasm as an externref
 // fails the call (or `wasm_global_set`, `wasm_table_set`, ...) with that message. A heap
 // already over a new limit only stops growing.

@@ -566,7 +566,10 @@ pub unsafe extern "C" fn wasmlift_store_gc(store: *mut crate::capi::store::wasm_
 }
 
 /// Limits the bytes of the store's GC heap (struct, array and externref objects); 0 means no
-/// limit. An allocation that would pass it collects first; if that does not free enough,
+/// limit. What counts is the memory the heap holds: objects up to 256 bytes live in 32 KiB
+/// chunks, one per size class in use, larger ones count their own size (so the limit bounds
+/// fragmentation too; `wasmlift_gc_stats_t::live_bytes` counts the objects alone).
+/// An allocation that would pass it collects first; if that does not free enough,
 /// compiled code traps with "out of memory" and a host value entering wasm as an externref
 /// fails the call (or `wasm_global_set`, `wasm_table_set`, ...) with that message. A heap
 /// already over a new limit only stops growing.
