@@ -439,7 +439,8 @@ impl GcHeap {
     }
 
     /// Marks every object with embedder handles: the listed ones whose count is not 0 (the
-    /// others leave the list), or every object when the list is incomplete.
+    /// others leave the list), and when the list is incomplete, every object with a count
+    /// (listing those it can: the list is complete again once all are listed).
     fn mark_handle_roots(&mut self, worklist: &mut Vec<NonNull<VMGcHeader>>) {
         self.handle_rooted.retain(|&object| {
             // SAFETY: a listed object is live: it leaves the list here, before any sweep can
@@ -454,14 +455,26 @@ impl GcHeap {
             true
         });
         if self.scan_for_handle_roots {
-            self.scan_for_handle_roots = false;
+            let mut complete = true;
+            let list = &mut self.handle_rooted;
             self.space.for_each(|object| {
                 // SAFETY: a live object of this heap.
-                if unsafe { (*object.as_ptr()).gc_word } > 0 {
-                    // SAFETY: as above.
-                    unsafe { mark(object.as_ptr() as usize, worklist) };
+                let header = unsafe { &mut *object.as_ptr() };
+                if header.gc_word == 0 {
+                    return;
                 }
+                if header.gc_bits & LISTED == 0 {
+                    if list.try_reserve(1).is_ok() {
+                        header.gc_bits |= LISTED;
+                        list.push(object);
+                    } else {
+                        complete = false;
+                    }
+                }
+                // SAFETY: as above.
+                unsafe { mark(object.as_ptr() as usize, worklist) };
             });
+            self.scan_for_handle_roots = !complete;
         }
     }
 
@@ -1216,11 +1229,25 @@ mod tests {
             heap.root(lone);
             heap.root(listed);
         }
+        // As if `root` could not list `lone`.
         heap.handle_rooted.retain(|o| o.as_ptr() as usize != lone);
+        // SAFETY: `lone` is live.
+        unsafe { (*(lone as *mut VMGcHeader)).gc_bits &= !LISTED };
         heap.scan_for_handle_roots = true;
         let _garbage = heap.collect(&[], Instant::now());
         assert_eq!(objects(&heap).len(), 2);
+        // The scan listed it: later collections find it without scanning.
         assert!(!heap.scan_for_handle_roots);
+        assert_eq!(heap.handle_rooted.len(), 2);
+        let _garbage = heap.collect(&[], Instant::now());
+        assert_eq!(objects(&heap).len(), 2, "still rooted");
+        // SAFETY: both were rooted once.
+        unsafe {
+            heap.unroot(lone);
+            heap.unroot(listed);
+        }
+        let _garbage = heap.collect(&[], Instant::now());
+        assert!(heap.is_empty());
     }
 
     #[test]
