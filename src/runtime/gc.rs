@@ -166,7 +166,7 @@ pub struct GcHeap {
     /// Objects that had embedder handles (a `gc_word` count) since the last collection, each
     /// once (`LISTED`): the handle roots are among them, so a collection need not look at every
     /// object's header. When the list could not grow, `scan_for_handle_roots` says to look at
-    /// every header once more.
+    /// every header (and list what is found) until every object with a count is listed.
     handle_rooted: Vec<NonNull<VMGcHeader>>,
     scan_for_handle_roots: bool,
     /// Bytes allocated since the last collection, and how many trigger the next one.
