@@ -136,12 +136,15 @@ pub struct VMLimits {
     pub epoch_deadline: u64,
     /// Fuel left (with fuel consumption on); code traps with OUT_OF_FUEL once it is negative.
     pub fuel: i64,
+    /// The store's GC allocation state (`runtime::gc_space::FreeLists`) for allocations
+    /// without the heap's lock; null until the heap publishes it.
+    pub gc_alloc: *mut u8,
 }
 
 impl Default for VMLimits {
     fn default() -> VMLimits {
         static NEVER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        VMLimits { stack_limit: 0, epoch: &NEVER, epoch_deadline: u64::MAX, fuel: 0 }
+        VMLimits { stack_limit: 0, epoch: &NEVER, epoch_deadline: u64::MAX, fuel: 0, gc_alloc: std::ptr::null_mut() }
     }
 }
 

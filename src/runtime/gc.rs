@@ -169,17 +169,11 @@ pub struct GcHeap {
     /// every header (and list what is found) until every object with a count is listed.
     handle_rooted: Vec<NonNull<VMGcHeader>>,
     scan_for_handle_roots: bool,
-    /// Bytes allocated since the last collection, and how many trigger the next one.
-    allocated_since_gc: u64,
-    budget: u64,
     /// Live host objects by the identity of the `Object` they hold.
     host_objects: HashMap<usize, NonNull<VMGcHeader>>,
     /// Reference layouts and sizes of struct and array types, by canonical type id (looked up
     /// for every allocation and every traced object: a cheap hash).
     layouts: HashMap<u32, TypeInfo, BuildHasherDefault<IdHasher>>,
-    /// The type `object_shape` answered for last, with its kind and size (`TypeInfo::size`): a
-    /// loop allocating one type skips the map (ids learnt stay held, so never change meaning).
-    last_shape: Option<(u32, GcKind, u32)>,
     /// The types of `layouts` learnt from the registry, held while the heap lives.
     type_holds: Vec<super::type_registry::TypeRef>,
     /// Host info set on struct/array/i31 references through the C API, by reference bits.
@@ -201,16 +195,15 @@ unsafe impl Send for GcHeap {}
 
 impl GcHeap {
     pub fn new(account: Arc<Account>) -> GcHeap {
+        let mut space = ObjectSpace::new(account.clone());
+        space.set_budget(MIN_BUDGET);
         GcHeap {
-            space: ObjectSpace::new(account.clone()),
+            space,
             account,
             handle_rooted: Vec::new(),
             scan_for_handle_roots: false,
-            allocated_since_gc: 0,
-            budget: MIN_BUDGET,
             host_objects: HashMap::new(),
             layouts: HashMap::default(),
-            last_shape: None,
             type_holds: Vec::new(),
             host_infos: HashMap::new(),
             globals: Vec::new(),
@@ -249,12 +242,11 @@ impl GcHeap {
         array_len: u32,
         size: u32,
     ) -> Result<NonNull<VMGcHeader>, String> {
-        let (object, footprint) = self.space.alloc(size)?;
+        let (object, _) = self.space.alloc(size)?;
         let header = VMGcHeader { type_id, kind: kind as u8, gc_bits: 0, reserved: 0, array_len, gc_word: 0 };
         // SAFETY: the space is fresh, zeroed, 8-aligned and at least a header long; its kind
         // becomes nonzero (a live object) here.
         unsafe { object.as_ptr().write(header) };
-        self.allocated_since_gc += footprint as u64;
         Ok(object)
     }
 
@@ -287,9 +279,9 @@ impl GcHeap {
     /// type `type_id` (`len` elements for an array), learning the type first if needed; fails
     /// for an array past `u32::MAX` bytes.
     pub fn object_shape(&mut self, type_id: u32, len: u32) -> Result<(GcKind, u32, u32), String> {
-        let (kind, size) = match self.last_shape {
-            Some((id, kind, size)) if id == type_id => (kind, size),
-            _ => {
+        let (kind, size) = match self.space.remembered(type_id) {
+            Some(shape) => shape,
+            None => {
                 let info = match self.layouts.get(&type_id) {
                     Some(info) => info,
                     None => {
@@ -300,8 +292,11 @@ impl GcHeap {
                 if info.size == 0 {
                     return Err(format!("no object size known for type id {type_id}"));
                 }
-                self.last_shape = Some((type_id, info.kind, info.size));
-                (info.kind, info.size)
+                let shape = (info.kind, info.size);
+                // The next allocations of this type may take `alloc_fast` (ids learnt stay
+                // held, so never change meaning).
+                self.space.remember_type(type_id, shape.0, shape.1);
+                shape
             }
         };
         match kind {
@@ -360,11 +355,11 @@ impl GcHeap {
     /// is within a quarter of the store's limit (and something was allocated since the last
     /// collection: otherwise it would find nothing new).
     pub fn needs_collection(&self) -> bool {
-        if self.allocated_since_gc == 0 {
+        if self.space.allocated() == 0 {
             return false;
         }
         let limit = self.account.limit(Resource::GcHeapBytes);
-        self.allocated_since_gc >= self.budget || self.space.reserved_bytes() >= limit - limit / 4
+        self.space.allocated() >= self.space.budget() || self.space.reserved_bytes() >= limit - limit / 4
     }
 
     /// Roots the globals, tables and exception payloads of GC reference type: weakly, so that
@@ -552,8 +547,7 @@ impl GcHeap {
         }
         self.trace(&mut worklist);
         self.sweep(&mut garbage);
-        self.budget = MIN_BUDGET.max(self.space.object_bytes());
-        self.allocated_since_gc = 0;
+        self.space.set_budget(MIN_BUDGET.max(self.space.object_bytes()));
         let pause = started.elapsed();
         self.stats.collections += 1;
         self.stats.last_pause = pause;
@@ -872,7 +866,20 @@ pub unsafe fn alloc_type_from_wasm(
     len: u32,
 ) -> Result<NonNull<VMGcHeader>, String> {
     // SAFETY: the caller's obligation.
+    // Without the heap's lock: a free cell for the type allocated last, within the budget. The
+    // space's free lists are published in the store's limits by the heap's path below.
+    // SAFETY: read on the store's thread (the caller runs wasm of the store).
+    let lists = unsafe { (*store.limits()).gc_alloc }.cast::<super::gc_space::FreeLists>();
+    if let Some(lists) = NonNull::new(lists) {
+        // SAFETY: published by the store's heap, which lives as long as the store; used on the
+        // store's thread while no method of the heap runs (this is not one of them).
+        if let Some(object) = unsafe { super::gc_space::alloc_fast(lists, type_id, len) } {
+            return Ok(object);
+        }
+    }
     let attempt = |heap: &mut GcHeap| {
+        // SAFETY: the store's thread (as above); the space lives as long as the store.
+        unsafe { (*store.limits()).gc_alloc = heap.space.free_lists().as_ptr().cast() };
         let (kind, len, size) = heap.object_shape(type_id, len)?;
         // `object_shape` learnt the type.
         heap.alloc_known(kind, type_id, len, size)
