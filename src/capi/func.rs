@@ -112,7 +112,7 @@ unsafe fn host_callback(
         for (i, t) in ty.params.iter().enumerate() {
             // SAFETY: the runtime calls a host function with its parameters in `slots`, each of
             // its declared type `t`; a function reference among them is null or live (held by
-            // the running caller or pinned in the store, runtime::store's lifetime rule).
+            // the running caller, or its owner adopted by the store and reachable: gc/owners.rs).
             args[i] = unsafe { from_slot(&slots[i], *t, &store) };
         }
         for (i, t) in ty.results.iter().enumerate() {
