@@ -9,9 +9,13 @@
 //! a chain of millions of objects) and frees every unmarked object. The roots are:
 //! - the live references of every wasm frame of the store's activations on this thread, found
 //!   through Cranelift's user stack maps at the call each frame is stopped at (see `WasmExit`);
-//! - the globals, tables and exception payloads of GC reference type of the store (weak
-//!   registries: a dead global or table roots nothing);
-//! - embedder handles to struct/array objects (`GcRef`), counted in the header's `gc_word`.
+//! - the globals, tables and exception payloads of GC or function reference type of the store
+//!   (weak registries: a dead global or table roots nothing; in a collection with no activation
+//!   of the store running, one that only adopted instances hold is reached through them);
+//! - embedder handles to struct/array objects (`GcRef`), counted in the header's `gc_word`;
+//! - the instances and host functions the heap adopted that are held from outside; function
+//!   references mark their owners, which mark what they hold (owners.rs, which also frees the
+//!   unreachable ones).
 //!
 //! Host objects hold the embedder's `Object` (a foreign object, a function, ...); handles to
 //! them hold that `Object`, not the heap object, so the heap object is only a box wasm's
@@ -21,7 +25,8 @@
 //! When a collection may run (the invariant everything else relies on): only where no raw,
 //! unrooted reference is held outside the roots above — at `collect_if_needed`/`collect` calls
 //! made (1) by the host with no wasm of the store running below except frames stopped at a call
-//! into the host (`wasm_func_call` before converting its arguments, `wasmlift_store_gc`), (2) by
+//! into the host (`wasm_func_call` before converting its arguments, `wasm_instance_new`,
+//! `wasmlift_store_gc`), (2) by
 //! a host function's adapter after its arguments became handles and before its callback runs,
 //! and (3) by allocation builtins called from compiled code (`alloc_from_wasm`). Conversions of
 //! host values into references (`externref_bits`) allocate but never collect.
