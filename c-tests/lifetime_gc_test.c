@@ -376,6 +376,62 @@ static void escaped_references(wasm_engine_t* engine) {
   CHECK_EQ(finalized[4] + finalized[5] + finalized[6] + finalized[9], 4);
 }
 
+// ---- 3b. Finalizers that collect while other freed instances are still being dropped ----
+
+// Each instance keeps a struct (and an externref) in its own globals; its finalizer collects
+// again. The first collection frees all of them at once, so the finalizers run while instances
+// freed with them, whose objects went in that first collection, are still being dropped: the
+// later collections must not look into them.
+static wasm_store_t* refinalize_store;
+static int refinalized = 0;
+static void collect_again(void* p) {
+  (void)p;
+  refinalized++;
+  wasmlift_store_gc(refinalize_store);
+}
+
+static void finalizers_that_collect(wasm_engine_t* engine) {
+  refinalize_store = wasm_store_new(engine);
+  wasm_module_t* module = module_from_wat(refinalize_store,
+      "(module"
+      "  (type $ft (func (result i32)))"
+      "  (type $s (struct (field (ref null $ft)) (field i64)))"
+      "  (type $a (array (mut anyref)))"
+      "  (import \"env\" \"x\" (global $x externref))"
+      "  (global $keep (mut (ref null $s)) (ref.null $s))"
+      "  (global $ext (mut externref) (ref.null extern))"
+      "  (table $t 2 anyref)"
+      "  (func $me (type $ft) (i32.const 1))"
+      "  (elem declare func $me)"
+      "  (func $start"
+      "    (global.set $keep (struct.new $s (ref.func $me) (i64.const 7)))"
+      "    (global.set $ext (global.get $x))"
+      "    (table.set $t (i32.const 0) (array.new $a (global.get $keep) (i32.const 16))))"
+      "  (start $start))");
+  wasm_globaltype_t* gt = wasm_globaltype_new(wasm_valtype_new(WASM_EXTERNREF), WASM_CONST);
+  enum { N = 24 };
+  for (int i = 0; i < N; i++) {
+    wasm_foreign_t* foreign = wasm_foreign_new(refinalize_store);
+    wasm_val_t v = {.kind = WASM_EXTERNREF, .of = {.ref = wasm_foreign_as_ref(foreign)}};
+    wasm_global_t* g = wasm_global_new(refinalize_store, gt, &v);
+    wasm_foreign_delete(foreign);
+    wasm_extern_t* imports[] = {wasm_global_as_extern(g)};
+    wasm_instance_t* inst = instantiate(refinalize_store, module, imports, 1);
+    wasm_global_delete(g);
+    wasm_instance_set_host_info_with_finalizer(inst, NULL, collect_again);
+    wasm_instance_delete(inst);
+  }
+  wasm_globaltype_delete(gt);
+  CHECK_EQ(refinalized, 0);
+  wasmlift_store_gc(refinalize_store);
+  CHECK_EQ(refinalized, N);
+  wasmlift_gc_stats_t gs;
+  CHECK(wasmlift_store_gc_stats(refinalize_store, &gs));
+  CHECK_EQ(gs.live_objects, 0);
+  wasm_module_delete(module);
+  wasm_store_delete(refinalize_store);
+}
+
 // ---- 4. A callback deletes everything below a running instance ----
 
 // The runner calls whatever slot 0 of the shared table holds. The victim puts its `inner`
@@ -574,6 +630,7 @@ int main(int argc, char** argv) {
   churn_with_limit(engine);
   cycles(engine);
   escaped_references(engine);
+  finalizers_that_collect(engine);
   hostile_callback(engine, 0);
   hostile_callback(engine, 1);
   host_functions(engine);

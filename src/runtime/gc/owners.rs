@@ -124,6 +124,9 @@ pub struct Owners {
     pub(super) may_free: bool,
     /// The current collection decided reachability for every owner (see `mark_reachable`).
     marking_complete: bool,
+    /// The tables and globals (by address) that collection scanned: the others are held by
+    /// unreachable owners only (see `sweep_owners`).
+    scanned: HashSet<usize>,
     /// Function-reference fields of the struct and array types the heap learnt, by type id.
     func_fields: HashMap<u32, FuncFields>,
     freed_instances: u64,
@@ -460,6 +463,7 @@ impl GcHeap {
                 self.owners.mark(o.vmctx() as usize, &mut queue);
             }
         }
+        self.owners.scanned = scanned;
     }
 
     /// After a quiescent collection's marking: hands the unmarked owners to `garbage` and clears
@@ -470,9 +474,13 @@ impl GcHeap {
         if !std::mem::take(&mut owners.marking_complete) {
             return;
         }
+        let scanned = std::mem::take(&mut owners.scanned);
         let dead: Vec<usize> = owners.entries.iter().filter(|(_, e)| !e.marked).map(|(k, _)| *k).collect();
         for key in dead {
             if let Some(e) = owners.entries.remove(&key) {
+                if let Owner::Instance(i) = &e.owner {
+                    forget_contents(i, &scanned);
+                }
                 match e.owner {
                     Owner::Instance(_) => owners.freed_instances += 1,
                     Owner::Host(_) => owners.freed_host_functions += 1,
@@ -484,6 +492,32 @@ impl GcHeap {
             e.marked = false;
         }
         owners.budget = owners.entries.len();
+    }
+}
+
+/// Empties what only unreachable owners hold — `inst`'s tables and globals this collection did
+/// not scan, and its element segments — before the owners are dropped after the lock: the
+/// objects they refer to were just swept, and until `inst` is gone a collection started by a
+/// finalizer meanwhile (of an owner dropped before it) would see them as held from outside
+/// (`inst` is no longer adopted) and scan them. Nothing else reads them: every holder of such a
+/// table or global is an unreachable owner, whose code no frame runs (a quiescent collection)
+/// and no handle reaches.
+fn forget_contents(inst: &WasmInstance, scanned: &HashSet<usize>) {
+    for t in &inst.tables {
+        if !scanned.contains(&(Arc::as_ptr(t) as usize)) {
+            // SAFETY: one access on the store's thread during a collection (no table operation
+            // runs; see above, nothing will read the table again).
+            unsafe { t.elements() }.fill(0);
+        }
+    }
+    for g in &inst.globals {
+        if !scanned.contains(&(Arc::as_ptr(g) as usize)) {
+            g.set(crate::abi::vmctx::VMVal::default());
+        }
+    }
+    // SAFETY: as in `scan_segments`; the instance's code runs no more.
+    for segment in unsafe { inst.elements() }.iter_mut() {
+        *segment = None;
     }
 }
 
