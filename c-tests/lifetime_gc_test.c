@@ -9,6 +9,8 @@
 //   own GC global holds a struct holding its own function, are freed once unreferenced;
 // - a function reference in a struct field, a global and an exception payload keeps its
 //   instance alive and callable after every handle is gone; overwritten, it is freed;
+// - exceptions that ended an activation or were stashed as exnrefs in globals are collected
+//   once nothing reaches them (and the instances their payloads refer to with them);
 // - hostile: a host callback reached through call_indirect deletes every handle (the store's
 //   too) and collects, then returns into the instance's code, which keeps running;
 // - host functions (with env finalizers) stored in a table and overwritten are finalized once;
@@ -292,7 +294,11 @@ static const char* holder_wat =
     "  (func (export \"clear\") (param (ref null $s)) (struct.set $s 0 (local.get 0) (ref.null $ft)))"
     "  (func (export \"publish\") (param i32)"
     "    (if (local.get 0) (then (global.set $g (ref.func $mine))) (else (global.set $g (ref.null func)))))"
-    "  (func (export \"throw\") (throw $e (ref.func $mine))))";
+    "  (func (export \"throw\") (throw $e (ref.func $mine)))"
+    "  (global $x (export \"x\") (mut exnref) (ref.null exn))"
+    "  (func (export \"stash\")"
+    "    (global.set $x (block $h (result exnref)"
+    "      (try_table (catch_all_ref $h) (throw $e (ref.func $mine))) (unreachable)))))";
 
 static void escaped_references(wasm_engine_t* engine) {
   memset(finalized, 0, sizeof finalized);
@@ -369,16 +375,53 @@ static void escaped_references(wasm_engine_t* engine) {
   wasmlift_store_gc(store);
   CHECK_EQ(CALL_I32_0(wasm_ref_as_func(payload.data[0].of.ref)), 6);
   wasm_val_vec_delete(&payload);
+  // Nothing reaches the exception now, nor the instance its payload referred to.
+  CHECK_EQ(finalized[6], 0);
+  wasmlift_store_gc(store);
+  CHECK_EQ(finalized[6], 1);
+
+  // An exnref in a global: the exception, and through its payload its thrower, stay while the
+  // global holds it — also when the thrower's own global is the holder (a cycle), freed with it.
+  for (int via_handle = 0; via_handle < 2; via_handle++) {
+    int token = 13 + via_handle;
+    wasm_instance_t* e = instance_with_token(store, module, token);
+    wasm_func_t* stash = export_func(module, e, "stash");
+    CHECK_NO_TRAP(call(stash, NULL, 0, NULL, 0));
+    wasm_func_delete(stash);
+    wasm_global_t* x = via_handle ? export_global(module, e, "x") : NULL;
+    wasm_instance_delete(e);
+    wasmlift_store_gc(store);
+    CHECK_EQ(finalized[token], via_handle ? 0 : 1);
+    if (x) {
+      wasm_val_t exn;
+      wasm_global_get(x, &exn);
+      REQUIRE(exn.of.ref != NULL);
+      // The exnref goes through another instance's global and back.
+      wasm_global_t* cx = export_global(module, caller, "x");
+      wasm_global_set(cx, &exn);
+      wasm_val_t null_exn = {.kind = exn.kind, .of = {.ref = NULL}};
+      wasm_global_set(x, &null_exn);
+      wasm_val_delete(&exn);
+      wasmlift_store_gc(store);
+      CHECK_EQ(finalized[token], 0);
+      wasm_global_set(cx, &null_exn);
+      wasm_global_delete(cx);
+      wasmlift_store_gc(store);
+      CHECK_EQ(finalized[token], 1);
+      wasm_global_delete(x);
+    }
+  }
 
   wasm_instance_delete(caller);
   wasm_module_delete(module);
   wasm_store_delete(store);
-  CHECK_EQ(finalized[4] + finalized[5] + finalized[6] + finalized[9], 4);
+  CHECK_EQ(finalized[4] + finalized[5] + finalized[6] + finalized[9] + finalized[13] + finalized[14], 6);
 }
 
 // ---- 3b. Finalizers that collect while other freed instances are still being dropped ----
 
-// Each instance keeps a struct (and an externref) in its own globals; its finalizer collects
+// Each instance keeps a struct, an externref and an exception (whose payload is the struct) in
+// its own globals; its finalizer collects
 // again. The first collection frees all of them at once, so the finalizers run while instances
 // freed with them, whose objects went in that first collection, are still being dropped: the
 // later collections must not look into them.
@@ -401,12 +444,16 @@ static void finalizers_that_collect(wasm_engine_t* engine) {
       "  (global $keep (mut (ref null $s)) (ref.null $s))"
       "  (global $ext (mut externref) (ref.null extern))"
       "  (table $t 2 anyref)"
+      "  (tag $e (param (ref null $s)))"
+      "  (global $exn (mut exnref) (ref.null exn))"
       "  (func $me (type $ft) (i32.const 1))"
       "  (elem declare func $me)"
       "  (func $start"
       "    (global.set $keep (struct.new $s (ref.func $me) (i64.const 7)))"
       "    (global.set $ext (global.get $x))"
-      "    (table.set $t (i32.const 0) (array.new $a (global.get $keep) (i32.const 16))))"
+      "    (table.set $t (i32.const 0) (array.new $a (global.get $keep) (i32.const 16)))"
+      "    (global.set $exn (block $h (result exnref)"
+      "      (try_table (catch_all_ref $h) (throw $e (global.get $keep))) (unreachable))))"
       "  (start $start))");
   wasm_globaltype_t* gt = wasm_globaltype_new(wasm_valtype_new(WASM_EXTERNREF), WASM_CONST);
   enum { N = 24 };

@@ -179,8 +179,8 @@ pub unsafe fn gc_ref_handle(bits: usize, store: &StoreHandle) -> *mut wasm_ref_t
     }
 }
 
-/// The exnref bits of `obj` entering wasm: only an exception of `store` (which then owns it for
-/// its lifetime, as it does every exception wasm may hold).
+/// The exnref bits of `obj` entering wasm: only an exception of `store` (which then keeps it
+/// while wasm may reach it, as it does every exception wasm may hold).
 pub fn exnref_bits(obj: &Object, store: &StoreHandle) -> Result<usize, String> {
     match obj {
         Object::Exn(e) if e.store_id == store.id => {
@@ -196,7 +196,7 @@ pub fn exnref_bits(obj: &Object, store: &StoreHandle) -> Result<usize, String> {
 /// The handle for exnref `bits` that leave wasm (null for 0).
 ///
 /// # Safety
-/// `bits` is 0 or an exnref produced by compiled code of `store` (its list keeps it alive).
+/// `bits` is 0 or an exnref produced by compiled code of `store` (the store keeps it while it is reachable).
 pub unsafe fn exnref_handle(bits: usize, store: &StoreHandle) -> *mut wasm_ref_t {
     if bits == 0 {
         return std::ptr::null_mut();

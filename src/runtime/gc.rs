@@ -70,10 +70,11 @@ pub fn is_gc_ref(ty: ValType) -> bool {
     ty.is_gc_ref()
 }
 
-/// Whether values of `ty` are references the collector follows: GC references, and function
-/// references (which lead to their owners, see owners.rs).
+/// Whether values of `ty` are references the collector follows: GC references, function
+/// references (which lead to their owners) and exception references (to the exceptions the
+/// heap keeps; see owners.rs) — every reference type.
 fn holds_traced_refs(ty: ValType) -> bool {
-    is_gc_ref(ty) || ty.is_func_ref()
+    matches!(ty, ValType::Ref(_))
 }
 
 /// Which words of a struct or array object are references the collector follows.

@@ -10,8 +10,8 @@
 //! deleted in any order, the store first included. What wasm holds without a handle is the
 //! collector's (gc.rs): host values that entered wasm as externrefs live in the store's GC
 //! heap, and instances and host functions whose function references may sit in tables,
-//! globals, GC objects or exceptions are adopted by it (gc/owners.rs); both are freed once
-//! nothing reaches them. What the heap still holds when the last handle of the store is gone is
+//! globals, GC objects or exceptions are adopted by it, as are thrown exceptions
+//! (gc/owners.rs); all are freed once nothing reaches them. What the heap still holds when the last handle of the store is gone is
 //! released then. Runtime objects never hold the `StoreRoot`, so the heap's holds form no
 //! reference cycle with it.
 
@@ -30,9 +30,6 @@ pub struct StoreState {
     /// Resource limits and usage (see resources.rs).
     pub account: Arc<super::resources::Account>,
     limits: Box<UnsafeCell<VMLimits>>,
-    /// Every exception thrown in the store: exnrefs are plain pointers that wasm may keep in
-    /// locals, globals or tables, so the objects live as long as the store (like externrefs).
-    exceptions: Mutex<Vec<Arc<super::exception::ExnObject>>>,
     /// Calls from this store's wasm code into the host that are running, innermost first (see
     /// `gc::WasmExit`): where the collector finds the wasm frames.
     pub wasm_exits: Cell<*const super::gc::WasmExit>,
@@ -69,16 +66,18 @@ impl StoreState {
             gc_heap: Mutex::new(super::gc::GcHeap::new(account.clone())),
             account,
             limits: Box::new(UnsafeCell::new(limits)),
-            exceptions: Mutex::new(Vec::new()),
             wasm_exits: Cell::new(std::ptr::null()),
             gc_forbidden: Cell::new(0),
         })
     }
 
-    /// Keeps a thrown exception alive for the store's lifetime (see `exceptions`).
+    /// Keeps a thrown exception (or one whose exnref enters wasm) alive while wasm may reach
+    /// it: exnrefs are plain pointers that wasm may keep in locals, globals, tables, struct
+    /// fields and other exceptions' payloads, so the store's collector holds the object and
+    /// frees it once nothing reaches it (gc/owners.rs).
     pub fn keep_exception(&self, exn: Arc<super::exception::ExnObject>) {
         if exn.mark_kept() {
-            self.exceptions.lock().unwrap_or_else(|e| e.into_inner()).push(exn);
+            self.gc_heap.lock().unwrap_or_else(|e| e.into_inner()).keep_exception(exn);
         }
     }
 
@@ -87,19 +86,14 @@ impl StoreState {
     /// more. Traps or handles that carry it keep it alive on their own.
     ///
     /// # Safety
-    /// `exnref` is a live exnref of this store (its list or a trap keeps it alive).
+    /// `exnref` is a live exnref of this store (the collector or a trap keeps it alive).
     pub unsafe fn release_exception(&self, exnref: usize) {
         // SAFETY: the caller's obligation.
         let exn = unsafe { &*(exnref as *const super::exception::ExnObject) };
         if exn.is_exposed() {
             return;
         }
-        let released = {
-            let mut list = self.exceptions.lock().unwrap_or_else(|e| e.into_inner());
-            // Usually the most recent exception: search from the end.
-            let at = list.iter().rposition(|e| e.exnref() == exnref);
-            at.map(|i| list.swap_remove(i))
-        };
+        let released = self.gc_heap.lock().unwrap_or_else(|e| e.into_inner()).release_exception(exnref);
         if let Some(e) = released {
             e.unmark_kept();
             // Dropped here, after the lock: the last owner may be this reference.

@@ -25,6 +25,10 @@
 //!   tables, globals, element segments and imported owners. Tables and globals that only
 //!   adopted instances hold are roots no more: they are scanned when such an instance is marked.
 //!
+//! Exceptions are kept the same way (`keep_exception`): an exnref is the address of the
+//! `ExnObject`, so exnrefs found in roots, tables, globals, fields and payloads mark the kept
+//! exception, whose payload is then scanned; a kept exception a trap or handle holds is a root.
+//!
 //! Owners are freed only by collections that run with no activation of the store on the
 //! thread (`StoreState::wasm_exits` empty: the host called `wasm_func_call`,
 //! `wasm_instance_new` or `wasmlift_store_gc` from outside any callback). Wasm frames hold
@@ -36,6 +40,7 @@
 
 use super::{mark, Garbage, GcHeap, GcKind, VMGcHeader, ARRAY_ELEMENTS_OFFSET};
 use crate::abi::vmctx::VMFuncRef;
+use crate::runtime::exception::ExnObject;
 use crate::runtime::func::{Func, HostFunc};
 use crate::runtime::global::WasmGlobal;
 use crate::runtime::instance::WasmInstance;
@@ -99,12 +104,18 @@ fn func_key(f: &Func) -> usize {
     }
 }
 
-/// Where a struct or array type keeps function references.
+/// Where a struct or array type keeps function or exception references (pointers into what
+/// the heap keeps outside its objects).
 enum FuncFields {
-    /// Offsets of a struct's function-reference fields (possibly none).
+    /// Offsets of a struct's function- and exception-reference fields (possibly none).
     Struct(Box<[u32]>),
-    /// An array whose elements are function references.
+    /// An array whose elements are function or exception references.
     Array,
+}
+
+/// Whether values of `ty` are exception references.
+fn is_exn_ref(ty: ValType) -> bool {
+    matches!(ty, ValType::Ref(r) if r.heap.is_exn())
 }
 
 struct Entry {
@@ -112,10 +123,19 @@ struct Entry {
     marked: bool,
 }
 
+/// An exception the heap keeps (`StoreState::keep_exception`), by its exnref.
+struct KeptException {
+    exn: Arc<ExnObject>,
+    marked: bool,
+}
+
 /// The owners a heap holds, by the start of their address range.
 #[derive(Default)]
 pub struct Owners {
     entries: HashMap<usize, Entry>,
+    /// Exceptions thrown in the store or whose exnref entered wasm, by exnref: kept while
+    /// reachable (exnrefs are pointers into them, like function references into owners).
+    exceptions: HashMap<usize, KeptException>,
     adopted_since_gc: usize,
     /// 0 until the first collection sets it (read as `MIN_OWNER_BUDGET`).
     budget: usize,
@@ -189,7 +209,7 @@ impl Owners {
                 continue;
             }
             let Some(layout) = crate::runtime::type_registry::gc_layout(id) else { continue };
-            let is_func = |f: &crate::types::FieldType| matches!(f.storage, StorageType::Val(v) if v.is_func_ref());
+            let is_func = |f: &crate::types::FieldType| matches!(f.storage, StorageType::Val(v) if v.is_func_ref() || is_exn_ref(v));
             let fields = match (layout.kind, layout.element) {
                 (GcKind::Array, Some(element)) if is_func(&element) => FuncFields::Array,
                 (GcKind::Array, _) => FuncFields::Struct(Box::new([])),
@@ -247,13 +267,14 @@ fn owner_at(index: &[(usize, usize)], p: usize) -> Option<usize> {
 }
 
 /// Marks what a reference value of type `ty` read from a table, global, segment or payload
-/// refers to: a GC object directly, a function reference through `funcrefs`.
+/// refers to: a GC object directly, a function or exception reference through `funcrefs`
+/// (resolved against the owners' ranges and the kept exceptions).
 ///
 /// # Safety
 /// `bits` is a value of type `ty` of the store being collected (a GC reference null, an i31 or
 /// a live object of its heap).
 unsafe fn mark_value(bits: usize, ty: ValType, worklist: &mut Vec<NonNull<VMGcHeader>>, funcrefs: &mut Vec<usize>) {
-    if ty.is_func_ref() {
+    if ty.is_func_ref() || is_exn_ref(ty) {
         funcrefs.push(bits);
     } else if ty.is_gc_ref() {
         // SAFETY: the caller's obligation.
@@ -264,7 +285,7 @@ unsafe fn mark_value(bits: usize, ty: ValType, worklist: &mut Vec<NonNull<VMGcHe
 /// Marks the contents of table `t`.
 fn scan_table(t: &WasmTable, worklist: &mut Vec<NonNull<VMGcHeader>>, funcrefs: &mut Vec<usize>) {
     let ty = t.element_type();
-    if !ty.is_func_ref() && !ty.is_gc_ref() {
+    if !matches!(ty, ValType::Ref(_)) {
         return;
     }
     // SAFETY: the table's definition is live while the caller holds it; no table operation runs
@@ -283,6 +304,14 @@ fn scan_global(g: &WasmGlobal, worklist: &mut Vec<NonNull<VMGcHeader>>, funcrefs
     // SAFETY: a global of this store holds a value of its type (everything that writes it
     // converts through this store).
     unsafe { mark_value(g.get().u64() as usize, g.ty.content, worklist, funcrefs) };
+}
+
+/// Marks the payload of exception `e`.
+fn scan_exception(e: &ExnObject, worklist: &mut Vec<NonNull<VMGcHeader>>, funcrefs: &mut Vec<usize>) {
+    for (slot, ty) in e.payload().iter().zip(e.tag.ty.params.iter()) {
+        // SAFETY: a payload slot of its tag's type of this store's exception.
+        unsafe { mark_value(slot.u64() as usize, *ty, worklist, funcrefs) };
+    }
 }
 
 /// Marks the items of `inst`'s element segments.
@@ -323,6 +352,23 @@ impl GcHeap {
             self.owners.adopted_since_gc += 1;
         }
         Ok(())
+    }
+
+    /// Keeps `exn` while it is reachable (see `StoreState::keep_exception`).
+    pub fn keep_exception(&mut self, exn: Arc<ExnObject>) {
+        let key = exn.exnref();
+        self.owners.exceptions.entry(key).or_insert(KeptException { exn, marked: false });
+    }
+
+    /// Stops keeping the exception `exnref` (a `catch` took it and no exnref to it was ever a
+    /// value); returns it, to be dropped after the lock.
+    pub fn release_exception(&mut self, exnref: usize) -> Option<Arc<ExnObject>> {
+        self.owners.exceptions.remove(&exnref).map(|k| k.exn)
+    }
+
+    /// Exceptions the heap keeps now.
+    pub fn kept_exceptions(&self) -> usize {
+        self.owners.exceptions.len()
     }
 
     pub fn owner_stats(&self) -> OwnerStats {
@@ -388,6 +434,15 @@ impl GcHeap {
                 self.owners.mark(key, &mut queue);
             }
         }
+        // Kept exceptions: in a quiescent collection, the ones a trap or handle holds (every
+        // other holder is the heap); otherwise all of them.
+        let mut exn_queue: Vec<usize> = Vec::new();
+        for (key, k) in self.owners.exceptions.iter_mut() {
+            if index.is_none() || Arc::strong_count(&k.exn) > 1 {
+                k.marked = true;
+                exn_queue.push(*key);
+            }
+        }
         let judging = index.is_some();
         let held_from_outside =
             |strong: usize, internal: Option<&usize>| !judging || strong > internal.copied().unwrap_or(0);
@@ -412,14 +467,15 @@ impl GcHeap {
             scan_table(&t, &mut worklist, &mut funcrefs);
             garbage.tables.push(t);
         }
-        // Exceptions are kept by their store's list or by traps: all of them are roots.
+        // Registered exceptions the heap does not keep are held by traps or handles: roots.
+        // (Kept ones were judged above.)
         self.exceptions.retain(|e| e.strong_count() > 0);
         for e in &self.exceptions {
-            let Some(e) = e.upgrade() else { continue };
-            for (slot, ty) in e.payload().iter().zip(e.tag.ty.params.iter()) {
-                // SAFETY: a payload slot of its tag's type of this store's exception.
-                unsafe { mark_value(slot.u64() as usize, *ty, &mut worklist, &mut funcrefs) };
+            if self.owners.exceptions.contains_key(&(e.as_ptr() as usize)) {
+                continue;
             }
+            let Some(e) = e.upgrade() else { continue };
+            scan_exception(&e, &mut worklist, &mut funcrefs);
             garbage.exceptions.push(e);
         }
         self.instances.retain(|i| i.strong_count() > 0);
@@ -432,16 +488,30 @@ impl GcHeap {
             scan_segments(&inst, &mut worklist, &mut funcrefs);
             garbage.instances.push(inst);
         }
-        let Some(index) = index else {
-            self.trace(&mut worklist, &mut funcrefs);
-            return;
-        };
+        let empty_index = Vec::new();
+        let index_or_empty = index.as_ref().unwrap_or(&empty_index);
         loop {
             self.trace(&mut worklist, &mut funcrefs);
             for p in funcrefs.drain(..) {
-                if let Some(key) = owner_at(&index, p) {
+                if let Some(key) = owner_at(index_or_empty, p) {
                     self.owners.mark(key, &mut queue);
+                } else if let Some(k) = self.owners.exceptions.get_mut(&p) {
+                    if !k.marked {
+                        k.marked = true;
+                        exn_queue.push(p);
+                    }
                 }
+            }
+            if let Some(p) = exn_queue.pop() {
+                if let Some(k) = self.owners.exceptions.get(&p) {
+                    let exn = k.exn.clone();
+                    scan_exception(&exn, &mut worklist, &mut funcrefs);
+                }
+                continue;
+            }
+            if index.is_none() {
+                // Every owner is a root (and everything it holds is registered, so scanned).
+                break;
             }
             let Some(key) = queue.pop() else { break };
             let Some(Owner::Instance(inst)) = self.owners.entries.get(&key).map(|e| e.owner.clone()) else { continue };
@@ -472,7 +542,27 @@ impl GcHeap {
         let owners = &mut self.owners;
         owners.adopted_since_gc = 0;
         if !std::mem::take(&mut owners.marking_complete) {
+            for k in owners.exceptions.values_mut() {
+                k.marked = false;
+            }
             return;
+        }
+        // Unreachable exceptions leave the heap, and its registry too: their payloads refer to
+        // objects just swept, and until they are dropped (after the lock) a collection started
+        // by a finalizer meanwhile must not scan them.
+        let dead: Vec<usize> = owners.exceptions.iter().filter(|(_, k)| !k.marked).map(|(p, _)| *p).collect();
+        if !dead.is_empty() {
+            let dead_set: HashSet<usize> = dead.iter().copied().collect();
+            self.exceptions.retain(|e| !dead_set.contains(&(e.as_ptr() as usize)));
+            for p in dead {
+                if let Some(k) = owners.exceptions.remove(&p) {
+                    k.exn.unmark_kept();
+                    garbage.exceptions.push(k.exn);
+                }
+            }
+        }
+        for k in owners.exceptions.values_mut() {
+            k.marked = false;
         }
         let scanned = std::mem::take(&mut owners.scanned);
         let dead: Vec<usize> = owners.entries.iter().filter(|(_, e)| !e.marked).map(|(k, _)| *k).collect();
