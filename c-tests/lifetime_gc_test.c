@@ -418,6 +418,42 @@ static void escaped_references(wasm_engine_t* engine) {
   CHECK_EQ(finalized[4] + finalized[5] + finalized[6] + finalized[9] + finalized[13] + finalized[14], 6);
 }
 
+// Uncaught exceptions in a loop (each ends its call with a trap the host deletes) do not pile
+// up: the store keeps each only while something may reach it.
+static void exception_churn(wasm_engine_t* engine, long n) {
+  wasm_store_t* store = wasm_store_new(engine);
+  wasm_module_t* module = module_from_wat(store,
+      "(module (tag $e (param i32))"
+      "  (global $last (export \"last\") (mut exnref) (ref.null exn))"
+      "  (func (export \"throw\") (param i32) (throw $e (local.get 0)))"
+      "  (func (export \"keep\") (param i32)"
+      "    (global.set $last (block $h (result exnref)"
+      "      (try_table (catch_all_ref $h) (throw $e (local.get 0))) (unreachable)))))");
+  wasm_instance_t* inst = instantiate(store, module, NULL, 0);
+  wasm_func_t* thrower = export_func(module, inst, "throw");
+  wasm_func_t* keep = export_func(module, inst, "keep");
+  uint64_t most = 0;
+  for (long i = 0; i < n; i++) {
+    wasm_val_t arg = WASM_I32_VAL((int32_t)i);
+    wasm_trap_t* trap = call(i % 2 ? thrower : keep, &arg, 1, NULL, 0);
+    CHECK((trap != NULL) == (i % 2 == 1));
+    if (trap) wasm_trap_delete(trap);
+    uint64_t live = lifetime_stats(store).live_exceptions;
+    if (live > most) most = live;
+  }
+  CHECK_MSG(most <= 600, "%llu exceptions were kept at once", (unsigned long long)most);
+  wasmlift_store_gc(store);
+  // The last one `keep` stored in the global stays.
+  CHECK_EQ(lifetime_stats(store).live_exceptions, 1);
+  wasm_func_delete(thrower);
+  wasm_func_delete(keep);
+  wasm_instance_delete(inst);
+  wasmlift_store_gc(store);
+  CHECK_EQ(lifetime_stats(store).live_exceptions, 0);
+  wasm_module_delete(module);
+  wasm_store_delete(store);
+}
+
 // ---- 3b. Finalizers that collect while other freed instances are still being dropped ----
 
 // Each instance keeps a struct, an externref and an exception (whose payload is the struct) in
@@ -678,6 +714,7 @@ int main(int argc, char** argv) {
   cycles(engine);
   escaped_references(engine);
   finalizers_that_collect(engine);
+  exception_churn(engine, n / 10);
   hostile_callback(engine, 0);
   hostile_callback(engine, 1);
   host_functions(engine);

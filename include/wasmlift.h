@@ -54,6 +54,9 @@ typedef struct wasmlift_lifetime_stats_t {
   // Instances and host functions collections have freed so far.
   uint64_t freed_instances;
   uint64_t freed_host_functions;
+  // Exceptions the store keeps because wasm may reach them (thrown and not simply caught,
+  // or whose exnref became a value); freed by the first collection after nothing does.
+  uint64_t live_exceptions;
 } wasmlift_lifetime_stats_t;
 
 // What `wasmlift_store_gc_stats` reports about a store's GC heap.

@@ -111,6 +111,7 @@ class wasmlift_lifetime_stats_t(Structure):
             "collected_host_functions",
             "freed_instances",
             "freed_host_functions",
+            "live_exceptions",
         )
     ]
 

@@ -614,6 +614,9 @@ pub struct wasmlift_lifetime_stats_t {
     /// Instances and host functions collections have freed so far.
     pub freed_instances: u64,
     pub freed_host_functions: u64,
+    /// Exceptions the store keeps because wasm may reach them (thrown and not simply caught,
+    /// or whose exnref became a value); freed by the first collection after nothing does.
+    pub live_exceptions: u64,
 }
 
 /// Writes the store's instance and host-function statistics to `out`; false (nothing written)
@@ -635,6 +638,7 @@ pub unsafe extern "C" fn wasmlift_store_lifetime_stats(
         collected_host_functions: owners.host_functions,
         freed_instances: owners.freed_instances,
         freed_host_functions: owners.freed_host_functions,
+        live_exceptions: owners.exceptions,
     };
     // SAFETY: a non-NULL out-pointer is writable storage for one value (C API contract,
     // rule 2); it is written without being read.

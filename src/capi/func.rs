@@ -579,8 +579,14 @@ unsafe fn call_scalar(
             };
             let t = crate::runtime::func::trap_from_raw(raw, Some(&instance));
             let trap = wasm_trap_t::new_boxed(t, &store);
-            drop((instance, store));
             crate::runtime::signals::release_deferred();
+            // A safepoint on the way out of a trap (calls that end normally collect in no
+            // scalar path): a host calling a function that throws in a loop gets the
+            // exceptions its deleted traps carried collected. Every reference left is a handle.
+            // SAFETY: the activation is over; wasm of this store running below (if this call is
+            // made from a host function) is stopped at a call into the host.
+            unsafe { crate::runtime::gc::collect_if_needed(&store.inner) };
+            drop((instance, store));
             Some(trap)
         }
     }

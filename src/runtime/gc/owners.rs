@@ -161,6 +161,8 @@ pub struct OwnerStats {
     /// Adopted instances and host functions alive now.
     pub instances: u64,
     pub host_functions: u64,
+    /// Exceptions kept now.
+    pub exceptions: u64,
     /// How many of each collections have freed so far.
     pub freed_instances: u64,
     pub freed_host_functions: u64,
@@ -357,7 +359,11 @@ impl GcHeap {
     /// Keeps `exn` while it is reachable (see `StoreState::keep_exception`).
     pub fn keep_exception(&mut self, exn: Arc<ExnObject>) {
         let key = exn.exnref();
-        self.owners.exceptions.entry(key).or_insert(KeptException { exn, marked: false });
+        if let std::collections::hash_map::Entry::Vacant(v) = self.owners.exceptions.entry(key) {
+            v.insert(KeptException { exn, marked: false });
+            // Counted like adopted owners: a collection is due after as many.
+            self.owners.adopted_since_gc += 1;
+        }
     }
 
     /// Stops keeping the exception `exnref` (a `catch` took it and no exnref to it was ever a
@@ -366,16 +372,12 @@ impl GcHeap {
         self.owners.exceptions.remove(&exnref).map(|k| k.exn)
     }
 
-    /// Exceptions the heap keeps now.
-    pub fn kept_exceptions(&self) -> usize {
-        self.owners.exceptions.len()
-    }
-
     pub fn owner_stats(&self) -> OwnerStats {
         let instances = self.owners.entries.values().filter(|e| matches!(e.owner, Owner::Instance(_))).count() as u64;
         OwnerStats {
             instances,
             host_functions: self.owners.entries.len() as u64 - instances,
+            exceptions: self.owners.exceptions.len() as u64,
             freed_instances: self.owners.freed_instances,
             freed_host_functions: self.owners.freed_host_functions,
         }
@@ -581,7 +583,7 @@ impl GcHeap {
         for e in owners.entries.values_mut() {
             e.marked = false;
         }
-        owners.budget = owners.entries.len();
+        owners.budget = owners.entries.len() + owners.exceptions.len();
     }
 }
 
