@@ -511,6 +511,37 @@ static void finalizers_that_collect(wasm_engine_t* engine) {
   wasmlift_gc_stats_t gs;
   CHECK(wasmlift_store_gc_stats(refinalize_store, &gs));
   CHECK_EQ(gs.live_objects, 0);
+
+  // The same with exceptions whose payloads hold structs: their finalizers (host info set on
+  // exnref handles) collect while the others freed with them are still being dropped.
+  wasm_module_t* thrower = module_from_wat(refinalize_store,
+      "(module"
+      "  (type $s (struct (field i64) (field anyref)))"
+      "  (tag $e (param (ref null $s)))"
+      "  (func (export \"exn\") (result exnref)"
+      "    (block $h (result exnref)"
+      "      (try_table (catch_all_ref $h)"
+      "        (throw $e (struct.new $s (i64.const 5) (struct.new $s (i64.const 6) (ref.null any)))))"
+      "      (unreachable))))");
+  wasm_instance_t* inst = instantiate(refinalize_store, thrower, NULL, 0);
+  wasm_func_t* exn = export_func(thrower, inst, "exn");
+  refinalized = 0;
+  for (int i = 0; i < N; i++) {
+    wasm_val_t r = WASM_INIT_VAL;
+    CHECK_NO_TRAP(call(exn, NULL, 0, &r, 1));
+    REQUIRE(r.of.ref != NULL);
+    wasm_ref_set_host_info_with_finalizer(r.of.ref, NULL, collect_again);
+    wasm_val_delete(&r);
+  }
+  CHECK_EQ(refinalized, 0);
+  wasmlift_store_gc(refinalize_store);
+  CHECK_EQ(refinalized, N);
+  CHECK(wasmlift_store_gc_stats(refinalize_store, &gs));
+  CHECK_EQ(gs.live_objects, 0);
+  CHECK_EQ(lifetime_stats(refinalize_store).live_exceptions, 0);
+  wasm_func_delete(exn);
+  wasm_instance_delete(inst);
+  wasm_module_delete(thrower);
   wasm_module_delete(module);
   wasm_store_delete(refinalize_store);
 }
