@@ -41,6 +41,24 @@ typedef struct wasmlift_wasi_t wasmlift_wasi_t;
 // How `wasm_module_new` compiles (`wasmlift_config_compilation`).
 typedef uint8_t wasmlift_compilation_t;
 
+// What `wasmlift_store_lifetime_stats` reports about a store's instances and host functions.
+typedef struct wasmlift_lifetime_stats_t {
+  // Instances of the store not yet freed (what the instance limit counts).
+  uint64_t live_instances;
+  // Of those, the ones the store's collector looks after: instances whose function
+  // references may be kept where no handle follows them (tables, globals, GC objects...).
+  // They are freed by the first collection after nothing reaches them.
+  uint64_t collected_instances;
+  // Host functions looked after by the collector (their function reference entered wasm).
+  uint64_t collected_host_functions;
+  // Instances and host functions collections have freed so far.
+  uint64_t freed_instances;
+  uint64_t freed_host_functions;
+  // Exceptions the store keeps because wasm may reach them (thrown and not simply caught,
+  // or whose exnref became a value); freed by the first collection after nothing does.
+  uint64_t live_exceptions;
+} wasmlift_lifetime_stats_t;
+
 // What `wasmlift_store_gc_stats` reports about a store's GC heap.
 typedef struct wasmlift_gc_stats_t {
   // Objects and bytes in the heap now.
@@ -246,9 +264,13 @@ WASM_API_EXTERN void wasmlift_module_wait_for_tier_up(const wasm_module_t *modul
 
 // Collects the store's GC heap now: every struct, array and externref object that neither
 // wasm (its frames, globals, tables and exceptions) nor a handle of the embedder can reach is
-// freed. Collections also run on their own once enough was allocated since the last one. May
-// be called from a host function's callback (the calling wasm frames are roots); does nothing
-// while the store is converting values between the host and wasm (a finalizer running then).
+// freed. Called from outside any callback, it also frees the instances and host functions
+// whose function references were let into tables, globals, GC objects or exceptions once
+// nothing reaches them (see `wasmlift_store_lifetime_stats`). Collections also run on their
+// own once enough was allocated (or enough such instances were created) since the last one.
+// May be called from a host function's callback (the calling wasm frames are roots, and no
+// instance or host function is freed then); does nothing while the store is converting values
+// between the host and wasm (a finalizer running then).
 WASM_API_EXTERN void wasmlift_store_gc(wasm_store_t *store);
 
 // Limits the bytes of the store's GC heap (struct, array and externref objects); 0 means no
@@ -260,6 +282,10 @@ WASM_API_EXTERN void wasmlift_store_gc(wasm_store_t *store);
 // fails the call (or `wasm_global_set`, `wasm_table_set`, ...) with that message. A heap
 // already over a new limit only stops growing.
 WASM_API_EXTERN void wasmlift_store_gc_heap_limit(wasm_store_t *store, uint64_t bytes);
+
+// Writes the store's instance and host-function statistics to `out`; false (nothing written)
+// for a NULL argument.
+WASM_API_EXTERN bool wasmlift_store_lifetime_stats(const wasm_store_t *store, struct wasmlift_lifetime_stats_t *out);
 
 // Writes the store's GC heap statistics to `out`; false (nothing written) for a NULL argument.
 WASM_API_EXTERN bool wasmlift_store_gc_stats(const wasm_store_t *store, struct wasmlift_gc_stats_t *out);

@@ -10,39 +10,10 @@ mod capi;
 #[path = "../fuzz/src/smith.rs"]
 #[allow(dead_code)]
 mod smith;
+#[path = "../fuzz/src/gc_stress.rs"]
+mod gc_stress;
 
 use capi::*;
-
-fn gc_config() -> wasm_smith::Config {
-    wasm_smith::Config {
-        gc_enabled: true,
-        // Every export is called; imports would need providers.
-        max_imports: 0,
-        max_instructions: 300,
-        // Enough types that struct and array types come up in most modules.
-        min_types: 6,
-        max_types: 20,
-        min_funcs: 2,
-        ..smith::config_of(smith::Flavour::Wasm2)
-    }
-}
-
-/// An engine with gc (and the typed references it builds on) switched on, compiled as `lazy`
-/// says (baseline code on first call) or eagerly.
-fn gc_engine(lazy: bool) -> *mut wasm_engine_t {
-    // SAFETY: a fresh config handed to wasm_engine_new_with_config, which takes it over.
-    unsafe {
-        let c = wasm_config_new();
-        wasmlift_config_compile_threads(c, 1);
-        wasmlift_config_gc(c, true);
-        if lazy {
-            assert!(wasmlift_config_compilation(c, WASMLIFT_COMPILATION_LAZY));
-        }
-        let e = wasm_engine_new_with_config(c);
-        assert!(!e.is_null());
-        e
-    }
-}
 
 /// Instantiates `wasm` and calls each exported function once; returns (calls, traps).
 ///
@@ -108,75 +79,21 @@ unsafe fn run(store: *mut wasm_store_t, wasm: &[u8]) -> (usize, usize) {
     (calls, traps)
 }
 
-/// Whether the module creates an array whose length is an `i32.const` above 2^20 (the operator
-/// right before `array.new*`, in code or constant expressions): such modules are skipped, since
-/// a few GiB-sized arrays filled element by element would exhaust the test machine (the store
-/// limits that bound them belong to the embedder; tests/wast/gc.wast checks huge lengths).
-fn has_huge_array(wasm: &[u8]) -> bool {
-    use wasmparser::Operator as O;
-    let huge = |ops: &mut dyn Iterator<Item = O>| {
-        let mut large_before = false;
-        for op in ops {
-            let new_array = matches!(
-                op,
-                O::ArrayNew { .. } | O::ArrayNewDefault { .. } | O::ArrayNewData { .. } | O::ArrayNewElem { .. }
-            );
-            if new_array && large_before {
-                return true;
-            }
-            large_before = matches!(op, O::I32Const { value } if value as u32 > 1 << 20);
-        }
-        false
-    };
-    let expr = |e: &wasmparser::ConstExpr| huge(&mut e.get_operators_reader().into_iter().flatten());
-    wasmparser::Parser::new(0).parse_all(wasm).any(|p| match p {
-        Ok(wasmparser::Payload::CodeSectionEntry(body)) => {
-            body.get_operators_reader().is_ok_and(|r| huge(&mut r.into_iter().flatten()))
-        }
-        Ok(wasmparser::Payload::GlobalSection(r)) => r.into_iter().flatten().any(|g| expr(&g.init_expr)),
-        Ok(wasmparser::Payload::ElementSection(r)) => r.into_iter().flatten().any(|e| match e.items {
-            wasmparser::ElementItems::Expressions(_, exprs) => exprs.into_iter().flatten().any(|x| expr(&x)),
-            _ => false,
-        }),
-        Ok(wasmparser::Payload::TableSection(r)) => r.into_iter().flatten().any(|t| match &t.init {
-            wasmparser::TableInit::Expr(e) => expr(e),
-            _ => false,
-        }),
-        _ => false,
-    })
-}
-
-/// Whether the module declares a struct or array type.
-fn uses_gc_types(wasm: &[u8]) -> bool {
-    wasmparser::Parser::new(0).parse_all(wasm).any(|p| match p {
-        Ok(wasmparser::Payload::TypeSection(r)) => r
-            .into_iter()
-            .flatten()
-            .any(|g| g.types().any(|t| !matches!(t.composite_type.inner, wasmparser::CompositeInnerType::Func(_)))),
-        _ => false,
-    })
-}
-
 #[test]
 fn gc_modules_run_without_crashing() {
     let seeds: u64 = std::env::var("WASMLIFT_FUZZ_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(1) * 100;
     let (mut modules, mut calls, mut traps, mut gc_modules, mut skipped) = (0, 0, 0, 0, 0);
     for lazy in [false, true] {
-        let engine = gc_engine(lazy);
+        let engine = gc_stress::engine(lazy);
         for seed in 0..seeds {
             let data = smith::seeded_bytes(seed, 8192);
             let mut u = arbitrary::Unstructured::new(&data);
-            let Ok(mut m) = wasm_smith::Module::new(gc_config(), &mut u) else { continue };
-            if m.ensure_termination(smith::TERMINATION_FUEL).is_err() {
-                continue;
-            }
-            let wasm = m.to_bytes();
-            if has_huge_array(&wasm) {
+            let Some(wasm) = gc_stress::module(&mut u) else {
                 skipped += 1;
                 continue;
-            }
+            };
             // How many modules really use GC (a struct or array type, or a GC instruction).
-            if uses_gc_types(&wasm) {
+            if gc_stress::uses_gc_types(&wasm) {
                 gc_modules += 1;
             }
             // SAFETY: a fresh store of a live engine, deleted after the run.
@@ -194,7 +111,46 @@ fn gc_modules_run_without_crashing() {
     }
     println!(
         "gc smoke: {modules} modules ({gc_modules} with struct/array types), {calls} calls, {traps} traps; \
-         {skipped} skipped for huge arrays"
+         {skipped} not generated or skipped for huge arrays"
     );
     assert!(gc_modules > modules / 4, "the generator hardly produced GC types ({gc_modules} of {modules})");
+}
+
+/// The collector's self-differential check (fuzz/src/gc_stress.rs): every module computes the
+/// same in a store that rarely collects and in one whose tiny heap makes nearly every
+/// allocation collect, with a forced collection between calls.
+#[test]
+fn collections_do_not_change_what_gc_modules_compute() {
+    let seeds: u64 = std::env::var("WASMLIFT_FUZZ_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(1) * 100;
+    let engines = [gc_stress::engine(false), gc_stress::engine(true)];
+    let (mut modules, mut collecting) = (0, 0);
+    for seed in 0..seeds {
+        let data = smith::seeded_bytes(1_000_000 + seed, 8192);
+        let mut u = arbitrary::Unstructured::new(&data);
+        let Some(wasm) = gc_stress::module(&mut u) else { continue };
+        let limit = [1024, 4096, 32768][(seed % 3) as usize];
+        let lazy = seed / 3 % 2 == 1;
+        if std::env::var_os("GC_STRESS_VERBOSE").is_some() {
+            eprintln!("seed {seed} lazy {lazy} limit {limit}");
+            if let Ok(dir) = std::env::var("GC_STRESS_SAVE") {
+                std::fs::write(format!("{dir}/gc-stress-{seed}.wasm"), &wasm).expect("saving the module");
+            }
+        }
+        let collections = gc_stress::check(engines[lazy as usize], &wasm, limit).unwrap_or_else(|e| {
+            if let Ok(dir) = std::env::var("GC_STRESS_SAVE") {
+                std::fs::write(format!("{dir}/gc-stress-{seed}.wasm"), &wasm).expect("saving the module");
+            }
+            panic!("seed {seed} (lazy: {lazy}): {e}")
+        });
+        modules += 1;
+        if collections > 0 {
+            collecting += 1;
+        }
+    }
+    for e in engines {
+        // SAFETY: every store of the engine is gone.
+        unsafe { wasm_engine_delete(e) };
+    }
+    println!("gc self-differential: {modules} modules, {collecting} collected during calls as well");
+    assert!(modules > seeds as usize / 2, "{modules} modules of {seeds} seeds");
 }

@@ -8,6 +8,7 @@ use std::ptr;
 pub use wasmlift::capi::engine::*;
 pub use wasmlift::capi::extensions::*;
 pub use wasmlift::capi::func::*;
+pub use wasmlift::capi::gcref::*;
 pub use wasmlift::capi::global::*;
 pub use wasmlift::capi::instance::*;
 pub use wasmlift::capi::memory::*;

@@ -8,6 +8,7 @@ pub mod bounds64;
 pub mod bytes;
 pub mod capi;
 pub mod differential;
+pub mod gc_stress;
 pub mod hostile;
 pub mod oracle_bugs;
 pub mod smith;

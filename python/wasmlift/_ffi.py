@@ -102,6 +102,20 @@ class wasmlift_gc_stats_t(Structure):
     ]
 
 
+class wasmlift_lifetime_stats_t(Structure):
+    _fields_ = [
+        (name, c_uint64)
+        for name in (
+            "live_instances",
+            "collected_instances",
+            "collected_host_functions",
+            "freed_instances",
+            "freed_host_functions",
+            "live_exceptions",
+        )
+    ]
+
+
 def _handle_vec(name):
     return type(name, (Structure,), {"_fields_": [("size", c_size_t), ("data", POINTER(c_void_p))]})
 
@@ -127,6 +141,7 @@ STRUCTS = {
         wasm_extern_vec_t,
         wasm_frame_vec_t,
         wasmlift_gc_stats_t,
+        wasmlift_lifetime_stats_t,
     )
 }
 
@@ -252,6 +267,7 @@ FUNCTIONS = {
     "wasmlift_store_gc": (None, [P]),
     "wasmlift_store_gc_heap_limit": (None, [P, c_uint64]),
     "wasmlift_store_gc_stats": (c_bool, [P, POINTER(wasmlift_gc_stats_t)]),
+    "wasmlift_store_lifetime_stats": (c_bool, [P, POINTER(wasmlift_lifetime_stats_t)]),
     # GC references (wasmlift.h)
     "wasmlift_ref_gc_kind": (c_uint8, [P]),
     "wasmlift_ref_i31_get": (c_bool, [P, c_bool, POINTER(c_int32)]),

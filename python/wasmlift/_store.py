@@ -141,6 +141,16 @@ class Store:
             raise last_error("wasmlift_store_gc_stats failed")
         return {name: getattr(out, name) for name, _ in out._fields_}
 
+    def lifetime_stats(self):
+        """The store's instances as a dict: live_instances, collected_instances and
+        collected_host_functions (those whose function references went into tables, globals or
+        GC objects: freed by the first collection after nothing reaches them), freed_instances,
+        freed_host_functions, live_exceptions (kept while wasm may reach them)."""
+        out = ffi.wasmlift_lifetime_stats_t()
+        if not ffi.wasmlift_store_lifetime_stats(self._ptr, byref(out)):
+            raise last_error("wasmlift_store_lifetime_stats failed")
+        return {name: getattr(out, name) for name, _ in out._fields_}
+
 
 def _delete_store(ptr, foreigns):
     for _, foreign in foreigns.values():

@@ -551,9 +551,13 @@ pub unsafe extern "C" fn wasmlift_module_wait_for_tier_up(module: *const wasm_mo
 
 /// Collects the store's GC heap now: every struct, array and externref object that neither
 /// wasm (its frames, globals, tables and exceptions) nor a handle of the embedder can reach is
-/// freed. Collections also run on their own once enough was allocated since the last one. May
-/// be called from a host function's callback (the calling wasm frames are roots); does nothing
-/// while the store is converting values between the host and wasm (a finalizer running then).
+/// freed. Called from outside any callback, it also frees the instances and host functions
+/// whose function references were let into tables, globals, GC objects or exceptions once
+/// nothing reaches them (see `wasmlift_store_lifetime_stats`). Collections also run on their
+/// own once enough was allocated (or enough such instances were created) since the last one.
+/// May be called from a host function's callback (the calling wasm frames are roots, and no
+/// instance or host function is freed then); does nothing while the store is converting values
+/// between the host and wasm (a finalizer running then).
 #[no_mangle]
 pub unsafe extern "C" fn wasmlift_store_gc(store: *mut crate::capi::store::wasm_store_t) {
     // SAFETY: `store` is NULL or a live `wasm_store_t` (C API contract, rule 1).
@@ -596,6 +600,53 @@ pub struct wasmlift_gc_stats_t {
     pub last_pause_ns: u64,
     pub max_pause_ns: u64,
     pub total_pause_ns: u64,
+}
+
+/// What `wasmlift_store_lifetime_stats` reports about a store's instances and host functions.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct wasmlift_lifetime_stats_t {
+    /// Instances of the store not yet freed (what the instance limit counts).
+    pub live_instances: u64,
+    /// Of those, the ones the store's collector looks after: instances whose function
+    /// references may be kept where no handle follows them (tables, globals, GC objects...).
+    /// They are freed by the first collection after nothing reaches them.
+    pub collected_instances: u64,
+    /// Host functions looked after by the collector (their function reference entered wasm).
+    pub collected_host_functions: u64,
+    /// Instances and host functions collections have freed so far.
+    pub freed_instances: u64,
+    pub freed_host_functions: u64,
+    /// Exceptions the store keeps because wasm may reach them (thrown and not simply caught,
+    /// or whose exnref became a value); freed by the first collection after nothing does.
+    pub live_exceptions: u64,
+}
+
+/// Writes the store's instance and host-function statistics to `out`; false (nothing written)
+/// for a NULL argument.
+#[no_mangle]
+pub unsafe extern "C" fn wasmlift_store_lifetime_stats(
+    store: *const crate::capi::store::wasm_store_t,
+    out: *mut wasmlift_lifetime_stats_t,
+) -> bool {
+    // SAFETY: `store` is NULL or a live `wasm_store_t` (C API contract, rule 1).
+    let Some(s) = (unsafe { store.as_ref() }) else { return false };
+    if out.is_null() {
+        return false;
+    }
+    let owners = s.store.gc_heap.lock().unwrap_or_else(|e| e.into_inner()).owner_stats();
+    let stats = wasmlift_lifetime_stats_t {
+        live_instances: s.store.account.usage(crate::runtime::resources::Resource::Instances),
+        collected_instances: owners.instances,
+        collected_host_functions: owners.host_functions,
+        freed_instances: owners.freed_instances,
+        freed_host_functions: owners.freed_host_functions,
+        live_exceptions: owners.exceptions,
+    };
+    // SAFETY: a non-NULL out-pointer is writable storage for one value (C API contract,
+    // rule 2); it is written without being read.
+    unsafe { out.write(stats) };
+    true
 }
 
 /// Writes the store's GC heap statistics to `out`; false (nothing written) for a NULL argument.

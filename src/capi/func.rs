@@ -112,7 +112,7 @@ unsafe fn host_callback(
         for (i, t) in ty.params.iter().enumerate() {
             // SAFETY: the runtime calls a host function with its parameters in `slots`, each of
             // its declared type `t`; a function reference among them is null or live (held by
-            // the running caller or pinned in the store, runtime::store's lifetime rule).
+            // the running caller, or its owner adopted by the store and reachable: gc/owners.rs).
             args[i] = unsafe { from_slot(&slots[i], *t, &store) };
         }
         for (i, t) in ty.results.iter().enumerate() {
@@ -579,8 +579,14 @@ unsafe fn call_scalar(
             };
             let t = crate::runtime::func::trap_from_raw(raw, Some(&instance));
             let trap = wasm_trap_t::new_boxed(t, &store);
-            drop((instance, store));
             crate::runtime::signals::release_deferred();
+            // A safepoint on the way out of a trap (calls that end normally collect in no
+            // scalar path): a host calling a function that throws in a loop gets the
+            // exceptions its deleted traps carried collected. Every reference left is a handle.
+            // SAFETY: the activation is over; wasm of this store running below (if this call is
+            // made from a host function) is stopped at a call into the host.
+            unsafe { crate::runtime::gc::collect_if_needed(&store.inner) };
+            drop((instance, store));
             Some(trap)
         }
     }

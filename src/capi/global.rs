@@ -63,8 +63,8 @@ pub unsafe extern "C" fn wasm_global_get(g: *const wasm_global_t, out: *mut wasm
     let (Some(g), false) = (unsafe { g.as_ref() }, out.is_null()) else { return };
     let global = g.global();
     // SAFETY: the global holds a value of its content type; a function reference in it is null
-    // or live (pinned in the store when it was set, or owned by the defining instance that the
-    // handle's `GlobalRef` holds).
+    // or live (its owner adopted when it was set, and reached by the collector through this
+    // global, which the handle holds; or the defining instance the handle's `GlobalRef` holds).
     let value = unsafe { from_slot(&global.get(), global.ty.content, &g.r.store) };
     // SAFETY: `out` is non-NULL, so writable storage for one value (C API contract, rule 2).
     unsafe { out.write(value) };

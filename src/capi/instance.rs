@@ -50,7 +50,19 @@ pub unsafe extern "C" fn wasm_instance_new(
     // Owned for the whole instantiation: the start function may call a host function that
     // deletes the store or module handle (which the handles themselves would then not survive).
     let (store, module) = (store.store.clone(), module.module().clone());
-    let outcome = instantiate(&store, &module, &provided);
+    // A safepoint, as at `wasm_func_call`: the imports are held as counted references, and wasm
+    // of this store running below (this call is made from a host function) is stopped at a call
+    // into the host. A host instantiating in a loop gets its unreachable instances freed here.
+    // SAFETY: as said; no reference bits are held outside the roots.
+    unsafe { crate::runtime::gc::collect_if_needed(&store.inner) };
+    let mut outcome = instantiate(&store, &module, &provided);
+    if let Err(InstantiationError::Resource(_)) = &outcome {
+        // Past a limit (instances, memory): unreachable instances may still hold what is
+        // needed. Nothing of the failed attempt survives (allocation fails before any effect).
+        // SAFETY: as above.
+        unsafe { crate::runtime::gc::collect(&store.inner) };
+        outcome = instantiate(&store, &module, &provided);
+    }
     // Handles the start function's host calls deleted (see `signals::defer_drop`).
     crate::runtime::signals::release_deferred();
     match outcome {

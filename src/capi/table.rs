@@ -123,8 +123,9 @@ pub unsafe extern "C" fn wasm_table_get(t: *const wasm_table_t, index: u32) -> *
     let table = t.table();
     match table.get(index as u64) {
         // SAFETY: `bits` was just read from this table, whose funcref elements are null or
-        // live (pinned in the store or owned by the defining instance the handle's `TableRef`
-        // holds, see runtime::table).
+        // live (their owners adopted and reached by the collector through this table, which
+        // the handle holds, or the defining instance the handle's `TableRef` holds; see
+        // runtime::table and gc/owners.rs).
         Some(bits) => unsafe { element_ref(bits, table.element_type(), &t.r.store) },
         None => std::ptr::null_mut(),
     }

@@ -93,7 +93,7 @@ pub unsafe extern "C" fn wasm_val_copy(out: *mut wasm_val_t, src: *const wasm_va
     unsafe { out.write(v) };
 }
 
-/// Converts a C value of type `ty` into a slot (a function reference's owner is pinned, see
+/// Converts a C value of type `ty` into a slot (a function reference's owner is adopted, see
 /// `funcref_bits`). Returns an error message on a kind mismatch.
 ///
 /// # Safety
@@ -179,8 +179,8 @@ pub unsafe fn gc_ref_handle(bits: usize, store: &StoreHandle) -> *mut wasm_ref_t
     }
 }
 
-/// The exnref bits of `obj` entering wasm: only an exception of `store` (which then owns it for
-/// its lifetime, as it does every exception wasm may hold).
+/// The exnref bits of `obj` entering wasm: only an exception of `store` (which then keeps it
+/// while wasm may reach it, as it does every exception wasm may hold).
 pub fn exnref_bits(obj: &Object, store: &StoreHandle) -> Result<usize, String> {
     match obj {
         Object::Exn(e) if e.store_id == store.id => {
@@ -196,7 +196,7 @@ pub fn exnref_bits(obj: &Object, store: &StoreHandle) -> Result<usize, String> {
 /// The handle for exnref `bits` that leave wasm (null for 0).
 ///
 /// # Safety
-/// `bits` is 0 or an exnref produced by compiled code of `store` (its list keeps it alive).
+/// `bits` is 0 or an exnref produced by compiled code of `store` (the store keeps it while it is reachable).
 pub unsafe fn exnref_handle(bits: usize, store: &StoreHandle) -> *mut wasm_ref_t {
     if bits == 0 {
         return std::ptr::null_mut();
@@ -208,9 +208,10 @@ pub unsafe fn exnref_handle(bits: usize, store: &StoreHandle) -> *mut wasm_ref_t
 }
 
 /// The bits of a function reference that enters wasm (an argument, a host function's result, a
-/// global or table element). Wasm may keep it anywhere, so the function's owner is pinned in
-/// the store — not in the receiving instance, table or global, which may belong to that very
-/// owner and would then keep itself alive.
+/// global or table element). Wasm may keep it anywhere, so the function's owner is adopted by
+/// the store's collector (runtime/gc/owners.rs), which keeps it while a root reaches it — not
+/// held by the receiving instance, table or global, which may belong to that very owner and
+/// would then keep itself alive.
 ///
 /// A function of another store is refused: its code would run against the other store's
 /// limits and lifetime rules, and type identity is only meaningful within one engine.
@@ -218,13 +219,13 @@ pub fn funcref_bits(f: &Func, store: &StoreHandle) -> Result<usize, String> {
     if f.store().id != store.id {
         return Err("the function reference belongs to another store".into());
     }
-    store.pin(f.owner());
+    store.adopt(crate::runtime::gc::Owner::of_func(f))?;
     Ok(f.funcref() as usize)
 }
 
 /// `funcref_bits` for a slot of reference type `ty`: typed references (WebAssembly 3.0) also
 /// check that the function's type is a subtype of `ty`'s, since compiled code trusts a value of
-/// type `(ref $t)` to be callable with `$t`'s signature. Checked before the owner is pinned.
+/// type `(ref $t)` to be callable with `$t`'s signature. Checked before the owner is adopted.
 pub fn typed_funcref_bits(f: &Func, ty: RefType, store: &StoreHandle) -> Result<usize, String> {
     if f.store().id != store.id {
         return Err("the function reference belongs to another store".into());
@@ -237,7 +238,7 @@ pub fn typed_funcref_bits(f: &Func, ty: RefType, store: &StoreHandle) -> Result<
 ///
 /// # Safety
 /// `slot` holds a value of type `ty` of `store`: a function reference is null or a live
-/// `VMFuncRef` (pinned in the store or owned by an instance someone holds), an exception
+/// `VMFuncRef` (its owner adopted by the store's collector and reachable, or held by someone), an exception
 /// reference null or an exnref of the store, any other reference null, an i31 or a live object
 /// of the store's GC heap (read from one of its roots, with no collection since).
 #[inline]

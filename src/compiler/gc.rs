@@ -456,7 +456,10 @@ impl<'e, 'f> FuncTranslator<'e, 'f> {
                 self.test_type_id(actual, t, done);
             }
             HeapType::Concrete(t) => {
-                let actual = self.b.ins().load(I32, readonly(), r, vmctx::FUNCREF_TYPE_ID);
+                // Not `readonly()`: its `can_move` would let the optimiser merge the loads of
+                // several tests of one reference and hoist them above the null checks, which
+                // then read through a null function reference.
+                let actual = self.b.ins().load(I32, MemFlagsData::trusted(), r, vmctx::FUNCREF_TYPE_ID);
                 self.test_type_id(actual, t, done);
             }
         }

@@ -54,15 +54,15 @@ impl WasmTag {
 }
 
 /// A thrown exception. An exnref is the address of this object, whose first field is what
-/// compiled code reads (tag identity, payload pointer). Owned by its store's list (exnrefs held
-/// by wasm stay valid for the store's life) and by traps that carry it.
+/// compiled code reads (tag identity, payload pointer). Owned by its store's collector while
+/// wasm may reach an exnref to it (gc/owners.rs) and by traps and handles that carry it.
 #[repr(C)]
 pub struct ExnObject {
     vm: VMException,
     pub tag: Arc<WasmTag>,
     payload: Box<[VMVal]>,
     pub store_id: u64,
-    /// Already in its store's list.
+    /// Already kept by its store (`StoreState::keep_exception`).
     kept: std::sync::atomic::AtomicBool,
     pub host_info: HostInfo,
 }
@@ -79,12 +79,12 @@ impl ExnObject {
         Arc::new(ExnObject { vm, tag, payload, store_id, kept: Default::default(), host_info: HostInfo::default() })
     }
 
-    /// True the first time only: whoever gets true adds the object to its store's list.
+    /// True the first time only: whoever gets true has the store keep the object.
     pub fn mark_kept(&self) -> bool {
         !self.kept.swap(true, std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// After the store's list let go of it (it may be kept again later, e.g. when a host
+    /// After the store let go of it (it may be kept again later, e.g. when a host
     /// function returns a trap that carries it).
     pub fn unmark_kept(&self) {
         self.kept.store(false, std::sync::atomic::Ordering::Relaxed);
@@ -112,10 +112,11 @@ impl ExnObject {
     /// The exception behind exnref bits produced by compiled code.
     ///
     /// # Safety
-    /// `bits` must be a non-null exnref of a live store (its list keeps the object alive).
+    /// `bits` must be a non-null exnref of a live store, read from where the store's collector
+    /// keeps it alive (a root, or a value in flight with no collection since).
     pub unsafe fn from_exnref(bits: usize) -> Arc<ExnObject> {
         let p = bits as *const ExnObject;
-        // SAFETY: an exnref is `Arc::as_ptr` of an object the store's list owns (the caller's
+        // SAFETY: an exnref is `Arc::as_ptr` of an object the store keeps (the caller's
         // obligation); one more count makes the returned Arc own it.
         unsafe {
             Arc::increment_strong_count(p);
@@ -129,7 +130,7 @@ impl ExnObject {
     }
 }
 
-/// Makes `exn` owned by its store for the store's lifetime (exnrefs are plain pointers).
+/// Has `exn` kept by its store while wasm may reach it (exnrefs are plain pointers).
 fn keep_in_store(inst: &WasmInstance, exn: &Arc<ExnObject>) {
     inst.store.keep_exception(exn.clone());
 }
@@ -243,7 +244,8 @@ unsafe extern "C" fn throw_entry(vmctx: *mut u8, tag_index: u32, values: *const 
         exn.exnref()
         // Everything owned here is dropped before unwinding skips this frame.
     };
-    // SAFETY: the store's list keeps the exception alive; pc/fp are the caller's (contract).
+    // SAFETY: the store keeps the exception alive (no collection frees anything while wasm
+    // runs); pc/fp are the caller's (contract).
     unsafe { unwind(exn_bits, pc, fp) }
 }
 

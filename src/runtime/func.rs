@@ -431,14 +431,6 @@ impl Func {
         unsafe { (*self.funcref()).type_id }
     }
 
-    /// Keeps the function's owner alive from another object (a table, global or instance).
-    pub fn owner(&self) -> Arc<dyn std::any::Any + Send + Sync> {
-        match self {
-            Func::Wasm { instance, .. } => instance.clone(),
-            Func::Host(h) => h.clone(),
-        }
-    }
-
     /// The canonical function behind a function reference produced by compiled code or stored
     /// in a table or global.
     ///

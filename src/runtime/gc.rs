@@ -10,9 +10,13 @@
 //! a chain of millions of objects) and frees every unmarked object. The roots are:
 //! - the live references of every wasm frame of the store's activations on this thread, found
 //!   through Cranelift's user stack maps at the call each frame is stopped at (see `WasmExit`);
-//! - the globals, tables and exception payloads of GC reference type of the store (weak
-//!   registries: a dead global or table roots nothing);
-//! - embedder handles to struct/array objects (`GcRef`), counted in the header's `gc_word`.
+//! - the globals, tables and exception payloads of GC or function reference type of the store
+//!   (weak registries: a dead global or table roots nothing; in a collection with no activation
+//!   of the store running, one that only adopted instances hold is reached through them);
+//! - embedder handles to struct/array objects (`GcRef`), counted in the header's `gc_word`;
+//! - the instances and host functions the heap adopted that are held from outside; function
+//!   references mark their owners, which mark what they hold (owners.rs, which also frees the
+//!   unreachable ones).
 //!
 //! Host objects hold the embedder's `Object` (a foreign object, a function, ...); handles to
 //! them hold that `Object`, not the heap object, so the heap object is only a box wasm's
@@ -22,10 +26,14 @@
 //! When a collection may run (the invariant everything else relies on): only where no raw,
 //! unrooted reference is held outside the roots above — at `collect_if_needed`/`collect` calls
 //! made (1) by the host with no wasm of the store running below except frames stopped at a call
-//! into the host (`wasm_func_call` before converting its arguments, `wasmlift_store_gc`), (2) by
+//! into the host (`wasm_func_call` before converting its arguments, `wasm_instance_new`,
+//! `wasmlift_store_gc`), (2) by
 //! a host function's adapter after its arguments became handles and before its callback runs,
 //! and (3) by allocation builtins called from compiled code (`alloc_from_wasm`). Conversions of
 //! host values into references (`externref_bits`) allocate but never collect.
+
+mod owners;
+pub use owners::{Owner, OwnerStats};
 
 use super::exception::ExnObject;
 use super::gc_space::ObjectSpace;
@@ -64,6 +72,13 @@ const HOST_OBJECT_SIZE: u32 = HEADER_SIZE + std::mem::size_of::<Object>() as u32
 /// exception references, which live outside it.
 pub fn is_gc_ref(ty: ValType) -> bool {
     ty.is_gc_ref()
+}
+
+/// Whether values of `ty` are references the collector follows: GC references, function
+/// references (which lead to their owners) and exception references (to the exceptions the
+/// heap keeps; see owners.rs) — every reference type.
+fn holds_traced_refs(ty: ValType) -> bool {
+    matches!(ty, ValType::Ref(_))
 }
 
 /// Which words of a struct or array object are references the collector follows.
@@ -157,6 +172,8 @@ pub struct Garbage {
     instances: Vec<Arc<WasmInstance>>,
     globals: Vec<Arc<WasmGlobal>>,
     exceptions: Vec<Arc<ExnObject>>,
+    /// Instances and host functions no longer reachable (see owners.rs).
+    owners: Vec<Owner>,
 }
 
 pub struct GcHeap {
@@ -187,6 +204,8 @@ pub struct GcHeap {
     released: bool,
     stats: GcStats,
     pauses: PauseLog,
+    /// Instances and host functions whose function references may escape (see owners.rs).
+    owners: owners::Owners,
 }
 
 // SAFETY: the heap owns its allocations exclusively; it is reached only through its store's
@@ -213,6 +232,7 @@ impl GcHeap {
             released: false,
             stats: GcStats::default(),
             pauses: PauseLog::default(),
+            owners: owners::Owners::default(),
         }
     }
 
@@ -355,6 +375,9 @@ impl GcHeap {
     /// is within a quarter of the store's limit (and something was allocated since the last
     /// collection: otherwise it would find nothing new).
     pub fn needs_collection(&self) -> bool {
+        if self.owners_need_collection() {
+            return true;
+        }
         if self.space.allocated() == 0 {
             return false;
         }
@@ -362,16 +385,17 @@ impl GcHeap {
         self.space.allocated() >= self.space.budget() || self.space.reserved_bytes() >= limit - limit / 4
     }
 
-    /// Roots the globals, tables and exception payloads of GC reference type: weakly, so that
-    /// they root nothing once gone.
+    /// Registers the globals, tables and exceptions that may hold GC or function references:
+    /// weakly, so that they root nothing once gone. (Held only by adopted instances, they are
+    /// scanned through those instead: see owners.rs.)
     pub fn register_global(&mut self, global: &Arc<WasmGlobal>) {
-        if is_gc_ref(global.ty.content) {
+        if holds_traced_refs(global.ty.content) {
             self.globals.push(Arc::downgrade(global));
         }
     }
 
     pub fn register_table(&mut self, table: &Arc<WasmTable>) {
-        if is_gc_ref(table.element_type()) {
+        if holds_traced_refs(table.element_type()) {
             self.tables.push(Arc::downgrade(table));
         }
     }
@@ -385,7 +409,7 @@ impl GcHeap {
     }
 
     pub fn register_exception(&mut self, exn: &Arc<ExnObject>) {
-        if exn.tag.ty.params.iter().any(|t| is_gc_ref(*t)) {
+        if exn.tag.ty.params.iter().any(|t| holds_traced_refs(*t)) {
             self.exceptions.push(Arc::downgrade(exn));
         }
     }
@@ -489,64 +513,9 @@ impl GcHeap {
     /// then frees every unmarked object. Returns what must be dropped after the lock.
     fn collect(&mut self, stack_roots: &[usize], started: Instant) -> Garbage {
         let mut garbage = Garbage::default();
-        let mut worklist: Vec<NonNull<VMGcHeader>> = Vec::new();
-        for &bits in stack_roots {
-            // SAFETY: stack-map slots of live frames hold references of this store: null, i31
-            // or live objects of this heap.
-            unsafe { mark(bits, &mut worklist) };
-        }
-        self.mark_handle_roots(&mut worklist);
-        self.globals.retain(|g| g.strong_count() > 0);
-        for g in &self.globals {
-            let Some(g) = g.upgrade() else { continue };
-            // SAFETY: a global of GC reference type of this store holds null, an i31 or a live
-            // object of this heap (everything that writes it converts through this store).
-            unsafe { mark(g.get().u64() as usize, &mut worklist) };
-            garbage.globals.push(g);
-        }
-        self.tables.retain(|t| t.strong_count() > 0);
-        for t in &self.tables {
-            let Some(t) = t.upgrade() else { continue };
-            // SAFETY: the table's definition is live while we hold it; no table operation runs
-            // during a collection (none collects), so `base..base+length` are its elements.
-            unsafe {
-                let def = &*t.vm();
-                for i in 0..def.length as usize {
-                    mark(*def.base.add(i), &mut worklist);
-                }
-            }
-            garbage.tables.push(t);
-        }
-        self.exceptions.retain(|e| e.strong_count() > 0);
-        for e in &self.exceptions {
-            let Some(e) = e.upgrade() else { continue };
-            for (slot, ty) in e.payload().iter().zip(e.tag.ty.params.iter()) {
-                if is_gc_ref(*ty) {
-                    // SAFETY: a payload slot of GC reference type of this store's exception.
-                    unsafe { mark(slot.u64() as usize, &mut worklist) };
-                }
-            }
-            garbage.exceptions.push(e);
-        }
-        self.instances.retain(|i| i.strong_count() > 0);
-        for inst in &self.instances {
-            let Some(inst) = inst.upgrade() else { continue };
-            // SAFETY: a collection runs on the store's thread while no builtin holds the
-            // segments (they are read only outside allocations), so this is the one access.
-            let segments = unsafe { inst.elements() };
-            for (segment, e) in segments.iter().zip(inst.module.info.elements.iter()) {
-                if let (Some(items), true) = (segment, is_gc_ref(e.ty)) {
-                    for &bits in items.iter() {
-                        // SAFETY: an evaluated item of GC reference type of this store's
-                        // instance: null, an i31 or a live object of this heap.
-                        unsafe { mark(bits, &mut worklist) };
-                    }
-                }
-            }
-            garbage.instances.push(inst);
-        }
-        self.trace(&mut worklist);
+        self.mark_reachable(stack_roots, &mut garbage);
         self.sweep(&mut garbage);
+        self.sweep_owners(&mut garbage);
         self.space.set_budget(MIN_BUDGET.max(self.space.object_bytes()));
         let pause = started.elapsed();
         self.stats.collections += 1;
@@ -557,8 +526,9 @@ impl GcHeap {
         garbage
     }
 
-    /// Marks everything reachable from the objects on `worklist`.
-    fn trace(&self, worklist: &mut Vec<NonNull<VMGcHeader>>) {
+    /// Marks everything reachable from the objects on `worklist`; the function references in
+    /// their fields go to `funcrefs` (see `mark_reachable`).
+    fn trace(&self, worklist: &mut Vec<NonNull<VMGcHeader>>, funcrefs: &mut Vec<usize>) {
         while let Some(object) = worklist.pop() {
             let p = object.as_ptr();
             // SAFETY: only live objects of this heap are pushed (see `mark`).
@@ -567,6 +537,8 @@ impl GcHeap {
             if header.kind == GcKind::Host as u8 {
                 continue;
             }
+            // SAFETY: a live struct or array object of this heap with this header.
+            unsafe { self.owners.func_fields_of(header.type_id, base, header.array_len, funcrefs) };
             // `alloc` refuses struct and array types without a layout.
             match self.layouts.get(&header.type_id).map(|info| &info.trace) {
                 Some(GcLayout::Struct { ref_offsets }) => {
@@ -794,7 +766,14 @@ unsafe fn collect_with(store: &StoreState, extra_roots: &[usize]) {
     let mut roots = extra_roots.to_vec();
     // SAFETY: the caller's obligation.
     unsafe { stack_roots(store, &mut roots) };
-    let garbage = lock(store).collect(&roots, started);
+    let garbage = {
+        let mut heap = lock(store);
+        // Owners are freed only with no activation of the store running (see owners.rs).
+        heap.owners.may_free = store.wasm_exits.get().is_null();
+        let garbage = heap.collect(&roots, started);
+        heap.owners.may_free = false;
+        garbage
+    };
     drop(garbage);
 }
 

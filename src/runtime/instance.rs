@@ -64,7 +64,8 @@ pub struct WasmInstance {
     pub imported_funcs: Vec<Func>,
     /// Exception tags, imported ones first (their addresses are the identities in the vmctx).
     pub tags: Vec<Arc<WasmTag>>,
-    /// Owners of imported tables and globals, re-exported with them.
+    /// Owners of imported tables and globals, re-exported with them. (Every `Arc` to another
+    /// instance an instance holds is here or in `imported_funcs`: the collector counts them.)
     imported_owners: ImportedOwners,
     /// Items of each element segment until dropped (evaluated once at instantiation).
     elements: UnsafeCell<Vec<Option<Box<[usize]>>>>,
@@ -201,6 +202,12 @@ impl WasmInstance {
         TableRef { table, owner: owner.or_else(|| self.imported_owners.tables.get(idx).cloned().flatten()) }
     }
 
+    /// The instances that defined the tables and globals this instance imports (each `Arc` it
+    /// holds, one per import that has one; the collector counts them, see gc/owners.rs).
+    pub(crate) fn imported_owner_instances(&self) -> impl Iterator<Item = &Arc<WasmInstance>> + '_ {
+        self.imported_owners.tables.iter().chain(self.imported_owners.globals.iter()).flatten()
+    }
+
     /// The element segments, mutably.
     ///
     /// # Safety
@@ -293,8 +300,9 @@ fn check_import(module: &Module, index: usize, provided: Option<&Extern>) -> Res
 /// Instantiates `module` in `store` with `imports` given in the module's import order, in the
 /// spec's order: check the imports, allocate the instance, initialise its vmctx, run the
 /// initialisers and segments, run the start function. Instances whose function references may
-/// outlive them (see `CompiledModule::pins_instances`) are pinned in the store as soon as they
-/// exist, so that partial effects of a failed instantiation stay valid.
+/// outlive their handles (see `CompiledModule::pins_instances`) are adopted by the store's
+/// collector as soon as they exist (gc/owners.rs), so that partial effects of a failed
+/// instantiation (a function of it written to an imported table) stay valid.
 pub fn instantiate(
     store: &StoreHandle,
     module: &Module,
@@ -304,7 +312,7 @@ pub fn instantiate(
     let instance = allocate(&store.inner, module, imports)?;
     init_vmctx(&instance);
     if module.pins_instances {
-        store.pin(instance.clone());
+        store.adopt(super::gc::Owner::Instance(instance.clone())).map_err(InstantiationError::Resource)?;
     }
     run_initializers(&instance)?;
     run_start(&instance)?;

@@ -23,8 +23,8 @@ pub struct CompiledModule {
     pub canonical_types: Box<[FuncType]>,
     /// ... and the references that keep those ids registered while the module lives.
     _type_refs: Box<[TypeRef]>,
-    /// Instances are pinned in their store when function references into them may outlive
-    /// the instance's handles (see `function_references_may_escape` and capi/store.rs).
+    /// Instances are adopted by their store's collector when function references into them may
+    /// outlive the instance's handles (see `function_references_may_escape` and gc/owners.rs).
     pub pins_instances: bool,
     pub host_info: HostInfo,
     /// For lazily compiled modules: the function entries and the code compiled on demand

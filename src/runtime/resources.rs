@@ -68,6 +68,11 @@ impl Account {
         }
     }
 
+    /// How much of `what` is in use now.
+    pub fn usage(&self, what: Resource) -> u64 {
+        self.usage[what as usize].load(Ordering::Relaxed)
+    }
+
     pub fn refund(&self, what: Resource, amount: u64) {
         self.usage[what as usize].fetch_sub(amount, Ordering::Relaxed);
     }

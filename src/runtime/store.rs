@@ -7,18 +7,18 @@
 //!
 //! Lifetime rule: every handle keeps the store alive, and every object keeps alive what it
 //! refers to (a function its instance, an instance its module and imports), so handles may be
-//! deleted in any order, the store first included. Host values that entered wasm as externrefs
-//! live in the store's GC heap (gc.rs) and are collected once wasm cannot reach them; what the
-//! heap still holds when the last handle of the store is gone is released then, as are the
-//! instances pinned because function references into them may sit in tables or globals.
-//! Runtime objects never hold the `StoreRoot`, so these pins form no reference cycle.
+//! deleted in any order, the store first included. What wasm holds without a handle is the
+//! collector's (gc.rs): host values that entered wasm as externrefs live in the store's GC
+//! heap, and instances and host functions whose function references may sit in tables,
+//! globals, GC objects or exceptions are adopted by it, as are thrown exceptions
+//! (gc/owners.rs); all are freed once nothing reaches them. What the heap still holds when the last handle of the store is gone is
+//! released then. Runtime objects never hold the `StoreRoot`, so the heap's holds form no
+//! reference cycle with it.
 
 use super::engine::Engine;
 use super::object::Object;
 use crate::abi::vmctx::VMLimits;
-use std::any::Any;
 use std::cell::{Cell, UnsafeCell};
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::Mutex;
 
@@ -30,9 +30,6 @@ pub struct StoreState {
     /// Resource limits and usage (see resources.rs).
     pub account: Arc<super::resources::Account>,
     limits: Box<UnsafeCell<VMLimits>>,
-    /// Every exception thrown in the store: exnrefs are plain pointers that wasm may keep in
-    /// locals, globals or tables, so the objects live as long as the store (like externrefs).
-    exceptions: Mutex<Vec<Arc<super::exception::ExnObject>>>,
     /// Calls from this store's wasm code into the host that are running, innermost first (see
     /// `gc::WasmExit`): where the collector finds the wasm frames.
     pub wasm_exits: Cell<*const super::gc::WasmExit>,
@@ -69,16 +66,18 @@ impl StoreState {
             gc_heap: Mutex::new(super::gc::GcHeap::new(account.clone())),
             account,
             limits: Box::new(UnsafeCell::new(limits)),
-            exceptions: Mutex::new(Vec::new()),
             wasm_exits: Cell::new(std::ptr::null()),
             gc_forbidden: Cell::new(0),
         })
     }
 
-    /// Keeps a thrown exception alive for the store's lifetime (see `exceptions`).
+    /// Keeps a thrown exception (or one whose exnref enters wasm) alive while wasm may reach
+    /// it: exnrefs are plain pointers that wasm may keep in locals, globals, tables, struct
+    /// fields and other exceptions' payloads, so the store's collector holds the object and
+    /// frees it once nothing reaches it (gc/owners.rs).
     pub fn keep_exception(&self, exn: Arc<super::exception::ExnObject>) {
         if exn.mark_kept() {
-            self.exceptions.lock().unwrap_or_else(|e| e.into_inner()).push(exn);
+            self.gc_heap.lock().unwrap_or_else(|e| e.into_inner()).keep_exception(exn);
         }
     }
 
@@ -87,24 +86,26 @@ impl StoreState {
     /// more. Traps or handles that carry it keep it alive on their own.
     ///
     /// # Safety
-    /// `exnref` is a live exnref of this store (its list or a trap keeps it alive).
+    /// `exnref` is a live exnref of this store (the collector or a trap keeps it alive).
     pub unsafe fn release_exception(&self, exnref: usize) {
         // SAFETY: the caller's obligation.
         let exn = unsafe { &*(exnref as *const super::exception::ExnObject) };
         if exn.is_exposed() {
             return;
         }
-        let released = {
-            let mut list = self.exceptions.lock().unwrap_or_else(|e| e.into_inner());
-            // Usually the most recent exception: search from the end.
-            let at = list.iter().rposition(|e| e.exnref() == exnref);
-            at.map(|i| list.swap_remove(i))
-        };
+        let released = self.gc_heap.lock().unwrap_or_else(|e| e.into_inner()).release_exception(exnref);
         if let Some(e) = released {
             e.unmark_kept();
             // Dropped here, after the lock: the last owner may be this reference.
             drop(e);
         }
+    }
+
+    /// Puts `owner` (an instance, or a function's owner) under the collector's care: function
+    /// references into it may now be kept where no handle follows them (see gc/owners.rs).
+    /// Never collects.
+    pub fn adopt(&self, owner: super::gc::Owner) -> Result<(), String> {
+        self.gc_heap.lock().unwrap_or_else(|e| e.into_inner()).adopt(owner)
     }
 
     pub fn limits(&self) -> *mut VMLimits {
@@ -140,8 +141,6 @@ impl StoreState {
 
 pub struct StoreRoot {
     pub inner: Store,
-    /// Owners kept alive for the store's lifetime, by address (each at most once).
-    pinned: Mutex<HashMap<usize, Arc<dyn Any + Send + Sync>>>,
 }
 
 /// What every embedder handle holds: the store's root.
@@ -157,7 +156,7 @@ impl std::ops::Deref for StoreRoot {
 
 impl StoreRoot {
     pub fn new(engine: Engine) -> StoreHandle {
-        Arc::new(StoreRoot { inner: StoreState::new(engine), pinned: Mutex::new(HashMap::new()) })
+        Arc::new(StoreRoot { inner: StoreState::new(engine) })
     }
 
     /// The reference bits for `obj` entering wasm (see `gc::externref_bits`): a host object
@@ -174,21 +173,19 @@ impl StoreRoot {
         // SAFETY: the caller's obligation.
         unsafe { super::gc::ref_object(&self.inner, bits) }
     }
-
-    /// Keeps `object` alive until the store's last handle is gone. Function references that
-    /// enter tables, globals or wasm code pin their owner here rather than in the receiving
-    /// object: a table or global holding its own instance would be a reference cycle.
-    pub fn pin(&self, object: Arc<dyn Any + Send + Sync>) {
-        let key = Arc::as_ptr(&object) as *const u8 as usize;
-        self.pinned.lock().unwrap().entry(key).or_insert(object);
-    }
 }
 
 impl Drop for StoreRoot {
     fn drop(&mut self) {
         // No embedder handle is left, so no wasm of this store can run again: the host
         // objects' contents (which may hold runtime objects holding the store) are released.
-        let garbage = self.inner.gc_heap.lock().unwrap_or_else(|e| e.into_inner()).release();
+        // The adopted instances and host functions hold the store (through their `Store`):
+        // released too, which breaks that cycle. Both are dropped after the lock (finalizers).
+        let (garbage, owners) = {
+            let mut heap = self.inner.gc_heap.lock().unwrap_or_else(|e| e.into_inner());
+            (heap.release(), heap.release_owners())
+        };
         drop(garbage);
+        drop(owners);
     }
 }

@@ -1,7 +1,8 @@
 //! Tables of references. Elements are raw pointers as compiled code uses them: `*const VMFuncRef`
 //! for funcref tables, an externref identity pointer for externref tables, 0 for null. Whatever
-//! an element points at is kept alive by the store (see capi::val::funcref_bits) or by the
-//! instance that defined the table (`TableRef`).
+//! an element points at is kept alive by the store's collector while the table is reachable
+//! (see capi::val::funcref_bits and gc/owners.rs) or by the instance that defined the table
+//! (`TableRef`).
 
 use super::host_info::HostInfo;
 use crate::abi::vmctx::VMTable;

@@ -191,3 +191,57 @@
       (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
     (struct.get $node 0 (struct.get $node 1 (ref.as_non_null (local.get $n))))))
 (assert_return (invoke "chain" (i32.const 100000)) (i32.const 2))
+
+;; Tests and casts of null function references to a concrete type, where the optimiser may
+;; move the type-id load: merged across several tests of one value, or hoisted out of a loop
+;; (a loop-invariant null global or parameter). A hoisted load read through the null reference
+;; and killed the process.
+(module
+  (type $f (func))
+  (type $g (sub (func (result i32))))
+  (global $null (ref null $f) (ref.null $f))
+  (table $t 4 funcref)
+  (func $one (type $g) (i32.const 1))
+  (elem declare func $one)
+  (func (export "test-in-loop") (param $n i32) (result i32)
+    (local $hits i32)
+    (loop $l
+      (local.set $hits (i32.add (local.get $hits) (ref.test (ref $f) (global.get $null))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $hits))
+  (func (export "cast-in-loop") (param $r funcref) (param $n i32) (result i32)
+    (local $nulls i32)
+    (loop $l
+      (local.set $nulls (i32.add (local.get $nulls)
+        (ref.is_null (ref.cast (ref null $g) (local.get $r)))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $nulls))
+  (func (export "br-on-cast-in-loop") (param $r funcref) (param $n i32) (result i32)
+    (local $hits i32)
+    (loop $l
+      (block $no
+        (block $yes (result (ref $g))
+          (br_on_cast $yes funcref (ref $g) (local.get $r))
+          (br $no))
+        (drop)
+        (local.set $hits (i32.add (local.get $hits) (i32.const 1))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $hits))
+  (func (export "casts-then-test") (result i32)
+    (ref.test (ref $f) (ref.cast (ref null $f) (ref.cast (ref null $f) (global.get $null)))))
+  (func (export "table-in-loop") (param $n i32) (result i32)
+    (local $hits i32)
+    (loop $l
+      (local.set $hits (i32.add (local.get $hits)
+        (ref.test (ref $g) (table.get $t (i32.and (local.get $n) (i32.const 3))))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $hits))
+  (func (export "fill") (table.set $t (i32.const 1) (ref.func $one)))
+  (func (export "one") (result funcref) (ref.func $one)))
+(assert_return (invoke "test-in-loop" (i32.const 10)) (i32.const 0))
+(assert_return (invoke "cast-in-loop" (ref.null func) (i32.const 10)) (i32.const 10))
+(assert_return (invoke "br-on-cast-in-loop" (ref.null func) (i32.const 10)) (i32.const 0))
+(assert_return (invoke "casts-then-test") (i32.const 0))
+(assert_return (invoke "table-in-loop" (i32.const 100)) (i32.const 0))
+(invoke "fill")
+(assert_return (invoke "table-in-loop" (i32.const 100)) (i32.const 25))
