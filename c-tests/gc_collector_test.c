@@ -19,21 +19,6 @@
 #define _GNU_SOURCE
 #include "test_util.h"
 
-#include <unistd.h>
-
-// AddressSanitizer keeps freed memory in quarantine, so the process's RSS says nothing about
-// the GC heap there (the heap's own byte count is still checked).
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-#ifndef UNDER_ASAN
-#define UNDER_ASAN 0
-#endif
-
 static wasm_store_t* store;
 static const wasm_module_t* roots_module;
 static const wasm_instance_t* roots_instance;
@@ -61,16 +46,6 @@ static wasm_ref_t* token(intptr_t i) {
 }
 
 static intptr_t token_id(const wasm_ref_t* r) { return r ? (intptr_t)wasm_ref_get_host_info(r) : 0; }
-
-static long rss_bytes(void) {
-  FILE* f = fopen("/proc/self/statm", "r");
-  long pages = 0, resident = 0;
-  if (f) {
-    if (fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
-    fclose(f);
-  }
-  return resident * sysconf(_SC_PAGESIZE);
-}
 
 // ---- Host functions of the roots module ----
 
@@ -374,9 +349,9 @@ static void test_constant_memory(long n) {
       CHECK_NO_TRAP(trap);
       break;
     }
-    if (i == n / 10) rss_start = rss_bytes();
+    if (i == n / 10) rss_start = test_rss_bytes();
   }
-  long rss_end = rss_bytes();
+  long rss_end = test_rss_bytes();
   wasmlift_gc_stats_t stats;
   CHECK(wasmlift_store_gc_stats(store, &stats));
   printf("%ld calls: RSS %ld KiB after %ld calls, %ld KiB at the end; %llu collections, mean pause %llu us, max pause %llu us, "
@@ -387,7 +362,7 @@ static void test_constant_memory(long n) {
   if (n >= 100000) CHECK(stats.collections > 0);
   // The heap holds at most a budget's worth of objects (1 MiB) beyond the one kept.
   CHECK_MSG(stats.live_bytes < 4 << 20, "live bytes %llu", (unsigned long long)stats.live_bytes);
-  if (!test_under_valgrind() && !UNDER_ASAN) CHECK_MSG(rss_end - rss_start < 16 << 20, "RSS grew by %ld KiB", (rss_end - rss_start) / 1024);
+  if (!test_under_valgrind() && !test_under_asan()) CHECK_MSG(rss_end - rss_start < 16 << 20, "RSS grew by %ld KiB", (rss_end - rss_start) / 1024);
   // The last token is still there, everything before it was (or is now) finalized.
   wasm_val_t r[1] = {WASM_INIT_VAL};
   CHECK_NO_TRAP(call(kept, NULL, 0, r, 1));

@@ -20,29 +20,6 @@
 #define _GNU_SOURCE
 #include "test_util.h"
 
-#include <unistd.h>
-
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-#ifndef UNDER_ASAN
-#define UNDER_ASAN 0
-#endif
-
-static long rss_bytes(void) {
-  FILE* f = fopen("/proc/self/statm", "r");
-  long pages = 0, resident = 0;
-  if (f) {
-    if (fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
-    fclose(f);
-  }
-  return resident * sysconf(_SC_PAGESIZE);
-}
-
 // Finalizer counts, indexed by the token passed as host info / env.
 enum { TOKENS = 16 };
 static int finalized[TOKENS];
@@ -118,9 +95,9 @@ static void churn(wasm_engine_t* engine, long n) {
     wasm_global_delete(g);
     wasmlift_lifetime_stats_t s = lifetime_stats(store);
     if (s.live_instances > max_live) max_live = s.live_instances;
-    if (i == n / 10) rss_start = rss_bytes();
+    if (i == n / 10) rss_start = test_rss_bytes();
   }
-  long rss_end = rss_bytes();
+  long rss_end = test_rss_bytes();
   // The last instance is in the table; every other one is unreachable.
   CHECK_EQ(call_table_slot(table, 0), (int32_t)(n - 1));
   wasmlift_store_gc(store);
@@ -134,7 +111,7 @@ static void churn(wasm_engine_t* engine, long n) {
          (unsigned long long)max_live, rss_start / 1024, n / 10, rss_end / 1024);
   // Collections run every 256 adoptions at least, or when the live set doubles.
   CHECK_MSG(max_live <= 600, "%llu instances were live at once", (unsigned long long)max_live);
-  if (!test_under_valgrind() && !UNDER_ASAN)
+  if (!test_under_valgrind() && !test_under_asan())
     CHECK_MSG(rss_end - rss_start < 16 << 20, "RSS grew by %ld KiB", (rss_end - rss_start) / 1024);
   // The table, the last holder of the last instance, goes: so does the instance, at once with
   // the store's last handle.
@@ -738,7 +715,7 @@ static void returned_references(wasm_engine_t* engine) {
 }
 
 int main(int argc, char** argv) {
-  long n = test_iterations(argc, argv, UNDER_ASAN ? 20000 : 100000, 1500);
+  long n = test_iterations(argc, argv, test_under_asan() ? 20000 : 100000, 1500);
   wasm_engine_t* engine = engine_with_gc();
   churn(engine, n);
   churn_with_limit(engine);

@@ -92,6 +92,21 @@ static inline int test_under_valgrind(void) {
   return p != NULL && (strstr(p, "vgpreload") != NULL || strstr(p, "valgrind") != NULL);
 }
 
+// The process's resident memory in bytes (VmRSS in /proc/self/status; 0 when unreadable).
+static inline long test_rss_bytes(void) {
+  FILE* f = fopen("/proc/self/status", "r");
+  char line[256];
+  long kib = 0;
+  while (f && fgets(line, sizeof line, f)) {
+    if (strncmp(line, "VmRSS:", 6) == 0) {
+      kib = strtol(line + 6, NULL, 10);
+      break;
+    }
+  }
+  if (f) fclose(f);
+  return kib * 1024;
+}
+
 // True when built with AddressSanitizer (WASMLIFT_SANITIZE): its quarantine keeps freed memory
 // resident for a while, so resident-size checks mean nothing there (LeakSanitizer checks leaks).
 static inline int test_under_asan(void) {
