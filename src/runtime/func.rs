@@ -299,9 +299,9 @@ pub struct WasmEntry {
     max_stack: usize,
     /// Where the function's code address is read from for a call: the patchable slot of a
     /// lazily compiled function, or else `funcref.code`. Calling the slot's target directly
-    /// skips the entry's jump through it (1.7 ns of an empty `wasm_func_call` in tiered mode);
-    /// while it is still `lazy_stub`, the call goes through the entry, which hands the stub
-    /// the function's index.
+    /// skips the entry's jump through it (up to 1.7 ns of an empty `wasm_func_call` in tiered
+    /// mode); while it is still `lazy_stub`, the call goes through the entry, which hands the
+    /// stub the function's index.
     code_slot: *const std::sync::atomic::AtomicUsize,
     /// The lazy-compile stub's address for a lazily compiled function, else 0.
     lazy_stub: usize,
