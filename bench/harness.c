@@ -629,13 +629,16 @@ static void bench_kernel(wasm_engine_t *engine, const char *name, int n) {
     wasm_store_delete(store);
 }
 
-static void bench_kernels(wasm_engine_t *engine) {
+// Runs `run(engine, name, n)` for each kernel listed in `tsv` (lines "name n smoke_n") that is
+// selected by `group`, by "<prefix>:<name>" or by its name.
+static void for_each_kernel(const char *tsv, const char *group, const char *prefix, wasm_engine_t *engine,
+                            void (*run)(wasm_engine_t *, const char *, int)) {
     char path[4096];
-    snprintf(path, sizeof path, "%s/kernels/kernels.tsv", opt.bench_dir);
+    snprintf(path, sizeof path, "%s/kernels/%s", opt.bench_dir, tsv);
     FILE *f = fopen(path, "r");
     if (!f) {
-        // Only an error when kernels may have been asked for.
-        if (!opt.only || selected("kernels")) fail("cannot read %s%s", path, "");
+        // Only an error when the group may have been asked for.
+        if (!opt.only || selected(group)) fail("cannot read %s%s", path, "");
         return;
     }
     char line[256];
@@ -644,12 +647,14 @@ static void bench_kernels(wasm_engine_t *engine) {
         int n, smoke_n;
         if (line[0] == '#' || sscanf(line, "%63s %d %d", name, &n, &smoke_n) != 3) continue;
         char metric[96];
-        snprintf(metric, sizeof metric, "kernel:%s", name);
-        if (!selected("kernels") && !selected(metric) && !selected(name)) continue;
-        bench_kernel(engine, name, opt.smoke ? smoke_n : n);
+        snprintf(metric, sizeof metric, "%s:%s", prefix, name);
+        if (!selected(group) && !selected(metric) && !selected(name)) continue;
+        run(engine, name, opt.smoke ? smoke_n : n);
     }
     fclose(f);
 }
+
+static void bench_kernels(wasm_engine_t *engine) { for_each_kernel("kernels.tsv", "kernels", "kernel", engine, bench_kernel); }
 
 // ---- GC kernels ------------------------------------------------------------------------------
 
@@ -833,26 +838,13 @@ static void bench_gc_kernel(const char *name, int n) {
     if (engine) wasm_engine_delete(engine);
 }
 
-static void bench_gc_kernels(void) {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/kernels/gc.tsv", opt.bench_dir);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        if (!opt.only || selected("gc")) fail("cannot read %s%s", path, "");
-        return;
-    }
-    char line[256];
-    while (fgets(line, sizeof line, f)) {
-        char name[64];
-        int n, smoke_n;
-        if (line[0] == '#' || sscanf(line, "%63s %d %d", name, &n, &smoke_n) != 3) continue;
-        char metric[96];
-        snprintf(metric, sizeof metric, "gc:%s", name);
-        if (!selected("gc") && !selected(metric) && !selected(name)) continue;
-        bench_gc_kernel(name, opt.smoke ? smoke_n : n);
-    }
-    fclose(f);
+// The GC kernels make engines of their own (GC switched on), so `engine` is unused.
+static void run_gc_kernel(wasm_engine_t *engine, const char *name, int n) {
+    (void)engine;
+    bench_gc_kernel(name, n);
 }
+
+static void bench_gc_kernels(void) { for_each_kernel("gc.tsv", "gc", "gc", NULL, run_gc_kernel); }
 
 // ---- main ------------------------------------------------------------------------------------
 

@@ -218,32 +218,14 @@ unsafe fn describe_ref(r: *mut wasm_ref_t, depth: usize, out: &mut String) {
             WASMLIFT_GCREF_STRUCT if depth >= 3 => out.push_str("struct{..}"),
             WASMLIFT_GCREF_STRUCT => {
                 out.push_str("struct{");
-                for i in 0..wasmlift_ref_struct_len(r) {
-                    let mut field = zero_val(WASM_I32);
-                    if wasmlift_ref_struct_get(r, i, true, &mut field) {
-                        describe(&field, depth + 1, out);
-                        wasm_val_delete(&mut field);
-                    } else {
-                        out.push_str("v128");
-                    }
-                    out.push(',');
-                }
+                describe_items(r, wasmlift_ref_struct_len(r), wasmlift_ref_struct_get, depth, out);
                 out.push('}');
             }
             WASMLIFT_GCREF_ARRAY => {
                 let len = wasmlift_ref_array_len(r);
                 write!(out, "array[{len}]{{").expect("writing to a String");
                 if depth < 3 {
-                    for i in 0..len.min(4) {
-                        let mut element = zero_val(WASM_I32);
-                        if wasmlift_ref_array_get(r, i, true, &mut element) {
-                            describe(&element, depth + 1, out);
-                            wasm_val_delete(&mut element);
-                        } else {
-                            out.push_str("v128");
-                        }
-                        out.push(',');
-                    }
+                    describe_items(r, len.min(4), wasmlift_ref_array_get, depth, out);
                 }
                 out.push('}');
             }
@@ -256,6 +238,34 @@ unsafe fn describe_ref(r: *mut wasm_ref_t, depth: usize, out: &mut String) {
 /// computed array lengths (a 4 GiB `array.new` in a constant expression, with extended-const
 /// arithmetic) on a test machine.
 pub const ROOMY_HEAP: u64 = 256 << 20;
+
+/// Appends items `0..count` of struct or array `r` as read by `get` (a `wasmlift_ref_*_get`),
+/// each followed by a comma; a v128 item (which wasm.h cannot hold) as `v128`.
+///
+/// # Safety
+/// `r` is a live struct or array reference with at least `count` items.
+unsafe fn describe_items(
+    r: *mut wasm_ref_t,
+    count: usize,
+    get: unsafe extern "C" fn(*const wasm_ref_t, usize, bool, *mut wasm_val_t) -> bool,
+    depth: usize,
+    out: &mut String,
+) {
+    for i in 0..count {
+        let mut item = zero_val(WASM_I32);
+        // SAFETY: `r` is live with `count` items (the caller's obligation); a value read out is
+        // ours to delete.
+        unsafe {
+            if get(r, i, true, &mut item) {
+                describe(&item, depth + 1, out);
+                wasm_val_delete(&mut item);
+            } else {
+                out.push_str("v128");
+            }
+        }
+        out.push(',');
+    }
+}
 
 /// Runs `wasm` in stores of `engine` with a roomy heap and under a `heap_limit`-byte heap that
 /// makes nearly every allocation collect, and reports both transcripts when a collection changed
